@@ -1,0 +1,69 @@
+//! The analytics core: from a validated [`Dataset`] to the facts a key-account manager acts on.
+//!
+//! Plain synchronous functions over columns, request in and response out, so the same code runs
+//! natively in tests and benchmarks and in the browser (or a worker) unchanged.
+
+mod books;
+mod features;
+mod tiers;
+
+pub use books::{relationship_manager_books, Book, Books};
+pub use features::{as_of_date, customer_features, CustomerFeatures, NO_TRANSACTION_RECENCY};
+pub use tiers::{assign_tiers, summarise_tiers, TierRule, TierRules, TierSummary};
+
+use crate::model::{Dataset, Day};
+
+/// What the caller wants computed and with which rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalysisConfig {
+    /// The tier ladder and which tier starts the key accounts.
+    pub tier_rules: TierRules,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> AnalysisConfig {
+        AnalysisConfig {
+            tier_rules: TierRules::workload_defaults(),
+        }
+    }
+}
+
+/// Everything the overview and list pages show about one dataset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    /// The date the figures describe: the latest transaction (or balance) date.
+    pub as_of: Option<Day>,
+    /// Per-customer features, indexed like the customers table.
+    pub features: CustomerFeatures,
+    /// Each customer's tier, as an index into the rules' tiers.
+    pub tier_of_customer: Vec<u8>,
+    /// Customers and AUM per tier.
+    pub tier_summary: TierSummary,
+    /// Each relationship manager's book of clients.
+    pub books: Books,
+}
+
+/// Runs the whole overview pipeline: features, tiers, relationship-manager books.
+pub fn analyse(dataset: &Dataset, config: &AnalysisConfig) -> Analysis {
+    let as_of = as_of_date(dataset);
+    let features = customer_features(dataset, as_of);
+    let tier_of_customer = assign_tiers(&features.aum_fen, &config.tier_rules);
+    let tier_summary = summarise_tiers(
+        &features.aum_fen,
+        &tier_of_customer,
+        config.tier_rules.tiers.len(),
+    );
+    let books = relationship_manager_books(
+        dataset,
+        &features.aum_fen,
+        &tier_of_customer,
+        config.tier_rules.key_account_tiers(),
+    );
+    Analysis {
+        as_of,
+        features,
+        tier_of_customer,
+        tier_summary,
+        books,
+    }
+}

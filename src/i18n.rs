@@ -1,0 +1,168 @@
+//! Every string the user sees, in Simplified Chinese and English, side by side so neither can be missing.
+
+/// The interface language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// Simplified Chinese, the default for browsers whose language starts with `zh`.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The language for a browser's `navigator.language` (`zh-CN`, `en-GB` …).
+    pub fn from_browser(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The code remembered in local storage and set on `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Reads a remembered code back.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "zh-CN" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The string for `msg` in this language.
+    pub fn text(self, msg: Msg) -> &'static str {
+        match self {
+            Lang::Zh => msg.zh(),
+            Lang::En => msg.en(),
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident => $zh:literal, $en:literal;)*) => {
+        /// A user-visible string; each variant carries its Chinese and English text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $(
+                #[doc = $en]
+                $name,
+            )*
+        }
+
+        impl Msg {
+            /// Every message, for checks that none is blank.
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            /// The Simplified Chinese text.
+            pub fn zh(self) -> &'static str {
+                match self { $(Msg::$name => $zh,)* }
+            }
+
+            /// The English text.
+            pub fn en(self) -> &'static str {
+                match self { $(Msg::$name => $en,)* }
+            }
+        }
+    };
+}
+
+messages! {
+    ProductName => "Keystone 大客户分析", "Keystone key accounts";
+    Tagline => "数据只保存在本机浏览器中", "Your data stays in this browser";
+    LanguageSwitch => "English", "中文";
+    LanguageSwitchLabel => "切换到英文界面", "Switch to Chinese";
+    NavOverview => "总览", "Overview";
+    NavCustomers => "客户", "Customers";
+    NavSegments => "分层与细分", "Segments";
+    NavRelationshipManagers => "客户经理", "Relationship managers";
+    NavData => "数据", "Data";
+    NavSettings => "设置", "Settings";
+    Loading => "正在加载数据…", "Loading data…";
+    GeneratingDemo => "首次打开：正在生成演示数据…", "First visit: generating demo data…";
+    NoData => "还没有数据。请在“数据”页面加载演示数据或导入文件。", "No data yet. Load the demo data or import files on the Data page.";
+    StorageError => "读取本地数据失败", "Could not read the local data";
+    AsOf => "数据日期", "As of";
+    Customers => "客户数", "Customers";
+    KeyAccounts => "大客户", "Key accounts";
+    TotalAum => "管理资产总额 (AUM)", "Total AUM";
+    KeyAccountAumShare => "大客户资产占比", "Key accounts' share of AUM";
+    Tier => "层级", "Tier";
+    Threshold => "AUM 门槛", "AUM threshold";
+    AumShare => "资产占比", "Share of AUM";
+    CustomersAndAumByTier => "各层级客户数与资产", "Customers and AUM by tier";
+    AumAxis => "管理资产 (AUM)", "AUM";
+    CustomerCountAxis => "客户数", "Customers";
+    Transactions => "交易笔数", "Transactions";
+    Holdings => "持仓记录", "Holdings";
+    CustomerId => "客户号", "Customer ID";
+    Name => "姓名", "Name";
+    City => "城市", "City";
+    RiskLevel => "风险等级", "Risk level";
+    Aum => "AUM", "AUM";
+    Loan => "贷款余额", "Loans";
+    Products => "产品数", "Products";
+    F12 => "近12月交易笔数", "Transactions, 12 months";
+    Recency => "距上次交易天数", "Days since last transaction";
+    RelationshipManager => "客户经理", "Relationship manager";
+    Unassigned => "未分配", "Unassigned";
+    PagePrevious => "上一页", "Previous";
+    PageNext => "下一页", "Next";
+    PageOf => "页，共", "of";
+    Rows => "行", "rows";
+    SortBy => "点击表头排序", "Click a column header to sort";
+    ProductMixByTier => "各层级持有产品的客户数", "Customers holding each product, by tier";
+    ProductType => "产品类型", "Product type";
+    RmId => "工号", "Staff no.";
+    Branch => "支行", "Branch";
+    Clients => "管户数", "Clients";
+    AverageAum => "户均 AUM", "Average AUM";
+    KeyAccountsWithoutRm => "未分配客户经理的客户", "Customers without a relationship manager";
+    DataHeld => "本机保存的数据", "Data held in this browser";
+    DatasetName => "数据集", "Dataset";
+    ImportedAt => "导入时间", "Imported at";
+    Snapshot => "快照", "Snapshot";
+    LoadDemo => "加载演示数据", "Load demo data";
+    DeleteAll => "删除全部数据", "Delete all data";
+    ConfirmDeleteAll => "确定删除本机保存的全部数据吗？此操作不可撤销。", "Delete all data held in this browser? This cannot be undone.";
+    Deleted => "已删除全部数据。", "All data deleted.";
+    DemoLoaded => "演示数据已加载。", "Demo data loaded.";
+    DemoDatasetName => "演示数据（合成）", "Demo data (synthetic)";
+    Language => "界面语言", "Interface language";
+    TierRules => "客户分层规则", "Tier rules";
+    KeyAccountRule => "大客户：财富及以上层级", "Key accounts: wealth tier and above";
+    StorageUsage => "浏览器存储用量", "Browser storage used";
+    StorageUnknown => "浏览器未提供存储用量", "The browser does not report storage use";
+    Privacy => "隐私", "Privacy";
+    PrivacyNote => "Keystone 不向任何服务器发送数据：所有分析都在本机浏览器中完成。", "Keystone sends no data to any server: all analysis runs in this browser.";
+    Yes => "是", "Yes";
+    No => "否", "No";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        for &msg in Msg::ALL {
+            assert!(!msg.zh().trim().is_empty(), "{msg:?} has no Chinese text");
+            assert!(!msg.en().trim().is_empty(), "{msg:?} has no English text");
+        }
+    }
+
+    #[test]
+    fn browser_language_picks_chinese_only_for_zh() {
+        assert_eq!(Lang::from_browser("zh-CN"), Lang::Zh);
+        assert_eq!(Lang::from_browser("zh-TW"), Lang::Zh);
+        assert_eq!(Lang::from_browser("en-US"), Lang::En);
+        assert_eq!(Lang::from_browser("de"), Lang::En);
+    }
+}

@@ -1,0 +1,18 @@
+//! Keystone: bank key-account analytics that runs entirely in the browser.
+//!
+//! The pure core (`model`, `analytics`, `format`, `i18n`, `demo`, `charts`, and the codec half of
+//! `storage`) is plain synchronous Rust, tested natively; the browser shell (`ui`, `storage::idb`)
+//! exists only in the wasm build. See ARCHITECTURE.md for the map.
+
+pub mod analytics;
+pub mod charts;
+pub mod demo;
+pub mod format;
+pub mod i18n;
+pub mod model;
+pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+
+#[cfg(target_arch = "wasm32")]
+pub use ui::App;

@@ -1,0 +1,187 @@
+//! Column types for strings: one contiguous buffer for unique text, a dictionary for repeats.
+
+use std::collections::HashMap;
+
+/// Unique strings (ids, names) stored back to back with row offsets, not one `String` per row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextColumn {
+    /// `offsets[i]..offsets[i + 1]` is row `i` in `bytes`; always one longer than the row count.
+    offsets: Vec<u32>,
+    bytes: String,
+}
+
+impl Default for TextColumn {
+    fn default() -> TextColumn {
+        TextColumn::new()
+    }
+}
+
+impl TextColumn {
+    /// An empty column.
+    pub fn new() -> TextColumn {
+        TextColumn {
+            offsets: vec![0],
+            bytes: String::new(),
+        }
+    }
+
+    /// Rebuilds a column from stored parts, refusing offsets that do not fit the text.
+    pub fn from_parts(offsets: Vec<u32>, bytes: String) -> Option<TextColumn> {
+        offsets_fit(&offsets, &bytes).then_some(TextColumn { offsets, bytes })
+    }
+
+    /// Appends one row.
+    pub fn push(&mut self, value: &str) {
+        self.bytes.push_str(value);
+        // Columns over 4 GiB of text cannot be held by a browser tab anyway.
+        self.offsets.push(self.bytes.len() as u32);
+    }
+
+    /// Row `row`'s text.
+    pub fn get(&self, row: usize) -> &str {
+        &self.bytes[self.offsets[row] as usize..self.offsets[row + 1] as usize]
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row offsets into [`TextColumn::bytes`], one more than the rows.
+    pub fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    /// All rows' text back to back.
+    pub fn bytes(&self) -> &str {
+        &self.bytes
+    }
+
+    /// Iterates the rows in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|row| self.get(row))
+    }
+}
+
+/// Whether `offsets` cut `text` into rows: starting at 0, never falling, ending at the text's
+/// end, and never inside a character.
+pub fn offsets_fit(offsets: &[u32], text: &str) -> bool {
+    offsets.first() == Some(&0)
+        && offsets.windows(2).all(|w| w[0] <= w[1])
+        && offsets.last().map(|&end| end as usize) == Some(text.len())
+        && offsets.iter().all(|&o| text.is_char_boundary(o as usize))
+}
+
+/// Repeated strings (cities, channels, product codes) as a dictionary and one code per row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CodedColumn {
+    values: Vec<String>,
+    codes: Vec<u32>,
+    lookup: HashMap<String, u32>,
+}
+
+impl CodedColumn {
+    /// An empty column.
+    pub fn new() -> CodedColumn {
+        CodedColumn::default()
+    }
+
+    /// Rebuilds a column from stored parts, refusing codes outside the dictionary.
+    pub fn from_parts(values: Vec<String>, codes: Vec<u32>) -> Option<CodedColumn> {
+        if codes.iter().any(|&c| c as usize >= values.len()) {
+            return None;
+        }
+        let lookup = values
+            .iter()
+            .enumerate()
+            .map(|(code, value)| (value.clone(), code as u32))
+            .collect();
+        Some(CodedColumn {
+            values,
+            codes,
+            lookup,
+        })
+    }
+
+    /// Appends one row, adding its value to the dictionary when new.
+    pub fn push(&mut self, value: &str) {
+        let code = self.code_for(value);
+        self.codes.push(code);
+    }
+
+    /// The code of `value`, adding it to the dictionary when new.
+    pub fn code_for(&mut self, value: &str) -> u32 {
+        if let Some(&code) = self.lookup.get(value) {
+            return code;
+        }
+        let code = self.values.len() as u32;
+        self.values.push(value.to_owned());
+        self.lookup.insert(value.to_owned(), code);
+        code
+    }
+
+    /// Row `row`'s text.
+    pub fn get(&self, row: usize) -> &str {
+        &self.values[self.codes[row] as usize]
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// The distinct values, indexed by code.
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+
+    /// One code per row.
+    pub fn codes(&self) -> &[u32] {
+        &self.codes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_column_round_trips_through_parts() {
+        let mut column = TextColumn::new();
+        for value in ["C001", "", "王伟", "C004"] {
+            column.push(value);
+        }
+        assert_eq!(column.len(), 4);
+        assert_eq!(column.get(2), "王伟");
+        let rebuilt = TextColumn::from_parts(column.offsets().to_vec(), column.bytes().into());
+        assert_eq!(rebuilt.as_ref(), Some(&column));
+    }
+
+    #[test]
+    fn text_column_refuses_offsets_inside_a_character() {
+        assert!(TextColumn::from_parts(vec![0, 1, 3], "王".into()).is_none());
+        assert!(TextColumn::from_parts(vec![0, 4], "王".into()).is_none());
+    }
+
+    #[test]
+    fn coded_column_shares_repeated_values() {
+        let mut column = CodedColumn::new();
+        for value in ["北京", "上海", "北京"] {
+            column.push(value);
+        }
+        assert_eq!(column.values().len(), 2);
+        assert_eq!(column.codes(), &[0, 1, 0]);
+        assert_eq!(column.get(2), "北京");
+        assert!(CodedColumn::from_parts(vec!["a".into()], vec![1]).is_none());
+    }
+}

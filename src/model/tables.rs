@@ -1,0 +1,311 @@
+//! The four tables of an export and the coded values their rows hold.
+
+use super::{check_same_length, CodedColumn, Day, ModelError, TextColumn};
+
+/// Marks a customer with no dedicated relationship manager.
+pub const NO_RELATIONSHIP_MANAGER: u32 = u32::MAX;
+
+/// A customer's recorded gender.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum Gender {
+    /// Not recorded, or a value the export did not explain.
+    #[default]
+    Unknown = 0,
+    /// 女 / F.
+    Female = 1,
+    /// 男 / M.
+    Male = 2,
+}
+
+impl Gender {
+    /// The stored byte back to a value; unknown bytes read as [`Gender::Unknown`].
+    pub fn from_code(code: u8) -> Gender {
+        match code {
+            1 => Gender::Female,
+            2 => Gender::Male,
+            _ => Gender::Unknown,
+        }
+    }
+}
+
+/// The product families a core-banking export reports balances for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum ProductType {
+    /// 活期存款: demand deposits.
+    CurrentDeposit = 0,
+    /// 定期存款: time deposits.
+    TimeDeposit = 1,
+    /// 理财: bank wealth-management products.
+    WealthManagement = 2,
+    /// 基金: mutual funds sold by the bank.
+    Fund = 3,
+    /// 保险: insurance sold by the bank.
+    Insurance = 4,
+    /// 贷款: loans, a liability, not part of AUM.
+    Loan = 5,
+    /// 信用卡: credit-card balances, a liability, not part of AUM.
+    CreditCard = 6,
+    /// Anything else the export lists; counted in AUM as an asset.
+    Other = 7,
+}
+
+impl ProductType {
+    /// Every product type, in display order.
+    pub const ALL: [ProductType; 8] = [
+        ProductType::CurrentDeposit,
+        ProductType::TimeDeposit,
+        ProductType::WealthManagement,
+        ProductType::Fund,
+        ProductType::Insurance,
+        ProductType::Loan,
+        ProductType::CreditCard,
+        ProductType::Other,
+    ];
+
+    /// The stored byte back to a value.
+    pub fn from_code(code: u8) -> ProductType {
+        ProductType::ALL
+            .get(code as usize)
+            .copied()
+            .unwrap_or(ProductType::Other)
+    }
+
+    /// The name core-banking exports use.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            ProductType::CurrentDeposit => "活期存款",
+            ProductType::TimeDeposit => "定期存款",
+            ProductType::WealthManagement => "理财",
+            ProductType::Fund => "基金",
+            ProductType::Insurance => "保险",
+            ProductType::Loan => "贷款",
+            ProductType::CreditCard => "信用卡",
+            ProductType::Other => "其他",
+        }
+    }
+
+    /// The English name.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            ProductType::CurrentDeposit => "Current deposit",
+            ProductType::TimeDeposit => "Time deposit",
+            ProductType::WealthManagement => "Wealth management",
+            ProductType::Fund => "Fund",
+            ProductType::Insurance => "Insurance",
+            ProductType::Loan => "Loan",
+            ProductType::CreditCard => "Credit card",
+            ProductType::Other => "Other",
+        }
+    }
+
+    /// Recognises the Chinese export name; anything else is [`ProductType::Other`].
+    pub fn from_chinese_name(name: &str) -> ProductType {
+        ProductType::ALL
+            .into_iter()
+            .find(|p| p.chinese_name() == name)
+            .unwrap_or(ProductType::Other)
+    }
+
+    /// Loans and card balances are owed to the bank, so they are not assets under management.
+    pub fn is_liability(self) -> bool {
+        matches!(self, ProductType::Loan | ProductType::CreditCard)
+    }
+}
+
+/// Which way money moved on an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Direction {
+    /// Money came in (贷, credit to the customer's account).
+    In = 0,
+    /// Money went out (借, debit).
+    Out = 1,
+}
+
+impl Direction {
+    /// The stored byte back to a value.
+    pub fn from_code(code: u8) -> Direction {
+        if code == 0 {
+            Direction::In
+        } else {
+            Direction::Out
+        }
+    }
+}
+
+/// One row per customer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Customers {
+    /// The bank's customer number (客户号).
+    pub customer_id: TextColumn,
+    /// Full name (姓名).
+    pub name: TextColumn,
+    /// Gender (性别).
+    pub gender: Vec<Gender>,
+    /// Date of birth (出生日期).
+    pub birth_date: Vec<Day>,
+    /// City of residence (城市).
+    pub city: CodedColumn,
+    /// Occupation (职业).
+    pub occupation: CodedColumn,
+    /// Declared annual income in fen (年收入).
+    pub annual_income_fen: Vec<i64>,
+    /// Risk-tolerance level 1 (conservative) to 5 (aggressive); 0 when not assessed.
+    pub risk_level: Vec<u8>,
+    /// Index into [`RelationshipManagers`], or [`NO_RELATIONSHIP_MANAGER`].
+    pub relationship_manager_idx: Vec<u32>,
+    /// Account opening date (开户日期).
+    pub open_date: Vec<Day>,
+}
+
+impl Customers {
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.customer_id.len()
+    }
+
+    /// Whether there are no customers.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
+        check_same_length(
+            "customers",
+            &[
+                ("customer_id", self.customer_id.len()),
+                ("name", self.name.len()),
+                ("gender", self.gender.len()),
+                ("birth_date", self.birth_date.len()),
+                ("city", self.city.len()),
+                ("occupation", self.occupation.len()),
+                ("annual_income", self.annual_income_fen.len()),
+                ("risk_level", self.risk_level.len()),
+                ("rm_id", self.relationship_manager_idx.len()),
+                ("open_date", self.open_date.len()),
+            ],
+        )
+    }
+}
+
+/// Balances by product: one row per product a customer holds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Holdings {
+    /// The holder, as an index into [`Customers`].
+    pub customer_idx: Vec<u32>,
+    /// The product family.
+    pub product_type: Vec<ProductType>,
+    /// The bank's product code (产品代码).
+    pub product_code: CodedColumn,
+    /// Balance in fen on [`Holdings::as_of`].
+    pub balance_fen: Vec<i64>,
+    /// The date the balance was taken.
+    pub as_of: Vec<Day>,
+}
+
+impl Holdings {
+    /// Number of holding rows.
+    pub fn len(&self) -> usize {
+        self.customer_idx.len()
+    }
+
+    /// Whether there are no holdings.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
+        check_same_length(
+            "holdings",
+            &[
+                ("customer_id", self.customer_idx.len()),
+                ("product_type", self.product_type.len()),
+                ("product_code", self.product_code.len()),
+                ("balance", self.balance_fen.len()),
+                ("as_of", self.as_of.len()),
+            ],
+        )
+    }
+}
+
+/// Account movements.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Transactions {
+    /// The bank's transaction number (流水号).
+    pub txn_id: TextColumn,
+    /// The customer, as an index into [`Customers`].
+    pub customer_idx: Vec<u32>,
+    /// Booking date (交易日期).
+    pub txn_date: Vec<Day>,
+    /// Amount in fen, always positive; [`Transactions::direction`] says which way.
+    pub amount_fen: Vec<i64>,
+    /// In or out.
+    pub direction: Vec<Direction>,
+    /// Channel (渠道): mobile, branch counter, ATM …
+    pub channel: CodedColumn,
+    /// Purpose (类别): salary, consumption, transfer …
+    pub category: CodedColumn,
+}
+
+impl Transactions {
+    /// Number of transactions.
+    pub fn len(&self) -> usize {
+        self.customer_idx.len()
+    }
+
+    /// Whether there are no transactions.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
+        check_same_length(
+            "transactions",
+            &[
+                ("txn_id", self.txn_id.len()),
+                ("customer_id", self.customer_idx.len()),
+                ("txn_date", self.txn_date.len()),
+                ("amount", self.amount_fen.len()),
+                ("direction", self.direction.len()),
+                ("channel", self.channel.len()),
+                ("category", self.category.len()),
+            ],
+        )
+    }
+}
+
+/// The bank's relationship managers (客户经理).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RelationshipManagers {
+    /// Staff number (工号).
+    pub rm_id: TextColumn,
+    /// Full name.
+    pub name: TextColumn,
+    /// The branch (支行) the manager works at.
+    pub branch: CodedColumn,
+}
+
+impl RelationshipManagers {
+    /// Number of relationship managers.
+    pub fn len(&self) -> usize {
+        self.rm_id.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
+        check_same_length(
+            "relationship_managers",
+            &[
+                ("rm_id", self.rm_id.len()),
+                ("name", self.name.len()),
+                ("branch", self.branch.len()),
+            ],
+        )
+    }
+}

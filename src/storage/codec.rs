@@ -1,0 +1,310 @@
+//! Column chunks: the byte layout of a dataset in the chunk store.
+//!
+//! Each column is cut into chunks of [`CHUNK_ROWS`] rows and stored under
+//! `{snapshot}/{table}/{column}/{chunk}`; fixed-width columns are little-endian arrays, text
+//! chunks carry their own offsets, coded columns keep their dictionary under `.../dict`.
+//! One record per chunk (not per row) is what makes IndexedDB fast enough for millions of rows.
+
+use crate::model::{
+    offsets_fit, CodedColumn, Customers, Dataset, Day, Direction, Gender, Holdings, ModelError, ProductType,
+    RelationshipManagers, TextColumn, Transactions,
+};
+use std::collections::HashMap;
+use std::fmt;
+
+/// Rows per stored chunk of a column.
+pub const CHUNK_ROWS: usize = 65_536;
+
+/// Row counts per table: what a decoder needs to know how many chunks to expect.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RowCounts {
+    /// Customers.
+    pub customers: usize,
+    /// Holding rows.
+    pub holdings: usize,
+    /// Transactions.
+    pub transactions: usize,
+    /// Relationship managers.
+    pub relationship_managers: usize,
+}
+
+impl RowCounts {
+    /// The counts of a dataset in memory.
+    pub fn of(dataset: &Dataset) -> RowCounts {
+        RowCounts {
+            customers: dataset.customers().len(),
+            holdings: dataset.holdings().len(),
+            transactions: dataset.transactions().len(),
+            relationship_managers: dataset.relationship_managers().len(),
+        }
+    }
+}
+
+/// Why stored chunks could not be read back into a dataset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodecError {
+    /// A chunk the row counts call for is not in the store.
+    MissingChunk(String),
+    /// A chunk's bytes do not have the expected size or layout.
+    CorruptChunk(String),
+    /// The chunks decoded, but the tables do not fit together.
+    Inconsistent(ModelError),
+}
+
+impl fmt::Display for CodecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodecError::MissingChunk(key) => write!(f, "stored data is incomplete: {key} is missing"),
+            CodecError::CorruptChunk(key) => write!(f, "stored data is damaged: {key}"),
+            CodecError::Inconsistent(error) => write!(f, "stored data is inconsistent: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for CodecError {}
+
+/// The key prefix shared by every chunk of a snapshot, for range reads and deletes.
+pub fn snapshot_prefix(snapshot_id: &str) -> String {
+    format!("{snapshot_id}/")
+}
+
+/// Cuts a dataset into keyed chunks.
+pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<u8>)> {
+    let mut out = Encoder {
+        prefix: snapshot_prefix(snapshot_id),
+        chunks: Vec::new(),
+    };
+    let c = dataset.customers();
+    out.text("customers", "customer_id", &c.customer_id);
+    out.text("customers", "name", &c.name);
+    out.fixed("customers", "gender", &c.gender, |g| [g as u8]);
+    out.fixed("customers", "birth_date", &c.birth_date, |d| d.0.to_le_bytes());
+    out.coded("customers", "city", &c.city);
+    out.coded("customers", "occupation", &c.occupation);
+    out.fixed("customers", "annual_income", &c.annual_income_fen, i64::to_le_bytes);
+    out.fixed("customers", "risk_level", &c.risk_level, |r| [r]);
+    out.fixed("customers", "rm", &c.relationship_manager_idx, u32::to_le_bytes);
+    out.fixed("customers", "open_date", &c.open_date, |d| d.0.to_le_bytes());
+
+    let h = dataset.holdings();
+    out.fixed("holdings", "customer", &h.customer_idx, u32::to_le_bytes);
+    out.fixed("holdings", "product_type", &h.product_type, |p| [p as u8]);
+    out.coded("holdings", "product_code", &h.product_code);
+    out.fixed("holdings", "balance", &h.balance_fen, i64::to_le_bytes);
+    out.fixed("holdings", "as_of", &h.as_of, |d| d.0.to_le_bytes());
+
+    let t = dataset.transactions();
+    out.text("transactions", "txn_id", &t.txn_id);
+    out.fixed("transactions", "customer", &t.customer_idx, u32::to_le_bytes);
+    out.fixed("transactions", "txn_date", &t.txn_date, |d| d.0.to_le_bytes());
+    out.fixed("transactions", "amount", &t.amount_fen, i64::to_le_bytes);
+    out.fixed("transactions", "direction", &t.direction, |d| [d as u8]);
+    out.coded("transactions", "channel", &t.channel);
+    out.coded("transactions", "category", &t.category);
+
+    let r = dataset.relationship_managers();
+    out.text("relationship_managers", "rm_id", &r.rm_id);
+    out.text("relationship_managers", "name", &r.name);
+    out.coded("relationship_managers", "branch", &r.branch);
+    out.chunks
+}
+
+/// Reads a dataset back from its chunks, looked up by key.
+pub fn decode_dataset(
+    snapshot_id: &str,
+    rows: &RowCounts,
+    chunks: &HashMap<String, Vec<u8>>,
+) -> Result<Dataset, CodecError> {
+    let input = Decoder {
+        prefix: snapshot_prefix(snapshot_id),
+        chunks,
+    };
+    let n = rows.customers;
+    let customers = Customers {
+        customer_id: input.text("customers", "customer_id", n)?,
+        name: input.text("customers", "name", n)?,
+        gender: input.fixed("customers", "gender", n, |[b]| Gender::from_code(b))?,
+        birth_date: input.fixed("customers", "birth_date", n, |b| Day(i32::from_le_bytes(b)))?,
+        city: input.coded("customers", "city", n)?,
+        occupation: input.coded("customers", "occupation", n)?,
+        annual_income_fen: input.fixed("customers", "annual_income", n, i64::from_le_bytes)?,
+        risk_level: input.fixed("customers", "risk_level", n, |[b]| b)?,
+        relationship_manager_idx: input.fixed("customers", "rm", n, u32::from_le_bytes)?,
+        open_date: input.fixed("customers", "open_date", n, |b| Day(i32::from_le_bytes(b)))?,
+    };
+    let n = rows.holdings;
+    let holdings = Holdings {
+        customer_idx: input.fixed("holdings", "customer", n, u32::from_le_bytes)?,
+        product_type: input.fixed("holdings", "product_type", n, |[b]| {
+            ProductType::from_code(b)
+        })?,
+        product_code: input.coded("holdings", "product_code", n)?,
+        balance_fen: input.fixed("holdings", "balance", n, i64::from_le_bytes)?,
+        as_of: input.fixed("holdings", "as_of", n, |b| Day(i32::from_le_bytes(b)))?,
+    };
+    let n = rows.transactions;
+    let transactions = Transactions {
+        txn_id: input.text("transactions", "txn_id", n)?,
+        customer_idx: input.fixed("transactions", "customer", n, u32::from_le_bytes)?,
+        txn_date: input.fixed("transactions", "txn_date", n, |b| Day(i32::from_le_bytes(b)))?,
+        amount_fen: input.fixed("transactions", "amount", n, i64::from_le_bytes)?,
+        direction: input.fixed("transactions", "direction", n, |[b]| {
+            Direction::from_code(b)
+        })?,
+        channel: input.coded("transactions", "channel", n)?,
+        category: input.coded("transactions", "category", n)?,
+    };
+    let n = rows.relationship_managers;
+    let relationship_managers = RelationshipManagers {
+        rm_id: input.text("relationship_managers", "rm_id", n)?,
+        name: input.text("relationship_managers", "name", n)?,
+        branch: input.coded("relationship_managers", "branch", n)?,
+    };
+    Dataset::new(customers, holdings, transactions, relationship_managers)
+        .map_err(CodecError::Inconsistent)
+}
+
+struct Encoder {
+    prefix: String,
+    chunks: Vec<(String, Vec<u8>)>,
+}
+
+impl Encoder {
+    fn fixed<T: Copy, const W: usize>(
+        &mut self,
+        table: &str,
+        column: &str,
+        values: &[T],
+        to_bytes: impl Fn(T) -> [u8; W],
+    ) {
+        for (i, rows) in values.chunks(CHUNK_ROWS).enumerate() {
+            let mut bytes = Vec::with_capacity(rows.len() * W);
+            for &value in rows {
+                bytes.extend_from_slice(&to_bytes(value));
+            }
+            self.chunks
+                .push((chunk_key(&self.prefix, table, column, i), bytes));
+        }
+    }
+
+    fn text(&mut self, table: &str, column: &str, values: &TextColumn) {
+        let offsets = values.offsets();
+        for (i, start_row) in (0..values.len()).step_by(CHUNK_ROWS).enumerate() {
+            let end_row = (start_row + CHUNK_ROWS).min(values.len());
+            let bytes = encode_text_rows(values, start_row, end_row, offsets);
+            self.chunks
+                .push((chunk_key(&self.prefix, table, column, i), bytes));
+        }
+    }
+
+    fn coded(&mut self, table: &str, column: &str, values: &CodedColumn) {
+        let mut dictionary = TextColumn::new();
+        for value in values.values() {
+            dictionary.push(value);
+        }
+        let bytes = encode_text_rows(&dictionary, 0, dictionary.len(), dictionary.offsets());
+        self.chunks
+            .push((format!("{}{table}/{column}/dict", self.prefix), bytes));
+        self.fixed(table, column, values.codes(), u32::to_le_bytes);
+    }
+}
+
+/// `[row count u32][offsets relative to the chunk, count + 1 u32s][UTF-8 text]`.
+fn encode_text_rows(values: &TextColumn, start: usize, end: usize, offsets: &[u32]) -> Vec<u8> {
+    let base = offsets[start];
+    let text = &values.bytes()[base as usize..offsets[end] as usize];
+    let mut bytes = Vec::with_capacity(4 + (end - start + 1) * 4 + text.len());
+    bytes.extend_from_slice(&((end - start) as u32).to_le_bytes());
+    for &offset in &offsets[start..=end] {
+        bytes.extend_from_slice(&(offset - base).to_le_bytes());
+    }
+    bytes.extend_from_slice(text.as_bytes());
+    bytes
+}
+
+fn chunk_key(prefix: &str, table: &str, column: &str, chunk: usize) -> String {
+    format!("{prefix}{table}/{column}/{chunk:05}")
+}
+
+struct Decoder<'a> {
+    prefix: String,
+    chunks: &'a HashMap<String, Vec<u8>>,
+}
+
+impl Decoder<'_> {
+    fn chunk(&self, key: String) -> Result<(&[u8], String), CodecError> {
+        match self.chunks.get(&key) {
+            Some(bytes) => Ok((bytes, key)),
+            None => Err(CodecError::MissingChunk(key)),
+        }
+    }
+
+    fn fixed<T, const W: usize>(
+        &self,
+        table: &str,
+        column: &str,
+        rows: usize,
+        from_bytes: impl Fn([u8; W]) -> T,
+    ) -> Result<Vec<T>, CodecError> {
+        let mut values = Vec::with_capacity(rows);
+        for i in 0..rows.div_ceil(CHUNK_ROWS) {
+            let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
+            let expected_rows = (rows - i * CHUNK_ROWS).min(CHUNK_ROWS);
+            if bytes.len() != expected_rows * W {
+                return Err(CodecError::CorruptChunk(key));
+            }
+            for item in bytes.chunks_exact(W) {
+                let mut array = [0u8; W];
+                array.copy_from_slice(item);
+                values.push(from_bytes(array));
+            }
+        }
+        Ok(values)
+    }
+
+    fn text(&self, table: &str, column: &str, rows: usize) -> Result<TextColumn, CodecError> {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0u32);
+        let mut text = String::new();
+        for i in 0..rows.div_ceil(CHUNK_ROWS) {
+            let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
+            let expected_rows = (rows - i * CHUNK_ROWS).min(CHUNK_ROWS);
+            let (chunk_offsets, chunk_text) = decode_text_rows(bytes, Some(expected_rows))
+                .ok_or_else(|| CodecError::CorruptChunk(key.clone()))?;
+            let base = text.len() as u32;
+            offsets.extend(chunk_offsets[1..].iter().map(|&o| o + base));
+            text.push_str(chunk_text);
+        }
+        let key = chunk_key(&self.prefix, table, column, 0);
+        TextColumn::from_parts(offsets, text).ok_or(CodecError::CorruptChunk(key))
+    }
+
+    fn coded(&self, table: &str, column: &str, rows: usize) -> Result<CodedColumn, CodecError> {
+        let (bytes, key) = self.chunk(format!("{}{table}/{column}/dict", self.prefix))?;
+        let (offsets, text) =
+            decode_text_rows(bytes, None).ok_or_else(|| CodecError::CorruptChunk(key.clone()))?;
+        let values = offsets
+            .windows(2)
+            .map(|w| text[w[0] as usize..w[1] as usize].to_owned())
+            .collect();
+        let codes = self.fixed(table, column, rows, u32::from_le_bytes)?;
+        CodedColumn::from_parts(values, codes).ok_or(CodecError::CorruptChunk(key))
+    }
+}
+
+/// Splits a text chunk into its offsets and text, checking every bound and UTF-8 boundary.
+fn decode_text_rows(bytes: &[u8], expected_rows: Option<usize>) -> Option<(Vec<u32>, &str)> {
+    let read_u32 = |at: usize| -> Option<u32> {
+        let slice = bytes.get(at..at + 4)?;
+        Some(u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
+    };
+    let rows = read_u32(0)? as usize;
+    if expected_rows.is_some_and(|expected| expected != rows) {
+        return None;
+    }
+    let offsets: Vec<u32> = (0..=rows)
+        .map(|i| read_u32(4 + i * 4))
+        .collect::<Option<_>>()?;
+    let text = std::str::from_utf8(bytes.get(4 + (rows + 1) * 4..)?).ok()?;
+    offsets_fit(&offsets, text).then_some((offsets, text))
+}

@@ -1,0 +1,23 @@
+//! The native test suite: one binary, one module per feature.
+//!
+//! Expected outputs live in `tests/data/expected/`; run with `UPDATE_EXPECT=1` to rewrite them
+//! after an intended change, then review the diff.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod native {
+    /// The core modules stay free of browser and async code, and say what they are for.
+    pub mod architecture;
+    /// Per-type SVG rendering of each chart.
+    pub mod charts;
+    /// Storage chunks read back exactly what was written.
+    pub mod codec;
+    /// The demo generator is deterministic and realistic.
+    pub mod demo;
+    /// Features, tiers and books on small hand-made datasets.
+    pub mod features;
+    /// Money, counts and dates in both languages.
+    pub mod format;
+    /// Shared helpers: expected-output files.
+    pub mod support;
+}
