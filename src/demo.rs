@@ -39,9 +39,22 @@ const CITIES: [&str; 12] = [
     "北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "武汉", "西安", "苏州", "天津", "重庆",
 ];
 const OCCUPATIONS: [&str; 8] = [
-    "企业主", "高管", "专业人士", "公务员", "自由职业", "退休", "职员", "个体工商户",
+    "企业主",
+    "高管",
+    "专业人士",
+    "公务员",
+    "自由职业",
+    "退休",
+    "职员",
+    "个体工商户",
 ];
-const BRANCHES: [&str; 5] = ["中山路支行", "高新区支行", "滨江支行", "金融街支行", "东湖支行"];
+const BRANCHES: [&str; 5] = [
+    "中山路支行",
+    "高新区支行",
+    "滨江支行",
+    "金融街支行",
+    "东湖支行",
+];
 const CHANNELS: [&str; 5] = ["手机银行", "网上银行", "柜面", "ATM", "POS"];
 const CATEGORIES_IN: [&str; 4] = ["工资", "转账收入", "理财赎回", "经营收入"];
 const CATEGORIES_OUT: [&str; 5] = ["消费", "转账支出", "理财申购", "还款", "缴费"];
@@ -67,7 +80,9 @@ pub fn generate(config: &DemoConfig) -> Dataset {
     let mut managers = RelationshipManagers::default();
     for i in 0..n_managers {
         managers.rm_id.push(&format!("RM{:04}", i + 1));
-        managers.name.push(&chinese_name(&mut rng, &surnames, &given));
+        managers
+            .name
+            .push(&chinese_name(&mut rng, &surnames, &given));
         managers.branch.push(BRANCHES[i % BRANCHES.len()]);
     }
 
@@ -83,10 +98,14 @@ pub fn generate(config: &DemoConfig) -> Dataset {
         } else {
             Gender::Male
         });
+        customers.birth_date.push(
+            Day::from_ymd(1950, 1, 1)
+                .unwrap_or(Day(-7305))
+                .plus_days(rng.below(365 * 55) as i32),
+        );
         customers
-            .birth_date
-            .push(Day::from_ymd(1950, 1, 1).unwrap_or(Day(-7305)).plus_days(rng.below(365 * 55) as i32));
-        customers.city.push(CITIES[rng.below(CITIES.len() as u64) as usize]);
+            .city
+            .push(CITIES[rng.below(CITIES.len() as u64) as usize]);
         customers
             .occupation
             .push(OCCUPATIONS[rng.below(OCCUPATIONS.len() as u64) as usize]);
@@ -101,14 +120,18 @@ pub fn generate(config: &DemoConfig) -> Dataset {
             .risk_level
             .push((3 + (rng.normal() * 1.1) as i64).clamp(1, 5) as u8);
         // One client in fifty has no manager yet: the relationship-manager page lists them.
-        customers.relationship_manager_idx.push(if rng.below(50) == 0 {
-            NO_RELATIONSHIP_MANAGER
-        } else {
-            rng.below(n_managers as u64) as u32
-        });
         customers
-            .open_date
-            .push(Day::from_ymd(2015, 1, 1).unwrap_or(Day(16_436)).plus_days(rng.below(365 * 11) as i32));
+            .relationship_manager_idx
+            .push(if rng.below(50) == 0 {
+                NO_RELATIONSHIP_MANAGER
+            } else {
+                rng.below(n_managers as u64) as u32
+            });
+        customers.open_date.push(
+            Day::from_ymd(2015, 1, 1)
+                .unwrap_or(Day(16_436))
+                .plus_days(rng.below(365 * 11) as i32),
+        );
     }
 
     let mut holdings = Holdings::default();
@@ -126,11 +149,9 @@ pub fn generate(config: &DemoConfig) -> Dataset {
             let liability_scale = if product.is_liability() { 0.6 } else { 1.0 };
             holdings.customer_idx.push(customer as u32);
             holdings.product_type.push(*product);
-            holdings.product_code.push(&format!(
-                "P{}{:03}",
-                *product as u8,
-                100 + rng.below(900)
-            ));
+            holdings
+                .product_code
+                .push(&format!("P{}{:03}", *product as u8, 100 + rng.below(900)));
             holdings
                 .balance_fen
                 .push((wealth as f64 * weight / total * liability_scale) as i64);
@@ -152,7 +173,11 @@ pub fn generate(config: &DemoConfig) -> Dataset {
                 as_of.0 - days_back,
                 customer as u32,
                 (amount_yuan * 100.0) as i64 + 1,
-                if inflow { Direction::In } else { Direction::Out },
+                if inflow {
+                    Direction::In
+                } else {
+                    Direction::Out
+                },
             ));
         }
     }

@@ -115,7 +115,6 @@ messages! {
     Unassigned => "未分配", "Unassigned";
     PagePrevious => "上一页", "Previous";
     PageNext => "下一页", "Next";
-    PageOf => "页，共", "of";
     Rows => "行", "rows";
     SortBy => "点击表头排序", "Click a column header to sort";
     ProductMixByTier => "各层级持有产品的客户数", "Customers holding each product, by tier";

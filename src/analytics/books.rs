@@ -1,6 +1,6 @@
-//! Relationship managers' books: who looks after which clients, and how much they hold.
+//! Books and mixes: who looks after which clients, and which products each tier holds.
 
-use crate::model::{Dataset, NO_RELATIONSHIP_MANAGER};
+use crate::model::{Dataset, ProductType, NO_RELATIONSHIP_MANAGER};
 
 /// One relationship manager's clients in figures.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,4 +47,28 @@ pub fn relationship_manager_books(
         }
     }
     books
+}
+
+/// Customers holding each product type (with a positive balance), per tier: `[tier][product]`.
+pub fn product_mix_by_tier(
+    dataset: &Dataset,
+    tier_of_customer: &[u8],
+    n_tiers: usize,
+) -> Vec<[usize; ProductType::ALL.len()]> {
+    let mut held = vec![0u8; dataset.n_customers()];
+    let holdings = dataset.holdings();
+    for row in 0..holdings.len() {
+        if holdings.balance_fen[row] > 0 {
+            held[holdings.customer_idx[row] as usize] |= 1 << (holdings.product_type[row] as u8);
+        }
+    }
+    let mut mix = vec![[0usize; ProductType::ALL.len()]; n_tiers];
+    for (&types, &tier) in held.iter().zip(tier_of_customer) {
+        for product in ProductType::ALL {
+            if types & (1 << product as u8) != 0 {
+                mix[tier as usize][product as usize] += 1;
+            }
+        }
+    }
+    mix
 }

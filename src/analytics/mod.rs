@@ -7,11 +7,11 @@ mod books;
 mod features;
 mod tiers;
 
-pub use books::{relationship_manager_books, Book, Books};
+pub use books::{product_mix_by_tier, relationship_manager_books, Book, Books};
 pub use features::{as_of_date, customer_features, CustomerFeatures, NO_TRANSACTION_RECENCY};
 pub use tiers::{assign_tiers, summarise_tiers, TierRule, TierRules, TierSummary};
 
-use crate::model::{Dataset, Day};
+use crate::model::{Dataset, Day, ProductType};
 
 /// What the caller wants computed and with which rules.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +41,8 @@ pub struct Analysis {
     pub tier_summary: TierSummary,
     /// Each relationship manager's book of clients.
     pub books: Books,
+    /// Customers holding each product type, per tier.
+    pub product_mix: Vec<[usize; ProductType::ALL.len()]>,
 }
 
 /// Runs the whole overview pipeline: features, tiers, relationship-manager books.
@@ -59,7 +61,10 @@ pub fn analyse(dataset: &Dataset, config: &AnalysisConfig) -> Analysis {
         &tier_of_customer,
         config.tier_rules.key_account_tiers(),
     );
+    let product_mix =
+        product_mix_by_tier(dataset, &tier_of_customer, config.tier_rules.tiers.len());
     Analysis {
+        product_mix,
         as_of,
         features,
         tier_of_customer,

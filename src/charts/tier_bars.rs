@@ -83,10 +83,9 @@ where
         .disable_x_mesh()
         .x_labels(categories.len())
         .x_label_formatter(&|segment| match segment {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => categories
-                .get(*i as usize)
-                .cloned()
-                .unwrap_or_default(),
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+                categories.get(*i as usize).cloned().unwrap_or_default()
+            }
             SegmentValue::Last => String::new(),
         })
         .y_label_formatter(&|v| format_value(*v))

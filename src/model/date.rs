@@ -80,7 +80,13 @@ mod tests {
 
     #[test]
     fn iso_dates_round_trip_across_leap_years() {
-        for text in ["1970-01-01", "2000-02-29", "2024-12-31", "1950-06-15", "2026-06-30"] {
+        for text in [
+            "1970-01-01",
+            "2000-02-29",
+            "2024-12-31",
+            "1950-06-15",
+            "2026-06-30",
+        ] {
             let day = Day::parse_iso(text).expect("valid date");
             assert_eq!(day.to_string(), text);
         }

@@ -64,7 +64,10 @@ impl fmt::Display for ModelError {
                 "table {table}: column {column} has {found} rows, expected {expected}"
             ),
             ModelError::DanglingReference { table, row, index } => {
-                write!(f, "table {table}: row {row} refers to missing index {index}")
+                write!(
+                    f,
+                    "table {table}: row {row} refers to missing index {index}"
+                )
             }
         }
     }

@@ -6,8 +6,8 @@
 //! One record per chunk (not per row) is what makes IndexedDB fast enough for millions of rows.
 
 use crate::model::{
-    offsets_fit, CodedColumn, Customers, Dataset, Day, Direction, Gender, Holdings, ModelError, ProductType,
-    RelationshipManagers, TextColumn, Transactions,
+    offsets_fit, CodedColumn, Customers, Dataset, Day, Direction, Gender, Holdings, ModelError,
+    ProductType, RelationshipManagers, TextColumn, Transactions,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -54,7 +54,9 @@ pub enum CodecError {
 impl fmt::Display for CodecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CodecError::MissingChunk(key) => write!(f, "stored data is incomplete: {key} is missing"),
+            CodecError::MissingChunk(key) => {
+                write!(f, "stored data is incomplete: {key} is missing")
+            }
             CodecError::CorruptChunk(key) => write!(f, "stored data is damaged: {key}"),
             CodecError::Inconsistent(error) => write!(f, "stored data is inconsistent: {error}"),
         }
@@ -78,13 +80,27 @@ pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<
     out.text("customers", "customer_id", &c.customer_id);
     out.text("customers", "name", &c.name);
     out.fixed("customers", "gender", &c.gender, |g| [g as u8]);
-    out.fixed("customers", "birth_date", &c.birth_date, |d| d.0.to_le_bytes());
+    out.fixed("customers", "birth_date", &c.birth_date, |d| {
+        d.0.to_le_bytes()
+    });
     out.coded("customers", "city", &c.city);
     out.coded("customers", "occupation", &c.occupation);
-    out.fixed("customers", "annual_income", &c.annual_income_fen, i64::to_le_bytes);
+    out.fixed(
+        "customers",
+        "annual_income",
+        &c.annual_income_fen,
+        i64::to_le_bytes,
+    );
     out.fixed("customers", "risk_level", &c.risk_level, |r| [r]);
-    out.fixed("customers", "rm", &c.relationship_manager_idx, u32::to_le_bytes);
-    out.fixed("customers", "open_date", &c.open_date, |d| d.0.to_le_bytes());
+    out.fixed(
+        "customers",
+        "rm",
+        &c.relationship_manager_idx,
+        u32::to_le_bytes,
+    );
+    out.fixed("customers", "open_date", &c.open_date, |d| {
+        d.0.to_le_bytes()
+    });
 
     let h = dataset.holdings();
     out.fixed("holdings", "customer", &h.customer_idx, u32::to_le_bytes);
@@ -95,8 +111,15 @@ pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<
 
     let t = dataset.transactions();
     out.text("transactions", "txn_id", &t.txn_id);
-    out.fixed("transactions", "customer", &t.customer_idx, u32::to_le_bytes);
-    out.fixed("transactions", "txn_date", &t.txn_date, |d| d.0.to_le_bytes());
+    out.fixed(
+        "transactions",
+        "customer",
+        &t.customer_idx,
+        u32::to_le_bytes,
+    );
+    out.fixed("transactions", "txn_date", &t.txn_date, |d| {
+        d.0.to_le_bytes()
+    });
     out.fixed("transactions", "amount", &t.amount_fen, i64::to_le_bytes);
     out.fixed("transactions", "direction", &t.direction, |d| [d as u8]);
     out.coded("transactions", "channel", &t.channel);
@@ -146,7 +169,9 @@ pub fn decode_dataset(
     let transactions = Transactions {
         txn_id: input.text("transactions", "txn_id", n)?,
         customer_idx: input.fixed("transactions", "customer", n, u32::from_le_bytes)?,
-        txn_date: input.fixed("transactions", "txn_date", n, |b| Day(i32::from_le_bytes(b)))?,
+        txn_date: input.fixed("transactions", "txn_date", n, |b| {
+            Day(i32::from_le_bytes(b))
+        })?,
         amount_fen: input.fixed("transactions", "amount", n, i64::from_le_bytes)?,
         direction: input.fixed("transactions", "direction", n, |[b]| {
             Direction::from_code(b)

@@ -56,7 +56,10 @@ fn the_core_does_no_browser_io() {
 #[test]
 fn every_source_file_says_what_it_is_for() {
     let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read source");
         assert!(

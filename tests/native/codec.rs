@@ -58,7 +58,10 @@ fn catalogue_records_round_trip_and_refuse_newer_schemas() {
         rows: RowCounts::default(),
         sources: Vec::new(),
     };
-    assert_eq!(SnapshotRecord::from_json(&record.to_json()), Ok(record.clone()));
+    assert_eq!(
+        SnapshotRecord::from_json(&record.to_json()),
+        Ok(record.clone())
+    );
     let newer = SnapshotRecord {
         schema_version: SCHEMA_VERSION + 1,
         ..record

@@ -76,9 +76,18 @@ fn demo_looks_like_a_bank_book() {
     let key_accounts = tiers.customers[0] + tiers.customers[1];
     let key_aum = tiers.aum_fen[0] + tiers.aum_fen[1];
     assert!(tiers.customers[0] > 0, "some private-banking clients");
-    assert!(key_accounts * 100 < data.n_customers() * 5, "key accounts are rare");
-    assert!(key_aum * 10 > tiers.total_aum_fen() * 3, "key accounts hold a large share");
+    assert!(
+        key_accounts * 100 < data.n_customers() * 5,
+        "key accounts are rare"
+    );
+    assert!(
+        key_aum * 10 > tiers.total_aum_fen() * 3,
+        "key accounts hold a large share"
+    );
     assert!(data.customers().name.iter().all(|n| n.chars().count() >= 2));
-    assert!(analysis.features.f12.iter().any(|&f| f == 0), "some dormant clients");
-    assert!(analysis.books.unassigned.clients > 0, "some clients lack a manager");
+    assert!(analysis.features.f12.contains(&0), "some dormant clients");
+    assert!(
+        analysis.books.unassigned.clients > 0,
+        "some clients lack a manager"
+    );
 }

@@ -2,8 +2,8 @@
 
 use keystone::analytics::{analyse, AnalysisConfig, NO_TRANSACTION_RECENCY};
 use keystone::model::{
-    Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers,
-    Transactions, NO_RELATIONSHIP_MANAGER,
+    Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Transactions,
+    NO_RELATIONSHIP_MANAGER,
 };
 
 /// Builds a dataset from short literal rows: customers `(id, rm)`, holdings
@@ -78,10 +78,18 @@ fn features_follow_the_workload_definitions() {
     let analysis = analyse(&data, &AnalysisConfig::default());
     let f = &analysis.features;
     assert_eq!(analysis.as_of, Day::parse_iso("2026-06-30"));
-    assert_eq!(f.aum_fen, vec![700_000_000, 6_000_000, 0], "liabilities excluded");
+    assert_eq!(
+        f.aum_fen,
+        vec![700_000_000, 6_000_000, 0],
+        "liabilities excluded"
+    );
     assert_eq!(f.loan_fen, vec![50_000, 0, 0], "only 贷款 counts as loan");
     assert_eq!(f.products, vec![4, 1, 0], "zero balances are not held");
-    assert_eq!(f.f12, vec![2, 1, 0], "the window excludes as-of minus 365 days");
+    assert_eq!(
+        f.f12,
+        vec![2, 1, 0],
+        "the window excludes as-of minus 365 days"
+    );
     assert_eq!(f.m12_fen, vec![3_000, 500, 0]);
     assert_eq!(f.in12_fen, vec![1_000, 0, 0]);
     assert_eq!(f.recency_days, vec![0, 180, NO_TRANSACTION_RECENCY]);
@@ -90,6 +98,15 @@ fn features_follow_the_workload_definitions() {
     assert_eq!(analysis.books.by_manager[0].key_accounts, 1);
     assert_eq!(analysis.books.by_manager[1].aum_fen, 6_000_000);
     assert_eq!(analysis.books.unassigned.clients, 1);
+    // Customer 1 holds a fund, a loan and a card (private tier); customer 2 only 理财 (affluent).
+    let mix = &analysis.product_mix;
+    assert_eq!(mix[0][Fund as usize], 1);
+    assert_eq!(mix[0][CreditCard as usize], 1);
+    assert_eq!(mix[2][WealthManagement as usize], 1);
+    assert_eq!(
+        mix[2][TimeDeposit as usize], 0,
+        "a zero balance is not held"
+    );
 }
 
 #[test]
@@ -125,5 +142,8 @@ fn ragged_tables_and_dangling_references_are_refused() {
         data.transactions().clone(),
         data.relationship_managers().clone(),
     );
-    assert!(refused.is_err(), "a holding of an unknown customer must be refused");
+    assert!(
+        refused.is_err(),
+        "a holding of an unknown customer must be refused"
+    );
 }

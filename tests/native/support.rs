@@ -16,8 +16,12 @@ pub fn check_expected(name: &str, actual: &str) {
         std::fs::write(&path, actual).expect("write expected output");
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_EXPECT=1 to create it)", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_EXPECT=1 to create it)",
+            path.display()
+        )
+    });
     if expected != actual {
         let first_difference = expected
             .lines()

@@ -1,0 +1,57 @@
+# Keystone: `make serve` builds and serves the app; `make test` runs every test.
+# Both install what is missing first, from the package registries only (crates.io, Debian, npm).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+PORT ?= 8080
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# wasm-bindgen-test-runner drives Debian's chromium through chromedriver; 2 cores need patience.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+export CHROMEDRIVER := /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_DRIVER_TIMEOUT := 30
+
+.PHONY: serve build test tools test-tools lint native-test wasm-test e2e-test bench clean
+
+serve: build
+	@echo "Keystone: http://127.0.0.1:$(PORT)/"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
+
+build: tools node_modules/.package-lock.json
+	cargo fetch --target wasm32-unknown-unknown
+	trunk build --release
+
+tools:
+	scripts/install-tools.sh build
+
+test-tools:
+	scripts/install-tools.sh test
+
+# wasm-opt (binaryen) for Trunk's release build, pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: test-tools node_modules/.package-lock.json
+	cargo fetch
+	$(MAKE) lint native-test wasm-test e2e-test
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+native-test:
+	cargo test --lib --bins --test native
+
+wasm-test:
+	cargo test --target wasm32-unknown-unknown --test web
+
+e2e-test:
+	trunk build --release
+	KEYSTONE_E2E_DIST=$(CURDIR)/dist cargo test --test e2e -- --nocapture
+
+bench: tools
+	scripts/bench.sh
+
+clean:
+	cargo clean
+	rm -rf dist node_modules

@@ -1,0 +1,225 @@
+//! IndexedDB: the browser half of storage, moving catalogue records and column chunks in and out.
+//!
+//! Two object stores: `catalogue` (snapshot records as JSON, and the `active` pointer) and
+//! `chunks` (column bytes as `Uint8Array`s). A snapshot, its chunks and the pointer to it are
+//! written in one read-write transaction, so a failure or a closed tab leaves the previous
+//! snapshot intact and no partial one visible.
+
+use super::catalogue::SnapshotRecord;
+use super::codec::{decode_dataset, encode_dataset, snapshot_prefix};
+use crate::model::Dataset;
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use std::collections::HashMap;
+use std::fmt;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The database's name in the browser.
+pub const DATABASE_NAME: &str = "keystone";
+/// The IndexedDB version; raise it, with an upgrade step, when object stores change.
+const DATABASE_VERSION: u32 = 1;
+const CATALOGUE: &str = "catalogue";
+const CHUNKS: &str = "chunks";
+const ACTIVE_KEY: &str = "active";
+
+/// A storage failure, in words the Data page can show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageError(pub String);
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+macro_rules! storage_error_from {
+    ($($source:ty),*) => {$(
+        impl From<$source> for StorageError {
+            fn from(error: $source) -> StorageError {
+                StorageError(error.to_string())
+            }
+        }
+    )*};
+}
+
+storage_error_from!(
+    indexed_db_futures::error::Error,
+    indexed_db_futures::error::OpenDbError,
+    indexed_db_futures::error::SimpleValueError,
+    super::catalogue::CatalogueError,
+    super::codec::CodecError
+);
+
+/// Opens (creating or upgrading) the app's database.
+pub async fn open() -> Result<Database, StorageError> {
+    open_named(DATABASE_NAME).await
+}
+
+/// Opens a database of Keystone's layout under another name (tests use their own).
+pub async fn open_named(name: &str) -> Result<Database, StorageError> {
+    let db = Database::open(name)
+        .with_version(DATABASE_VERSION)
+        .with_on_upgrade_needed(|event, db| {
+            // Version 0 → 1 creates the stores; later versions add steps below this one.
+            if (event.old_version() as u64) < 1 {
+                db.create_object_store(CATALOGUE).build()?;
+                db.create_object_store(CHUNKS).build()?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(db)
+}
+
+fn snapshot_key(snapshot_id: &str) -> String {
+    format!("snapshot/{snapshot_id}")
+}
+
+/// How a save should behave; tests use the failure switch to prove that commits are atomic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SaveOptions {
+    /// Abort after writing this many chunks, as a crash or a full disk would.
+    pub fail_after_chunks: Option<usize>,
+}
+
+/// Stores a dataset as a new snapshot and makes it the active one, all or nothing.
+pub async fn save_snapshot(
+    db: &Database,
+    record: &SnapshotRecord,
+    dataset: &Dataset,
+    options: SaveOptions,
+) -> Result<(), StorageError> {
+    let chunks = encode_dataset(&record.snapshot_id, dataset);
+    let tx = db
+        .transaction([CATALOGUE, CHUNKS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let chunk_store = tx.object_store(CHUNKS)?;
+    let catalogue = tx.object_store(CATALOGUE)?;
+    for (written, (key, bytes)) in chunks.iter().enumerate() {
+        if options.fail_after_chunks == Some(written) {
+            // Dropping the transaction without committing rolls it back.
+            tx.abort().await?;
+            return Err(StorageError(format!(
+                "save interrupted after {written} chunks"
+            )));
+        }
+        let value: JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
+        chunk_store.put(value).with_key(key.as_str()).primitive()?;
+    }
+    catalogue
+        .put(record.to_json())
+        .with_key(snapshot_key(&record.snapshot_id))
+        .primitive()?;
+    catalogue
+        .put(record.snapshot_id.clone())
+        .with_key(ACTIVE_KEY)
+        .primitive()?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The active snapshot's record, if any.
+pub async fn active_record(db: &Database) -> Result<Option<SnapshotRecord>, StorageError> {
+    let tx = db.transaction(CATALOGUE).build()?;
+    let catalogue = tx.object_store(CATALOGUE)?;
+    let active: Option<String> = catalogue.get(ACTIVE_KEY).primitive()?.await?;
+    let Some(snapshot_id) = active else {
+        return Ok(None);
+    };
+    let json: Option<String> = catalogue
+        .get(snapshot_key(&snapshot_id))
+        .primitive()?
+        .await?;
+    match json {
+        Some(json) => Ok(Some(SnapshotRecord::from_json(&json)?)),
+        None => Err(StorageError(format!(
+            "the active snapshot {snapshot_id} has no catalogue record"
+        ))),
+    }
+}
+
+/// Every snapshot in the catalogue.
+pub async fn list_snapshots(db: &Database) -> Result<Vec<SnapshotRecord>, StorageError> {
+    let tx = db.transaction(CATALOGUE).build()?;
+    let catalogue = tx.object_store(CATALOGUE)?;
+    let values: Vec<JsValue> = catalogue
+        .get_all()
+        .with_query("snapshot/".to_string().."snapshot0".to_string())
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    values
+        .iter()
+        .filter_map(JsValue::as_string)
+        .map(|json| SnapshotRecord::from_json(&json).map_err(StorageError::from))
+        .collect()
+}
+
+/// The key range holding exactly the chunks of one snapshot.
+fn chunk_range(snapshot_id: &str) -> std::ops::Range<String> {
+    let prefix = snapshot_prefix(snapshot_id);
+    // `/` + 1 is `0`, so the range ends right after the last key under the prefix.
+    let end = format!("{}0", &prefix[..prefix.len() - 1]);
+    prefix..end
+}
+
+/// How many chunks a snapshot has in the store (zero for one that was never committed).
+pub async fn chunk_count(db: &Database, snapshot_id: &str) -> Result<u32, StorageError> {
+    let tx = db.transaction(CHUNKS).build()?;
+    let store = tx.object_store(CHUNKS)?;
+    let n = store
+        .count()
+        .with_query(chunk_range(snapshot_id))
+        .primitive()?
+        .await?;
+    Ok(n)
+}
+
+/// Reads the active snapshot's data back into memory.
+pub async fn load_active(db: &Database) -> Result<Option<(SnapshotRecord, Dataset)>, StorageError> {
+    let Some(record) = active_record(db).await? else {
+        return Ok(None);
+    };
+    let range = chunk_range(&record.snapshot_id);
+    let tx = db.transaction(CHUNKS).build()?;
+    let store = tx.object_store(CHUNKS)?;
+    let keys: Vec<String> = store
+        .get_all_keys()
+        .with_query(range.clone())
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    let values: Vec<JsValue> = store
+        .get_all()
+        .with_query(range)
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    let chunks: HashMap<String, Vec<u8>> = keys
+        .into_iter()
+        .zip(values)
+        .map(|(key, value)| {
+            let bytes = value
+                .dyn_into::<js_sys::Uint8Array>()
+                .map(|array| array.to_vec())
+                .unwrap_or_default();
+            (key, bytes)
+        })
+        .collect();
+    let dataset = decode_dataset(&record.snapshot_id, &record.rows, &chunks)?;
+    Ok(Some((record, dataset)))
+}
+
+/// Deletes every snapshot and chunk, in one transaction.
+pub async fn delete_all(db: &Database) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([CATALOGUE, CHUNKS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    tx.object_store(CATALOGUE)?.clear()?;
+    tx.object_store(CHUNKS)?.clear()?;
+    tx.commit().await?;
+    Ok(())
+}

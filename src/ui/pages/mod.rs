@@ -1,0 +1,8 @@
+//! The pages, one to a file.
+
+pub mod customers;
+pub mod data;
+pub mod overview;
+pub mod relationship_managers;
+pub mod segments;
+pub mod settings;

@@ -1,0 +1,106 @@
+//! 设置 Settings: language, the tier rules in force, browser storage use, and the privacy promise.
+
+use crate::format::money_compact;
+use crate::i18n::{Lang, Msg};
+use crate::ui::components::WithData;
+use crate::ui::state::{AppState, Loaded};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+use wasm_bindgen_futures::JsFuture;
+
+/// The settings page.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let usage = RwSignal::new(None::<(f64, f64)>);
+    spawn_local(async move {
+        usage.set(storage_estimate().await);
+    });
+    let on_language = move |event| {
+        let lang = if event_target_value(&event) == "en" {
+            Lang::En
+        } else {
+            Lang::Zh
+        };
+        state.set_lang(lang);
+    };
+    view! {
+        <section class="panel">
+            <label for="language-select">{move || state.text(Msg::Language)}</label>
+            <select id="language-select" on:change=on_language data-testid="language-select">
+                <option value="zh-CN" selected=move || state.lang.get() == Lang::Zh>"简体中文"</option>
+                <option value="en" selected=move || state.lang.get() == Lang::En>"English"</option>
+            </select>
+        </section>
+        <section class="panel">
+            <h2>{move || state.text(Msg::TierRules)}</h2>
+            <WithData render=tier_rules/>
+        </section>
+        <section class="panel">
+            <h2>{move || state.text(Msg::StorageUsage)}</h2>
+            <p data-testid="storage-usage">
+                {move || match usage.get() {
+                    Some((used, quota)) => format!("{:.1} MB / {:.0} MB", used / 1e6, quota / 1e6),
+                    None => state.text(Msg::StorageUnknown).to_owned(),
+                }}
+            </p>
+        </section>
+        <section class="panel">
+            <h2>{move || state.text(Msg::Privacy)}</h2>
+            <p>{move || state.text(Msg::PrivacyNote)}</p>
+        </section>
+    }
+}
+
+fn tier_rules(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
+    let n = loaded.tier_rules.tiers.len();
+    let rows = (0..n)
+        .map(|tier| {
+            let threshold = if tier + 1 == n {
+                "–".to_string()
+            } else {
+                format!(
+                    "≥ {}",
+                    money_compact(loaded.tier_rules.tiers[tier].min_aum_fen, lang)
+                )
+            };
+            let key_account = if tier < loaded.tier_rules.key_account_tiers() {
+                Msg::Yes
+            } else {
+                Msg::No
+            };
+            view! {
+                <tr>
+                    <th scope="row">{loaded.tier_name(tier, lang).to_owned()}</th>
+                    <td>{threshold}</td>
+                    <td>{lang.text(key_account)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="data-table" data-testid="tier-rules">
+            <thead>
+                <tr>
+                    <th scope="col">{lang.text(Msg::Tier)}</th>
+                    <th scope="col">{lang.text(Msg::Threshold)}</th>
+                    <th scope="col">{lang.text(Msg::KeyAccounts)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// Bytes used and available, from `navigator.storage.estimate()`.
+async fn storage_estimate() -> Option<(f64, f64)> {
+    let storage = window().navigator().storage();
+    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
+    let field = |name: &str| {
+        js_sys::Reflect::get(&estimate, &name.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    Some((field("usage")?, field("quota")?))
+}

@@ -1,0 +1,208 @@
+//! App-wide state: the interface language and the loaded dataset with its analysis.
+
+use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
+use crate::demo::{generate, DemoConfig};
+use crate::i18n::{Lang, Msg};
+use crate::model::Dataset;
+use crate::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
+use crate::storage::codec::RowCounts;
+use crate::storage::idb::{self, SaveOptions, StorageError};
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+
+const LANGUAGE_KEY: &str = "keystone.language";
+/// The catalogue name of the generated demo; pages show it translated.
+pub const DEMO_DATASET_NAME: &str = "demo";
+/// Set once the demo has been generated, so deleting all data is not undone by a reload.
+const DEMO_SEEDED_KEY: &str = "keystone.demo_seeded";
+
+/// A stored snapshot in memory, with everything the pages show about it.
+pub struct Loaded {
+    /// What the snapshot is.
+    pub record: SnapshotRecord,
+    /// Its tables.
+    pub dataset: Dataset,
+    /// The tier ladder the analysis used.
+    pub tier_rules: TierRules,
+    /// Features, tiers, books.
+    pub analysis: Analysis,
+}
+
+impl Loaded {
+    fn new(record: SnapshotRecord, dataset: Dataset) -> Loaded {
+        let config = AnalysisConfig::default();
+        let analysis = analyse(&dataset, &config);
+        Loaded {
+            record,
+            dataset,
+            tier_rules: config.tier_rules,
+            analysis,
+        }
+    }
+
+    /// The tier's name in the reader's language.
+    pub fn tier_name(&self, tier: usize, lang: Lang) -> &str {
+        let rule = &self.tier_rules.tiers[tier];
+        match lang {
+            Lang::Zh => &rule.name_zh,
+            Lang::En => &rule.name_en,
+        }
+    }
+}
+
+/// Where the data stands.
+#[derive(Clone)]
+pub enum DataState {
+    /// Reading IndexedDB.
+    Loading,
+    /// First visit: generating and storing the demo.
+    GeneratingDemo,
+    /// Nothing stored.
+    Empty,
+    /// A snapshot is loaded.
+    Ready(Arc<Loaded>),
+    /// Storage failed; the message says why.
+    Failed(String),
+}
+
+/// The few signals every page reads, provided by context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The interface language.
+    pub lang: RwSignal<Lang>,
+    /// The loaded data.
+    pub data: RwSignal<DataState>,
+    /// A one-line message about the last action (saved, deleted …).
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl AppState {
+    /// State with the remembered language, or the browser's.
+    pub fn new() -> AppState {
+        let remembered = LocalStorage::get::<String>(LANGUAGE_KEY)
+            .ok()
+            .and_then(|code| Lang::from_code(&code));
+        let browser = window().navigator().language().unwrap_or_default();
+        let lang = remembered.unwrap_or_else(|| Lang::from_browser(&browser));
+        set_document_language(lang);
+        AppState {
+            lang: RwSignal::new(lang),
+            data: RwSignal::new(DataState::Loading),
+            notice: RwSignal::new(None),
+        }
+    }
+
+    /// Switches and remembers the language.
+    pub fn set_lang(self, lang: Lang) {
+        // Losing the preference is harmless: the browser's language is the fallback.
+        let _ = LocalStorage::set(LANGUAGE_KEY, lang.code());
+        set_document_language(lang);
+        self.lang.set(lang);
+    }
+
+    /// The string for `msg` in the current language (tracked).
+    pub fn text(self, msg: Msg) -> &'static str {
+        self.lang.get().text(msg)
+    }
+
+    /// Loads the active snapshot; on the very first visit, generates and stores the demo.
+    pub fn load(self) {
+        spawn_local(async move {
+            let state = match load_or_seed(self).await {
+                Ok(state) => state,
+                Err(error) => DataState::Failed(error.0),
+            };
+            self.data.set(state);
+        });
+    }
+
+    /// Replaces whatever is stored by a freshly generated demo.
+    pub fn load_demo(self) {
+        self.data.set(DataState::GeneratingDemo);
+        spawn_local(async move {
+            let state = match seed_demo().await {
+                Ok(loaded) => {
+                    self.notice
+                        .set(Some(self.lang.get_untracked().text(Msg::DemoLoaded).into()));
+                    DataState::Ready(loaded)
+                }
+                Err(error) => DataState::Failed(error.0),
+            };
+            self.data.set(state);
+        });
+    }
+
+    /// Deletes everything stored.
+    pub fn delete_all(self) {
+        spawn_local(async move {
+            let result = async {
+                let db = idb::open().await?;
+                idb::delete_all(&db).await?;
+                db.close();
+                Ok::<(), StorageError>(())
+            }
+            .await;
+            match result {
+                Ok(()) => {
+                    self.notice
+                        .set(Some(self.lang.get_untracked().text(Msg::Deleted).into()));
+                    self.data.set(DataState::Empty);
+                }
+                Err(error) => self.data.set(DataState::Failed(error.0)),
+            }
+        });
+    }
+}
+
+impl Default for AppState {
+    fn default() -> AppState {
+        AppState::new()
+    }
+}
+
+fn set_document_language(lang: Lang) {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+}
+
+async fn load_or_seed(state: AppState) -> Result<DataState, StorageError> {
+    let db = idb::open().await?;
+    let stored = idb::load_active(&db).await?;
+    db.close();
+    if let Some((record, dataset)) = stored {
+        return Ok(DataState::Ready(Arc::new(Loaded::new(record, dataset))));
+    }
+    if LocalStorage::get::<bool>(DEMO_SEEDED_KEY).unwrap_or(false) {
+        return Ok(DataState::Empty);
+    }
+    state.data.set(DataState::GeneratingDemo);
+    Ok(DataState::Ready(seed_demo().await?))
+}
+
+async fn seed_demo() -> Result<Arc<Loaded>, StorageError> {
+    let dataset = generate(&DemoConfig::default());
+    let loaded = Loaded::new(demo_record(&dataset), dataset);
+    let mut record = loaded.record.clone();
+    record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
+    let db = idb::open().await?;
+    idb::save_snapshot(&db, &record, &loaded.dataset, SaveOptions::default()).await?;
+    db.close();
+    let _ = LocalStorage::set(DEMO_SEEDED_KEY, true);
+    Ok(Arc::new(Loaded { record, ..loaded }))
+}
+
+fn demo_record(dataset: &Dataset) -> SnapshotRecord {
+    let now = js_sys::Date::new_0();
+    SnapshotRecord {
+        schema_version: SCHEMA_VERSION,
+        snapshot_id: format!("demo-{}", now.get_time() as u64),
+        dataset_name: DEMO_DATASET_NAME.into(),
+        imported_at: now.to_iso_string().into(),
+        as_of: None,
+        rows: RowCounts::of(dataset),
+        sources: Vec::new(),
+    }
+}
