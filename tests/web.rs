@@ -101,7 +101,11 @@ async fn an_interrupted_save_leaves_the_previous_snapshot_and_no_trace() {
         "no catalogue entry for the interrupted one"
     );
     let chunks = |id: &'static str| idb::chunk_count(&db, id);
-    assert_eq!(chunks("second").await.expect("count"), 0, "no chunks left behind");
+    assert_eq!(
+        chunks("second").await.expect("count"),
+        0,
+        "no chunks left behind"
+    );
     assert!(chunks("first").await.expect("count") > 0);
     db.close();
 }

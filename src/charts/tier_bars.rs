@@ -5,6 +5,7 @@ use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// What the tier chart shows, already in the reader's language.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,10 +78,15 @@ where
         .margin(10)
         .x_label_area_size(30)
         .y_label_area_size(70)
-        .build_cartesian_2d((0..categories.len() as i32).into_segmented(), 0..y_max)?;
+        // An integer range is inclusive in plotters' segmented coordinates: n categories are 0..n-1.
+        .build_cartesian_2d(
+            (0..categories.len().max(1) as i32 - 1).into_segmented(),
+            0..y_max,
+        )?;
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
         .x_labels(categories.len())
         .x_label_formatter(&|segment| match segment {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
@@ -97,11 +103,13 @@ where
             .margin(12)
             .data(values.iter().enumerate().map(|(i, &v)| (i as i32, v))),
     )?;
+    let label_style =
+        TextStyle::from((FONT_FAMILY, 12).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
     chart.draw_series(values.iter().enumerate().map(|(i, &v)| {
         Text::new(
             format_value(v),
-            (SegmentValue::CenterOf(i as i32), v + top / 40),
-            (FONT_FAMILY, 12).into_font(),
+            (SegmentValue::CenterOf(i as i32), v + top / 100),
+            label_style.clone(),
         )
     }))?;
     Ok(())

@@ -75,8 +75,8 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         <section class="panel">
             <ChartCanvas
                 draw=move |area| draw_tier_bars(area, &spec)
-                width=900
-                height=340
+                width=1160
+                height=360
                 label=chart_label
                 testid="tier-bars"
             />
