@@ -17,7 +17,7 @@ serve: build
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory dist
 
 build: tools node_modules/.package-lock.json
-	cargo fetch --target wasm32-unknown-unknown
+	cargo fetch
 	trunk build --release
 
 tools:

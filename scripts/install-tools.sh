@@ -36,9 +36,9 @@ fi
 
 if [ "$want" = test ]; then
   need=()
-  [ -x /usr/bin/chromium ] || need+=(chromium)
-  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
-  [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+  for package in chromium chromium-driver fonts-noto-cjk; do
+    dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+  done
   if [ ${#need[@]} -gt 0 ]; then
     log "installing Debian packages: ${need[*]}"
     apt-get update -qq

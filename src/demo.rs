@@ -6,7 +6,7 @@
 
 use crate::model::{
     Customers, Dataset, Day, Direction, Gender, Holdings, ProductType, RelationshipManagers,
-    Transactions, NO_RELATIONSHIP_MANAGER,
+    Tables, Transactions, NO_RELATIONSHIP_MANAGER,
 };
 
 /// What to generate.
@@ -199,8 +199,14 @@ pub fn generate(config: &DemoConfig) -> Dataset {
     }
 
     // Every column above grows in step and every index is in range; the tests hold it to that.
-    Dataset::new(customers, holdings, transactions, managers)
-        .expect("the demo generator builds a consistent dataset")
+    Dataset::new(Tables {
+        customers,
+        holdings,
+        transactions,
+        relationship_managers: managers,
+        ..Tables::default()
+    })
+    .expect("the demo generator builds a consistent dataset")
 }
 
 fn chinese_name(rng: &mut SplitMix64, surnames: &[char], given: &[char]) -> String {

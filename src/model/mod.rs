@@ -11,19 +11,33 @@ mod tables;
 pub use columns::{offsets_fit, CodedColumn, TextColumn};
 pub use date::Day;
 pub use tables::{
-    Customers, Direction, Gender, Holdings, ProductType, RelationshipManagers, Transactions,
-    NO_RELATIONSHIP_MANAGER,
+    Attribute, Customers, Direction, Feedback, Gender, Holdings, Interactions, ProductType,
+    RelationshipManagers, Transactions, NO_RELATIONSHIP_MANAGER,
 };
 
 use std::fmt;
 
+/// The tables of an export before they are checked to fit together.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tables {
+    /// One row per customer.
+    pub customers: Customers,
+    /// Balances by product.
+    pub holdings: Holdings,
+    /// Account movements.
+    pub transactions: Transactions,
+    /// The bank's relationship managers.
+    pub relationship_managers: RelationshipManagers,
+    /// Contacts with customers.
+    pub interactions: Interactions,
+    /// Survey answers.
+    pub feedback: Feedback,
+}
+
 /// One bank's export, as held in memory: customers and everything that refers to them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dataset {
-    customers: Customers,
-    holdings: Holdings,
-    transactions: Transactions,
-    relationship_managers: RelationshipManagers,
+    tables: Tables,
 }
 
 /// Why a set of tables cannot form a [`Dataset`].
@@ -77,60 +91,94 @@ impl std::error::Error for ModelError {}
 
 impl Dataset {
     /// Checks that every table is rectangular and every reference resolves.
-    pub fn new(
-        customers: Customers,
-        holdings: Holdings,
-        transactions: Transactions,
-        relationship_managers: RelationshipManagers,
-    ) -> Result<Dataset, ModelError> {
-        customers.check_lengths()?;
-        holdings.check_lengths()?;
-        transactions.check_lengths()?;
-        relationship_managers.check_lengths()?;
-        let n_customers = customers.len();
-        check_indices("holdings", &holdings.customer_idx, n_customers)?;
-        check_indices("transactions", &transactions.customer_idx, n_customers)?;
-        let n_rms = relationship_managers.len();
-        for (row, &rm) in customers.relationship_manager_idx.iter().enumerate() {
-            if rm != NO_RELATIONSHIP_MANAGER && rm as usize >= n_rms {
-                return Err(ModelError::DanglingReference {
-                    table: "customers",
-                    row,
-                    index: rm,
-                });
-            }
-        }
-        Ok(Dataset {
-            customers,
-            holdings,
-            transactions,
-            relationship_managers,
-        })
+    pub fn new(tables: Tables) -> Result<Dataset, ModelError> {
+        let t = &tables;
+        t.customers.check_lengths()?;
+        t.holdings.check_lengths()?;
+        t.transactions.check_lengths()?;
+        t.relationship_managers.check_lengths()?;
+        t.interactions.check_lengths()?;
+        t.feedback.check_lengths()?;
+        let n_customers = t.customers.len();
+        check_indices("holdings", &t.holdings.customer_idx, n_customers)?;
+        check_indices("transactions", &t.transactions.customer_idx, n_customers)?;
+        check_indices("interactions", &t.interactions.customer_idx, n_customers)?;
+        check_indices("feedback", &t.feedback.customer_idx, n_customers)?;
+        let n_managers = t.relationship_managers.len();
+        check_optional_indices(
+            "customers",
+            &t.customers.relationship_manager_idx,
+            n_managers,
+        )?;
+        check_optional_indices(
+            "interactions",
+            &t.interactions.relationship_manager_idx,
+            n_managers,
+        )?;
+        Ok(Dataset { tables })
     }
 
     /// The customers, one row each.
     pub fn customers(&self) -> &Customers {
-        &self.customers
+        &self.tables.customers
     }
 
     /// Balances by product, several rows per customer.
     pub fn holdings(&self) -> &Holdings {
-        &self.holdings
+        &self.tables.holdings
     }
 
     /// Account movements, many rows per customer.
     pub fn transactions(&self) -> &Transactions {
-        &self.transactions
+        &self.tables.transactions
     }
 
     /// The bank's relationship managers.
     pub fn relationship_managers(&self) -> &RelationshipManagers {
-        &self.relationship_managers
+        &self.tables.relationship_managers
+    }
+
+    /// Contacts with customers.
+    pub fn interactions(&self) -> &Interactions {
+        &self.tables.interactions
+    }
+
+    /// Survey answers.
+    pub fn feedback(&self) -> &Feedback {
+        &self.tables.feedback
+    }
+
+    /// All tables, for code that rebuilds a dataset (incremental imports).
+    pub fn tables(&self) -> &Tables {
+        &self.tables
+    }
+
+    /// Gives the tables back, e.g. to append to them and check them again.
+    pub fn into_tables(self) -> Tables {
+        self.tables
     }
 
     /// Number of customers.
     pub fn n_customers(&self) -> usize {
-        self.customers.len()
+        self.tables.customers.len()
+    }
+}
+
+fn check_optional_indices(
+    table: &'static str,
+    indices: &[u32],
+    bound: usize,
+) -> Result<(), ModelError> {
+    match indices
+        .iter()
+        .position(|&idx| idx != NO_RELATIONSHIP_MANAGER && idx as usize >= bound)
+    {
+        Some(row) => Err(ModelError::DanglingReference {
+            table,
+            row,
+            index: indices[row],
+        }),
+        None => Ok(()),
     }
 }
 

@@ -158,6 +158,17 @@ pub struct Customers {
     pub relationship_manager_idx: Vec<u32>,
     /// Account opening date (开户日期).
     pub open_date: Vec<Day>,
+    /// Columns of the export that map to no field (e.g. `job`, `y`), kept as text so models can use them.
+    pub attributes: Vec<Attribute>,
+}
+
+/// An extra customer column kept from the export, one value per customer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Attribute {
+    /// The export's header.
+    pub name: String,
+    /// The values, as text.
+    pub values: CodedColumn,
 }
 
 impl Customers {
@@ -186,7 +197,17 @@ impl Customers {
                 ("rm_id", self.relationship_manager_idx.len()),
                 ("open_date", self.open_date.len()),
             ],
-        )
+        )?;
+        for attribute in &self.attributes {
+            check_same_length(
+                "customers",
+                &[
+                    ("customer_id", self.len()),
+                    ("attribute", attribute.values.len()),
+                ],
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -305,6 +326,83 @@ impl RelationshipManagers {
                 ("rm_id", self.rm_id.len()),
                 ("name", self.name.len()),
                 ("branch", self.branch.len()),
+            ],
+        )
+    }
+}
+
+/// Contacts with customers: calls, visits, emails, events (接触记录).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Interactions {
+    /// The customer, as an index into [`Customers`].
+    pub customer_idx: Vec<u32>,
+    /// The day of the contact.
+    pub date: Vec<Day>,
+    /// How: 电话 call, 拜访 visit, 邮件 email, 活动 event … as the export names it.
+    pub kind: CodedColumn,
+    /// Who, as an index into [`RelationshipManagers`], or [`NO_RELATIONSHIP_MANAGER`].
+    pub relationship_manager_idx: Vec<u32>,
+    /// What was said or agreed.
+    pub note: TextColumn,
+}
+
+impl Interactions {
+    /// Number of contacts.
+    pub fn len(&self) -> usize {
+        self.customer_idx.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
+        check_same_length(
+            "interactions",
+            &[
+                ("customer_id", self.customer_idx.len()),
+                ("date", self.date.len()),
+                ("kind", self.kind.len()),
+                ("rm_id", self.relationship_manager_idx.len()),
+                ("note", self.note.len()),
+            ],
+        )
+    }
+}
+
+/// Survey answers: satisfaction or NPS scores with comments (满意度调查).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Feedback {
+    /// The customer, as an index into [`Customers`].
+    pub customer_idx: Vec<u32>,
+    /// The day of the answer.
+    pub date: Vec<Day>,
+    /// The score, 0 to 10.
+    pub score: Vec<u8>,
+    /// The customer's words.
+    pub comment: TextColumn,
+}
+
+impl Feedback {
+    /// Number of answers.
+    pub fn len(&self) -> usize {
+        self.customer_idx.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
+        check_same_length(
+            "feedback",
+            &[
+                ("customer_id", self.customer_idx.len()),
+                ("date", self.date.len()),
+                ("score", self.score.len()),
+                ("comment", self.comment.len()),
             ],
         )
     }

@@ -6,8 +6,9 @@
 //! One record per chunk (not per row) is what makes IndexedDB fast enough for millions of rows.
 
 use crate::model::{
-    offsets_fit, CodedColumn, Customers, Dataset, Day, Direction, Gender, Holdings, ModelError,
-    ProductType, RelationshipManagers, TextColumn, Transactions,
+    offsets_fit, Attribute, CodedColumn, Customers, Dataset, Day, Direction, Feedback, Gender,
+    Holdings, Interactions, ModelError, ProductType, RelationshipManagers, Tables, TextColumn,
+    Transactions,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -26,6 +27,12 @@ pub struct RowCounts {
     pub transactions: usize,
     /// Relationship managers.
     pub relationship_managers: usize,
+    /// Contacts with customers.
+    #[serde(default)]
+    pub interactions: usize,
+    /// Survey answers.
+    #[serde(default)]
+    pub feedback: usize,
 }
 
 impl RowCounts {
@@ -36,6 +43,8 @@ impl RowCounts {
             holdings: dataset.holdings().len(),
             transactions: dataset.transactions().len(),
             relationship_managers: dataset.relationship_managers().len(),
+            interactions: dataset.interactions().len(),
+            feedback: dataset.feedback().len(),
         }
     }
 }
@@ -101,6 +110,12 @@ pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<
     out.fixed("customers", "open_date", &c.open_date, |d| {
         d.0.to_le_bytes()
     });
+    let mut attribute_names = TextColumn::new();
+    for (i, attribute) in c.attributes.iter().enumerate() {
+        attribute_names.push(&attribute.name);
+        out.coded("customers", &format!("attribute{i}"), &attribute.values);
+    }
+    out.whole_text("customers", "attribute_names", &attribute_names);
 
     let h = dataset.holdings();
     out.fixed("holdings", "customer", &h.customer_idx, u32::to_le_bytes);
@@ -129,6 +144,29 @@ pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<
     out.text("relationship_managers", "rm_id", &r.rm_id);
     out.text("relationship_managers", "name", &r.name);
     out.coded("relationship_managers", "branch", &r.branch);
+
+    let i = dataset.interactions();
+    out.fixed(
+        "interactions",
+        "customer",
+        &i.customer_idx,
+        u32::to_le_bytes,
+    );
+    out.fixed("interactions", "date", &i.date, |d| d.0.to_le_bytes());
+    out.coded("interactions", "kind", &i.kind);
+    out.fixed(
+        "interactions",
+        "rm",
+        &i.relationship_manager_idx,
+        u32::to_le_bytes,
+    );
+    out.text("interactions", "note", &i.note);
+
+    let f = dataset.feedback();
+    out.fixed("feedback", "customer", &f.customer_idx, u32::to_le_bytes);
+    out.fixed("feedback", "date", &f.date, |d| d.0.to_le_bytes());
+    out.fixed("feedback", "score", &f.score, |s| [s]);
+    out.text("feedback", "comment", &f.comment);
     out.chunks
 }
 
@@ -143,7 +181,7 @@ pub fn decode_dataset(
         chunks,
     };
     let n = rows.customers;
-    let customers = Customers {
+    let mut customers = Customers {
         customer_id: input.text("customers", "customer_id", n)?,
         name: input.text("customers", "name", n)?,
         gender: input.fixed("customers", "gender", n, |[b]| Gender::from_code(b))?,
@@ -154,7 +192,15 @@ pub fn decode_dataset(
         risk_level: input.fixed("customers", "risk_level", n, |[b]| b)?,
         relationship_manager_idx: input.fixed("customers", "rm", n, u32::from_le_bytes)?,
         open_date: input.fixed("customers", "open_date", n, |b| Day(i32::from_le_bytes(b)))?,
+        attributes: Vec::new(),
     };
+    let names = input.whole_text("customers", "attribute_names")?;
+    for (i, name) in names.iter().enumerate() {
+        customers.attributes.push(Attribute {
+            name: name.to_owned(),
+            values: input.coded("customers", &format!("attribute{i}"), n)?,
+        });
+    }
     let n = rows.holdings;
     let holdings = Holdings {
         customer_idx: input.fixed("holdings", "customer", n, u32::from_le_bytes)?,
@@ -185,8 +231,30 @@ pub fn decode_dataset(
         name: input.text("relationship_managers", "name", n)?,
         branch: input.coded("relationship_managers", "branch", n)?,
     };
-    Dataset::new(customers, holdings, transactions, relationship_managers)
-        .map_err(CodecError::Inconsistent)
+    let n = rows.interactions;
+    let interactions = Interactions {
+        customer_idx: input.fixed("interactions", "customer", n, u32::from_le_bytes)?,
+        date: input.fixed("interactions", "date", n, |b| Day(i32::from_le_bytes(b)))?,
+        kind: input.coded("interactions", "kind", n)?,
+        relationship_manager_idx: input.fixed("interactions", "rm", n, u32::from_le_bytes)?,
+        note: input.text("interactions", "note", n)?,
+    };
+    let n = rows.feedback;
+    let feedback = Feedback {
+        customer_idx: input.fixed("feedback", "customer", n, u32::from_le_bytes)?,
+        date: input.fixed("feedback", "date", n, |b| Day(i32::from_le_bytes(b)))?,
+        score: input.fixed("feedback", "score", n, |[b]| b)?,
+        comment: input.text("feedback", "comment", n)?,
+    };
+    Dataset::new(Tables {
+        customers,
+        holdings,
+        transactions,
+        relationship_managers,
+        interactions,
+        feedback,
+    })
+    .map_err(CodecError::Inconsistent)
 }
 
 struct Encoder {
@@ -227,10 +295,15 @@ impl Encoder {
         for value in values.values() {
             dictionary.push(value);
         }
-        let bytes = encode_text_rows(&dictionary, 0, dictionary.len(), dictionary.offsets());
-        self.chunks
-            .push((format!("{}{table}/{column}/dict", self.prefix), bytes));
+        self.whole_text(table, &format!("{column}/dict"), &dictionary);
         self.fixed(table, column, values.codes(), u32::to_le_bytes);
+    }
+
+    /// A small text column (a dictionary, a list of names) as one record, whatever its length.
+    fn whole_text(&mut self, table: &str, column: &str, values: &TextColumn) {
+        let bytes = encode_text_rows(values, 0, values.len(), values.offsets());
+        self.chunks
+            .push((format!("{}{table}/{column}", self.prefix), bytes));
     }
 }
 
@@ -305,15 +378,18 @@ impl Decoder<'_> {
     }
 
     fn coded(&self, table: &str, column: &str, rows: usize) -> Result<CodedColumn, CodecError> {
-        let (bytes, key) = self.chunk(format!("{}{table}/{column}/dict", self.prefix))?;
+        let dictionary = self.whole_text(table, &format!("{column}/dict"))?;
+        let values = dictionary.iter().map(str::to_owned).collect();
+        let codes = self.fixed(table, column, rows, u32::from_le_bytes)?;
+        CodedColumn::from_parts(values, codes)
+            .ok_or_else(|| CodecError::CorruptChunk(format!("{}{table}/{column}", self.prefix)))
+    }
+
+    fn whole_text(&self, table: &str, column: &str) -> Result<TextColumn, CodecError> {
+        let (bytes, key) = self.chunk(format!("{}{table}/{column}", self.prefix))?;
         let (offsets, text) =
             decode_text_rows(bytes, None).ok_or_else(|| CodecError::CorruptChunk(key.clone()))?;
-        let values = offsets
-            .windows(2)
-            .map(|w| text[w[0] as usize..w[1] as usize].to_owned())
-            .collect();
-        let codes = self.fixed(table, column, rows, u32::from_le_bytes)?;
-        CodedColumn::from_parts(values, codes).ok_or(CodecError::CorruptChunk(key))
+        TextColumn::from_parts(offsets, text.to_owned()).ok_or(CodecError::CorruptChunk(key))
     }
 }
 

@@ -21,8 +21,9 @@ fn datasets_round_trip_across_chunk_boundaries() {
         seed: 11,
     });
     assert!(data.transactions().len() > CHUNK_ROWS);
-    assert_eq!(round_trip(&data).as_ref(), Ok(&data));
-    assert_eq!(round_trip(&Dataset::default()), Ok(Dataset::default()));
+    // Compared with `==`, not `assert_eq!`: a failure would print millions of values.
+    assert!(round_trip(&data) == Ok(data.clone()), "the demo does not round-trip");
+    assert!(round_trip(&Dataset::default()) == Ok(Dataset::default()));
 }
 
 #[test]

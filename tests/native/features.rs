@@ -2,8 +2,8 @@
 
 use keystone::analytics::{analyse, AnalysisConfig, NO_TRANSACTION_RECENCY};
 use keystone::model::{
-    Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Transactions,
-    NO_RELATIONSHIP_MANAGER,
+    Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Tables,
+    Transactions, NO_RELATIONSHIP_MANAGER,
 };
 
 /// Builds a dataset from short literal rows: customers `(id, rm)`, holdings
@@ -50,7 +50,14 @@ fn dataset(
         r.name.push(id);
         r.branch.push("总行");
     }
-    Dataset::new(c, h, t, r).expect("consistent test dataset")
+    Dataset::new(Tables {
+        customers: c,
+        holdings: h,
+        transactions: t,
+        relationship_managers: r,
+        ..Tables::default()
+    })
+    .expect("consistent test dataset")
 }
 
 #[test]
@@ -121,12 +128,10 @@ fn an_empty_dataset_has_no_as_of_and_empty_tiers() {
 fn ragged_tables_and_dangling_references_are_refused() {
     let mut customers = Customers::default();
     customers.customer_id.push("C1");
-    assert!(Dataset::new(
+    assert!(Dataset::new(Tables {
         customers,
-        Holdings::default(),
-        Transactions::default(),
-        RelationshipManagers::default()
-    )
+        ..Tables::default()
+    })
     .is_err());
 
     let data = dataset(&[("C1", 0)], &[], &[]);
@@ -136,12 +141,10 @@ fn ragged_tables_and_dangling_references_are_refused() {
     holdings.product_code.push("P");
     holdings.balance_fen.push(1);
     holdings.as_of.push(Day::MISSING);
-    let refused = Dataset::new(
-        data.customers().clone(),
+    let refused = Dataset::new(Tables {
         holdings,
-        data.transactions().clone(),
-        data.relationship_managers().clone(),
-    );
+        ..data.tables().clone()
+    });
     assert!(
         refused.is_err(),
         "a holding of an unknown customer must be refused"

@@ -1,0 +1,288 @@
+//! What each entity's file holds, and how export headers map onto it.
+//!
+//! Every target field has Chinese and English synonyms; a header maps to the first field whose
+//! synonym matches it once case, spaces, underscores and brackets are ignored.
+
+/// The kinds of file an import understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entity {
+    /// One row per customer.
+    Customers,
+    /// Balances by product.
+    Holdings,
+    /// Account movements.
+    Transactions,
+    /// The relationship managers.
+    RelationshipManagers,
+    /// Calls, visits, emails and events with customers.
+    Interactions,
+    /// Survey scores and comments.
+    Feedback,
+}
+
+impl Entity {
+    /// Every entity, in import order (customers first: the others refer to them).
+    pub const ALL: [Entity; 6] = [
+        Entity::Customers,
+        Entity::RelationshipManagers,
+        Entity::Holdings,
+        Entity::Transactions,
+        Entity::Interactions,
+        Entity::Feedback,
+    ];
+
+    /// A stable machine name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Entity::Customers => "customers",
+            Entity::Holdings => "holdings",
+            Entity::Transactions => "transactions",
+            Entity::RelationshipManagers => "relationship_managers",
+            Entity::Interactions => "interactions",
+            Entity::Feedback => "feedback",
+        }
+    }
+
+    /// The fields a file of this entity can hold.
+    pub fn fields(self) -> &'static [FieldSpec] {
+        match self {
+            Entity::Customers => CUSTOMER_FIELDS,
+            Entity::Holdings => HOLDING_FIELDS,
+            Entity::Transactions => TRANSACTION_FIELDS,
+            Entity::RelationshipManagers => MANAGER_FIELDS,
+            Entity::Interactions => INTERACTION_FIELDS,
+            Entity::Feedback => FEEDBACK_FIELDS,
+        }
+    }
+}
+
+/// A target field of an entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// 客户号: the customer's id (generated when a customer file has none).
+    CustomerId,
+    /// 姓名: a person's name.
+    Name,
+    /// 性别.
+    Gender,
+    /// 出生日期.
+    BirthDate,
+    /// 城市.
+    City,
+    /// 职业.
+    Occupation,
+    /// 年收入, money.
+    AnnualIncome,
+    /// 风险等级, 1–5.
+    RiskLevel,
+    /// 客户经理工号.
+    RmId,
+    /// 开户日期.
+    OpenDate,
+    /// 产品类型.
+    ProductType,
+    /// 产品代码.
+    ProductCode,
+    /// 余额, money.
+    Balance,
+    /// 余额日期 / 数据日期.
+    AsOf,
+    /// 流水号.
+    TxnId,
+    /// 交易日期.
+    TxnDate,
+    /// 金额, money; signed when no direction column exists.
+    Amount,
+    /// 借贷标志.
+    Direction,
+    /// 借方金额: an outflow column, for exports that split debits and credits.
+    DebitAmount,
+    /// 贷方金额: an inflow column.
+    CreditAmount,
+    /// 渠道.
+    Channel,
+    /// 交易类别 / 摘要.
+    Category,
+    /// 支行 / 网点.
+    Branch,
+    /// 日期 of an interaction or a survey answer.
+    Date,
+    /// 方式: call, visit, email, event.
+    InteractionKind,
+    /// 备注 / 内容.
+    Note,
+    /// 评分 (0–10).
+    Score,
+    /// 意见 / 评价.
+    Comment,
+}
+
+/// A field of an entity, whether it must be present, and the headers that name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The field.
+    pub field: Field,
+    /// Whether an import of the entity needs it mapped.
+    pub required: bool,
+    /// Header spellings, in normalised form (see [`normalise_header`]).
+    pub synonyms: &'static [&'static str],
+}
+
+const fn spec(field: Field, required: bool, synonyms: &'static [&'static str]) -> FieldSpec {
+    FieldSpec {
+        field,
+        required,
+        synonyms,
+    }
+}
+
+const CUSTOMER_ID: &[&str] = &[
+    "customerid", "custid", "custno", "customerno", "customernumber", "clientid", "clientno",
+    "客户号", "客户编号", "客户编码", "客户代码", "客户id", "客户账号", "客户号码", "cif", "cifno",
+];
+const RM_ID: &[&str] = &[
+    "rmid", "rm", "rmno", "managerid", "relationshipmanager", "relationshipmanagerid", "客户经理",
+    "客户经理号", "客户经理工号", "客户经理编号", "管户经理", "管户人", "经理工号", "工号",
+];
+const CUSTOMER_FIELDS: &[FieldSpec] = &[
+    spec(Field::CustomerId, false, CUSTOMER_ID),
+    spec(Field::Name, false, &["name", "customername", "clientname", "姓名", "客户名称", "客户姓名", "户名", "名称"]),
+    spec(Field::Gender, false, &["gender", "sex", "性别"]),
+    spec(Field::BirthDate, false, &["birthdate", "dateofbirth", "dob", "birthday", "出生日期", "生日", "出生年月日"]),
+    spec(Field::City, false, &["city", "城市", "所在城市", "居住城市", "地区"]),
+    spec(Field::Occupation, false, &["occupation", "profession", "职业", "职业类别"]),
+    spec(Field::AnnualIncome, false, &["annualincome", "income", "yearlyincome", "年收入", "收入", "年收入元"]),
+    spec(Field::RiskLevel, false, &["risklevel", "riskrating", "riskprofile", "风险等级", "风险承受能力", "风险评级", "风险偏好"]),
+    spec(Field::RmId, false, RM_ID),
+    spec(Field::OpenDate, false, &["opendate", "accountopendate", "since", "开户日期", "开户时间", "建档日期"]),
+];
+const HOLDING_FIELDS: &[FieldSpec] = &[
+    spec(Field::CustomerId, true, CUSTOMER_ID),
+    spec(Field::ProductType, true, &["producttype", "product", "productcategory", "产品类型", "产品类别", "产品大类", "业务品种"]),
+    spec(Field::ProductCode, false, &["productcode", "productid", "产品代码", "产品编号", "产品编码"]),
+    spec(Field::Balance, true, &["balance", "amount", "余额", "账户余额", "持仓余额", "金额", "当前余额", "市值"]),
+    spec(Field::AsOf, false, &["asof", "asofdate", "balancedate", "date", "数据日期", "余额日期", "统计日期", "日期"]),
+];
+const TRANSACTION_FIELDS: &[FieldSpec] = &[
+    spec(Field::TxnId, false, &["txnid", "transactionid", "txnno", "serialno", "流水号", "交易流水号", "交易编号", "流水编号"]),
+    spec(Field::CustomerId, true, CUSTOMER_ID),
+    spec(Field::TxnDate, true, &["txndate", "transactiondate", "date", "tradedate", "交易日期", "交易时间", "记账日期", "日期"]),
+    spec(Field::Amount, true, &["amount", "txnamount", "transactionamount", "金额", "交易金额", "发生额"]),
+    spec(Field::Direction, false, &["direction", "dc", "drcr", "debitcredit", "借贷标志", "借贷方向", "收支", "收支方向", "借贷"]),
+    spec(Field::DebitAmount, false, &["debit", "debitamount", "withdrawal", "借方金额", "支出金额", "借方发生额", "支出"]),
+    spec(Field::CreditAmount, false, &["credit", "creditamount", "deposit", "贷方金额", "收入金额", "贷方发生额", "收入"]),
+    spec(Field::Channel, false, &["channel", "渠道", "交易渠道"]),
+    spec(Field::Category, false, &["category", "type", "purpose", "description", "交易类别", "交易类型", "摘要", "用途"]),
+];
+const MANAGER_FIELDS: &[FieldSpec] = &[
+    spec(Field::RmId, true, RM_ID),
+    spec(Field::Name, false, &["name", "rmname", "managername", "姓名", "客户经理姓名", "经理姓名"]),
+    spec(Field::Branch, false, &["branch", "branchname", "office", "支行", "网点", "所属支行", "所属机构", "机构"]),
+];
+const INTERACTION_FIELDS: &[FieldSpec] = &[
+    spec(Field::CustomerId, true, CUSTOMER_ID),
+    spec(Field::Date, true, &["date", "contactdate", "interactiondate", "日期", "联系日期", "拜访日期", "接触日期"]),
+    spec(Field::InteractionKind, false, &["kind", "type", "channel", "method", "方式", "联系方式", "类型", "接触方式"]),
+    spec(Field::RmId, false, RM_ID),
+    spec(Field::Note, false, &["note", "notes", "content", "summary", "备注", "内容", "纪要", "沟通内容"]),
+];
+const FEEDBACK_FIELDS: &[FieldSpec] = &[
+    spec(Field::CustomerId, true, CUSTOMER_ID),
+    spec(Field::Date, false, &["date", "surveydate", "responsedate", "日期", "调查日期", "评价日期"]),
+    spec(Field::Score, true, &["score", "rating", "nps", "satisfaction", "评分", "满意度", "打分", "推荐度"]),
+    spec(Field::Comment, false, &["comment", "comments", "feedback", "意见", "评价", "建议", "反馈"]),
+];
+
+/// Lower-cases and drops spaces, `_`, `-`, `.`, brackets and BOMs, so `Customer_ID`, `customer id`
+/// and `客户号（必填）`'s core all compare equal to a synonym.
+pub fn normalise_header(header: &str) -> String {
+    let header = header.trim().trim_start_matches('\u{FEFF}');
+    // Drop a bracketed suffix: `金额(元)`, `余额（万元）` name the same field as `金额`.
+    let core = header
+        .split(['(', '（', '['])
+        .next()
+        .unwrap_or(header);
+    core.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.' | '/' | ':' | '：'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Which source column feeds each field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mapping {
+    /// `(field, column index)` pairs; a column feeds at most one field.
+    pub columns: Vec<(Field, usize)>,
+}
+
+impl Mapping {
+    /// The column that feeds `field`, if mapped.
+    pub fn column(&self, field: Field) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|&(_, column)| column)
+    }
+
+    /// Maps `field` to `column`, replacing any earlier choice for either.
+    pub fn set(&mut self, field: Field, column: Option<usize>) {
+        self.columns.retain(|&(f, c)| f != field && Some(c) != column);
+        if let Some(column) = column {
+            self.columns.push((field, column));
+            self.columns.sort();
+        }
+    }
+
+    /// Required fields of `entity` that are not mapped (a debit and a credit column together
+    /// stand in for the amount).
+    pub fn missing_required(&self, entity: Entity) -> Vec<Field> {
+        entity
+            .fields()
+            .iter()
+            .filter(|spec| spec.required && self.column(spec.field).is_none())
+            .filter(|spec| {
+                !(spec.field == Field::Amount
+                    && self.column(Field::DebitAmount).is_some()
+                    && self.column(Field::CreditAmount).is_some())
+            })
+            .map(|spec| spec.field)
+            .collect()
+    }
+}
+
+/// Maps headers to `entity`'s fields by synonym; each header and each field is used once.
+pub fn auto_map(entity: Entity, headers: &[String]) -> Mapping {
+    let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    let mut mapping = Mapping::default();
+    // Fields in declaration order, synonyms in preference order: the first synonym of the
+    // first field claims a column before later, vaguer ones (e.g. `date`) can.
+    for spec in entity.fields() {
+        let column = spec.synonyms.iter().find_map(|synonym| {
+            normalised.iter().enumerate().position(|(i, header)| {
+                header == synonym && !mapping.columns.iter().any(|&(_, c)| c == i)
+            })
+        });
+        if let Some(column) = column {
+            mapping.columns.push((spec.field, column));
+        }
+    }
+    mapping.columns.sort();
+    mapping
+}
+
+/// The entity whose fields the headers match best: most required fields, then most fields.
+pub fn guess_entity(headers: &[String]) -> Entity {
+    Entity::ALL
+        .into_iter()
+        .max_by_key(|&entity| {
+            let mapping = auto_map(entity, headers);
+            let required = entity
+                .fields()
+                .iter()
+                .filter(|s| s.required && mapping.column(s.field).is_some())
+                .count();
+            let complete = mapping.missing_required(entity).is_empty();
+            (complete, required, mapping.columns.len())
+        })
+        .unwrap_or(Entity::Customers)
+}

@@ -1,0 +1,349 @@
+//! Value parsers for the shapes bank exports write dates, money and codes in.
+//!
+//! Each parser takes one cell's text and answers with the value or the reason it is not one;
+//! blank cells are `Ok(None)` (missing), never an error.
+
+use crate::model::{Day, Direction, Gender};
+use std::fmt;
+
+/// Why a cell's text is not a value of the expected kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueError {
+    /// Not a date in any recognised form.
+    NotADate,
+    /// A date form that names no real day (e.g. 2023-02-29).
+    ImpossibleDate,
+    /// `01/05/2024` without a declared or inferable day/month order.
+    AmbiguousDate,
+    /// A six-digit date (YYMMDD) without a declared century.
+    NoCentury,
+    /// Not an amount of money.
+    NotAnAmount,
+    /// An amount finer than one fen.
+    SubFenAmount,
+    /// An amount too large to hold.
+    AmountOverflow,
+    /// Not a recognised gender code.
+    NotAGender,
+    /// Not a recognised direction code.
+    NotADirection,
+    /// Not a yes/no value.
+    NotYesNo,
+    /// Not a whole number in the allowed range.
+    NotANumber,
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValueError::NotADate => "not a date",
+            ValueError::ImpossibleDate => "no such calendar day",
+            ValueError::AmbiguousDate => "day/month order is ambiguous; declare it",
+            ValueError::NoCentury => "two-digit year without a declared century",
+            ValueError::NotAnAmount => "not an amount",
+            ValueError::SubFenAmount => "amount has fractions of a fen",
+            ValueError::AmountOverflow => "amount too large",
+            ValueError::NotAGender => "not a gender code (男/女/M/F/1/2)",
+            ValueError::NotADirection => "not a direction (借/贷/IN/OUT/D/C)",
+            ValueError::NotYesNo => "not yes/no",
+            ValueError::NotANumber => "not a whole number in range",
+        })
+    }
+}
+
+/// The order of day and month in slash or dot dates such as `05/01/2024`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DayMonthOrder {
+    /// Not declared: inferred per column, ambiguous values are refused.
+    #[default]
+    Unknown,
+    /// `05/01/2024` is 5 January (most of the world, and Chinese exports in English locales).
+    DayFirst,
+    /// `01/05/2024` is 5 January (United States).
+    MonthFirst,
+}
+
+/// How a date column is to be read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DateStyle {
+    /// Day/month order for `dd/mm/yyyy`-like values.
+    pub order: DayMonthOrder,
+    /// The century of six-digit `YYMMDD` codes, e.g. 2000 or 1900.
+    pub century: Option<i32>,
+}
+
+/// Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in).
+const EXCEL_EPOCH_DAY: i32 = -25_569;
+
+/// Parses a date; times of day are dropped.
+pub fn parse_date(text: &str, style: DateStyle) -> Result<Option<Day>, ValueError> {
+    let text = normalise_width(text.trim());
+    let text = text.trim();
+    if is_missing(text) {
+        return Ok(None);
+    }
+    // Drop a time part: `2024-01-05 13:45:00`, `2024-01-05T13:45`.
+    let date_part = text
+        .split(|c: char| c == ' ' || c == 'T')
+        .next()
+        .unwrap_or(text);
+    if let Some(rest) = date_part.strip_suffix('日') {
+        let (year, rest) = rest.split_once('年').ok_or(ValueError::NotADate)?;
+        let (month, day) = rest.split_once('月').ok_or(ValueError::NotADate)?;
+        return ymd(number(year)?, number(month)?, number(day)?);
+    }
+    if date_part.bytes().all(|b| b.is_ascii_digit()) {
+        return match date_part.len() {
+            8 => ymd(
+                number(&date_part[..4])?,
+                number(&date_part[4..6])?,
+                number(&date_part[6..])?,
+            ),
+            6 => {
+                let century = style.century.ok_or(ValueError::NoCentury)?;
+                ymd(
+                    century + number(&date_part[..2])?,
+                    number(&date_part[2..4])?,
+                    number(&date_part[4..])?,
+                )
+            }
+            // Excel serial numbers: 1 is 1900-01-01, 60000 is in 2064.
+            1..=5 => excel_serial(date_part.parse::<f64>().map_err(|_| ValueError::NotADate)?),
+            _ => Err(ValueError::NotADate),
+        };
+    }
+    if let Ok(serial) = date_part.parse::<f64>() {
+        if date_part.contains('.') && !date_part.starts_with('.') && serial < 100_000.0 {
+            return excel_serial(serial);
+        }
+    }
+    let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return Err(ValueError::NotADate);
+    };
+    if a.len() == 4 {
+        return ymd(number(a)?, number(b)?, number(c)?);
+    }
+    if c.len() != 4 {
+        return Err(ValueError::NotADate);
+    }
+    let (first, second, year) = (number(a)?, number(b)?, number(c)?);
+    match style.order {
+        DayMonthOrder::DayFirst => ymd(year, second, first),
+        DayMonthOrder::MonthFirst => ymd(year, first, second),
+        DayMonthOrder::Unknown if first > 12 => ymd(year, second, first),
+        DayMonthOrder::Unknown if second > 12 => ymd(year, first, second),
+        DayMonthOrder::Unknown if first == second => ymd(year, first, second),
+        DayMonthOrder::Unknown => Err(ValueError::AmbiguousDate),
+    }
+}
+
+/// Infers the day/month order of a column from its values: a first part above 12 means day
+/// first, a second part above 12 means month first. `Unknown` when the values never tell.
+pub fn infer_day_month_order<'a>(values: impl IntoIterator<Item = &'a str>) -> DayMonthOrder {
+    for value in values {
+        let date_part = value.trim().split([' ', 'T']).next().unwrap_or("");
+        let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
+        if let [a, b, c] = parts.as_slice() {
+            if c.len() == 4 && a.len() <= 2 {
+                match (a.parse::<u32>(), b.parse::<u32>()) {
+                    (Ok(first), _) if first > 12 => return DayMonthOrder::DayFirst,
+                    (_, Ok(second)) if second > 12 => return DayMonthOrder::MonthFirst,
+                    _ => {}
+                }
+            }
+        }
+    }
+    DayMonthOrder::Unknown
+}
+
+fn excel_serial(serial: f64) -> Result<Option<Day>, ValueError> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return Err(ValueError::NotADate);
+    }
+    Ok(Some(Day(EXCEL_EPOCH_DAY + serial.floor() as i32)))
+}
+
+fn number(text: &str) -> Result<i32, ValueError> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ValueError::NotADate);
+    }
+    text.parse().map_err(|_| ValueError::NotADate)
+}
+
+fn ymd(year: i32, month: i32, day: i32) -> Result<Option<Day>, ValueError> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(ValueError::ImpossibleDate);
+    }
+    Day::from_ymd(year, month as u32, day as u32)
+        .map(Some)
+        .ok_or(ValueError::ImpossibleDate)
+}
+
+/// Parses an amount of money into exact fen.
+///
+/// Accepts thousands separators, `¥`/`￥`/`CNY`/`RMB`/`元`, a leading minus or accounting
+/// parentheses, 万 and 亿 multipliers and full-width digits. Blank and `-` are missing.
+pub fn parse_money(text: &str) -> Result<Option<i64>, ValueError> {
+    let text = normalise_width(text.trim());
+    let mut rest = text.trim();
+    if is_missing(rest) {
+        return Ok(None);
+    }
+    let mut negative = false;
+    if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        negative = true;
+        rest = inner.trim();
+    }
+    if let Some(r) = rest.strip_prefix('-') {
+        negative = !negative;
+        rest = r.trim_start();
+    } else if let Some(r) = rest.strip_prefix('+') {
+        rest = r.trim_start();
+    }
+    for prefix in ["¥", "CNY", "RMB"] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            rest = r.trim_start();
+        }
+    }
+    // A minus after the currency sign: `¥-12.00`.
+    if let Some(r) = rest.strip_prefix('-') {
+        negative = !negative;
+        rest = r.trim_start();
+    }
+    rest = rest.strip_suffix('元').unwrap_or(rest).trim_end();
+    let (digits, scale_digits) = if let Some(r) = rest.strip_suffix('亿') {
+        (r.trim_end(), 8)
+    } else if let Some(r) = rest.strip_suffix('万') {
+        (r.trim_end(), 4)
+    } else {
+        (rest, 0)
+    };
+    let fen = decimal_to_fen(digits, scale_digits)?;
+    Ok(Some(if negative { -fen } else { fen }))
+}
+
+/// `digits` × 10^`scale_digits` yuan, in fen, with no rounding.
+fn decimal_to_fen(digits: &str, scale_digits: u32) -> Result<i64, ValueError> {
+    if digits.is_empty() {
+        return Err(ValueError::NotAnAmount);
+    }
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let whole_ok = !whole.is_empty() && valid_grouping(whole);
+    if !whole_ok || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ValueError::NotAnAmount);
+    }
+    // Shift the decimal point right by 2 + scale, then require nothing left behind it.
+    let shift = 2 + scale_digits as usize;
+    let mut integer_digits: String = whole.chars().filter(|&c| c != ',').collect();
+    let kept = fraction.len().min(shift);
+    integer_digits.push_str(&fraction[..kept]);
+    integer_digits.extend(std::iter::repeat_n('0', shift - kept));
+    if fraction[kept..].bytes().any(|b| b != b'0') {
+        return Err(ValueError::SubFenAmount);
+    }
+    integer_digits
+        .parse::<i64>()
+        .map_err(|_| ValueError::AmountOverflow)
+}
+
+/// Digits with optional thousands commas in the right places (`1,234,567` yes, `1,23` no).
+fn valid_grouping(whole: &str) -> bool {
+    if !whole.contains(',') {
+        return whole.bytes().all(|b| b.is_ascii_digit());
+    }
+    let groups: Vec<&str> = whole.split(',').collect();
+    let first = groups[0];
+    !first.is_empty()
+        && first.len() <= 3
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups[1..]
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Parses a gender code: 男/女, M/F, Male/Female, 1 (male)/2 (female) as in Chinese ID conventions.
+pub fn parse_gender(text: &str) -> Result<Option<Gender>, ValueError> {
+    let text = normalise_width(text.trim());
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "-" | "未知" | "unknown" => Ok(None),
+        "男" | "m" | "male" | "1" => Ok(Some(Gender::Male)),
+        "女" | "f" | "female" | "2" => Ok(Some(Gender::Female)),
+        _ => Err(ValueError::NotAGender),
+    }
+}
+
+/// Parses a direction code: 贷/收/入/IN/C/CR are money in; 借/支/出/OUT/D/DR are money out.
+pub fn parse_direction(text: &str) -> Result<Option<Direction>, ValueError> {
+    let text = normalise_width(text.trim());
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "-" => Ok(None),
+        "贷" | "收" | "入" | "收入" | "转入" | "in" | "c" | "cr" | "credit" => Ok(Some(Direction::In)),
+        "借" | "支" | "出" | "支出" | "转出" | "out" | "d" | "dr" | "debit" => Ok(Some(Direction::Out)),
+        _ => Err(ValueError::NotADirection),
+    }
+}
+
+/// Parses yes/no in both languages: 是/否, 有/无, Y/N, yes/no, true/false, 1/0.
+pub fn parse_yes_no(text: &str) -> Result<Option<bool>, ValueError> {
+    let text = normalise_width(text.trim());
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "-" | "unknown" => Ok(None),
+        "是" | "有" | "y" | "yes" | "true" | "1" => Ok(Some(true)),
+        "否" | "无" | "n" | "no" | "false" | "0" => Ok(Some(false)),
+        _ => Err(ValueError::NotYesNo),
+    }
+}
+
+/// Parses a risk level: `R3`, `3`, `C3`, `3级`, or 保守/稳健/平衡/进取/激进 (1–5).
+pub fn parse_risk_level(text: &str) -> Result<Option<u8>, ValueError> {
+    let text = normalise_width(text.trim());
+    let text = text.trim();
+    if is_missing(text) {
+        return Ok(None);
+    }
+    let named = match text {
+        "保守" | "保守型" => Some(1),
+        "稳健" | "稳健型" => Some(2),
+        "平衡" | "平衡型" => Some(3),
+        "进取" | "进取型" | "成长" | "成长型" => Some(4),
+        "激进" | "激进型" => Some(5),
+        _ => None,
+    };
+    if let Some(level) = named {
+        return Ok(Some(level));
+    }
+    let digits = text
+        .trim_start_matches(['R', 'r', 'C', 'c'])
+        .trim_end_matches('级');
+    match digits.parse::<u8>() {
+        Ok(level @ 1..=5) => Ok(Some(level)),
+        _ => Err(ValueError::NotANumber),
+    }
+}
+
+/// Full-width digits and punctuation (`１２３．４５`, `，`, `（`) to their ASCII forms, and `￥` to `¥`.
+pub fn normalise_width(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() || !text.chars().any(is_full_width) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{FFE5}' => '¥',
+                '\u{3000}' => ' ',
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+fn is_full_width(c: char) -> bool {
+    matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{FFE5}' | '\u{3000}')
+}
+
+fn is_missing(text: &str) -> bool {
+    matches!(text, "" | "-" | "--" | "N/A" | "n/a" | "NULL" | "null" | "—")
+}
