@@ -9,6 +9,7 @@ pub mod charts;
 pub mod demo;
 pub mod format;
 pub mod i18n;
+pub mod import;
 pub mod model;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]

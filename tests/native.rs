@@ -18,6 +18,8 @@ mod native {
     pub mod features;
     /// Money, counts and dates in both languages.
     pub mod format;
+    /// Reading real exports: values, detection, mapping, validation, the workload and UCI files.
+    pub mod import;
     /// Shared helpers: expected-output files.
     pub mod support;
 }

@@ -137,60 +137,381 @@ const fn spec(field: Field, required: bool, synonyms: &'static [&'static str]) -
 }
 
 const CUSTOMER_ID: &[&str] = &[
-    "customerid", "custid", "custno", "customerno", "customernumber", "clientid", "clientno",
-    "客户号", "客户编号", "客户编码", "客户代码", "客户id", "客户账号", "客户号码", "cif", "cifno",
+    "customerid",
+    "custid",
+    "custno",
+    "customerno",
+    "customernumber",
+    "clientid",
+    "clientno",
+    "客户号",
+    "客户编号",
+    "客户编码",
+    "客户代码",
+    "客户id",
+    "客户账号",
+    "客户号码",
+    "cif",
+    "cifno",
 ];
 const RM_ID: &[&str] = &[
-    "rmid", "rm", "rmno", "managerid", "relationshipmanager", "relationshipmanagerid", "客户经理",
-    "客户经理号", "客户经理工号", "客户经理编号", "管户经理", "管户人", "经理工号", "工号",
+    "rmid",
+    "rm",
+    "rmno",
+    "managerid",
+    "relationshipmanager",
+    "relationshipmanagerid",
+    "客户经理",
+    "客户经理号",
+    "客户经理工号",
+    "客户经理编号",
+    "管户经理",
+    "管户人",
+    "经理工号",
+    "工号",
 ];
 const CUSTOMER_FIELDS: &[FieldSpec] = &[
     spec(Field::CustomerId, false, CUSTOMER_ID),
-    spec(Field::Name, false, &["name", "customername", "clientname", "姓名", "客户名称", "客户姓名", "户名", "名称"]),
+    spec(
+        Field::Name,
+        false,
+        &[
+            "name",
+            "customername",
+            "clientname",
+            "姓名",
+            "客户名称",
+            "客户姓名",
+            "户名",
+            "名称",
+        ],
+    ),
     spec(Field::Gender, false, &["gender", "sex", "性别"]),
-    spec(Field::BirthDate, false, &["birthdate", "dateofbirth", "dob", "birthday", "出生日期", "生日", "出生年月日"]),
-    spec(Field::City, false, &["city", "城市", "所在城市", "居住城市", "地区"]),
-    spec(Field::Occupation, false, &["occupation", "profession", "职业", "职业类别"]),
-    spec(Field::AnnualIncome, false, &["annualincome", "income", "yearlyincome", "年收入", "收入", "年收入元"]),
-    spec(Field::RiskLevel, false, &["risklevel", "riskrating", "riskprofile", "风险等级", "风险承受能力", "风险评级", "风险偏好"]),
+    spec(
+        Field::BirthDate,
+        false,
+        &[
+            "birthdate",
+            "dateofbirth",
+            "dob",
+            "birthday",
+            "出生日期",
+            "生日",
+            "出生年月日",
+        ],
+    ),
+    spec(
+        Field::City,
+        false,
+        &["city", "城市", "所在城市", "居住城市", "地区"],
+    ),
+    spec(
+        Field::Occupation,
+        false,
+        &["occupation", "profession", "职业", "职业类别"],
+    ),
+    spec(
+        Field::AnnualIncome,
+        false,
+        &[
+            "annualincome",
+            "income",
+            "yearlyincome",
+            "年收入",
+            "收入",
+            "年收入元",
+        ],
+    ),
+    spec(
+        Field::RiskLevel,
+        false,
+        &[
+            "risklevel",
+            "riskrating",
+            "riskprofile",
+            "风险等级",
+            "风险承受能力",
+            "风险评级",
+            "风险偏好",
+        ],
+    ),
     spec(Field::RmId, false, RM_ID),
-    spec(Field::OpenDate, false, &["opendate", "accountopendate", "since", "开户日期", "开户时间", "建档日期"]),
+    spec(
+        Field::OpenDate,
+        false,
+        &[
+            "opendate",
+            "accountopendate",
+            "since",
+            "开户日期",
+            "开户时间",
+            "建档日期",
+        ],
+    ),
 ];
 const HOLDING_FIELDS: &[FieldSpec] = &[
     spec(Field::CustomerId, true, CUSTOMER_ID),
-    spec(Field::ProductType, true, &["producttype", "product", "productcategory", "产品类型", "产品类别", "产品大类", "业务品种"]),
-    spec(Field::ProductCode, false, &["productcode", "productid", "产品代码", "产品编号", "产品编码"]),
-    spec(Field::Balance, true, &["balance", "amount", "余额", "账户余额", "持仓余额", "金额", "当前余额", "市值"]),
-    spec(Field::AsOf, false, &["asof", "asofdate", "balancedate", "date", "数据日期", "余额日期", "统计日期", "日期"]),
+    spec(
+        Field::ProductType,
+        true,
+        &[
+            "producttype",
+            "product",
+            "productcategory",
+            "产品类型",
+            "产品类别",
+            "产品大类",
+            "业务品种",
+        ],
+    ),
+    spec(
+        Field::ProductCode,
+        false,
+        &[
+            "productcode",
+            "productid",
+            "产品代码",
+            "产品编号",
+            "产品编码",
+        ],
+    ),
+    spec(
+        Field::Balance,
+        true,
+        &[
+            "balance",
+            "amount",
+            "余额",
+            "账户余额",
+            "持仓余额",
+            "金额",
+            "当前余额",
+            "市值",
+        ],
+    ),
+    spec(
+        Field::AsOf,
+        false,
+        &[
+            "asof",
+            "asofdate",
+            "balancedate",
+            "date",
+            "数据日期",
+            "余额日期",
+            "统计日期",
+            "日期",
+        ],
+    ),
 ];
 const TRANSACTION_FIELDS: &[FieldSpec] = &[
-    spec(Field::TxnId, false, &["txnid", "transactionid", "txnno", "serialno", "流水号", "交易流水号", "交易编号", "流水编号"]),
+    spec(
+        Field::TxnId,
+        false,
+        &[
+            "txnid",
+            "transactionid",
+            "txnno",
+            "serialno",
+            "流水号",
+            "交易流水号",
+            "交易编号",
+            "流水编号",
+        ],
+    ),
     spec(Field::CustomerId, true, CUSTOMER_ID),
-    spec(Field::TxnDate, true, &["txndate", "transactiondate", "date", "tradedate", "交易日期", "交易时间", "记账日期", "日期"]),
-    spec(Field::Amount, true, &["amount", "txnamount", "transactionamount", "金额", "交易金额", "发生额"]),
-    spec(Field::Direction, false, &["direction", "dc", "drcr", "debitcredit", "借贷标志", "借贷方向", "收支", "收支方向", "借贷"]),
-    spec(Field::DebitAmount, false, &["debit", "debitamount", "withdrawal", "借方金额", "支出金额", "借方发生额", "支出"]),
-    spec(Field::CreditAmount, false, &["credit", "creditamount", "deposit", "贷方金额", "收入金额", "贷方发生额", "收入"]),
+    spec(
+        Field::TxnDate,
+        true,
+        &[
+            "txndate",
+            "transactiondate",
+            "date",
+            "tradedate",
+            "交易日期",
+            "交易时间",
+            "记账日期",
+            "日期",
+        ],
+    ),
+    spec(
+        Field::Amount,
+        true,
+        &[
+            "amount",
+            "txnamount",
+            "transactionamount",
+            "金额",
+            "交易金额",
+            "发生额",
+        ],
+    ),
+    spec(
+        Field::Direction,
+        false,
+        &[
+            "direction",
+            "dc",
+            "drcr",
+            "debitcredit",
+            "借贷标志",
+            "借贷方向",
+            "收支",
+            "收支方向",
+            "借贷",
+        ],
+    ),
+    spec(
+        Field::DebitAmount,
+        false,
+        &[
+            "debit",
+            "debitamount",
+            "withdrawal",
+            "借方金额",
+            "支出金额",
+            "借方发生额",
+            "支出",
+        ],
+    ),
+    spec(
+        Field::CreditAmount,
+        false,
+        &[
+            "credit",
+            "creditamount",
+            "deposit",
+            "贷方金额",
+            "收入金额",
+            "贷方发生额",
+            "收入",
+        ],
+    ),
     spec(Field::Channel, false, &["channel", "渠道", "交易渠道"]),
-    spec(Field::Category, false, &["category", "type", "purpose", "description", "交易类别", "交易类型", "摘要", "用途"]),
+    spec(
+        Field::Category,
+        false,
+        &[
+            "category",
+            "type",
+            "purpose",
+            "description",
+            "交易类别",
+            "交易类型",
+            "摘要",
+            "用途",
+        ],
+    ),
 ];
 const MANAGER_FIELDS: &[FieldSpec] = &[
     spec(Field::RmId, true, RM_ID),
-    spec(Field::Name, false, &["name", "rmname", "managername", "姓名", "客户经理姓名", "经理姓名"]),
-    spec(Field::Branch, false, &["branch", "branchname", "office", "支行", "网点", "所属支行", "所属机构", "机构"]),
+    spec(
+        Field::Name,
+        false,
+        &[
+            "name",
+            "rmname",
+            "managername",
+            "姓名",
+            "客户经理姓名",
+            "经理姓名",
+        ],
+    ),
+    spec(
+        Field::Branch,
+        false,
+        &[
+            "branch",
+            "branchname",
+            "office",
+            "支行",
+            "网点",
+            "所属支行",
+            "所属机构",
+            "机构",
+        ],
+    ),
 ];
 const INTERACTION_FIELDS: &[FieldSpec] = &[
     spec(Field::CustomerId, true, CUSTOMER_ID),
-    spec(Field::Date, true, &["date", "contactdate", "interactiondate", "日期", "联系日期", "拜访日期", "接触日期"]),
-    spec(Field::InteractionKind, false, &["kind", "type", "channel", "method", "方式", "联系方式", "类型", "接触方式"]),
+    spec(
+        Field::Date,
+        true,
+        &[
+            "date",
+            "contactdate",
+            "interactiondate",
+            "日期",
+            "联系日期",
+            "拜访日期",
+            "接触日期",
+        ],
+    ),
+    spec(
+        Field::InteractionKind,
+        false,
+        &[
+            "kind",
+            "type",
+            "channel",
+            "method",
+            "方式",
+            "联系方式",
+            "类型",
+            "接触方式",
+        ],
+    ),
     spec(Field::RmId, false, RM_ID),
-    spec(Field::Note, false, &["note", "notes", "content", "summary", "备注", "内容", "纪要", "沟通内容"]),
+    spec(
+        Field::Note,
+        false,
+        &[
+            "note",
+            "notes",
+            "content",
+            "summary",
+            "备注",
+            "内容",
+            "纪要",
+            "沟通内容",
+        ],
+    ),
 ];
 const FEEDBACK_FIELDS: &[FieldSpec] = &[
     spec(Field::CustomerId, true, CUSTOMER_ID),
-    spec(Field::Date, false, &["date", "surveydate", "responsedate", "日期", "调查日期", "评价日期"]),
-    spec(Field::Score, true, &["score", "rating", "nps", "satisfaction", "评分", "满意度", "打分", "推荐度"]),
-    spec(Field::Comment, false, &["comment", "comments", "feedback", "意见", "评价", "建议", "反馈"]),
+    spec(
+        Field::Date,
+        false,
+        &[
+            "date",
+            "surveydate",
+            "responsedate",
+            "日期",
+            "调查日期",
+            "评价日期",
+        ],
+    ),
+    spec(
+        Field::Score,
+        true,
+        &[
+            "score",
+            "rating",
+            "nps",
+            "satisfaction",
+            "评分",
+            "满意度",
+            "打分",
+            "推荐度",
+        ],
+    ),
+    spec(
+        Field::Comment,
+        false,
+        &[
+            "comment", "comments", "feedback", "意见", "评价", "建议", "反馈",
+        ],
+    ),
 ];
 
 /// Lower-cases and drops spaces, `_`, `-`, `.`, brackets and BOMs, so `Customer_ID`, `customer id`
@@ -198,10 +519,7 @@ const FEEDBACK_FIELDS: &[FieldSpec] = &[
 pub fn normalise_header(header: &str) -> String {
     let header = header.trim().trim_start_matches('\u{FEFF}');
     // Drop a bracketed suffix: `金额(元)`, `余额（万元）` name the same field as `金额`.
-    let core = header
-        .split(['(', '（', '['])
-        .next()
-        .unwrap_or(header);
+    let core = header.split(['(', '（', '[']).next().unwrap_or(header);
     core.chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.' | '/' | ':' | '：'))
         .flat_map(char::to_lowercase)
@@ -226,7 +544,8 @@ impl Mapping {
 
     /// Maps `field` to `column`, replacing any earlier choice for either.
     pub fn set(&mut self, field: Field, column: Option<usize>) {
-        self.columns.retain(|&(f, c)| f != field && Some(c) != column);
+        self.columns
+            .retain(|&(f, c)| f != field && Some(c) != column);
         if let Some(column) = column {
             self.columns.push((field, column));
             self.columns.sort();
@@ -270,7 +589,9 @@ pub fn auto_map(entity: Entity, headers: &[String]) -> Mapping {
     mapping
 }
 
-/// The entity whose fields the headers match best: most required fields, then most fields.
+/// The entity whose fields the headers match best: complete mappings first, then the most
+/// mapped columns (a customer file names its manager, but is not a manager file), then the
+/// most required fields.
 pub fn guess_entity(headers: &[String]) -> Entity {
     Entity::ALL
         .into_iter()
@@ -282,7 +603,23 @@ pub fn guess_entity(headers: &[String]) -> Entity {
                 .filter(|s| s.required && mapping.column(s.field).is_some())
                 .count();
             let complete = mapping.missing_required(entity).is_empty();
-            (complete, required, mapping.columns.len())
+            (complete, mapping.columns.len(), required)
         })
         .unwrap_or(Entity::Customers)
+}
+
+/// The unit a money column's header declares, as the suffix its values lack:
+/// `余额（万元）` holds 万, `amount (亿元)` holds 亿; plain yuan gives `None`.
+pub fn declared_money_unit(header: &str) -> Option<&'static str> {
+    let bracketed = header
+        .split_once(['(', '（', '['])
+        .map(|(_, rest)| rest)
+        .unwrap_or("");
+    if bracketed.starts_with('万') {
+        Some("万")
+    } else if bracketed.starts_with('亿') {
+        Some("亿")
+    } else {
+        None
+    }
 }

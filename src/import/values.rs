@@ -83,10 +83,7 @@ pub fn parse_date(text: &str, style: DateStyle) -> Result<Option<Day>, ValueErro
         return Ok(None);
     }
     // Drop a time part: `2024-01-05 13:45:00`, `2024-01-05T13:45`.
-    let date_part = text
-        .split(|c: char| c == ' ' || c == 'T')
-        .next()
-        .unwrap_or(text);
+    let date_part = text.split([' ', 'T']).next().unwrap_or(text);
     if let Some(rest) = date_part.strip_suffix('日') {
         let (year, rest) = rest.split_once('年').ok_or(ValueError::NotADate)?;
         let (month, day) = rest.split_once('月').ok_or(ValueError::NotADate)?;
@@ -279,8 +276,12 @@ pub fn parse_direction(text: &str) -> Result<Option<Direction>, ValueError> {
     let text = normalise_width(text.trim());
     match text.trim().to_ascii_lowercase().as_str() {
         "" | "-" => Ok(None),
-        "贷" | "收" | "入" | "收入" | "转入" | "in" | "c" | "cr" | "credit" => Ok(Some(Direction::In)),
-        "借" | "支" | "出" | "支出" | "转出" | "out" | "d" | "dr" | "debit" => Ok(Some(Direction::Out)),
+        "贷" | "收" | "入" | "收入" | "转入" | "in" | "c" | "cr" | "credit" => {
+            Ok(Some(Direction::In))
+        }
+        "借" | "支" | "出" | "支出" | "转出" | "out" | "d" | "dr" | "debit" => {
+            Ok(Some(Direction::Out))
+        }
         _ => Err(ValueError::NotADirection),
     }
 }
@@ -345,5 +346,8 @@ fn is_full_width(c: char) -> bool {
 }
 
 fn is_missing(text: &str) -> bool {
-    matches!(text, "" | "-" | "--" | "N/A" | "n/a" | "NULL" | "null" | "—")
+    matches!(
+        text,
+        "" | "-" | "--" | "N/A" | "n/a" | "NULL" | "null" | "—"
+    )
 }

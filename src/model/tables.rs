@@ -100,12 +100,33 @@ impl ProductType {
         }
     }
 
-    /// Recognises the Chinese export name; anything else is [`ProductType::Other`].
-    pub fn from_chinese_name(name: &str) -> ProductType {
-        ProductType::ALL
+    /// Recognises a product family by its Chinese or English name or a common alias
+    /// (`活期`, `deposit`, `loan` …); anything else is [`ProductType::Other`].
+    pub fn from_name(name: &str) -> ProductType {
+        let name = name.trim();
+        let lower = name.to_ascii_lowercase();
+        if let Some(product) = ProductType::ALL
             .into_iter()
-            .find(|p| p.chinese_name() == name)
-            .unwrap_or(ProductType::Other)
+            .find(|p| p.chinese_name() == name || p.english_name().to_ascii_lowercase() == lower)
+        {
+            return product;
+        }
+        match lower.as_str() {
+            "活期" | "活期储蓄" | "current" | "demand deposit" | "casa" => {
+                ProductType::CurrentDeposit
+            }
+            "定期" | "定期储蓄" | "大额存单" | "time" | "fixed deposit" | "term deposit" | "cd" => {
+                ProductType::TimeDeposit
+            }
+            "银行理财" | "理财产品" | "wealth" | "wmp" => ProductType::WealthManagement,
+            "公募基金" | "私募基金" | "funds" | "mutual fund" => ProductType::Fund,
+            "保险产品" | "代理保险" | "insurance policy" => ProductType::Insurance,
+            "个人贷款" | "房贷" | "按揭" | "消费贷" | "loans" | "mortgage" => {
+                ProductType::Loan
+            }
+            "信用卡透支" | "card" | "credit" => ProductType::CreditCard,
+            _ => ProductType::Other,
+        }
     }
 
     /// Loans and card balances are owed to the bank, so they are not assets under management.

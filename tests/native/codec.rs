@@ -22,7 +22,10 @@ fn datasets_round_trip_across_chunk_boundaries() {
     });
     assert!(data.transactions().len() > CHUNK_ROWS);
     // Compared with `==`, not `assert_eq!`: a failure would print millions of values.
-    assert!(round_trip(&data) == Ok(data.clone()), "the demo does not round-trip");
+    assert!(
+        round_trip(&data) == Ok(data.clone()),
+        "the demo does not round-trip"
+    );
     assert!(round_trip(&Dataset::default()) == Ok(Dataset::default()));
 }
 

@@ -1,0 +1,955 @@
+//! From mapped sheets to a validated [`Dataset`] and a row-level report.
+//!
+//! Each file's rows are parsed into staged columns, with customer references kept as text;
+//! once every customer is known the references are resolved, rows that point nowhere are
+//! rejected, and the tables are checked once more by [`Dataset::new`]. Nothing is dropped
+//! without an [`ImportIssue`] saying which file, line, column and value, and why.
+
+use super::mapping::{declared_money_unit, Entity, Field, Mapping};
+use super::sheet::Sheet;
+use super::values::{
+    infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
+    parse_risk_level, DateStyle, DayMonthOrder, ValueError,
+};
+use crate::model::{
+    Attribute, CodedColumn, Customers, Dataset, Day, Direction, Feedback, Gender, Holdings,
+    Interactions, ProductType, RelationshipManagers, Tables, TextColumn, Transactions,
+    NO_RELATIONSHIP_MANAGER,
+};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// One file to import: what it holds and how its columns map.
+pub struct FileInput<'a> {
+    /// The file's name, as the report shows it.
+    pub file_name: String,
+    /// The entity the file holds.
+    pub entity: Entity,
+    /// Its rows.
+    pub sheet: &'a Sheet,
+    /// Which column feeds which field.
+    pub mapping: Mapping,
+    /// How its date columns are written (day/month order, century of six-digit dates).
+    pub date_style: DateStyle,
+}
+
+/// What to import, and the facts the core cannot know by itself.
+pub struct ImportRequest<'a> {
+    /// The files, in any order.
+    pub files: Vec<FileInput<'a>>,
+    /// Today's date, from the caller's clock: later dates are rejected as in the future.
+    pub today: Day,
+}
+
+/// Why a row (or a whole file) was not taken, or what was done to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IssueReason {
+    /// The cell's text is not a value of the field's kind.
+    BadValue(ValueError),
+    /// A required field is blank.
+    MissingValue,
+    /// The row has a different number of cells than the header.
+    RaggedRow {
+        /// Cells in this row.
+        found: usize,
+        /// Cells in the header.
+        expected: usize,
+    },
+    /// The row refers to a customer that no customer file contains.
+    UnknownCustomer,
+    /// A second customer row with an id seen before (at `first_line`).
+    DuplicateCustomer {
+        /// Where the id first appeared.
+        first_line: u64,
+    },
+    /// A second transaction with an id seen before; dropped, the first one kept.
+    DuplicateTransaction,
+    /// A date after today.
+    FutureDate,
+    /// A negative amount in a file that also says the direction.
+    NegativeAmountWithDirection,
+    /// Both or neither of a debit and a credit column hold an amount.
+    DebitCreditConflict,
+    /// A survey score outside 0–10.
+    ScoreOutOfRange,
+    /// An amount that cannot be negative (income) is.
+    NegativeAmount,
+    /// A quoted field never closes, so the rest of the file ran into one cell.
+    UnclosedQuote,
+    /// The file could not be read at all.
+    Unreadable(String),
+    /// The file's mapping leaves required fields unmapped.
+    UnmappedFields(Vec<Field>),
+    /// Some characters could not be decoded in the file's encoding.
+    UndecodableCharacters(usize),
+}
+
+impl IssueReason {
+    /// Whether the row was kept despite the issue (a removed duplicate counts as handled, not rejected).
+    pub fn rejects_row(&self) -> bool {
+        !matches!(self, IssueReason::DuplicateTransaction)
+    }
+}
+
+impl fmt::Display for IssueReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IssueReason::BadValue(error) => write!(f, "{error}"),
+            IssueReason::MissingValue => write!(f, "required value is blank"),
+            IssueReason::RaggedRow { found, expected } => {
+                write!(f, "row has {found} cells, the header has {expected}")
+            }
+            IssueReason::UnknownCustomer => write!(f, "no customer with this id"),
+            IssueReason::DuplicateCustomer { first_line } => {
+                write!(f, "duplicate customer id (first at line {first_line})")
+            }
+            IssueReason::DuplicateTransaction => {
+                write!(f, "duplicate transaction id: removed, the first kept")
+            }
+            IssueReason::FutureDate => write!(f, "date is in the future"),
+            IssueReason::NegativeAmountWithDirection => {
+                write!(f, "negative amount although a direction is given")
+            }
+            IssueReason::DebitCreditConflict => {
+                write!(f, "exactly one of debit and credit must hold an amount")
+            }
+            IssueReason::ScoreOutOfRange => write!(f, "score must be 0 to 10"),
+            IssueReason::NegativeAmount => write!(f, "amount cannot be negative"),
+            IssueReason::UnclosedQuote => {
+                write!(
+                    f,
+                    "a quote opened here never closes; the rest of the file ran into this row"
+                )
+            }
+            IssueReason::Unreadable(why) => write!(f, "{why}"),
+            IssueReason::UnmappedFields(fields) => {
+                write!(f, "required fields not mapped: {fields:?}")
+            }
+            IssueReason::UndecodableCharacters(n) => {
+                write!(
+                    f,
+                    "{n} characters could not be decoded: check the file's encoding"
+                )
+            }
+        }
+    }
+}
+
+/// One problem, located precisely.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportIssue {
+    /// The file's name.
+    pub file: String,
+    /// 1-based line (or row, or record); 0 for the whole file.
+    pub line: u64,
+    /// The column's header, when one cell is at fault.
+    pub column: Option<String>,
+    /// The raw text of that cell.
+    pub value: String,
+    /// What is wrong.
+    pub reason: IssueReason,
+}
+
+/// Row counts of one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileSummary {
+    /// The file's name.
+    pub file: String,
+    /// What it held.
+    pub entity: Option<Entity>,
+    /// Data rows read.
+    pub rows_read: usize,
+    /// Rows stored.
+    pub accepted: usize,
+    /// Rows refused.
+    pub rejected: usize,
+    /// Duplicate rows removed (transactions with an id seen before).
+    pub deduplicated: usize,
+}
+
+/// The validation report shown before anything is stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Per file, the row counts.
+    pub files: Vec<FileSummary>,
+    /// Every issue, in file and line order.
+    pub issues: Vec<ImportIssue>,
+}
+
+impl ImportReport {
+    /// Rows refused over all files.
+    pub fn rejected(&self) -> usize {
+        self.files.iter().map(|f| f.rejected).sum()
+    }
+
+    /// The issues as CSV (`file,line,column,value,reason`), for download; cells that a
+    /// spreadsheet would run as a formula are neutralised.
+    pub fn issues_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record(["file", "line", "column", "value", "reason"]);
+        for issue in &self.issues {
+            let _ = writer.write_record([
+                neutralise_formula(&issue.file),
+                issue.line.to_string(),
+                neutralise_formula(issue.column.as_deref().unwrap_or("")),
+                neutralise_formula(&issue.value),
+                issue.reason.to_string(),
+            ]);
+        }
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// Prefixes a cell that a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR) with `'`.
+pub fn neutralise_formula(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// The imported data and the report on it.
+pub struct ImportOutcome {
+    /// What will be stored if the user commits.
+    pub dataset: Dataset,
+    /// What was read, kept and refused.
+    pub report: ImportReport,
+}
+
+/// Parses, validates and assembles the files into one dataset.
+pub fn import(request: &ImportRequest<'_>) -> ImportOutcome {
+    let mut staged = Staged::default();
+    let mut report = ImportReport::default();
+    for entity in Entity::ALL {
+        for file in request.files.iter().filter(|f| f.entity == entity) {
+            let mut summary = FileSummary {
+                file: file.file_name.clone(),
+                entity: Some(entity),
+                ..FileSummary::default()
+            };
+            let missing = file.mapping.missing_required(entity);
+            let id_needed =
+                entity != Entity::Customers || file.mapping.column(Field::CustomerId).is_some();
+            if !missing.is_empty() && id_needed {
+                summary.rows_read = file.sheet.row_count();
+                summary.rejected = summary.rows_read;
+                report
+                    .issues
+                    .push(file_issue(file, IssueReason::UnmappedFields(missing)));
+                report.files.push(summary);
+                continue;
+            }
+            staged.read_file(file, request.today, &mut summary, &mut report.issues);
+            report.files.push(summary);
+        }
+    }
+    let dataset = staged.assemble(&mut report);
+    ImportOutcome { dataset, report }
+}
+
+fn file_issue(file: &FileInput<'_>, reason: IssueReason) -> ImportIssue {
+    ImportIssue {
+        file: file.file_name.clone(),
+        line: 0,
+        column: None,
+        value: String::new(),
+        reason,
+    }
+}
+
+/// One row being read: finds cells by field and records what is wrong with them.
+struct RowReader<'r> {
+    file: &'r FileInput<'r>,
+    line: u64,
+    record: &'r csv::StringRecord,
+    date_style: DateStyle,
+    issues: Vec<ImportIssue>,
+}
+
+impl RowReader<'_> {
+    fn text(&self, field: Field) -> &str {
+        self.file
+            .mapping
+            .column(field)
+            .and_then(|column| self.record.get(column))
+            .unwrap_or("")
+            .trim()
+    }
+
+    fn fail(&mut self, field: Field, reason: IssueReason) {
+        let column = self.file.mapping.column(field);
+        self.issues.push(ImportIssue {
+            file: self.file.file_name.clone(),
+            line: self.line,
+            column: column.and_then(|c| self.file.sheet.headers.get(c).cloned()),
+            value: self.text(field).to_owned(),
+            reason,
+        });
+    }
+
+    fn value<T>(
+        &mut self,
+        field: Field,
+        parse: impl Fn(&str) -> Result<Option<T>, ValueError>,
+    ) -> Option<T> {
+        match parse(self.text(field)) {
+            Ok(value) => value,
+            Err(error) => {
+                self.fail(field, IssueReason::BadValue(error));
+                None
+            }
+        }
+    }
+
+    fn required<T>(
+        &mut self,
+        field: Field,
+        parse: impl Fn(&str) -> Result<Option<T>, ValueError>,
+    ) -> Option<T> {
+        let before = self.issues.len();
+        let value = self.value(field, parse);
+        if value.is_none() && self.issues.len() == before {
+            self.fail(field, IssueReason::MissingValue);
+        }
+        value
+    }
+
+    /// A money cell, scaled by a unit the header declares (`余额（万元）`) unless the cell
+    /// carries its own.
+    fn money(&mut self, field: Field, required: bool) -> Option<i64> {
+        let unit = self
+            .file
+            .mapping
+            .column(field)
+            .and_then(|c| self.file.sheet.headers.get(c))
+            .and_then(|header| declared_money_unit(header));
+        let parse = move |text: &str| match unit {
+            Some(unit) if !text.is_empty() && text != "-" && !text.ends_with(['万', '亿']) => {
+                parse_money(&format!("{text}{unit}"))
+            }
+            _ => parse_money(text),
+        };
+        if required {
+            self.required(field, parse)
+        } else {
+            self.value(field, parse)
+        }
+    }
+
+    fn required_text(&mut self, field: Field) -> Option<String> {
+        let text = self.text(field).to_owned();
+        if text.is_empty() {
+            self.fail(field, IssueReason::MissingValue);
+            None
+        } else {
+            Some(text)
+        }
+    }
+
+    fn date(&mut self, field: Field, today: Day, required: bool) -> Option<Day> {
+        let style = self.date_style;
+        let day = if required {
+            self.required(field, |t| parse_date(t, style))
+        } else {
+            self.value(field, |t| parse_date(t, style))
+        };
+        if day.is_some_and(|d| d > today) {
+            self.fail(field, IssueReason::FutureDate);
+        }
+        day
+    }
+}
+
+/// Staged tables: customer references are still text until every customer is known.
+#[derive(Default)]
+struct Staged {
+    customers: Customers,
+    customer_lines: HashMap<String, u64>,
+    customer_rm: CodedColumn,
+    customer_has_rm: Vec<bool>,
+    managers: RelationshipManagers,
+    holdings: Holdings,
+    holding_refs: Refs,
+    transactions: Transactions,
+    transaction_refs: Refs,
+    transaction_ids: HashSet<String>,
+    interactions: Interactions,
+    interaction_refs: Refs,
+    interaction_rm: Vec<Option<String>>,
+    feedback: Feedback,
+    feedback_refs: Refs,
+}
+
+/// Per staged row: the customer id as written, and where it came from (for the report).
+#[derive(Default)]
+struct Refs {
+    customer: CodedColumn,
+    origin: Vec<(u32, u64)>,
+    files: Vec<(String, Option<String>)>,
+}
+
+impl Refs {
+    fn push(&mut self, file: &FileInput<'_>, customer: &str, line: u64) {
+        let file_index = match self
+            .files
+            .iter()
+            .position(|(name, _)| *name == file.file_name)
+        {
+            Some(i) => i,
+            None => {
+                let column = file
+                    .mapping
+                    .column(Field::CustomerId)
+                    .and_then(|c| file.sheet.headers.get(c).cloned());
+                self.files.push((file.file_name.clone(), column));
+                self.files.len() - 1
+            }
+        };
+        self.customer.push(customer);
+        self.origin.push((file_index as u32, line));
+    }
+}
+
+impl Staged {
+    fn read_file(
+        &mut self,
+        file: &FileInput<'_>,
+        today: Day,
+        summary: &mut FileSummary,
+        issues: &mut Vec<ImportIssue>,
+    ) {
+        let width = file.sheet.headers.len();
+        let mut date_style = file.date_style;
+        if date_style.order == DayMonthOrder::Unknown {
+            date_style.order = infer_order(file);
+        }
+        let attribute_columns: Vec<usize> = (0..width)
+            .filter(|c| !file.mapping.columns.iter().any(|&(_, mapped)| mapped == *c))
+            .collect();
+        if file.entity == Entity::Customers && self.customers.attributes.is_empty() {
+            for &c in &attribute_columns {
+                self.customers.attributes.push(Attribute {
+                    name: file.sheet.headers[c].clone(),
+                    values: CodedColumn::new(),
+                });
+            }
+        }
+        file.sheet.for_each_row(|line, record| {
+            summary.rows_read += 1;
+            if record.len() != width {
+                summary.rejected += 1;
+                // A field that swallowed line breaks up to the end of the file is an unclosed quote.
+                let unclosed = record
+                    .iter()
+                    .next_back()
+                    .is_some_and(|cell| cell.contains('\n'));
+                let value: String = record.iter().collect::<Vec<_>>().join(",");
+                issues.push(ImportIssue {
+                    file: file.file_name.clone(),
+                    line,
+                    column: None,
+                    value: value.chars().take(200).collect(),
+                    reason: if unclosed {
+                        IssueReason::UnclosedQuote
+                    } else {
+                        IssueReason::RaggedRow {
+                            found: record.len(),
+                            expected: width,
+                        }
+                    },
+                });
+                return;
+            }
+            if file.sheet.malformed_characters > 0 {
+                if let Some(column) = record.iter().position(|cell| cell.contains('\u{FFFD}')) {
+                    summary.rejected += 1;
+                    issues.push(ImportIssue {
+                        file: file.file_name.clone(),
+                        line,
+                        column: file.sheet.headers.get(column).cloned(),
+                        value: record.get(column).unwrap_or("").to_owned(),
+                        reason: IssueReason::UndecodableCharacters(
+                            record.iter().map(|c| c.matches('\u{FFFD}').count()).sum(),
+                        ),
+                    });
+                    return;
+                }
+            }
+            let mut row = RowReader {
+                file,
+                line,
+                record,
+                date_style,
+                issues: Vec::new(),
+            };
+            let outcome = match file.entity {
+                Entity::Customers => self.customer_row(&mut row, today, &attribute_columns),
+                Entity::RelationshipManagers => self.manager_row(&mut row),
+                Entity::Holdings => self.holding_row(&mut row, today),
+                Entity::Transactions => self.transaction_row(&mut row, today),
+                Entity::Interactions => self.interaction_row(&mut row, today),
+                Entity::Feedback => self.feedback_row(&mut row, today),
+            };
+            match outcome {
+                RowOutcome::Accepted => summary.accepted += 1,
+                RowOutcome::Rejected => summary.rejected += 1,
+                RowOutcome::Deduplicated => summary.deduplicated += 1,
+            }
+            issues.append(&mut row.issues);
+        });
+    }
+
+    fn customer_row(
+        &mut self,
+        row: &mut RowReader<'_>,
+        today: Day,
+        attributes: &[usize],
+    ) -> RowOutcome {
+        let generated;
+        let id = if row.file.mapping.column(Field::CustomerId).is_some() {
+            row.required_text(Field::CustomerId)
+        } else {
+            // Exports without an id (survey or marketing lists) get one per row, in file order.
+            generated = format!("U{:08}", self.customers.len() + 1);
+            Some(generated)
+        };
+        let gender = row.value(Field::Gender, parse_gender);
+        let birth_date = row.date(Field::BirthDate, today, false);
+        let income = row.money(Field::AnnualIncome, false);
+        if income.is_some_and(|fen| fen < 0) {
+            row.fail(Field::AnnualIncome, IssueReason::NegativeAmount);
+        }
+        let risk = row.value(Field::RiskLevel, parse_risk_level);
+        let open_date = row.date(Field::OpenDate, today, false);
+        let Some(id) = id else {
+            return RowOutcome::Rejected;
+        };
+        if !row.issues.is_empty() {
+            return RowOutcome::Rejected;
+        }
+        if let Some(&first_line) = self.customer_lines.get(&id) {
+            row.fail(
+                Field::CustomerId,
+                IssueReason::DuplicateCustomer { first_line },
+            );
+            return RowOutcome::Rejected;
+        }
+        self.customer_lines.insert(id.clone(), row.line);
+        let c = &mut self.customers;
+        c.customer_id.push(&id);
+        c.name.push(row.text(Field::Name));
+        c.gender.push(gender.unwrap_or(Gender::Unknown));
+        c.birth_date.push(birth_date.unwrap_or(Day::MISSING));
+        c.city.push(row.text(Field::City));
+        c.occupation.push(row.text(Field::Occupation));
+        c.annual_income_fen.push(income.unwrap_or(0));
+        c.risk_level.push(risk.unwrap_or(0));
+        c.open_date.push(open_date.unwrap_or(Day::MISSING));
+        let rm = row.text(Field::RmId);
+        self.customer_rm.push(rm);
+        self.customer_has_rm.push(!rm.is_empty());
+        for (attribute, &column) in c.attributes.iter_mut().zip(attributes) {
+            attribute
+                .values
+                .push(row.record.get(column).unwrap_or("").trim());
+        }
+        RowOutcome::Accepted
+    }
+
+    fn manager_row(&mut self, row: &mut RowReader<'_>) -> RowOutcome {
+        let Some(id) = row.required_text(Field::RmId) else {
+            return RowOutcome::Rejected;
+        };
+        if self.managers.rm_id.iter().any(|existing| existing == id) {
+            // A second row for the same manager adds nothing; the first one stands.
+            return RowOutcome::Deduplicated;
+        }
+        self.managers.rm_id.push(&id);
+        self.managers.name.push(row.text(Field::Name));
+        self.managers.branch.push(row.text(Field::Branch));
+        RowOutcome::Accepted
+    }
+
+    fn holding_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
+        let customer = row.required_text(Field::CustomerId);
+        let product = row.required_text(Field::ProductType);
+        let balance = row.money(Field::Balance, true);
+        let as_of = row.date(Field::AsOf, today, false);
+        let (Some(customer), Some(product), Some(balance)) = (customer, product, balance) else {
+            return RowOutcome::Rejected;
+        };
+        if !row.issues.is_empty() {
+            return RowOutcome::Rejected;
+        }
+        let h = &mut self.holdings;
+        h.product_type.push(ProductType::from_name(&product));
+        h.product_code.push(row.text(Field::ProductCode));
+        h.balance_fen.push(balance);
+        h.as_of.push(as_of.unwrap_or(Day::MISSING));
+        self.holding_refs.push(row.file, &customer, row.line);
+        RowOutcome::Accepted
+    }
+
+    fn transaction_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
+        let mapping = &row.file.mapping;
+        let split = mapping.column(Field::Amount).is_none();
+        let has_direction = mapping.column(Field::Direction).is_some();
+        let customer = row.required_text(Field::CustomerId);
+        let date = row.date(Field::TxnDate, today, true);
+        let signed = if split {
+            let before = row.issues.len();
+            let debit = row.money(Field::DebitAmount, false).filter(|&v| v != 0);
+            let credit = row.money(Field::CreditAmount, false).filter(|&v| v != 0);
+            match (debit, credit) {
+                (Some(out), None) => Some((out.abs(), Direction::Out)),
+                (None, Some(inflow)) => Some((inflow.abs(), Direction::In)),
+                // A cell that did not parse is already reported; do not blame the pair too.
+                _ if row.issues.len() > before => None,
+                _ => {
+                    row.fail(Field::DebitAmount, IssueReason::DebitCreditConflict);
+                    None
+                }
+            }
+        } else {
+            let amount = row.money(Field::Amount, true);
+            let direction = if has_direction {
+                row.required(Field::Direction, parse_direction)
+            } else {
+                None
+            };
+            match (amount, direction) {
+                (Some(a), Some(_)) if a < 0 => {
+                    row.fail(Field::Amount, IssueReason::NegativeAmountWithDirection);
+                    None
+                }
+                (Some(a), Some(d)) => Some((a, d)),
+                (Some(a), None) if !has_direction => {
+                    Some((a.abs(), if a < 0 { Direction::Out } else { Direction::In }))
+                }
+                _ => None,
+            }
+        };
+        let (Some(customer), Some(date), Some((amount, direction))) = (customer, date, signed)
+        else {
+            return RowOutcome::Rejected;
+        };
+        if !row.issues.is_empty() {
+            return RowOutcome::Rejected;
+        }
+        let txn_id = row.text(Field::TxnId);
+        if !txn_id.is_empty() && !self.transaction_ids.insert(txn_id.to_owned()) {
+            row.fail(Field::TxnId, IssueReason::DuplicateTransaction);
+            return RowOutcome::Deduplicated;
+        }
+        let t = &mut self.transactions;
+        t.txn_id.push(txn_id);
+        t.txn_date.push(date);
+        t.amount_fen.push(amount);
+        t.direction.push(direction);
+        t.channel.push(row.text(Field::Channel));
+        t.category.push(row.text(Field::Category));
+        self.transaction_refs.push(row.file, &customer, row.line);
+        RowOutcome::Accepted
+    }
+
+    fn interaction_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
+        let customer = row.required_text(Field::CustomerId);
+        let date = row.date(Field::Date, today, true);
+        let (Some(customer), Some(date)) = (customer, date) else {
+            return RowOutcome::Rejected;
+        };
+        if !row.issues.is_empty() {
+            return RowOutcome::Rejected;
+        }
+        let i = &mut self.interactions;
+        i.date.push(date);
+        i.kind.push(row.text(Field::InteractionKind));
+        i.note.push(row.text(Field::Note));
+        let rm = row.text(Field::RmId);
+        self.interaction_rm
+            .push((!rm.is_empty()).then(|| rm.to_owned()));
+        self.interaction_refs.push(row.file, &customer, row.line);
+        RowOutcome::Accepted
+    }
+
+    fn feedback_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
+        let customer = row.required_text(Field::CustomerId);
+        let date = row.date(Field::Date, today, false);
+        let score = row.required(Field::Score, |t| {
+            t.parse::<u8>()
+                .map(Some)
+                .map_err(|_| ValueError::NotANumber)
+        });
+        if score.is_some_and(|s| s > 10) {
+            row.fail(Field::Score, IssueReason::ScoreOutOfRange);
+        }
+        let (Some(customer), Some(score)) = (customer, score) else {
+            return RowOutcome::Rejected;
+        };
+        if !row.issues.is_empty() {
+            return RowOutcome::Rejected;
+        }
+        let f = &mut self.feedback;
+        f.date.push(date.unwrap_or(Day::MISSING));
+        f.score.push(score);
+        f.comment.push(row.text(Field::Comment));
+        self.feedback_refs.push(row.file, &customer, row.line);
+        RowOutcome::Accepted
+    }
+
+    /// Resolves references, drops rows that point nowhere, and checks the whole.
+    fn assemble(mut self, report: &mut ImportReport) -> Dataset {
+        // Managers named by customers or interactions but missing from a manager file are
+        // created with just their id, so no assignment is lost.
+        let mut manager_index: HashMap<String, u32> = self
+            .managers
+            .rm_id
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.to_owned(), i as u32))
+            .collect();
+        let mut manager_of = |id: &str, managers: &mut RelationshipManagers| -> u32 {
+            if let Some(&i) = manager_index.get(id) {
+                return i;
+            }
+            let i = managers.len() as u32;
+            managers.rm_id.push(id);
+            managers.name.push("");
+            managers.branch.push("");
+            manager_index.insert(id.to_owned(), i);
+            i
+        };
+        for row in 0..self.customers.len() {
+            let index = if self.customer_has_rm[row] {
+                manager_of(self.customer_rm.get(row), &mut self.managers)
+            } else {
+                NO_RELATIONSHIP_MANAGER
+            };
+            self.customers.relationship_manager_idx.push(index);
+        }
+        for rm in &self.interaction_rm {
+            let index = match rm {
+                Some(id) => manager_of(id, &mut self.managers),
+                None => NO_RELATIONSHIP_MANAGER,
+            };
+            self.interactions.relationship_manager_idx.push(index);
+        }
+
+        let customer_index: HashMap<&str, u32> = self
+            .customers
+            .customer_id
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id, i as u32))
+            .collect();
+        let holdings_keep = resolve(
+            &self.holding_refs,
+            &customer_index,
+            &mut self.holdings.customer_idx,
+            report,
+        );
+        let transactions_keep = resolve(
+            &self.transaction_refs,
+            &customer_index,
+            &mut self.transactions.customer_idx,
+            report,
+        );
+        let interactions_keep = resolve(
+            &self.interaction_refs,
+            &customer_index,
+            &mut self.interactions.customer_idx,
+            report,
+        );
+        let feedback_keep = resolve(
+            &self.feedback_refs,
+            &customer_index,
+            &mut self.feedback.customer_idx,
+            report,
+        );
+        let holdings = filter_holdings(self.holdings, &holdings_keep);
+        let transactions = filter_transactions(self.transactions, &transactions_keep);
+        let interactions = filter_interactions(self.interactions, &interactions_keep);
+        let feedback = filter_feedback(self.feedback, &feedback_keep);
+        report
+            .issues
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        // Every column above was filled in step and every index resolved, so the check holds;
+        // should it ever not, the report says so and nothing partial is handed on.
+        match Dataset::new(Tables {
+            customers: self.customers,
+            holdings,
+            transactions,
+            relationship_managers: self.managers,
+            interactions,
+            feedback,
+        }) {
+            Ok(dataset) => dataset,
+            Err(error) => {
+                report.issues.push(ImportIssue {
+                    file: String::new(),
+                    line: 0,
+                    column: None,
+                    value: String::new(),
+                    reason: IssueReason::Unreadable(error.to_string()),
+                });
+                Dataset::default()
+            }
+        }
+    }
+}
+
+enum RowOutcome {
+    Accepted,
+    Rejected,
+    Deduplicated,
+}
+
+/// Fills `customer_idx` for the rows whose customer exists and returns which rows to keep;
+/// the others are reported and taken off their file's accepted count.
+fn resolve(
+    refs: &Refs,
+    customers: &HashMap<&str, u32>,
+    customer_idx: &mut Vec<u32>,
+    report: &mut ImportReport,
+) -> Vec<bool> {
+    // One lookup per distinct id, not per row: a transactions file names each customer often.
+    let by_code: Vec<Option<u32>> = refs
+        .customer
+        .values()
+        .iter()
+        .map(|id| customers.get(id.as_str()).copied())
+        .collect();
+    let mut keep = Vec::with_capacity(refs.customer.len());
+    for (row, &code) in refs.customer.codes().iter().enumerate() {
+        match by_code[code as usize] {
+            Some(index) => {
+                customer_idx.push(index);
+                keep.push(true);
+            }
+            None => {
+                keep.push(false);
+                let (file_index, line) = refs.origin[row];
+                let (file, column) = &refs.files[file_index as usize];
+                report.issues.push(ImportIssue {
+                    file: file.clone(),
+                    line,
+                    column: column.clone(),
+                    value: refs.customer.get(row).to_owned(),
+                    reason: IssueReason::UnknownCustomer,
+                });
+                if let Some(summary) = report.files.iter_mut().find(|s| s.file == *file) {
+                    summary.accepted -= 1;
+                    summary.rejected += 1;
+                }
+            }
+        }
+    }
+    keep
+}
+
+fn keep_rows<T: Clone>(values: Vec<T>, keep: &[bool]) -> Vec<T> {
+    if keep.iter().all(|&k| k) {
+        return values;
+    }
+    values
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(v, &k)| k.then_some(v))
+        .collect()
+}
+
+fn keep_text(values: TextColumn, keep: &[bool]) -> TextColumn {
+    if keep.iter().all(|&k| k) {
+        return values;
+    }
+    let mut kept = TextColumn::new();
+    for (row, &k) in keep.iter().enumerate() {
+        if k {
+            kept.push(values.get(row));
+        }
+    }
+    kept
+}
+
+fn keep_coded(values: CodedColumn, keep: &[bool]) -> CodedColumn {
+    if keep.iter().all(|&k| k) {
+        return values;
+    }
+    let mut kept = CodedColumn::new();
+    for (row, &k) in keep.iter().enumerate() {
+        if k {
+            kept.push(values.get(row));
+        }
+    }
+    kept
+}
+
+fn filter_holdings(h: Holdings, keep: &[bool]) -> Holdings {
+    Holdings {
+        customer_idx: h.customer_idx,
+        product_type: keep_rows(h.product_type, keep),
+        product_code: keep_coded(h.product_code, keep),
+        balance_fen: keep_rows(h.balance_fen, keep),
+        as_of: keep_rows(h.as_of, keep),
+    }
+}
+
+fn filter_transactions(t: Transactions, keep: &[bool]) -> Transactions {
+    Transactions {
+        txn_id: keep_text(t.txn_id, keep),
+        customer_idx: t.customer_idx,
+        txn_date: keep_rows(t.txn_date, keep),
+        amount_fen: keep_rows(t.amount_fen, keep),
+        direction: keep_rows(t.direction, keep),
+        channel: keep_coded(t.channel, keep),
+        category: keep_coded(t.category, keep),
+    }
+}
+
+fn filter_interactions(i: Interactions, keep: &[bool]) -> Interactions {
+    Interactions {
+        customer_idx: i.customer_idx,
+        date: keep_rows(i.date, keep),
+        kind: keep_coded(i.kind, keep),
+        relationship_manager_idx: keep_rows(i.relationship_manager_idx, keep),
+        note: keep_text(i.note, keep),
+    }
+}
+
+fn filter_feedback(f: Feedback, keep: &[bool]) -> Feedback {
+    Feedback {
+        customer_idx: f.customer_idx,
+        date: keep_rows(f.date, keep),
+        score: keep_rows(f.score, keep),
+        comment: keep_text(f.comment, keep),
+    }
+}
+
+/// The day/month order of a file's slash dates, from the first thousand rows of its date columns.
+fn infer_order(file: &FileInput<'_>) -> DayMonthOrder {
+    let date_columns: Vec<usize> = file
+        .mapping
+        .columns
+        .iter()
+        .filter(|(field, _)| {
+            matches!(
+                field,
+                Field::BirthDate | Field::OpenDate | Field::AsOf | Field::TxnDate | Field::Date
+            )
+        })
+        .map(|&(_, column)| column)
+        .collect();
+    if date_columns.is_empty() {
+        return DayMonthOrder::Unknown;
+    }
+    let mut values = Vec::new();
+    for (_, cells) in file.sheet.preview(1000) {
+        for &column in &date_columns {
+            if let Some(cell) = cells.get(column) {
+                values.push(cell.clone());
+            }
+        }
+    }
+    infer_day_month_order(values.iter().map(String::as_str))
+}

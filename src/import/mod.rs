@@ -1,0 +1,22 @@
+//! Importing bank exports: bytes in, a validated [`crate::model::Dataset`] and a row-level
+//! report out.
+//!
+//! Detection (format, encoding, delimiter, header row, entity, column mapping) is a step apart
+//! from parsing, so the user can see and change every guess before anything is read in full.
+//! Imports do not fail, they report: every row that is not taken is named with its file, line,
+//! column, raw value and reason.
+
+pub mod build;
+pub mod decode;
+pub mod mapping;
+pub mod sheet;
+pub mod values;
+
+pub use build::{
+    import, neutralise_formula, FileInput, FileSummary, ImportIssue, ImportOutcome, ImportReport,
+    ImportRequest, IssueReason,
+};
+pub use decode::TextEncoding;
+pub use mapping::{auto_map, guess_entity, Entity, Field, Mapping};
+pub use sheet::{read_sheet, FileFormat, ReadError, ReadOptions, Sheet, TextLayout};
+pub use values::{DateStyle, DayMonthOrder, ValueError};

@@ -1,0 +1,526 @@
+//! Imports: every value rule, detection, header synonyms, and whole files — good, malformed,
+//! the S workload (UTF-8 and GBK) and the UCI bank-marketing file — against checked-in outputs.
+
+use super::support::check_expected;
+use flate2::read::GzDecoder;
+use keystone::format::money_decimal;
+use keystone::import::decode::detect_encoding;
+use keystone::import::mapping::normalise_header;
+use keystone::import::values::{
+    parse_date, parse_direction, parse_gender, parse_money, parse_risk_level, parse_yes_no,
+};
+use keystone::import::{
+    auto_map, guess_entity, import, read_sheet, DateStyle, DayMonthOrder, Entity, FileInput,
+    ImportOutcome, ImportRequest, Sheet,
+};
+use keystone::model::Day;
+use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+fn data_path(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn bytes(name: &str) -> Vec<u8> {
+    let raw = std::fs::read(data_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    if name.ends_with(".gz") {
+        let mut out = Vec::new();
+        GzDecoder::new(raw.as_slice())
+            .read_to_end(&mut out)
+            .expect("gunzip");
+        out
+    } else {
+        raw
+    }
+}
+
+fn today() -> Day {
+    Day::parse_iso("2026-11-29").expect("date")
+}
+
+/// Reads each file, guesses its entity and mapping, and imports them together.
+fn import_files(files: &[(&str, Vec<u8>)]) -> (Vec<Sheet>, ImportOutcome) {
+    let sheets: Vec<Sheet> = files
+        .iter()
+        .map(|(name, bytes)| {
+            read_sheet(name, bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"))
+        })
+        .collect();
+    let inputs = files
+        .iter()
+        .zip(&sheets)
+        .map(|((name, _), sheet)| {
+            let entity = guess_entity(&sheet.headers);
+            FileInput {
+                file_name: name.to_string(),
+                entity,
+                sheet,
+                mapping: auto_map(entity, &sheet.headers),
+                date_style: DateStyle::default(),
+            }
+        })
+        .collect();
+    let outcome = import(&ImportRequest {
+        files: inputs,
+        today: today(),
+    });
+    (sheets, outcome)
+}
+
+fn report_text(outcome: &ImportOutcome) -> String {
+    let mut out = String::new();
+    for file in &outcome.report.files {
+        out.push_str(&format!(
+            "file {} entity={:?} read={} accepted={} rejected={} deduplicated={}\n",
+            file.file,
+            file.entity.map(|e| e.key()),
+            file.rows_read,
+            file.accepted,
+            file.rejected,
+            file.deduplicated
+        ));
+    }
+    for issue in &outcome.report.issues {
+        out.push_str(&format!(
+            "issue {}:{} column={:?} value={:?} reason={}\n",
+            issue.file,
+            issue.line,
+            issue.column.as_deref().unwrap_or(""),
+            issue.value,
+            issue.reason
+        ));
+    }
+    out
+}
+
+#[test]
+fn value_rules_match_expected_output() {
+    let day_first = DateStyle {
+        order: DayMonthOrder::DayFirst,
+        century: None,
+    };
+    let month_first = DateStyle {
+        order: DayMonthOrder::MonthFirst,
+        century: None,
+    };
+    let century_2000 = DateStyle {
+        order: DayMonthOrder::Unknown,
+        century: Some(2000),
+    };
+    let plain = DateStyle::default();
+    let dates: &[(&str, DateStyle)] = &[
+        ("2024-01-05", plain),
+        ("2024/1/5", plain),
+        ("2024.1.5", plain),
+        ("20240105", plain),
+        ("2024年1月5日", plain),
+        ("05/01/2024", day_first),
+        ("05/01/2024", month_first),
+        ("05/01/2024", plain),
+        ("25/01/2024", plain),
+        ("01/25/2024", plain),
+        ("240105", century_2000),
+        ("240105", plain),
+        ("45296", plain),
+        ("45296.75", plain),
+        ("2024-01-05 13:45:00", plain),
+        ("2024-01-05T13:45", plain),
+        ("２０２４－０１－０５", plain),
+        ("2023-02-29", plain),
+        ("2024-13-01", plain),
+        ("", plain),
+        ("-", plain),
+        ("yesterday", plain),
+    ];
+    let mut out = String::from("# kind\tinput\tstyle\tresult\n");
+    for (input, style) in dates {
+        let result = match parse_date(input, *style) {
+            Ok(Some(day)) => day.to_string(),
+            Ok(None) => "missing".into(),
+            Err(e) => format!("error: {e}"),
+        };
+        out.push_str(&format!(
+            "date\t{input}\t{:?}/{:?}\t{result}\n",
+            style.order, style.century
+        ));
+    }
+    let amounts = [
+        "1234.56",
+        "1,234.56",
+        "¥1,234.56",
+        "￥1,234.56",
+        "CNY 1234.56",
+        "RMB1234.56",
+        "(1,234.56)",
+        "-1234.56",
+        "¥-12.00",
+        "1.2万",
+        "3亿",
+        "0.123456万",
+        "１２３４．５６",
+        "1234.5",
+        "1234",
+        "1234.567",
+        "1,23",
+        "12,345,678.90元",
+        "",
+        "-",
+        "abc",
+        "1.2.3",
+        "99999999999999999999",
+    ];
+    for input in amounts {
+        let result = match parse_money(input) {
+            Ok(Some(fen)) => format!("{fen} fen = {}", money_decimal(fen)),
+            Ok(None) => "missing".into(),
+            Err(e) => format!("error: {e}"),
+        };
+        out.push_str(&format!("money\t{input}\t\t{result}\n"));
+    }
+    for input in ["男", "女", "M", "F", "1", "2", "male", "Ｆ", "", "x"] {
+        out.push_str(&format!("gender\t{input}\t\t{:?}\n", parse_gender(input)));
+    }
+    for input in [
+        "借", "贷", "IN", "OUT", "D", "C", "收入", "支出", "in", "", "sideways",
+    ] {
+        out.push_str(&format!(
+            "direction\t{input}\t\t{:?}\n",
+            parse_direction(input)
+        ));
+    }
+    for input in [
+        "是", "否", "Y", "N", "yes", "no", "true", "0", "有", "无", "", "maybe",
+    ] {
+        out.push_str(&format!("yes_no\t{input}\t\t{:?}\n", parse_yes_no(input)));
+    }
+    for input in ["R3", "3", "C5", "2级", "稳健型", "激进", "R6", "", "high"] {
+        out.push_str(&format!("risk\t{input}\t\t{:?}\n", parse_risk_level(input)));
+    }
+    check_expected("import_values.txt", &out);
+}
+
+#[test]
+fn header_synonyms_map_chinese_and_english_exports() {
+    let headers = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let cases: &[&[&str]] = &[
+        &[
+            "客户号",
+            "姓名",
+            "性别",
+            "出生日期",
+            "城市",
+            "年收入",
+            "风险等级",
+            "客户经理",
+            "开户日期",
+        ],
+        &[
+            "Customer_ID",
+            "Name",
+            "Gender",
+            "Birth Date",
+            "City",
+            "Annual Income",
+            "Risk Level",
+            "RM ID",
+        ],
+        &[
+            "客户编号",
+            "产品类型",
+            "产品代码",
+            "余额（万元）",
+            "数据日期",
+        ],
+        &["cust_no", "product", "balance", "as_of"],
+        &[
+            "交易流水号",
+            "客户号",
+            "交易日期",
+            "交易金额",
+            "借贷标志",
+            "渠道",
+            "摘要",
+        ],
+        &[
+            "txn_id",
+            "customer_id",
+            "txn_date",
+            "amount",
+            "direction",
+            "channel",
+            "category",
+        ],
+        &["流水号", "客户号", "记账日期", "借方金额", "贷方金额"],
+        &["工号", "姓名", "所属支行"],
+        &["客户号", "联系日期", "联系方式", "客户经理", "沟通内容"],
+        &["客户号", "满意度", "意见", "调查日期"],
+        &["age", "job", "marital", "balance", "y"],
+    ];
+    let mut out = String::new();
+    for case in cases {
+        let headers = headers(case);
+        let entity = guess_entity(&headers);
+        let mapping = auto_map(entity, &headers);
+        let mapped: Vec<String> = mapping
+            .columns
+            .iter()
+            .map(|(field, column)| format!("{field:?}<-{}", headers[*column]))
+            .collect();
+        out.push_str(&format!(
+            "{} => {} [{}] missing={:?}\n",
+            case.join(","),
+            entity.key(),
+            mapped.join(" "),
+            mapping.missing_required(entity)
+        ));
+    }
+    check_expected("import_mapping.txt", &out);
+    assert_eq!(normalise_header("\u{FEFF}Customer_ID "), "customerid");
+    assert_eq!(normalise_header("金额(元)"), "金额");
+}
+
+#[test]
+fn fixture_exports_import_with_a_precise_report() {
+    let names = [
+        "customers_zh_gbk.csv",
+        "managers.tsv",
+        "holdings_wan.csv",
+        "transactions_split.csv",
+        "interactions.json",
+        "feedback.ndjson",
+        "customers.xlsx",
+    ];
+    let files: Vec<(&str, Vec<u8>)> = names
+        .iter()
+        .map(|n| (*n, bytes(&format!("import/{n}"))))
+        .collect();
+    let (sheets, outcome) = import_files(&files);
+    let mut out = String::new();
+    for ((name, _), sheet) in files.iter().zip(&sheets) {
+        out.push_str(&format!(
+            "read {name}: format={:?} encoding={:?} layout={:?} sheet={:?} headers={:?}\n",
+            sheet.options.format,
+            sheet.options.encoding.map(|e| e.label()),
+            sheet.options.layout,
+            sheet.options.sheet,
+            sheet.headers
+        ));
+    }
+    out.push_str(&report_text(&outcome));
+    let data = &outcome.dataset;
+    let c = data.customers();
+    for row in 0..c.len() {
+        out.push_str(&format!(
+            "customer {} {} {:?} birth={} income={} risk={} rm={} open={}\n",
+            c.customer_id.get(row),
+            c.name.get(row),
+            c.gender[row],
+            c.birth_date[row],
+            money_decimal(c.annual_income_fen[row]),
+            c.risk_level[row],
+            c.relationship_manager_idx[row],
+            c.open_date[row]
+        ));
+    }
+    let h = data.holdings();
+    for row in 0..h.len() {
+        out.push_str(&format!(
+            "holding {} {:?} {} {}\n",
+            c.customer_id.get(h.customer_idx[row] as usize),
+            h.product_type[row],
+            h.product_code.get(row),
+            money_decimal(h.balance_fen[row])
+        ));
+    }
+    let t = data.transactions();
+    for row in 0..t.len() {
+        out.push_str(&format!(
+            "transaction {} {} {} {:?} {}\n",
+            t.txn_id.get(row),
+            c.customer_id.get(t.customer_idx[row] as usize),
+            t.txn_date[row],
+            t.direction[row],
+            money_decimal(t.amount_fen[row])
+        ));
+    }
+    let r = data.relationship_managers();
+    for row in 0..r.len() {
+        out.push_str(&format!(
+            "manager {} {:?} {:?}\n",
+            r.rm_id.get(row),
+            r.name.get(row),
+            r.branch.get(row)
+        ));
+    }
+    out.push_str(&format!(
+        "interactions={} feedback={} scores={:?}\n",
+        data.interactions().len(),
+        data.feedback().len(),
+        data.feedback().score
+    ));
+    check_expected("import_fixtures.txt", &out);
+
+    // Everything imported survives the storage codec, attributes and all.
+    let chunks: HashMap<String, Vec<u8>> = encode_dataset("f", data).into_iter().collect();
+    let stored = decode_dataset("f", &RowCounts::of(data), &chunks).expect("decode");
+    assert!(&stored == data, "the imported dataset does not round-trip");
+}
+
+#[test]
+fn malformed_files_are_reported_not_crashed_on() {
+    let mut out = String::new();
+    for name in [
+        "ragged.csv",
+        "bad_quotes.csv",
+        "broken_gbk.csv",
+        "truncated.csv",
+        "empty.csv",
+        "header_only.csv",
+        "binary.csv",
+    ] {
+        let raw = bytes(&format!("import/{name}"));
+        match read_sheet(name, &raw, None) {
+            Err(error) => out.push_str(&format!("{name}: unreadable: {error}\n")),
+            Ok(_) => {
+                let (_, outcome) = import_files(&[(name, raw)]);
+                out.push_str(&report_text(&outcome));
+            }
+        }
+    }
+    check_expected("import_malformed.txt", &out);
+}
+
+fn workload_s(gbk: bool) -> Vec<(&'static str, Vec<u8>)> {
+    ["customers.csv", "holdings.csv", "transactions.csv"]
+        .into_iter()
+        .map(|name| {
+            let utf8 = bytes(&format!("workload-s/{name}.gz"));
+            let content = if gbk {
+                // The same content as `gen.py --gbk`: the generator writes one text either way.
+                let text = std::str::from_utf8(&utf8).expect("utf-8");
+                let (encoded, _, unmappable) = encoding_rs::GBK.encode(text);
+                assert!(!unmappable);
+                encoded.into_owned()
+            } else {
+                utf8
+            };
+            (name, content)
+        })
+        .collect()
+}
+
+#[test]
+fn workload_s_imports_with_the_workload_row_counts_in_utf8_and_gbk() {
+    for gbk in [false, true] {
+        let files = workload_s(gbk);
+        let (sheets, outcome) = import_files(&files);
+        if gbk {
+            assert!(sheets
+                .iter()
+                .all(|s| s.options.encoding.map(|e| e.label()) == Some("GBK/GB18030")));
+        }
+        let head: String = report_text(&outcome)
+            .lines()
+            .take(10)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(outcome.report.rejected(), 0, "{head}");
+        assert!(outcome.report.issues.is_empty(), "{head}");
+        let rows = RowCounts::of(&outcome.dataset);
+        assert_eq!(
+            (rows.customers, rows.holdings, rows.transactions),
+            (10_000, 35_070, 199_757)
+        );
+        assert_eq!(
+            outcome.dataset.customers().name.get(0).chars().count() >= 2,
+            true
+        );
+    }
+}
+
+#[test]
+fn fifty_broken_rows_of_workload_s_are_exactly_the_fifty_reported() {
+    let mut files = workload_s(false);
+    let text = String::from_utf8(files[2].1.clone()).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // Break every 3,000th data line, five ways in turn.
+    let mut broken = Vec::new();
+    for k in 0..50 {
+        let line_index = 1 + k * 3_000;
+        let mut cells: Vec<String> = lines[line_index].split(',').map(str::to_owned).collect();
+        match k % 5 {
+            0 => cells[3] = "12.3.4".into(),
+            1 => cells[2] = "2026-02-30".into(),
+            2 => cells[4] = "SIDEWAYS".into(),
+            3 => cells[1] = "C99999999".into(),
+            _ => {
+                cells.pop();
+            }
+        }
+        lines[line_index] = cells.join(",");
+        broken.push(line_index as u64 + 1);
+    }
+    files[2].1 = (lines.join("\n") + "\n").into_bytes();
+    let (_, outcome) = import_files(&files);
+    let reported: Vec<u64> = outcome.report.issues.iter().map(|i| i.line).collect();
+    assert!(
+        reported == broken,
+        "{} issues reported, first {:?}",
+        reported.len(),
+        &reported[..reported.len().min(10)]
+    );
+    assert_eq!(outcome.report.rejected(), 50);
+    assert_eq!(outcome.dataset.transactions().len(), 199_757 - 50);
+}
+
+#[test]
+fn uci_bank_marketing_imports_as_customers_with_generated_ids() {
+    let raw = bytes("uci-bank-full.csv.gz");
+    let (sheets, outcome) = import_files(&[("bank-full.csv", raw)]);
+    let layout = sheets[0].options.layout.expect("delimited");
+    assert_eq!(layout.delimiter, b';');
+    assert!(layout.has_header);
+    let summary = &outcome.report.files[0];
+    assert_eq!(summary.entity, Some(Entity::Customers));
+    assert_eq!((summary.accepted, summary.rejected), (45_211, 0));
+    let customers = outcome.dataset.customers();
+    assert_eq!(customers.customer_id.get(0), "U00000001");
+    assert_eq!(customers.customer_id.get(45_210), "U00045211");
+    let names: Vec<&str> = customers
+        .attributes
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 17, "{names:?}");
+    let y = customers
+        .attributes
+        .iter()
+        .find(|a| a.name == "y")
+        .expect("y column");
+    let yes = (0..y.values.len())
+        .filter(|&r| y.values.get(r) == "yes")
+        .count();
+    assert_eq!(yes, 5_289);
+    assert!(outcome.report.issues.is_empty());
+}
+
+#[test]
+fn encodings_are_detected_from_bytes() {
+    assert_eq!(detect_encoding("客户".as_bytes()).label(), "UTF-8");
+    assert_eq!(detect_encoding(b"\xEF\xBB\xBFabc").label(), "UTF-8");
+    assert_eq!(detect_encoding(b"\xFF\xFEa\x00").label(), "UTF-16LE");
+    let (gbk, _, _) = encoding_rs::GBK.encode("客户号,姓名");
+    assert_eq!(detect_encoding(&gbk).label(), "GBK/GB18030");
+    // UTF-16 files with a BOM read like any other text.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "客户号,姓名\nK1,王伟\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let sheet = read_sheet("utf16.csv", &utf16, None).expect("utf-16 reads");
+    assert_eq!(sheet.headers, vec!["客户号", "姓名"]);
+    assert_eq!(sheet.preview(1)[0].1, vec!["K1", "王伟"]);
+}
