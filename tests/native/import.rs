@@ -435,10 +435,9 @@ fn workload_s_imports_with_the_workload_row_counts_in_utf8_and_gbk() {
             (rows.customers, rows.holdings, rows.transactions),
             (10_000, 35_070, 199_757)
         );
-        assert_eq!(
-            outcome.dataset.customers().name.get(0).chars().count() >= 2,
-            true
-        );
+        // Chinese names decode in both encodings (gen.py writes 王伟-like names).
+        let name = outcome.dataset.customers().name.get(0);
+        assert!(name.chars().count() >= 2 && !name.is_ascii(), "{name}");
     }
 }
 
