@@ -143,6 +143,108 @@ messages! {
     PrivacyNote => "Keystone 不向任何服务器发送数据：所有分析都在本机浏览器中完成。", "Keystone sends no data to any server: all analysis runs in this browser.";
     Yes => "是", "Yes";
     No => "否", "No";
+    FormatDelimited => "分隔符文本", "Delimited text";
+    FormatWorkbook => "Excel 工作簿", "Excel workbook";
+    FormatJson => "JSON", "JSON";
+    ImportTitle => "导入数据文件", "Import data files";
+    ImportHint => "选择从核心系统或 CRM 导出的 CSV、Excel 或 JSON 文件（可多选，支持 GBK 编码和中文表头）。文件只在本机读取。", "Pick CSV, Excel or JSON exports from the core-banking or CRM system (several at once; GBK and Chinese headers are fine). Files are read only on this machine.";
+    ChooseFiles => "选择文件", "Choose files";
+    ReadingFiles => "正在读取文件…", "Reading files…";
+    FileTooLarge => "文件太大，浏览器内存可能不足：", "The files are too large for this browser's memory:";
+    MemoryNeeded => "预计需要", "estimated need";
+    MemoryAvailable => "可用上限", "available at most";
+    Entity => "数据类型", "Contents";
+    Encoding => "编码", "Encoding";
+    Delimiter => "分隔符", "Delimiter";
+    Sheet => "工作表", "Sheet";
+    ColumnMapping => "字段映射", "Column mapping";
+    NotMapped => "（不导入）", "(not imported)";
+    Required => "必填", "required";
+    Preview => "预览", "Preview";
+    Validate => "校验", "Validate";
+    Validating => "正在校验…", "Validating…";
+    ValidationReport => "校验报告", "Validation report";
+    File => "文件", "File";
+    RowsRead => "读取", "Read";
+    Accepted => "通过", "Accepted";
+    Rejected => "拒绝", "Rejected";
+    Deduplicated => "去重", "Deduplicated";
+    Line => "行号", "Line";
+    Column => "列", "Column";
+    RawValue => "原始值", "Raw value";
+    Reason => "原因", "Reason";
+    IssuesShown => "显示前 1,000 条问题；完整列表请下载。", "The first 1,000 issues are listed; download the full list.";
+    DownloadIssues => "下载问题清单 (CSV)", "Download issues (CSV)";
+    SnapshotName => "快照名称", "Snapshot name";
+    Commit => "确认导入", "Commit import";
+    CancelImport => "取消", "Cancel";
+    Committing => "正在保存…", "Saving…";
+    Imported => "导入完成，已保存为新快照。", "Imported and saved as a new snapshot.";
+    ImportFailed => "导入失败，原有数据未受影响：", "Import failed; the data held before is untouched:";
+    MissingRequired => "必填字段未映射：", "Required fields not mapped:";
+    Snapshots => "已保存的快照", "Stored snapshots";
+    Activate => "设为当前", "Make current";
+    Delete => "删除", "Delete";
+    Current => "当前", "Current";
+    ConfirmDeleteSnapshot => "删除这个快照吗？", "Delete this snapshot?";
+}
+
+/// The name of an entity (what a file holds), for the import screen.
+pub fn entity_name(entity: crate::import::Entity, lang: Lang) -> &'static str {
+    use crate::import::Entity::*;
+    match (entity, lang) {
+        (Customers, Lang::Zh) => "客户",
+        (Customers, Lang::En) => "Customers",
+        (Holdings, Lang::Zh) => "持仓 / 余额",
+        (Holdings, Lang::En) => "Holdings",
+        (Transactions, Lang::Zh) => "交易流水",
+        (Transactions, Lang::En) => "Transactions",
+        (RelationshipManagers, Lang::Zh) => "客户经理",
+        (RelationshipManagers, Lang::En) => "Relationship managers",
+        (Interactions, Lang::Zh) => "接触记录",
+        (Interactions, Lang::En) => "Interactions",
+        (Feedback, Lang::Zh) => "满意度反馈",
+        (Feedback, Lang::En) => "Feedback",
+    }
+}
+
+/// The name of an import field, in the bank's words.
+pub fn field_name(field: crate::import::Field, lang: Lang) -> &'static str {
+    use crate::import::Field::*;
+    let (zh, en) = match field {
+        CustomerId => ("客户号", "Customer ID"),
+        Name => ("姓名", "Name"),
+        Gender => ("性别", "Gender"),
+        BirthDate => ("出生日期", "Birth date"),
+        City => ("城市", "City"),
+        Occupation => ("职业", "Occupation"),
+        AnnualIncome => ("年收入", "Annual income"),
+        RiskLevel => ("风险等级", "Risk level"),
+        RmId => ("客户经理工号", "RM ID"),
+        OpenDate => ("开户日期", "Opening date"),
+        ProductType => ("产品类型", "Product type"),
+        ProductCode => ("产品代码", "Product code"),
+        Balance => ("余额", "Balance"),
+        AsOf => ("数据日期", "As-of date"),
+        TxnId => ("流水号", "Transaction ID"),
+        TxnDate => ("交易日期", "Transaction date"),
+        Amount => ("金额", "Amount"),
+        Direction => ("借贷标志", "Direction"),
+        DebitAmount => ("借方金额", "Debit amount"),
+        CreditAmount => ("贷方金额", "Credit amount"),
+        Channel => ("渠道", "Channel"),
+        Category => ("交易类别", "Category"),
+        Branch => ("支行", "Branch"),
+        Date => ("日期", "Date"),
+        InteractionKind => ("接触方式", "Kind"),
+        Note => ("内容", "Note"),
+        Score => ("评分", "Score"),
+        Comment => ("意见", "Comment"),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
 }
 
 #[cfg(test)]

@@ -178,13 +178,20 @@ async fn count(client: &Client, css: &str) -> usize {
 }
 
 async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    // After a reload the app needs a moment to mount: wait for the element, then click it.
+    let started = Instant::now();
+    loop {
+        match client.find(Locator::Css(css)).await {
+            Ok(element) => match element.click().await {
+                Ok(()) => return,
+                Err(error) if started.elapsed() > PATIENCE => panic!("click {css}: {error}"),
+                Err(_) => {}
+            },
+            Err(error) if started.elapsed() > PATIENCE => panic!("{css}: {error}"),
+            Err(_) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn screenshot(client: &Client, name: &str) {
@@ -415,5 +422,100 @@ async fn a_manager_walks_through_the_app() {
     assert_eq!(count(&client, "[data-kpi]").await, 0);
     assert_no_egress(&client).await;
 
+    import_workload_s(&client).await;
     client.close().await.expect("close the browser");
+}
+
+/// Decompresses the S workload's files for the browser's file input.
+fn workload_s_files() -> Vec<PathBuf> {
+    use std::io::Read;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("target/e2e-data");
+    std::fs::create_dir_all(&out).expect("e2e data dir");
+    ["customers.csv", "holdings.csv", "transactions.csv"]
+        .into_iter()
+        .map(|name| {
+            let gz = std::fs::read(
+                root.join("tests/data/workload-s")
+                    .join(format!("{name}.gz")),
+            )
+            .expect("workload file");
+            let mut text = Vec::new();
+            flate2::read::GzDecoder::new(gz.as_slice())
+                .read_to_end(&mut text)
+                .expect("gunzip");
+            let path = out.join(name);
+            std::fs::write(&path, text).expect("write workload file");
+            path
+        })
+        .collect()
+}
+
+/// Imports the S workload through the file input, as a manager would, and checks the Overview
+/// shows the workload's counts, also after a reload.
+async fn import_workload_s(client: &Client) {
+    click(client, "a[data-nav=data]").await;
+    let paths: Vec<String> = workload_s_files()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    client
+        .find(Locator::Css("[data-testid=import-files]"))
+        .await
+        .expect("file input")
+        .send_keys(&paths.join("\n"))
+        .await
+        .expect("pick files");
+    wait_text(client, "[data-testid=import-validate]", |t| !t.is_empty()).await;
+    assert_eq!(count(client, ".file-card").await, 3);
+    screenshot(client, "import-mapping").await;
+    click(client, "[data-testid=import-validate]").await;
+    for (file, accepted) in [
+        ("customers.csv", "10,000"),
+        ("holdings.csv", "35,070"),
+        ("transactions.csv", "199,757"),
+    ] {
+        let css =
+            format!("[data-testid=import-summary] tr[data-file='{file}'] td[data-count=accepted]");
+        wait_text(client, &css, |t| t == accepted).await;
+        let css =
+            format!("[data-testid=import-summary] tr[data-file='{file}'] td[data-count=rejected]");
+        wait_text(client, &css, |t| t == "0").await;
+    }
+    screenshot(client, "import-report").await;
+    client
+        .find(Locator::Css("[data-testid=import-name]"))
+        .await
+        .expect("name input")
+        .send_keys("S workload")
+        .await
+        .expect("type name");
+    click(client, "[data-testid=import-commit]").await;
+    wait_text(
+        client,
+        "[data-testid=snapshot] dd[data-count=customers]",
+        |t| t == "10,000",
+    )
+    .await;
+    for _ in 0..2 {
+        click(client, "a[data-nav=overview]").await;
+        wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "10,000").await;
+        for (tier, customers) in [
+            ("private", "49"),
+            ("wealth", "401"),
+            ("affluent", "3,903"),
+            ("mass", "5,647"),
+        ] {
+            let css = format!("tr[data-tier={tier}] td[data-count=customers]");
+            wait_text(client, &css, |t| t == customers).await;
+        }
+        wait_text(client, "[data-testid=as-of]", |t| {
+            t.contains("2026年6月30日")
+        })
+        .await;
+        screenshot(client, "overview-workload-s").await;
+        // The import is stored: a reload shows it again without importing.
+        client.refresh().await.expect("reload");
+    }
+    assert_no_egress(client).await;
 }

@@ -182,6 +182,67 @@ pub async fn load_active(db: &Database) -> Result<Option<(SnapshotRecord, Datase
     let Some(record) = active_record(db).await? else {
         return Ok(None);
     };
+    let dataset = load_snapshot(db, &record).await?;
+    Ok(Some((record, dataset)))
+}
+
+/// Makes another stored snapshot the active one.
+pub async fn set_active(db: &Database, snapshot_id: &str) -> Result<(), StorageError> {
+    let tx = db
+        .transaction(CATALOGUE)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    tx.object_store(CATALOGUE)?
+        .put(snapshot_id.to_owned())
+        .with_key(ACTIVE_KEY)
+        .primitive()?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes one snapshot and its chunks; if it was active, the newest remaining one becomes
+/// active (or none). One transaction, so a failure deletes nothing.
+pub async fn delete_snapshot(db: &Database, snapshot_id: &str) -> Result<(), StorageError> {
+    let remaining: Vec<SnapshotRecord> = list_snapshots(db)
+        .await?
+        .into_iter()
+        .filter(|r| r.snapshot_id != snapshot_id)
+        .collect();
+    let active = active_record(db).await?.map(|r| r.snapshot_id);
+    let tx = db
+        .transaction([CATALOGUE, CHUNKS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let catalogue = tx.object_store(CATALOGUE)?;
+    tx.object_store(CHUNKS)?
+        .delete(chunk_range(snapshot_id))
+        .primitive()?;
+    catalogue.delete(snapshot_key(snapshot_id)).primitive()?;
+    if active.as_deref() == Some(snapshot_id) {
+        match remaining
+            .iter()
+            .max_by(|a, b| a.imported_at.cmp(&b.imported_at))
+        {
+            Some(newest) => {
+                catalogue
+                    .put(newest.snapshot_id.clone())
+                    .with_key(ACTIVE_KEY)
+                    .primitive()?;
+            }
+            None => {
+                catalogue.delete(ACTIVE_KEY).primitive()?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reads one snapshot's data into memory.
+pub async fn load_snapshot(
+    db: &Database,
+    record: &SnapshotRecord,
+) -> Result<Dataset, StorageError> {
     let range = chunk_range(&record.snapshot_id);
     let tx = db.transaction(CHUNKS).build()?;
     let store = tx.object_store(CHUNKS)?;
@@ -208,8 +269,7 @@ pub async fn load_active(db: &Database) -> Result<Option<(SnapshotRecord, Datase
             (key, bytes)
         })
         .collect();
-    let dataset = decode_dataset(&record.snapshot_id, &record.rows, &chunks)?;
-    Ok(Some((record, dataset)))
+    Ok(decode_dataset(&record.snapshot_id, &record.rows, &chunks)?)
 }
 
 /// Deletes every snapshot and chunk, in one transaction.

@@ -4,7 +4,7 @@ use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
 use crate::demo::{generate, DemoConfig};
 use crate::i18n::{Lang, Msg};
 use crate::model::Dataset;
-use crate::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
+use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
 use crate::storage::codec::RowCounts;
 use crate::storage::idb::{self, SaveOptions, StorageError};
 use gloo_storage::{LocalStorage, Storage};
@@ -76,6 +76,8 @@ pub struct AppState {
     pub data: RwSignal<DataState>,
     /// A one-line message about the last action (saved, deleted …).
     pub notice: RwSignal<Option<String>>,
+    /// Bumped whenever the stored snapshots change, so lists of them reload.
+    pub snapshots_changed: RwSignal<u32>,
 }
 
 impl AppState {
@@ -91,6 +93,7 @@ impl AppState {
             lang: RwSignal::new(lang),
             data: RwSignal::new(DataState::Loading),
             notice: RwSignal::new(None),
+            snapshots_changed: RwSignal::new(0),
         }
     }
 
@@ -131,6 +134,86 @@ impl AppState {
                 Err(error) => DataState::Failed(error.0),
             };
             self.data.set(state);
+        });
+    }
+
+    /// Stores an imported dataset as a new snapshot, makes it current and shows it.
+    /// The save is one transaction: on failure the data held before stays as it was.
+    pub async fn commit_import(
+        self,
+        name: String,
+        sources: Vec<SourceFile>,
+        dataset: Dataset,
+    ) -> Result<(), StorageError> {
+        let now = js_sys::Date::new_0();
+        let imported_at: String = now.to_iso_string().into();
+        let record = SnapshotRecord {
+            schema_version: SCHEMA_VERSION,
+            snapshot_id: format!("import-{}", now.get_time() as u64),
+            dataset_name: if name.trim().is_empty() {
+                format!("导入 {}", &imported_at[..10])
+            } else {
+                name.trim().to_owned()
+            },
+            imported_at,
+            as_of: None,
+            rows: RowCounts::of(&dataset),
+            sources,
+        };
+        let mut loaded = Loaded::new(record, dataset);
+        loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
+        let db = idb::open().await?;
+        let saved =
+            idb::save_snapshot(&db, &loaded.record, &loaded.dataset, SaveOptions::default()).await;
+        db.close();
+        saved?;
+        self.data.set(DataState::Ready(Arc::new(loaded)));
+        self.snapshots_changed.update(|n| *n += 1);
+        Ok(())
+    }
+
+    /// Makes a stored snapshot current and loads it.
+    pub fn activate_snapshot(self, snapshot_id: String) {
+        self.data.set(DataState::Loading);
+        spawn_local(async move {
+            let result = async {
+                let db = idb::open().await?;
+                idb::set_active(&db, &snapshot_id).await?;
+                let loaded = idb::load_active(&db).await?;
+                db.close();
+                Ok::<_, StorageError>(loaded)
+            }
+            .await;
+            self.data.set(match result {
+                Ok(Some((record, dataset))) => {
+                    DataState::Ready(Arc::new(Loaded::new(record, dataset)))
+                }
+                Ok(None) => DataState::Empty,
+                Err(error) => DataState::Failed(error.0),
+            });
+            self.snapshots_changed.update(|n| *n += 1);
+        });
+    }
+
+    /// Deletes one stored snapshot; the newest remaining one becomes current.
+    pub fn delete_snapshot(self, snapshot_id: String) {
+        spawn_local(async move {
+            let result = async {
+                let db = idb::open().await?;
+                idb::delete_snapshot(&db, &snapshot_id).await?;
+                let loaded = idb::load_active(&db).await?;
+                db.close();
+                Ok::<_, StorageError>(loaded)
+            }
+            .await;
+            self.data.set(match result {
+                Ok(Some((record, dataset))) => {
+                    DataState::Ready(Arc::new(Loaded::new(record, dataset)))
+                }
+                Ok(None) => DataState::Empty,
+                Err(error) => DataState::Failed(error.0),
+            });
+            self.snapshots_changed.update(|n| *n += 1);
         });
     }
 

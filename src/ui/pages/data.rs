@@ -3,7 +3,9 @@
 use crate::format::{count, date};
 use crate::i18n::{Lang, Msg};
 use crate::model::Day;
+use crate::storage::idb;
 use crate::ui::components::WithData;
+use crate::ui::pages::data_import::ImportPanel;
 use crate::ui::state::{AppState, Loaded, DEMO_DATASET_NAME};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -30,20 +32,109 @@ pub fn DataPage() -> impl IntoView {
             </div>
             {move || state.notice.get().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
         </section>
+        <ImportPanel/>
         <section class="panel">
             <h2>{move || state.text(Msg::DataHeld)}</h2>
             <WithData render=snapshot/>
         </section>
+        <SnapshotList/>
+    }
+}
+
+/// Every stored snapshot, with buttons to make one current or delete it.
+#[component]
+fn SnapshotList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let snapshots = LocalResource::new(move || {
+        state.snapshots_changed.track();
+        async move {
+            let db = idb::open().await.ok()?;
+            let list = idb::list_snapshots(&db).await.ok();
+            let active = idb::active_record(&db)
+                .await
+                .ok()
+                .flatten()
+                .map(|r| r.snapshot_id);
+            db.close();
+            list.map(|list| (list, active))
+        }
+    });
+    move || {
+        let lang = state.lang.get();
+        let Some(Some((mut list, active))) = snapshots.get() else {
+            return ().into_any();
+        };
+        list.sort_by(|a, b| b.imported_at.cmp(&a.imported_at));
+        let rows = list
+            .into_iter()
+            .map(|record| {
+                let id = record.snapshot_id.clone();
+                let is_active = active.as_deref() == Some(id.as_str());
+                let activate_id = id.clone();
+                let delete_id = id.clone();
+                let delete = move |_| {
+                    let question = state.lang.get_untracked().text(Msg::ConfirmDeleteSnapshot);
+                    if window().confirm_with_message(question).unwrap_or(false) {
+                        state.delete_snapshot(delete_id.clone());
+                    }
+                };
+                view! {
+                    <tr data-snapshot=id.clone()>
+                        <td>{display_name(&record.dataset_name, lang)}</td>
+                        <td>{record.imported_at.clone()}</td>
+                        <td>{record.as_of.clone().unwrap_or_default()}</td>
+                        <td class="num">{count(record.rows.customers)}</td>
+                        <td class="num">{count(record.rows.transactions)}</td>
+                        <td>
+                            {if is_active {
+                                view! { <strong>{lang.text(Msg::Current)}</strong> }.into_any()
+                            } else {
+                                view! {
+                                    <button class="secondary" on:click=move |_| state.activate_snapshot(activate_id.clone())>
+                                        {lang.text(Msg::Activate)}
+                                    </button>
+                                }.into_any()
+                            }}
+                            " "
+                            <button class="danger" on:click=delete>{lang.text(Msg::Delete)}</button>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="panel">
+                <h2>{lang.text(Msg::Snapshots)}</h2>
+                <table class="data-table" data-testid="snapshots">
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.text(Msg::DatasetName)}</th>
+                            <th scope="col">{lang.text(Msg::ImportedAt)}</th>
+                            <th scope="col">{lang.text(Msg::AsOf)}</th>
+                            <th scope="col">{lang.text(Msg::Customers)}</th>
+                            <th scope="col">{lang.text(Msg::Transactions)}</th>
+                            <th scope="col"></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        }
+        .into_any()
+    }
+}
+
+fn display_name(dataset_name: &str, lang: Lang) -> String {
+    if dataset_name == DEMO_DATASET_NAME {
+        lang.text(Msg::DemoDatasetName).to_owned()
+    } else {
+        dataset_name.to_owned()
     }
 }
 
 fn snapshot(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let record = &loaded.record;
-    let name = if record.dataset_name == DEMO_DATASET_NAME {
-        lang.text(Msg::DemoDatasetName).to_owned()
-    } else {
-        record.dataset_name.clone()
-    };
+    let name = display_name(&record.dataset_name, lang);
     let as_of = record
         .as_of
         .as_deref()

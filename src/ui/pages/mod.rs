@@ -2,6 +2,7 @@
 
 pub mod customers;
 pub mod data;
+pub mod data_import;
 pub mod overview;
 pub mod relationship_managers;
 pub mod segments;

@@ -1,0 +1,476 @@
+//! The import panel of the Data page: pick files, check each guess (contents, encoding, column
+//! mapping), validate, read the report, then commit as a new snapshot or cancel.
+
+use crate::format::count;
+use crate::i18n::{entity_name, field_name, Lang, Msg};
+use crate::import::{
+    auto_map, guess_entity, import, read_sheet, DateStyle, Entity, FileFormat, FileInput,
+    ImportReport, ImportRequest, Mapping, Sheet,
+};
+use crate::model::{Dataset, Day};
+use crate::storage::catalogue::SourceFile;
+use crate::ui::state::AppState;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Files above this many bytes in total are refused before reading: decoding, parsing and the
+/// columns take about three times the file size, and a tab past ~2 GB of wasm memory crashes.
+const MEMORY_LIMIT_BYTES: f64 = 2.0e9;
+const MEMORY_PER_FILE_BYTE: f64 = 3.0;
+const ISSUES_LISTED: usize = 1_000;
+
+/// A picked file with the reader's and the user's choices.
+#[derive(Clone)]
+struct DraftFile {
+    name: String,
+    size: u64,
+    sha256: String,
+    sheet: Arc<Sheet>,
+    entity: Entity,
+    mapping: Mapping,
+}
+
+/// The validated import, waiting for commit or cancel.
+struct Validated {
+    report: ImportReport,
+    dataset: Mutex<Option<Dataset>>,
+}
+
+#[derive(Clone)]
+enum Stage {
+    Idle,
+    Reading,
+    Mapping,
+    Validating,
+    Validated(Arc<Validated>),
+    Committing,
+    Failed(String),
+}
+
+/// The import panel.
+#[component]
+pub fn ImportPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let files = RwSignal::new(Vec::<DraftFile>::new());
+    let stage = RwSignal::new(Stage::Idle);
+    let snapshot_name = RwSignal::new(String::new());
+    let t = move |msg: Msg| state.text(msg);
+
+    let on_pick = move |event: leptos::ev::Event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(list) = input.files() else { return };
+        let picked: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        let total: f64 = picked.iter().map(|f| f.size()).sum();
+        let needed = total * MEMORY_PER_FILE_BYTE;
+        if needed > MEMORY_LIMIT_BYTES {
+            let lang = state.lang.get_untracked();
+            stage.set(Stage::Failed(format!(
+                "{} {} {:.0} MB, {} {:.0} MB",
+                lang.text(Msg::FileTooLarge),
+                lang.text(Msg::MemoryNeeded),
+                needed / 1e6,
+                lang.text(Msg::MemoryAvailable),
+                MEMORY_LIMIT_BYTES / 1e6
+            )));
+            return;
+        }
+        stage.set(Stage::Reading);
+        spawn_local(async move {
+            match read_files(picked).await {
+                Ok(read) => {
+                    files.set(read);
+                    stage.set(Stage::Mapping);
+                }
+                Err(why) => stage.set(Stage::Failed(why)),
+            }
+        });
+    };
+
+    let validate = move |_| {
+        stage.set(Stage::Validating);
+        // Let the "validating" message paint before the synchronous work starts.
+        set_timeout(
+            move || {
+                let drafts = files.get_untracked();
+                let today = Day((js_sys::Date::now() / 86_400_000.0).floor() as i32);
+                let outcome = import(&ImportRequest {
+                    files: drafts
+                        .iter()
+                        .map(|d| FileInput {
+                            file_name: d.name.clone(),
+                            entity: d.entity,
+                            sheet: &d.sheet,
+                            mapping: d.mapping.clone(),
+                            date_style: DateStyle::default(),
+                        })
+                        .collect(),
+                    today,
+                });
+                stage.set(Stage::Validated(Arc::new(Validated {
+                    report: outcome.report,
+                    dataset: Mutex::new(Some(outcome.dataset)),
+                })));
+            },
+            Duration::from_millis(30),
+        );
+    };
+
+    let commit = move |_| {
+        let Stage::Validated(validated) = stage.get_untracked() else {
+            return;
+        };
+        let Some(dataset) = validated.dataset.lock().ok().and_then(|mut d| d.take()) else {
+            return;
+        };
+        let sources = files
+            .get_untracked()
+            .iter()
+            .map(|d| SourceFile {
+                name: d.name.clone(),
+                size: d.size,
+                sha256: d.sha256.clone(),
+            })
+            .collect();
+        let name = snapshot_name.get_untracked();
+        stage.set(Stage::Committing);
+        spawn_local(async move {
+            match state.commit_import(name, sources, dataset).await {
+                Ok(()) => {
+                    files.set(Vec::new());
+                    stage.set(Stage::Idle);
+                    state
+                        .notice
+                        .set(Some(state.lang.get_untracked().text(Msg::Imported).into()));
+                }
+                Err(why) => {
+                    let lang = state.lang.get_untracked();
+                    stage.set(Stage::Failed(format!(
+                        "{} {why}",
+                        lang.text(Msg::ImportFailed)
+                    )));
+                }
+            }
+        });
+    };
+
+    let cancel = move |_| {
+        files.set(Vec::new());
+        stage.set(Stage::Idle);
+    };
+
+    view! {
+        <section class="panel" data-testid="import">
+            <h2>{move || t(Msg::ImportTitle)}</h2>
+            <p class="hint">{move || t(Msg::ImportHint)}</p>
+            <label class="file-pick">
+                <span>{move || t(Msg::ChooseFiles)}</span>
+                <input
+                    type="file"
+                    multiple
+                    accept=".csv,.txt,.tsv,.xlsx,.xls,.xlsb,.ods,.json,.jsonl,.ndjson"
+                    on:change=on_pick
+                    data-testid="import-files"
+                />
+            </label>
+            {move || match stage.get() {
+                Stage::Idle => ().into_any(),
+                Stage::Reading => view! { <p class="loading">{t(Msg::ReadingFiles)}</p> }.into_any(),
+                Stage::Validating => view! { <p class="loading">{t(Msg::Validating)}</p> }.into_any(),
+                Stage::Committing => view! { <p class="loading">{t(Msg::Committing)}</p> }.into_any(),
+                Stage::Failed(why) => view! { <p class="error" role="alert" data-testid="import-error">{why}</p> }.into_any(),
+                Stage::Mapping => view! {
+                    <FileCards files=files/>
+                    <div class="actions">
+                        <button on:click=validate data-testid="import-validate">{t(Msg::Validate)}</button>
+                        <button class="secondary" on:click=cancel>{t(Msg::CancelImport)}</button>
+                    </div>
+                }.into_any(),
+                Stage::Validated(validated) => view! {
+                    <Report validated=validated.clone()/>
+                    <div class="actions">
+                        <label>
+                            {t(Msg::SnapshotName)} " "
+                            <input type="text" bind:value=snapshot_name data-testid="import-name"/>
+                        </label>
+                        <button on:click=commit data-testid="import-commit">{t(Msg::Commit)}</button>
+                        <button class="secondary" on:click=cancel data-testid="import-cancel">{t(Msg::CancelImport)}</button>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+async fn read_files(picked: Vec<web_sys::File>) -> Result<Vec<DraftFile>, String> {
+    let mut drafts = Vec::new();
+    for file in picked {
+        let buffer = JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|e| format!("{}: {e:?}", file.name()))?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        let name = file.name();
+        let sheet = read_sheet(&name, &bytes, None).map_err(|e| format!("{name}: {e}"))?;
+        let entity = guess_entity(&sheet.headers);
+        let mapping = auto_map(entity, &sheet.headers);
+        drafts.push(DraftFile {
+            sha256: hex(&Sha256::digest(&bytes)),
+            size: bytes.len() as u64,
+            name,
+            sheet: Arc::new(sheet),
+            entity,
+            mapping,
+        });
+    }
+    Ok(drafts)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One card per picked file: contents, encoding, mapping selects and a preview.
+#[component]
+fn FileCards(files: RwSignal<Vec<DraftFile>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let lang = state.lang.get();
+        files
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(index, draft)| file_card(files, index, draft, lang))
+            .collect_view()
+    }
+}
+
+fn file_card(
+    files: RwSignal<Vec<DraftFile>>,
+    index: usize,
+    draft: DraftFile,
+    lang: Lang,
+) -> impl IntoView {
+    let sheet = draft.sheet.clone();
+    let options = &sheet.options;
+    let encoding = options.encoding.map(|e| e.label()).unwrap_or("–");
+    let delimiter = options.layout.map(|l| match l.delimiter {
+        b'\t' => "Tab".to_string(),
+        d => (d as char).to_string(),
+    });
+    let on_entity = move |event| {
+        let key = event_target_value(&event);
+        files.update(|all| {
+            if let Some(entity) = Entity::ALL.into_iter().find(|e| e.key() == key) {
+                let d = &mut all[index];
+                d.entity = entity;
+                d.mapping = auto_map(entity, &d.sheet.headers);
+            }
+        });
+    };
+    let entity_options = Entity::ALL
+        .into_iter()
+        .map(|entity| {
+            view! {
+                <option value=entity.key() selected=entity == draft.entity>
+                    {entity_name(entity, lang)}
+                </option>
+            }
+        })
+        .collect_view();
+    let missing = draft.mapping.missing_required(draft.entity);
+    let missing_text = (!missing.is_empty()).then(|| {
+        let names: Vec<&str> = missing.iter().map(|&f| field_name(f, lang)).collect();
+        format!("{} {}", lang.text(Msg::MissingRequired), names.join("、"))
+    });
+    let headers = sheet.headers.clone();
+    let mapping_rows = draft
+        .entity
+        .fields()
+        .iter()
+        .map(|spec| {
+            let field = spec.field;
+            let current = draft.mapping.column(field);
+            let on_change = move |event| {
+                let value = event_target_value(&event);
+                files.update(|all| all[index].mapping.set(field, value.parse::<usize>().ok()));
+            };
+            let column_options = headers
+                .iter()
+                .enumerate()
+                .map(|(c, header)| {
+                    view! { <option value=c.to_string() selected=current == Some(c)>{header.clone()}</option> }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">
+                        {field_name(field, lang)}
+                        {spec.required.then(|| view! { <span class="required">" *"</span> })}
+                    </th>
+                    <td>
+                        <select on:change=on_change aria-label=field_name(field, lang) data-field=format!("{field:?}")>
+                            <option value="" selected=current.is_none()>{lang.text(Msg::NotMapped)}</option>
+                            {column_options}
+                        </select>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let preview_head = sheet
+        .headers
+        .iter()
+        .map(|h| view! { <th scope="col">{h.clone()}</th> })
+        .collect_view();
+    let preview_rows = sheet
+        .preview(5)
+        .into_iter()
+        .map(|(_, cells)| {
+            let cells = cells
+                .into_iter()
+                .map(|c| view! { <td>{c}</td> })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="file-card" data-file=draft.name.clone()>
+            <h3>{draft.name.clone()}</h3>
+            <p class="hint">
+                {lang.text(match options.format {
+                    FileFormat::Delimited => Msg::FormatDelimited,
+                    FileFormat::Workbook => Msg::FormatWorkbook,
+                    FileFormat::Json => Msg::FormatJson,
+                })}
+                " · " {lang.text(Msg::Encoding)} ": " {encoding}
+                {delimiter.map(|d| format!(" · {}: {d}", lang.text(Msg::Delimiter)))}
+                {options.sheet.clone().map(|s| format!(" · {}: {s}", lang.text(Msg::Sheet)))}
+            </p>
+            <label>
+                {lang.text(Msg::Entity)} " "
+                <select on:change=on_entity data-testid="import-entity">{entity_options}</select>
+            </label>
+            {missing_text.map(|m| view! { <p class="error">{m}</p> })}
+            <details open>
+                <summary>{lang.text(Msg::ColumnMapping)}</summary>
+                <table class="data-table mapping">{mapping_rows}</table>
+            </details>
+            <details>
+                <summary>{lang.text(Msg::Preview)}</summary>
+                <div class="table-scroll">
+                    <table class="data-table">
+                        <thead><tr>{preview_head}</tr></thead>
+                        <tbody>{preview_rows}</tbody>
+                    </table>
+                </div>
+            </details>
+        </div>
+    }
+}
+
+/// The validation report: per-file counts, the first issues, and the full list as CSV.
+#[component]
+fn Report(validated: Arc<Validated>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let report = &validated.report;
+    let csv = report.issues_csv();
+    let download = move |_| download_text("keystone-import-issues.csv", &csv);
+    let lang = state.lang.get_untracked();
+    let summary_rows = report
+        .files
+        .iter()
+        .map(|f| {
+            view! {
+                <tr data-file=f.file.clone()>
+                    <td>{f.file.clone()}</td>
+                    <td>{f.entity.map(|e| entity_name(e, lang)).unwrap_or("–")}</td>
+                    <td class="num">{count(f.rows_read)}</td>
+                    <td class="num" data-count="accepted">{count(f.accepted)}</td>
+                    <td class="num" data-count="rejected">{count(f.rejected)}</td>
+                    <td class="num">{count(f.deduplicated)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let issue_rows = report
+        .issues
+        .iter()
+        .take(ISSUES_LISTED)
+        .map(|issue| {
+            view! {
+                <tr>
+                    <td>{issue.file.clone()}</td>
+                    <td class="num">{issue.line}</td>
+                    <td>{issue.column.clone().unwrap_or_default()}</td>
+                    <td>{issue.value.clone()}</td>
+                    <td>{issue.reason.to_string()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let has_issues = !report.issues.is_empty();
+    view! {
+        <h3>{lang.text(Msg::ValidationReport)}</h3>
+        <table class="data-table" data-testid="import-summary">
+            <thead>
+                <tr>
+                    <th scope="col">{lang.text(Msg::File)}</th>
+                    <th scope="col">{lang.text(Msg::Entity)}</th>
+                    <th scope="col">{lang.text(Msg::RowsRead)}</th>
+                    <th scope="col">{lang.text(Msg::Accepted)}</th>
+                    <th scope="col">{lang.text(Msg::Rejected)}</th>
+                    <th scope="col">{lang.text(Msg::Deduplicated)}</th>
+                </tr>
+            </thead>
+            <tbody>{summary_rows}</tbody>
+        </table>
+        {has_issues.then(|| view! {
+            <p class="hint">{lang.text(Msg::IssuesShown)}</p>
+            <button class="secondary" on:click=download data-testid="import-download-issues">{lang.text(Msg::DownloadIssues)}</button>
+            <div class="table-scroll issues">
+                <table class="data-table" data-testid="import-issues">
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.text(Msg::File)}</th>
+                            <th scope="col">{lang.text(Msg::Line)}</th>
+                            <th scope="col">{lang.text(Msg::Column)}</th>
+                            <th scope="col">{lang.text(Msg::RawValue)}</th>
+                            <th scope="col">{lang.text(Msg::Reason)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{issue_rows}</tbody>
+                </table>
+            </div>
+        })}
+    }
+}
+
+/// Offers `text` as a file download, without any network request.
+fn download_text(file_name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(anchor) = document().create_element("a") {
+        let _ = anchor.set_attribute("href", &url);
+        let _ = anchor.set_attribute("download", file_name);
+        if let Some(anchor) = anchor.dyn_ref::<web_sys::HtmlElement>() {
+            anchor.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
