@@ -5,6 +5,9 @@
 
 mod books;
 mod features;
+pub mod kmeans;
+pub mod pipeline;
+pub mod rfm;
 mod tiers;
 
 pub use books::{product_mix_by_tier, relationship_manager_books, Book, Books};

@@ -124,6 +124,14 @@ enum Body {
 impl Sheet {
     /// Calls `row` with each data row's 1-based line number and cells, in file order.
     pub fn for_each_row(&self, mut row: impl FnMut(u64, &csv::StringRecord)) {
+        self.rows_while(|line, record| {
+            row(line, record);
+            true
+        });
+    }
+
+    /// Like [`Sheet::for_each_row`], stopping as soon as `row` returns `false`.
+    pub fn rows_while(&self, mut row: impl FnMut(u64, &csv::StringRecord) -> bool) {
         match &self.body {
             Body::Text { text, layout } => {
                 let mut reader = csv::ReaderBuilder::new()
@@ -148,7 +156,9 @@ impl Sheet {
                         continue;
                     }
                     first = false;
-                    row(line, &record);
+                    if !row(line, &record) {
+                        return;
+                    }
                 }
             }
             Body::Rows(rows) => {
@@ -158,7 +168,9 @@ impl Sheet {
                     for cell in cells {
                         record.push_field(cell);
                     }
-                    row(*line, &record);
+                    if !row(*line, &record) {
+                        return;
+                    }
                 }
             }
         }
@@ -167,11 +179,12 @@ impl Sheet {
     /// The first `n` data rows, for the mapping preview.
     pub fn preview(&self, n: usize) -> Vec<(u64, Vec<String>)> {
         let mut rows = Vec::with_capacity(n);
-        // Streaming stops being useful once the preview is full; a short scan is cheap enough.
-        self.for_each_row(|line, record| {
-            if rows.len() < n {
-                rows.push((line, record.iter().map(str::to_owned).collect()));
-            }
+        if n == 0 {
+            return rows;
+        }
+        self.rows_while(|line, record| {
+            rows.push((line, record.iter().map(str::to_owned).collect()));
+            rows.len() < n
         });
         rows
     }

@@ -1,0 +1,259 @@
+//! k-means on z-scored customer features: k-means++ seeding from a fixed seed, then Lloyd
+//! iterations until assignments stop changing or the cap is reached. Deterministic.
+
+/// A row-major matrix of `f64` features, one row per customer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeatureMatrix {
+    /// Values, `rows × columns`, row after row.
+    pub values: Vec<f64>,
+    /// Features per row.
+    pub columns: usize,
+}
+
+impl FeatureMatrix {
+    /// Builds a matrix from columns of equal length.
+    pub fn from_columns(columns: &[Vec<f64>]) -> FeatureMatrix {
+        let n = columns.first().map_or(0, Vec::len);
+        let mut values = Vec::with_capacity(n * columns.len());
+        for row in 0..n {
+            values.extend(columns.iter().map(|c| c[row]));
+        }
+        FeatureMatrix {
+            values,
+            columns: columns.len(),
+        }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.values.len().checked_div(self.columns).unwrap_or(0)
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.values[i * self.columns..(i + 1) * self.columns]
+    }
+
+    /// Each column shifted to mean 0 and scaled to population standard deviation 1; constant
+    /// columns become 0. Returns the means and deviations used.
+    pub fn z_score(&mut self) -> (Vec<f64>, Vec<f64>) {
+        let (n, k) = (self.rows(), self.columns);
+        let mut mean = vec![0.0; k];
+        let mut deviation = vec![0.0; k];
+        if n == 0 {
+            return (mean, deviation);
+        }
+        for row in self.values.chunks_exact(k) {
+            for (m, v) in mean.iter_mut().zip(row) {
+                *m += v;
+            }
+        }
+        mean.iter_mut().for_each(|m| *m /= n as f64);
+        for row in self.values.chunks_exact(k) {
+            for ((d, v), m) in deviation.iter_mut().zip(row).zip(&mean) {
+                *d += (v - m) * (v - m);
+            }
+        }
+        deviation
+            .iter_mut()
+            .for_each(|d| *d = (*d / n as f64).sqrt());
+        for row in self.values.chunks_exact_mut(k) {
+            for ((v, m), d) in row.iter_mut().zip(&mean).zip(&deviation) {
+                *v = if *d > 0.0 { (*v - m) / d } else { 0.0 };
+            }
+        }
+        (mean, deviation)
+    }
+}
+
+/// How to cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KMeansConfig {
+    /// Number of clusters.
+    pub k: usize,
+    /// Lloyd iterations at most.
+    pub max_iterations: usize,
+    /// Seed of the k-means++ draws.
+    pub seed: u64,
+}
+
+/// The result of clustering.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Clustering {
+    /// Cluster of each row.
+    pub assignment: Vec<u32>,
+    /// Cluster centres, `k × columns`, row-major.
+    pub centroids: Vec<f64>,
+    /// Rows per cluster.
+    pub sizes: Vec<usize>,
+    /// Sum of squared distances of rows to their centres.
+    pub inertia: f64,
+    /// Lloyd iterations run.
+    pub iterations: usize,
+}
+
+/// Clusters the rows of `matrix`.
+pub fn kmeans(matrix: &FeatureMatrix, config: &KMeansConfig) -> Clustering {
+    let (n, dims) = (matrix.rows(), matrix.columns);
+    let k = config.k.min(n);
+    if k == 0 {
+        return Clustering::default();
+    }
+    let mut centroids = seed_plus_plus(matrix, k, config.seed);
+    let mut assignment = vec![u32::MAX; n];
+    let mut iterations = 0;
+    for _ in 0..config.max_iterations {
+        iterations += 1;
+        let changed = assign(matrix, &centroids, k, &mut assignment);
+        update_centroids(matrix, &assignment, k, &mut centroids);
+        if !changed {
+            break;
+        }
+    }
+    // Final assignment to the final centres, so every row sits at its nearest centre.
+    assign(matrix, &centroids, k, &mut assignment);
+    let mut sizes = vec![0; k];
+    let mut inertia = 0.0;
+    for (i, &cluster) in assignment.iter().enumerate() {
+        sizes[cluster as usize] += 1;
+        inertia += distance2(matrix.row(i), &centroids[cluster as usize * dims..][..dims]);
+    }
+    Clustering {
+        assignment,
+        centroids,
+        sizes,
+        inertia,
+        iterations,
+    }
+}
+
+fn distance2(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+/// k-means++: each new centre is drawn with probability proportional to the squared distance
+/// to the nearest centre so far.
+fn seed_plus_plus(matrix: &FeatureMatrix, k: usize, seed: u64) -> Vec<f64> {
+    let (n, dims) = (matrix.rows(), matrix.columns);
+    let mut rng = seed;
+    let mut next_unit = move || {
+        rng = rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut centroids = Vec::with_capacity(k * dims);
+    let first = ((next_unit() * n as f64) as usize).min(n - 1);
+    centroids.extend_from_slice(matrix.row(first));
+    let mut nearest: Vec<f64> = (0..n)
+        .map(|i| distance2(matrix.row(i), matrix.row(first)))
+        .collect();
+    while centroids.len() < k * dims {
+        let total: f64 = nearest.iter().sum();
+        let chosen = if total > 0.0 {
+            let mut target = next_unit() * total;
+            nearest
+                .iter()
+                .position(|&d| {
+                    target -= d;
+                    target <= 0.0
+                })
+                .unwrap_or(n - 1)
+        } else {
+            ((next_unit() * n as f64) as usize).min(n - 1)
+        };
+        let centre = matrix.row(chosen).to_vec();
+        for (i, d) in nearest.iter_mut().enumerate() {
+            *d = d.min(distance2(matrix.row(i), &centre));
+        }
+        centroids.extend_from_slice(&centre);
+    }
+    centroids
+}
+
+fn assign(matrix: &FeatureMatrix, centroids: &[f64], k: usize, assignment: &mut [u32]) -> bool {
+    let dims = matrix.columns;
+    let mut changed = false;
+    for (i, slot) in assignment.iter_mut().enumerate() {
+        let row = matrix.row(i);
+        let mut best = (f64::INFINITY, 0u32);
+        for c in 0..k {
+            let d = distance2(row, &centroids[c * dims..(c + 1) * dims]);
+            if d < best.0 {
+                best = (d, c as u32);
+            }
+        }
+        if *slot != best.1 {
+            *slot = best.1;
+            changed = true;
+        }
+    }
+    changed
+}
+
+fn update_centroids(matrix: &FeatureMatrix, assignment: &[u32], k: usize, centroids: &mut [f64]) {
+    let dims = matrix.columns;
+    let mut sums = vec![0.0; k * dims];
+    let mut counts = vec![0usize; k];
+    for (i, &cluster) in assignment.iter().enumerate() {
+        counts[cluster as usize] += 1;
+        for (s, v) in sums[cluster as usize * dims..][..dims]
+            .iter_mut()
+            .zip(matrix.row(i))
+        {
+            *s += v;
+        }
+    }
+    for c in 0..k {
+        // An emptied cluster keeps its old centre rather than collapsing to the origin.
+        if counts[c] > 0 {
+            for d in 0..dims {
+                centroids[c * dims + d] = sums[c * dims + d] / counts[c] as f64;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_ends_at_its_nearest_centre_and_clusters_separate() {
+        let mut columns = vec![Vec::new(), Vec::new()];
+        for i in 0..60 {
+            let (cx, cy) = [(0.0, 0.0), (10.0, 10.0), (0.0, 10.0)][i % 3];
+            columns[0].push(cx + (i as f64 * 0.37).sin());
+            columns[1].push(cy + (i as f64 * 0.91).cos());
+        }
+        let matrix = FeatureMatrix::from_columns(&columns);
+        let result = kmeans(
+            &matrix,
+            &KMeansConfig {
+                k: 3,
+                max_iterations: 50,
+                seed: 1,
+            },
+        );
+        assert_eq!(result.sizes, vec![20, 20, 20]);
+        for i in 0..matrix.rows() {
+            let own = distance2(
+                matrix.row(i),
+                &result.centroids[result.assignment[i] as usize * 2..][..2],
+            );
+            for c in 0..3 {
+                assert!(own <= distance2(matrix.row(i), &result.centroids[c * 2..][..2]) + 1e-12);
+            }
+        }
+        let again = kmeans(
+            &matrix,
+            &KMeansConfig {
+                k: 3,
+                max_iterations: 50,
+                seed: 1,
+            },
+        );
+        assert_eq!(result, again, "same seed, same clustering");
+    }
+}
