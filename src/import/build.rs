@@ -5,7 +5,7 @@
 //! rejected, and the tables are checked once more by [`Dataset::new`]. Nothing is dropped
 //! without an [`ImportIssue`] saying which file, line, column and value, and why.
 
-use super::mapping::{declared_money_unit, Entity, Field, Mapping};
+use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
 use super::sheet::Sheet;
 use super::values::{
     infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
@@ -16,7 +16,8 @@ use crate::model::{
     Interactions, ProductType, RelationshipManagers, Tables, TextColumn, Transactions,
     NO_RELATIONSHIP_MANAGER,
 };
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 use std::fmt;
 
 /// One file to import: what it holds and how its columns map.
@@ -261,6 +262,8 @@ fn file_issue(file: &FileInput<'_>, reason: IssueReason) -> ImportIssue {
 /// One row being read: finds cells by field and records what is wrong with them.
 struct RowReader<'r> {
     file: &'r FileInput<'r>,
+    /// The mapping as a lookup table by field, built once per file.
+    columns: &'r [Option<usize>; FIELD_COUNT],
     line: u64,
     record: &'r csv::StringRecord,
     date_style: DateStyle,
@@ -269,16 +272,15 @@ struct RowReader<'r> {
 
 impl RowReader<'_> {
     fn text(&self, field: Field) -> &str {
-        self.file
-            .mapping
-            .column(field)
+        // ASCII trimming is a byte scan; full-width spaces are handled by the value parsers.
+        self.columns[field as usize]
             .and_then(|column| self.record.get(column))
             .unwrap_or("")
-            .trim()
+            .trim_ascii()
     }
 
     fn fail(&mut self, field: Field, reason: IssueReason) {
-        let column = self.file.mapping.column(field);
+        let column = self.columns[field as usize];
         self.issues.push(ImportIssue {
             file: self.file.file_name.clone(),
             line: self.line,
@@ -373,7 +375,8 @@ struct Staged {
     holding_refs: Refs,
     transactions: Transactions,
     transaction_refs: Refs,
-    transaction_ids: HashSet<String>,
+    /// Hash of each transaction id seen → its row, to find duplicates without a copy of every id.
+    transaction_ids: FxHashMap<u64, u32>,
     interactions: Interactions,
     interaction_refs: Refs,
     interaction_rm: Vec<Option<String>>,
@@ -423,6 +426,10 @@ impl Staged {
         let mut date_style = file.date_style;
         if date_style.order == DayMonthOrder::Unknown {
             date_style.order = infer_order(file);
+        }
+        let mut columns = [None; FIELD_COUNT];
+        for &(field, column) in &file.mapping.columns {
+            columns[field as usize] = Some(column);
         }
         let attribute_columns: Vec<usize> = (0..width)
             .filter(|c| !file.mapping.columns.iter().any(|&(_, mapped)| mapped == *c))
@@ -478,6 +485,7 @@ impl Staged {
             }
             let mut row = RowReader {
                 file,
+                columns: &columns,
                 line,
                 record,
                 date_style,
@@ -638,7 +646,7 @@ impl Staged {
             return RowOutcome::Rejected;
         }
         let txn_id = row.text(Field::TxnId);
-        if !txn_id.is_empty() && !self.transaction_ids.insert(txn_id.to_owned()) {
+        if !txn_id.is_empty() && self.is_duplicate_transaction(txn_id) {
             row.fail(Field::TxnId, IssueReason::DuplicateTransaction);
             return RowOutcome::Deduplicated;
         }
@@ -651,6 +659,28 @@ impl Staged {
         t.category.push(row.text(Field::Category));
         self.transaction_refs.push(row.file, &customer, row.line);
         RowOutcome::Accepted
+    }
+
+    /// Whether a transaction with this id is already staged; remembers it when not. Equal
+    /// hashes are confirmed against the stored id, and a true collision probes the next slot.
+    fn is_duplicate_transaction(&mut self, txn_id: &str) -> bool {
+        let mut hash = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+            hasher.write(txn_id.as_bytes());
+            hasher.finish()
+        };
+        loop {
+            match self.transaction_ids.get(&hash) {
+                Some(&row) if self.transactions.txn_id.get(row as usize) == txn_id => return true,
+                Some(_) => hash = hash.wrapping_add(1),
+                None => {
+                    self.transaction_ids
+                        .insert(hash, self.transactions.txn_id.len() as u32);
+                    return false;
+                }
+            }
+        }
     }
 
     fn interaction_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {

@@ -117,6 +117,9 @@ pub enum Field {
     Comment,
 }
 
+/// The number of [`Field`] variants, for tables indexed by field.
+pub const FIELD_COUNT: usize = Field::Comment as usize + 1;
+
 /// A field of an entity, whether it must be present, and the headers that name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldSpec {

@@ -77,6 +77,9 @@ const EXCEL_EPOCH_DAY: i32 = -25_569;
 
 /// Parses a date; times of day are dropped.
 pub fn parse_date(text: &str, style: DateStyle) -> Result<Option<Day>, ValueError> {
+    if let Some(day) = iso_date(text.as_bytes()) {
+        return day.map(Some);
+    }
     let text = normalise_width(text.trim());
     let text = text.trim();
     if is_missing(text) {
@@ -135,6 +138,20 @@ pub fn parse_date(text: &str, style: DateStyle) -> Result<Option<Day>, ValueErro
     }
 }
 
+/// The common case without allocation: `YYYY-MM-DD`.
+fn iso_date(bytes: &[u8]) -> Option<Result<Day, ValueError>> {
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<i32> {
+        bytes[range].iter().try_fold(0i32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + i32::from(b - b'0'))
+        })
+    };
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    Some(ymd(year, month, day).map(|d| d.unwrap_or(Day::MISSING)))
+}
+
 /// Infers the day/month order of a column from its values: a first part above 12 means day
 /// first, a second part above 12 means month first. `Unknown` when the values never tell.
 pub fn infer_day_month_order<'a>(values: impl IntoIterator<Item = &'a str>) -> DayMonthOrder {
@@ -183,6 +200,9 @@ fn ymd(year: i32, month: i32, day: i32) -> Result<Option<Day>, ValueError> {
 /// Accepts thousands separators, `¥`/`￥`/`CNY`/`RMB`/`元`, a leading minus or accounting
 /// parentheses, 万 and 亿 multipliers and full-width digits. Blank and `-` are missing.
 pub fn parse_money(text: &str) -> Result<Option<i64>, ValueError> {
+    if let Some(fen) = plain_amount(text.as_bytes()) {
+        return Ok(Some(fen));
+    }
     let text = normalise_width(text.trim());
     let mut rest = text.trim();
     if is_missing(rest) {
@@ -219,6 +239,37 @@ pub fn parse_money(text: &str) -> Result<Option<i64>, ValueError> {
     };
     let fen = decimal_to_fen(digits, scale_digits)?;
     Ok(Some(if negative { -fen } else { fen }))
+}
+
+/// The common case without allocation: `[-]digits[.d[d]]`, as exports write most amounts.
+fn plain_amount(bytes: &[u8]) -> Option<i64> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let dot = digits.iter().position(|&b| b == b'.');
+    let (whole, fraction) = match dot {
+        Some(at) => (&digits[..at], &digits[at + 1..]),
+        None => (digits, &[][..]),
+    };
+    if whole.is_empty()
+        || whole.len() > 15
+        || fraction.len() > 2
+        || (dot.is_some() && fraction.is_empty())
+    {
+        return None;
+    }
+    let mut fen: i64 = 0;
+    for &b in whole.iter().chain(fraction) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        fen = fen * 10 + i64::from(b - b'0');
+    }
+    for _ in fraction.len()..2 {
+        fen *= 10;
+    }
+    Some(if negative { -fen } else { fen })
 }
 
 /// `digits` × 10^`scale_digits` yuan, in fen, with no rounding.
@@ -273,6 +324,11 @@ pub fn parse_gender(text: &str) -> Result<Option<Gender>, ValueError> {
 
 /// Parses a direction code: 贷/收/入/IN/C/CR are money in; 借/支/出/OUT/D/DR are money out.
 pub fn parse_direction(text: &str) -> Result<Option<Direction>, ValueError> {
+    match text {
+        "IN" | "in" | "C" | "贷" => return Ok(Some(Direction::In)),
+        "OUT" | "out" | "D" | "借" => return Ok(Some(Direction::Out)),
+        _ => {}
+    }
     let text = normalise_width(text.trim());
     match text.trim().to_ascii_lowercase().as_str() {
         "" | "-" => Ok(None),

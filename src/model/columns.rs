@@ -1,6 +1,6 @@
 //! Column types for strings: one contiguous buffer for unique text, a dictionary for repeats.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Unique strings (ids, names) stored back to back with row offsets, not one `String` per row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +82,8 @@ pub fn offsets_fit(offsets: &[u32], text: &str) -> bool {
 pub struct CodedColumn {
     values: Vec<String>,
     codes: Vec<u32>,
-    lookup: HashMap<String, u32>,
+    /// Value → code; Fx hashing because imports look up every cell of a column.
+    lookup: FxHashMap<String, u32>,
 }
 
 impl CodedColumn {
