@@ -2,11 +2,21 @@
 //!
 //! Timing belongs here, never in tests. Each figure is the median of several runs.
 
-use keystone::analytics::{analyse, AnalysisConfig};
+use keystone::analytics::kmeans::kmeans;
+use keystone::analytics::pipeline::{
+    clustering_features, features_and_tiers, run_pipeline, WORKLOAD_KMEANS,
+};
+use keystone::analytics::rfm::rfm_scores;
+use keystone::analytics::{analyse, AnalysisConfig, TierRules};
 use keystone::demo::{generate, DemoConfig};
+use keystone::import::{
+    auto_map, guess_entity, import, read_sheet, DateStyle, FileInput, ImportRequest, Sheet,
+};
+use keystone::model::Day;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 const RUNS: usize = 5;
@@ -57,4 +67,76 @@ fn main() {
             black_box(decode_dataset("bench", &rows, &chunks).ok());
         }),
     );
+    if let Some(data) = std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from) {
+        workload(&data.join("S"), "S");
+        workload(&data.join("M"), "M");
+    }
+}
+
+/// Reads a workload folder into memory (not timed), then times import and pipeline stages.
+fn workload(dir: &Path, name: &str) {
+    let files: Vec<(String, Vec<u8>)> = ["customers.csv", "holdings.csv", "transactions.csv"]
+        .iter()
+        .filter_map(|f| Some((f.to_string(), std::fs::read(dir.join(f)).ok()?)))
+        .collect();
+    if files.len() < 3 {
+        return;
+    }
+    let import_once = || {
+        let sheets: Vec<Sheet> = files
+            .iter()
+            .map(|(n, b)| read_sheet(n, b, None).expect("workload reads"))
+            .collect();
+        let inputs = files
+            .iter()
+            .zip(&sheets)
+            .map(|((n, _), sheet)| {
+                let entity = guess_entity(&sheet.headers);
+                FileInput {
+                    file_name: n.clone(),
+                    entity,
+                    sheet,
+                    mapping: auto_map(entity, &sheet.headers),
+                    date_style: DateStyle::default(),
+                }
+            })
+            .collect();
+        import(&ImportRequest {
+            files: inputs,
+            today: Day(30_000),
+        })
+        .dataset
+    };
+    report(
+        &format!("import.{name}.native"),
+        median_seconds(|| {
+            black_box(import_once());
+        }),
+    );
+    let dataset = import_once();
+    let rules = TierRules::workload_defaults();
+    let features = median_seconds(|| {
+        black_box(features_and_tiers(&dataset, &rules));
+    });
+    let (_, f, _) = features_and_tiers(&dataset, &rules);
+    let rfm = median_seconds(|| {
+        black_box(rfm_scores(
+            &dataset.customers().customer_id,
+            &f.recency_days,
+            &f.f12,
+            &f.m12_fen,
+        ));
+    });
+    let kmeans_seconds = median_seconds(|| {
+        black_box(kmeans(&clustering_features(&dataset, &f), &WORKLOAD_KMEANS));
+    });
+    report(
+        &format!("pipeline.{name}.native"),
+        median_seconds(|| {
+            black_box(run_pipeline(&dataset, &rules, &WORKLOAD_KMEANS));
+        }),
+    );
+    report(&format!("features.{name}.native"), features);
+    report(&format!("rfm.{name}.native"), rfm);
+    report(&format!("kmeans.{name}.native"), kmeans_seconds);
 }

@@ -1,5 +1,25 @@
 #!/usr/bin/env bash
-# Prints the benchmark figures, one `BENCH <figure> <median> <unit>` line each.
+# `make bench`: prints the benchmark figures, one `BENCH <figure> <median> <unit>` line each.
+# Generates the workload once with ../shared/bench/gen.py (python3 + numpy in .venv), then runs
+# the native figures and the browser figures (headless Chromium against the release dist/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+data=bench-data
+gen=../shared/bench/gen.py
+
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import numpy' 2>/dev/null; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet numpy
+fi
+for spec in "S 10000 20" "M 100000 20"; do
+  set -- $spec
+  if [ ! -s "$data/$1/transactions.csv" ]; then
+    [ -f "$gen" ] || { echo "missing $gen: the benchmark workload comes from ../shared" >&2; exit 1; }
+    .venv/bin/python "$gen" "$data/$1" "$2" "$3" >&2
+  fi
+done
+
+export KEYSTONE_BENCH_DATA="$PWD/$data"
 cargo bench --bench pipeline --quiet 2>/dev/null | grep '^BENCH '
+trunk build --release >/dev/null 2>&1
+KEYSTONE_BENCH_DIST="$PWD/dist" cargo bench --bench browser --quiet 2>/dev/null | grep '^BENCH '

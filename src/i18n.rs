@@ -182,6 +182,7 @@ messages! {
     Imported => "导入完成，已保存为新快照。", "Imported and saved as a new snapshot.";
     ImportFailed => "导入失败，原有数据未受影响：", "Import failed; the data held before is untouched:";
     MissingRequired => "必填字段未映射：", "Required fields not mapped:";
+    QuotaExceeded => "浏览器存储空间不足，快照未保存。已用 / 可用：", "Not enough browser storage; the snapshot was not saved. Used / available:";
     Snapshots => "已保存的快照", "Stored snapshots";
     Activate => "设为当前", "Make current";
     Delete => "删除", "Delete";

@@ -6,15 +6,14 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod browser;
 
-const SUB_PATH: &str = "/keystone/";
-const PATIENCE: Duration = Duration::from_secs(60);
+use browser::{
+    assert_no_egress, click, count, inked_pixels, pick_files, screenshot, serve_dist,
+    start_browser, upload_files, wait_text, SUB_PATH,
+};
+use fantoccini::{Client, Locator};
+use std::path::{Path, PathBuf};
 const PAGES: [&str; 6] = [
     "overview",
     "customers",
@@ -23,210 +22,6 @@ const PAGES: [&str; 6] = [
     "data",
     "settings",
 ];
-
-/// Serves `dist/` under [`SUB_PATH`] on a loopback port, from a background thread.
-fn serve_dist(dist: PathBuf) -> u16 {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind loopback");
-    let port = server.server_addr().to_ip().expect("ip address").port();
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let path = request.url().split('?').next().unwrap_or("").to_owned();
-            let file = path
-                .strip_prefix(SUB_PATH)
-                .map(|rest| if rest.is_empty() { "index.html" } else { rest })
-                .filter(|rest| !rest.contains(".."))
-                .map(|rest| dist.join(rest));
-            let response = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
-                Some((file, bytes)) => {
-                    let header =
-                        tiny_http::Header::from_bytes("Content-Type", mime(&file)).expect("header");
-                    tiny_http::Response::from_data(bytes).with_header(header)
-                }
-                None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-            };
-            let _ = request.respond(response);
-        }
-    });
-    port
-}
-
-fn mime(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css",
-        Some("svg") => "image/svg+xml",
-        _ => "application/octet-stream",
-    }
-}
-
-struct Chromedriver(Child);
-
-impl Drop for Chromedriver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
-async fn start_browser() -> (Chromedriver, Client, tempdir::Dir) {
-    let port = free_port();
-    let driver =
-        Command::new(std::env::var("CHROMEDRIVER").unwrap_or("/usr/bin/chromedriver".into()))
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver (make test installs it)");
-    let driver = Chromedriver(driver);
-    let profile = tempdir::Dir::new();
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1366,768", "--lang=zh-CN",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": { "intl.accept_languages": "zh-CN,zh" }
-        }
-    });
-    let Value::Object(capabilities) = capabilities else {
-        unreachable!("a JSON object literal")
-    };
-    let started = Instant::now();
-    loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(capabilities.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(client) => return (driver, client, profile),
-            Err(error) if started.elapsed() > Duration::from_secs(20) => {
-                panic!("chromedriver did not start a session: {error}")
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-}
-
-/// A fresh, empty directory removed on drop (the browser profile).
-mod tempdir {
-    use std::path::{Path, PathBuf};
-
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new() -> Dir {
-            let path = std::env::temp_dir().join(format!(
-                "keystone-e2e-{}-{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos())
-                    .unwrap_or(0)
-            ));
-            std::fs::create_dir_all(&path).expect("create profile dir");
-            Dir(path)
-        }
-
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// Waits until the element's text satisfies `check`, returning the text.
-async fn wait_text(client: &Client, css: &str, check: impl Fn(&str) -> bool) -> String {
-    let started = Instant::now();
-    let mut last = String::new();
-    while started.elapsed() < PATIENCE {
-        if let Ok(element) = client.find(Locator::Css(css)).await {
-            if let Ok(text) = element.text().await {
-                if check(&text) {
-                    return text;
-                }
-                last = text;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{css}: text never became right; last seen {last:?}");
-}
-
-async fn count(client: &Client, css: &str) -> usize {
-    client
-        .find_all(Locator::Css(css))
-        .await
-        .map(|all| all.len())
-        .unwrap_or(0)
-}
-
-async fn click(client: &Client, css: &str) {
-    // After a reload the app needs a moment to mount: wait for the element, then click it.
-    let started = Instant::now();
-    loop {
-        match client.find(Locator::Css(css)).await {
-            Ok(element) => match element.click().await {
-                Ok(()) => return,
-                Err(error) if started.elapsed() > PATIENCE => panic!("click {css}: {error}"),
-                Err(_) => {}
-            },
-            Err(error) if started.elapsed() > PATIENCE => panic!("{css}: {error}"),
-            Err(_) => {}
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&dir).expect("screenshot dir");
-    let png = client.screenshot().await.expect("screenshot");
-    std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
-}
-
-/// Fails when the page has fetched anything from another origin.
-async fn assert_no_egress(client: &Client) {
-    let foreign = client
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name)
-                .filter(n => !n.startsWith(location.origin + '/'));",
-            vec![],
-        )
-        .await
-        .expect("read resource timings");
-    assert_eq!(foreign, json!([]), "requests left the page's origin");
-}
-
-/// Non-white pixels on a chart canvas.
-async fn inked_pixels(client: &Client, chart: &str) -> u64 {
-    let script = format!(
-        "const c = document.querySelector('canvas[data-chart=\"{chart}\"]');
-         if (!c) return 0;
-         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-         let n = 0;
-         for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i+1] < 240 || d[i+2] < 240) n++;
-         return n;"
-    );
-    let value = client.execute(&script, vec![]).await.expect("read canvas");
-    value.as_u64().unwrap_or(0)
-}
 
 /// The demo's expected tier counts and unassigned clients, from the native test's checked-in output.
 fn expected_demo() -> (Vec<(String, String)>, String) {
@@ -426,46 +221,17 @@ async fn a_manager_walks_through_the_app() {
     client.close().await.expect("close the browser");
 }
 
-/// Decompresses the S workload's files for the browser's file input.
-fn workload_s_files() -> Vec<PathBuf> {
-    use std::io::Read;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/e2e-data");
-    std::fs::create_dir_all(&out).expect("e2e data dir");
-    ["customers.csv", "holdings.csv", "transactions.csv"]
-        .into_iter()
-        .map(|name| {
-            let gz = std::fs::read(
-                root.join("tests/data/workload-s")
-                    .join(format!("{name}.gz")),
-            )
-            .expect("workload file");
-            let mut text = Vec::new();
-            flate2::read::GzDecoder::new(gz.as_slice())
-                .read_to_end(&mut text)
-                .expect("gunzip");
-            let path = out.join(name);
-            std::fs::write(&path, text).expect("write workload file");
-            path
-        })
-        .collect()
-}
-
 /// Imports the S workload through the file input, as a manager would, and checks the Overview
 /// shows the workload's counts, also after a reload.
 async fn import_workload_s(client: &Client) {
     click(client, "a[data-nav=data]").await;
-    let paths: Vec<String> = workload_s_files()
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    client
-        .find(Locator::Css("[data-testid=import-files]"))
-        .await
-        .expect("file input")
-        .send_keys(&paths.join("\n"))
-        .await
-        .expect("pick files");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workload-s");
+    let paths = upload_files(
+        &source,
+        "S",
+        &["customers.csv", "holdings.csv", "transactions.csv"],
+    );
+    pick_files(client, "[data-testid=import-files]", &paths).await;
     wait_text(client, "[data-testid=import-validate]", |t| !t.is_empty()).await;
     assert_eq!(count(client, ".file-card").await, 3);
     screenshot(client, "import-mapping").await;

@@ -116,7 +116,12 @@ pub async fn save_snapshot(
         .put(record.snapshot_id.clone())
         .with_key(ACTIVE_KEY)
         .primitive()?;
-    tx.commit().await?;
+    if let Err(error) = tx.commit().await {
+        let needed: usize = chunks.iter().map(|(_, bytes)| bytes.len()).sum();
+        return Err(StorageError(format!(
+            "{error} (the snapshot needs {needed} bytes)"
+        )));
+    }
     Ok(())
 }
 

@@ -41,6 +41,20 @@ struct Validated {
     dataset: Mutex<Option<Dataset>>,
 }
 
+/// Milliseconds spent in each step of the last import, shown to the user and read by `make bench`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Timings {
+    read_ms: f64,
+    validate_ms: f64,
+    commit_ms: f64,
+    bytes: f64,
+    rows: usize,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
 #[derive(Clone)]
 enum Stage {
     Idle,
@@ -59,6 +73,7 @@ pub fn ImportPanel() -> impl IntoView {
     let files = RwSignal::new(Vec::<DraftFile>::new());
     let stage = RwSignal::new(Stage::Idle);
     let snapshot_name = RwSignal::new(String::new());
+    let timings = RwSignal::new(Timings::default());
     let t = move |msg: Msg| state.text(msg);
 
     let on_pick = move |event: leptos::ev::Event| {
@@ -85,9 +100,15 @@ pub fn ImportPanel() -> impl IntoView {
             return;
         }
         stage.set(Stage::Reading);
+        let started = now_ms();
         spawn_local(async move {
             match read_files(picked).await {
                 Ok(read) => {
+                    timings.set(Timings {
+                        read_ms: now_ms() - started,
+                        bytes: total,
+                        ..Timings::default()
+                    });
                     files.set(read);
                     stage.set(Stage::Mapping);
                 }
@@ -101,6 +122,7 @@ pub fn ImportPanel() -> impl IntoView {
         // Let the "validating" message paint before the synchronous work starts.
         set_timeout(
             move || {
+                let started = now_ms();
                 let drafts = files.get_untracked();
                 let today = Day((js_sys::Date::now() / 86_400_000.0).floor() as i32);
                 let outcome = import(&ImportRequest {
@@ -115,6 +137,11 @@ pub fn ImportPanel() -> impl IntoView {
                         })
                         .collect(),
                     today,
+                });
+                let rows = outcome.report.files.iter().map(|f| f.rows_read).sum();
+                timings.update(|t| {
+                    t.validate_ms = now_ms() - started;
+                    t.rows = rows;
                 });
                 stage.set(Stage::Validated(Arc::new(Validated {
                     report: outcome.report,
@@ -143,9 +170,11 @@ pub fn ImportPanel() -> impl IntoView {
             .collect();
         let name = snapshot_name.get_untracked();
         stage.set(Stage::Committing);
+        let started = now_ms();
         spawn_local(async move {
             match state.commit_import(name, sources, dataset).await {
                 Ok(()) => {
+                    timings.update(|t| t.commit_ms = now_ms() - started);
                     files.set(Vec::new());
                     stage.set(Stage::Idle);
                     state
@@ -168,8 +197,42 @@ pub fn ImportPanel() -> impl IntoView {
         stage.set(Stage::Idle);
     };
 
+    let timing_text = move || {
+        let t = timings.get();
+        let lang = state.lang.get();
+        (t.read_ms > 0.0).then(|| {
+            let rate = if t.validate_ms > 0.0 {
+                t.rows as f64 / (t.validate_ms / 1000.0)
+            } else {
+                0.0
+            };
+            format!(
+                "{} {:.1} MB: {:.2} s · {} {}: {:.2} s ({:.0} {}/s) · {}: {:.2} s",
+                lang.text(Msg::ReadingFiles),
+                t.bytes / 1e6,
+                t.read_ms / 1000.0,
+                count(t.rows),
+                lang.text(Msg::Rows),
+                t.validate_ms / 1000.0,
+                rate,
+                lang.text(Msg::Rows),
+                lang.text(Msg::Committing),
+                t.commit_ms / 1000.0
+            )
+        })
+    };
     view! {
-        <section class="panel" data-testid="import">
+        <section
+            class="panel"
+            data-testid="import"
+            data-read-ms=move || timings.get().read_ms
+            data-validate-ms=move || timings.get().validate_ms
+            data-commit-ms=move || timings.get().commit_ms
+            data-wasm-memory-bytes=move || {
+                timings.track();
+                wasm_memory_bytes()
+            }
+        >
             <h2>{move || t(Msg::ImportTitle)}</h2>
             <p class="hint">{move || t(Msg::ImportHint)}</p>
             <label class="file-pick">
@@ -182,6 +245,7 @@ pub fn ImportPanel() -> impl IntoView {
                     data-testid="import-files"
                 />
             </label>
+            <p class="hint" data-testid="import-timings">{timing_text}</p>
             {move || match stage.get() {
                 Stage::Idle => ().into_any(),
                 Stage::Reading => view! { <p class="loading">{t(Msg::ReadingFiles)}</p> }.into_any(),
@@ -473,4 +537,18 @@ fn download_text(file_name: &str, text: &str) {
         }
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The size of the wasm linear memory; it never shrinks, so after an import it is the peak.
+fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|memory| {
+            memory
+                .buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map(|b| b.byte_length() as f64)
+                .unwrap_or(0.0)
+        })
+        .unwrap_or(0.0)
 }

@@ -3,11 +3,10 @@
 use crate::format::money_compact;
 use crate::i18n::{Lang, Msg};
 use crate::ui::components::WithData;
-use crate::ui::state::{AppState, Loaded};
+use crate::ui::state::{storage_estimate, AppState, Loaded};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
-use wasm_bindgen_futures::JsFuture;
 
 /// The settings page.
 #[component]
@@ -91,16 +90,4 @@ fn tier_rules(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
     }
-}
-
-/// Bytes used and available, from `navigator.storage.estimate()`.
-async fn storage_estimate() -> Option<(f64, f64)> {
-    let storage = window().navigator().storage();
-    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
-    let field = |name: &str| {
-        js_sys::Reflect::get(&estimate, &name.into())
-            .ok()
-            .and_then(|v| v.as_f64())
-    };
-    Some((field("usage")?, field("quota")?))
 }

@@ -1,0 +1,136 @@
+//! `make bench`, browser half: imports the workload through the real app in headless Chromium
+//! and prints `BENCH` lines (median of 3): import S and M (read, validate, save), reload of M,
+//! and the wasm memory high-water mark during the M import.
+//!
+//! Needs `KEYSTONE_BENCH_DIST` (the built `dist/`) and `KEYSTONE_BENCH_DATA` (a folder with
+//! `S/` and `M/` from `gen.py`); `scripts/bench.sh` provides both.
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "../tests/browser/mod.rs"]
+mod browser;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use super::browser::{
+        click, number_attribute, pick_files, serve_dist, start_browser, upload_files, wait_text,
+        SUB_PATH,
+    };
+    use fantoccini::Client;
+    use std::path::PathBuf;
+
+    const RUNS: usize = 3;
+    const FILES: [&str; 3] = ["customers.csv", "holdings.csv", "transactions.csv"];
+
+    fn median(mut values: Vec<f64>) -> f64 {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    }
+
+    async fn delete_all(client: &Client) {
+        click(client, "a[data-nav=data]").await;
+        click(client, "[data-testid=delete-all]").await;
+        client.accept_alert().await.expect("confirm");
+        wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
+    }
+
+    /// One import through the UI; returns (read, validate, save) seconds and wasm memory bytes.
+    async fn import_once(
+        client: &Client,
+        files: &[PathBuf],
+        customers: &str,
+    ) -> (f64, f64, f64, f64) {
+        click(client, "a[data-nav=data]").await;
+        pick_files(client, "[data-testid=import-files]", files).await;
+        click(client, "[data-testid=import-validate]").await;
+        wait_text(client, "[data-testid=import-commit]", |t| !t.is_empty()).await;
+        click(client, "[data-testid=import-commit]").await;
+        wait_text(
+            client,
+            "[data-testid=snapshot] dd[data-count=customers]",
+            |t| t == customers,
+        )
+        .await;
+        let section = "[data-testid=import]";
+        let read = number_attribute(client, section, "data-read-ms").await / 1000.0;
+        let validate = number_attribute(client, section, "data-validate-ms").await / 1000.0;
+        let save = number_attribute(client, section, "data-commit-ms").await / 1000.0;
+        let memory = number_attribute(client, section, "data-wasm-memory-bytes").await;
+        (read, validate, save, memory)
+    }
+
+    #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+    pub async fn main() {
+        let (Some(dist), Some(data)) = (
+            std::env::var_os("KEYSTONE_BENCH_DIST").map(PathBuf::from),
+            std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from),
+        ) else {
+            eprintln!("set KEYSTONE_BENCH_DIST and KEYSTONE_BENCH_DATA (make bench does)");
+            return;
+        };
+        let port = serve_dist(dist);
+        let (_driver, client, _profile) = start_browser().await;
+        let home = format!("http://127.0.0.1:{port}{SUB_PATH}");
+        client.goto(&home).await.expect("open the app");
+        wait_text(&client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+
+        for (name, customers) in [("S", "10,000"), ("M", "100,000")] {
+            let files = upload_files(&data.join(name), name, &FILES);
+            let mut totals = Vec::new();
+            let (mut reads, mut validates, mut saves, mut memories) =
+                (vec![], vec![], vec![], vec![]);
+            for run in 0..RUNS {
+                // A fresh page per run, so each import starts from the same memory.
+                delete_all(&client).await;
+                client.refresh().await.expect("reload");
+                let (read, validate, save, memory) = import_once(&client, &files, customers).await;
+                totals.push(read + validate + save);
+                reads.push(read);
+                validates.push(validate);
+                saves.push(save);
+                memories.push(memory);
+                eprintln!("import {name} run {run}: read {read:.3} s, validate {validate:.3} s, save {save:.3} s");
+            }
+            println!("BENCH import.{name}.browser {:.3} s", median(totals));
+            println!("BENCH import.{name}.browser.read {:.3} s", median(reads));
+            println!(
+                "BENCH import.{name}.browser.parse_validate {:.3} s",
+                median(validates)
+            );
+            println!("BENCH import.{name}.browser.persist {:.3} s", median(saves));
+            if name == "M" {
+                println!("BENCH import.M.peak_mb {:.0} MB", median(memories) / 1e6);
+            }
+        }
+
+        // M is stored now: time a page load until the data is in memory and analysed.
+        let mut reloads = Vec::new();
+        for _ in 0..RUNS {
+            client.refresh().await.expect("reload");
+            wait_text(&client, "[data-kpi=customers] .kpi-value", |t| {
+                t == "100,000"
+            })
+            .await;
+            let ready = client
+                .execute(
+                    "const m = performance.getEntriesByName('keystone-data-ready');
+                     return m.length ? m[0].startTime : -1;",
+                    vec![],
+                )
+                .await
+                .expect("read mark");
+            reloads.push(ready.as_f64().unwrap_or(-1.0) / 1000.0);
+        }
+        println!("BENCH reload.M.browser {:.3} s", median(reloads));
+        delete_all(&client).await;
+        let _ = client.close().await;
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    native::main();
+}
+
+/// The browser benchmark drives the browser from outside; there is nothing to run inside wasm.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
