@@ -14,6 +14,7 @@ pub mod model;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod worker;
 
 #[cfg(target_arch = "wasm32")]
 pub use ui::App;

@@ -43,7 +43,7 @@ pub struct ImportRequest<'a> {
 }
 
 /// Why a row (or a whole file) was not taken, or what was done to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum IssueReason {
     /// The cell's text is not a value of the field's kind.
     BadValue(ValueError),
@@ -137,7 +137,7 @@ impl fmt::Display for IssueReason {
 }
 
 /// One problem, located precisely.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportIssue {
     /// The file's name.
     pub file: String,
@@ -152,7 +152,7 @@ pub struct ImportIssue {
 }
 
 /// Row counts of one file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileSummary {
     /// The file's name.
     pub file: String,
@@ -169,7 +169,7 @@ pub struct FileSummary {
 }
 
 /// The validation report shown before anything is stored.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportReport {
     /// Per file, the row counts.
     pub files: Vec<FileSummary>,
@@ -220,6 +220,18 @@ pub struct ImportOutcome {
 
 /// Parses, validates and assembles the files into one dataset.
 pub fn import(request: &ImportRequest<'_>) -> ImportOutcome {
+    import_with_progress(request, &mut |_| {})
+}
+
+/// Rows between two progress reports.
+pub const PROGRESS_EVERY_ROWS: usize = 65_536;
+
+/// [`import`], calling `progress` with the rows read so far every [`PROGRESS_EVERY_ROWS`] rows.
+pub fn import_with_progress(
+    request: &ImportRequest<'_>,
+    progress: &mut dyn FnMut(usize),
+) -> ImportOutcome {
+    let mut rows_done = 0usize;
     let mut staged = Staged::default();
     let mut report = ImportReport::default();
     for entity in Entity::ALL {
@@ -241,7 +253,14 @@ pub fn import(request: &ImportRequest<'_>) -> ImportOutcome {
                 report.files.push(summary);
                 continue;
             }
-            staged.read_file(file, request.today, &mut summary, &mut report.issues);
+            staged.read_file(
+                file,
+                request.today,
+                &mut summary,
+                &mut report.issues,
+                &mut |n| progress(rows_done + n),
+            );
+            rows_done += summary.rows_read;
             report.files.push(summary);
         }
     }
@@ -421,6 +440,7 @@ impl Staged {
         today: Day,
         summary: &mut FileSummary,
         issues: &mut Vec<ImportIssue>,
+        progress: &mut dyn FnMut(usize),
     ) {
         let width = file.sheet.headers.len();
         let mut date_style = file.date_style;
@@ -444,6 +464,9 @@ impl Staged {
         }
         file.sheet.for_each_row(|line, record| {
             summary.rows_read += 1;
+            if summary.rows_read % PROGRESS_EVERY_ROWS == 0 {
+                progress(summary.rows_read);
+            }
             if record.len() != width {
                 summary.rejected += 1;
                 // A field that swallowed line breaks up to the end of the file is an unclosed quote.

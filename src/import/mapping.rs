@@ -4,7 +4,7 @@
 //! synonym matches it once case, spaces, underscores and brackets are ignored.
 
 /// The kinds of file an import understands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Entity {
     /// One row per customer.
     Customers,
@@ -57,7 +57,9 @@ impl Entity {
 }
 
 /// A target field of an entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Field {
     /// 客户号: the customer's id (generated when a customer file has none).
     CustomerId,
@@ -115,6 +117,40 @@ pub enum Field {
     Score,
     /// 意见 / 评价.
     Comment,
+}
+
+impl Field {
+    /// Every field, indexed by its discriminant.
+    pub const ALL: [Field; FIELD_COUNT] = [
+        Field::CustomerId,
+        Field::Name,
+        Field::Gender,
+        Field::BirthDate,
+        Field::City,
+        Field::Occupation,
+        Field::AnnualIncome,
+        Field::RiskLevel,
+        Field::RmId,
+        Field::OpenDate,
+        Field::ProductType,
+        Field::ProductCode,
+        Field::Balance,
+        Field::AsOf,
+        Field::TxnId,
+        Field::TxnDate,
+        Field::Amount,
+        Field::Direction,
+        Field::DebitAmount,
+        Field::CreditAmount,
+        Field::Channel,
+        Field::Category,
+        Field::Branch,
+        Field::Date,
+        Field::InteractionKind,
+        Field::Note,
+        Field::Score,
+        Field::Comment,
+    ];
 }
 
 /// The number of [`Field`] variants, for tables indexed by field.
@@ -530,7 +566,7 @@ pub fn normalise_header(header: &str) -> String {
 }
 
 /// Which source column feeds each field.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mapping {
     /// `(field, column index)` pairs; a column feeds at most one field.
     pub columns: Vec<(Field, usize)>,

@@ -5,6 +5,9 @@
 //! from parsing, so the user can see and change every guess before anything is read in full.
 //! Imports do not fail, they report: every row that is not taken is named with its file, line,
 //! column, raw value and reason.
+//!
+//! The report and mapping types derive `serde` because they cross to and from the import worker
+//! as messages; nothing here is persisted.
 
 pub mod build;
 pub mod decode;
@@ -13,8 +16,8 @@ pub mod sheet;
 pub mod values;
 
 pub use build::{
-    import, neutralise_formula, FileInput, FileSummary, ImportIssue, ImportOutcome, ImportReport,
-    ImportRequest, IssueReason,
+    import, import_with_progress, neutralise_formula, FileInput, FileSummary, ImportIssue,
+    ImportOutcome, ImportReport, ImportRequest, IssueReason,
 };
 pub use decode::TextEncoding;
 pub use mapping::{auto_map, guess_entity, Entity, Field, Mapping};

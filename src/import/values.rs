@@ -7,7 +7,7 @@ use crate::model::{Day, Direction, Gender};
 use std::fmt;
 
 /// Why a cell's text is not a value of the expected kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ValueError {
     /// Not a date in any recognised form.
     NotADate,
@@ -52,7 +52,7 @@ impl fmt::Display for ValueError {
 }
 
 /// The order of day and month in slash or dot dates such as `05/01/2024`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DayMonthOrder {
     /// Not declared: inferred per column, ambiguous values are refused.
     #[default]
@@ -64,7 +64,7 @@ pub enum DayMonthOrder {
 }
 
 /// How a date column is to be read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DateStyle {
     /// Day/month order for `dd/mm/yyyy`-like values.
     pub order: DayMonthOrder,

@@ -3,18 +3,15 @@
 
 use crate::format::count;
 use crate::i18n::{entity_name, field_name, Lang, Msg};
-use crate::import::{
-    auto_map, guess_entity, import, read_sheet, DateStyle, Entity, FileFormat, FileInput,
-    ImportReport, ImportRequest, Mapping, Sheet,
-};
-use crate::model::{Dataset, Day};
+use crate::import::{auto_map, DateStyle, Entity, ImportReport};
+use crate::model::Dataset;
 use crate::storage::catalogue::SourceFile;
 use crate::ui::state::AppState;
+use crate::worker::protocol::{ImportPlan, PlannedFile, SheetSummary};
+use crate::worker::{FromWorker, ImportWorker};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -24,16 +21,8 @@ const MEMORY_LIMIT_BYTES: f64 = 2.0e9;
 const MEMORY_PER_FILE_BYTE: f64 = 3.0;
 const ISSUES_LISTED: usize = 1_000;
 
-/// A picked file with the reader's and the user's choices.
-#[derive(Clone)]
-struct DraftFile {
-    name: String,
-    size: u64,
-    sha256: String,
-    sheet: Arc<Sheet>,
-    entity: Entity,
-    mapping: Mapping,
-}
+/// A picked file as the worker read it, with the user's choices.
+type DraftFile = SheetSummary;
 
 /// The validated import, waiting for commit or cancel.
 struct Validated {
@@ -76,6 +65,35 @@ pub fn ImportPanel() -> impl IntoView {
     let timings = RwSignal::new(Timings::default());
     let t = move |msg: Msg| state.text(msg);
 
+    let progress = RwSignal::new(0usize);
+    // The worker is not `Send`; it lives in this panel and dies (cancelling its work) with it.
+    let worker = StoredValue::new_local(None::<ImportWorker>);
+    let phase_started = StoredValue::new(0.0f64);
+
+    let on_worker_message = move |message: FromWorker| match message {
+        FromWorker::Read(summaries) => {
+            timings.update(|t| t.read_ms = now_ms() - phase_started.get_value());
+            files.set(summaries);
+            stage.set(Stage::Mapping);
+        }
+        FromWorker::Progress(rows) => progress.set(rows),
+        FromWorker::Imported(result, dataset) => {
+            let rows = result.report.files.iter().map(|f| f.rows_read).sum();
+            timings.update(|t| {
+                t.validate_ms = now_ms() - phase_started.get_value();
+                t.rows = rows;
+            });
+            stage.set(match dataset {
+                Ok(dataset) => Stage::Validated(Arc::new(Validated {
+                    report: result.report,
+                    dataset: Mutex::new(Some(dataset)),
+                })),
+                Err(why) => Stage::Failed(why),
+            });
+        }
+        FromWorker::Failed(why) => stage.set(Stage::Failed(why)),
+    };
+
     let on_pick = move |event: leptos::ev::Event| {
         let Some(input) = event
             .target()
@@ -100,17 +118,28 @@ pub fn ImportPanel() -> impl IntoView {
             return;
         }
         stage.set(Stage::Reading);
-        let started = now_ms();
+        progress.set(0);
+        phase_started.set_value(now_ms());
+        timings.set(Timings {
+            bytes: total,
+            ..Timings::default()
+        });
         spawn_local(async move {
-            match read_files(picked).await {
-                Ok(read) => {
-                    timings.set(Timings {
-                        read_ms: now_ms() - started,
-                        bytes: total,
-                        ..Timings::default()
-                    });
-                    files.set(read);
-                    stage.set(Stage::Mapping);
+            let mut buffers = Vec::new();
+            for file in picked {
+                match JsFuture::from(file.array_buffer()).await {
+                    Ok(buffer) => buffers.push((file.name(), buffer.unchecked_into())),
+                    Err(error) => {
+                        stage.set(Stage::Failed(format!("{}: {error:?}", file.name())));
+                        return;
+                    }
+                }
+            }
+            // A fresh worker per import: the previous one, if any, is terminated on replacement.
+            match ImportWorker::start(on_worker_message) {
+                Ok(started) => {
+                    started.read(buffers);
+                    worker.set_value(Some(started));
                 }
                 Err(why) => stage.set(Stage::Failed(why)),
             }
@@ -118,38 +147,26 @@ pub fn ImportPanel() -> impl IntoView {
     };
 
     let validate = move |_| {
+        let plan = ImportPlan {
+            files: files
+                .get_untracked()
+                .iter()
+                .map(|d| PlannedFile {
+                    entity: d.entity,
+                    mapping: d.mapping.clone(),
+                    date_style: DateStyle::default(),
+                })
+                .collect(),
+            today: (js_sys::Date::now() / 86_400_000.0).floor() as i32,
+        };
+        progress.set(0);
+        phase_started.set_value(now_ms());
+        worker.with_value(|w| {
+            if let Some(w) = w {
+                w.import(&plan);
+            }
+        });
         stage.set(Stage::Validating);
-        // Let the "validating" message paint before the synchronous work starts.
-        set_timeout(
-            move || {
-                let started = now_ms();
-                let drafts = files.get_untracked();
-                let today = Day((js_sys::Date::now() / 86_400_000.0).floor() as i32);
-                let outcome = import(&ImportRequest {
-                    files: drafts
-                        .iter()
-                        .map(|d| FileInput {
-                            file_name: d.name.clone(),
-                            entity: d.entity,
-                            sheet: &d.sheet,
-                            mapping: d.mapping.clone(),
-                            date_style: DateStyle::default(),
-                        })
-                        .collect(),
-                    today,
-                });
-                let rows = outcome.report.files.iter().map(|f| f.rows_read).sum();
-                timings.update(|t| {
-                    t.validate_ms = now_ms() - started;
-                    t.rows = rows;
-                });
-                stage.set(Stage::Validated(Arc::new(Validated {
-                    report: outcome.report,
-                    dataset: Mutex::new(Some(outcome.dataset)),
-                })));
-            },
-            Duration::from_millis(30),
-        );
     };
 
     let commit = move |_| {
@@ -175,6 +192,7 @@ pub fn ImportPanel() -> impl IntoView {
             match state.commit_import(name, sources, dataset).await {
                 Ok(()) => {
                     timings.update(|t| t.commit_ms = now_ms() - started);
+                    worker.set_value(None);
                     files.set(Vec::new());
                     stage.set(Stage::Idle);
                     state
@@ -192,7 +210,9 @@ pub fn ImportPanel() -> impl IntoView {
         });
     };
 
+    // Cancelling terminates the worker mid-parse; nothing was stored, so nothing is undone.
     let cancel = move |_| {
+        worker.set_value(None);
         files.set(Vec::new());
         stage.set(Stage::Idle);
     };
@@ -249,7 +269,18 @@ pub fn ImportPanel() -> impl IntoView {
             {move || match stage.get() {
                 Stage::Idle => ().into_any(),
                 Stage::Reading => view! { <p class="loading">{t(Msg::ReadingFiles)}</p> }.into_any(),
-                Stage::Validating => view! { <p class="loading">{t(Msg::Validating)}</p> }.into_any(),
+                Stage::Validating => {
+                    let total: usize = files.get_untracked().iter().map(|f| f.rows).sum();
+                    view! {
+                        <p class="loading" role="status">
+                            {t(Msg::Validating)} " "
+                            <progress max=total value=move || progress.get() data-testid="import-progress"></progress>
+                            " " {move || count(progress.get())} " / " {count(total)} " " {t(Msg::Rows)}
+                        </p>
+                        <button class="secondary" on:click=cancel data-testid="import-cancel-running">{t(Msg::CancelImport)}</button>
+                    }
+                    .into_any()
+                }
                 Stage::Committing => view! { <p class="loading">{t(Msg::Committing)}</p> }.into_any(),
                 Stage::Failed(why) => view! { <p class="error" role="alert" data-testid="import-error">{why}</p> }.into_any(),
                 Stage::Mapping => view! {
@@ -275,33 +306,6 @@ pub fn ImportPanel() -> impl IntoView {
     }
 }
 
-async fn read_files(picked: Vec<web_sys::File>) -> Result<Vec<DraftFile>, String> {
-    let mut drafts = Vec::new();
-    for file in picked {
-        let buffer = JsFuture::from(file.array_buffer())
-            .await
-            .map_err(|e| format!("{}: {e:?}", file.name()))?;
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-        let name = file.name();
-        let sheet = read_sheet(&name, &bytes, None).map_err(|e| format!("{name}: {e}"))?;
-        let entity = guess_entity(&sheet.headers);
-        let mapping = auto_map(entity, &sheet.headers);
-        drafts.push(DraftFile {
-            sha256: hex(&Sha256::digest(&bytes)),
-            size: bytes.len() as u64,
-            name,
-            sheet: Arc::new(sheet),
-            entity,
-            mapping,
-        });
-    }
-    Ok(drafts)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// One card per picked file: contents, encoding, mapping selects and a preview.
 #[component]
 fn FileCards(files: RwSignal<Vec<DraftFile>>) -> impl IntoView {
@@ -323,10 +327,8 @@ fn file_card(
     draft: DraftFile,
     lang: Lang,
 ) -> impl IntoView {
-    let sheet = draft.sheet.clone();
-    let options = &sheet.options;
-    let encoding = options.encoding.map(|e| e.label()).unwrap_or("–");
-    let delimiter = options.layout.map(|l| match l.delimiter {
+    let encoding = draft.encoding.clone().unwrap_or_else(|| "–".into());
+    let delimiter = draft.delimiter.map(|d| match d {
         b'\t' => "Tab".to_string(),
         d => (d as char).to_string(),
     });
@@ -336,7 +338,7 @@ fn file_card(
             if let Some(entity) = Entity::ALL.into_iter().find(|e| e.key() == key) {
                 let d = &mut all[index];
                 d.entity = entity;
-                d.mapping = auto_map(entity, &d.sheet.headers);
+                d.mapping = auto_map(entity, &d.headers);
             }
         });
     };
@@ -355,7 +357,7 @@ fn file_card(
         let names: Vec<&str> = missing.iter().map(|&f| field_name(f, lang)).collect();
         format!("{} {}", lang.text(Msg::MissingRequired), names.join("、"))
     });
-    let headers = sheet.headers.clone();
+    let headers = draft.headers.clone();
     let mapping_rows = draft
         .entity
         .fields()
@@ -390,15 +392,16 @@ fn file_card(
             }
         })
         .collect_view();
-    let preview_head = sheet
+    let preview_head = draft
         .headers
         .iter()
         .map(|h| view! { <th scope="col">{h.clone()}</th> })
         .collect_view();
-    let preview_rows = sheet
-        .preview(5)
-        .into_iter()
-        .map(|(_, cells)| {
+    let preview_rows = draft
+        .preview
+        .iter()
+        .cloned()
+        .map(|cells| {
             let cells = cells
                 .into_iter()
                 .map(|c| view! { <td>{c}</td> })
@@ -410,14 +413,15 @@ fn file_card(
         <div class="file-card" data-file=draft.name.clone()>
             <h3>{draft.name.clone()}</h3>
             <p class="hint">
-                {lang.text(match options.format {
-                    FileFormat::Delimited => Msg::FormatDelimited,
-                    FileFormat::Workbook => Msg::FormatWorkbook,
-                    FileFormat::Json => Msg::FormatJson,
+                {lang.text(match draft.format.as_str() {
+                    "Workbook" => Msg::FormatWorkbook,
+                    "Json" => Msg::FormatJson,
+                    _ => Msg::FormatDelimited,
                 })}
                 " · " {lang.text(Msg::Encoding)} ": " {encoding}
                 {delimiter.map(|d| format!(" · {}: {d}", lang.text(Msg::Delimiter)))}
-                {options.sheet.clone().map(|s| format!(" · {}: {s}", lang.text(Msg::Sheet)))}
+                {draft.sheet.clone().map(|s| format!(" · {}: {s}", lang.text(Msg::Sheet)))}
+                " · " {count(draft.rows)} " " {lang.text(Msg::Rows)}
             </p>
             <label>
                 {lang.text(Msg::Entity)} " "

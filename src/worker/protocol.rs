@@ -1,0 +1,94 @@
+//! The messages between the page and the import worker, as plain serialisable data.
+//!
+//! Bulk bytes (file contents, column chunks) travel beside these as transferred `ArrayBuffer`s;
+//! only the small control data is JSON.
+
+use crate::import::{DateStyle, Entity, ImportReport, Mapping, Sheet};
+use crate::storage::codec::RowCounts;
+use serde::{Deserialize, Serialize};
+
+/// What the worker found in one file: enough for the mapping screen, without the rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetSummary {
+    /// The file's name.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// `Delimited`, `Workbook` or `Json`.
+    pub format: String,
+    /// The encoding used, for text files.
+    pub encoding: Option<String>,
+    /// The delimiter, for delimited files.
+    pub delimiter: Option<u8>,
+    /// The worksheet read, for workbooks.
+    pub sheet: Option<String>,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// The first rows, for the preview.
+    pub preview: Vec<Vec<String>>,
+    /// Data rows in the file.
+    pub rows: usize,
+    /// The entity guessed from the headers.
+    pub entity: Entity,
+    /// The mapping guessed from the headers.
+    pub mapping: Mapping,
+}
+
+impl SheetSummary {
+    /// Summarises a read sheet.
+    pub fn of(name: &str, bytes: &[u8], sha256: String, sheet: &Sheet) -> SheetSummary {
+        let entity = crate::import::guess_entity(&sheet.headers);
+        SheetSummary {
+            name: name.to_owned(),
+            size: bytes.len() as u64,
+            sha256,
+            format: format!("{:?}", sheet.options.format),
+            encoding: sheet.options.encoding.map(|e| e.label().to_owned()),
+            delimiter: sheet.options.layout.map(|l| l.delimiter),
+            sheet: sheet.options.sheet.clone(),
+            headers: sheet.headers.clone(),
+            preview: sheet
+                .preview(5)
+                .into_iter()
+                .map(|(_, cells)| cells)
+                .collect(),
+            rows: sheet.row_count(),
+            entity,
+            mapping: crate::import::auto_map(entity, &sheet.headers),
+        }
+    }
+}
+
+/// The user's decisions for each file, in the order the files were read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPlan {
+    /// Per file: what it holds and how its columns map.
+    pub files: Vec<PlannedFile>,
+    /// Today, as a day number: later dates are refused.
+    pub today: i32,
+}
+
+/// One file's decisions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedFile {
+    /// What the file holds.
+    pub entity: Entity,
+    /// Which column feeds which field.
+    pub mapping: Mapping,
+    /// How its dates are written.
+    pub date_style: DateStyle,
+}
+
+/// The worker's answer to an import: the report, and the row counts that go with the chunks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportResult {
+    /// What was read, kept and refused.
+    pub report: ImportReport,
+    /// Rows per table of the dataset sent as chunks.
+    pub rows: RowCounts,
+}
+
+/// The key prefix under which the worker sends the dataset's chunks.
+pub const TRANSFER_SNAPSHOT: &str = "transfer";

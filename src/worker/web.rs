@@ -1,0 +1,237 @@
+//! The browser glue of the import worker: `postMessage` in both directions.
+
+use super::protocol::{ImportPlan, ImportResult, SheetSummary, TRANSFER_SNAPSHOT};
+use crate::import::{import_with_progress, read_sheet, FileInput, ImportRequest, Sheet};
+use crate::model::{Dataset, Day};
+use crate::storage::codec::{decode_dataset, encode_dataset, RowCounts};
+use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The worker script, relative to the page so any sub-path works.
+const WORKER_URL: &str = "./keystone-worker_loader.js";
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn message(kind: &str, json: &str) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&object, &"kind".into(), &kind.into());
+    let _ = js_sys::Reflect::set(&object, &"json".into(), &json.into());
+    object
+}
+
+/// The worker's entry point: keeps the read sheets and answers `read` and `import` messages.
+pub fn run_worker() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let sheets: Rc<RefCell<Vec<(String, Sheet)>>> = Rc::default();
+    let reply_scope = scope.clone();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let data = event.data();
+            let kind = field(&data, "kind").as_string().unwrap_or_default();
+            let post = |object: &js_sys::Object, transfer: Option<&js_sys::Array>| {
+                let _ = match transfer {
+                    Some(list) => reply_scope.post_message_with_transfer(object, list),
+                    None => reply_scope.post_message(object),
+                };
+            };
+            match kind.as_str() {
+                "read" => {
+                    let names = js_sys::Array::from(&field(&data, "names"));
+                    let buffers = js_sys::Array::from(&field(&data, "buffers"));
+                    let mut summaries = Vec::new();
+                    let mut read = Vec::new();
+                    for i in 0..names.length() {
+                        let name = names.get(i).as_string().unwrap_or_default();
+                        let bytes = js_sys::Uint8Array::new(&buffers.get(i)).to_vec();
+                        match read_sheet(&name, &bytes, None) {
+                            Ok(sheet) => {
+                                let sha = hex(&Sha256::digest(&bytes));
+                                summaries.push(SheetSummary::of(&name, &bytes, sha, &sheet));
+                                read.push((name, sheet));
+                            }
+                            Err(error) => {
+                                post(&message("failed", &format!("{name}: {error}")), None);
+                                return;
+                            }
+                        }
+                    }
+                    *sheets.borrow_mut() = read;
+                    let json = serde_json::to_string(&summaries).unwrap_or_default();
+                    post(&message("read", &json), None);
+                }
+                "import" => {
+                    let json = field(&data, "json").as_string().unwrap_or_default();
+                    let Ok(plan) = serde_json::from_str::<ImportPlan>(&json) else {
+                        post(&message("failed", "malformed import plan"), None);
+                        return;
+                    };
+                    let sheets = sheets.borrow();
+                    let files = sheets
+                        .iter()
+                        .zip(&plan.files)
+                        .map(|((name, sheet), planned)| FileInput {
+                            file_name: name.clone(),
+                            entity: planned.entity,
+                            sheet,
+                            mapping: planned.mapping.clone(),
+                            date_style: planned.date_style,
+                        })
+                        .collect();
+                    let outcome = import_with_progress(
+                        &ImportRequest {
+                            files,
+                            today: Day(plan.today),
+                        },
+                        &mut |rows| post(&message("progress", &rows.to_string()), None),
+                    );
+                    let result = ImportResult {
+                        rows: RowCounts::of(&outcome.dataset),
+                        report: outcome.report,
+                    };
+                    let reply = message(
+                        "imported",
+                        &serde_json::to_string(&result).unwrap_or_default(),
+                    );
+                    let keys = js_sys::Array::new();
+                    let buffers = js_sys::Array::new();
+                    for (key, bytes) in encode_dataset(TRANSFER_SNAPSHOT, &outcome.dataset) {
+                        keys.push(&key.into());
+                        let array = js_sys::Uint8Array::from(bytes.as_slice());
+                        buffers.push(&array.buffer());
+                    }
+                    let _ = js_sys::Reflect::set(&reply, &"keys".into(), &keys);
+                    let _ = js_sys::Reflect::set(&reply, &"buffers".into(), &buffers);
+                    post(&reply, Some(&buffers));
+                }
+                _ => {}
+            }
+        });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker lives as long as its scope; the handler must too.
+    on_message.forget();
+    // Messages sent before the handler existed would be lost: the page waits for this one.
+    let _ = scope.post_message(&message("ready", ""));
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the page hears from the worker.
+#[allow(clippy::large_enum_variant)] // One message per import; boxing would buy nothing.
+pub enum FromWorker {
+    /// Files were read: their summaries.
+    Read(Vec<SheetSummary>),
+    /// Rows parsed so far.
+    Progress(usize),
+    /// The import finished: the report, and the dataset if it decoded.
+    Imported(ImportResult, Result<Dataset, String>),
+    /// Something failed; the message says what.
+    Failed(String),
+}
+
+/// Messages waiting for the worker to be ready: `None` once it is.
+type Outbox = Rc<RefCell<Option<Vec<(js_sys::Object, js_sys::Array)>>>>;
+
+/// The page's handle on a running import worker.
+pub struct ImportWorker {
+    worker: web_sys::Worker,
+    outbox: Outbox,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl ImportWorker {
+    /// Starts a worker whose messages go to `on_message`.
+    pub fn start(on_message: impl Fn(FromWorker) + 'static) -> Result<ImportWorker, String> {
+        let worker = web_sys::Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+        let outbox: Outbox = Rc::new(RefCell::new(Some(Vec::new())));
+        let (flush_worker, flush_outbox) = (worker.clone(), outbox.clone());
+        let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                let kind = field(&data, "kind").as_string().unwrap_or_default();
+                let json = field(&data, "json").as_string().unwrap_or_default();
+                let decoded = match kind.as_str() {
+                    "ready" => {
+                        let queued = flush_outbox.borrow_mut().take().unwrap_or_default();
+                        for (object, transfer) in queued {
+                            let _ = flush_worker.post_message_with_transfer(&object, &transfer);
+                        }
+                        return;
+                    }
+                    "read" => serde_json::from_str(&json)
+                        .map(FromWorker::Read)
+                        .unwrap_or_else(|e| FromWorker::Failed(e.to_string())),
+                    "progress" => FromWorker::Progress(json.parse().unwrap_or(0)),
+                    "imported" => match serde_json::from_str::<ImportResult>(&json) {
+                        Ok(result) => {
+                            let keys = js_sys::Array::from(&field(&data, "keys"));
+                            let buffers = js_sys::Array::from(&field(&data, "buffers"));
+                            let chunks: HashMap<String, Vec<u8>> = (0..keys.length())
+                                .map(|i| {
+                                    let key = keys.get(i).as_string().unwrap_or_default();
+                                    (key, js_sys::Uint8Array::new(&buffers.get(i)).to_vec())
+                                })
+                                .collect();
+                            let dataset = decode_dataset(TRANSFER_SNAPSHOT, &result.rows, &chunks)
+                                .map_err(|e| e.to_string());
+                            FromWorker::Imported(result, dataset)
+                        }
+                        Err(e) => FromWorker::Failed(e.to_string()),
+                    },
+                    _ => FromWorker::Failed(json),
+                };
+                on_message(decoded);
+            },
+        );
+        worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        Ok(ImportWorker {
+            worker,
+            outbox,
+            _on_message: handler,
+        })
+    }
+
+    /// Posts now if the worker is ready, or queues until it says so.
+    fn send(&self, object: js_sys::Object, transfer: js_sys::Array) {
+        match self.outbox.borrow_mut().as_mut() {
+            Some(queue) => queue.push((object, transfer)),
+            None => {
+                let _ = self.worker.post_message_with_transfer(&object, &transfer);
+            }
+        }
+    }
+
+    /// Sends files to be read; their buffers move to the worker (the page keeps no copy).
+    pub fn read(&self, files: Vec<(String, js_sys::ArrayBuffer)>) {
+        let names = js_sys::Array::new();
+        let buffers = js_sys::Array::new();
+        for (name, buffer) in files {
+            names.push(&name.into());
+            buffers.push(&buffer);
+        }
+        let object = message("read", "");
+        let _ = js_sys::Reflect::set(&object, &"names".into(), &names);
+        let _ = js_sys::Reflect::set(&object, &"buffers".into(), &buffers);
+        self.send(object, buffers);
+    }
+
+    /// Starts the import of the files read, as planned.
+    pub fn import(&self, plan: &ImportPlan) {
+        let json = serde_json::to_string(plan).unwrap_or_default();
+        self.send(message("import", &json), js_sys::Array::new());
+    }
+}
+
+impl Drop for ImportWorker {
+    /// Dropping the handle stops the worker at once, whatever it was doing: that is the cancel.
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
