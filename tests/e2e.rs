@@ -218,7 +218,36 @@ async fn a_manager_walks_through_the_app() {
     assert_no_egress(&client).await;
 
     import_workload_s(&client).await;
+    cancel_an_import_with_problems(&client).await;
     client.close().await.expect("close the browser");
+}
+
+/// A GBK export with bad rows: the report names each one; cancelling stores nothing.
+async fn cancel_an_import_with_problems(client: &Client) {
+    click(client, "a[data-nav=data]").await;
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+    let paths = upload_files(&source, "fixtures", &["customers_zh_gbk.csv"]);
+    pick_files(client, "[data-testid=import-files]", &paths).await;
+    wait_text(client, ".file-card .hint", |t| t.contains("GBK")).await;
+    click(client, "[data-testid=import-validate]").await;
+    let css = "[data-testid=import-summary] td[data-count=rejected]";
+    wait_text(client, css, |t| t == "4").await;
+    assert_eq!(
+        count(client, "[data-testid=import-issues] tbody tr").await,
+        4
+    );
+    wait_text(
+        client,
+        "[data-testid=import-issues] tbody tr td:nth-child(4)",
+        |t| t == "1990-02-30",
+    )
+    .await;
+    screenshot(client, "import-issues").await;
+    click(client, "[data-testid=import-cancel]").await;
+    assert_eq!(count(client, "[data-testid=import-summary]").await, 0);
+    assert_eq!(count(client, "[data-testid=snapshots] tbody tr").await, 1);
+    click(client, "a[data-nav=overview]").await;
+    wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "10,000").await;
 }
 
 /// Imports the S workload through the file input, as a manager would, and checks the Overview
