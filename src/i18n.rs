@@ -157,6 +157,10 @@ messages! {
     Encoding => "编码", "Encoding";
     Delimiter => "分隔符", "Delimiter";
     Sheet => "工作表", "Sheet";
+    HeaderRow => "首行为表头", "First row is the header";
+    DateOrder => "日期格式", "Date order";
+    DateOrderAuto => "自动识别", "Detect";
+    Century => "六位日期的世纪", "Century of six-digit dates";
     ColumnMapping => "字段映射", "Column mapping";
     NotMapped => "（不导入）", "(not imported)";
     Required => "必填", "required";

@@ -222,6 +222,16 @@ async fn a_manager_walks_through_the_app() {
     client.close().await.expect("close the browser");
 }
 
+async fn select(client: &Client, css: &str, value: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
 /// A GBK export with bad rows: the report names each one; cancelling stores nothing.
 async fn cancel_an_import_with_problems(client: &Client) {
     click(client, "a[data-nav=data]").await;
@@ -229,6 +239,23 @@ async fn cancel_an_import_with_problems(client: &Client) {
     let paths = upload_files(&source, "fixtures", &["customers_zh_gbk.csv"]);
     pick_files(client, "[data-testid=import-files]", &paths).await;
     wait_text(client, ".file-card .hint", |t| t.contains("GBK")).await;
+    // Overriding the encoding reads the file again: as UTF-8 the Chinese headers are lost …
+    select(client, "[data-testid=import-encoding]", "UTF-8").await;
+    wait_text(client, ".file-card .hint", |t| t.contains("UTF-8")).await;
+    wait_text(
+        client,
+        ".file-card [data-field=CustomerId] option:checked",
+        |t| t != "客户号",
+    )
+    .await;
+    // … and as GBK they come back, mapped again.
+    select(client, "[data-testid=import-encoding]", "GBK/GB18030").await;
+    wait_text(
+        client,
+        ".file-card [data-field=CustomerId] option:checked",
+        |t| t == "客户号",
+    )
+    .await;
     click(client, "[data-testid=import-validate]").await;
     let css = "[data-testid=import-summary] td[data-count=rejected]";
     wait_text(client, css, |t| t == "4").await;

@@ -8,7 +8,7 @@ use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use std::borrow::Cow;
 
 /// The encodings an export can be read in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TextEncoding {
     /// UTF-8, with or without a byte-order mark.
     Utf8,

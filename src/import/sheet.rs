@@ -7,7 +7,7 @@ use std::fmt;
 use std::io::Cursor;
 
 /// The container format of an export file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FileFormat {
     /// CSV, TSV and other delimited text.
     Delimited,
@@ -42,7 +42,7 @@ impl FileFormat {
 }
 
 /// How to read a delimited text file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TextLayout {
     /// The field separator: `,` `;` tab or `|`.
     pub delimiter: u8,
@@ -51,7 +51,7 @@ pub struct TextLayout {
 }
 
 /// Everything the reader decided about a file, each choice overridable by the user.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReadOptions {
     /// Container format.
     pub format: FileFormat,

@@ -3,7 +3,7 @@
 //! Bulk bytes (file contents, column chunks) travel beside these as transferred `ArrayBuffer`s;
 //! only the small control data is JSON.
 
-use crate::import::{DateStyle, Entity, ImportReport, Mapping, Sheet};
+use crate::import::{DateStyle, Entity, ImportReport, Mapping, ReadOptions, Sheet};
 use crate::storage::codec::RowCounts;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,12 @@ pub struct SheetSummary {
     pub entity: Entity,
     /// The mapping guessed from the headers.
     pub mapping: Mapping,
+    /// How the file was read; the user may change any of it and have the file read again.
+    pub options: ReadOptions,
+    /// The worksheets of a workbook.
+    pub sheet_names: Vec<String>,
+    /// How the file's dates are written; the user may declare it.
+    pub date_style: DateStyle,
 }
 
 impl SheetSummary {
@@ -57,6 +63,9 @@ impl SheetSummary {
             rows: sheet.row_count(),
             entity,
             mapping: crate::import::auto_map(entity, &sheet.headers),
+            options: sheet.options.clone(),
+            sheet_names: sheet.sheet_names.clone(),
+            date_style: DateStyle::default(),
         }
     }
 }
@@ -92,3 +101,12 @@ pub struct ImportResult {
 
 /// The key prefix under which the worker sends the dataset's chunks.
 pub const TRANSFER_SNAPSHOT: &str = "transfer";
+
+/// A request to read one file again with other options (encoding, delimiter, header, sheet).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reread {
+    /// The file's position in the read order.
+    pub index: usize,
+    /// The options to read it with.
+    pub options: ReadOptions,
+}

@@ -1,6 +1,6 @@
 //! The browser glue of the import worker: `postMessage` in both directions.
 
-use super::protocol::{ImportPlan, ImportResult, SheetSummary, TRANSFER_SNAPSHOT};
+use super::protocol::{ImportPlan, ImportResult, Reread, SheetSummary, TRANSFER_SNAPSHOT};
 use crate::import::{import_with_progress, read_sheet, FileInput, ImportRequest, Sheet};
 use crate::model::{Dataset, Day};
 use crate::storage::codec::{decode_dataset, encode_dataset, RowCounts};
@@ -28,7 +28,9 @@ fn message(kind: &str, json: &str) -> js_sys::Object {
 /// The worker's entry point: keeps the read sheets and answers `read` and `import` messages.
 pub fn run_worker() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // The bytes stay too, so a file can be read again with other options.
     let sheets: Rc<RefCell<Vec<(String, Sheet)>>> = Rc::default();
+    let originals: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
     let reply_scope = scope.clone();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -46,6 +48,7 @@ pub fn run_worker() {
                     let buffers = js_sys::Array::from(&field(&data, "buffers"));
                     let mut summaries = Vec::new();
                     let mut read = Vec::new();
+                    let mut bytes_kept = Vec::new();
                     for i in 0..names.length() {
                         let name = names.get(i).as_string().unwrap_or_default();
                         let bytes = js_sys::Uint8Array::new(&buffers.get(i)).to_vec();
@@ -54,6 +57,7 @@ pub fn run_worker() {
                                 let sha = hex(&Sha256::digest(&bytes));
                                 summaries.push(SheetSummary::of(&name, &bytes, sha, &sheet));
                                 read.push((name, sheet));
+                                bytes_kept.push(bytes);
                             }
                             Err(error) => {
                                 post(&message("failed", &format!("{name}: {error}")), None);
@@ -62,8 +66,35 @@ pub fn run_worker() {
                         }
                     }
                     *sheets.borrow_mut() = read;
+                    *originals.borrow_mut() = bytes_kept;
                     let json = serde_json::to_string(&summaries).unwrap_or_default();
                     post(&message("read", &json), None);
+                }
+                "reread" => {
+                    let json = field(&data, "json").as_string().unwrap_or_default();
+                    let Ok(request) = serde_json::from_str::<Reread>(&json) else {
+                        return;
+                    };
+                    let originals = originals.borrow();
+                    let mut sheets = sheets.borrow_mut();
+                    let (Some(bytes), Some((name, slot))) =
+                        (originals.get(request.index), sheets.get_mut(request.index))
+                    else {
+                        return;
+                    };
+                    match read_sheet(name, bytes, Some(request.options)) {
+                        Ok(sheet) => {
+                            let sha = hex(&Sha256::digest(bytes));
+                            let summary = SheetSummary::of(name, bytes, sha, &sheet);
+                            *slot = sheet;
+                            let json = serde_json::to_string(&summary).unwrap_or_default();
+                            let reply = message("reread", &json);
+                            let index = JsValue::from(request.index as u32);
+                            let _ = js_sys::Reflect::set(&reply, &"index".into(), &index);
+                            post(&reply, None);
+                        }
+                        Err(error) => post(&message("failed", &format!("{name}: {error}")), None),
+                    }
                 }
                 "import" => {
                     let json = field(&data, "json").as_string().unwrap_or_default();
@@ -128,6 +159,8 @@ fn hex(bytes: &[u8]) -> String {
 pub enum FromWorker {
     /// Files were read: their summaries.
     Read(Vec<SheetSummary>),
+    /// One file read again with other options.
+    Reread(usize, SheetSummary),
     /// Rows parsed so far.
     Progress(usize),
     /// The import finished: the report, and the dataset if it decoded.
@@ -169,6 +202,13 @@ impl ImportWorker {
                         .map(FromWorker::Read)
                         .unwrap_or_else(|e| FromWorker::Failed(e.to_string())),
                     "progress" => FromWorker::Progress(json.parse().unwrap_or(0)),
+                    "reread" => match serde_json::from_str(&json) {
+                        Ok(summary) => {
+                            let index = field(&data, "index").as_f64().unwrap_or(0.0) as usize;
+                            FromWorker::Reread(index, summary)
+                        }
+                        Err(e) => FromWorker::Failed(e.to_string()),
+                    },
                     "imported" => match serde_json::from_str::<ImportResult>(&json) {
                         Ok(result) => {
                             let keys = js_sys::Array::from(&field(&data, "keys"));
@@ -220,6 +260,12 @@ impl ImportWorker {
         let _ = js_sys::Reflect::set(&object, &"names".into(), &names);
         let _ = js_sys::Reflect::set(&object, &"buffers".into(), &buffers);
         self.send(object, buffers);
+    }
+
+    /// Reads one file again with other options.
+    pub fn reread(&self, request: &Reread) {
+        let json = serde_json::to_string(request).unwrap_or_default();
+        self.send(message("reread", &json), js_sys::Array::new());
     }
 
     /// Starts the import of the files read, as planned.

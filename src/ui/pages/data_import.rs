@@ -3,11 +3,13 @@
 
 use crate::format::count;
 use crate::i18n::{entity_name, field_name, Lang, Msg};
-use crate::import::{auto_map, DateStyle, Entity, ImportReport};
+use crate::import::{
+    auto_map, DayMonthOrder, Entity, ImportReport, ReadOptions, TextEncoding, TextLayout,
+};
 use crate::model::Dataset;
 use crate::storage::catalogue::SourceFile;
 use crate::ui::state::AppState;
-use crate::worker::protocol::{ImportPlan, PlannedFile, SheetSummary};
+use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{FromWorker, ImportWorker};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -76,6 +78,11 @@ pub fn ImportPanel() -> impl IntoView {
             files.set(summaries);
             stage.set(Stage::Mapping);
         }
+        FromWorker::Reread(index, summary) => files.update(|all| {
+            if let Some(slot) = all.get_mut(index) {
+                *slot = summary;
+            }
+        }),
         FromWorker::Progress(rows) => progress.set(rows),
         FromWorker::Imported(result, dataset) => {
             let rows = result.report.files.iter().map(|f| f.rows_read).sum();
@@ -146,6 +153,14 @@ pub fn ImportPanel() -> impl IntoView {
         });
     };
 
+    let reread = Callback::new(move |(index, options): (usize, ReadOptions)| {
+        worker.with_value(|w| {
+            if let Some(w) = w {
+                w.reread(&Reread { index, options });
+            }
+        });
+    });
+
     let validate = move |_| {
         let plan = ImportPlan {
             files: files
@@ -154,7 +169,7 @@ pub fn ImportPanel() -> impl IntoView {
                 .map(|d| PlannedFile {
                     entity: d.entity,
                     mapping: d.mapping.clone(),
-                    date_style: DateStyle::default(),
+                    date_style: d.date_style,
                 })
                 .collect(),
             today: (js_sys::Date::now() / 86_400_000.0).floor() as i32,
@@ -284,7 +299,7 @@ pub fn ImportPanel() -> impl IntoView {
                 Stage::Committing => view! { <p class="loading">{t(Msg::Committing)}</p> }.into_any(),
                 Stage::Failed(why) => view! { <p class="error" role="alert" data-testid="import-error">{why}</p> }.into_any(),
                 Stage::Mapping => view! {
-                    <FileCards files=files/>
+                    <FileCards files=files reread=reread/>
                     <div class="actions">
                         <button on:click=validate data-testid="import-validate">{t(Msg::Validate)}</button>
                         <button class="secondary" on:click=cancel>{t(Msg::CancelImport)}</button>
@@ -308,7 +323,10 @@ pub fn ImportPanel() -> impl IntoView {
 
 /// One card per picked file: contents, encoding, mapping selects and a preview.
 #[component]
-fn FileCards(files: RwSignal<Vec<DraftFile>>) -> impl IntoView {
+fn FileCards(
+    files: RwSignal<Vec<DraftFile>>,
+    reread: Callback<(usize, ReadOptions)>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         let lang = state.lang.get();
@@ -316,13 +334,14 @@ fn FileCards(files: RwSignal<Vec<DraftFile>>) -> impl IntoView {
             .get()
             .into_iter()
             .enumerate()
-            .map(|(index, draft)| file_card(files, index, draft, lang))
+            .map(|(index, draft)| file_card(files, reread, index, draft, lang))
             .collect_view()
     }
 }
 
 fn file_card(
     files: RwSignal<Vec<DraftFile>>,
+    reread: Callback<(usize, ReadOptions)>,
     index: usize,
     draft: DraftFile,
     lang: Lang,
@@ -352,6 +371,8 @@ fn file_card(
             }
         })
         .collect_view();
+    let reading = reading_controls(reread, index, &draft, lang);
+    let dates = date_controls(files, index, &draft, lang);
     let missing = draft.mapping.missing_required(draft.entity);
     let missing_text = (!missing.is_empty()).then(|| {
         let names: Vec<&str> = missing.iter().map(|&f| field_name(f, lang)).collect();
@@ -423,10 +444,14 @@ fn file_card(
                 {draft.sheet.clone().map(|s| format!(" · {}: {s}", lang.text(Msg::Sheet)))}
                 " · " {count(draft.rows)} " " {lang.text(Msg::Rows)}
             </p>
-            <label>
-                {lang.text(Msg::Entity)} " "
-                <select on:change=on_entity data-testid="import-entity">{entity_options}</select>
-            </label>
+            <div class="controls">
+                <label>
+                    {lang.text(Msg::Entity)} " "
+                    <select on:change=on_entity data-testid="import-entity">{entity_options}</select>
+                </label>
+                {reading}
+                {dates}
+            </div>
             {missing_text.map(|m| view! { <p class="error">{m}</p> })}
             <details open>
                 <summary>{lang.text(Msg::ColumnMapping)}</summary>
@@ -555,4 +580,159 @@ fn wasm_memory_bytes() -> f64 {
                 .unwrap_or(0.0)
         })
         .unwrap_or(0.0)
+}
+
+/// Encoding, delimiter, header row and sheet: each change has the worker read the file again.
+fn reading_controls(
+    reread: Callback<(usize, ReadOptions)>,
+    index: usize,
+    draft: &DraftFile,
+    lang: Lang,
+) -> impl IntoView {
+    let options = draft.options.clone();
+    let encoding_select = options.encoding.map(|current| {
+        let base = options.clone();
+        let on_change = move |event| {
+            let encoding = match event_target_value(&event).as_str() {
+                "GBK/GB18030" => TextEncoding::Gb18030,
+                "UTF-16LE" => TextEncoding::Utf16Le,
+                "UTF-16BE" => TextEncoding::Utf16Be,
+                _ => TextEncoding::Utf8,
+            };
+            reread.run((
+                index,
+                ReadOptions {
+                    encoding: Some(encoding),
+                    ..base.clone()
+                },
+            ));
+        };
+        let choices = [
+            TextEncoding::Utf8,
+            TextEncoding::Gb18030,
+            TextEncoding::Utf16Le,
+            TextEncoding::Utf16Be,
+        ]
+        .into_iter()
+        .map(|e| view! { <option value=e.label() selected=e == current>{e.label()}</option> })
+        .collect_view();
+        view! {
+            <label>
+                {lang.text(Msg::Encoding)} " "
+                <select on:change=on_change data-testid="import-encoding">{choices}</select>
+            </label>
+        }
+    });
+    let layout_controls = options.layout.map(|layout| {
+        let (base, base_header) = (options.clone(), options.clone());
+        let on_delimiter = move |event| {
+            let delimiter = match event_target_value(&event).as_str() {
+                ";" => b';',
+                "tab" => b'\t',
+                "|" => b'|',
+                _ => b',',
+            };
+            let layout = TextLayout {
+                delimiter,
+                ..layout
+            };
+            reread.run((
+                index,
+                ReadOptions {
+                    layout: Some(layout),
+                    ..base.clone()
+                },
+            ));
+        };
+        let on_header = move |event| {
+            let has_header = event_target_checked(&event);
+            let layout = TextLayout {
+                has_header,
+                ..layout
+            };
+            reread.run((
+                index,
+                ReadOptions {
+                    layout: Some(layout),
+                    ..base_header.clone()
+                },
+            ));
+        };
+        let choices = [(",", b','), (";", b';'), ("tab", b'\t'), ("|", b'|')]
+            .into_iter()
+            .map(|(value, byte)| {
+                let label = if byte == b'\t' { "Tab" } else { value };
+                view! { <option value=value selected=byte == layout.delimiter>{label}</option> }
+            })
+            .collect_view();
+        view! {
+            <label>
+                {lang.text(Msg::Delimiter)} " "
+                <select on:change=on_delimiter data-testid="import-delimiter">{choices}</select>
+            </label>
+            <label>
+                <input type="checkbox" checked=layout.has_header on:change=on_header/>
+                " " {lang.text(Msg::HeaderRow)}
+            </label>
+        }
+    });
+    let sheet_select = (draft.sheet_names.len() > 1).then(|| {
+        let base = options.clone();
+        let current = options.sheet.clone();
+        let on_change = move |event| {
+            reread.run((index, ReadOptions { sheet: Some(event_target_value(&event)), ..base.clone() }));
+        };
+        let choices = draft
+            .sheet_names
+            .iter()
+            .map(|name| view! { <option value=name.clone() selected=current.as_ref() == Some(name)>{name.clone()}</option> })
+            .collect_view();
+        view! {
+            <label>
+                {lang.text(Msg::Sheet)} " "
+                <select on:change=on_change>{choices}</select>
+            </label>
+        }
+    });
+    view! { {encoding_select} {layout_controls} {sheet_select} }
+}
+
+/// Day/month order of slash dates and the century of six-digit dates, when the file cannot tell.
+fn date_controls(
+    files: RwSignal<Vec<DraftFile>>,
+    index: usize,
+    draft: &DraftFile,
+    lang: Lang,
+) -> impl IntoView {
+    let style = draft.date_style;
+    let on_order = move |event| {
+        let order = match event_target_value(&event).as_str() {
+            "dmy" => DayMonthOrder::DayFirst,
+            "mdy" => DayMonthOrder::MonthFirst,
+            _ => DayMonthOrder::Unknown,
+        };
+        files.update(|all| all[index].date_style.order = order);
+    };
+    let on_century = move |event| {
+        let century = event_target_value(&event).parse::<i32>().ok();
+        files.update(|all| all[index].date_style.century = century);
+    };
+    view! {
+        <label>
+            {lang.text(Msg::DateOrder)} " "
+            <select on:change=on_order>
+                <option value="auto" selected=style.order == DayMonthOrder::Unknown>{lang.text(Msg::DateOrderAuto)}</option>
+                <option value="dmy" selected=style.order == DayMonthOrder::DayFirst>"DD/MM/YYYY"</option>
+                <option value="mdy" selected=style.order == DayMonthOrder::MonthFirst>"MM/DD/YYYY"</option>
+            </select>
+        </label>
+        <label>
+            {lang.text(Msg::Century)} " "
+            <select on:change=on_century>
+                <option value="" selected=style.century.is_none()>"–"</option>
+                <option value="1900" selected=style.century == Some(1900)>"19YY"</option>
+                <option value="2000" selected=style.century == Some(2000)>"20YY"</option>
+            </select>
+        </label>
+    }
 }
