@@ -157,6 +157,9 @@ messages! {
     Encoding => "编码", "Encoding";
     Delimiter => "分隔符", "Delimiter";
     Sheet => "工作表", "Sheet";
+    PresetName => "映射方案名称", "Mapping preset name";
+    SavePreset => "保存映射方案", "Save mapping preset";
+    PresetApplied => "已套用保存的映射方案：", "Applied the saved mapping preset:";
     HeaderRow => "首行为表头", "First row is the header";
     DateOrder => "日期格式", "Date order";
     DateOrderAuto => "自动识别", "Detect";

@@ -256,6 +256,15 @@ async fn cancel_an_import_with_problems(client: &Client) {
         |t| t == "客户号",
     )
     .await;
+    // Save the mapping as a preset; the same headers later get it applied.
+    client
+        .find(Locator::Css("[data-testid=preset-name]"))
+        .await
+        .expect("preset name")
+        .send_keys("GBK客户")
+        .await
+        .expect("type preset name");
+    click(client, "[data-testid=preset-save]").await;
     click(client, "[data-testid=import-validate]").await;
     let css = "[data-testid=import-summary] td[data-count=rejected]";
     wait_text(client, css, |t| t == "4").await;
@@ -273,6 +282,12 @@ async fn cancel_an_import_with_problems(client: &Client) {
     click(client, "[data-testid=import-cancel]").await;
     assert_eq!(count(client, "[data-testid=import-summary]").await, 0);
     assert_eq!(count(client, "[data-testid=snapshots] tbody tr").await, 1);
+    pick_files(client, "[data-testid=import-files]", &paths).await;
+    wait_text(client, "[data-testid=preset-applied]", |t| {
+        t.contains("GBK客户")
+    })
+    .await;
+    click(client, ".actions button.secondary:last-child").await;
     click(client, "a[data-nav=overview]").await;
     wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "10,000").await;
 }

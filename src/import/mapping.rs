@@ -662,3 +662,34 @@ pub fn declared_money_unit(header: &str) -> Option<&'static str> {
         None
     }
 }
+
+/// A saved mapping, offered again when a file with the same headers comes back.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MappingPreset {
+    /// The name the user gave it.
+    pub name: String,
+    /// The headers it was made for, normalised (see [`header_signature`]).
+    pub signature: String,
+    /// What such a file holds.
+    pub entity: Entity,
+    /// Which column feeds which field.
+    pub mapping: Mapping,
+}
+
+/// The headers of a file, normalised and joined: files from the same export share it.
+pub fn header_signature(headers: &[String]) -> String {
+    headers
+        .iter()
+        .map(|h| normalise_header(h))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The preset saved for files with these headers, if any (the latest saved wins).
+pub fn find_preset<'p>(
+    presets: &'p [MappingPreset],
+    headers: &[String],
+) -> Option<&'p MappingPreset> {
+    let signature = header_signature(headers);
+    presets.iter().rev().find(|p| p.signature == signature)
+}

@@ -20,6 +20,8 @@ pub use build::{
     ImportOutcome, ImportReport, ImportRequest, IssueReason,
 };
 pub use decode::TextEncoding;
-pub use mapping::{auto_map, guess_entity, Entity, Field, Mapping};
+pub use mapping::{
+    auto_map, find_preset, guess_entity, header_signature, Entity, Field, Mapping, MappingPreset,
+};
 pub use sheet::{read_sheet, FileFormat, ReadError, ReadOptions, Sheet, TextLayout};
 pub use values::{DateStyle, DayMonthOrder, ValueError};

@@ -523,3 +523,22 @@ fn encodings_are_detected_from_bytes() {
     assert_eq!(sheet.headers, vec!["客户号", "姓名"]);
     assert_eq!(sheet.preview(1)[0].1, vec!["K1", "王伟"]);
 }
+
+#[test]
+fn presets_come_back_for_the_same_headers() {
+    use keystone::import::{find_preset, header_signature, Mapping, MappingPreset};
+    let headers = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let saved = vec![MappingPreset {
+        name: "核心系统客户".into(),
+        signature: header_signature(&headers(&["客户号", "姓名 ", "Risk_Level"])),
+        entity: Entity::Customers,
+        mapping: Mapping::default(),
+    }];
+    // Case, spaces and underscores do not make a different export.
+    let same = headers(&["客户号", "姓名", "risk level"]);
+    assert_eq!(
+        find_preset(&saved, &same).map(|p| p.name.as_str()),
+        Some("核心系统客户")
+    );
+    assert!(find_preset(&saved, &headers(&["客户号", "姓名"])).is_none());
+}

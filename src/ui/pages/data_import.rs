@@ -4,7 +4,8 @@
 use crate::format::count;
 use crate::i18n::{entity_name, field_name, Lang, Msg};
 use crate::import::{
-    auto_map, DayMonthOrder, Entity, ImportReport, ReadOptions, TextEncoding, TextLayout,
+    auto_map, find_preset, header_signature, DayMonthOrder, Entity, ImportReport, MappingPreset,
+    ReadOptions, TextEncoding, TextLayout,
 };
 use crate::model::Dataset;
 use crate::storage::catalogue::SourceFile;
@@ -68,13 +69,40 @@ pub fn ImportPanel() -> impl IntoView {
     let t = move |msg: Msg| state.text(msg);
 
     let progress = RwSignal::new(0usize);
+    let applied_preset = RwSignal::new(None::<String>);
+    let preset_name = RwSignal::new(String::new());
+    let save_preset = move |_| {
+        let name = preset_name.get_untracked().trim().to_owned();
+        if name.is_empty() {
+            return;
+        }
+        let mut presets = load_presets();
+        for draft in files.get_untracked() {
+            presets.push(MappingPreset {
+                name: name.clone(),
+                signature: header_signature(&draft.headers),
+                entity: draft.entity,
+                mapping: draft.mapping.clone(),
+            });
+        }
+        store_presets(&presets);
+        applied_preset.set(Some(name));
+    };
     // The worker is not `Send`; it lives in this panel and dies (cancelling its work) with it.
     let worker = StoredValue::new_local(None::<ImportWorker>);
     let phase_started = StoredValue::new(0.0f64);
 
     let on_worker_message = move |message: FromWorker| match message {
-        FromWorker::Read(summaries) => {
+        FromWorker::Read(mut summaries) => {
             timings.update(|t| t.read_ms = now_ms() - phase_started.get_value());
+            let presets = load_presets();
+            for summary in &mut summaries {
+                if let Some(preset) = find_preset(&presets, &summary.headers) {
+                    summary.entity = preset.entity;
+                    summary.mapping = preset.mapping.clone();
+                    applied_preset.set(Some(preset.name.clone()));
+                }
+            }
             files.set(summaries);
             stage.set(Stage::Mapping);
         }
@@ -299,7 +327,17 @@ pub fn ImportPanel() -> impl IntoView {
                 Stage::Committing => view! { <p class="loading">{t(Msg::Committing)}</p> }.into_any(),
                 Stage::Failed(why) => view! { <p class="error" role="alert" data-testid="import-error">{why}</p> }.into_any(),
                 Stage::Mapping => view! {
+                    {move || applied_preset.get().map(|name| view! {
+                        <p class="notice" data-testid="preset-applied">{t(Msg::PresetApplied)} " " {name}</p>
+                    })}
                     <FileCards files=files reread=reread/>
+                    <div class="actions">
+                        <label>
+                            {t(Msg::PresetName)} " "
+                            <input type="text" bind:value=preset_name data-testid="preset-name"/>
+                        </label>
+                        <button class="secondary" on:click=save_preset data-testid="preset-save">{t(Msg::SavePreset)}</button>
+                    </div>
                     <div class="actions">
                         <button on:click=validate data-testid="import-validate">{t(Msg::Validate)}</button>
                         <button class="secondary" on:click=cancel>{t(Msg::CancelImport)}</button>
@@ -735,4 +773,17 @@ fn date_controls(
             </select>
         </label>
     }
+}
+
+const PRESETS_KEY: &str = "keystone.mapping_presets";
+
+/// Saved mapping presets, from local storage (they hold header names, never data).
+fn load_presets() -> Vec<MappingPreset> {
+    use gloo_storage::{LocalStorage, Storage};
+    LocalStorage::get(PRESETS_KEY).unwrap_or_default()
+}
+
+fn store_presets(presets: &[MappingPreset]) {
+    use gloo_storage::{LocalStorage, Storage};
+    let _ = LocalStorage::set(PRESETS_KEY, presets);
 }
