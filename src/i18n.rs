@@ -190,6 +190,10 @@ messages! {
     ImportFailed => "导入失败，原有数据未受影响：", "Import failed; the data held before is untouched:";
     MissingRequired => "必填字段未映射：", "Required fields not mapped:";
     QuotaExceeded => "浏览器存储空间不足，快照未保存。已用 / 可用：", "Not enough browser storage; the snapshot was not saved. Used / available:";
+    ExportBackup => "导出备份", "Export backup";
+    RestoreBackup => "从备份恢复", "Restore from backup";
+    ConfirmRestore => "用备份文件替换本机保存的全部数据吗？", "Replace all data held in this browser with the backup's contents?";
+    Restored => "已从备份恢复。", "Restored from the backup.";
     Snapshots => "已保存的快照", "Stored snapshots";
     Activate => "设为当前", "Make current";
     Delete => "删除", "Delete";

@@ -109,3 +109,47 @@ async fn an_interrupted_save_leaves_the_previous_snapshot_and_no_trace() {
     assert!(chunks("first").await.expect("count") > 0);
     db.close();
 }
+
+#[wasm_bindgen_test]
+async fn a_backup_restores_every_snapshot_and_a_damaged_one_changes_nothing() {
+    use keystone::storage::backup::read_backup;
+    let name = "keystone-test-backup";
+    let (first, second) = (dataset(4), dataset(5));
+    let db = idb::open_named(name).await.expect("open");
+    idb::delete_all(&db).await.expect("clear");
+    for (id, data) in [("one", &first), ("two", &second)] {
+        idb::save_snapshot(&db, &record(id, data), data, SaveOptions::default())
+            .await
+            .expect("save");
+    }
+    let file = idb::export_backup(&db, "2026-11-29T00:00:00Z")
+        .await
+        .expect("export");
+    idb::delete_all(&db).await.expect("clear");
+    assert!(idb::load_active(&db).await.expect("load").is_none());
+
+    let mut damaged = file.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xFF;
+    assert!(
+        read_backup(&damaged).is_err(),
+        "a damaged backup must be refused"
+    );
+
+    let backup = read_backup(&file).expect("verified");
+    idb::restore_backup(&db, &backup).await.expect("restore");
+    db.close();
+    let db = idb::open_named(name).await.expect("reopen");
+    let (active, stored) = idb::load_active(&db).await.expect("load").expect("active");
+    assert_eq!(active.snapshot_id, "two");
+    assert!(stored == second, "the active snapshot restores exactly");
+    let mut ids: Vec<String> = idb::list_snapshots(&db)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|r| r.snapshot_id)
+        .collect();
+    ids.sort();
+    assert_eq!(ids, vec!["one".to_string(), "two".to_string()]);
+    db.close();
+}

@@ -5,6 +5,7 @@
 //! written in one read-write transaction, so a failure or a closed tab leaves the previous
 //! snapshot intact and no partial one visible.
 
+use super::backup::{write_backup, Backup};
 use super::catalogue::SnapshotRecord;
 use super::codec::{decode_dataset, encode_dataset, snapshot_prefix};
 use crate::model::Dataset;
@@ -44,6 +45,7 @@ macro_rules! storage_error_from {
 }
 
 storage_error_from!(
+    super::backup::BackupError,
     indexed_db_futures::error::Error,
     indexed_db_futures::error::OpenDbError,
     indexed_db_futures::error::SimpleValueError,
@@ -285,6 +287,67 @@ pub async fn delete_all(db: &Database) -> Result<(), StorageError> {
         .build()?;
     tx.object_store(CATALOGUE)?.clear()?;
     tx.object_store(CHUNKS)?.clear()?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Packs every snapshot and chunk into one backup file.
+pub async fn export_backup(db: &Database, created_at: &str) -> Result<Vec<u8>, StorageError> {
+    let snapshots = list_snapshots(db).await?;
+    let active = active_record(db).await?.map(|r| r.snapshot_id);
+    let tx = db.transaction(CHUNKS).build()?;
+    let store = tx.object_store(CHUNKS)?;
+    let keys: Vec<String> = store
+        .get_all_keys()
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    let values: Vec<JsValue> = store
+        .get_all()
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    let chunks: Vec<(String, Vec<u8>)> = keys
+        .into_iter()
+        .zip(values)
+        .map(|(key, value)| {
+            let bytes = value
+                .dyn_into::<js_sys::Uint8Array>()
+                .map(|array| array.to_vec())
+                .unwrap_or_default();
+            (key, bytes)
+        })
+        .collect();
+    Ok(write_backup(created_at, snapshots, active, &chunks))
+}
+
+/// Replaces everything stored by a verified backup, in one transaction: if it fails, what was
+/// there before is still there.
+pub async fn restore_backup(db: &Database, backup: &Backup) -> Result<(), StorageError> {
+    let tx = db
+        .transaction([CATALOGUE, CHUNKS])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let catalogue = tx.object_store(CATALOGUE)?;
+    let chunk_store = tx.object_store(CHUNKS)?;
+    catalogue.clear()?;
+    chunk_store.clear()?;
+    for (key, bytes) in &backup.chunks {
+        let value: JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
+        chunk_store.put(value).with_key(key.as_str()).primitive()?;
+    }
+    for record in &backup.header.snapshots {
+        catalogue
+            .put(record.to_json())
+            .with_key(snapshot_key(&record.snapshot_id))
+            .primitive()?;
+    }
+    if let Some(active) = &backup.header.active {
+        catalogue
+            .put(active.clone())
+            .with_key(ACTIVE_KEY)
+            .primitive()?;
+    }
     tx.commit().await?;
     Ok(())
 }

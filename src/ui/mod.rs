@@ -4,6 +4,7 @@
 //! host under any sub-path and every view survives a reload or a bookmark.
 
 mod components;
+pub mod download;
 mod pages;
 mod state;
 

@@ -221,6 +221,57 @@ impl AppState {
         });
     }
 
+    /// Offers every stored snapshot as one backup file.
+    pub fn export_backup(self) {
+        spawn_local(async move {
+            let created_at: String = js_sys::Date::new_0().to_iso_string().into();
+            let result = async {
+                let db = idb::open().await?;
+                let file = idb::export_backup(&db, &created_at).await;
+                db.close();
+                file
+            }
+            .await;
+            match result {
+                Ok(bytes) => {
+                    let name = format!("keystone-backup-{}.keystone", &created_at[..10]);
+                    crate::ui::download::download_bytes(&name, "application/octet-stream", &bytes);
+                }
+                Err(error) => self.notice.set(Some(error.0)),
+            }
+        });
+    }
+
+    /// Replaces everything stored by a backup file's contents, after verifying it whole.
+    pub fn restore_backup(self, file: Vec<u8>) {
+        spawn_local(async move {
+            let result = async {
+                let backup = crate::storage::backup::read_backup(&file)?;
+                let db = idb::open().await?;
+                idb::restore_backup(&db, &backup).await?;
+                let loaded = idb::load_active(&db).await?;
+                db.close();
+                Ok::<_, StorageError>(loaded)
+            }
+            .await;
+            match result {
+                Ok(loaded) => {
+                    self.notice
+                        .set(Some(self.lang.get_untracked().text(Msg::Restored).into()));
+                    self.data.set(match loaded {
+                        Some((record, dataset)) => {
+                            DataState::Ready(Arc::new(Loaded::new(record, dataset)))
+                        }
+                        None => DataState::Empty,
+                    });
+                    self.snapshots_changed.update(|n| *n += 1);
+                }
+                // A refused backup changes nothing; say why.
+                Err(error) => self.notice.set(Some(error.0)),
+            }
+        });
+    }
+
     /// Deletes everything stored.
     pub fn delete_all(self) {
         spawn_local(async move {

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 7] = [
+const CORE: [&str; 9] = [
+    "src/import",
+    "src/storage/backup.rs",
     "src/model",
     "src/analytics",
     "src/charts",

@@ -73,3 +73,44 @@ fn catalogue_records_round_trip_and_refuse_newer_schemas() {
     assert!(SnapshotRecord::from_json(&newer.to_json()).is_err());
     assert!(SnapshotRecord::from_json("{not json").is_err());
 }
+
+#[test]
+fn backups_round_trip_and_refuse_damage() {
+    use keystone::storage::backup::{read_backup, write_backup, BackupError};
+    let data = generate(&DemoConfig {
+        n_customers: 300,
+        ..DemoConfig::default()
+    });
+    let chunks = encode_dataset("snap-1", &data);
+    let record = SnapshotRecord {
+        schema_version: SCHEMA_VERSION,
+        snapshot_id: "snap-1".into(),
+        dataset_name: "分行".into(),
+        imported_at: "2026-11-29T00:00:00Z".into(),
+        as_of: None,
+        rows: RowCounts::of(&data),
+        sources: Vec::new(),
+    };
+    let file = write_backup(
+        "2026-11-29T01:00:00Z",
+        vec![record.clone()],
+        Some("snap-1".into()),
+        &chunks,
+    );
+    let backup = read_backup(&file).expect("a fresh backup reads");
+    assert_eq!(backup.header.snapshots, vec![record.clone()]);
+    assert_eq!(backup.header.active.as_deref(), Some("snap-1"));
+    let restored: HashMap<String, Vec<u8>> = backup.chunks.into_iter().collect();
+    let decoded = decode_dataset("snap-1", &record.rows, &restored).expect("decode");
+    assert!(decoded == data, "the restored dataset differs");
+
+    let mut flipped = file.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    assert_eq!(read_backup(&flipped), Err(BackupError::DigestMismatch));
+    assert_eq!(
+        read_backup(&file[..file.len() - 10]),
+        Err(BackupError::WrongLength)
+    );
+    assert_eq!(read_backup(b"name,city\n"), Err(BackupError::NotABackup));
+}

@@ -20,6 +20,26 @@ pub fn DataPage() -> impl IntoView {
             state.delete_all();
         }
     };
+    let restore = move |event: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(file) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+        else {
+            return;
+        };
+        let question = state.lang.get_untracked().text(Msg::ConfirmRestore);
+        if !window().confirm_with_message(question).unwrap_or(false) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                state.restore_backup(js_sys::Uint8Array::new(&buffer).to_vec());
+            }
+        });
+    };
     view! {
         <section class="panel">
             <div class="actions">
@@ -29,6 +49,13 @@ pub fn DataPage() -> impl IntoView {
                 <button class="danger" on:click=delete_all data-testid="delete-all">
                     {move || state.text(Msg::DeleteAll)}
                 </button>
+                <button class="secondary" on:click=move |_| state.export_backup() data-testid="export-backup">
+                    {move || state.text(Msg::ExportBackup)}
+                </button>
+                <label class="file-pick">
+                    <span>{move || state.text(Msg::RestoreBackup)}</span>
+                    <input type="file" accept=".keystone" on:change=restore data-testid="restore-backup"/>
+                </label>
             </div>
             {move || state.notice.get().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
         </section>

@@ -514,7 +514,13 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let report = &validated.report;
     let csv = report.issues_csv();
-    let download = move |_| download_text("keystone-import-issues.csv", &csv);
+    let download = move |_| {
+        crate::ui::download::download_bytes(
+            "keystone-import-issues.csv",
+            "text/csv;charset=utf-8",
+            csv.as_bytes(),
+        )
+    };
     let lang = state.lang.get_untracked();
     let summary_rows = report
         .files
@@ -583,27 +589,6 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
             </div>
         })}
     }
-}
-
-/// Offers `text` as a file download, without any network request.
-fn download_text(file_name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(anchor) = document().create_element("a") {
-        let _ = anchor.set_attribute("href", &url);
-        let _ = anchor.set_attribute("download", file_name);
-        if let Some(anchor) = anchor.dyn_ref::<web_sys::HtmlElement>() {
-            anchor.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// The size of the wasm linear memory; it never shrinks, so after an import it is the peak.
