@@ -104,6 +104,7 @@ fn workload(dir: &Path, name: &str) {
         import(&ImportRequest {
             files: inputs,
             today: Day(30_000),
+            base: None,
         })
         .dataset
     };

@@ -218,6 +218,7 @@ async fn a_manager_walks_through_the_app() {
     assert_no_egress(&client).await;
 
     import_workload_s(&client).await;
+    append_the_same_period_again(&client).await;
     cancel_an_import_with_problems(&client).await;
     client.close().await.expect("close the browser");
 }
@@ -230,6 +231,33 @@ async fn select(client: &Client, css: &str, value: &str) {
         .select_by_value(value)
         .await
         .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+/// Appending a transactions file already held adds nothing: every row is a duplicate.
+async fn append_the_same_period_again(client: &Client) {
+    click(client, "a[data-nav=data]").await;
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workload-s");
+    let paths = upload_files(&source, "S", &["transactions.csv"]);
+    pick_files(client, "[data-testid=import-files]", &paths).await;
+    click(client, "[data-testid=import-append]").await;
+    click(client, "[data-testid=import-validate]").await;
+    let row = "[data-testid=import-summary] tr[data-file='transactions.csv']";
+    wait_text(client, &format!("{row} td:nth-child(6)"), |t| {
+        t == "199,757"
+    })
+    .await;
+    wait_text(client, &format!("{row} td[data-count=accepted]"), |t| {
+        t == "0"
+    })
+    .await;
+    click(client, "[data-testid=import-commit]").await;
+    wait_text(
+        client,
+        "[data-testid=snapshot] dd[data-count=customers]",
+        |t| t == "10,000",
+    )
+    .await;
+    assert_eq!(count(client, "[data-testid=snapshots] tbody tr").await, 2);
 }
 
 /// A GBK export with bad rows: the report names each one; cancelling stores nothing.
@@ -281,7 +309,7 @@ async fn cancel_an_import_with_problems(client: &Client) {
     screenshot(client, "import-issues").await;
     click(client, "[data-testid=import-cancel]").await;
     assert_eq!(count(client, "[data-testid=import-summary]").await, 0);
-    assert_eq!(count(client, "[data-testid=snapshots] tbody tr").await, 1);
+    assert_eq!(count(client, "[data-testid=snapshots] tbody tr").await, 2);
     pick_files(client, "[data-testid=import-files]", &paths).await;
     wait_text(client, "[data-testid=preset-applied]", |t| {
         t.contains("GBK客户")

@@ -80,6 +80,7 @@ fn analyze(dir: &Path) -> ExitCode {
     let outcome = import(&ImportRequest {
         files,
         today: today(),
+        base: None,
     });
     for issue in &outcome.report.issues {
         eprintln!(

@@ -40,6 +40,10 @@ pub struct ImportRequest<'a> {
     pub files: Vec<FileInput<'a>>,
     /// Today's date, from the caller's clock: later dates are rejected as in the future.
     pub today: Day,
+    /// The dataset to append to (an incremental import), or `None` for a fresh one.
+    /// Its customers, managers and transactions are kept; transactions are deduplicated by id
+    /// against it; a holdings file in the import replaces its holdings (a newer balance date).
+    pub base: Option<&'a Dataset>,
 }
 
 /// Why a row (or a whole file) was not taken, or what was done to it.
@@ -65,6 +69,8 @@ pub enum IssueReason {
     },
     /// A second transaction with an id seen before; dropped, the first one kept.
     DuplicateTransaction,
+    /// An appended customer row for a customer the dataset already holds; the held one is kept.
+    CustomerAlreadyHeld,
     /// A date after today.
     FutureDate,
     /// A negative amount in a file that also says the direction.
@@ -88,7 +94,10 @@ pub enum IssueReason {
 impl IssueReason {
     /// Whether the row was kept despite the issue (a removed duplicate counts as handled, not rejected).
     pub fn rejects_row(&self) -> bool {
-        !matches!(self, IssueReason::DuplicateTransaction)
+        !matches!(
+            self,
+            IssueReason::DuplicateTransaction | IssueReason::CustomerAlreadyHeld
+        )
     }
 }
 
@@ -106,6 +115,9 @@ impl fmt::Display for IssueReason {
             }
             IssueReason::DuplicateTransaction => {
                 write!(f, "duplicate transaction id: removed, the first kept")
+            }
+            IssueReason::CustomerAlreadyHeld => {
+                write!(f, "customer already held: the held record is kept")
             }
             IssueReason::FutureDate => write!(f, "date is in the future"),
             IssueReason::NegativeAmountWithDirection => {
@@ -232,7 +244,11 @@ pub fn import_with_progress(
     progress: &mut dyn FnMut(usize),
 ) -> ImportOutcome {
     let mut rows_done = 0usize;
-    let mut staged = Staged::default();
+    let replaces_holdings = request.files.iter().any(|f| f.entity == Entity::Holdings);
+    let mut staged = match request.base {
+        Some(base) => Staged::from_base(base, replaces_holdings),
+        None => Staged::default(),
+    };
     let mut report = ImportReport::default();
     for entity in Entity::ALL {
         for file in request.files.iter().filter(|f| f.entity == entity) {
@@ -433,7 +449,89 @@ impl Refs {
     }
 }
 
+/// The "line" of rows that come from the dataset being appended to.
+const HELD: u64 = 0;
+const HELD_FILE: &str = "(current data)";
+
+impl Refs {
+    fn push_held(&mut self, customer: &str) {
+        if self.files.is_empty() {
+            self.files.push((HELD_FILE.to_owned(), None));
+        }
+        self.customer.push(customer);
+        self.origin.push((0, HELD));
+    }
+}
+
 impl Staged {
+    /// Staged tables that start as `base`, for an incremental import.
+    fn from_base(base: &Dataset, replace_holdings: bool) -> Staged {
+        let mut staged = Staged::default();
+        let ids = &base.customers().customer_id;
+        let managers = base.relationship_managers();
+        staged.customers = Customers {
+            relationship_manager_idx: Vec::new(),
+            ..base.customers().clone()
+        };
+        for (row, id) in ids.iter().enumerate() {
+            staged.customer_lines.insert(id.to_owned(), HELD);
+            let rm = base.customers().relationship_manager_idx[row];
+            let has_rm = rm != NO_RELATIONSHIP_MANAGER;
+            staged.customer_rm.push(if has_rm {
+                managers.rm_id.get(rm as usize)
+            } else {
+                ""
+            });
+            staged.customer_has_rm.push(has_rm);
+        }
+        staged.managers = managers.clone();
+        if !replace_holdings {
+            let h = base.holdings();
+            staged.holdings = Holdings {
+                customer_idx: Vec::new(),
+                ..h.clone()
+            };
+            for &c in &h.customer_idx {
+                staged.holding_refs.push_held(ids.get(c as usize));
+            }
+        }
+        let t = base.transactions();
+        staged.transactions = Transactions {
+            customer_idx: Vec::new(),
+            ..t.clone()
+        };
+        for (row, &c) in t.customer_idx.iter().enumerate() {
+            staged.transaction_refs.push_held(ids.get(c as usize));
+            let id = t.txn_id.get(row);
+            if !id.is_empty() {
+                // Registers the held id; the held rows were deduplicated when first imported.
+                let _ = staged.is_duplicate_transaction_at(id, row as u32);
+            }
+        }
+        let i = base.interactions();
+        staged.interactions = Interactions {
+            customer_idx: Vec::new(),
+            relationship_manager_idx: Vec::new(),
+            ..i.clone()
+        };
+        for (row, &c) in i.customer_idx.iter().enumerate() {
+            staged.interaction_refs.push_held(ids.get(c as usize));
+            let rm = i.relationship_manager_idx[row];
+            staged.interaction_rm.push(
+                (rm != NO_RELATIONSHIP_MANAGER).then(|| managers.rm_id.get(rm as usize).to_owned()),
+            );
+        }
+        let f = base.feedback();
+        staged.feedback = Feedback {
+            customer_idx: Vec::new(),
+            ..f.clone()
+        };
+        for &c in &f.customer_idx {
+            staged.feedback_refs.push_held(ids.get(c as usize));
+        }
+        staged
+    }
+
     fn read_file(
         &mut self,
         file: &FileInput<'_>,
@@ -462,6 +560,18 @@ impl Staged {
                 });
             }
         }
+        // Each kept attribute takes this file's column of the same name, if it has one.
+        let attribute_columns: Vec<Option<usize>> = self
+            .customers
+            .attributes
+            .iter()
+            .map(|a| {
+                attribute_columns
+                    .iter()
+                    .copied()
+                    .find(|&c| file.sheet.headers[c] == a.name)
+            })
+            .collect();
         file.sheet.for_each_row(|line, record| {
             summary.rows_read += 1;
             if summary.rows_read % PROGRESS_EVERY_ROWS == 0 {
@@ -535,7 +645,7 @@ impl Staged {
         &mut self,
         row: &mut RowReader<'_>,
         today: Day,
-        attributes: &[usize],
+        attributes: &[Option<usize>],
     ) -> RowOutcome {
         let generated;
         let id = if row.file.mapping.column(Field::CustomerId).is_some() {
@@ -560,6 +670,10 @@ impl Staged {
             return RowOutcome::Rejected;
         }
         if let Some(&first_line) = self.customer_lines.get(&id) {
+            if first_line == HELD {
+                row.fail(Field::CustomerId, IssueReason::CustomerAlreadyHeld);
+                return RowOutcome::Deduplicated;
+            }
             row.fail(
                 Field::CustomerId,
                 IssueReason::DuplicateCustomer { first_line },
@@ -581,9 +695,8 @@ impl Staged {
         self.customer_rm.push(rm);
         self.customer_has_rm.push(!rm.is_empty());
         for (attribute, &column) in c.attributes.iter_mut().zip(attributes) {
-            attribute
-                .values
-                .push(row.record.get(column).unwrap_or("").trim());
+            let value = column.and_then(|c| row.record.get(c)).unwrap_or("");
+            attribute.values.push(value.trim());
         }
         RowOutcome::Accepted
     }
@@ -687,6 +800,12 @@ impl Staged {
     /// Whether a transaction with this id is already staged; remembers it when not. Equal
     /// hashes are confirmed against the stored id, and a true collision probes the next slot.
     fn is_duplicate_transaction(&mut self, txn_id: &str) -> bool {
+        let next_row = self.transactions.txn_id.len() as u32;
+        self.is_duplicate_transaction_at(txn_id, next_row)
+    }
+
+    /// [`Staged::is_duplicate_transaction`] for a row that is (or will be) at `row_if_new`.
+    fn is_duplicate_transaction_at(&mut self, txn_id: &str, row_if_new: u32) -> bool {
         let mut hash = {
             use std::hash::{BuildHasher, Hasher};
             let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
@@ -698,8 +817,7 @@ impl Staged {
                 Some(&row) if self.transactions.txn_id.get(row as usize) == txn_id => return true,
                 Some(_) => hash = hash.wrapping_add(1),
                 None => {
-                    self.transaction_ids
-                        .insert(hash, self.transactions.txn_id.len() as u32);
+                    self.transaction_ids.insert(hash, row_if_new);
                     return false;
                 }
             }

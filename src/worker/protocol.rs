@@ -77,6 +77,9 @@ pub struct ImportPlan {
     pub files: Vec<PlannedFile>,
     /// Today, as a day number: later dates are refused.
     pub today: i32,
+    /// For an incremental import: the row counts of the current dataset, sent along as chunks.
+    #[serde(default)]
+    pub append_to: Option<RowCounts>,
 }
 
 /// One file's decisions.

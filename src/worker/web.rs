@@ -102,6 +102,18 @@ pub fn run_worker() {
                         post(&message("failed", "malformed import plan"), None);
                         return;
                     };
+                    let base = match plan.append_to {
+                        Some(rows) => {
+                            match decode_dataset(TRANSFER_SNAPSHOT, &rows, &chunks_of(&data)) {
+                                Ok(base) => Some(base),
+                                Err(error) => {
+                                    post(&message("failed", &error.to_string()), None);
+                                    return;
+                                }
+                            }
+                        }
+                        None => None,
+                    };
                     let sheets = sheets.borrow();
                     let files = sheets
                         .iter()
@@ -118,6 +130,7 @@ pub fn run_worker() {
                         &ImportRequest {
                             files,
                             today: Day(plan.today),
+                            base: base.as_ref(),
                         },
                         &mut |rows| post(&message("progress", &rows.to_string()), None),
                     );
@@ -129,15 +142,7 @@ pub fn run_worker() {
                         "imported",
                         &serde_json::to_string(&result).unwrap_or_default(),
                     );
-                    let keys = js_sys::Array::new();
-                    let buffers = js_sys::Array::new();
-                    for (key, bytes) in encode_dataset(TRANSFER_SNAPSHOT, &outcome.dataset) {
-                        keys.push(&key.into());
-                        let array = js_sys::Uint8Array::from(bytes.as_slice());
-                        buffers.push(&array.buffer());
-                    }
-                    let _ = js_sys::Reflect::set(&reply, &"keys".into(), &keys);
-                    let _ = js_sys::Reflect::set(&reply, &"buffers".into(), &buffers);
+                    let buffers = attach_chunks(&reply, &outcome.dataset);
                     post(&reply, Some(&buffers));
                 }
                 _ => {}
@@ -152,6 +157,31 @@ pub fn run_worker() {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The column chunks a message carries as parallel `keys` and `buffers` arrays.
+fn chunks_of(data: &JsValue) -> HashMap<String, Vec<u8>> {
+    let keys = js_sys::Array::from(&field(data, "keys"));
+    let buffers = js_sys::Array::from(&field(data, "buffers"));
+    (0..keys.length())
+        .map(|i| {
+            let key = keys.get(i).as_string().unwrap_or_default();
+            (key, js_sys::Uint8Array::new(&buffers.get(i)).to_vec())
+        })
+        .collect()
+}
+
+/// Attaches a dataset's chunks to a message; returns the buffers to transfer.
+fn attach_chunks(message: &js_sys::Object, dataset: &Dataset) -> js_sys::Array {
+    let keys = js_sys::Array::new();
+    let buffers = js_sys::Array::new();
+    for (key, bytes) in encode_dataset(TRANSFER_SNAPSHOT, dataset) {
+        keys.push(&key.into());
+        buffers.push(&js_sys::Uint8Array::from(bytes.as_slice()).buffer());
+    }
+    let _ = js_sys::Reflect::set(message, &"keys".into(), &keys);
+    let _ = js_sys::Reflect::set(message, &"buffers".into(), &buffers);
+    buffers
 }
 
 /// What the page hears from the worker.
@@ -211,16 +241,9 @@ impl ImportWorker {
                     },
                     "imported" => match serde_json::from_str::<ImportResult>(&json) {
                         Ok(result) => {
-                            let keys = js_sys::Array::from(&field(&data, "keys"));
-                            let buffers = js_sys::Array::from(&field(&data, "buffers"));
-                            let chunks: HashMap<String, Vec<u8>> = (0..keys.length())
-                                .map(|i| {
-                                    let key = keys.get(i).as_string().unwrap_or_default();
-                                    (key, js_sys::Uint8Array::new(&buffers.get(i)).to_vec())
-                                })
-                                .collect();
-                            let dataset = decode_dataset(TRANSFER_SNAPSHOT, &result.rows, &chunks)
-                                .map_err(|e| e.to_string());
+                            let dataset =
+                                decode_dataset(TRANSFER_SNAPSHOT, &result.rows, &chunks_of(&data))
+                                    .map_err(|e| e.to_string());
                             FromWorker::Imported(result, dataset)
                         }
                         Err(e) => FromWorker::Failed(e.to_string()),
@@ -268,10 +291,15 @@ impl ImportWorker {
         self.send(message("reread", &json), js_sys::Array::new());
     }
 
-    /// Starts the import of the files read, as planned.
-    pub fn import(&self, plan: &ImportPlan) {
+    /// Starts the import of the files read, as planned; `base` goes along for an append.
+    pub fn import(&self, plan: &ImportPlan, base: Option<&Dataset>) {
         let json = serde_json::to_string(plan).unwrap_or_default();
-        self.send(message("import", &json), js_sys::Array::new());
+        let request = message("import", &json);
+        let transfer = match base {
+            Some(base) => attach_chunks(&request, base),
+            None => js_sys::Array::new(),
+        };
+        self.send(request, transfer);
     }
 }
 

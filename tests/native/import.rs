@@ -67,6 +67,7 @@ fn import_files(files: &[(&str, Vec<u8>)]) -> (Vec<Sheet>, ImportOutcome) {
     let outcome = import(&ImportRequest {
         files: inputs,
         today: today(),
+        base: None,
     });
     (sheets, outcome)
 }
@@ -541,4 +542,71 @@ fn presets_come_back_for_the_same_headers() {
         Some("核心系统客户")
     );
     assert!(find_preset(&saved, &headers(&["客户号", "姓名"])).is_none());
+}
+
+#[test]
+fn a_later_period_appends_to_the_dataset_deduplicating_transactions() {
+    let files = workload_s(false);
+    let text = String::from_utf8(files[2].1.clone()).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    let (header, rows) = (lines[0], &lines[1..]);
+    let part = |range: std::ops::Range<usize>| {
+        let mut out = String::from(header);
+        out.push('\n');
+        for line in &rows[range] {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.into_bytes()
+    };
+    // The first period, then a second one that overlaps it by 20,000 transactions.
+    let first = vec![
+        files[0].clone(),
+        files[1].clone(),
+        ("transactions.csv", part(0..120_000)),
+    ];
+    let (_, base) = import_files(&first);
+    assert_eq!(base.dataset.transactions().len(), 120_000);
+
+    let later = ("transactions-later.csv", part(100_000..rows.len()));
+    let sheet = read_sheet(later.0, &later.1, None).expect("reads");
+    let outcome = import(&ImportRequest {
+        files: vec![FileInput {
+            file_name: later.0.into(),
+            entity: Entity::Transactions,
+            sheet: &sheet,
+            mapping: auto_map(Entity::Transactions, &sheet.headers),
+            date_style: DateStyle::default(),
+        }],
+        today: today(),
+        base: Some(&base.dataset),
+    });
+    let summary = &outcome.report.files[0];
+    assert_eq!(
+        (summary.accepted, summary.deduplicated, summary.rejected),
+        (rows.len() - 120_000, 20_000, 0)
+    );
+    let data = &outcome.dataset;
+    assert_eq!(data.transactions().len(), 199_757);
+    assert_eq!(data.customers().len(), 10_000, "customers are kept");
+    assert_eq!(
+        data.holdings().len(),
+        35_070,
+        "holdings are kept without a new balance file"
+    );
+    // Appending the same holdings file again replaces the balances rather than doubling them.
+    let holdings = read_sheet("holdings.csv", &files[1].1, None).expect("reads");
+    let replaced = import(&ImportRequest {
+        files: vec![FileInput {
+            file_name: "holdings.csv".into(),
+            entity: Entity::Holdings,
+            sheet: &holdings,
+            mapping: auto_map(Entity::Holdings, &holdings.headers),
+            date_style: DateStyle::default(),
+        }],
+        today: today(),
+        base: Some(data),
+    });
+    assert_eq!(replaced.dataset.holdings().len(), 35_070);
+    assert_eq!(replaced.dataset.transactions().len(), 199_757);
 }

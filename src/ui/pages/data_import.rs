@@ -9,7 +9,8 @@ use crate::import::{
 };
 use crate::model::Dataset;
 use crate::storage::catalogue::SourceFile;
-use crate::ui::state::AppState;
+use crate::storage::codec::RowCounts;
+use crate::ui::state::{AppState, DataState};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{FromWorker, ImportWorker};
 use leptos::prelude::*;
@@ -69,6 +70,12 @@ pub fn ImportPanel() -> impl IntoView {
     let t = move |msg: Msg| state.text(msg);
 
     let progress = RwSignal::new(0usize);
+    // Append to the dataset shown (a later period) instead of starting a new one.
+    let append = RwSignal::new(false);
+    let current = move || match state.data.get_untracked() {
+        DataState::Ready(loaded) => Some(loaded),
+        _ => None,
+    };
     let applied_preset = RwSignal::new(None::<String>);
     let preset_name = RwSignal::new(String::new());
     let save_preset = move |_| {
@@ -138,6 +145,8 @@ pub fn ImportPanel() -> impl IntoView {
         };
         let Some(list) = input.files() else { return };
         let picked: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        // Empty the input, so the next pick (even of the same files) starts a new import.
+        input.set_value("");
         let total: f64 = picked.iter().map(|f| f.size()).sum();
         let needed = total * MEMORY_PER_FILE_BYTE;
         if needed > MEMORY_LIMIT_BYTES {
@@ -201,12 +210,22 @@ pub fn ImportPanel() -> impl IntoView {
                 })
                 .collect(),
             today: (js_sys::Date::now() / 86_400_000.0).floor() as i32,
+            append_to: None,
+        };
+        let base = if append.get_untracked() {
+            current()
+        } else {
+            None
+        };
+        let plan = ImportPlan {
+            append_to: base.as_ref().map(|b| RowCounts::of(&b.dataset)),
+            ..plan
         };
         progress.set(0);
         phase_started.set_value(now_ms());
         worker.with_value(|w| {
             if let Some(w) = w {
-                w.import(&plan);
+                w.import(&plan, base.as_ref().map(|b| &b.dataset));
             }
         });
         stage.set(Stage::Validating);
@@ -219,14 +238,17 @@ pub fn ImportPanel() -> impl IntoView {
         let Some(dataset) = validated.dataset.lock().ok().and_then(|mut d| d.take()) else {
             return;
         };
-        let sources = files
-            .get_untracked()
-            .iter()
-            .map(|d| SourceFile {
+        let held_sources = match (append.get_untracked(), current()) {
+            (true, Some(loaded)) => loaded.record.sources.clone(),
+            _ => Vec::new(),
+        };
+        let sources = held_sources
+            .into_iter()
+            .chain(files.get_untracked().iter().map(|d| SourceFile {
                 name: d.name.clone(),
                 size: d.size,
                 sha256: d.sha256.clone(),
-            })
+            }))
             .collect();
         let name = snapshot_name.get_untracked();
         stage.set(Stage::Committing);
@@ -331,6 +353,12 @@ pub fn ImportPanel() -> impl IntoView {
                         <p class="notice" data-testid="preset-applied">{t(Msg::PresetApplied)} " " {name}</p>
                     })}
                     <FileCards files=files reread=reread/>
+                    {move || matches!(state.data.get(), DataState::Ready(_)).then(|| view! {
+                        <label class="append">
+                            <input type="checkbox" bind:checked=append data-testid="import-append"/>
+                            " " {t(Msg::AppendToCurrent)}
+                        </label>
+                    })}
                     <div class="actions">
                         <label>
                             {t(Msg::PresetName)} " "
