@@ -161,6 +161,8 @@ messages! {
     SavePreset => "保存映射方案", "Save mapping preset";
     PresetApplied => "已套用保存的映射方案：", "Applied the saved mapping preset:";
     AppendToCurrent => "追加到当前数据（新一期交易按流水号去重；新的余额文件替换原余额）", "Append to the current data (a later period: transactions deduplicated by id; a new balance file replaces the balances)";
+    SourceFiles => "来源文件", "Source files";
+    Bytes => "字节", "Bytes";
     HeaderRow => "首行为表头", "First row is the header";
     DateOrder => "日期格式", "Date order";
     DateOrderAuto => "自动识别", "Detect";

@@ -362,6 +362,17 @@ async fn import_workload_s(client: &Client) {
         |t| t == "10,000",
     )
     .await;
+    // The catalogue records each source file's SHA-256, computed in the browser.
+    let expected = {
+        use sha2::{Digest, Sha256};
+        let bytes = std::fs::read(&paths[2]).expect("transactions file");
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let hash_cell = "[data-testid=sources] tr[data-source='transactions.csv'] td.hash";
+    wait_text(client, hash_cell, |t| t == expected).await;
     for _ in 0..2 {
         click(client, "a[data-nav=overview]").await;
         wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "10,000").await;

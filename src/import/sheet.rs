@@ -189,6 +189,19 @@ impl Sheet {
         rows
     }
 
+    /// The number of data rows, quickly: line breaks for delimited text (a quoted field that
+    /// spans lines makes it an over-estimate), exact for workbooks and JSON.
+    pub fn row_estimate(&self) -> usize {
+        match &self.body {
+            Body::Text { text, layout } => {
+                let lines = text.bytes().filter(|&b| b == b'\n').count()
+                    + usize::from(!text.ends_with('\n'));
+                lines.saturating_sub(usize::from(layout.has_header))
+            }
+            Body::Rows(rows) => rows.len(),
+        }
+    }
+
     /// The number of data rows.
     pub fn row_count(&self) -> usize {
         let mut n = 0;

@@ -38,6 +38,12 @@ pub struct SourceFile {
     pub size: u64,
     /// SHA-256 of the bytes, hex.
     pub sha256: String,
+    /// What the file held (`customers`, `transactions` …), as mapped at import.
+    #[serde(default)]
+    pub entity: Option<String>,
+    /// The column mapping used: `(field, header)` pairs.
+    #[serde(default)]
+    pub mapping: Vec<(String, String)>,
 }
 
 /// Why a catalogue record could not be read.

@@ -28,7 +28,7 @@ pub struct SheetSummary {
     pub headers: Vec<String>,
     /// The first rows, for the preview.
     pub preview: Vec<Vec<String>>,
-    /// Data rows in the file.
+    /// Data rows in the file (from line breaks for text: an estimate when quoted fields span lines).
     pub rows: usize,
     /// The entity guessed from the headers.
     pub entity: Entity,
@@ -60,7 +60,7 @@ impl SheetSummary {
                 .into_iter()
                 .map(|(_, cells)| cells)
                 .collect(),
-            rows: sheet.row_count(),
+            rows: sheet.row_estimate(),
             entity,
             mapping: crate::import::auto_map(entity, &sheet.headers),
             options: sheet.options.clone(),

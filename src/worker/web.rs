@@ -46,29 +46,40 @@ pub fn run_worker() {
                 "read" => {
                     let names = js_sys::Array::from(&field(&data, "names"));
                     let buffers = js_sys::Array::from(&field(&data, "buffers"));
-                    let mut summaries = Vec::new();
-                    let mut read = Vec::new();
-                    let mut bytes_kept = Vec::new();
-                    for i in 0..names.length() {
-                        let name = names.get(i).as_string().unwrap_or_default();
-                        let bytes = js_sys::Uint8Array::new(&buffers.get(i)).to_vec();
-                        match read_sheet(&name, &bytes, None) {
-                            Ok(sheet) => {
-                                let sha = hex(&Sha256::digest(&bytes));
-                                summaries.push(SheetSummary::of(&name, &bytes, sha, &sheet));
-                                read.push((name, sheet));
-                                bytes_kept.push(bytes);
-                            }
-                            Err(error) => {
-                                post(&message("failed", &format!("{name}: {error}")), None);
-                                return;
+                    let (sheets, originals, scope) =
+                        (sheets.clone(), originals.clone(), reply_scope.clone());
+                    // Hashing runs in the browser's native SHA-256 while the worker parses.
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let mut summaries = Vec::new();
+                        let mut read = Vec::new();
+                        let mut bytes_kept = Vec::new();
+                        for i in 0..names.length() {
+                            let name = names.get(i).as_string().unwrap_or_default();
+                            let buffer = buffers.get(i);
+                            let digest = start_sha256(&scope, &buffer);
+                            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                            match read_sheet(&name, &bytes, None) {
+                                Ok(sheet) => {
+                                    let sha = match digest {
+                                        Some(promise) => finish_sha256(promise).await,
+                                        None => hex(&Sha256::digest(&bytes)),
+                                    };
+                                    summaries.push(SheetSummary::of(&name, &bytes, sha, &sheet));
+                                    read.push((name, sheet));
+                                    bytes_kept.push(bytes);
+                                }
+                                Err(error) => {
+                                    let failure = message("failed", &format!("{name}: {error}"));
+                                    let _ = scope.post_message(&failure);
+                                    return;
+                                }
                             }
                         }
-                    }
-                    *sheets.borrow_mut() = read;
-                    *originals.borrow_mut() = bytes_kept;
-                    let json = serde_json::to_string(&summaries).unwrap_or_default();
-                    post(&message("read", &json), None);
+                        *sheets.borrow_mut() = read;
+                        *originals.borrow_mut() = bytes_kept;
+                        let json = serde_json::to_string(&summaries).unwrap_or_default();
+                        let _ = scope.post_message(&message("read", &json));
+                    });
                 }
                 "reread" => {
                     let json = field(&data, "json").as_string().unwrap_or_default();
@@ -153,6 +164,24 @@ pub fn run_worker() {
     on_message.forget();
     // Messages sent before the handler existed would be lost: the page waits for this one.
     let _ = scope.post_message(&message("ready", ""));
+}
+
+/// Starts `crypto.subtle.digest("SHA-256", buffer)`, if the scope offers it.
+fn start_sha256(
+    scope: &web_sys::DedicatedWorkerGlobalScope,
+    buffer: &JsValue,
+) -> Option<js_sys::Promise> {
+    let subtle = scope.crypto().ok()?.subtle();
+    subtle
+        .digest_with_str_and_buffer_source("SHA-256", buffer.unchecked_ref())
+        .ok()
+}
+
+async fn finish_sha256(promise: js_sys::Promise) -> String {
+    match wasm_bindgen_futures::JsFuture::from(promise).await {
+        Ok(digest) => hex(&js_sys::Uint8Array::new(&digest).to_vec()),
+        Err(_) => String::new(),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -419,6 +419,13 @@ fn workload_s_imports_with_the_workload_row_counts_in_utf8_and_gbk() {
     for gbk in [false, true] {
         let files = workload_s(gbk);
         let (sheets, outcome) = import_files(&files);
+        for sheet in &sheets {
+            assert_eq!(
+                sheet.row_estimate(),
+                sheet.row_count(),
+                "no field spans lines here"
+            );
+        }
         if gbk {
             assert!(sheets
                 .iter()

@@ -180,5 +180,33 @@ fn snapshot(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             <dt>{lang.text(Msg::Transactions)}</dt><dd>{count(rows.transactions)}</dd>
             <dt>{lang.text(Msg::NavRelationshipManagers)}</dt><dd>{count(rows.relationship_managers)}</dd>
         </dl>
+        {(!record.sources.is_empty()).then(|| {
+            let sources = record
+                .sources
+                .iter()
+                .map(|source| view! {
+                    <tr data-source=source.name.clone()>
+                        <td>{source.name.clone()}</td>
+                        <td>{source.entity.clone().unwrap_or_default()}</td>
+                        <td class="num">{count(source.size as usize)}</td>
+                        <td class="hash" data-sha256=source.sha256.clone()>{source.sha256.clone()}</td>
+                    </tr>
+                })
+                .collect_view();
+            view! {
+                <h3>{lang.text(Msg::SourceFiles)}</h3>
+                <table class="data-table" data-testid="sources">
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.text(Msg::File)}</th>
+                            <th scope="col">{lang.text(Msg::Entity)}</th>
+                            <th scope="col">{lang.text(Msg::Bytes)}</th>
+                            <th scope="col">"SHA-256"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{sources}</tbody>
+                </table>
+            }
+        })}
     }
 }

@@ -244,10 +244,24 @@ pub fn ImportPanel() -> impl IntoView {
         };
         let sources = held_sources
             .into_iter()
-            .chain(files.get_untracked().iter().map(|d| SourceFile {
-                name: d.name.clone(),
-                size: d.size,
-                sha256: d.sha256.clone(),
+            .chain(files.get_untracked().iter().map(|d| {
+                SourceFile {
+                    name: d.name.clone(),
+                    size: d.size,
+                    sha256: d.sha256.clone(),
+                    entity: Some(d.entity.key().to_owned()),
+                    mapping: d
+                        .mapping
+                        .columns
+                        .iter()
+                        .map(|&(field, column)| {
+                            (
+                                format!("{field:?}"),
+                                d.headers.get(column).cloned().unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                }
             }))
             .collect();
         let name = snapshot_name.get_untracked();
@@ -341,6 +355,11 @@ pub fn ImportPanel() -> impl IntoView {
                             {t(Msg::Validating)} " "
                             <progress max=total value=move || progress.get() data-testid="import-progress"></progress>
                             " " {move || count(progress.get())} " / " {count(total)} " " {t(Msg::Rows)}
+                            {move || {
+                                let seconds = (now_ms() - phase_started.get_value()) / 1000.0;
+                                let rate = progress.get() as f64 / seconds.max(0.001);
+                                format!(" · {} {}/s", count(rate as usize), t(Msg::Rows))
+                            }}
                         </p>
                         <button class="secondary" on:click=cancel data-testid="import-cancel-running">{t(Msg::CancelImport)}</button>
                     }
@@ -508,7 +527,8 @@ fn file_card(
                 " · " {lang.text(Msg::Encoding)} ": " {encoding}
                 {delimiter.map(|d| format!(" · {}: {d}", lang.text(Msg::Delimiter)))}
                 {draft.sheet.clone().map(|s| format!(" · {}: {s}", lang.text(Msg::Sheet)))}
-                " · " {count(draft.rows)} " " {lang.text(Msg::Rows)}
+                " · " {if draft.format == "Delimited" { "≈" } else { "" }}
+                {count(draft.rows)} " " {lang.text(Msg::Rows)}
             </p>
             <div class="controls">
                 <label>
