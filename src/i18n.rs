@@ -163,6 +163,9 @@ messages! {
     AppendToCurrent => "追加到当前数据（新一期交易按流水号去重；新的余额文件替换原余额）", "Append to the current data (a later period: transactions deduplicated by id; a new balance file replaces the balances)";
     SourceFiles => "来源文件", "Source files";
     Bytes => "字节", "Bytes";
+    TimingRead => "读取", "Read";
+    TimingValidate => "解析与校验", "Parsed and validated";
+    TimingSave => "保存", "Saved";
     HeaderRow => "首行为表头", "First row is the header";
     DateOrder => "日期格式", "Date order";
     DateOrderAuto => "自动识别", "Detect";
@@ -202,6 +205,54 @@ messages! {
     Delete => "删除", "Delete";
     Current => "当前", "Current";
     ConfirmDeleteSnapshot => "删除这个快照吗？", "Delete this snapshot?";
+}
+
+/// Why an import row was refused, in the reader's language.
+pub fn issue_reason(reason: &crate::import::IssueReason, lang: Lang) -> String {
+    use crate::import::IssueReason as R;
+    if lang == Lang::En {
+        return reason.to_string();
+    }
+    match reason {
+        R::BadValue(error) => value_error_zh(*error).to_owned(),
+        R::MissingValue => "必填值为空".into(),
+        R::RaggedRow { found, expected } => format!("本行有 {found} 列，表头有 {expected} 列"),
+        R::UnknownCustomer => "找不到该客户号".into(),
+        R::DuplicateCustomer { first_line } => {
+            format!("客户号重复（首次出现在第 {first_line} 行）")
+        }
+        R::DuplicateTransaction => "流水号重复：已去重，保留第一条".into(),
+        R::CustomerAlreadyHeld => "客户已存在：保留原有记录".into(),
+        R::FutureDate => "日期晚于今天".into(),
+        R::NegativeAmountWithDirection => "已有借贷方向，金额却为负数".into(),
+        R::DebitCreditConflict => "借方金额与贷方金额必须且只能填一个".into(),
+        R::ScoreOutOfRange => "评分须在 0 到 10 之间".into(),
+        R::NegativeAmount => "金额不能为负数".into(),
+        R::UnclosedQuote => "此处的引号没有闭合，文件其余内容都并入了本行".into(),
+        R::Unreadable(why) => why.clone(),
+        R::UnmappedFields(fields) => {
+            let names: Vec<&str> = fields.iter().map(|&f| field_name(f, lang)).collect();
+            format!("必填字段未映射：{}", names.join("、"))
+        }
+        R::UndecodableCharacters(n) => format!("{n} 个字符无法解码：请检查文件编码"),
+    }
+}
+
+fn value_error_zh(error: crate::import::ValueError) -> &'static str {
+    use crate::import::ValueError as V;
+    match error {
+        V::NotADate => "不是日期",
+        V::ImpossibleDate => "日历上没有这一天",
+        V::AmbiguousDate => "无法判断日、月顺序，请指定日期格式",
+        V::NoCentury => "两位年份未指定世纪",
+        V::NotAnAmount => "不是金额",
+        V::SubFenAmount => "金额精度超过分",
+        V::AmountOverflow => "金额过大",
+        V::NotAGender => "不是性别代码（男/女/M/F/1/2）",
+        V::NotADirection => "不是借贷方向（借/贷/IN/OUT/D/C）",
+        V::NotYesNo => "不是“是/否”",
+        V::NotANumber => "不是有效范围内的整数",
+    }
 }
 
 /// The name of an entity (what a file holds), for the import screen.
@@ -271,6 +322,32 @@ mod tests {
         for &msg in Msg::ALL {
             assert!(!msg.zh().trim().is_empty(), "{msg:?} has no Chinese text");
             assert!(!msg.en().trim().is_empty(), "{msg:?} has no English text");
+        }
+    }
+
+    #[test]
+    fn every_value_error_has_chinese_text() {
+        use crate::import::{IssueReason, ValueError};
+        let errors = [
+            ValueError::NotADate,
+            ValueError::ImpossibleDate,
+            ValueError::AmbiguousDate,
+            ValueError::NoCentury,
+            ValueError::NotAnAmount,
+            ValueError::SubFenAmount,
+            ValueError::AmountOverflow,
+            ValueError::NotAGender,
+            ValueError::NotADirection,
+            ValueError::NotYesNo,
+            ValueError::NotANumber,
+        ];
+        for error in errors {
+            let zh = issue_reason(&IssueReason::BadValue(error), Lang::Zh);
+            assert!(!zh.is_ascii(), "{error:?} has no Chinese text");
+            assert_eq!(
+                issue_reason(&IssueReason::BadValue(error), Lang::En),
+                error.to_string()
+            );
         }
     }
 

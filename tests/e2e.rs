@@ -306,6 +306,12 @@ async fn cancel_an_import_with_problems(client: &Client) {
         |t| t == "1990-02-30",
     )
     .await;
+    wait_text(
+        client,
+        "[data-testid=import-issues] tbody tr td:nth-child(5)",
+        |t| t == "日历上没有这一天",
+    )
+    .await;
     screenshot(client, "import-issues").await;
     click(client, "[data-testid=import-cancel]").await;
     assert_eq!(count(client, "[data-testid=import-summary]").await, 0);

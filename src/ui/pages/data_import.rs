@@ -2,7 +2,7 @@
 //! mapping), validate, read the report, then commit as a new snapshot or cancel.
 
 use crate::format::count;
-use crate::i18n::{entity_name, field_name, Lang, Msg};
+use crate::i18n::{entity_name, field_name, issue_reason, Lang, Msg};
 use crate::import::{
     auto_map, find_preset, header_signature, DayMonthOrder, Entity, ImportReport, MappingPreset,
     ReadOptions, TextEncoding, TextLayout,
@@ -306,16 +306,17 @@ pub fn ImportPanel() -> impl IntoView {
                 0.0
             };
             format!(
-                "{} {:.1} MB: {:.2} s · {} {}: {:.2} s ({:.0} {}/s) · {}: {:.2} s",
-                lang.text(Msg::ReadingFiles),
+                "{} {:.1} MB: {:.2} s · {} {} {}: {:.2} s ({:.0} {}/s) · {}: {:.2} s",
+                lang.text(Msg::TimingRead),
                 t.bytes / 1e6,
                 t.read_ms / 1000.0,
+                lang.text(Msg::TimingValidate),
                 count(t.rows),
                 lang.text(Msg::Rows),
                 t.validate_ms / 1000.0,
                 rate,
                 lang.text(Msg::Rows),
-                lang.text(Msg::Committing),
+                lang.text(Msg::TimingSave),
                 t.commit_ms / 1000.0
             )
         })
@@ -597,7 +598,7 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
                     <td class="num">{issue.line}</td>
                     <td>{issue.column.clone().unwrap_or_default()}</td>
                     <td>{issue.value.clone()}</td>
-                    <td>{issue.reason.to_string()}</td>
+                    <td>{issue_reason(&issue.reason, lang)}</td>
                 </tr>
             }
         })
