@@ -1,8 +1,9 @@
 //! Keystone: bank key-account analytics that runs entirely in the browser.
 //!
-//! The pure core (`model`, `analytics`, `format`, `i18n`, `demo`, `charts`, and the codec half of
-//! `storage`) is plain synchronous Rust, tested natively; the browser shell (`ui`, `storage::idb`)
-//! exists only in the wasm build. See ARCHITECTURE.md for the map.
+//! The pure core (`model`, `import`, `analytics`, `format`, `i18n`, `demo`, `charts`, the codec
+//! and backup halves of `storage`, and `worker::protocol`) is plain synchronous Rust, tested
+//! natively; the browser shell (`ui`, `storage::idb`, the worker glue) exists only in the wasm
+//! build. See ARCHITECTURE.md for the map.
 
 pub mod analytics;
 pub mod charts;

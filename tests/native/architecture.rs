@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-const CORE: [&str; 9] = [
+const CORE: [&str; 10] = [
+    "src/worker/protocol.rs",
     "src/import",
     "src/storage/backup.rs",
     "src/model",
