@@ -250,33 +250,39 @@ pub async fn load_snapshot(
     db: &Database,
     record: &SnapshotRecord,
 ) -> Result<Dataset, StorageError> {
-    let range = chunk_range(&record.snapshot_id);
+    let chunks = read_chunks(db, Some(chunk_range(&record.snapshot_id))).await?;
+    let chunks: HashMap<String, Vec<u8>> = chunks.into_iter().collect();
+    Ok(decode_dataset(&record.snapshot_id, &record.rows, &chunks)?)
+}
+
+/// Reads chunks (those in `range`, or all), in key order, one request per chunk: a single
+/// `getAll` over a large dataset can exceed what the browser passes between its processes.
+async fn read_chunks(
+    db: &Database,
+    range: Option<std::ops::Range<String>>,
+) -> Result<Vec<(String, Vec<u8>)>, StorageError> {
     let tx = db.transaction(CHUNKS).build()?;
     let store = tx.object_store(CHUNKS)?;
-    let keys: Vec<String> = store
-        .get_all_keys()
-        .with_query(range.clone())
-        .primitive()?
-        .await?
-        .collect::<Result<_, _>>()?;
-    let values: Vec<JsValue> = store
-        .get_all()
-        .with_query(range)
-        .primitive()?
-        .await?
-        .collect::<Result<_, _>>()?;
-    let chunks: HashMap<String, Vec<u8>> = keys
-        .into_iter()
-        .zip(values)
-        .map(|(key, value)| {
-            let bytes = value
-                .dyn_into::<js_sys::Uint8Array>()
-                .map(|array| array.to_vec())
-                .unwrap_or_default();
-            (key, bytes)
-        })
-        .collect();
-    Ok(decode_dataset(&record.snapshot_id, &record.rows, &chunks)?)
+    let keys: Vec<String> = match range {
+        Some(range) => store.get_all_keys().with_query(range).primitive()?.await?,
+        None => store.get_all_keys().primitive()?.await?,
+    }
+    .collect::<Result<_, _>>()?;
+    // All requests go out before the first is awaited, so the transaction stays busy.
+    let requests = keys
+        .iter()
+        .map(|key| store.get::<JsValue, _, _>(key.as_str()).primitive())
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut chunks = Vec::with_capacity(keys.len());
+    for (key, request) in keys.into_iter().zip(requests) {
+        let bytes = request
+            .await?
+            .and_then(|value| value.dyn_into::<js_sys::Uint8Array>().ok())
+            .map(|array| array.to_vec())
+            .ok_or_else(|| StorageError(format!("stored data is incomplete: {key} is missing")))?;
+        chunks.push((key, bytes));
+    }
+    Ok(chunks)
 }
 
 /// Deletes every snapshot and chunk, in one transaction.
@@ -295,29 +301,7 @@ pub async fn delete_all(db: &Database) -> Result<(), StorageError> {
 pub async fn export_backup(db: &Database, created_at: &str) -> Result<Vec<u8>, StorageError> {
     let snapshots = list_snapshots(db).await?;
     let active = active_record(db).await?.map(|r| r.snapshot_id);
-    let tx = db.transaction(CHUNKS).build()?;
-    let store = tx.object_store(CHUNKS)?;
-    let keys: Vec<String> = store
-        .get_all_keys()
-        .primitive()?
-        .await?
-        .collect::<Result<_, _>>()?;
-    let values: Vec<JsValue> = store
-        .get_all()
-        .primitive()?
-        .await?
-        .collect::<Result<_, _>>()?;
-    let chunks: Vec<(String, Vec<u8>)> = keys
-        .into_iter()
-        .zip(values)
-        .map(|(key, value)| {
-            let bytes = value
-                .dyn_into::<js_sys::Uint8Array>()
-                .map(|array| array.to_vec())
-                .unwrap_or_default();
-            (key, bytes)
-        })
-        .collect();
+    let chunks = read_chunks(db, None).await?;
     Ok(write_backup(created_at, snapshots, active, &chunks))
 }
 
