@@ -9,9 +9,7 @@ use keystone::analytics::pipeline::{
 use keystone::analytics::rfm::rfm_scores;
 use keystone::analytics::{analyse, AnalysisConfig, TierRules};
 use keystone::demo::{generate, DemoConfig};
-use keystone::import::{
-    auto_map, guess_entity, import, read_sheet, DateStyle, FileInput, ImportRequest, Sheet,
-};
+use keystone::import::{guessed_inputs, import, read_sheet, ImportRequest, Sheet};
 use keystone::model::Day;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
@@ -83,26 +81,12 @@ fn workload(dir: &Path, name: &str) {
         return;
     }
     let import_once = || {
-        let sheets: Vec<Sheet> = files
+        let sheets: Vec<(String, Sheet)> = files
             .iter()
-            .map(|(n, b)| read_sheet(n, b, None).expect("workload reads"))
-            .collect();
-        let inputs = files
-            .iter()
-            .zip(&sheets)
-            .map(|((n, _), sheet)| {
-                let entity = guess_entity(&sheet.headers);
-                FileInput {
-                    file_name: n.clone(),
-                    entity,
-                    sheet,
-                    mapping: auto_map(entity, &sheet.headers),
-                    date_style: DateStyle::default(),
-                }
-            })
+            .map(|(n, b)| (n.clone(), read_sheet(n, b, None).expect("workload reads")))
             .collect();
         import(&ImportRequest {
-            files: inputs,
+            files: guessed_inputs(&sheets),
             today: Day(30_000),
             base: None,
         })

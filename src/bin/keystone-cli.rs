@@ -5,9 +5,7 @@
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
 use keystone::analytics::TierRules;
 use keystone::format::money_decimal;
-use keystone::import::{
-    auto_map, guess_entity, import, read_sheet, DateStyle, FileInput, ImportRequest,
-};
+use keystone::import::{guessed_inputs, import, read_sheet, ImportRequest};
 use keystone::model::Day;
 use std::path::Path;
 use std::process::ExitCode;
@@ -64,19 +62,7 @@ fn analyze(dir: &Path) -> ExitCode {
             Err(error) => eprintln!("{name}: {error}"),
         }
     }
-    let files = sheets
-        .iter()
-        .map(|(name, sheet)| {
-            let entity = guess_entity(&sheet.headers);
-            FileInput {
-                file_name: name.clone(),
-                entity,
-                sheet,
-                mapping: auto_map(entity, &sheet.headers),
-                date_style: DateStyle::default(),
-            }
-        })
-        .collect();
+    let files = guessed_inputs(&sheets);
     let outcome = import(&ImportRequest {
         files,
         today: today(),

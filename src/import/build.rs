@@ -34,6 +34,24 @@ pub struct FileInput<'a> {
     pub date_style: DateStyle,
 }
 
+/// Each read file with the entity and mapping its headers suggest: what an import without a
+/// person to ask (the command line, benchmarks, tests) uses.
+pub fn guessed_inputs(sheets: &[(String, Sheet)]) -> Vec<FileInput<'_>> {
+    sheets
+        .iter()
+        .map(|(name, sheet)| {
+            let entity = super::mapping::guess_entity(&sheet.headers);
+            FileInput {
+                file_name: name.clone(),
+                entity,
+                sheet,
+                mapping: super::mapping::auto_map(entity, &sheet.headers),
+                date_style: DateStyle::default(),
+            }
+        })
+        .collect()
+}
+
 /// What to import, and the facts the core cannot know by itself.
 pub struct ImportRequest<'a> {
     /// The files, in any order.

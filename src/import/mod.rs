@@ -16,8 +16,8 @@ pub mod sheet;
 pub mod values;
 
 pub use build::{
-    import, import_with_progress, neutralise_formula, FileInput, FileSummary, ImportIssue,
-    ImportOutcome, ImportReport, ImportRequest, IssueReason,
+    guessed_inputs, import, import_with_progress, neutralise_formula, FileInput, FileSummary,
+    ImportIssue, ImportOutcome, ImportReport, ImportRequest, IssueReason,
 };
 pub use decode::TextEncoding;
 pub use mapping::{

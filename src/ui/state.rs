@@ -8,6 +8,7 @@ use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
 use crate::storage::codec::RowCounts;
 use crate::storage::idb::{self, SaveOptions, StorageError};
 use gloo_storage::{LocalStorage, Storage};
+use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -183,19 +184,10 @@ impl AppState {
             let result = async {
                 let db = idb::open().await?;
                 idb::set_active(&db, &snapshot_id).await?;
-                let loaded = idb::load_active(&db).await?;
-                db.close();
-                Ok::<_, StorageError>(loaded)
+                Ok(db)
             }
             .await;
-            self.data.set(match result {
-                Ok(Some((record, dataset))) => {
-                    DataState::Ready(Arc::new(Loaded::new(record, dataset)))
-                }
-                Ok(None) => DataState::Empty,
-                Err(error) => DataState::Failed(error.0),
-            });
-            self.snapshots_changed.update(|n| *n += 1);
+            self.show_active(result).await;
         });
     }
 
@@ -205,20 +197,29 @@ impl AppState {
             let result = async {
                 let db = idb::open().await?;
                 idb::delete_snapshot(&db, &snapshot_id).await?;
-                let loaded = idb::load_active(&db).await?;
-                db.close();
-                Ok::<_, StorageError>(loaded)
+                Ok(db)
             }
             .await;
-            self.data.set(match result {
-                Ok(Some((record, dataset))) => {
-                    DataState::Ready(Arc::new(Loaded::new(record, dataset)))
-                }
-                Ok(None) => DataState::Empty,
-                Err(error) => DataState::Failed(error.0),
-            });
-            self.snapshots_changed.update(|n| *n += 1);
+            self.show_active(result).await;
         });
+    }
+
+    /// After a change to the stored snapshots: loads and shows whichever is now current.
+    async fn show_active(self, changed: Result<Database, StorageError>) {
+        let loaded = match changed {
+            Ok(db) => {
+                let loaded = idb::load_active(&db).await;
+                db.close();
+                loaded
+            }
+            Err(error) => Err(error),
+        };
+        self.data.set(match loaded {
+            Ok(Some((record, dataset))) => DataState::Ready(Arc::new(Loaded::new(record, dataset))),
+            Ok(None) => DataState::Empty,
+            Err(error) => DataState::Failed(error.0),
+        });
+        self.snapshots_changed.update(|n| *n += 1);
     }
 
     /// Offers every stored snapshot as one backup file.

@@ -10,8 +10,8 @@ use keystone::import::values::{
     parse_date, parse_direction, parse_gender, parse_money, parse_risk_level, parse_yes_no,
 };
 use keystone::import::{
-    auto_map, guess_entity, import, read_sheet, DateStyle, DayMonthOrder, Entity, FileInput,
-    ImportOutcome, ImportRequest, Sheet,
+    auto_map, guess_entity, guessed_inputs, import, read_sheet, DateStyle, DayMonthOrder, Entity,
+    FileInput, ImportOutcome, ImportRequest, Sheet,
 };
 use keystone::model::Day;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
@@ -44,31 +44,19 @@ fn today() -> Day {
 
 /// Reads each file, guesses its entity and mapping, and imports them together.
 fn import_files(files: &[(&str, Vec<u8>)]) -> (Vec<Sheet>, ImportOutcome) {
-    let sheets: Vec<Sheet> = files
+    let named: Vec<(String, Sheet)> = files
         .iter()
         .map(|(name, bytes)| {
-            read_sheet(name, bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"))
-        })
-        .collect();
-    let inputs = files
-        .iter()
-        .zip(&sheets)
-        .map(|((name, _), sheet)| {
-            let entity = guess_entity(&sheet.headers);
-            FileInput {
-                file_name: name.to_string(),
-                entity,
-                sheet,
-                mapping: auto_map(entity, &sheet.headers),
-                date_style: DateStyle::default(),
-            }
+            let sheet = read_sheet(name, bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name.to_string(), sheet)
         })
         .collect();
     let outcome = import(&ImportRequest {
-        files: inputs,
+        files: guessed_inputs(&named),
         today: today(),
         base: None,
     });
+    let sheets = named.into_iter().map(|(_, sheet)| sheet).collect();
     (sheets, outcome)
 }
 
