@@ -630,27 +630,79 @@ fn workload_s_pipeline_reproduces_the_expected_results() {
     assert_eq!(f.f12.iter().map(|&v| v as u64).sum::<u64>(), 66_605);
     assert_eq!(money_decimal(f.m12_fen.iter().sum()), "226831360.36");
     assert_eq!(money_decimal(f.in12_fen.iter().sum()), "102362401.56");
-    let ids = &data.customers().customer_id;
-    let mut order: Vec<usize> = (0..data.n_customers()).collect();
-    order.sort_by(|&a, &b| f.aum_fen[b].cmp(&f.aum_fen[a]));
-    let top5: Vec<(String, String)> = order[..5]
-        .iter()
-        .map(|&c| (ids.get(c).to_owned(), money_decimal(f.aum_fen[c])))
-        .collect();
-    let expected = [
-        ("C00004658", "134496937.90"),
-        ("C00009894", "56092245.54"),
-        ("C00006695", "35701292.80"),
-        ("C00008149", "28409424.67"),
-        ("C00005250", "26798317.15"),
-    ];
-    for ((id, aum), (want_id, want_aum)) in top5.iter().zip(expected) {
-        assert_eq!((id.as_str(), aum.as_str()), (want_id, want_aum));
-    }
+    assert_eq!(
+        top5_by_aum(data, &f.aum_fen),
+        [
+            ("C00004658", "134496937.90"),
+            ("C00009894", "56092245.54"),
+            ("C00006695", "35701292.80"),
+            ("C00008149", "28409424.67"),
+            ("C00005250", "26798317.15"),
+        ]
+        .map(|(id, aum)| (id.to_string(), aum.to_string()))
+    );
     // k-means depends on its seeding; the reference run gives 1.835 per row: within 3%.
     let per_row = result.clustering.inertia / data.n_customers() as f64;
     assert!(
         (per_row - 1.835).abs() / 1.835 < 0.03,
         "inertia per row {per_row}"
     );
+}
+
+/// The same for M, when `KEYSTONE_WORKLOAD_M` names a folder made by `gen.py M 100000 20`
+/// (`make bench` leaves one in `bench-data/M`); slow in a debug build, so not run by default.
+#[test]
+fn workload_m_pipeline_reproduces_the_expected_results_when_asked() {
+    use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
+    use keystone::analytics::TierRules;
+    let Some(dir) = std::env::var_os("KEYSTONE_WORKLOAD_M").map(std::path::PathBuf::from) else {
+        eprintln!("KEYSTONE_WORKLOAD_M not set: M workload check skipped");
+        return;
+    };
+    let files: Vec<(&str, Vec<u8>)> = ["customers.csv", "holdings.csv", "transactions.csv"]
+        .into_iter()
+        .map(|name| (name, std::fs::read(dir.join(name)).expect("workload file")))
+        .collect();
+    let (_, outcome) = import_files(&files);
+    let data = &outcome.dataset;
+    let rows = RowCounts::of(data);
+    assert_eq!(
+        (rows.customers, rows.holdings, rows.transactions),
+        (100_000, 349_817, 1_994_028)
+    );
+    let result = run_pipeline(data, &TierRules::workload_defaults(), &WORKLOAD_KMEANS);
+    let mut tiers = [0usize; 4];
+    for &t in &result.tier_of_customer {
+        tiers[t as usize] += 1;
+    }
+    assert_eq!(tiers, [488, 4_332, 38_740, 56_440]);
+    assert_eq!(result.champions, 19_908);
+    let f = &result.features;
+    assert_eq!(money_decimal(f.aum_fen.iter().sum()), "25401142791.33");
+    assert_eq!(money_decimal(f.loan_fen.iter().sum()), "3002974287.92");
+    assert_eq!(f.f12.iter().map(|&v| v as u64).sum::<u64>(), 664_566);
+    assert_eq!(money_decimal(f.m12_fen.iter().sum()), "2275130818.62");
+    assert_eq!(money_decimal(f.in12_fen.iter().sum()), "1032515560.67");
+    let per_row = result.clustering.inertia / data.n_customers() as f64;
+    assert!(
+        (per_row - 1.797).abs() / 1.797 < 0.03,
+        "inertia per row {per_row}"
+    );
+}
+
+/// The five customers with the most AUM, as `(id, yuan)`.
+fn top5_by_aum(data: &keystone::model::Dataset, aum_fen: &[i64]) -> [(String, String); 5] {
+    let ids = &data.customers().customer_id;
+    let mut order: Vec<usize> = (0..data.n_customers()).collect();
+    order.sort_by(|&a, &b| {
+        aum_fen[b]
+            .cmp(&aum_fen[a])
+            .then_with(|| ids.get(a).cmp(ids.get(b)))
+    });
+    std::array::from_fn(|i| {
+        (
+            ids.get(order[i]).to_owned(),
+            money_decimal(aum_fen[order[i]]),
+        )
+    })
 }
