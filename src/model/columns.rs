@@ -77,6 +77,9 @@ pub fn offsets_fit(offsets: &[u32], text: &str) -> bool {
         && offsets.iter().all(|&o| text.is_char_boundary(o as usize))
 }
 
+/// Dictionaries up to this size are searched directly instead of through the hash map.
+const SMALL_DICTIONARY: usize = 16;
+
 /// Repeated strings (cities, channels, product codes) as a dictionary and one code per row.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CodedColumn {
@@ -117,7 +120,13 @@ impl CodedColumn {
 
     /// The code of `value`, adding it to the dictionary when new.
     pub fn code_for(&mut self, value: &str) -> u32 {
-        if let Some(&code) = self.lookup.get(value) {
+        // Channels, categories and the like have a handful of values: comparing them directly
+        // is cheaper than hashing every cell.
+        if self.values.len() <= SMALL_DICTIONARY {
+            if let Some(code) = self.values.iter().position(|v| v == value) {
+                return code as u32;
+            }
+        } else if let Some(&code) = self.lookup.get(value) {
             return code;
         }
         let code = self.values.len() as u32;
