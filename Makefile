@@ -49,7 +49,7 @@ e2e-test:
 	trunk build --release
 	KEYSTONE_E2E_DIST=$(CURDIR)/dist cargo test --test e2e -- --nocapture
 
-bench: tools
+bench: test-tools node_modules/.package-lock.json
 	scripts/bench.sh
 
 clean:
