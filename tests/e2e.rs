@@ -10,7 +10,7 @@ mod browser;
 
 use browser::{
     assert_no_egress, click, count, inked_pixels, pick_files, screenshot, serve_dist,
-    start_browser, upload_files, wait_text, SUB_PATH,
+    start_browser, type_text, upload_files, wait_text, SUB_PATH,
 };
 use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
@@ -233,6 +233,13 @@ async fn select(client: &Client, css: &str, value: &str) {
         .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
 }
 
+/// Commits the validated import and waits for the Data page to show the new snapshot.
+async fn commit_import(client: &Client, customers: &str) {
+    click(client, "[data-testid=import-commit]").await;
+    let css = "[data-testid=snapshot] dd[data-count=customers]";
+    wait_text(client, css, |t| t == customers).await;
+}
+
 /// Appending a transactions file already held adds nothing: every row is a duplicate.
 async fn append_the_same_period_again(client: &Client) {
     click(client, "a[data-nav=data]").await;
@@ -250,13 +257,7 @@ async fn append_the_same_period_again(client: &Client) {
         t == "0"
     })
     .await;
-    click(client, "[data-testid=import-commit]").await;
-    wait_text(
-        client,
-        "[data-testid=snapshot] dd[data-count=customers]",
-        |t| t == "10,000",
-    )
-    .await;
+    commit_import(client, "10,000").await;
     assert_eq!(count(client, "[data-testid=snapshots] tbody tr").await, 2);
 }
 
@@ -285,13 +286,7 @@ async fn cancel_an_import_with_problems(client: &Client) {
     )
     .await;
     // Save the mapping as a preset; the same headers later get it applied.
-    client
-        .find(Locator::Css("[data-testid=preset-name]"))
-        .await
-        .expect("preset name")
-        .send_keys("GBK客户")
-        .await
-        .expect("type preset name");
+    type_text(client, "[data-testid=preset-name]", "GBK客户").await;
     click(client, "[data-testid=preset-save]").await;
     click(client, "[data-testid=import-validate]").await;
     let css = "[data-testid=import-summary] td[data-count=rejected]";
@@ -354,20 +349,8 @@ async fn import_workload_s(client: &Client) {
         wait_text(client, &css, |t| t == "0").await;
     }
     screenshot(client, "import-report").await;
-    client
-        .find(Locator::Css("[data-testid=import-name]"))
-        .await
-        .expect("name input")
-        .send_keys("S workload")
-        .await
-        .expect("type name");
-    click(client, "[data-testid=import-commit]").await;
-    wait_text(
-        client,
-        "[data-testid=snapshot] dd[data-count=customers]",
-        |t| t == "10,000",
-    )
-    .await;
+    type_text(client, "[data-testid=import-name]", "S workload").await;
+    commit_import(client, "10,000").await;
     // The catalogue records each source file's SHA-256, computed in the browser.
     let expected = {
         use sha2::{Digest, Sha256};

@@ -2,6 +2,23 @@
 
 use super::{check_same_length, CodedColumn, Day, ModelError, TextColumn};
 
+/// `len` and `is_empty` for a table, counted by the column that every row has.
+macro_rules! row_count {
+    ($table:ident, $column:ident) => {
+        impl $table {
+            /// Number of rows.
+            pub fn len(&self) -> usize {
+                self.$column.len()
+            }
+
+            /// Whether the table has no rows.
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+        }
+    };
+}
+
 /// Marks a customer with no dedicated relationship manager.
 pub const NO_RELATIONSHIP_MANAGER: u32 = u32::MAX;
 
@@ -192,17 +209,9 @@ pub struct Attribute {
     pub values: CodedColumn,
 }
 
+row_count!(Customers, customer_id);
+
 impl Customers {
-    /// Number of customers.
-    pub fn len(&self) -> usize {
-        self.customer_id.len()
-    }
-
-    /// Whether there are no customers.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
         check_same_length(
             "customers",
@@ -247,17 +256,9 @@ pub struct Holdings {
     pub as_of: Vec<Day>,
 }
 
+row_count!(Holdings, customer_idx);
+
 impl Holdings {
-    /// Number of holding rows.
-    pub fn len(&self) -> usize {
-        self.customer_idx.len()
-    }
-
-    /// Whether there are no holdings.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
         check_same_length(
             "holdings",
@@ -291,17 +292,9 @@ pub struct Transactions {
     pub category: CodedColumn,
 }
 
+row_count!(Transactions, customer_idx);
+
 impl Transactions {
-    /// Number of transactions.
-    pub fn len(&self) -> usize {
-        self.customer_idx.len()
-    }
-
-    /// Whether there are no transactions.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
         check_same_length(
             "transactions",
@@ -329,17 +322,9 @@ pub struct RelationshipManagers {
     pub branch: CodedColumn,
 }
 
+row_count!(RelationshipManagers, rm_id);
+
 impl RelationshipManagers {
-    /// Number of relationship managers.
-    pub fn len(&self) -> usize {
-        self.rm_id.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
         check_same_length(
             "relationship_managers",
@@ -367,17 +352,9 @@ pub struct Interactions {
     pub note: TextColumn,
 }
 
+row_count!(Interactions, customer_idx);
+
 impl Interactions {
-    /// Number of contacts.
-    pub fn len(&self) -> usize {
-        self.customer_idx.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
         check_same_length(
             "interactions",
@@ -405,17 +382,9 @@ pub struct Feedback {
     pub comment: TextColumn,
 }
 
+row_count!(Feedback, customer_idx);
+
 impl Feedback {
-    /// Number of answers.
-    pub fn len(&self) -> usize {
-        self.customer_idx.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
         check_same_length(
             "feedback",

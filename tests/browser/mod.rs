@@ -272,3 +272,14 @@ pub async fn number_attribute(client: &Client, css: &str, attribute: &str) -> f6
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0)
 }
+
+/// Types `text` into the element matching `css`.
+pub async fn type_text(client: &Client, css: &str, text: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
