@@ -6,7 +6,7 @@
 //! without an [`ImportIssue`] saying which file, line, column and value, and why.
 
 use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
-use super::sheet::Sheet;
+use super::sheet::{Row, Sheet};
 use super::values::{
     infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
     parse_risk_level, DateStyle, DayMonthOrder, ValueError,
@@ -318,13 +318,17 @@ struct RowReader<'r> {
     /// The mapping as a lookup table by field, built once per file.
     columns: &'r [Option<usize>; FIELD_COUNT],
     line: u64,
-    record: &'r csv::StringRecord,
+    record: Row<'r>,
+    /// Per field, the money unit its header declares (`余额（万元）`), found once per file.
+    money_units: &'r [Option<&'static str>; FIELD_COUNT],
+    /// This file's place in the reference list of its entity.
+    file_index: u32,
     date_style: DateStyle,
     issues: Vec<ImportIssue>,
 }
 
-impl RowReader<'_> {
-    fn text(&self, field: Field) -> &str {
+impl<'r> RowReader<'r> {
+    fn text(&self, field: Field) -> &'r str {
         // ASCII trimming is a byte scan; full-width spaces are handled by the value parsers.
         self.columns[field as usize]
             .and_then(|column| self.record.get(column))
@@ -373,12 +377,7 @@ impl RowReader<'_> {
     /// A money cell, scaled by a unit the header declares (`余额（万元）`) unless the cell
     /// carries its own.
     fn money(&mut self, field: Field, required: bool) -> Option<i64> {
-        let unit = self
-            .file
-            .mapping
-            .column(field)
-            .and_then(|c| self.file.sheet.headers.get(c))
-            .and_then(|header| declared_money_unit(header));
+        let unit = self.money_units[field as usize];
         let parse = move |text: &str| match unit {
             Some(unit) if !text.is_empty() && text != "-" && !text.ends_with(['万', '亿']) => {
                 parse_money(&format!("{text}{unit}"))
@@ -392,8 +391,8 @@ impl RowReader<'_> {
         }
     }
 
-    fn required_text(&mut self, field: Field) -> Option<String> {
-        let text = self.text(field).to_owned();
+    fn required_text(&mut self, field: Field) -> Option<&'r str> {
+        let text = self.text(field);
         if text.is_empty() {
             self.fail(field, IssueReason::MissingValue);
             None
@@ -428,13 +427,70 @@ struct Staged {
     holding_refs: Refs,
     transactions: Transactions,
     transaction_refs: Refs,
-    /// Hash of each transaction id seen → its row, to find duplicates without a copy of every id.
-    transaction_ids: FxHashMap<u64, u32>,
+    transaction_ids: TransactionIds,
     interactions: Interactions,
     interaction_refs: Refs,
     interaction_rm: Vec<Option<String>>,
     feedback: Feedback,
     feedback_refs: Refs,
+}
+
+/// Finds repeated transaction ids without a copy of every id.
+///
+/// Core systems number transactions in order: while every id sorts after the one before, none
+/// can repeat and nothing needs indexing. The first id out of order builds a hash index of the
+/// ids so far (hash → row), which answers from then on.
+#[derive(Default)]
+struct TransactionIds {
+    /// The row of the latest non-empty id, while the ids are still ascending.
+    latest: Option<u32>,
+    out_of_order: bool,
+    index: FxHashMap<u64, u32>,
+}
+
+impl TransactionIds {
+    /// Whether `txn_id` is among `ids[..row_if_new]`; remembers it at `row_if_new` when not.
+    fn seen(&mut self, ids: &TextColumn, txn_id: &str, row_if_new: u32) -> bool {
+        if !self.out_of_order {
+            match self.latest {
+                Some(latest) if ids.get(latest as usize) >= txn_id => {
+                    self.out_of_order = true;
+                    for row in 0..row_if_new {
+                        let id = ids.get(row as usize);
+                        if !id.is_empty() {
+                            self.insert(ids, id, row);
+                        }
+                    }
+                }
+                _ => {
+                    self.latest = Some(row_if_new);
+                    return false;
+                }
+            }
+        }
+        !self.insert(ids, txn_id, row_if_new)
+    }
+
+    /// Adds `txn_id` at `row` unless present; whether it was added. Equal hashes are confirmed
+    /// against the stored id, and a true collision probes the next slot.
+    fn insert(&mut self, ids: &TextColumn, txn_id: &str, row: u32) -> bool {
+        let mut hash = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+            hasher.write(txn_id.as_bytes());
+            hasher.finish()
+        };
+        loop {
+            match self.index.get(&hash) {
+                Some(&held) if ids.get(held as usize) == txn_id => return false,
+                Some(_) => hash = hash.wrapping_add(1),
+                None => {
+                    self.index.insert(hash, row);
+                    return true;
+                }
+            }
+        }
+    }
 }
 
 /// Per staged row: the customer id as written, and where it came from (for the report).
@@ -446,8 +502,9 @@ struct Refs {
 }
 
 impl Refs {
-    fn push(&mut self, file: &FileInput<'_>, customer: &str, line: u64) {
-        let file_index = match self
+    /// This file's index in the list of files the references came from, added when new.
+    fn file_index(&mut self, file: &FileInput<'_>) -> u32 {
+        let index = match self
             .files
             .iter()
             .position(|(name, _)| *name == file.file_name)
@@ -462,8 +519,12 @@ impl Refs {
                 self.files.len() - 1
             }
         };
+        index as u32
+    }
+
+    fn push(&mut self, file_index: u32, customer: &str, line: u64) {
         self.customer.push(customer);
-        self.origin.push((file_index as u32, line));
+        self.origin.push((file_index, line));
     }
 }
 
@@ -564,9 +625,22 @@ impl Staged {
             date_style.order = infer_order(file);
         }
         let mut columns = [None; FIELD_COUNT];
+        let mut money_units = [None; FIELD_COUNT];
         for &(field, column) in &file.mapping.columns {
             columns[field as usize] = Some(column);
+            money_units[field as usize] = file
+                .sheet
+                .headers
+                .get(column)
+                .and_then(|header| declared_money_unit(header));
         }
+        let file_index = match file.entity {
+            Entity::Holdings => self.holding_refs.file_index(file),
+            Entity::Transactions => self.transaction_refs.file_index(file),
+            Entity::Interactions => self.interaction_refs.file_index(file),
+            Entity::Feedback => self.feedback_refs.file_index(file),
+            Entity::Customers | Entity::RelationshipManagers => 0,
+        };
         let attribute_columns: Vec<usize> = (0..width)
             .filter(|c| !file.mapping.columns.iter().any(|&(_, mapped)| mapped == *c))
             .collect();
@@ -637,6 +711,8 @@ impl Staged {
             let mut row = RowReader {
                 file,
                 columns: &columns,
+                money_units: &money_units,
+                file_index,
                 line,
                 record,
                 date_style,
@@ -665,13 +741,13 @@ impl Staged {
         today: Day,
         attributes: &[Option<usize>],
     ) -> RowOutcome {
-        let generated;
+        let generated: String;
         let id = if row.file.mapping.column(Field::CustomerId).is_some() {
             row.required_text(Field::CustomerId)
         } else {
             // Exports without an id (survey or marketing lists) get one per row, in file order.
             generated = format!("U{:08}", self.customers.len() + 1);
-            Some(generated)
+            Some(generated.as_str())
         };
         let gender = row.value(Field::Gender, parse_gender);
         let birth_date = row.date(Field::BirthDate, today, false);
@@ -687,7 +763,7 @@ impl Staged {
         if !row.issues.is_empty() {
             return RowOutcome::Rejected;
         }
-        if let Some(&first_line) = self.customer_lines.get(&id) {
+        if let Some(&first_line) = self.customer_lines.get(id) {
             if first_line == HELD {
                 row.fail(Field::CustomerId, IssueReason::CustomerAlreadyHeld);
                 return RowOutcome::Deduplicated;
@@ -698,9 +774,9 @@ impl Staged {
             );
             return RowOutcome::Rejected;
         }
-        self.customer_lines.insert(id.clone(), row.line);
+        self.customer_lines.insert(id.to_owned(), row.line);
         let c = &mut self.customers;
-        c.customer_id.push(&id);
+        c.customer_id.push(id);
         c.name.push(row.text(Field::Name));
         c.gender.push(gender.unwrap_or(Gender::Unknown));
         c.birth_date.push(birth_date.unwrap_or(Day::MISSING));
@@ -727,7 +803,7 @@ impl Staged {
             // A second row for the same manager adds nothing; the first one stands.
             return RowOutcome::Deduplicated;
         }
-        self.managers.rm_id.push(&id);
+        self.managers.rm_id.push(id);
         self.managers.name.push(row.text(Field::Name));
         self.managers.branch.push(row.text(Field::Branch));
         RowOutcome::Accepted
@@ -745,11 +821,11 @@ impl Staged {
             return RowOutcome::Rejected;
         }
         let h = &mut self.holdings;
-        h.product_type.push(ProductType::from_name(&product));
+        h.product_type.push(ProductType::from_name(product));
         h.product_code.push(row.text(Field::ProductCode));
         h.balance_fen.push(balance);
         h.as_of.push(as_of.unwrap_or(Day::MISSING));
-        self.holding_refs.push(row.file, &customer, row.line);
+        self.holding_refs.push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
@@ -811,12 +887,11 @@ impl Staged {
         t.direction.push(direction);
         t.channel.push(row.text(Field::Channel));
         t.category.push(row.text(Field::Category));
-        self.transaction_refs.push(row.file, &customer, row.line);
+        self.transaction_refs.push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
-    /// Whether a transaction with this id is already staged; remembers it when not. Equal
-    /// hashes are confirmed against the stored id, and a true collision probes the next slot.
+    /// Whether a transaction with this id is already staged; remembers it when not.
     fn is_duplicate_transaction(&mut self, txn_id: &str) -> bool {
         let next_row = self.transactions.txn_id.len() as u32;
         self.is_duplicate_transaction_at(txn_id, next_row)
@@ -824,22 +899,8 @@ impl Staged {
 
     /// [`Staged::is_duplicate_transaction`] for a row that is (or will be) at `row_if_new`.
     fn is_duplicate_transaction_at(&mut self, txn_id: &str, row_if_new: u32) -> bool {
-        let mut hash = {
-            use std::hash::{BuildHasher, Hasher};
-            let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
-            hasher.write(txn_id.as_bytes());
-            hasher.finish()
-        };
-        loop {
-            match self.transaction_ids.get(&hash) {
-                Some(&row) if self.transactions.txn_id.get(row as usize) == txn_id => return true,
-                Some(_) => hash = hash.wrapping_add(1),
-                None => {
-                    self.transaction_ids.insert(hash, row_if_new);
-                    return false;
-                }
-            }
-        }
+        self.transaction_ids
+            .seen(&self.transactions.txn_id, txn_id, row_if_new)
     }
 
     fn interaction_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
@@ -858,7 +919,7 @@ impl Staged {
         let rm = row.text(Field::RmId);
         self.interaction_rm
             .push((!rm.is_empty()).then(|| rm.to_owned()));
-        self.interaction_refs.push(row.file, &customer, row.line);
+        self.interaction_refs.push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
@@ -883,7 +944,7 @@ impl Staged {
         f.date.push(date.unwrap_or(Day::MISSING));
         f.score.push(score);
         f.comment.push(row.text(Field::Comment));
-        self.feedback_refs.push(row.file, &customer, row.line);
+        self.feedback_refs.push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
@@ -1141,4 +1202,36 @@ fn infer_order(file: &FileInput<'_>) -> DayMonthOrder {
         }
     }
     infer_day_month_order(values.iter().map(String::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TransactionIds;
+    use crate::model::TextColumn;
+
+    /// Feeds ids in order the way the import does; returns which were found to repeat.
+    fn repeats(ids: &[&str]) -> Vec<bool> {
+        let mut column = TextColumn::new();
+        let mut seen = TransactionIds::default();
+        ids.iter()
+            .map(|id| {
+                let repeat = seen.seen(&column, id, column.len() as u32);
+                if !repeat {
+                    column.push(id);
+                }
+                repeat
+            })
+            .collect()
+    }
+
+    #[test]
+    fn transaction_ids_repeat_in_order_and_out_of_order() {
+        assert_eq!(repeats(&["T1", "T2", "T3"]), [false, false, false]);
+        assert_eq!(repeats(&["T1", "T2", "T2"]), [false, false, true]);
+        assert_eq!(
+            repeats(&["T1", "T3", "T2", "T1", "T4", "T3"]),
+            [false, false, false, true, false, true]
+        );
+        assert_eq!(repeats(&["B", "A", "B", "C", "A"]), [false, false, true, false, true]);
+    }
 }

@@ -74,6 +74,21 @@ fn utf8_up_to_truncation(bytes: &[u8]) -> bool {
     }
 }
 
+/// Decodes `bytes` in the encoding [`detect_encoding`] finds, validating UTF-8 only once.
+pub fn decode_detected(bytes: &[u8]) -> Decoded<'_> {
+    if Encoding::for_bom(bytes).is_none() {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Decoded {
+                text: Cow::Borrowed(text),
+                encoding: TextEncoding::Utf8,
+                malformed: 0,
+                first_malformed_line: None,
+            };
+        }
+    }
+    decode(bytes, detect_encoding(bytes))
+}
+
 /// Decodes `bytes` in `encoding` (a byte-order mark is removed whatever the encoding).
 pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
     let bom_length = match Encoding::for_bom(bytes) {
@@ -81,6 +96,17 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
         _ => 0,
     };
     let body = &bytes[bom_length..];
+    if encoding == TextEncoding::Utf8 {
+        if let Ok(text) = std::str::from_utf8(body) {
+            // Valid UTF-8 had nothing to decode: a U+FFFD in it was written by the exporter.
+            return Decoded {
+                text: Cow::Borrowed(text),
+                encoding,
+                malformed: 0,
+                first_malformed_line: None,
+            };
+        }
+    }
     let (text, _) = encoding.encoding().decode_without_bom_handling(body);
     let malformed = text.matches('\u{FFFD}').count();
     let first_malformed_line = (malformed > 0).then(|| {

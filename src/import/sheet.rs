@@ -1,7 +1,7 @@
 //! From a file's bytes to rows of text cells: delimited text, Excel workbooks and JSON, each
 //! with its header row, so the mapping step sees one shape whatever the format was.
 
-use super::decode::{decode, detect_encoding, looks_binary, TextEncoding};
+use super::decode::{decode, decode_detected, looks_binary, TextEncoding};
 use super::mapping::normalise_header;
 use std::fmt;
 use std::io::Cursor;
@@ -123,7 +123,7 @@ enum Body {
 
 impl Sheet {
     /// Calls `row` with each data row's 1-based line number and cells, in file order.
-    pub fn for_each_row(&self, mut row: impl FnMut(u64, &csv::StringRecord)) {
+    pub fn for_each_row(&self, mut row: impl FnMut(u64, Row<'_>)) {
         self.rows_while(|line, record| {
             row(line, record);
             true
@@ -131,7 +131,7 @@ impl Sheet {
     }
 
     /// Like [`Sheet::for_each_row`], stopping as soon as `row` returns `false`.
-    pub fn rows_while(&self, mut row: impl FnMut(u64, &csv::StringRecord) -> bool) {
+    pub fn rows_while(&self, mut row: impl FnMut(u64, Row<'_>) -> bool) {
         match &self.body {
             Body::Text { text, layout } => {
                 let mut reader = csv::ReaderBuilder::new()
@@ -139,16 +139,17 @@ impl Sheet {
                     .has_headers(false)
                     .flexible(true)
                     .from_reader(text.as_bytes());
-                let mut record = csv::StringRecord::new();
+                let mut record = csv::ByteRecord::new();
                 let mut first = true;
                 loop {
                     let line = reader.position().line();
-                    match reader.read_record(&mut record) {
+                    match reader.read_byte_record(&mut record) {
                         Ok(true) => {}
-                        // Valid UTF-8 in memory: the reader has no other error to give.
+                        // Text in memory: the reader has no I/O error to give.
                         Ok(false) | Err(_) => break,
                     }
-                    if is_blank(&record) {
+                    let record = Row(&record);
+                    if record.is_blank() {
                         continue;
                     }
                     if first && layout.has_header {
@@ -156,19 +157,19 @@ impl Sheet {
                         continue;
                     }
                     first = false;
-                    if !row(line, &record) {
+                    if !row(line, record) {
                         return;
                     }
                 }
             }
             Body::Rows(rows) => {
-                let mut record = csv::StringRecord::new();
+                let mut record = csv::ByteRecord::new();
                 for (line, cells) in rows {
                     record.clear();
                     for cell in cells {
-                        record.push_field(cell);
+                        record.push_field(cell.as_bytes());
                     }
-                    if !row(*line, &record) {
+                    if !row(*line, Row(&record)) {
                         return;
                     }
                 }
@@ -210,8 +211,46 @@ impl Sheet {
     }
 }
 
-fn is_blank(record: &csv::StringRecord) -> bool {
-    record.len() <= 1 && record.get(0).is_none_or(|cell| cell.trim().is_empty())
+/// One row's cells, borrowed from the reader.
+///
+/// The cells are text without a second UTF-8 check: every sheet body is a `String`, and the
+/// CSV reader only cuts it at (or drops) ASCII delimiters, quotes and line breaks, which never
+/// fall inside a multi-byte character. Validating each record again cost about a tenth of an
+/// import.
+#[derive(Clone, Copy)]
+pub struct Row<'a>(&'a csv::ByteRecord);
+
+impl<'a> Row<'a> {
+    /// The number of cells.
+    pub fn len(self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the row has no cells.
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Cell `column`, if the row has it.
+    pub fn get(self, column: usize) -> Option<&'a str> {
+        self.0.get(column).map(cell_text)
+    }
+
+    /// The cells in order.
+    pub fn iter(self) -> impl DoubleEndedIterator<Item = &'a str> {
+        self.0.iter().map(cell_text)
+    }
+
+    fn is_blank(self) -> bool {
+        self.len() <= 1 && self.get(0).is_none_or(|cell| cell.trim().is_empty())
+    }
+}
+
+fn cell_text(bytes: &[u8]) -> &str {
+    debug_assert!(std::str::from_utf8(bytes).is_ok());
+    // SAFETY: see [`Row`]: the bytes are a slice of a `String` between ASCII bytes, or a
+    // `String` cell copied in whole (workbooks, JSON).
+    unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
 /// Reads a file into a [`Sheet`], detecting whatever `options` leaves open.
@@ -236,12 +275,14 @@ pub fn read_sheet(
     match format {
         FileFormat::Workbook => read_workbook(bytes, options),
         FileFormat::Delimited | FileFormat::Json => {
-            let encoding = options.encoding.unwrap_or_else(|| detect_encoding(bytes));
-            options.encoding = Some(encoding);
-            if looks_binary(bytes, encoding) {
+            let decoded = match options.encoding {
+                Some(encoding) => decode(bytes, encoding),
+                None => decode_detected(bytes),
+            };
+            options.encoding = Some(decoded.encoding);
+            if looks_binary(bytes, decoded.encoding) {
                 return Err(ReadError::Binary);
             }
-            let decoded = decode(bytes, encoding);
             let mut sheet = if format == FileFormat::Json {
                 read_json(&decoded.text, options)?
             } else {
@@ -322,11 +363,11 @@ fn parse_records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
     loop {
         let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(true) => records.push((line, record.iter().map(str::to_owned).collect())),
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => records.push((line, Row(&record).iter().map(str::to_owned).collect())),
             // Decoded text is valid UTF-8, so the reader's only errors are I/O ones it cannot have.
             Ok(false) | Err(_) => break,
         }

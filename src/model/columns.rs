@@ -87,6 +87,27 @@ pub struct CodedColumn {
     codes: Vec<u32>,
     /// Value → code; Fx hashing because imports look up every cell of a column.
     lookup: FxHashMap<String, u32>,
+    /// The [`ShortKey`] of each of the first [`SMALL_DICTIONARY`] values.
+    short_keys: Vec<ShortKey>,
+}
+
+/// A string's length and its first and last eight bytes: equal keys mean equal strings up to
+/// 16 bytes, and unequal keys settle most comparisons without a call to `memcmp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ShortKey(usize, u64, u64);
+
+impl ShortKey {
+    fn of(value: &str) -> ShortKey {
+        let bytes = value.as_bytes();
+        let word = |part: &[u8]| {
+            let mut word = [0u8; 8];
+            word[..part.len()].copy_from_slice(part);
+            u64::from_le_bytes(word)
+        };
+        let head = &bytes[..bytes.len().min(8)];
+        let tail = &bytes[bytes.len().saturating_sub(8)..];
+        ShortKey(bytes.len(), word(head), word(tail))
+    }
 }
 
 impl CodedColumn {
@@ -105,10 +126,16 @@ impl CodedColumn {
             .enumerate()
             .map(|(code, value)| (value.clone(), code as u32))
             .collect();
+        let short_keys = values
+            .iter()
+            .take(SMALL_DICTIONARY)
+            .map(|v| ShortKey::of(v))
+            .collect();
         Some(CodedColumn {
             values,
             codes,
             lookup,
+            short_keys,
         })
     }
 
@@ -122,10 +149,18 @@ impl CodedColumn {
     pub fn code_for(&mut self, value: &str) -> u32 {
         // Channels, categories and the like have a handful of values: comparing them directly
         // is cheaper than hashing every cell.
-        if self.values.len() <= SMALL_DICTIONARY {
-            if let Some(code) = self.values.iter().position(|v| v == value) {
+        let small = self.values.len() < SMALL_DICTIONARY;
+        if small {
+            let key = ShortKey::of(value);
+            let found = self
+                .short_keys
+                .iter()
+                .zip(&self.values)
+                .position(|(k, v)| *k == key && (key.0 <= 16 || v == value));
+            if let Some(code) = found {
                 return code as u32;
             }
+            self.short_keys.push(key);
         } else if let Some(&code) = self.lookup.get(value) {
             return code;
         }
