@@ -64,6 +64,9 @@ mod native {
         let validate = number_attribute(client, section, "data-validate-ms").await / 1000.0;
         let save = number_attribute(client, section, "data-commit-ms").await / 1000.0;
         let memory = number_attribute(client, section, "data-wasm-memory-bytes").await;
+        let parse = number_attribute(client, section, "data-parse-ms").await / 1000.0;
+        let pack = number_attribute(client, section, "data-pack-ms").await / 1000.0;
+        eprintln!("  of validate: worker parse {parse:.3} s, pack {pack:.3} s");
         (read, validate, save, memory)
     }
 

@@ -887,7 +887,8 @@ impl Staged {
         t.direction.push(direction);
         t.channel.push(row.text(Field::Channel));
         t.category.push(row.text(Field::Category));
-        self.transaction_refs.push(row.file_index, customer, row.line);
+        self.transaction_refs
+            .push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
@@ -919,7 +920,8 @@ impl Staged {
         let rm = row.text(Field::RmId);
         self.interaction_rm
             .push((!rm.is_empty()).then(|| rm.to_owned()));
-        self.interaction_refs.push(row.file_index, customer, row.line);
+        self.interaction_refs
+            .push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
@@ -1232,6 +1234,9 @@ mod tests {
             repeats(&["T1", "T3", "T2", "T1", "T4", "T3"]),
             [false, false, false, true, false, true]
         );
-        assert_eq!(repeats(&["B", "A", "B", "C", "A"]), [false, false, true, false, true]);
+        assert_eq!(
+            repeats(&["B", "A", "B", "C", "A"]),
+            [false, false, true, false, true]
+        );
     }
 }

@@ -100,6 +100,12 @@ pub struct ImportResult {
     pub report: ImportReport,
     /// Rows per table of the dataset sent as chunks.
     pub rows: RowCounts,
+    /// Milliseconds the worker spent parsing and validating, and packing the chunks.
+    #[serde(default)]
+    pub parse_ms: u32,
+    /// Milliseconds spent encoding the chunks for the transfer.
+    #[serde(default)]
+    pub pack_ms: u32,
 }
 
 /// The key prefix under which the worker sends the dataset's chunks.

@@ -137,6 +137,7 @@ pub fn run_worker() {
                             date_style: planned.date_style,
                         })
                         .collect();
+                    let started = now_ms();
                     let outcome = import_with_progress(
                         &ImportRequest {
                             files,
@@ -145,15 +146,18 @@ pub fn run_worker() {
                         },
                         &mut |rows| post(&message("progress", &rows.to_string()), None),
                     );
+                    let parsed = now_ms();
+                    let reply = js_sys::Object::new();
+                    let buffers = attach_chunks(&reply, &outcome.dataset);
                     let result = ImportResult {
                         rows: RowCounts::of(&outcome.dataset),
                         report: outcome.report,
+                        parse_ms: (parsed - started) as u32,
+                        pack_ms: (now_ms() - parsed) as u32,
                     };
-                    let reply = message(
-                        "imported",
-                        &serde_json::to_string(&result).unwrap_or_default(),
-                    );
-                    let buffers = attach_chunks(&reply, &outcome.dataset);
+                    let json = serde_json::to_string(&result).unwrap_or_default();
+                    let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
+                    let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
                     post(&reply, Some(&buffers));
                 }
                 _ => {}
@@ -164,6 +168,14 @@ pub fn run_worker() {
     on_message.forget();
     // Messages sent before the handler existed would be lost: the page waits for this one.
     let _ = scope.post_message(&message("ready", ""));
+}
+
+/// Milliseconds on the worker's clock.
+fn now_ms() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Starts `crypto.subtle.digest("SHA-256", buffer)`, if the scope offers it.

@@ -39,6 +39,9 @@ struct Validated {
 struct Timings {
     read_ms: f64,
     validate_ms: f64,
+    /// Of `validate_ms`, the worker's parse and pack time.
+    parse_ms: f64,
+    pack_ms: f64,
     commit_ms: f64,
     bytes: f64,
     rows: usize,
@@ -123,6 +126,8 @@ pub fn ImportPanel() -> impl IntoView {
             let rows = result.report.files.iter().map(|f| f.rows_read).sum();
             timings.update(|t| {
                 t.validate_ms = now_ms() - phase_started.get_value();
+                t.parse_ms = f64::from(result.parse_ms);
+                t.pack_ms = f64::from(result.pack_ms);
                 t.rows = rows;
             });
             stage.set(match dataset {
@@ -327,6 +332,8 @@ pub fn ImportPanel() -> impl IntoView {
             data-testid="import"
             data-read-ms=move || timings.get().read_ms
             data-validate-ms=move || timings.get().validate_ms
+            data-parse-ms=move || timings.get().parse_ms
+            data-pack-ms=move || timings.get().pack_ms
             data-commit-ms=move || timings.get().commit_ms
             data-wasm-memory-bytes=move || {
                 timings.track();
