@@ -8,6 +8,7 @@ use crate::model::{
     Customers, Dataset, Day, Direction, Gender, Holdings, ProductType, RelationshipManagers,
     Tables, Transactions, NO_RELATIONSHIP_MANAGER,
 };
+use crate::random::SplitMix64;
 
 /// What to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,29 +220,13 @@ fn chinese_name(rng: &mut SplitMix64, surnames: &[char], given: &[char]) -> Stri
     name
 }
 
-/// SplitMix64: tiny, fast and fully specified, so the demo is identical on every platform.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..bound`.
-    fn below(&mut self, bound: u64) -> u64 {
-        ((self.next_u64() as u128 * bound as u128) >> 64) as u64
-    }
-
-    /// Uniform in `[0, 1)`.
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
+/// The demo's draws beyond the shared generator.
+trait DemoDraws {
     /// Approximately standard normal: the Irwin–Hall sum of twelve uniforms, no libm needed.
+    fn normal(&mut self) -> f64;
+}
+
+impl DemoDraws for SplitMix64 {
     fn normal(&mut self) -> f64 {
         (0..12).map(|_| self.unit()).sum::<f64>() - 6.0
     }

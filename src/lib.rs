@@ -12,6 +12,7 @@ pub mod format;
 pub mod i18n;
 pub mod import;
 pub mod model;
+pub mod random;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -1,6 +1,8 @@
 //! k-means on z-scored customer features: k-means++ seeding from a fixed seed, then Lloyd
 //! iterations until assignments stop changing or the cap is reached. Deterministic.
 
+use crate::random::SplitMix64;
+
 /// A row-major matrix of `f64` features, one row per customer.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FeatureMatrix {
@@ -135,14 +137,8 @@ fn distance2(a: &[f64], b: &[f64]) -> f64 {
 /// to the nearest centre so far.
 fn seed_plus_plus(matrix: &FeatureMatrix, k: usize, seed: u64) -> Vec<f64> {
     let (n, dims) = (matrix.rows(), matrix.columns);
-    let mut rng = seed;
-    let mut next_unit = move || {
-        rng = rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = SplitMix64(seed);
+    let mut next_unit = move || rng.unit();
     let mut centroids = Vec::with_capacity(k * dims);
     let first = ((next_unit() * n as f64) as usize).min(n - 1);
     centroids.extend_from_slice(matrix.row(first));

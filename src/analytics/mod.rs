@@ -6,6 +6,7 @@
 mod books;
 mod features;
 pub mod kmeans;
+pub mod models;
 pub mod pipeline;
 pub mod rfm;
 mod tiers;

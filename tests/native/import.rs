@@ -1,8 +1,7 @@
 //! Imports: every value rule, detection, header synonyms, and whole files — good, malformed,
 //! the S workload (UTF-8 and GBK) and the UCI bank-marketing file — against checked-in outputs.
 
-use super::support::check_expected;
-use flate2::read::GzDecoder;
+use super::support::{bytes, check_expected, import_files, today};
 use keystone::format::money_decimal;
 use keystone::import::decode::detect_encoding;
 use keystone::import::mapping::normalise_header;
@@ -10,55 +9,11 @@ use keystone::import::values::{
     parse_date, parse_direction, parse_gender, parse_money, parse_risk_level, parse_yes_no,
 };
 use keystone::import::{
-    auto_map, guess_entity, guessed_inputs, import, read_sheet, DateStyle, DayMonthOrder, Entity,
-    FileInput, ImportOutcome, ImportRequest, Sheet,
+    auto_map, guess_entity, import, read_sheet, DateStyle, DayMonthOrder, Entity, FileInput,
+    ImportOutcome, ImportRequest,
 };
-use keystone::model::Day;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
-use std::io::Read;
-use std::path::Path;
-
-fn data_path(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn bytes(name: &str) -> Vec<u8> {
-    let raw = std::fs::read(data_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    if name.ends_with(".gz") {
-        let mut out = Vec::new();
-        GzDecoder::new(raw.as_slice())
-            .read_to_end(&mut out)
-            .expect("gunzip");
-        out
-    } else {
-        raw
-    }
-}
-
-fn today() -> Day {
-    Day::parse_iso("2026-11-29").expect("date")
-}
-
-/// Reads each file, guesses its entity and mapping, and imports them together.
-fn import_files(files: &[(&str, Vec<u8>)]) -> (Vec<Sheet>, ImportOutcome) {
-    let named: Vec<(String, Sheet)> = files
-        .iter()
-        .map(|(name, bytes)| {
-            let sheet = read_sheet(name, bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"));
-            (name.to_string(), sheet)
-        })
-        .collect();
-    let outcome = import(&ImportRequest {
-        files: guessed_inputs(&named),
-        today: today(),
-        base: None,
-    });
-    let sheets = named.into_iter().map(|(_, sheet)| sheet).collect();
-    (sheets, outcome)
-}
 
 fn report_text(outcome: &ImportOutcome) -> String {
     let mut out = String::new();
