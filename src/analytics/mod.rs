@@ -6,10 +6,14 @@
 mod books;
 mod features;
 pub mod kmeans;
+pub mod migration;
 pub mod models;
 pub mod pipeline;
+pub mod profile;
 pub mod rfm;
+pub mod scores;
 mod tiers;
+pub mod whatif;
 
 pub use books::{product_mix_by_tier, relationship_manager_books, Book, Books};
 pub use features::{as_of_date, customer_features, CustomerFeatures, NO_TRANSACTION_RECENCY};

@@ -29,7 +29,12 @@ fn uci_columns_become_numeric_and_categorical_features() {
     let kinds: Vec<(&str, bool)> = design
         .features
         .iter()
-        .map(|f| (f.name.as_str(), matches!(f.values, FeatureValues::Numeric(_))))
+        .map(|f| {
+            (
+                f.name.as_str(),
+                matches!(f.values, FeatureValues::Numeric(_)),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
@@ -90,7 +95,10 @@ fn uci_contributions_explain_each_score() {
             let (base, parts) = model.contributions(&design, row);
             assert_eq!(parts.len(), design.features.len());
             let total = base + parts.iter().sum::<f64>();
-            assert!((total - model.score(&design, row)).abs() < 1e-9, "{kind:?} row {row}");
+            assert!(
+                (total - model.score(&design, row)).abs() < 1e-9,
+                "{kind:?} row {row}"
+            );
         }
     }
 }
