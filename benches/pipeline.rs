@@ -11,6 +11,7 @@ use keystone::analytics::{analyse, AnalysisConfig, TierRules};
 use keystone::demo::{generate, DemoConfig};
 use keystone::import::{guessed_inputs, import, read_sheet, ImportRequest, Sheet};
 use keystone::model::Day;
+use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -62,7 +63,7 @@ fn main() {
     report(
         "decode.demo.native",
         median_seconds(|| {
-            black_box(decode_dataset("bench", &rows, &chunks).ok());
+            black_box(decode_dataset("bench", SCHEMA_VERSION, &rows, &chunks).ok());
         }),
     );
     if let Some(data) = std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from) {

@@ -157,6 +157,15 @@ pub fn generate(config: &DemoConfig) -> Dataset {
                 .balance_fen
                 .push((wealth as f64 * weight / total * liability_scale) as i64);
             holdings.as_of.push(as_of);
+            // Ratings vary by customer without drawing from the generator, so adding them
+            // left every other demo value as it was.
+            let spread = (customer % 3) as u8;
+            holdings.risk_level.push(match product {
+                ProductType::CurrentDeposit | ProductType::TimeDeposit => 1,
+                ProductType::WealthManagement | ProductType::Insurance => 2 + spread % 2,
+                ProductType::Fund | ProductType::Other => 3 + spread,
+                ProductType::Loan | ProductType::CreditCard => 0,
+            });
         }
     }
 

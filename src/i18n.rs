@@ -306,6 +306,7 @@ pub fn field_name(field: crate::import::Field, lang: Lang) -> &'static str {
         Note => ("内容", "Note"),
         Score => ("评分", "Score"),
         Comment => ("意见", "Comment"),
+        ProductRiskLevel => ("产品风险等级", "Product risk level"),
     };
     match lang {
         Lang::Zh => zh,

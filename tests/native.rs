@@ -6,6 +6,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod native {
+    /// Scores, what-if, migration, suitability, forecasts, RFM and propensity.
+    pub mod analytics;
     /// The core modules stay free of browser and async code, and say what they are for.
     pub mod architecture;
     /// Per-type SVG rendering of each chart.

@@ -5,13 +5,17 @@
 
 mod books;
 mod features;
+pub mod forecast;
 pub mod kmeans;
 pub mod migration;
 pub mod models;
 pub mod pipeline;
 pub mod profile;
+pub mod propensity;
 pub mod rfm;
 pub mod scores;
+pub mod segments;
+pub mod suitability;
 mod tiers;
 pub mod whatif;
 

@@ -814,6 +814,7 @@ impl Staged {
         let product = row.required_text(Field::ProductType);
         let balance = row.money(Field::Balance, true);
         let as_of = row.date(Field::AsOf, today, false);
+        let risk = row.value(Field::ProductRiskLevel, parse_risk_level);
         let (Some(customer), Some(product), Some(balance)) = (customer, product, balance) else {
             return RowOutcome::Rejected;
         };
@@ -825,6 +826,7 @@ impl Staged {
         h.product_code.push(row.text(Field::ProductCode));
         h.balance_fen.push(balance);
         h.as_of.push(as_of.unwrap_or(Day::MISSING));
+        h.risk_level.push(risk.unwrap_or(0));
         self.holding_refs.push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
@@ -1144,6 +1146,7 @@ fn filter_holdings(h: Holdings, keep: &[bool]) -> Holdings {
         product_code: keep_coded(h.product_code, keep),
         balance_fen: keep_rows(h.balance_fen, keep),
         as_of: keep_rows(h.as_of, keep),
+        risk_level: keep_rows(h.risk_level, keep),
     }
 }
 

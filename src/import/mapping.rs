@@ -117,6 +117,8 @@ pub enum Field {
     Score,
     /// 意见 / 评价.
     Comment,
+    /// 产品风险等级, R1–R5: the product's rating, for suitability checks.
+    ProductRiskLevel,
 }
 
 impl Field {
@@ -150,11 +152,12 @@ impl Field {
         Field::Note,
         Field::Score,
         Field::Comment,
+        Field::ProductRiskLevel,
     ];
 }
 
 /// The number of [`Field`] variants, for tables indexed by field.
-pub const FIELD_COUNT: usize = Field::Comment as usize + 1;
+pub const FIELD_COUNT: usize = Field::ProductRiskLevel as usize + 1;
 
 /// A field of an entity, whether it must be present, and the headers that name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -312,6 +315,21 @@ const HOLDING_FIELDS: &[FieldSpec] = &[
             "产品代码",
             "产品编号",
             "产品编码",
+        ],
+    ),
+    spec(
+        Field::ProductRiskLevel,
+        false,
+        &[
+            "productrisk",
+            "productrisklevel",
+            "productriskrating",
+            "riskrating",
+            "risklevel",
+            "产品风险等级",
+            "产品风险",
+            "风险等级",
+            "产品评级",
         ],
     ),
     spec(

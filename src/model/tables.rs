@@ -89,6 +89,20 @@ impl ProductType {
             .unwrap_or(ProductType::Other)
     }
 
+    /// A stable machine name, for feature names, exports and URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            ProductType::CurrentDeposit => "current_deposit",
+            ProductType::TimeDeposit => "time_deposit",
+            ProductType::WealthManagement => "wealth_management",
+            ProductType::Fund => "fund",
+            ProductType::Insurance => "insurance",
+            ProductType::Loan => "loan",
+            ProductType::CreditCard => "credit_card",
+            ProductType::Other => "other",
+        }
+    }
+
     /// The name core-banking exports use.
     pub fn chinese_name(self) -> &'static str {
         match self {
@@ -254,6 +268,8 @@ pub struct Holdings {
     pub balance_fen: Vec<i64>,
     /// The date the balance was taken.
     pub as_of: Vec<Day>,
+    /// The product's risk rating, 1 (R1) to 5 (R5); 0 when the export does not rate it.
+    pub risk_level: Vec<u8>,
 }
 
 row_count!(Holdings, customer_idx);
@@ -268,6 +284,7 @@ impl Holdings {
                 ("product_code", self.product_code.len()),
                 ("balance", self.balance_fen.len()),
                 ("as_of", self.as_of.len()),
+                ("risk_level", self.risk_level.len()),
             ],
         )
     }

@@ -7,7 +7,7 @@ use super::codec::RowCounts;
 use serde::{Deserialize, Serialize};
 
 /// The layout version written into every record; readers refuse newer ones.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One dated snapshot of a dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

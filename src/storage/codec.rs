@@ -123,6 +123,7 @@ pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<
     out.coded("holdings", "product_code", &h.product_code);
     out.fixed("holdings", "balance", &h.balance_fen, i64::to_le_bytes);
     out.fixed("holdings", "as_of", &h.as_of, |d| d.0.to_le_bytes());
+    out.fixed("holdings", "risk_level", &h.risk_level, |r| [r]);
 
     let t = dataset.transactions();
     out.text("transactions", "txn_id", &t.txn_id);
@@ -170,9 +171,14 @@ pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<
     out.chunks
 }
 
-/// Reads a dataset back from its chunks, looked up by key.
+/// Reads a dataset back from its chunks, looked up by key, written in layout `schema_version`.
+///
+/// Migration: a column added by a later schema is filled with its "unknown" value when an
+/// older snapshot is read (schema 1 had no product risk ratings), so old data stays readable
+/// without being rewritten.
 pub fn decode_dataset(
     snapshot_id: &str,
+    schema_version: u32,
     rows: &RowCounts,
     chunks: &HashMap<String, Vec<u8>>,
 ) -> Result<Dataset, CodecError> {
@@ -210,6 +216,11 @@ pub fn decode_dataset(
         product_code: input.coded("holdings", "product_code", n)?,
         balance_fen: input.fixed("holdings", "balance", n, i64::from_le_bytes)?,
         as_of: input.fixed("holdings", "as_of", n, |b| Day(i32::from_le_bytes(b)))?,
+        risk_level: if schema_version >= 2 {
+            input.fixed("holdings", "risk_level", n, |[b]| b)?
+        } else {
+            vec![0; n]
+        },
     };
     let n = rows.transactions;
     let transactions = Transactions {

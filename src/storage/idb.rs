@@ -252,7 +252,12 @@ pub async fn load_snapshot(
 ) -> Result<Dataset, StorageError> {
     let chunks = read_chunks(db, Some(chunk_range(&record.snapshot_id))).await?;
     let chunks: HashMap<String, Vec<u8>> = chunks.into_iter().collect();
-    Ok(decode_dataset(&record.snapshot_id, &record.rows, &chunks)?)
+    Ok(decode_dataset(
+        &record.snapshot_id,
+        record.schema_version,
+        &record.rows,
+        &chunks,
+    )?)
 }
 
 /// Reads chunks (those in `range`, or all), in key order, one request per chunk: a single

@@ -3,6 +3,7 @@
 use super::protocol::{ImportPlan, ImportResult, Reread, SheetSummary, TRANSFER_SNAPSHOT};
 use crate::import::{import_with_progress, read_sheet, FileInput, ImportRequest, Sheet};
 use crate::model::{Dataset, Day};
+use crate::storage::catalogue::SCHEMA_VERSION;
 use crate::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
@@ -115,7 +116,12 @@ pub fn run_worker() {
                     };
                     let base = match plan.append_to {
                         Some(rows) => {
-                            match decode_dataset(TRANSFER_SNAPSHOT, &rows, &chunks_of(&data)) {
+                            match decode_dataset(
+                                TRANSFER_SNAPSHOT,
+                                SCHEMA_VERSION,
+                                &rows,
+                                &chunks_of(&data),
+                            ) {
                                 Ok(base) => Some(base),
                                 Err(error) => {
                                     post(&message("failed", &error.to_string()), None);
@@ -282,9 +288,13 @@ impl ImportWorker {
                     },
                     "imported" => match serde_json::from_str::<ImportResult>(&json) {
                         Ok(result) => {
-                            let dataset =
-                                decode_dataset(TRANSFER_SNAPSHOT, &result.rows, &chunks_of(&data))
-                                    .map_err(|e| e.to_string());
+                            let dataset = decode_dataset(
+                                TRANSFER_SNAPSHOT,
+                                SCHEMA_VERSION,
+                                &result.rows,
+                                &chunks_of(&data),
+                            )
+                            .map_err(|e| e.to_string());
                             FromWorker::Imported(result, dataset)
                         }
                         Err(e) => FromWorker::Failed(e.to_string()),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 fn round_trip(data: &Dataset) -> Result<Dataset, CodecError> {
     let chunks: HashMap<String, Vec<u8>> = encode_dataset("snap-1", data).into_iter().collect();
-    decode_dataset("snap-1", &RowCounts::of(data), &chunks)
+    decode_dataset("snap-1", SCHEMA_VERSION, &RowCounts::of(data), &chunks)
 }
 
 #[test]
@@ -41,14 +41,37 @@ fn missing_and_damaged_chunks_are_errors() {
     let mut damaged = chunks.clone();
     damaged.get_mut(&key).expect("chunk exists").pop();
     assert_eq!(
-        decode_dataset("s", &rows, &damaged),
+        decode_dataset("s", SCHEMA_VERSION, &rows, &damaged),
         Err(CodecError::CorruptChunk(key.clone()))
     );
     chunks.remove(&key);
     assert_eq!(
-        decode_dataset("s", &rows, &chunks),
+        decode_dataset("s", SCHEMA_VERSION, &rows, &chunks),
         Err(CodecError::MissingChunk(key))
     );
+}
+
+#[test]
+fn schema_1_snapshots_are_read_with_unrated_products() {
+    let data = generate(&DemoConfig {
+        n_customers: 50,
+        ..DemoConfig::default()
+    });
+    let rows = RowCounts::of(&data);
+    // A snapshot written before product risk ratings existed has no such column.
+    let old: HashMap<String, Vec<u8>> = encode_dataset("s", &data)
+        .into_iter()
+        .filter(|(key, _)| !key.starts_with("s/holdings/risk_level/"))
+        .collect();
+    let migrated = decode_dataset("s", 1, &rows, &old).expect("schema 1 reads");
+    assert!(migrated.holdings().risk_level.iter().all(|&r| r == 0));
+    assert!(migrated.holdings().balance_fen == data.holdings().balance_fen);
+    assert!(data.holdings().risk_level.iter().any(|&r| r > 0));
+    // The same chunks claimed as schema 2 are incomplete, and say so.
+    assert!(matches!(
+        decode_dataset("s", 2, &rows, &old),
+        Err(CodecError::MissingChunk(key)) if key == "s/holdings/risk_level/00000"
+    ));
 }
 
 #[test]
@@ -101,7 +124,8 @@ fn backups_round_trip_and_refuse_damage() {
     assert_eq!(backup.header.snapshots, vec![record.clone()]);
     assert_eq!(backup.header.active.as_deref(), Some("snap-1"));
     let restored: HashMap<String, Vec<u8>> = backup.chunks.into_iter().collect();
-    let decoded = decode_dataset("snap-1", &record.rows, &restored).expect("decode");
+    let decoded =
+        decode_dataset("snap-1", record.schema_version, &record.rows, &restored).expect("decode");
     assert!(decoded == data, "the restored dataset differs");
 
     let mut flipped = file.clone();

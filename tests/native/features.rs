@@ -1,64 +1,10 @@
 //! Features, tiers and relationship-manager books on small datasets whose answers are known.
 
+use super::support::dataset;
 use keystone::analytics::{analyse, AnalysisConfig, NO_TRANSACTION_RECENCY};
 use keystone::model::{
-    Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Tables,
-    Transactions, NO_RELATIONSHIP_MANAGER,
+    Customers, Dataset, Day, Direction, ProductType, Tables, NO_RELATIONSHIP_MANAGER,
 };
-
-/// Builds a dataset from short literal rows: customers `(id, rm)`, holdings
-/// `(customer, product, yuan)`, transactions `(customer, date, yuan, direction)`.
-fn dataset(
-    customers: &[(&str, u32)],
-    holdings: &[(u32, ProductType, i64)],
-    transactions: &[(u32, &str, i64, Direction)],
-) -> Dataset {
-    let mut c = Customers::default();
-    for &(id, rm) in customers {
-        c.customer_id.push(id);
-        c.name.push(id);
-        c.gender.push(Default::default());
-        c.birth_date.push(Day::MISSING);
-        c.city.push("北京");
-        c.occupation.push("职员");
-        c.annual_income_fen.push(0);
-        c.risk_level.push(3);
-        c.relationship_manager_idx.push(rm);
-        c.open_date.push(Day::MISSING);
-    }
-    let mut h = Holdings::default();
-    for &(customer, product, yuan) in holdings {
-        h.customer_idx.push(customer);
-        h.product_type.push(product);
-        h.product_code.push("P");
-        h.balance_fen.push(yuan * 100);
-        h.as_of.push(Day::parse_iso("2026-06-30").expect("date"));
-    }
-    let mut t = Transactions::default();
-    for (i, &(customer, date, yuan, direction)) in transactions.iter().enumerate() {
-        t.txn_id.push(&format!("T{i}"));
-        t.customer_idx.push(customer);
-        t.txn_date.push(Day::parse_iso(date).expect("date"));
-        t.amount_fen.push(yuan * 100);
-        t.direction.push(direction);
-        t.channel.push("手机银行");
-        t.category.push("消费");
-    }
-    let mut r = RelationshipManagers::default();
-    for id in ["RM1", "RM2"] {
-        r.rm_id.push(id);
-        r.name.push(id);
-        r.branch.push("总行");
-    }
-    Dataset::new(Tables {
-        customers: c,
-        holdings: h,
-        transactions: t,
-        relationship_managers: r,
-        ..Tables::default()
-    })
-    .expect("consistent test dataset")
-}
 
 #[test]
 fn features_follow_the_workload_definitions() {
@@ -141,6 +87,7 @@ fn ragged_tables_and_dangling_references_are_refused() {
     holdings.product_code.push("P");
     holdings.balance_fen.push(1);
     holdings.as_of.push(Day::MISSING);
+    holdings.risk_level.push(0);
     let refused = Dataset::new(Tables {
         holdings,
         ..data.tables().clone()

@@ -12,6 +12,7 @@ use keystone::import::{
     auto_map, guess_entity, import, read_sheet, DateStyle, DayMonthOrder, Entity, FileInput,
     ImportOutcome, ImportRequest,
 };
+use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
 
@@ -310,7 +311,8 @@ fn fixture_exports_import_with_a_precise_report() {
 
     // Everything imported survives the storage codec, attributes and all.
     let chunks: HashMap<String, Vec<u8>> = encode_dataset("f", data).into_iter().collect();
-    let stored = decode_dataset("f", &RowCounts::of(data), &chunks).expect("decode");
+    let stored =
+        decode_dataset("f", SCHEMA_VERSION, &RowCounts::of(data), &chunks).expect("decode");
     assert!(&stored == data, "the imported dataset does not round-trip");
 }
 
@@ -660,4 +662,27 @@ fn top5_by_aum(data: &keystone::model::Dataset, aum_fen: &[i64]) -> [(String, St
             money_decimal(aum_fen[order[i]]),
         )
     })
+}
+
+#[test]
+fn product_risk_ratings_are_imported_for_suitability() {
+    let customers = "客户号,姓名,风险等级\nC1,张三,R2\n".as_bytes().to_vec();
+    let holdings =
+        "客户号,产品类型,产品风险等级,余额\nC1,基金,R4,1000\nC1,活期存款,,50\nC1,理财,R9,10\n"
+            .as_bytes()
+            .to_vec();
+    let (_, outcome) = import_files(&[("customers.csv", customers), ("holdings.csv", holdings)]);
+    let h = outcome.dataset.holdings();
+    assert_eq!(
+        h.risk_level,
+        vec![4, 0],
+        "R9 is no rating: that row is refused"
+    );
+    let refused: Vec<(u64, &str)> = outcome
+        .report
+        .issues
+        .iter()
+        .map(|i| (i.line, i.value.as_str()))
+        .collect();
+    assert_eq!(refused, [(4, "R9")]);
 }

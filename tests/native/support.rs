@@ -3,7 +3,10 @@
 
 use flate2::read::GzDecoder;
 use keystone::import::{guessed_inputs, import, read_sheet, ImportOutcome, ImportRequest, Sheet};
-use keystone::model::Day;
+use keystone::model::{
+    Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Tables,
+    Transactions,
+};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -85,4 +88,59 @@ pub fn import_files(files: &[(&str, Vec<u8>)]) -> (Vec<Sheet>, ImportOutcome) {
     });
     let sheets = named.into_iter().map(|(_, sheet)| sheet).collect();
     (sheets, outcome)
+}
+
+/// Builds a dataset from short literal rows: customers `(id, rm)`, holdings
+/// `(customer, product, yuan)`, transactions `(customer, date, yuan, direction)`.
+pub fn dataset(
+    customers: &[(&str, u32)],
+    holdings: &[(u32, ProductType, i64)],
+    transactions: &[(u32, &str, i64, Direction)],
+) -> Dataset {
+    let mut c = Customers::default();
+    for &(id, rm) in customers {
+        c.customer_id.push(id);
+        c.name.push(id);
+        c.gender.push(Default::default());
+        c.birth_date.push(Day::MISSING);
+        c.city.push("北京");
+        c.occupation.push("职员");
+        c.annual_income_fen.push(0);
+        c.risk_level.push(3);
+        c.relationship_manager_idx.push(rm);
+        c.open_date.push(Day::MISSING);
+    }
+    let mut h = Holdings::default();
+    for &(customer, product, yuan) in holdings {
+        h.customer_idx.push(customer);
+        h.product_type.push(product);
+        h.product_code.push("P");
+        h.balance_fen.push(yuan * 100);
+        h.as_of.push(Day::parse_iso("2026-06-30").expect("date"));
+        h.risk_level.push(0);
+    }
+    let mut t = Transactions::default();
+    for (i, &(customer, date, yuan, direction)) in transactions.iter().enumerate() {
+        t.txn_id.push(&format!("T{i}"));
+        t.customer_idx.push(customer);
+        t.txn_date.push(Day::parse_iso(date).expect("date"));
+        t.amount_fen.push(yuan * 100);
+        t.direction.push(direction);
+        t.channel.push("手机银行");
+        t.category.push("消费");
+    }
+    let mut r = RelationshipManagers::default();
+    for id in ["RM1", "RM2"] {
+        r.rm_id.push(id);
+        r.name.push(id);
+        r.branch.push("总行");
+    }
+    Dataset::new(Tables {
+        customers: c,
+        holdings: h,
+        transactions: t,
+        relationship_managers: r,
+        ..Tables::default()
+    })
+    .expect("consistent test dataset")
 }

@@ -1,0 +1,373 @@
+//! Scores, potential key accounts, what-if, migration, suitability, forecasts, RFM and
+//! propensity: hand-made customers whose answers are known, and the fast paths checked against
+//! plain re-computation on the S workload.
+
+use super::support::{bytes, dataset, import_files};
+use keystone::analytics::forecast::{forecast, monthly_series};
+use keystone::analytics::migration::{tier_migration, Movement, TierSnapshot};
+use keystone::analytics::models::ModelKind;
+use keystone::analytics::profile::customer_profile;
+use keystone::analytics::propensity::next_best_products;
+use keystone::analytics::rfm::{ntile, rfm_scores};
+use keystone::analytics::scores::{
+    attrition_risk, financial_capacity, key_account_potential, potential_key_accounts, Factor,
+};
+use keystone::analytics::suitability::{suitability_flags, SuitabilityIssue};
+use keystone::analytics::whatif::{what_if, AumIndex};
+use keystone::analytics::{
+    analyse, as_of_date, assign_tiers, customer_features, AnalysisConfig, TierRules,
+};
+use keystone::demo::{generate, DemoConfig};
+use keystone::model::{Dataset, Day, Direction, ProductType};
+
+fn workload_s() -> Dataset {
+    let files: Vec<(&str, Vec<u8>)> = ["customers", "holdings", "transactions"]
+        .iter()
+        .map(|name| {
+            let file: &'static str = Box::leak(format!("{name}.csv").into_boxed_str());
+            (file, bytes(&format!("workload-s/{name}.csv.gz")))
+        })
+        .collect();
+    import_files(&files).1.dataset
+}
+
+/// Three customers: C1 silent for 200 days with one product and money gone; C2 active,
+/// diversified, growing; C3 just under the ¥1M key-account line with strong inflows.
+fn three_customers() -> Dataset {
+    use Direction::{In, Out};
+    use ProductType::*;
+    let mut transactions = vec![(0, "2025-12-12", 50_000, Out)];
+    for month in 1..=12 {
+        let date = format!("2025-{:02}-15", month.min(12));
+        let date: &'static str = Box::leak(date.into_boxed_str());
+        transactions.push((1, date, 3_000, In));
+        transactions.push((1, date, 500, Out));
+        transactions.push((2, date, 30_000, In));
+    }
+    transactions.push((1, "2026-06-30", 100, Out));
+    transactions.push((2, "2026-06-20", 20_000, In));
+    let data = dataset(
+        &[("C1", 0), ("C2", 0), ("C3", 1)],
+        &[
+            (0, CurrentDeposit, 2_000),
+            (1, CurrentDeposit, 50_000),
+            (1, Fund, 80_000),
+            (1, Insurance, 20_000),
+            (2, TimeDeposit, 700_000),
+            (2, WealthManagement, 200_000),
+        ],
+        &transactions,
+    );
+    let mut tables = data.tables().clone();
+    tables.customers.annual_income_fen = vec![0, 30_000_000, 60_000_000];
+    Dataset::new(tables).expect("consistent")
+}
+
+#[test]
+fn attrition_risk_is_high_for_the_silent_customer_and_explained() {
+    let data = three_customers();
+    let as_of = as_of_date(&data);
+    let features = customer_features(&data, as_of);
+    let profile = customer_profile(&data, as_of);
+    let risk = attrition_risk(&features, &profile);
+    let scores: Vec<f64> = (0..3).map(|c| risk.score(c)).collect();
+    assert!(
+        scores[0] >= 60.0,
+        "silent, one product, money gone: {scores:?}"
+    );
+    assert!(scores[1] < 20.0, "active and diversified: {scores:?}");
+    // Recency is the silent customer's biggest reason, and the parts add up to the score.
+    let reasons = risk.explain(0);
+    assert_eq!(reasons[0].0, Factor::Recency);
+    let total: f64 = risk.base + reasons.iter().map(|(_, p)| p).sum::<f64>();
+    assert!((total - scores[0]).abs() < 1e-9);
+}
+
+#[test]
+fn capacity_ranks_income_and_assets_and_stays_in_range() {
+    let data = three_customers();
+    let as_of = as_of_date(&data);
+    let features = customer_features(&data, as_of);
+    let profile = customer_profile(&data, as_of);
+    let capacity = financial_capacity(&data, &features, &profile);
+    let scores: Vec<f64> = (0..3).map(|c| capacity.score(c)).collect();
+    assert!(scores[2] > scores[1] && scores[1] > scores[0], "{scores:?}");
+    assert!(
+        scores.iter().all(|s| (0.0..=100.0).contains(s)),
+        "{scores:?}"
+    );
+}
+
+#[test]
+fn the_customer_about_to_cross_the_line_is_a_potential_key_account() {
+    let data = three_customers();
+    let as_of = as_of_date(&data);
+    let features = customer_features(&data, as_of);
+    let profile = customer_profile(&data, as_of);
+    let threshold = TierRules::workload_defaults().tiers[1].min_aum_fen;
+    let potential = key_account_potential(&data, &features, &profile, threshold);
+    let listed = potential_key_accounts(&potential, &features.aum_fen, threshold);
+    assert_eq!(
+        listed,
+        vec![2],
+        "only C3: {:?}",
+        (0..3).map(|c| potential.score(c)).collect::<Vec<_>>()
+    );
+    let reasons = potential.explain(2);
+    assert!(reasons[..2].iter().any(|(f, _)| *f == Factor::Proximity));
+    assert!(reasons[..2].iter().any(|(f, _)| *f == Factor::Momentum));
+}
+
+#[test]
+fn what_if_on_the_workload_matches_retiering_everyone() {
+    let data = workload_s();
+    let analysis = analyse(&data, &AnalysisConfig::default());
+    let aum = &analysis.features.aum_fen;
+    let current = TierRules::workload_defaults();
+    let index = AumIndex::new(aum);
+    for (tier, yuan) in [
+        (1usize, 800_000i64),
+        (1, 1_500_000),
+        (0, 5_000_000),
+        (2, 100_000),
+    ] {
+        let mut proposed = current.clone();
+        proposed.tiers[tier].min_aum_fen = yuan * 100;
+        let shifts = what_if(&index, &current, &proposed).expect("same ladder");
+        let before = assign_tiers(aum, &current);
+        let after = assign_tiers(aum, &proposed);
+        for (t, shift) in shifts.iter().enumerate() {
+            let count = |tiers: &[u8]| tiers.iter().filter(|&&x| usize::from(x) == t).count();
+            assert_eq!(shift.customers_now, count(&before));
+            assert_eq!(shift.customers_proposed, count(&after));
+            let moved_in = (0..aum.len())
+                .filter(|&c| usize::from(after[c]) == t && before[c] != after[c])
+                .count();
+            assert_eq!(shift.customers_in, moved_in, "tier {t} at ¥{yuan}");
+        }
+    }
+    // The workload's own counts come back when nothing changes.
+    let same = what_if(&index, &current, &current).expect("same ladder");
+    let counts: Vec<usize> = same.iter().map(|s| s.customers_now).collect();
+    assert_eq!(counts, [49, 401, 3903, 5647]);
+    assert!(same
+        .iter()
+        .all(|s| s.customers_in == 0 && s.customers_out == 0));
+}
+
+#[test]
+fn migration_of_a_snapshot_against_itself_and_a_later_one() {
+    let before = generate(&DemoConfig::default());
+    let rules = TierRules::workload_defaults();
+    let config = AnalysisConfig::default();
+    let a = analyse(&before, &config);
+    // The same book a period later: every balance of the first customer multiplied by 100.
+    let mut tables = before.tables().clone();
+    for row in 0..tables.holdings.customer_idx.len() {
+        if tables.holdings.customer_idx[row] == 0
+            && !tables.holdings.product_type[row].is_liability()
+        {
+            tables.holdings.balance_fen[row] *= 100;
+        }
+    }
+    let after = Dataset::new(tables).expect("consistent");
+    let b = analyse(&after, &config);
+    let snapshot = |d: &'static Dataset, t: &'static [u8], aum: &'static [i64]| TierSnapshot {
+        customer_id: &d.customers().customer_id,
+        tier: t,
+        aum_fen: aum,
+    };
+    let leak = |d: Dataset| -> &'static Dataset { Box::leak(Box::new(d)) };
+    let (before, after) = (leak(before), leak(after));
+    let (a_tiers, b_tiers) = (leak_vec(a.tier_of_customer), leak_vec(b.tier_of_customer));
+    let (a_aum, b_aum) = (leak_vec(a.features.aum_fen), leak_vec(b.features.aum_fen));
+    let same = tier_migration(
+        snapshot(before, a_tiers, a_aum),
+        snapshot(before, a_tiers, a_aum),
+        4,
+    );
+    assert!(same.moves.is_empty());
+    let diagonal: usize = (0..4).map(|t| same.customers[t][t]).sum();
+    assert_eq!(diagonal, before.n_customers());
+    let later = tier_migration(
+        snapshot(before, a_tiers, a_aum),
+        snapshot(after, b_tiers, b_aum),
+        rules.tiers.len(),
+    );
+    assert!(
+        b_tiers[0] < a_tiers[0],
+        "the first customer must move up for this test"
+    );
+    assert_eq!(later.moves.len(), 1);
+    assert_eq!(later.moves[0].movement, Movement::Up);
+    assert_eq!(
+        later.moves[0].customer_id,
+        before.customers().customer_id.get(0)
+    );
+    let from = usize::from(a_tiers[0]);
+    let to = usize::from(b_tiers[0]);
+    assert_eq!(later.customers[from][to], 1);
+}
+
+fn leak_vec<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
+
+#[test]
+fn suitability_flags_products_above_tolerance_and_unassessed_customers() {
+    use ProductType::*;
+    let data = dataset(
+        &[("C1", 0), ("C2", 0), ("C3", 0)],
+        &[
+            (0, Fund, 1_000),
+            (0, CurrentDeposit, 1_000),
+            (1, Fund, 500),
+            (2, WealthManagement, 10),
+            (2, Loan, 100),
+        ],
+        &[],
+    );
+    let mut tables = data.tables().clone();
+    tables.customers.risk_level = vec![2, 0, 2];
+    tables.holdings.risk_level = vec![4, 0, 0, 0, 5];
+    let data = Dataset::new(tables).expect("consistent");
+    let flags: Vec<(u32, u8, SuitabilityIssue)> = suitability_flags(&data)
+        .iter()
+        .map(|f| (f.holding, f.product_level, f.issue))
+        .collect();
+    // The R4 fund of a level-2 customer, and the fund (default R3) of an unassessed one; the
+    // R2 wealth product fits level 2, deposits never flag, loans are not investments.
+    assert_eq!(
+        flags,
+        [
+            (0, 4, SuitabilityIssue::AboveTolerance),
+            (2, 3, SuitabilityIssue::NotAssessed)
+        ]
+    );
+}
+
+#[test]
+fn monthly_series_count_every_transaction_and_forecasts_report_their_error() {
+    let data = workload_s();
+    let analysis = analyse(&data, &AnalysisConfig::default());
+    let as_of = analysis.as_of.expect("as-of");
+    let series = monthly_series(
+        &data,
+        as_of,
+        &analysis.features.aum_fen,
+        &analysis.tier_of_customer,
+        4,
+        36,
+    );
+    assert_eq!(series.months.len(), 36);
+    let first_day = Day::from_ymd(2023, 7, 1).expect("date");
+    let in_window = data
+        .transactions()
+        .txn_date
+        .iter()
+        .filter(|&&d| d >= first_day && d <= as_of)
+        .count();
+    assert_eq!(series.activity[4].iter().sum::<f64>() as usize, in_window);
+    // Tiers add up to the total, month by month.
+    for m in 0..36 {
+        let by_tier: f64 = (0..4).map(|t| series.activity[t][m]).sum();
+        assert_eq!(by_tier, series.activity[4][m]);
+    }
+    let total_aum: f64 = analysis.features.aum_fen.iter().map(|&v| v as f64).sum();
+    assert_eq!(series.aum_fen[4][35], total_aum);
+    let f = forecast(&series.activity[4], 3, 3);
+    assert_eq!(f.values.len(), 3);
+    let relative = f.holdout_relative_error.expect("held-out error");
+    eprintln!(
+        "S monthly activity: Holt α={} β={}, next 3 {:?}, held-out relative error {relative:.3}",
+        f.alpha, f.beta, f.values
+    );
+    assert!(relative < 0.5, "{relative}");
+}
+
+#[test]
+fn rfm_matches_sorting_by_hand_including_silent_customers_and_ties() {
+    let data = workload_s();
+    let analysis = analyse(&data, &AnalysisConfig::default());
+    let f = &analysis.features;
+    let ids = &data.customers().customer_id;
+    // Small prefixes keep the naive quadratic ranking quick; ties are common in f12.
+    for n in [1usize, 4, 5, 7, 23, 400] {
+        let mut subset = keystone::model::TextColumn::new();
+        (0..n).for_each(|c| subset.push(ids.get(c)));
+        let scores = rfm_scores(&subset, &f.recency_days[..n], &f.f12[..n], &f.m12_fen[..n]);
+        let buckets = ntile(n, 5);
+        for c in 0..n {
+            // Position = how many rows sort before c (by key, then by id).
+            let before = |key: &dyn Fn(usize) -> i64| {
+                (0..n)
+                    .filter(|&o| (key(o), ids.get(o)) < (key(c), ids.get(c)))
+                    .count()
+            };
+            assert_eq!(
+                scores.f[c],
+                buckets[before(&|o| i64::from(f.f12[o]))],
+                "F of row {c} of {n}"
+            );
+            assert_eq!(
+                scores.m[c],
+                buckets[before(&|o| f.m12_fen[o])],
+                "M of row {c} of {n}"
+            );
+            assert_eq!(
+                scores.r[c],
+                buckets[before(&|o| -i64::from(f.recency_days[o]))],
+                "R of row {c} of {n}"
+            );
+        }
+    }
+    // A customer with no holdings and no transactions is still scored, as silent as can be.
+    let silent = three_customers();
+    let features = customer_features(&silent, as_of_date(&silent));
+    let mut only = keystone::model::TextColumn::new();
+    ["C1", "C2", "C3", "C4", "C5"]
+        .iter()
+        .for_each(|id| only.push(id));
+    let scores = rfm_scores(
+        &only,
+        &[99_999, 3, 1, 0, 10],
+        &[0, 5, 5, 9, 1],
+        &[0, 50, 60, 90, 5],
+    );
+    assert_eq!((scores.r[0], scores.f[0], scores.m[0]), (1, 1, 1));
+    assert_eq!(features.recency_days.len(), 3);
+}
+
+#[test]
+fn next_best_products_never_offer_what_is_held_and_report_validation() {
+    let data = generate(&DemoConfig::default());
+    let as_of = as_of_date(&data);
+    let features = customer_features(&data, as_of);
+    let profile = customer_profile(&data, as_of);
+    let result = next_best_products(&data, &features, &profile, ModelKind::Logistic);
+    assert!(!result.products.is_empty());
+    for p in &result.products {
+        eprintln!(
+            "demo propensity {:?}: holders {}, validation AUC {:?}, top-decile precision {:.3} (base {:.3})",
+            p.product, p.holders, p.validation_auc.map(|a| (a * 1000.0).round() / 1000.0), p.precision_top_decile, p.base_rate
+        );
+        assert!(p.validation_auc.is_some());
+        assert!(p.probability.iter().all(|&q| (0.0..=1.0).contains(&q)));
+    }
+    let h = data.holdings();
+    for (customer, best) in result.next_best.iter().enumerate().take(500) {
+        if let Some((product, _)) = best {
+            let holds = (0..h.len()).any(|r| {
+                h.customer_idx[r] as usize == customer
+                    && h.product_type[r] == *product
+                    && h.balance_fen[r] > 0
+            });
+            assert!(!holds, "customer {customer} already holds {product:?}");
+        }
+    }
+    assert_eq!(
+        result,
+        next_best_products(&data, &features, &profile, ModelKind::Logistic),
+        "deterministic"
+    );
+}
