@@ -70,6 +70,26 @@ mod native {
         (read, validate, save, memory)
     }
 
+    /// The analysis stages on the data just imported, timed in the page by the Settings
+    /// performance check (medians of 5 runs inside wasm, one thread).
+    async fn stage_figures(client: &Client, name: &str) {
+        click(client, "a[data-nav=settings]").await;
+        click(client, "[data-testid=performance-run]").await;
+        wait_text(client, "[data-testid=performance]", |t| !t.is_empty()).await;
+        let table = "[data-testid=performance]";
+        for (figure, attribute) in [
+            ("pipeline", "data-pipeline-s"),
+            ("features", "data-features-s"),
+            ("rfm", "data-rfm-s"),
+            ("kmeans", "data-kmeans-s"),
+        ] {
+            let seconds = number_attribute(client, table, attribute).await;
+            println!("BENCH {figure}.{name}.browser {seconds:.4} s");
+        }
+        let whatif = number_attribute(client, table, "data-whatif-s").await;
+        println!("BENCH whatif.{name}.browser {whatif:.7} s");
+    }
+
     #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
     pub async fn main() {
         let (Some(dist), Some(data)) = (
@@ -112,6 +132,7 @@ mod native {
             if name == "M" {
                 println!("BENCH import.M.peak_mb {:.0} MB", median(memories) / 1e6);
             }
+            stage_figures(&client, name).await;
         }
 
         // M is stored now: time a page load until the data is in memory and analysed.

@@ -2,12 +2,8 @@
 //!
 //! Timing belongs here, never in tests. Each figure is the median of several runs.
 
-use keystone::analytics::kmeans::kmeans;
-use keystone::analytics::pipeline::{
-    clustering_features, features_and_tiers, run_pipeline, WORKLOAD_KMEANS,
-};
-use keystone::analytics::rfm::rfm_scores;
-use keystone::analytics::{analyse, AnalysisConfig, TierRules};
+use keystone::analytics::pipeline::time_stages;
+use keystone::analytics::{analyse, AnalysisConfig};
 use keystone::demo::{generate, DemoConfig};
 use keystone::import::{guessed_inputs, import, read_sheet, ImportRequest, Sheet};
 use keystone::model::Day;
@@ -100,29 +96,11 @@ fn workload(dir: &Path, name: &str) {
         }),
     );
     let dataset = import_once();
-    let rules = TierRules::workload_defaults();
-    let features = median_seconds(|| {
-        black_box(features_and_tiers(&dataset, &rules));
-    });
-    let (_, f, _) = features_and_tiers(&dataset, &rules);
-    let rfm = median_seconds(|| {
-        black_box(rfm_scores(
-            &dataset.customers().customer_id,
-            &f.recency_days,
-            &f.f12,
-            &f.m12_fen,
-        ));
-    });
-    let kmeans_seconds = median_seconds(|| {
-        black_box(kmeans(&clustering_features(&dataset, &f), &WORKLOAD_KMEANS));
-    });
-    report(
-        &format!("pipeline.{name}.native"),
-        median_seconds(|| {
-            black_box(run_pipeline(&dataset, &rules, &WORKLOAD_KMEANS));
-        }),
-    );
-    report(&format!("features.{name}.native"), features);
-    report(&format!("rfm.{name}.native"), rfm);
-    report(&format!("kmeans.{name}.native"), kmeans_seconds);
+    let clock = Instant::now();
+    let stages = time_stages(&dataset, RUNS, &|| clock.elapsed().as_secs_f64());
+    report(&format!("pipeline.{name}.native"), stages.pipeline);
+    report(&format!("features.{name}.native"), stages.features);
+    report(&format!("rfm.{name}.native"), stages.rfm);
+    report(&format!("kmeans.{name}.native"), stages.kmeans);
+    println!("BENCH whatif.{name}.native {:.7} s", stages.whatif);
 }

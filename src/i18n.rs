@@ -139,6 +139,14 @@ messages! {
     KeyAccountRule => "大客户：财富及以上层级", "Key accounts: wealth tier and above";
     StorageUsage => "浏览器存储用量", "Browser storage used";
     StorageUnknown => "浏览器未提供存储用量", "The browser does not report storage use";
+    PerformanceCheck => "性能检测", "Performance check";
+    PerformanceHint => "在当前数据上重复运行分析各阶段（特征与分层、RFM、k-means、阈值模拟）五次，显示中位耗时。运行期间页面会短暂停顿。", "Runs each analysis stage (features and tiers, RFM, k-means, threshold what-if) five times on the current data and shows the median time. The page pauses while it runs.";
+    PerformanceRun => "运行检测", "Run check";
+    StageFeatures => "特征与分层", "Features and tiers";
+    StageRfm => "RFM 评分", "RFM scores";
+    StageKmeans => "k-means 聚类（k = 8）", "k-means (k = 8)";
+    StagePipeline => "完整流程", "Whole pipeline";
+    StageWhatIf => "一次阈值模拟", "One threshold what-if";
     Privacy => "隐私", "Privacy";
     PrivacyNote => "Keystone 不向任何服务器发送数据：所有分析都在本机浏览器中完成。", "Keystone sends no data to any server: all analysis runs in this browser.";
     Yes => "是", "Yes";

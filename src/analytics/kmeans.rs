@@ -103,17 +103,20 @@ pub fn kmeans(matrix: &FeatureMatrix, config: &KMeansConfig) -> Clustering {
     }
     let mut centroids = seed_plus_plus(matrix, k, config.seed);
     let mut assignment = vec![u32::MAX; n];
+    let mut bounds = Bounds::new(n);
     let mut iterations = 0;
     for _ in 0..config.max_iterations {
         iterations += 1;
-        let changed = assign(matrix, &centroids, k, &mut assignment);
+        let changed = bounds.assign(matrix, &centroids, k, &mut assignment);
+        let before = centroids.clone();
         update_centroids(matrix, &assignment, k, &mut centroids);
+        bounds.centres_moved(&before, &centroids, k, dims, &assignment);
         if !changed {
             break;
         }
     }
     // Final assignment to the final centres, so every row sits at its nearest centre.
-    assign(matrix, &centroids, k, &mut assignment);
+    bounds.assign(matrix, &centroids, k, &mut assignment);
     let mut sizes = vec![0; k];
     let mut inertia = 0.0;
     for (i, &cluster) in assignment.iter().enumerate() {
@@ -168,6 +171,114 @@ fn seed_plus_plus(matrix: &FeatureMatrix, k: usize, seed: u64) -> Vec<f64> {
     centroids
 }
 
+/// Hamerly's bounds: per row, an upper bound on the distance to its centre and a lower bound on
+/// the distance to every other centre. A row whose upper bound is below both its lower bound
+/// and half the distance from its centre to the nearest other centre cannot change cluster, so
+/// its distances are not computed. The clustering is exactly Lloyd's (up to exact ties); after
+/// the first iterations most rows are skipped.
+struct Bounds {
+    upper: Vec<f64>,
+    lower: Vec<f64>,
+}
+
+impl Bounds {
+    fn new(n: usize) -> Bounds {
+        Bounds {
+            upper: vec![f64::INFINITY; n],
+            lower: vec![0.0; n],
+        }
+    }
+
+    fn assign(
+        &mut self,
+        matrix: &FeatureMatrix,
+        centroids: &[f64],
+        k: usize,
+        assignment: &mut [u32],
+    ) -> bool {
+        let dims = matrix.columns;
+        let centre = |c: usize| &centroids[c * dims..(c + 1) * dims];
+        // Half the distance from each centre to its nearest other centre.
+        let half_gap: Vec<f64> = (0..k)
+            .map(|a| {
+                (0..k)
+                    .filter(|&b| b != a)
+                    .map(|b| distance2(centre(a), centre(b)).sqrt())
+                    .fold(f64::INFINITY, f64::min)
+                    / 2.0
+            })
+            .collect();
+        let mut changed = false;
+        for (i, slot) in assignment.iter_mut().enumerate() {
+            let row = matrix.row(i);
+            if *slot != u32::MAX {
+                let limit = self.lower[i].max(half_gap[*slot as usize]);
+                if self.upper[i] <= limit {
+                    continue;
+                }
+                self.upper[i] = distance2(row, centre(*slot as usize)).sqrt();
+                if self.upper[i] <= limit {
+                    continue;
+                }
+            }
+            let (mut best, mut second) = ((f64::INFINITY, 0u32), f64::INFINITY);
+            for c in 0..k {
+                let d = distance2(row, centre(c));
+                if d < best.0 {
+                    second = best.0;
+                    best = (d, c as u32);
+                } else if d < second {
+                    second = d;
+                }
+            }
+            self.upper[i] = best.0.sqrt();
+            self.lower[i] = second.sqrt();
+            if *slot != best.1 {
+                *slot = best.1;
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// Loosens the bounds by how far the centres moved.
+    fn centres_moved(
+        &mut self,
+        before: &[f64],
+        after: &[f64],
+        k: usize,
+        dims: usize,
+        assignment: &[u32],
+    ) {
+        let moved: Vec<f64> = (0..k)
+            .map(|c| {
+                distance2(
+                    &before[c * dims..(c + 1) * dims],
+                    &after[c * dims..(c + 1) * dims],
+                )
+                .sqrt()
+            })
+            .collect();
+        // The largest move, and the largest among the others, for rows whose centre moved most.
+        let (mut first, mut second, mut first_at) = (0.0f64, 0.0f64, usize::MAX);
+        for (c, &m) in moved.iter().enumerate() {
+            if m > first {
+                second = first;
+                first = m;
+                first_at = c;
+            } else if m > second {
+                second = m;
+            }
+        }
+        for (i, &cluster) in assignment.iter().enumerate() {
+            let own = cluster as usize;
+            self.upper[i] += moved[own];
+            self.lower[i] -= if own == first_at { second } else { first };
+        }
+    }
+}
+
+#[cfg(test)]
 fn assign(matrix: &FeatureMatrix, centroids: &[f64], k: usize, assignment: &mut [u32]) -> bool {
     let dims = matrix.columns;
     let mut changed = false;
@@ -214,6 +325,53 @@ fn update_centroids(matrix: &FeatureMatrix, assignment: &[u32], k: usize, centro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Plain Lloyd: every distance of every row, every iteration.
+    fn lloyd(matrix: &FeatureMatrix, config: &KMeansConfig) -> (Vec<u32>, Vec<f64>, usize) {
+        let k = config.k.min(matrix.rows());
+        let mut centroids = seed_plus_plus(matrix, k, config.seed);
+        let mut assignment = vec![u32::MAX; matrix.rows()];
+        let mut iterations = 0;
+        for _ in 0..config.max_iterations {
+            iterations += 1;
+            let changed = assign(matrix, &centroids, k, &mut assignment);
+            update_centroids(matrix, &assignment, k, &mut centroids);
+            if !changed {
+                break;
+            }
+        }
+        assign(matrix, &centroids, k, &mut assignment);
+        (assignment, centroids, iterations)
+    }
+
+    #[test]
+    fn bounded_assignment_gives_exactly_lloyds_clustering() {
+        let mut rng = SplitMix64(9);
+        for trial in 0..20 {
+            let n = 50 + rng.below(400) as usize;
+            let columns: Vec<Vec<f64>> = (0..3)
+                .map(|_| {
+                    (0..n)
+                        .map(|_| rng.unit() * 10.0 + (rng.below(4) as f64) * 5.0)
+                        .collect()
+                })
+                .collect();
+            let matrix = FeatureMatrix::from_columns(&columns);
+            let config = KMeansConfig {
+                k: 2 + rng.below(7) as usize,
+                max_iterations: 30,
+                seed: trial,
+            };
+            let fast = kmeans(&matrix, &config);
+            let (assignment, centroids, iterations) = lloyd(&matrix, &config);
+            assert!(
+                fast.assignment == assignment,
+                "trial {trial}: assignments differ"
+            );
+            assert!(fast.centroids == centroids, "trial {trial}: centres differ");
+            assert_eq!(fast.iterations, iterations, "trial {trial}");
+        }
+    }
 
     #[test]
     fn every_row_ends_at_its_nearest_centre_and_clusters_separate() {

@@ -3,6 +3,7 @@
 
 use super::kmeans::{kmeans, Clustering, FeatureMatrix, KMeansConfig};
 use super::rfm::{champions, rfm_scores, RfmScores};
+use super::whatif::{what_if, AumIndex};
 use super::{as_of_date, assign_tiers, customer_features, CustomerFeatures, TierRules};
 use crate::model::{Dataset, Day};
 
@@ -81,4 +82,78 @@ pub fn run_pipeline(
         champions,
         clustering,
     }
+}
+
+/// Median seconds of each pipeline stage over repeated runs, and of one threshold what-if.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StageTimings {
+    /// Features and tiers.
+    pub features: f64,
+    /// RFM scores.
+    pub rfm: f64,
+    /// k-means (with its z-scored matrix).
+    pub kmeans: f64,
+    /// The whole pipeline in one go.
+    pub pipeline: f64,
+    /// One threshold what-if on the sorted AUM (the index built beforehand).
+    pub whatif: f64,
+    /// Runs each median is taken over.
+    pub runs: usize,
+}
+
+/// Times every stage `runs` times on `dataset` with the caller's clock (seconds): the same code
+/// measures natively and in the browser, where only the host knows the time.
+pub fn time_stages(dataset: &Dataset, runs: usize, now: &dyn Fn() -> f64) -> StageTimings {
+    let rules = TierRules::workload_defaults();
+    let runs = runs.max(1);
+    let median = |f: &mut dyn FnMut()| {
+        let mut seconds: Vec<f64> = (0..runs)
+            .map(|_| {
+                let start = now();
+                f();
+                now() - start
+            })
+            .collect();
+        seconds.sort_by(f64::total_cmp);
+        seconds[runs / 2]
+    };
+    let (_, features, _) = features_and_tiers(dataset, &rules);
+    let ids = &dataset.customers().customer_id;
+    let mut sink = 0usize;
+    let timings = StageTimings {
+        features: median(&mut || sink += features_and_tiers(dataset, &rules).2.len()),
+        rfm: median(&mut || {
+            let scores = rfm_scores(
+                ids,
+                &features.recency_days,
+                &features.f12,
+                &features.m12_fen,
+            );
+            sink += champions(&scores);
+        }),
+        kmeans: median(&mut || {
+            let matrix = clustering_features(dataset, &features);
+            sink += kmeans(&matrix, &WORKLOAD_KMEANS).iterations;
+        }),
+        pipeline: median(&mut || {
+            sink += run_pipeline(dataset, &rules, &WORKLOAD_KMEANS).champions;
+        }),
+        whatif: {
+            let index = AumIndex::new(&features.aum_fen);
+            // One what-if takes microseconds: time a batch of thresholds and divide, so a
+            // coarse browser clock still resolves it.
+            const BATCH: usize = 1_000;
+            let mut proposed = rules.clone();
+            median(&mut || {
+                for step in 0..BATCH {
+                    proposed.tiers[1].min_aum_fen = 50_000_000 + step as i64 * 100_000;
+                    sink += what_if(&index, &rules, &proposed).map_or(0, |s| s[1].customers_in);
+                }
+            }) / BATCH as f64
+        },
+        runs,
+    };
+    // Keeps the optimiser from dropping work whose result is unused.
+    std::hint::black_box(sink);
+    timings
 }

@@ -1,5 +1,6 @@
 //! 设置 Settings: language, the tier rules in force, browser storage use, and the privacy promise.
 
+use crate::analytics::pipeline::{time_stages, StageTimings};
 use crate::format::money_compact;
 use crate::i18n::{Lang, Msg};
 use crate::ui::components::WithData;
@@ -46,9 +47,49 @@ pub fn SettingsPage() -> impl IntoView {
             </p>
         </section>
         <section class="panel">
+            <h2>{move || state.text(Msg::PerformanceCheck)}</h2>
+            <WithData render=performance_check/>
+        </section>
+        <section class="panel">
             <h2>{move || state.text(Msg::Privacy)}</h2>
             <p>{move || state.text(Msg::PrivacyNote)}</p>
         </section>
+    }
+}
+
+/// Times the analysis stages on the data shown, with the core's own timing loop.
+fn performance_check(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
+    let result = RwSignal::new(None::<StageTimings>);
+    let run = move |_| {
+        let performance = web_sys::window().and_then(|w| w.performance());
+        let now = move || performance.as_ref().map_or(0.0, |p| p.now() / 1000.0);
+        result.set(Some(time_stages(&loaded.dataset, 5, &now)));
+    };
+    let ms = |seconds: f64| format!("{:.1} ms", seconds * 1000.0);
+    view! {
+        <p class="hint">{lang.text(Msg::PerformanceHint)}</p>
+        <button type="button" on:click=run data-testid="performance-run">
+            {lang.text(Msg::PerformanceRun)}
+        </button>
+        {move || result.get().map(|t| view! {
+            <table
+                class="data-table"
+                data-testid="performance"
+                data-features-s=t.features
+                data-rfm-s=t.rfm
+                data-kmeans-s=t.kmeans
+                data-pipeline-s=t.pipeline
+                data-whatif-s=t.whatif
+            >
+                <tbody>
+                    <tr><th scope="row">{lang.text(Msg::StageFeatures)}</th><td>{ms(t.features)}</td></tr>
+                    <tr><th scope="row">{lang.text(Msg::StageRfm)}</th><td>{ms(t.rfm)}</td></tr>
+                    <tr><th scope="row">{lang.text(Msg::StageKmeans)}</th><td>{ms(t.kmeans)}</td></tr>
+                    <tr><th scope="row">{lang.text(Msg::StagePipeline)}</th><td>{ms(t.pipeline)}</td></tr>
+                    <tr><th scope="row">{lang.text(Msg::StageWhatIf)}</th><td>{format!("{:.1} µs", t.whatif * 1e6)}</td></tr>
+                </tbody>
+            </table>
+        })}
     }
 }
 
