@@ -208,22 +208,28 @@ impl Bounds {
                     / 2.0
             })
             .collect();
+        let centres: Vec<&[f64]> = centroids.chunks_exact(dims).collect();
         let mut changed = false;
-        for (i, slot) in assignment.iter_mut().enumerate() {
-            let row = matrix.row(i);
+        let rows = matrix.values.chunks_exact(dims);
+        for (((row, slot), upper), lower) in rows
+            .zip(assignment.iter_mut())
+            .zip(self.upper.iter_mut())
+            .zip(self.lower.iter_mut())
+        {
             if *slot != u32::MAX {
-                let limit = self.lower[i].max(half_gap[*slot as usize]);
-                if self.upper[i] <= limit {
+                let own = *slot as usize;
+                let limit = lower.max(half_gap[own]);
+                if *upper <= limit {
                     continue;
                 }
-                self.upper[i] = distance2(row, centre(*slot as usize)).sqrt();
-                if self.upper[i] <= limit {
+                *upper = distance2(row, centres[own]).sqrt();
+                if *upper <= limit {
                     continue;
                 }
             }
             let (mut best, mut second) = ((f64::INFINITY, 0u32), f64::INFINITY);
-            for c in 0..k {
-                let d = distance2(row, centre(c));
+            for (c, centre) in centres.iter().enumerate() {
+                let d = distance2(row, centre);
                 if d < best.0 {
                     second = best.0;
                     best = (d, c as u32);
@@ -231,8 +237,8 @@ impl Bounds {
                     second = d;
                 }
             }
-            self.upper[i] = best.0.sqrt();
-            self.lower[i] = second.sqrt();
+            *upper = best.0.sqrt();
+            *lower = second.sqrt();
             if *slot != best.1 {
                 *slot = best.1;
                 changed = true;
@@ -303,12 +309,10 @@ fn update_centroids(matrix: &FeatureMatrix, assignment: &[u32], k: usize, centro
     let dims = matrix.columns;
     let mut sums = vec![0.0; k * dims];
     let mut counts = vec![0usize; k];
-    for (i, &cluster) in assignment.iter().enumerate() {
+    for (row, &cluster) in matrix.values.chunks_exact(dims).zip(assignment) {
         counts[cluster as usize] += 1;
-        for (s, v) in sums[cluster as usize * dims..][..dims]
-            .iter_mut()
-            .zip(matrix.row(i))
-        {
+        let sum = &mut sums[cluster as usize * dims..][..dims];
+        for (s, v) in sum.iter_mut().zip(row) {
             *s += v;
         }
     }

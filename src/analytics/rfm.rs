@@ -117,14 +117,29 @@ pub fn rfm_scores(
 ) -> RfmScores {
     let n = customer_id.len();
     let buckets = ntile(n, 5);
-    let mut by_id: Vec<u32> = (0..n as u32).collect();
-    by_id.sort_unstable_by(|&a, &b| customer_id.get(a as usize).cmp(customer_id.get(b as usize)));
+    // Each customer's place in id order, the tie-break. Exports usually list customers by id
+    // already, so the string sort is skipped when they do.
+    let in_id_order = (1..n).all(|c| customer_id.get(c - 1) <= customer_id.get(c));
+    let mut id_rank: Vec<u32> = (0..n as u32).collect();
+    if !in_id_order {
+        let mut by_id: Vec<u32> = (0..n as u32).collect();
+        by_id.sort_unstable_by(|&a, &b| {
+            customer_id
+                .get(a as usize)
+                .cmp(customer_id.get(b as usize))
+                .then(a.cmp(&b))
+        });
+        for (rank, &customer) in by_id.iter().enumerate() {
+            id_rank[customer as usize] = rank as u32;
+        }
+    }
     let score = |key: &dyn Fn(usize) -> i64| -> Vec<u8> {
-        let mut order = by_id.clone();
-        // Stable sort over the id order keeps ties in id order.
-        order.sort_by_key(|&c| key(c as usize));
+        // (key, id rank) pairs are all distinct, so an unstable sort gives the one order.
+        let mut order: Vec<(i64, u32, u32)> =
+            (0..n).map(|c| (key(c), id_rank[c], c as u32)).collect();
+        order.sort_unstable();
         let mut scores = vec![0u8; n];
-        for (position, &customer) in order.iter().enumerate() {
+        for (position, &(_, _, customer)) in order.iter().enumerate() {
             scores[customer as usize] = buckets[position];
         }
         scores
