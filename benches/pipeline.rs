@@ -65,6 +65,10 @@ fn main() {
     if let Some(data) = std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from) {
         workload(&data.join("S"), "S");
         workload(&data.join("M"), "M");
+        // L (1.5 GB of CSV, 3.4 GB of memory) only when asked: it takes minutes.
+        if std::env::var_os("KEYSTONE_BENCH_L").is_some() {
+            workload(&data.join("L"), "L");
+        }
     }
 }
 

@@ -24,6 +24,17 @@ pub struct CustomerFeatures {
     pub recency_days: Vec<u32>,
 }
 
+impl CustomerFeatures {
+    /// The columns tiering reads: AUM, declared income and twelve-month turnover.
+    pub fn tier_columns<'a>(&'a self, dataset: &'a Dataset) -> super::TierColumns<'a> {
+        super::TierColumns {
+            aum_fen: &self.aum_fen,
+            annual_income_fen: &dataset.customers().annual_income_fen,
+            volume12_fen: &self.m12_fen,
+        }
+    }
+}
+
 /// The latest transaction date; without transactions, the latest balance date.
 pub fn as_of_date(dataset: &Dataset) -> Option<Day> {
     let latest = |days: &[Day]| days.iter().copied().filter(|d| !d.is_missing()).max();

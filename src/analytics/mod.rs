@@ -21,7 +21,9 @@ pub mod whatif;
 
 pub use books::{product_mix_by_tier, relationship_manager_books, Book, Books};
 pub use features::{as_of_date, customer_features, CustomerFeatures, NO_TRANSACTION_RECENCY};
-pub use tiers::{assign_tiers, summarise_tiers, TierRule, TierRules, TierSummary};
+pub use tiers::{
+    assign_tiers, summarise_tiers, TierColumns, TierInput, TierRule, TierRules, TierSummary,
+};
 
 use crate::model::{Dataset, Day, ProductType};
 
@@ -61,7 +63,7 @@ pub struct Analysis {
 pub fn analyse(dataset: &Dataset, config: &AnalysisConfig) -> Analysis {
     let as_of = as_of_date(dataset);
     let features = customer_features(dataset, as_of);
-    let tier_of_customer = assign_tiers(&features.aum_fen, &config.tier_rules);
+    let tier_of_customer = assign_tiers(&features.tier_columns(dataset), &config.tier_rules);
     let tier_summary = summarise_tiers(
         &features.aum_fen,
         &tier_of_customer,

@@ -55,7 +55,7 @@ pub fn features_and_tiers(
 ) -> (Option<Day>, CustomerFeatures, Vec<u8>) {
     let as_of = as_of_date(dataset);
     let features = customer_features(dataset, as_of);
-    let tiers = assign_tiers(&features.aum_fen, rules);
+    let tiers = assign_tiers(&features.tier_columns(dataset), rules);
     (as_of, features, tiers)
 }
 

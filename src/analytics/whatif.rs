@@ -71,14 +71,16 @@ fn bands(rules: &TierRules) -> Vec<(Option<i64>, Option<i64>)> {
         .collect()
 }
 
-/// Per tier, what changes from `current` to `proposed` thresholds (same tiers, new bounds).
-/// Returns `None` when the two ladders differ in length.
+/// Per tier, what changes from `current` to `proposed` AUM thresholds (same tiers, new
+/// bounds). `None` when the ladders differ in length or either has income or turnover
+/// conditions: those are re-tiered in full with [`super::assign_tiers`].
 pub fn what_if(
     index: &AumIndex,
     current: &TierRules,
     proposed: &TierRules,
 ) -> Option<Vec<TierShift>> {
-    if current.tiers.len() != proposed.tiers.len() {
+    let aum_only = current.aum_only() && proposed.aum_only();
+    if current.tiers.len() != proposed.tiers.len() || !aum_only {
         return None;
     }
     let now = bands(current);
@@ -121,7 +123,7 @@ mod tests {
     fn naive(aum: &[i64], current: &TierRules, proposed: &TierRules) -> Vec<TierShift> {
         let mut shifts = vec![TierShift::default(); current.tiers.len()];
         for &a in aum {
-            let (from, to) = (current.tier_of(a), proposed.tier_of(a));
+            let (from, to) = (current.tier_of_aum(a), proposed.tier_of_aum(a));
             let v = i128::from(a);
             shifts[from].customers_now += 1;
             shifts[from].aum_now_fen += v;

@@ -84,6 +84,41 @@ fn attrition_risk_is_high_for_the_silent_customer_and_explained() {
 }
 
 #[test]
+fn the_profile_splits_assets_and_reads_flows_over_windows() {
+    let data = three_customers();
+    let as_of = as_of_date(&data);
+    assert_eq!(as_of, Day::parse_iso("2026-06-30"));
+    let p = customer_profile(&data, as_of);
+    assert_eq!(p.deposits_fen, [200_000, 5_000_000, 70_000_000]);
+    assert_eq!(p.wealth_fen, [0, 10_000_000, 20_000_000]);
+    // C1's one outflow is consumption (card spending) 200 days before as-of.
+    assert_eq!(p.out12_fen[0], 5_000_000);
+    assert_eq!(p.card_share(0), 1.0);
+    assert_eq!((p.recent_count[0], p.earlier_count[0]), (0, 1));
+    // C3: twelve ¥30k inflows within the year (2025-07-15 … 2025-12-15 and 2025-01-15 …
+    // 2025-06-15 minus those before 2025-06-30 − 365 days) and ¥20k in June 2026.
+    let inflow_days = [
+        "2025-07-15",
+        "2025-08-15",
+        "2025-09-15",
+        "2025-10-15",
+        "2025-11-15",
+        "2025-12-15",
+    ];
+    assert_eq!(
+        p.net_flow12_fen[2],
+        (inflow_days.len() as i64 * 30_000 + 20_000) * 100
+    );
+    assert_eq!(p.monthly_inflow_fen[2], p.net_flow12_fen[2] / 12);
+    assert_eq!(p.net_flow_recent_fen[2], 2_000_000);
+    assert_eq!(
+        p.tenure_months,
+        [None, None, None],
+        "no opening dates in this data"
+    );
+}
+
+#[test]
 fn capacity_ranks_income_and_assets_and_stays_in_range() {
     let data = three_customers();
     let as_of = as_of_date(&data);
@@ -123,6 +158,7 @@ fn what_if_on_the_workload_matches_retiering_everyone() {
     let data = workload_s();
     let analysis = analyse(&data, &AnalysisConfig::default());
     let aum = &analysis.features.aum_fen;
+    let columns = analysis.features.tier_columns(&data);
     let current = TierRules::workload_defaults();
     let index = AumIndex::new(aum);
     for (tier, yuan) in [
@@ -134,8 +170,8 @@ fn what_if_on_the_workload_matches_retiering_everyone() {
         let mut proposed = current.clone();
         proposed.tiers[tier].min_aum_fen = yuan * 100;
         let shifts = what_if(&index, &current, &proposed).expect("same ladder");
-        let before = assign_tiers(aum, &current);
-        let after = assign_tiers(aum, &proposed);
+        let before = assign_tiers(&columns, &current);
+        let after = assign_tiers(&columns, &proposed);
         for (t, shift) in shifts.iter().enumerate() {
             let count = |tiers: &[u8]| tiers.iter().filter(|&&x| usize::from(x) == t).count();
             assert_eq!(shift.customers_now, count(&before));
@@ -146,6 +182,10 @@ fn what_if_on_the_workload_matches_retiering_everyone() {
             assert_eq!(shift.customers_in, moved_in, "tier {t} at ¥{yuan}");
         }
     }
+    // Income or turnover conditions are beyond the sorted AUM: no instant answer, not a wrong one.
+    let mut with_income = current.clone();
+    with_income.tiers[0].min_annual_income_fen = Some(1);
+    assert_eq!(what_if(&index, &current, &with_income), None);
     // The workload's own counts come back when nothing changes.
     let same = what_if(&index, &current, &current).expect("same ladder");
     let counts: Vec<usize> = same.iter().map(|s| s.customers_now).collect();
