@@ -50,6 +50,10 @@ mod native {
     ) -> (f64, f64, f64, f64) {
         click(client, "a[data-nav=data]").await;
         pick_files(client, "[data-testid=import-files]", files).await;
+        wait_text(client, "[data-testid=import-validate]", |t| !t.is_empty()).await;
+        let worker_read =
+            number_attribute(client, "[data-testid=import]", "data-worker-read-ms").await / 1000.0;
+        eprintln!("  of read: worker {worker_read:.3} s");
         click(client, "[data-testid=import-validate]").await;
         wait_text(client, "[data-testid=import-commit]", |t| !t.is_empty()).await;
         click(client, "[data-testid=import-commit]").await;

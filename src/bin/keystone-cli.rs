@@ -5,7 +5,7 @@
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
 use keystone::analytics::TierRules;
 use keystone::format::money_decimal;
-use keystone::import::{guessed_inputs, import, read_sheet, ImportRequest};
+use keystone::import::{guessed_inputs, import, read_sheet_owned, ImportRequest};
 use keystone::model::Day;
 use std::path::Path;
 use std::process::ExitCode;
@@ -57,7 +57,8 @@ fn analyze(dir: &Path) -> ExitCode {
                 continue;
             }
         };
-        match read_sheet(&name, &bytes, None) {
+        // Owned: a UTF-8 export becomes the sheet's text without a second copy.
+        match read_sheet_owned(&name, bytes, None).0 {
             Ok(sheet) => sheets.push((name, sheet)),
             Err(error) => eprintln!("{name}: {error}"),
         }

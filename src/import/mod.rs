@@ -23,5 +23,7 @@ pub use decode::TextEncoding;
 pub use mapping::{
     auto_map, find_preset, guess_entity, header_signature, Entity, Field, Mapping, MappingPreset,
 };
-pub use sheet::{read_sheet, FileFormat, ReadError, ReadOptions, Sheet, TextLayout};
+pub use sheet::{
+    read_sheet, read_sheet_owned, FileFormat, ReadError, ReadOptions, Sheet, TextLayout,
+};
 pub use values::{DateStyle, DayMonthOrder, ValueError};

@@ -116,7 +116,12 @@ pub struct Sheet {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Body {
     /// Delimited text, parsed again on each pass rather than held as millions of strings.
-    Text { text: String, layout: TextLayout },
+    /// `verbatim` when the text is the file's bytes unchanged (UTF-8 without a byte-order mark).
+    Text {
+        text: String,
+        layout: TextLayout,
+        verbatim: bool,
+    },
     /// Rows already split into cells (workbooks, JSON): `(line or row number, cells)`.
     Rows(Vec<(u64, Vec<String>)>),
 }
@@ -133,7 +138,7 @@ impl Sheet {
     /// Like [`Sheet::for_each_row`], stopping as soon as `row` returns `false`.
     pub fn rows_while(&self, mut row: impl FnMut(u64, Row<'_>) -> bool) {
         match &self.body {
-            Body::Text { text, layout } => {
+            Body::Text { text, layout, .. } => {
                 let mut reader = csv::ReaderBuilder::new()
                     .delimiter(layout.delimiter)
                     .has_headers(false)
@@ -177,6 +182,19 @@ impl Sheet {
         }
     }
 
+    /// The file's bytes, when the sheet holds them unchanged: the worker then keeps no second
+    /// copy for reading the file again with other options.
+    pub fn verbatim_bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Text {
+                text,
+                verbatim: true,
+                ..
+            } => Some(text.as_bytes()),
+            _ => None,
+        }
+    }
+
     /// The first `n` data rows, for the mapping preview.
     pub fn preview(&self, n: usize) -> Vec<(u64, Vec<String>)> {
         let mut rows = Vec::with_capacity(n);
@@ -194,8 +212,8 @@ impl Sheet {
     /// spans lines makes it an over-estimate), exact for workbooks and JSON.
     pub fn row_estimate(&self) -> usize {
         match &self.body {
-            Body::Text { text, layout } => {
-                let lines = text.bytes().filter(|&b| b == b'\n').count()
+            Body::Text { text, layout, .. } => {
+                let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count()
                     + usize::from(!text.ends_with('\n'));
                 lines.saturating_sub(usize::from(layout.has_header))
             }
@@ -253,6 +271,49 @@ fn cell_text(bytes: &[u8]) -> &str {
     unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
+/// [`read_sheet`] taking the bytes: a UTF-8 text file (the usual export) becomes the sheet's
+/// text without a copy, so a large file is held once, not twice. The bytes come back unless the
+/// sheet holds them ([`Sheet::verbatim_bytes`]), for reading the file again with other options.
+pub fn read_sheet_owned(
+    name: &str,
+    bytes: Vec<u8>,
+    options: Option<ReadOptions>,
+) -> (Result<Sheet, ReadError>, Option<Vec<u8>>) {
+    let format = options
+        .as_ref()
+        .map(|o| o.format)
+        .unwrap_or_else(|| FileFormat::detect(name, &bytes));
+    let utf8_asked = options
+        .as_ref()
+        .is_none_or(|o| o.encoding.is_none_or(|e| e == TextEncoding::Utf8));
+    let plain = format == FileFormat::Delimited
+        && utf8_asked
+        && encoding_rs::Encoding::for_bom(&bytes).is_none()
+        && !looks_binary(&bytes, TextEncoding::Utf8);
+    if !plain {
+        return (read_sheet(name, &bytes, options), Some(bytes));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let options = ReadOptions {
+                format,
+                encoding: Some(TextEncoding::Utf8),
+                layout: options.as_ref().and_then(|o| o.layout),
+                sheet: None,
+            };
+            match read_delimited(text, true, options) {
+                Ok(sheet) => (Ok(sheet), None),
+                // Nothing to read again: the file is empty or has only a header.
+                Err(error) => (Err(error), None),
+            }
+        }
+        Err(error) => {
+            let bytes = error.into_bytes();
+            (read_sheet(name, &bytes, options), Some(bytes))
+        }
+    }
+}
+
 /// Reads a file into a [`Sheet`], detecting whatever `options` leaves open.
 pub fn read_sheet(
     name: &str,
@@ -286,7 +347,7 @@ pub fn read_sheet(
             let mut sheet = if format == FileFormat::Json {
                 read_json(&decoded.text, options)?
             } else {
-                read_delimited(&decoded.text, options)?
+                read_delimited(decoded.text.into_owned(), false, options)?
             };
             sheet.malformed_characters = decoded.malformed;
             sheet.first_malformed_line = decoded.first_malformed_line;
@@ -375,13 +436,17 @@ fn parse_records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
     records
 }
 
-fn read_delimited(text: &str, mut options: ReadOptions) -> Result<Sheet, ReadError> {
+fn read_delimited(
+    text: String,
+    verbatim: bool,
+    mut options: ReadOptions,
+) -> Result<Sheet, ReadError> {
     if text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
-    let layout = options.layout.unwrap_or_else(|| sniff_layout(text));
+    let layout = options.layout.unwrap_or_else(|| sniff_layout(&text));
     options.layout = Some(layout);
-    let head: Vec<(u64, Vec<String>)> = parse_records(head_of(text), layout.delimiter)
+    let head: Vec<(u64, Vec<String>)> = parse_records(head_of(&text), layout.delimiter)
         .into_iter()
         .filter(|(_, cells)| !(cells.len() == 1 && cells[0].trim().is_empty()))
         .collect();
@@ -396,8 +461,9 @@ fn read_delimited(text: &str, mut options: ReadOptions) -> Result<Sheet, ReadErr
     let sheet = Sheet {
         headers,
         body: Body::Text {
-            text: text.to_owned(),
+            text,
             layout,
+            verbatim,
         },
         options,
         malformed_characters: 0,

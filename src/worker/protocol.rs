@@ -40,15 +40,18 @@ pub struct SheetSummary {
     pub sheet_names: Vec<String>,
     /// How the file's dates are written; the user may declare it.
     pub date_style: DateStyle,
+    /// Milliseconds the worker spent on this file: copy in, decode, detect, preview, digest.
+    #[serde(default)]
+    pub read_ms: u32,
 }
 
 impl SheetSummary {
     /// Summarises a read sheet.
-    pub fn of(name: &str, bytes: &[u8], sha256: String, sheet: &Sheet) -> SheetSummary {
+    pub fn of(name: &str, size: usize, sha256: String, sheet: &Sheet) -> SheetSummary {
         let entity = crate::import::guess_entity(&sheet.headers);
         SheetSummary {
             name: name.to_owned(),
-            size: bytes.len() as u64,
+            size: size as u64,
             sha256,
             format: format!("{:?}", sheet.options.format),
             encoding: sheet.options.encoding.map(|e| e.label().to_owned()),
@@ -66,6 +69,7 @@ impl SheetSummary {
             options: sheet.options.clone(),
             sheet_names: sheet.sheet_names.clone(),
             date_style: DateStyle::default(),
+            read_ms: 0,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The browser glue of the import worker: `postMessage` in both directions.
 
 use super::protocol::{ImportPlan, ImportResult, Reread, SheetSummary, TRANSFER_SNAPSHOT};
-use crate::import::{import_with_progress, read_sheet, FileInput, ImportRequest, Sheet};
+use crate::import::{
+    import_with_progress, read_sheet, read_sheet_owned, FileInput, ImportRequest, Sheet,
+};
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
 use crate::storage::codec::{decode_dataset, encode_dataset, RowCounts};
@@ -31,7 +33,8 @@ pub fn run_worker() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     // The bytes stay too, so a file can be read again with other options.
     let sheets: Rc<RefCell<Vec<(String, Sheet)>>> = Rc::default();
-    let originals: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
+    // `None` where the sheet holds the file's bytes itself (see `Sheet::verbatim_bytes`).
+    let originals: Rc<RefCell<Vec<Option<Vec<u8>>>>> = Rc::default();
     let reply_scope = scope.clone();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -57,17 +60,27 @@ pub fn run_worker() {
                         for i in 0..names.length() {
                             let name = names.get(i).as_string().unwrap_or_default();
                             let buffer = buffers.get(i);
+                            let started = now_ms();
                             let digest = start_sha256(&scope, &buffer);
                             let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                            match read_sheet(&name, &bytes, None) {
+                            let size = bytes.len();
+                            // A UTF-8 file becomes the sheet's text in place; others keep
+                            // their bytes for a re-read.
+                            let (sheet, kept) = read_sheet_owned(&name, bytes, None);
+                            match sheet {
                                 Ok(sheet) => {
                                     let sha = match digest {
                                         Some(promise) => finish_sha256(promise).await,
-                                        None => hex(&Sha256::digest(&bytes)),
+                                        None => {
+                                            let source = kept.as_deref().or(sheet.verbatim_bytes());
+                                            hex(&Sha256::digest(source.unwrap_or_default()))
+                                        }
                                     };
-                                    summaries.push(SheetSummary::of(&name, &bytes, sha, &sheet));
+                                    let mut summary = SheetSummary::of(&name, size, sha, &sheet);
+                                    summary.read_ms = (now_ms() - started) as u32;
+                                    summaries.push(summary);
                                     read.push((name, sheet));
-                                    bytes_kept.push(bytes);
+                                    bytes_kept.push(kept);
                                 }
                                 Err(error) => {
                                     let failure = message("failed", &format!("{name}: {error}"));
@@ -87,17 +100,25 @@ pub fn run_worker() {
                     let Ok(request) = serde_json::from_str::<Reread>(&json) else {
                         return;
                     };
-                    let originals = originals.borrow();
+                    let mut originals = originals.borrow_mut();
                     let mut sheets = sheets.borrow_mut();
-                    let (Some(bytes), Some((name, slot))) =
-                        (originals.get(request.index), sheets.get_mut(request.index))
-                    else {
+                    let (Some(kept), Some((name, slot))) = (
+                        originals.get_mut(request.index),
+                        sheets.get_mut(request.index),
+                    ) else {
+                        return;
+                    };
+                    let Some(bytes) = kept.as_deref().or(slot.verbatim_bytes()) else {
                         return;
                     };
                     match read_sheet(name, bytes, Some(request.options)) {
                         Ok(sheet) => {
                             let sha = hex(&Sha256::digest(bytes));
-                            let summary = SheetSummary::of(name, bytes, sha, &sheet);
+                            let summary = SheetSummary::of(name, bytes.len(), sha, &sheet);
+                            if kept.is_none() && sheet.verbatim_bytes().is_none() {
+                                // The old sheet held the only copy of the file's bytes.
+                                *kept = Some(bytes.to_vec());
+                            }
                             *slot = sheet;
                             let json = serde_json::to_string(&summary).unwrap_or_default();
                             let reply = message("reread", &json);

@@ -9,8 +9,8 @@ use keystone::import::values::{
     parse_date, parse_direction, parse_gender, parse_money, parse_risk_level, parse_yes_no,
 };
 use keystone::import::{
-    auto_map, guess_entity, import, read_sheet, DateStyle, DayMonthOrder, Entity, FileInput,
-    ImportOutcome, ImportRequest,
+    auto_map, guess_entity, import, read_sheet, read_sheet_owned, DateStyle, DayMonthOrder, Entity,
+    FileInput, ImportOutcome, ImportRequest,
 };
 use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
@@ -685,4 +685,39 @@ fn product_risk_ratings_are_imported_for_suitability() {
         .map(|i| (i.line, i.value.as_str()))
         .collect();
     assert_eq!(refused, [(4, "R9")]);
+}
+
+#[test]
+fn reading_owned_bytes_gives_the_same_sheets_and_keeps_bytes_only_when_needed() {
+    let mut names: Vec<String> = std::fs::read_dir(super::support::data_path("import"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names.push("workload-s/customers.csv.gz".to_owned());
+    for name in &names {
+        let path = if name.contains('/') {
+            name.clone()
+        } else {
+            format!("import/{name}")
+        };
+        let raw = bytes(&path);
+        let file = name.trim_end_matches(".gz");
+        let borrowed = read_sheet(file, &raw, None);
+        let (owned, kept) = read_sheet_owned(file, raw.clone(), None);
+        match (&borrowed, &owned) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.headers, b.headers, "{name}");
+                assert_eq!(a.options, b.options, "{name}");
+                assert_eq!(a.preview(50), b.preview(50), "{name}");
+                assert_eq!(a.row_count(), b.row_count(), "{name}");
+                assert_eq!(a.malformed_characters, b.malformed_characters, "{name}");
+                // The bytes are held once: by the sheet (UTF-8 text) or given back.
+                let held = b.verbatim_bytes().map(<[u8]>::to_vec).or(kept);
+                assert_eq!(held.as_deref(), Some(raw.as_slice()), "{name}");
+            }
+            (Err(a), Err(b)) => assert_eq!(a, b, "{name}"),
+            _ => panic!("{name}: {borrowed:?} vs {owned:?}"),
+        }
+    }
 }

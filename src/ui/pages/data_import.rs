@@ -173,25 +173,38 @@ pub fn ImportPanel() -> impl IntoView {
             bytes: total,
             ..Timings::default()
         });
+        // A fresh worker per import (the previous one, if any, is terminated on replacement),
+        // started first so it compiles while the browser reads the files.
+        match ImportWorker::start(on_worker_message) {
+            Ok(started) => worker.set_value(Some(started)),
+            Err(why) => {
+                stage.set(Stage::Failed(why));
+                return;
+            }
+        }
         spawn_local(async move {
-            let mut buffers = Vec::new();
-            for file in picked {
-                match JsFuture::from(file.array_buffer()).await {
-                    Ok(buffer) => buffers.push((file.name(), buffer.unchecked_into())),
-                    Err(error) => {
-                        stage.set(Stage::Failed(format!("{}: {error:?}", file.name())));
-                        return;
-                    }
-                }
+            // Every file is read at once; the browser reads them in parallel.
+            let reads = js_sys::Array::new();
+            for file in &picked {
+                reads.push(&file.array_buffer());
             }
-            // A fresh worker per import: the previous one, if any, is terminated on replacement.
-            match ImportWorker::start(on_worker_message) {
-                Ok(started) => {
-                    started.read(buffers);
-                    worker.set_value(Some(started));
+            let buffers = match JsFuture::from(js_sys::Promise::all(&reads)).await {
+                Ok(buffers) => js_sys::Array::from(&buffers),
+                Err(error) => {
+                    stage.set(Stage::Failed(format!("{error:?}")));
+                    return;
                 }
-                Err(why) => stage.set(Stage::Failed(why)),
-            }
+            };
+            let named = picked
+                .iter()
+                .zip(buffers.iter())
+                .map(|(file, buffer)| (file.name(), buffer.unchecked_into()))
+                .collect();
+            worker.with_value(|w| {
+                if let Some(w) = w {
+                    w.read(named);
+                }
+            });
         });
     };
 
@@ -332,6 +345,9 @@ pub fn ImportPanel() -> impl IntoView {
             data-testid="import"
             data-read-ms=move || timings.get().read_ms
             data-validate-ms=move || timings.get().validate_ms
+            data-worker-read-ms=move || {
+                files.get().iter().map(|f| f64::from(f.read_ms)).sum::<f64>()
+            }
             data-parse-ms=move || timings.get().parse_ms
             data-pack-ms=move || timings.get().pack_ms
             data-commit-ms=move || timings.get().commit_ms
