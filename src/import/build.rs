@@ -419,7 +419,7 @@ impl<'r> RowReader<'r> {
 #[derive(Default)]
 struct Staged {
     customers: Customers,
-    customer_lines: HashMap<String, u64>,
+    customer_lines: FxHashMap<String, u64>,
     customer_rm: CodedColumn,
     customer_has_rm: Vec<bool>,
     managers: RelationshipManagers,
@@ -990,7 +990,7 @@ impl Staged {
             self.interactions.relationship_manager_idx.push(index);
         }
 
-        let customer_index: HashMap<&str, u32> = self
+        let customer_index: FxHashMap<&str, u32> = self
             .customers
             .customer_id
             .iter()
@@ -1063,7 +1063,7 @@ enum RowOutcome {
 /// the others are reported and taken off their file's accepted count.
 fn resolve(
     refs: &Refs,
-    customers: &HashMap<&str, u32>,
+    customers: &FxHashMap<&str, u32>,
     customer_idx: &mut Vec<u32>,
     report: &mut ImportReport,
 ) -> Vec<bool> {

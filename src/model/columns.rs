@@ -85,15 +85,19 @@ const SMALL_DICTIONARY: usize = 16;
 pub struct CodedColumn {
     values: Vec<String>,
     codes: Vec<u32>,
-    /// Value → code; Fx hashing because imports look up every cell of a column.
+    /// Value → code for values longer than 16 bytes; Fx hashing because imports look up every
+    /// cell of a column.
     lookup: FxHashMap<String, u32>,
+    /// Value → code for values up to 16 bytes (customer numbers, product codes), by
+    /// [`ShortKey`]: hashing and comparing two words instead of a string.
+    lookup_short: FxHashMap<ShortKey, u32>,
     /// The [`ShortKey`] of each of the first [`SMALL_DICTIONARY`] values.
     short_keys: Vec<ShortKey>,
 }
 
 /// A string's length and its first and last eight bytes: equal keys mean equal strings up to
 /// 16 bytes, and unequal keys settle most comparisons without a call to `memcmp`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct ShortKey(usize, u64, u64);
 
 impl ShortKey {
@@ -121,22 +125,20 @@ impl CodedColumn {
         if codes.iter().any(|&c| c as usize >= values.len()) {
             return None;
         }
-        let lookup = values
-            .iter()
-            .enumerate()
-            .map(|(code, value)| (value.clone(), code as u32))
-            .collect();
-        let short_keys = values
+        let mut column = CodedColumn {
+            codes,
+            ..CodedColumn::default()
+        };
+        for (code, value) in values.iter().enumerate() {
+            column.remember(value, code as u32);
+        }
+        column.short_keys = values
             .iter()
             .take(SMALL_DICTIONARY)
             .map(|v| ShortKey::of(v))
             .collect();
-        Some(CodedColumn {
-            values,
-            codes,
-            lookup,
-            short_keys,
-        })
+        column.values = values;
+        Some(column)
     }
 
     /// Appends one row, adding its value to the dictionary when new.
@@ -161,13 +163,28 @@ impl CodedColumn {
                 return code as u32;
             }
             self.short_keys.push(key);
-        } else if let Some(&code) = self.lookup.get(value) {
-            return code;
+        } else {
+            let found = if value.len() <= 16 {
+                self.lookup_short.get(&ShortKey::of(value))
+            } else {
+                self.lookup.get(value)
+            };
+            if let Some(&code) = found {
+                return code;
+            }
         }
         let code = self.values.len() as u32;
         self.values.push(value.to_owned());
-        self.lookup.insert(value.to_owned(), code);
+        self.remember(value, code);
         code
+    }
+
+    fn remember(&mut self, value: &str, code: u32) {
+        if value.len() <= 16 {
+            self.lookup_short.insert(ShortKey::of(value), code);
+        } else {
+            self.lookup.insert(value.to_owned(), code);
+        }
     }
 
     /// Row `row`'s text.
