@@ -147,6 +147,9 @@ messages! {
     StageKmeans => "k-means 聚类（k = 8）", "k-means (k = 8)";
     StagePipeline => "完整流程", "Whole pipeline";
     StageWhatIf => "一次阈值模拟", "One threshold what-if";
+    DeleteDataset => "删除数据集", "Delete dataset";
+    ConfirmDeleteDataset => "删除这个数据集的全部快照？此操作不可撤销。", "Delete every snapshot of this dataset? This cannot be undone.";
+    SnapshotsOfDataset => "个快照", "snapshots";
     Privacy => "隐私", "Privacy";
     PrivacyNote => "Keystone 不向任何服务器发送数据：所有分析都在本机浏览器中完成。", "Keystone sends no data to any server: all analysis runs in this browser.";
     Yes => "是", "Yes";

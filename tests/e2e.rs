@@ -9,8 +9,8 @@
 mod browser;
 
 use browser::{
-    assert_no_egress, click, count, inked_pixels, pick_files, screenshot, serve_dist,
-    start_browser, type_text, upload_files, wait_text, SUB_PATH,
+    assert_no_egress, click, count, inked_pixels, number_attribute, pick_files, screenshot,
+    serve_dist, start_browser, type_text, upload_files, wait_text, SUB_PATH,
 };
 use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
@@ -179,6 +179,12 @@ async fn a_manager_walks_through_the_app() {
                 })
                 .await;
                 assert_eq!(count(&client, "[data-testid=tier-rules] tbody tr").await, 4);
+                // The performance check times the analysis stages on the data shown.
+                click(&client, "[data-testid=performance-run]").await;
+                wait_text(&client, "[data-testid=performance]", |t| t.contains("ms")).await;
+                let pipeline =
+                    number_attribute(&client, "[data-testid=performance]", "data-pipeline-s").await;
+                assert!(pipeline > 0.0 && pipeline < 10.0, "pipeline {pipeline} s");
             }
             _ => unreachable!("every page is listed"),
         }
@@ -220,7 +226,36 @@ async fn a_manager_walks_through_the_app() {
     import_workload_s(&client).await;
     append_the_same_period_again(&client).await;
     cancel_an_import_with_problems(&client).await;
+    delete_the_shown_dataset(&client).await;
     client.close().await.expect("close the browser");
+}
+
+/// Deletes the dataset shown (all its snapshots) from the snapshot list: its group disappears,
+/// and another dataset (or nothing) is shown.
+async fn delete_the_shown_dataset(client: &Client) {
+    click(client, "a[data-nav=data]").await;
+    wait_text(client, "tr.dataset-row th", |t| !t.is_empty()).await;
+    let datasets = count(client, "tr.dataset-row").await;
+    let name = client
+        .find(Locator::Css("tr.dataset-row"))
+        .await
+        .expect("a dataset group")
+        .attr("data-dataset")
+        .await
+        .expect("attribute")
+        .expect("dataset name");
+    screenshot(client, "datasets").await;
+    click(client, "[data-testid=delete-dataset]").await;
+    client.accept_alert().await.expect("confirm deletion");
+    for _ in 0..100 {
+        if count(client, "tr.dataset-row").await == datasets - 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(count(client, "tr.dataset-row").await, datasets - 1);
+    let css = format!("tr.dataset-row[data-dataset='{name}']");
+    assert_eq!(count(client, &css).await, 0, "{name} is gone");
 }
 
 async fn select(client: &Client, css: &str, value: &str) {
@@ -258,7 +293,10 @@ async fn append_the_same_period_again(client: &Client) {
     })
     .await;
     commit_import(client, "10,000").await;
-    assert_eq!(count(client, "[data-testid=snapshots] tbody tr").await, 2);
+    assert_eq!(
+        count(client, "[data-testid=snapshots] tr[data-snapshot]").await,
+        2
+    );
 }
 
 /// A GBK export with bad rows: the report names each one; cancelling stores nothing.
@@ -310,7 +348,10 @@ async fn cancel_an_import_with_problems(client: &Client) {
     screenshot(client, "import-issues").await;
     click(client, "[data-testid=import-cancel]").await;
     assert_eq!(count(client, "[data-testid=import-summary]").await, 0);
-    assert_eq!(count(client, "[data-testid=snapshots] tbody tr").await, 2);
+    assert_eq!(
+        count(client, "[data-testid=snapshots] tr[data-snapshot]").await,
+        2
+    );
     pick_files(client, "[data-testid=import-files]", &paths).await;
     wait_text(client, "[data-testid=preset-applied]", |t| {
         t.contains("GBK客户")

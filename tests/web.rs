@@ -153,3 +153,59 @@ async fn a_backup_restores_every_snapshot_and_a_damaged_one_changes_nothing() {
     assert_eq!(ids, vec!["one".to_string(), "two".to_string()]);
     db.close();
 }
+
+#[wasm_bindgen_test]
+async fn deleting_a_dataset_removes_all_its_snapshots_and_keeps_the_others() {
+    let name = "keystone-test-datasets";
+    let small = generate(&DemoConfig {
+        n_customers: 200,
+        transactions_per_customer: 5,
+        seed: 9,
+    });
+    let db = idb::open_named(name).await.expect("open");
+    idb::delete_all(&db).await.expect("clear");
+    let snapshot = |id: &str, dataset: &str, at: &str| SnapshotRecord {
+        dataset_name: dataset.into(),
+        imported_at: at.into(),
+        ..record(id, &small)
+    };
+    for (id, dataset, at) in [
+        ("a1", "分行A", "2026-10-01T00:00:00Z"),
+        ("b1", "分行B", "2026-10-02T00:00:00Z"),
+        ("a2", "分行A", "2026-11-01T00:00:00Z"),
+    ] {
+        idb::save_snapshot(
+            &db,
+            &snapshot(id, dataset, at),
+            &small,
+            SaveOptions::default(),
+        )
+        .await
+        .expect("save");
+    }
+    // a2 is active (saved last); deleting 分行A removes a1 and a2, and b1 becomes active.
+    idb::delete_dataset(&db, "分行A")
+        .await
+        .expect("delete dataset");
+    let left: Vec<String> = idb::list_snapshots(&db)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|r| r.snapshot_id)
+        .collect();
+    assert_eq!(left, ["b1"]);
+    let active = idb::active_record(&db)
+        .await
+        .expect("active")
+        .expect("one left");
+    assert_eq!(active.snapshot_id, "b1");
+    assert_eq!(idb::chunk_count(&db, "a1").await.expect("count"), 0);
+    assert_eq!(idb::chunk_count(&db, "a2").await.expect("count"), 0);
+    assert!(idb::chunk_count(&db, "b1").await.expect("count") > 0);
+    let (_, data) = idb::load_active(&db)
+        .await
+        .expect("load")
+        .expect("active data");
+    assert!(data == small);
+    db.close();
+}

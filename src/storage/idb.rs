@@ -210,22 +210,43 @@ pub async fn set_active(db: &Database, snapshot_id: &str) -> Result<(), StorageE
 /// Deletes one snapshot and its chunks; if it was active, the newest remaining one becomes
 /// active (or none). One transaction, so a failure deletes nothing.
 pub async fn delete_snapshot(db: &Database, snapshot_id: &str) -> Result<(), StorageError> {
-    let remaining: Vec<SnapshotRecord> = list_snapshots(db)
+    delete_snapshots(db, |r| r.snapshot_id == snapshot_id).await
+}
+
+/// Deletes a dataset: every snapshot with that name, in one transaction.
+pub async fn delete_dataset(db: &Database, dataset_name: &str) -> Result<(), StorageError> {
+    delete_snapshots(db, |r| r.dataset_name == dataset_name).await
+}
+
+/// Deletes the snapshots `doomed` picks and their chunks; if the active one goes, the newest
+/// remaining one becomes active (or none).
+async fn delete_snapshots(
+    db: &Database,
+    doomed: impl Fn(&SnapshotRecord) -> bool,
+) -> Result<(), StorageError> {
+    let (gone, remaining): (Vec<SnapshotRecord>, Vec<SnapshotRecord>) = list_snapshots(db)
         .await?
         .into_iter()
-        .filter(|r| r.snapshot_id != snapshot_id)
-        .collect();
+        .partition(|r| doomed(r));
     let active = active_record(db).await?.map(|r| r.snapshot_id);
     let tx = db
         .transaction([CATALOGUE, CHUNKS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let catalogue = tx.object_store(CATALOGUE)?;
-    tx.object_store(CHUNKS)?
-        .delete(chunk_range(snapshot_id))
-        .primitive()?;
-    catalogue.delete(snapshot_key(snapshot_id)).primitive()?;
-    if active.as_deref() == Some(snapshot_id) {
+    let chunks = tx.object_store(CHUNKS)?;
+    for record in &gone {
+        chunks
+            .delete(chunk_range(&record.snapshot_id))
+            .primitive()?;
+        catalogue
+            .delete(snapshot_key(&record.snapshot_id))
+            .primitive()?;
+    }
+    if gone
+        .iter()
+        .any(|r| active.as_deref() == Some(r.snapshot_id.as_str()))
+    {
         match remaining
             .iter()
             .max_by(|a, b| a.imported_at.cmp(&b.imported_at))

@@ -204,6 +204,19 @@ impl AppState {
         });
     }
 
+    /// Deletes every snapshot of a dataset; the newest remaining snapshot becomes current.
+    pub fn delete_dataset(self, dataset_name: String) {
+        spawn_local(async move {
+            let result = async {
+                let db = idb::open().await?;
+                idb::delete_dataset(&db, &dataset_name).await?;
+                Ok(db)
+            }
+            .await;
+            self.show_active(result).await;
+        });
+    }
+
     /// After a change to the stored snapshots: loads and shows whichever is now current.
     async fn show_active(self, changed: Result<Database, StorageError>) {
         let loaded = match changed {

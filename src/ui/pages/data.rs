@@ -91,10 +91,47 @@ fn SnapshotList() -> impl IntoView {
         let Some(Some((mut list, active))) = snapshots.get() else {
             return ().into_any();
         };
-        list.sort_by(|a, b| b.imported_at.cmp(&a.imported_at));
+        // Grouped by dataset (the one shown first), newest snapshot first within each.
+        let shown = list
+            .iter()
+            .find(|r| active.as_deref() == Some(r.snapshot_id.as_str()))
+            .map(|r| r.dataset_name.clone());
+        list.sort_by(|a, b| {
+            (Some(&b.dataset_name) == shown.as_ref())
+                .cmp(&(Some(&a.dataset_name) == shown.as_ref()))
+                .then(a.dataset_name.cmp(&b.dataset_name))
+                .then(b.imported_at.cmp(&a.imported_at))
+        });
+        let mut previous_dataset = None::<String>;
         let rows = list
-            .into_iter()
+            .iter()
             .map(|record| {
+                let heading = (previous_dataset.as_ref() != Some(&record.dataset_name)).then(|| {
+                    let name = record.dataset_name.clone();
+                    let snapshots = list.iter().filter(|r| r.dataset_name == name).count();
+                    previous_dataset = Some(name.clone());
+                    let shown_name = display_name(&name, lang);
+                    let name_attribute = shown_name.clone();
+                    let delete_dataset = move |_| {
+                        let question = state.lang.get_untracked().text(Msg::ConfirmDeleteDataset);
+                        if window().confirm_with_message(question).unwrap_or(false) {
+                            state.delete_dataset(name.clone());
+                        }
+                    };
+                    view! {
+                        <tr class="dataset-row" data-dataset=name_attribute>
+                            <th scope="rowgroup" colspan="5">
+                                {shown_name} " · " {snapshots} " " {lang.text(Msg::SnapshotsOfDataset)}
+                            </th>
+                            <td>
+                                <button class="danger" data-testid="delete-dataset" on:click=delete_dataset>
+                                    {lang.text(Msg::DeleteDataset)}
+                                </button>
+                            </td>
+                        </tr>
+                    }
+                });
+                let record = record.clone();
                 let id = record.snapshot_id.clone();
                 let is_active = active.as_deref() == Some(id.as_str());
                 let activate_id = id.clone();
@@ -106,6 +143,7 @@ fn SnapshotList() -> impl IntoView {
                     }
                 };
                 view! {
+                    {heading}
                     <tr data-snapshot=id.clone()>
                         <td>{display_name(&record.dataset_name, lang)}</td>
                         <td>{record.imported_at.clone()}</td>
