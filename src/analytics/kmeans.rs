@@ -104,25 +104,54 @@ pub fn kmeans(matrix: &FeatureMatrix, config: &KMeansConfig) -> Clustering {
     let mut centroids = seed_plus_plus(matrix, k, config.seed);
     let mut assignment = vec![u32::MAX; n];
     let mut bounds = Bounds::new(n);
+    let mut sums = vec![0.0; k * dims];
+    let mut sizes = vec![0usize; k];
+    let mut moved = vec![0.0; k];
     let mut iterations = 0;
     for _ in 0..config.max_iterations {
         iterations += 1;
-        let changed = bounds.assign(matrix, &centroids, k, &mut assignment);
-        let before = centroids.clone();
-        update_centroids(matrix, &assignment, k, &mut centroids);
-        bounds.centres_moved(&before, &centroids, k, dims, &assignment);
+        let changed = bounds.step(
+            matrix,
+            &centroids,
+            &moved,
+            &mut assignment,
+            &mut sums,
+            &mut sizes,
+        );
+        for c in 0..k {
+            let centre = &mut centroids[c * dims..(c + 1) * dims];
+            // An emptied cluster keeps its old centre rather than collapsing to the origin.
+            if sizes[c] > 0 {
+                let mut shift = 0.0;
+                for (value, sum) in centre.iter_mut().zip(&sums[c * dims..(c + 1) * dims]) {
+                    let next = sum / sizes[c] as f64;
+                    shift += (next - *value) * (next - *value);
+                    *value = next;
+                }
+                moved[c] = shift.sqrt();
+            } else {
+                moved[c] = 0.0;
+            }
+        }
         if !changed {
             break;
         }
     }
     // Final assignment to the final centres, so every row sits at its nearest centre.
-    bounds.assign(matrix, &centroids, k, &mut assignment);
-    let mut sizes = vec![0; k];
-    let mut inertia = 0.0;
-    for (i, &cluster) in assignment.iter().enumerate() {
-        sizes[cluster as usize] += 1;
-        inertia += distance2(matrix.row(i), &centroids[cluster as usize * dims..][..dims]);
-    }
+    bounds.step(
+        matrix,
+        &centroids,
+        &moved,
+        &mut assignment,
+        &mut sums,
+        &mut sizes,
+    );
+    let inertia = matrix
+        .values
+        .chunks_exact(dims)
+        .zip(&assignment)
+        .map(|(row, &cluster)| distance2(row, &centroids[cluster as usize * dims..][..dims]))
+        .sum();
     Clustering {
         assignment,
         centroids,
@@ -174,8 +203,7 @@ fn seed_plus_plus(matrix: &FeatureMatrix, k: usize, seed: u64) -> Vec<f64> {
 /// Hamerly's bounds: per row, an upper bound on the distance to its centre and a lower bound on
 /// the distance to every other centre. A row whose upper bound is below both its lower bound
 /// and half the distance from its centre to the nearest other centre cannot change cluster, so
-/// its distances are not computed. The clustering is exactly Lloyd's (up to exact ties); after
-/// the first iterations most rows are skipped.
+/// its distances are not computed. The clustering is exactly Lloyd's (up to exact ties).
 struct Bounds {
     upper: Vec<f64>,
     lower: Vec<f64>,
@@ -189,80 +217,30 @@ impl Bounds {
         }
     }
 
-    fn assign(
+    /// One pass over the rows: loosens each row's bounds by how far the centres last `moved`,
+    /// assigns it to its nearest centre, and adds it to that cluster's `sums` and `sizes` (in
+    /// row order, so the new centres are exactly those of a separate averaging pass). Returns
+    /// whether any assignment changed.
+    fn step(
         &mut self,
         matrix: &FeatureMatrix,
         centroids: &[f64],
-        k: usize,
+        moved: &[f64],
         assignment: &mut [u32],
+        sums: &mut [f64],
+        sizes: &mut [usize],
     ) -> bool {
         let dims = matrix.columns;
-        let centre = |c: usize| &centroids[c * dims..(c + 1) * dims];
+        let centres: Vec<&[f64]> = centroids.chunks_exact(dims).collect();
+        let k = centres.len();
         // Half the distance from each centre to its nearest other centre.
         let half_gap: Vec<f64> = (0..k)
             .map(|a| {
                 (0..k)
                     .filter(|&b| b != a)
-                    .map(|b| distance2(centre(a), centre(b)).sqrt())
+                    .map(|b| distance2(centres[a], centres[b]).sqrt())
                     .fold(f64::INFINITY, f64::min)
                     / 2.0
-            })
-            .collect();
-        let centres: Vec<&[f64]> = centroids.chunks_exact(dims).collect();
-        let mut changed = false;
-        let rows = matrix.values.chunks_exact(dims);
-        for (((row, slot), upper), lower) in rows
-            .zip(assignment.iter_mut())
-            .zip(self.upper.iter_mut())
-            .zip(self.lower.iter_mut())
-        {
-            if *slot != u32::MAX {
-                let own = *slot as usize;
-                let limit = lower.max(half_gap[own]);
-                if *upper <= limit {
-                    continue;
-                }
-                *upper = distance2(row, centres[own]).sqrt();
-                if *upper <= limit {
-                    continue;
-                }
-            }
-            let (mut best, mut second) = ((f64::INFINITY, 0u32), f64::INFINITY);
-            for (c, centre) in centres.iter().enumerate() {
-                let d = distance2(row, centre);
-                if d < best.0 {
-                    second = best.0;
-                    best = (d, c as u32);
-                } else if d < second {
-                    second = d;
-                }
-            }
-            *upper = best.0.sqrt();
-            *lower = second.sqrt();
-            if *slot != best.1 {
-                *slot = best.1;
-                changed = true;
-            }
-        }
-        changed
-    }
-
-    /// Loosens the bounds by how far the centres moved.
-    fn centres_moved(
-        &mut self,
-        before: &[f64],
-        after: &[f64],
-        k: usize,
-        dims: usize,
-        assignment: &[u32],
-    ) {
-        let moved: Vec<f64> = (0..k)
-            .map(|c| {
-                distance2(
-                    &before[c * dims..(c + 1) * dims],
-                    &after[c * dims..(c + 1) * dims],
-                )
-                .sqrt()
             })
             .collect();
         // The largest move, and the largest among the others, for rows whose centre moved most.
@@ -276,11 +254,50 @@ impl Bounds {
                 second = m;
             }
         }
-        for (i, &cluster) in assignment.iter().enumerate() {
-            let own = cluster as usize;
-            self.upper[i] += moved[own];
-            self.lower[i] -= if own == first_at { second } else { first };
+        sums.iter_mut().for_each(|s| *s = 0.0);
+        sizes.iter_mut().for_each(|n| *n = 0);
+        let mut changed = false;
+        let rows = matrix.values.chunks_exact(dims);
+        for (((row, slot), upper), lower) in rows
+            .zip(assignment.iter_mut())
+            .zip(self.upper.iter_mut())
+            .zip(self.lower.iter_mut())
+        {
+            let mut own = *slot as usize;
+            let decided = *slot != u32::MAX && {
+                *upper += moved[own];
+                *lower -= if own == first_at { second } else { first };
+                let limit = lower.max(half_gap[own]);
+                *upper <= limit || {
+                    *upper = distance2(row, centres[own]).sqrt();
+                    *upper <= limit
+                }
+            };
+            if !decided {
+                let (mut best, mut runner_up) = ((f64::INFINITY, 0usize), f64::INFINITY);
+                for (c, centre) in centres.iter().enumerate() {
+                    let d = distance2(row, centre);
+                    if d < best.0 {
+                        runner_up = best.0;
+                        best = (d, c);
+                    } else if d < runner_up {
+                        runner_up = d;
+                    }
+                }
+                *upper = best.0.sqrt();
+                *lower = runner_up.sqrt();
+                if own != best.1 {
+                    own = best.1;
+                    *slot = own as u32;
+                    changed = true;
+                }
+            }
+            sizes[own] += 1;
+            for (sum, value) in sums[own * dims..(own + 1) * dims].iter_mut().zip(row) {
+                *sum += value;
+            }
         }
+        changed
     }
 }
 
@@ -305,6 +322,7 @@ fn assign(matrix: &FeatureMatrix, centroids: &[f64], k: usize, assignment: &mut 
     changed
 }
 
+#[cfg(test)]
 fn update_centroids(matrix: &FeatureMatrix, assignment: &[u32], k: usize, centroids: &mut [f64]) {
     let dims = matrix.columns;
     let mut sums = vec![0.0; k * dims];
