@@ -91,6 +91,51 @@ pub fn monthly_series(
     }
 }
 
+/// One customer's last `months` months (one pass over the transactions): activity, net flow
+/// and AUM by net flows, as a one-group [`MonthlySeries`] (the group and the total coincide).
+pub fn customer_monthly_series(
+    dataset: &Dataset,
+    as_of: Day,
+    customer: usize,
+    aum_fen: i64,
+    months: usize,
+) -> MonthlySeries {
+    let Some(last) = month_of(as_of) else {
+        return MonthlySeries::default();
+    };
+    let first = last - months as i32 + 1;
+    let mut activity = vec![0.0; months];
+    let mut net = vec![0.0; months];
+    let t = dataset.transactions();
+    for row in 0..t.len() {
+        if t.customer_idx[row] as usize != customer {
+            continue;
+        }
+        let Some(month) = month_of(t.txn_date[row]).filter(|m| (first..=last).contains(m)) else {
+            continue;
+        };
+        let slot = (month - first) as usize;
+        let amount = t.amount_fen[row] as f64;
+        activity[slot] += 1.0;
+        net[slot] += if t.direction[row] == Direction::In {
+            amount
+        } else {
+            -amount
+        };
+    }
+    let mut aum = vec![0.0; months];
+    aum[months - 1] = aum_fen as f64;
+    for slot in (0..months - 1).rev() {
+        aum[slot] = aum[slot + 1] - net[slot + 1];
+    }
+    MonthlySeries {
+        months: (first..=last).collect(),
+        activity: vec![activity.clone(), activity],
+        net_flow_fen: vec![net.clone(), net],
+        aum_fen: vec![aum.clone(), aum],
+    }
+}
+
 /// Holt's linear trend fitted to a series.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Forecast {

@@ -172,6 +172,49 @@ pub fn describe_centre(centre_z: &[f64], words: &[FeatureWords]) -> (String, Str
     (pick(true), pick(false))
 }
 
+/// One cluster as a manager reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterProfile {
+    /// Customers in the cluster.
+    pub size: usize,
+    /// The cluster's share of all customers' AUM (0–1).
+    pub aum_share: f64,
+    /// The centre, in standard deviations from the mean, per feature.
+    pub centre_z: Vec<f64>,
+    /// The centre in words, Chinese and English (see [`describe_centre`]).
+    pub description: (String, String),
+}
+
+/// Size, AUM share and description of each cluster; `aum_fen` per customer (row).
+pub fn cluster_profiles(
+    clustering: &Clustering,
+    columns: usize,
+    aum_fen: &[i64],
+    words: &[FeatureWords],
+) -> Vec<ClusterProfile> {
+    let k = clustering.sizes.len();
+    let mut aum = vec![0i128; k];
+    for (&cluster, &value) in clustering.assignment.iter().zip(aum_fen) {
+        aum[cluster as usize] += i128::from(value.max(0));
+    }
+    let total: i128 = aum.iter().sum();
+    (0..k)
+        .map(|c| {
+            let centre_z = clustering.centroids[c * columns..(c + 1) * columns].to_vec();
+            ClusterProfile {
+                size: clustering.sizes[c],
+                aum_share: if total > 0 {
+                    aum[c] as f64 / total as f64
+                } else {
+                    0.0
+                },
+                description: describe_centre(&centre_z, words),
+                centre_z,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +249,31 @@ mod tests {
             .find(|(k, _)| *k == 4)
             .expect("k = 4 tried");
         assert!(best.1 > 0.8, "well separated blobs: {}", best.1);
+    }
+
+    #[test]
+    fn profiles_share_out_the_aum_and_describe_each_cluster() {
+        let matrix = blobs(&[(-2.0, 0.0), (2.0, 0.0)], 4);
+        let clustering = kmeans(
+            &matrix,
+            &KMeansConfig {
+                k: 2,
+                max_iterations: 20,
+                seed: 1,
+            },
+        );
+        let aum: Vec<i64> = (0..8).map(|i| if i % 2 == 0 { 100 } else { 300 }).collect();
+        let words = [CLUSTERING_WORDS[0], CLUSTERING_WORDS[2]];
+        let profiles = cluster_profiles(&clustering, 2, &aum, &words);
+        let shares: f64 = profiles.iter().map(|p| p.aum_share).sum();
+        assert!((shares - 1.0).abs() < 1e-12);
+        let rich = profiles
+            .iter()
+            .find(|p| p.centre_z[0] > 0.0)
+            .expect("the cluster on the right");
+        assert_eq!(rich.size, 4);
+        assert!((rich.aum_share - 0.75).abs() < 1e-12, "{}", rich.aum_share);
+        assert_eq!(rich.description.0, "高资产");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! plain re-computation on the S workload.
 
 use super::support::{bytes, dataset, import_files};
-use keystone::analytics::forecast::{forecast, monthly_series};
+use keystone::analytics::forecast::{customer_monthly_series, forecast, monthly_series};
 use keystone::analytics::migration::{tier_migration, Movement, TierSnapshot};
 use keystone::analytics::models::ModelKind;
 use keystone::analytics::profile::customer_profile;
@@ -315,6 +315,21 @@ fn monthly_series_count_every_transaction_and_forecasts_report_their_error() {
     }
     let total_aum: f64 = analysis.features.aum_fen.iter().map(|&v| v as f64).sum();
     assert_eq!(series.aum_fen[4][35], total_aum);
+    // One customer's series equals that customer alone as a group of one.
+    let customer = 17;
+    let alone: Vec<u8> = (0..data.n_customers())
+        .map(|c| u8::from(c != customer))
+        .collect();
+    let grouped = monthly_series(&data, as_of, &analysis.features.aum_fen, &alone, 2, 36);
+    let single = customer_monthly_series(
+        &data,
+        as_of,
+        customer,
+        analysis.features.aum_fen[customer],
+        36,
+    );
+    assert_eq!(single.activity[0], grouped.activity[0]);
+    assert_eq!(single.aum_fen[0], grouped.aum_fen[0]);
     let f = forecast(&series.activity[4], 3, 3);
     assert_eq!(f.values.len(), 3);
     let relative = f.holdout_relative_error.expect("held-out error");
@@ -410,4 +425,55 @@ fn next_best_products_never_offer_what_is_held_and_report_validation() {
         next_best_products(&data, &features, &profile, ModelKind::Logistic),
         "deterministic"
     );
+}
+
+#[test]
+fn the_workload_gets_a_k_by_silhouette_and_clusters_in_words() {
+    use keystone::analytics::pipeline::{clustering_features, WORKLOAD_KMEANS};
+    use keystone::analytics::segments::{choose_k, cluster_profiles, CLUSTERING_WORDS};
+    let data = workload_s();
+    let analysis = analyse(&data, &AnalysisConfig::default());
+    let matrix = clustering_features(&data, &analysis.features);
+    let chosen = choose_k(&matrix, 2..=12, &WORKLOAD_KMEANS);
+    assert_eq!(chosen.silhouettes.len(), 11);
+    let best = chosen
+        .silhouettes
+        .iter()
+        .map(|&(_, s)| s)
+        .fold(f64::MIN, f64::max);
+    assert_eq!(
+        chosen
+            .silhouettes
+            .iter()
+            .find(|(k, _)| *k == chosen.k)
+            .map(|p| p.1),
+        Some(best)
+    );
+    assert_eq!(chosen.clustering.sizes.iter().sum::<usize>(), 10_000);
+    let profiles = cluster_profiles(
+        &chosen.clustering,
+        matrix.columns,
+        &analysis.features.aum_fen,
+        &CLUSTERING_WORDS,
+    );
+    for p in &profiles {
+        eprintln!(
+            "S cluster: {} customers, {:.1}% of AUM, {} / {}",
+            p.size,
+            p.aum_share * 100.0,
+            p.description.0,
+            p.description.1
+        );
+    }
+    eprintln!(
+        "S silhouettes: {:?}",
+        chosen
+            .silhouettes
+            .iter()
+            .map(|(k, s)| format!("{k}:{s:.3}"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(profiles.len(), chosen.k);
+    // Same seed, same choice.
+    assert_eq!(choose_k(&matrix, 2..=12, &WORKLOAD_KMEANS).k, chosen.k);
 }
