@@ -59,15 +59,7 @@ const BRANCHES: [&str; 5] = [
 const CHANNELS: [&str; 5] = ["手机银行", "网上银行", "柜面", "ATM", "POS"];
 const CATEGORIES_IN: [&str; 4] = ["工资", "转账收入", "理财赎回", "经营收入"];
 const CATEGORIES_OUT: [&str; 5] = ["消费", "转账支出", "理财申购", "还款", "缴费"];
-const HELD_PRODUCTS: [ProductType; 7] = [
-    ProductType::CurrentDeposit,
-    ProductType::TimeDeposit,
-    ProductType::WealthManagement,
-    ProductType::Fund,
-    ProductType::Insurance,
-    ProductType::Loan,
-    ProductType::CreditCard,
-];
+const HELD_PRODUCTS: [ProductType; 7] = ProductType::NAMED;
 
 /// Generates a complete, valid dataset.
 pub fn generate(config: &DemoConfig) -> Dataset {

@@ -91,49 +91,29 @@ pub fn monthly_series(
     }
 }
 
-/// One customer's last `months` months (one pass over the transactions): activity, net flow
-/// and AUM by net flows, as a one-group [`MonthlySeries`] (the group and the total coincide).
+/// One customer's last `months` months: activity, net flow and AUM by net flows, as a
+/// one-group [`MonthlySeries`] (the group and the total are the customer).
 pub fn customer_monthly_series(
     dataset: &Dataset,
     as_of: Day,
     customer: usize,
-    aum_fen: i64,
+    aum_fen: &[i64],
     months: usize,
 ) -> MonthlySeries {
-    let Some(last) = month_of(as_of) else {
-        return MonthlySeries::default();
-    };
-    let first = last - months as i32 + 1;
-    let mut activity = vec![0.0; months];
-    let mut net = vec![0.0; months];
-    let t = dataset.transactions();
-    for row in 0..t.len() {
-        if t.customer_idx[row] as usize != customer {
-            continue;
-        }
-        let Some(month) = month_of(t.txn_date[row]).filter(|m| (first..=last).contains(m)) else {
-            continue;
-        };
-        let slot = (month - first) as usize;
-        let amount = t.amount_fen[row] as f64;
-        activity[slot] += 1.0;
-        net[slot] += if t.direction[row] == Direction::In {
-            amount
-        } else {
-            -amount
-        };
+    let alone: Vec<u8> = (0..aum_fen.len())
+        .map(|c| u8::from(c != customer))
+        .collect();
+    let mut series = monthly_series(dataset, as_of, aum_fen, &alone, 2, months);
+    for rows in [
+        &mut series.activity,
+        &mut series.net_flow_fen,
+        &mut series.aum_fen,
+    ] {
+        rows.truncate(1);
+        let own = rows[0].clone();
+        rows.push(own);
     }
-    let mut aum = vec![0.0; months];
-    aum[months - 1] = aum_fen as f64;
-    for slot in (0..months - 1).rev() {
-        aum[slot] = aum[slot + 1] - net[slot + 1];
-    }
-    MonthlySeries {
-        months: (first..=last).collect(),
-        activity: vec![activity.clone(), activity],
-        net_flow_fen: vec![net.clone(), net],
-        aum_fen: vec![aum.clone(), aum],
-    }
+    series
 }
 
 /// Holt's linear trend fitted to a series.

@@ -20,15 +20,7 @@ pub const MAX_TRAINING_ROWS: usize = 20_000;
 pub const SPLIT_SEED: u64 = 42;
 
 /// The families a customer can be offered.
-pub const OFFERED: [ProductType; 7] = [
-    ProductType::CurrentDeposit,
-    ProductType::TimeDeposit,
-    ProductType::WealthManagement,
-    ProductType::Fund,
-    ProductType::Insurance,
-    ProductType::Loan,
-    ProductType::CreditCard,
-];
+pub const OFFERED: [ProductType; 7] = ProductType::NAMED;
 
 /// One family's model and scores.
 #[derive(Clone, Debug, PartialEq)]

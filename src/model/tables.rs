@@ -69,6 +69,17 @@ pub enum ProductType {
 }
 
 impl ProductType {
+    /// The named families (every type but [`ProductType::Other`]), in display order.
+    pub const NAMED: [ProductType; 7] = [
+        ProductType::CurrentDeposit,
+        ProductType::TimeDeposit,
+        ProductType::WealthManagement,
+        ProductType::Fund,
+        ProductType::Insurance,
+        ProductType::Loan,
+        ProductType::CreditCard,
+    ];
+
     /// Every product type, in display order.
     pub const ALL: [ProductType; 8] = [
         ProductType::CurrentDeposit,

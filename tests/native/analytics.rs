@@ -315,21 +315,20 @@ fn monthly_series_count_every_transaction_and_forecasts_report_their_error() {
     }
     let total_aum: f64 = analysis.features.aum_fen.iter().map(|&v| v as f64).sum();
     assert_eq!(series.aum_fen[4][35], total_aum);
-    // One customer's series equals that customer alone as a group of one.
+    // One customer's series counts that customer's transactions and ends at their AUM.
     let customer = 17;
-    let alone: Vec<u8> = (0..data.n_customers())
-        .map(|c| u8::from(c != customer))
-        .collect();
-    let grouped = monthly_series(&data, as_of, &analysis.features.aum_fen, &alone, 2, 36);
-    let single = customer_monthly_series(
-        &data,
-        as_of,
-        customer,
-        analysis.features.aum_fen[customer],
-        36,
+    let single = customer_monthly_series(&data, as_of, customer, &analysis.features.aum_fen, 36);
+    let t = data.transactions();
+    let own = (0..t.len())
+        .filter(|&r| t.customer_idx[r] as usize == customer && t.txn_date[r] >= first_day)
+        .count();
+    assert!(own > 0);
+    assert_eq!(single.activity[0].iter().sum::<f64>() as usize, own);
+    assert_eq!(single.activity[1], single.activity[0]);
+    assert_eq!(
+        single.aum_fen[0][35],
+        analysis.features.aum_fen[customer] as f64
     );
-    assert_eq!(single.activity[0], grouped.activity[0]);
-    assert_eq!(single.aum_fen[0], grouped.aum_fen[0]);
     let f = forecast(&series.activity[4], 3, 3);
     assert_eq!(f.values.len(), 3);
     let relative = f.holdout_relative_error.expect("held-out error");
