@@ -23,6 +23,9 @@ for spec in "${sizes[@]}"; do
 done
 
 export KEYSTONE_BENCH_DATA="$PWD/$data"
-cargo bench --bench pipeline --quiet 2>/dev/null | grep '^BENCH '
-trunk build --release >/dev/null 2>&1
-KEYSTONE_BENCH_DIST="$PWD/dist" cargo bench --bench browser --quiet 2>/dev/null | grep '^BENCH '
+# Each step's own output (per-run lines, errors) goes to target/bench-*.log.
+mkdir -p target
+cargo bench --bench pipeline --quiet 2>target/bench-native.log | grep '^BENCH '
+trunk build --release >target/bench-build.log 2>&1 || { echo "trunk build failed: see target/bench-build.log" >&2; exit 1; }
+KEYSTONE_BENCH_DIST="$PWD/dist" cargo bench --bench browser --quiet 2>target/bench-browser.log | grep '^BENCH ' \
+  || { echo "browser benchmark failed: see target/bench-browser.log" >&2; exit 1; }
