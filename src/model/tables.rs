@@ -80,17 +80,16 @@ impl ProductType {
         ProductType::CreditCard,
     ];
 
-    /// Every product type, in display order.
-    pub const ALL: [ProductType; 8] = [
-        ProductType::CurrentDeposit,
-        ProductType::TimeDeposit,
-        ProductType::WealthManagement,
-        ProductType::Fund,
-        ProductType::Insurance,
-        ProductType::Loan,
-        ProductType::CreditCard,
-        ProductType::Other,
-    ];
+    /// Every product type, in display order: the named families, then [`ProductType::Other`].
+    pub const ALL: [ProductType; 8] = {
+        let mut all = [ProductType::Other; 8];
+        let mut i = 0;
+        while i < ProductType::NAMED.len() {
+            all[i] = ProductType::NAMED[i];
+            i += 1;
+        }
+        all
+    };
 
     /// The stored byte back to a value.
     pub fn from_code(code: u8) -> ProductType {

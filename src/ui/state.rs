@@ -180,39 +180,39 @@ impl AppState {
     /// Makes a stored snapshot current and loads it.
     pub fn activate_snapshot(self, snapshot_id: String) {
         self.data.set(DataState::Loading);
-        spawn_local(async move {
-            let result = async {
-                let db = idb::open().await?;
-                idb::set_active(&db, &snapshot_id).await?;
-                Ok(db)
-            }
-            .await;
-            self.show_active(result).await;
+        self.change_storage(move |db| async move {
+            idb::set_active(&db, &snapshot_id).await?;
+            Ok(db)
         });
     }
 
     /// Deletes one stored snapshot; the newest remaining one becomes current.
     pub fn delete_snapshot(self, snapshot_id: String) {
-        spawn_local(async move {
-            let result = async {
-                let db = idb::open().await?;
-                idb::delete_snapshot(&db, &snapshot_id).await?;
-                Ok(db)
-            }
-            .await;
-            self.show_active(result).await;
+        self.change_storage(move |db| async move {
+            idb::delete_snapshot(&db, &snapshot_id).await?;
+            Ok(db)
         });
     }
 
     /// Deletes every snapshot of a dataset; the newest remaining snapshot becomes current.
     pub fn delete_dataset(self, dataset_name: String) {
+        self.change_storage(move |db| async move {
+            idb::delete_dataset(&db, &dataset_name).await?;
+            Ok(db)
+        });
+    }
+
+    /// Opens the database, makes one change, then shows whichever snapshot is current.
+    fn change_storage<F, Fut>(self, change: F)
+    where
+        F: FnOnce(Database) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<Database, StorageError>> + 'static,
+    {
         spawn_local(async move {
-            let result = async {
-                let db = idb::open().await?;
-                idb::delete_dataset(&db, &dataset_name).await?;
-                Ok(db)
-            }
-            .await;
+            let result = match idb::open().await {
+                Ok(db) => change(db).await,
+                Err(error) => Err(error),
+            };
             self.show_active(result).await;
         });
     }
