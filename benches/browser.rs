@@ -1,6 +1,7 @@
 //! `make bench`, browser half: imports the workload through the real app in headless Chromium
 //! and prints `BENCH` lines (median of 3): import S and M (read, validate, save), reload of M,
-//! and the wasm memory high-water mark during the M import.
+//! and the wasm memory high-water mark of page and import worker during the M import, next to
+//! the dataset's columnar size.
 //!
 //! Needs `KEYSTONE_BENCH_DIST` (the built `dist/`) and `KEYSTONE_BENCH_DATA` (a folder with
 //! `S/` and `M/` from `gen.py`); `scripts/bench.sh` provides both.
@@ -42,12 +43,13 @@ mod native {
         wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
     }
 
-    /// One import through the UI; returns (read, validate, save) seconds and wasm memory bytes.
+    /// One import through the UI; returns (read, validate, save) seconds and (wasm memory of
+    /// page and worker, columnar size) in bytes.
     async fn import_once(
         client: &Client,
         files: &[PathBuf],
         customers: &str,
-    ) -> (f64, f64, f64, f64) {
+    ) -> (f64, f64, f64, (f64, f64)) {
         click(client, "a[data-nav=data]").await;
         pick_files(client, "[data-testid=import-files]", files).await;
         wait_text(client, "[data-testid=import-validate]", |t| !t.is_empty()).await;
@@ -67,7 +69,17 @@ mod native {
         let read = number_attribute(client, section, "data-read-ms").await / 1000.0;
         let validate = number_attribute(client, section, "data-validate-ms").await / 1000.0;
         let save = number_attribute(client, section, "data-commit-ms").await / 1000.0;
-        let memory = number_attribute(client, section, "data-wasm-memory-bytes").await;
+        // The tab's memory as far as wasm holds it: the page's and the import worker's.
+        let page_memory = number_attribute(client, section, "data-wasm-memory-bytes").await;
+        let worker_memory = number_attribute(client, section, "data-worker-memory-bytes").await;
+        let columnar = number_attribute(client, section, "data-columnar-bytes").await;
+        eprintln!(
+            "  memory: page {:.0} MB, worker {:.0} MB, columnar {:.0} MB",
+            page_memory / 1e6,
+            worker_memory / 1e6,
+            columnar / 1e6
+        );
+        let memory = (page_memory + worker_memory, columnar);
         let parse = number_attribute(client, section, "data-parse-ms").await / 1000.0;
         let pack = number_attribute(client, section, "data-pack-ms").await / 1000.0;
         eprintln!("  of validate: worker parse {parse:.3} s, pack {pack:.3} s");
@@ -141,7 +153,13 @@ mod native {
             );
             println!("BENCH import.{name}.browser.persist {:.3} s", median(saves));
             if name == "M" {
-                println!("BENCH import.M.peak_mb {:.0} MB", median(memories) / 1e6);
+                let peaks = memories.iter().map(|m| m.0).collect();
+                let columnar = memories.iter().map(|m| m.1).collect();
+                println!("BENCH import.M.peak_mb {:.0} MB", median(peaks) / 1e6);
+                println!(
+                    "BENCH import.M.columnar_mb {:.0} MB",
+                    median(columnar) / 1e6
+                );
             }
             stage_figures(&client, &home, name, customers).await;
         }

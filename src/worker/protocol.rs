@@ -110,6 +110,13 @@ pub struct ImportResult {
     /// Milliseconds spent encoding the chunks for the transfer.
     #[serde(default)]
     pub pack_ms: u32,
+    /// The worker's wasm memory after the import: its high-water mark, as wasm memory never
+    /// shrinks.
+    #[serde(default)]
+    pub worker_memory_bytes: u64,
+    /// Bytes of the dataset's column chunks: its columnar size.
+    #[serde(default)]
+    pub columnar_bytes: u64,
 }
 
 /// The key prefix under which the worker sends the dataset's chunks.

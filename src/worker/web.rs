@@ -175,12 +175,14 @@ pub fn run_worker() {
                     );
                     let parsed = now_ms();
                     let reply = js_sys::Object::new();
-                    let buffers = attach_chunks(&reply, &outcome.dataset);
+                    let (buffers, columnar_bytes) = attach_chunks(&reply, &outcome.dataset);
                     let result = ImportResult {
                         rows: RowCounts::of(&outcome.dataset),
                         report: outcome.report,
                         parse_ms: (parsed - started) as u32,
                         pack_ms: (now_ms() - parsed) as u32,
+                        worker_memory_bytes: wasm_memory_bytes() as u64,
+                        columnar_bytes,
                     };
                     let json = serde_json::to_string(&result).unwrap_or_default();
                     let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
@@ -239,17 +241,33 @@ fn chunks_of(data: &JsValue) -> HashMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Attaches a dataset's chunks to a message; returns the buffers to transfer.
-fn attach_chunks(message: &js_sys::Object, dataset: &Dataset) -> js_sys::Array {
+/// Attaches a dataset's chunks to a message; returns the buffers to transfer and their bytes.
+fn attach_chunks(message: &js_sys::Object, dataset: &Dataset) -> (js_sys::Array, u64) {
     let keys = js_sys::Array::new();
     let buffers = js_sys::Array::new();
+    let mut total = 0;
     for (key, bytes) in encode_dataset(TRANSFER_SNAPSHOT, dataset) {
+        total += bytes.len() as u64;
         keys.push(&key.into());
         buffers.push(&js_sys::Uint8Array::from(bytes.as_slice()).buffer());
     }
     let _ = js_sys::Reflect::set(message, &"keys".into(), &keys);
     let _ = js_sys::Reflect::set(message, &"buffers".into(), &buffers);
-    buffers
+    (buffers, total)
+}
+
+/// Bytes of this thread's wasm memory (the page's or the worker's).
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|memory| {
+            memory
+                .buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map(|b| b.byte_length() as f64)
+                .unwrap_or(0.0)
+        })
+        .unwrap_or(0.0)
 }
 
 /// What the page hears from the worker.
@@ -368,7 +386,7 @@ impl ImportWorker {
         let json = serde_json::to_string(plan).unwrap_or_default();
         let request = message("import", &json);
         let transfer = match base {
-            Some(base) => attach_chunks(&request, base),
+            Some(base) => attach_chunks(&request, base).0,
             None => js_sys::Array::new(),
         };
         self.send(request, transfer);

@@ -12,7 +12,7 @@ use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::ui::state::{AppState, DataState};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
-use crate::worker::{FromWorker, ImportWorker};
+use crate::worker::{wasm_memory_bytes, FromWorker, ImportWorker};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::{Arc, Mutex};
@@ -42,6 +42,9 @@ struct Timings {
     /// Of `validate_ms`, the worker's parse and pack time.
     parse_ms: f64,
     pack_ms: f64,
+    /// The worker's memory high-water mark and the dataset's columnar size, in bytes.
+    worker_memory_bytes: f64,
+    columnar_bytes: f64,
     commit_ms: f64,
     bytes: f64,
     rows: usize,
@@ -128,6 +131,8 @@ pub fn ImportPanel() -> impl IntoView {
                 t.validate_ms = now_ms() - phase_started.get_value();
                 t.parse_ms = f64::from(result.parse_ms);
                 t.pack_ms = f64::from(result.pack_ms);
+                t.worker_memory_bytes = result.worker_memory_bytes as f64;
+                t.columnar_bytes = result.columnar_bytes as f64;
                 t.rows = rows;
             });
             stage.set(match dataset {
@@ -348,6 +353,8 @@ pub fn ImportPanel() -> impl IntoView {
             data-worker-read-ms=move || {
                 files.get().iter().map(|f| f64::from(f.read_ms)).sum::<f64>()
             }
+            data-worker-memory-bytes=move || timings.get().worker_memory_bytes
+            data-columnar-bytes=move || timings.get().columnar_bytes
             data-parse-ms=move || timings.get().parse_ms
             data-pack-ms=move || timings.get().pack_ms
             data-commit-ms=move || timings.get().commit_ms
@@ -661,20 +668,6 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
             </div>
         })}
     }
-}
-
-/// The size of the wasm linear memory; it never shrinks, so after an import it is the peak.
-fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map(|memory| {
-            memory
-                .buffer()
-                .dyn_into::<js_sys::ArrayBuffer>()
-                .map(|b| b.byte_length() as f64)
-                .unwrap_or(0.0)
-        })
-        .unwrap_or(0.0)
 }
 
 /// Encoding, delimiter, header row and sheet: each change has the worker read the file again.
