@@ -6,7 +6,7 @@
 use keystone::demo::{generate, DemoConfig};
 use keystone::model::Dataset;
 use keystone::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
-use keystone::storage::codec::RowCounts;
+use keystone::storage::codec::{encode_dataset, RowCounts};
 use keystone::storage::idb::{self, SaveOptions};
 use wasm_bindgen_test::*;
 
@@ -207,5 +207,41 @@ async fn deleting_a_dataset_removes_all_its_snapshots_and_keeps_the_others() {
         .expect("load")
         .expect("active data");
     assert!(data == small);
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn chunks_encoded_elsewhere_are_stored_under_the_new_snapshot_as_they_are() {
+    let name = "keystone-test-encoded";
+    let data = dataset(4);
+    let db = idb::open_named(name).await.expect("open");
+    idb::delete_all(&db).await.expect("clear");
+    // As the import worker sends them: encoded under its transfer prefix, in JS buffers.
+    let chunks: Vec<(String, js_sys::Uint8Array)> = encode_dataset("transfer", &data)
+        .into_iter()
+        .map(|(key, bytes)| (key, js_sys::Uint8Array::from(bytes.as_slice())))
+        .collect();
+    idb::save_encoded_snapshot(
+        &db,
+        &record("import-1", &data),
+        "transfer/",
+        &chunks,
+        SaveOptions::default(),
+    )
+    .await
+    .expect("save");
+    assert_eq!(
+        idb::chunk_count(&db, "import-1").await.expect("count") as usize,
+        chunks.len()
+    );
+    let (stored_record, stored) = idb::load_active(&db)
+        .await
+        .expect("load")
+        .expect("a snapshot is active");
+    assert_eq!(stored_record.snapshot_id, "import-1");
+    assert!(
+        stored == data,
+        "the stored chunks decode to another dataset"
+    );
     db.close();
 }

@@ -10,6 +10,7 @@ use crate::model::{
     Holdings, Interactions, ModelError, ProductType, RelationshipManagers, Tables, TextColumn,
     Transactions,
 };
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -180,7 +181,7 @@ pub fn decode_dataset(
     snapshot_id: &str,
     schema_version: u32,
     rows: &RowCounts,
-    chunks: &HashMap<String, Vec<u8>>,
+    chunks: &dyn ChunkSource,
 ) -> Result<Dataset, CodecError> {
     let input = Decoder {
         prefix: snapshot_prefix(snapshot_id),
@@ -335,14 +336,27 @@ fn chunk_key(prefix: &str, table: &str, column: &str, chunk: usize) -> String {
     format!("{prefix}{table}/{column}/{chunk:05}")
 }
 
-struct Decoder<'a> {
-    prefix: String,
-    chunks: &'a HashMap<String, Vec<u8>>,
+/// Where a decoder finds a chunk's bytes by key: a map in memory, or buffers held outside wasm
+/// that are copied in one chunk at a time (so a dataset is never held twice over).
+pub trait ChunkSource {
+    /// The bytes stored under `key`, if any.
+    fn chunk_bytes(&self, key: &str) -> Option<Cow<'_, [u8]>>;
 }
 
-impl Decoder<'_> {
-    fn chunk(&self, key: String) -> Result<(&[u8], String), CodecError> {
-        match self.chunks.get(&key) {
+impl ChunkSource for HashMap<String, Vec<u8>> {
+    fn chunk_bytes(&self, key: &str) -> Option<Cow<'_, [u8]>> {
+        self.get(key).map(|bytes| Cow::Borrowed(bytes.as_slice()))
+    }
+}
+
+struct Decoder<'a> {
+    prefix: String,
+    chunks: &'a dyn ChunkSource,
+}
+
+impl<'a> Decoder<'a> {
+    fn chunk(&self, key: String) -> Result<(Cow<'a, [u8]>, String), CodecError> {
+        match self.chunks.chunk_bytes(&key) {
             Some(bytes) => Ok((bytes, key)),
             None => Err(CodecError::MissingChunk(key)),
         }
@@ -378,7 +392,7 @@ impl Decoder<'_> {
         for i in 0..rows.div_ceil(CHUNK_ROWS) {
             let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
             let expected_rows = (rows - i * CHUNK_ROWS).min(CHUNK_ROWS);
-            let (chunk_offsets, chunk_text) = decode_text_rows(bytes, Some(expected_rows))
+            let (chunk_offsets, chunk_text) = decode_text_rows(&bytes, Some(expected_rows))
                 .ok_or_else(|| CodecError::CorruptChunk(key.clone()))?;
             let base = text.len() as u32;
             offsets.extend(chunk_offsets[1..].iter().map(|&o| o + base));
@@ -399,7 +413,7 @@ impl Decoder<'_> {
     fn whole_text(&self, table: &str, column: &str) -> Result<TextColumn, CodecError> {
         let (bytes, key) = self.chunk(format!("{}{table}/{column}", self.prefix))?;
         let (offsets, text) =
-            decode_text_rows(bytes, None).ok_or_else(|| CodecError::CorruptChunk(key.clone()))?;
+            decode_text_rows(&bytes, None).ok_or_else(|| CodecError::CorruptChunk(key.clone()))?;
         TextColumn::from_parts(offsets, text.to_owned()).ok_or(CodecError::CorruptChunk(key))
     }
 }

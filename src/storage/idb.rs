@@ -92,14 +92,48 @@ pub async fn save_snapshot(
     dataset: &Dataset,
     options: SaveOptions,
 ) -> Result<(), StorageError> {
-    let chunks = encode_dataset(&record.snapshot_id, dataset);
+    let chunks = encode_dataset(&record.snapshot_id, dataset)
+        .into_iter()
+        .map(|(key, bytes)| {
+            let value: JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
+            (key, value, bytes.len())
+        });
+    save_chunks(db, record, chunks, options).await
+}
+
+/// Stores chunks already encoded under another snapshot id (the import worker's transfer
+/// prefix), without decoding and encoding them again: `chunks` are `(key, bytes)` with keys
+/// starting with `from_prefix`.
+pub async fn save_encoded_snapshot(
+    db: &Database,
+    record: &SnapshotRecord,
+    from_prefix: &str,
+    chunks: &[(String, js_sys::Uint8Array)],
+    options: SaveOptions,
+) -> Result<(), StorageError> {
+    let prefix = snapshot_prefix(&record.snapshot_id);
+    let renamed = chunks.iter().map(|(key, bytes)| {
+        let key = format!("{prefix}{}", key.strip_prefix(from_prefix).unwrap_or(key));
+        (key, JsValue::from(bytes.clone()), bytes.length() as usize)
+    });
+    save_chunks(db, record, renamed, options).await
+}
+
+/// Writes `(key, value, bytes)` chunks, the record and the active pointer in one transaction.
+async fn save_chunks(
+    db: &Database,
+    record: &SnapshotRecord,
+    chunks: impl Iterator<Item = (String, JsValue, usize)>,
+    options: SaveOptions,
+) -> Result<(), StorageError> {
     let tx = db
         .transaction([CATALOGUE, CHUNKS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let chunk_store = tx.object_store(CHUNKS)?;
     let catalogue = tx.object_store(CATALOGUE)?;
-    for (written, (key, bytes)) in chunks.iter().enumerate() {
+    let mut needed = 0;
+    for (written, (key, value, bytes)) in chunks.enumerate() {
         if options.fail_after_chunks == Some(written) {
             // Dropping the transaction without committing rolls it back.
             tx.abort().await?;
@@ -107,7 +141,7 @@ pub async fn save_snapshot(
                 "save interrupted after {written} chunks"
             )));
         }
-        let value: JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
+        needed += bytes;
         chunk_store.put(value).with_key(key.as_str()).primitive()?;
     }
     catalogue
@@ -119,7 +153,6 @@ pub async fn save_snapshot(
         .with_key(ACTIVE_KEY)
         .primitive()?;
     if let Err(error) = tx.commit().await {
-        let needed: usize = chunks.iter().map(|(_, bytes)| bytes.len()).sum();
         return Err(StorageError(format!(
             "{error} (the snapshot needs {needed} bytes)"
         )));

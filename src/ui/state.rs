@@ -7,6 +7,7 @@ use crate::model::Dataset;
 use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
 use crate::storage::codec::RowCounts;
 use crate::storage::idb::{self, SaveOptions, StorageError};
+use crate::worker::TransferredChunks;
 use gloo_storage::{LocalStorage, Storage};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
@@ -149,6 +150,7 @@ impl AppState {
         name: String,
         sources: Vec<SourceFile>,
         dataset: Dataset,
+        encoded: Option<TransferredChunks>,
     ) -> Result<(), StorageError> {
         let now = js_sys::Date::new_0();
         let imported_at: String = now.to_iso_string().into();
@@ -168,8 +170,24 @@ impl AppState {
         let mut loaded = Loaded::new(record, dataset);
         loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
         let db = idb::open().await?;
-        let saved =
-            idb::save_snapshot(&db, &loaded.record, &loaded.dataset, SaveOptions::default()).await;
+        // The worker's chunks are the dataset already encoded: stored as they came.
+        let saved = match &encoded {
+            Some(chunks) => {
+                let prefix = TransferredChunks::prefix();
+                idb::save_encoded_snapshot(
+                    &db,
+                    &loaded.record,
+                    &prefix,
+                    &chunks.chunks,
+                    SaveOptions::default(),
+                )
+                .await
+            }
+            None => {
+                idb::save_snapshot(&db, &loaded.record, &loaded.dataset, SaveOptions::default())
+                    .await
+            }
+        };
         db.close();
         saved?;
         self.data.set(DataState::Ready(Arc::new(loaded)));

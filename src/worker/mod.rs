@@ -10,4 +10,4 @@ pub mod protocol;
 mod web;
 
 #[cfg(target_arch = "wasm32")]
-pub use web::{run_worker, wasm_memory_bytes, FromWorker, ImportWorker};
+pub use web::{run_worker, wasm_memory_bytes, FromWorker, ImportWorker, TransferredChunks};

@@ -6,8 +6,11 @@ use crate::import::{
 };
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
-use crate::storage::codec::{decode_dataset, encode_dataset, RowCounts};
+use crate::storage::codec::{
+    decode_dataset, encode_dataset, snapshot_prefix, ChunkSource, RowCounts,
+};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -141,7 +144,7 @@ pub fn run_worker() {
                                 TRANSFER_SNAPSHOT,
                                 SCHEMA_VERSION,
                                 &rows,
-                                &chunks_of(&data),
+                                &TransferredChunks::of(&data),
                             ) {
                                 Ok(base) => Some(base),
                                 Err(error) => {
@@ -229,16 +232,44 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The column chunks a message carries as parallel `keys` and `buffers` arrays.
-fn chunks_of(data: &JsValue) -> HashMap<String, Vec<u8>> {
-    let keys = js_sys::Array::from(&field(data, "keys"));
-    let buffers = js_sys::Array::from(&field(data, "buffers"));
-    (0..keys.length())
-        .map(|i| {
-            let key = keys.get(i).as_string().unwrap_or_default();
-            (key, js_sys::Uint8Array::new(&buffers.get(i)).to_vec())
-        })
-        .collect()
+/// Column chunks that arrived in a message, still in the buffers it transferred: decoding
+/// copies one chunk at a time into wasm memory, and the page stores them as they are.
+pub struct TransferredChunks {
+    /// `(key, bytes)`, keys under [`TRANSFER_SNAPSHOT`].
+    pub chunks: Vec<(String, js_sys::Uint8Array)>,
+    index: HashMap<String, usize>,
+}
+
+impl TransferredChunks {
+    /// The chunks a message carries as parallel `keys` and `buffers` arrays.
+    fn of(data: &JsValue) -> TransferredChunks {
+        let keys = js_sys::Array::from(&field(data, "keys"));
+        let buffers = js_sys::Array::from(&field(data, "buffers"));
+        let chunks: Vec<(String, js_sys::Uint8Array)> = (0..keys.length())
+            .map(|i| {
+                let key = keys.get(i).as_string().unwrap_or_default();
+                (key, js_sys::Uint8Array::new(&buffers.get(i)))
+            })
+            .collect();
+        let index = chunks
+            .iter()
+            .enumerate()
+            .map(|(i, (key, _))| (key.clone(), i))
+            .collect();
+        TransferredChunks { chunks, index }
+    }
+
+    /// The key prefix every chunk carries.
+    pub fn prefix() -> String {
+        snapshot_prefix(TRANSFER_SNAPSHOT)
+    }
+}
+
+impl ChunkSource for TransferredChunks {
+    fn chunk_bytes(&self, key: &str) -> Option<Cow<'_, [u8]>> {
+        let &i = self.index.get(key)?;
+        Some(Cow::Owned(self.chunks[i].1.to_vec()))
+    }
 }
 
 /// Attaches a dataset's chunks to a message; returns the buffers to transfer and their bytes.
@@ -280,7 +311,8 @@ pub enum FromWorker {
     /// Rows parsed so far.
     Progress(usize),
     /// The import finished: the report, and the dataset if it decoded.
-    Imported(ImportResult, Result<Dataset, String>),
+    /// The chunks stay in their transferred buffers, to be stored as they are.
+    Imported(ImportResult, Result<(Dataset, TransferredChunks), String>),
     /// Something failed; the message says what.
     Failed(String),
 }
@@ -327,12 +359,14 @@ impl ImportWorker {
                     },
                     "imported" => match serde_json::from_str::<ImportResult>(&json) {
                         Ok(result) => {
+                            let chunks = TransferredChunks::of(&data);
                             let dataset = decode_dataset(
                                 TRANSFER_SNAPSHOT,
                                 SCHEMA_VERSION,
                                 &result.rows,
-                                &chunks_of(&data),
+                                &chunks,
                             )
+                            .map(|dataset| (dataset, chunks))
                             .map_err(|e| e.to_string());
                             FromWorker::Imported(result, dataset)
                         }

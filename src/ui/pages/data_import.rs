@@ -12,7 +12,7 @@ use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::ui::state::{AppState, DataState};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
-use crate::worker::{wasm_memory_bytes, FromWorker, ImportWorker};
+use crate::worker::{wasm_memory_bytes, FromWorker, ImportWorker, TransferredChunks};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::{Arc, Mutex};
@@ -103,6 +103,8 @@ pub fn ImportPanel() -> impl IntoView {
     };
     // The worker is not `Send`; it lives in this panel and dies (cancelling its work) with it.
     let worker = StoredValue::new_local(None::<ImportWorker>);
+    // The validated dataset's chunks, still in the worker's buffers: stored as they are.
+    let transferred = StoredValue::new_local(None::<TransferredChunks>);
     let phase_started = StoredValue::new(0.0f64);
 
     let on_worker_message = move |message: FromWorker| match message {
@@ -136,10 +138,13 @@ pub fn ImportPanel() -> impl IntoView {
                 t.rows = rows;
             });
             stage.set(match dataset {
-                Ok(dataset) => Stage::Validated(Arc::new(Validated {
-                    report: result.report,
-                    dataset: Mutex::new(Some(dataset)),
-                })),
+                Ok((dataset, chunks)) => {
+                    transferred.set_value(Some(chunks));
+                    Stage::Validated(Arc::new(Validated {
+                        report: result.report,
+                        dataset: Mutex::new(Some(dataset)),
+                    }))
+                }
                 Err(why) => Stage::Failed(why),
             });
         }
@@ -291,7 +296,8 @@ pub fn ImportPanel() -> impl IntoView {
         stage.set(Stage::Committing);
         let started = now_ms();
         spawn_local(async move {
-            match state.commit_import(name, sources, dataset).await {
+            let chunks = transferred.try_update_value(Option::take).flatten();
+            match state.commit_import(name, sources, dataset, chunks).await {
                 Ok(()) => {
                     timings.update(|t| t.commit_ms = now_ms() - started);
                     worker.set_value(None);
@@ -315,6 +321,7 @@ pub fn ImportPanel() -> impl IntoView {
     // Cancelling terminates the worker mid-parse; nothing was stored, so nothing is undone.
     let cancel = move |_| {
         worker.set_value(None);
+        transferred.set_value(None);
         files.set(Vec::new());
         stage.set(Stage::Idle);
     };
