@@ -103,28 +103,23 @@ pub fn kmeans(matrix: &FeatureMatrix, config: &KMeansConfig) -> Clustering {
     }
     let mut centroids = seed_plus_plus(matrix, k, config.seed);
     let mut assignment = vec![u32::MAX; n];
-    let mut bounds = Bounds::new(n);
-    let mut sums = vec![0.0; k * dims];
-    let mut sizes = vec![0usize; k];
+    let mut bounds = Bounds::new(n, k, dims);
     let mut moved = vec![0.0; k];
     let mut iterations = 0;
     for _ in 0..config.max_iterations {
         iterations += 1;
-        let changed = bounds.step(
-            matrix,
-            &centroids,
-            &moved,
-            &mut assignment,
-            &mut sums,
-            &mut sizes,
-        );
+        let changed = bounds.step(matrix, &centroids, &moved, &mut assignment);
         for c in 0..k {
             let centre = &mut centroids[c * dims..(c + 1) * dims];
             // An emptied cluster keeps its old centre rather than collapsing to the origin.
-            if sizes[c] > 0 {
+            let size = bounds.sizes[c];
+            if size > 0 {
                 let mut shift = 0.0;
-                for (value, sum) in centre.iter_mut().zip(&sums[c * dims..(c + 1) * dims]) {
-                    let next = sum / sizes[c] as f64;
+                for (value, sum) in centre
+                    .iter_mut()
+                    .zip(&bounds.sums[c * dims..(c + 1) * dims])
+                {
+                    let next = sum / size as f64;
                     shift += (next - *value) * (next - *value);
                     *value = next;
                 }
@@ -138,14 +133,7 @@ pub fn kmeans(matrix: &FeatureMatrix, config: &KMeansConfig) -> Clustering {
         }
     }
     // Final assignment to the final centres, so every row sits at its nearest centre.
-    bounds.step(
-        matrix,
-        &centroids,
-        &moved,
-        &mut assignment,
-        &mut sums,
-        &mut sizes,
-    );
+    bounds.step(matrix, &centroids, &moved, &mut assignment);
     let inertia = matrix
         .values
         .chunks_exact(dims)
@@ -155,7 +143,7 @@ pub fn kmeans(matrix: &FeatureMatrix, config: &KMeansConfig) -> Clustering {
     Clustering {
         assignment,
         centroids,
-        sizes,
+        sizes: bounds.sizes,
         inertia,
         iterations,
     }
@@ -207,18 +195,23 @@ fn seed_plus_plus(matrix: &FeatureMatrix, k: usize, seed: u64) -> Vec<f64> {
 struct Bounds {
     upper: Vec<f64>,
     lower: Vec<f64>,
+    /// Per cluster, the sum of its rows (`k × dims`) and their count, from the last step.
+    sums: Vec<f64>,
+    sizes: Vec<usize>,
 }
 
 impl Bounds {
-    fn new(n: usize) -> Bounds {
+    fn new(n: usize, k: usize, dims: usize) -> Bounds {
         Bounds {
             upper: vec![f64::INFINITY; n],
             lower: vec![0.0; n],
+            sums: vec![0.0; k * dims],
+            sizes: vec![0; k],
         }
     }
 
     /// One pass over the rows: loosens each row's bounds by how far the centres last `moved`,
-    /// assigns it to its nearest centre, and adds it to that cluster's `sums` and `sizes` (in
+    /// assigns it to its nearest centre, and adds it to that cluster's sum and size (in
     /// row order, so the new centres are exactly those of a separate averaging pass). Returns
     /// whether any assignment changed.
     fn step(
@@ -227,8 +220,6 @@ impl Bounds {
         centroids: &[f64],
         moved: &[f64],
         assignment: &mut [u32],
-        sums: &mut [f64],
-        sizes: &mut [usize],
     ) -> bool {
         let dims = matrix.columns;
         let centres: Vec<&[f64]> = centroids.chunks_exact(dims).collect();
@@ -254,6 +245,7 @@ impl Bounds {
                 second = m;
             }
         }
+        let (sums, sizes) = (&mut self.sums, &mut self.sizes);
         sums.iter_mut().for_each(|s| *s = 0.0);
         sizes.iter_mut().for_each(|n| *n = 0);
         let mut changed = false;
