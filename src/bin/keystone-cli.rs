@@ -5,7 +5,9 @@
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
 use keystone::analytics::TierRules;
 use keystone::format::money_decimal;
-use keystone::import::{guessed_inputs, import, read_sheet_owned, ImportRequest};
+use keystone::import::{
+    guessed_inputs, import, read_sheet_from, FileSource, ImportRequest, SharedSource,
+};
 use keystone::model::Day;
 use std::path::Path;
 use std::process::ExitCode;
@@ -50,15 +52,15 @@ fn analyze(dir: &Path) -> ExitCode {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
+        let source = match FileSource::open(path) {
+            Ok(source) => SharedSource::new(source),
             Err(error) => {
                 eprintln!("{name}: {error}");
                 continue;
             }
         };
-        // Owned: a UTF-8 export becomes the sheet's text without a second copy.
-        match read_sheet_owned(&name, bytes, None).0 {
+        // Read from the file as the import goes: the exports are never held whole.
+        match read_sheet_from(&name, source, None) {
             Ok(sheet) => sheets.push((name, sheet)),
             Err(error) => eprintln!("{name}: {error}"),
         }

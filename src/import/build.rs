@@ -6,7 +6,7 @@
 //! without an [`ImportIssue`] saying which file, line, column and value, and why.
 
 use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
-use super::sheet::{Row, Sheet};
+use super::sheet::{ReadError, Row, Sheet};
 use super::values::{
     infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
     parse_risk_level, DateStyle, DayMonthOrder, ValueError,
@@ -213,6 +213,15 @@ impl ImportReport {
         self.files.iter().map(|f| f.rejected).sum()
     }
 
+    /// Whether what was read may be stored: not when a file could not be read to its end, or
+    /// the tables did not fit together (the import is then all or nothing).
+    pub fn can_commit(&self) -> bool {
+        !self
+            .issues
+            .iter()
+            .any(|issue| matches!(issue.reason, IssueReason::Unreadable(_)))
+    }
+
     /// The issues as CSV (`file,line,column,value,reason`), for download; cells that a
     /// spreadsheet would run as a formula are neutralised.
     pub fn issues_csv(&self) -> String {
@@ -278,24 +287,36 @@ pub fn import_with_progress(
             let missing = file.mapping.missing_required(entity);
             let id_needed =
                 entity != Entity::Customers || file.mapping.column(Field::CustomerId).is_some();
-            if !missing.is_empty() && id_needed {
-                summary.rows_read = file.sheet.row_count();
-                summary.rejected = summary.rows_read;
+            let read = if !missing.is_empty() && id_needed {
                 report
                     .issues
                     .push(file_issue(file, IssueReason::UnmappedFields(missing)));
-                report.files.push(summary);
-                continue;
-            }
-            staged.read_file(
-                file,
-                request.today,
-                &mut summary,
-                &mut report.issues,
-                &mut |n| progress(rows_done + n),
-            );
+                file.sheet.row_count().map(|rows| {
+                    summary.rows_read = rows;
+                    summary.rejected = rows;
+                })
+            } else {
+                staged.read_file(
+                    file,
+                    request.today,
+                    &mut summary,
+                    &mut report.issues,
+                    &mut |n| progress(rows_done + n),
+                )
+            };
             rows_done += summary.rows_read;
             report.files.push(summary);
+            if let Err(error) = read {
+                // Part of a file is not the file: nothing of this import may be stored.
+                report.issues.push(file_issue(
+                    file,
+                    IssueReason::Unreadable(format!("{error}")),
+                ));
+                return ImportOutcome {
+                    dataset: Dataset::default(),
+                    report,
+                };
+            }
         }
     }
     let dataset = staged.assemble(&mut report);
@@ -618,7 +639,7 @@ impl Staged {
         summary: &mut FileSummary,
         issues: &mut Vec<ImportIssue>,
         progress: &mut dyn FnMut(usize),
-    ) {
+    ) -> Result<(), ReadError> {
         let width = file.sheet.headers.len();
         let mut date_style = file.date_style;
         if date_style.order == DayMonthOrder::Unknown {
@@ -693,7 +714,7 @@ impl Staged {
                 });
                 return;
             }
-            if file.sheet.malformed_characters > 0 {
+            if record.may_hold_replacements() {
                 if let Some(column) = record.iter().position(|cell| cell.contains('\u{FFFD}')) {
                     summary.rejected += 1;
                     issues.push(ImportIssue {
@@ -732,7 +753,7 @@ impl Staged {
                 RowOutcome::Deduplicated => summary.deduplicated += 1,
             }
             issues.append(&mut row.issues);
-        });
+        })
     }
 
     fn customer_row(

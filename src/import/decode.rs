@@ -21,7 +21,8 @@ pub enum TextEncoding {
 }
 
 impl TextEncoding {
-    fn encoding(self) -> &'static Encoding {
+    /// The `encoding_rs` encoding.
+    pub fn encoding(self) -> &'static Encoding {
         match self {
             TextEncoding::Utf8 => UTF_8,
             TextEncoding::Utf16Le => UTF_16LE,
@@ -63,8 +64,38 @@ pub fn detect_encoding(bytes: &[u8]) -> TextEncoding {
         None if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
         // A UTF-8 file cut mid-character at the end is still UTF-8.
         None if utf8_up_to_truncation(bytes) => TextEncoding::Utf8,
+        None if mostly_utf8(bytes) => TextEncoding::Utf8,
         None => TextEncoding::Gb18030,
     }
+}
+
+/// UTF-8 with a damaged byte here and there: at least twenty well-formed multi-byte characters
+/// per malformed sequence. GBK text read as UTF-8 has about ten malformed sequences per
+/// well-formed one (its byte pairs rarely happen to be UTF-8), so the two do not meet.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut well_formed, mut malformed) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                well_formed += text.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(error) => {
+                let (valid, after) = rest.split_at(error.valid_up_to());
+                well_formed += std::str::from_utf8(valid)
+                    .map_or(0, |text| text.chars().filter(|c| !c.is_ascii()).count());
+                match error.error_len() {
+                    Some(length) => {
+                        malformed += 1;
+                        rest = &after[length..];
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    well_formed > 0 && well_formed >= 20 * malformed
 }
 
 fn utf8_up_to_truncation(bytes: &[u8]) -> bool {
@@ -78,33 +109,26 @@ fn utf8_up_to_truncation(bytes: &[u8]) -> bool {
 pub fn decode_detected(bytes: &[u8]) -> Decoded<'_> {
     if Encoding::for_bom(bytes).is_none() {
         if let Ok(text) = std::str::from_utf8(bytes) {
-            return Decoded {
-                text: Cow::Borrowed(text),
-                encoding: TextEncoding::Utf8,
-                malformed: 0,
-                first_malformed_line: None,
-            };
+            return valid_utf8(text);
         }
     }
     decode(bytes, detect_encoding(bytes))
 }
 
-/// Decodes `bytes` in `encoding` (a byte-order mark is removed whatever the encoding).
-pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
-    let bom_length = match Encoding::for_bom(bytes) {
+/// The length of the byte-order mark of `encoding` at the start of `bytes`, if there is one.
+pub fn bom_length(bytes: &[u8], encoding: TextEncoding) -> usize {
+    match Encoding::for_bom(bytes) {
         Some((found, length)) if found == encoding.encoding() => length,
         _ => 0,
-    };
-    let body = &bytes[bom_length..];
+    }
+}
+
+/// Decodes `bytes` in `encoding` (a byte-order mark is removed whatever the encoding).
+pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
+    let body = &bytes[bom_length(bytes, encoding)..];
     if encoding == TextEncoding::Utf8 {
         if let Ok(text) = std::str::from_utf8(body) {
-            // Valid UTF-8 had nothing to decode: a U+FFFD in it was written by the exporter.
-            return Decoded {
-                text: Cow::Borrowed(text),
-                encoding,
-                malformed: 0,
-                first_malformed_line: None,
-            };
+            return valid_utf8(text);
         }
     }
     let (text, _) = encoding.encoding().decode_without_bom_handling(body);
@@ -118,6 +142,16 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Decoded<'_> {
         encoding,
         malformed,
         first_malformed_line,
+    }
+}
+
+/// Valid UTF-8 has nothing to decode: a U+FFFD in it was written by the exporter.
+fn valid_utf8(text: &str) -> Decoded<'_> {
+    Decoded {
+        text: Cow::Borrowed(text),
+        encoding: TextEncoding::Utf8,
+        malformed: 0,
+        first_malformed_line: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod build;
 pub mod decode;
 pub mod mapping;
 pub mod sheet;
+pub mod stream;
 pub mod values;
 
 pub use build::{
@@ -24,6 +25,7 @@ pub use mapping::{
     auto_map, find_preset, guess_entity, header_signature, Entity, Field, Mapping, MappingPreset,
 };
 pub use sheet::{
-    read_sheet, read_sheet_owned, FileFormat, ReadError, ReadOptions, Sheet, TextLayout,
+    read_sheet, read_sheet_from, FileFormat, ReadError, ReadOptions, Sheet, TextLayout,
 };
+pub use stream::{ByteSource, FileSource, SharedSource};
 pub use values::{DateStyle, DayMonthOrder, ValueError};

@@ -1,8 +1,11 @@
 //! From a file's bytes to rows of text cells: delimited text, Excel workbooks and JSON, each
 //! with its header row, so the mapping step sees one shape whatever the format was.
 
-use super::decode::{decode, decode_detected, looks_binary, TextEncoding};
+use super::decode::{
+    bom_length, decode, decode_detected, detect_encoding, looks_binary, TextEncoding,
+};
 use super::mapping::normalise_header;
+use super::stream::{DecodeStats, SharedSource, TextStream, PIECE_BYTES};
 use std::fmt;
 use std::io::Cursor;
 
@@ -76,6 +79,20 @@ pub enum ReadError {
     Workbook(String),
     /// The JSON is not an array of objects or objects one per line.
     Json(String),
+    /// The file could not be read (moved, changed or deleted since it was picked?).
+    Io(String),
+}
+
+impl From<csv::Error> for ReadError {
+    fn from(error: csv::Error) -> ReadError {
+        ReadError::Io(error.to_string())
+    }
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(error: std::io::Error) -> ReadError {
+        ReadError::Io(error.to_string())
+    }
 }
 
 impl fmt::Display for ReadError {
@@ -89,6 +106,7 @@ impl fmt::Display for ReadError {
             ),
             ReadError::Workbook(why) => write!(f, "cannot read the workbook: {why}"),
             ReadError::Json(why) => write!(f, "cannot read the JSON: {why}"),
+            ReadError::Io(why) => write!(f, "cannot read the file: {why}"),
         }
     }
 }
@@ -104,10 +122,6 @@ pub struct Sheet {
     body: Body,
     /// What was used to read it.
     pub options: ReadOptions,
-    /// Decoding problems: characters that did not decode and the line of the first one.
-    pub malformed_characters: usize,
-    /// 1-based line of the first undecodable character.
-    pub first_malformed_line: Option<u64>,
     /// Worksheets in the workbook, for the sheet picker.
     pub sheet_names: Vec<String>,
 }
@@ -115,55 +129,80 @@ pub struct Sheet {
 /// Where a sheet's rows come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Body {
-    /// Delimited text, parsed again on each pass rather than held as millions of strings.
-    /// `verbatim` when the text is the file's bytes unchanged (UTF-8 without a byte-order mark).
-    Text {
-        text: String,
-        layout: TextLayout,
-        verbatim: bool,
-    },
+    /// Delimited text, read from its source on each pass: neither the file nor millions of
+    /// strings are held.
+    Stream(TextBody),
     /// Rows already split into cells (workbooks, JSON): `(line or row number, cells)`.
     Rows(Vec<(u64, Vec<String>)>),
 }
 
+/// How to read a delimited file's text from its source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct TextBody {
+    source: SharedSource,
+    /// Where the text starts: past a byte-order mark.
+    start: u64,
+    encoding: TextEncoding,
+    /// Whether the encoding was detected (and may be corrected while reading, see
+    /// [`TextStream`]) rather than chosen.
+    guessed: bool,
+    layout: TextLayout,
+    piece_bytes: usize,
+    row_estimate: usize,
+}
+
 impl Sheet {
     /// Calls `row` with each data row's 1-based line number and cells, in file order.
-    pub fn for_each_row(&self, mut row: impl FnMut(u64, Row<'_>)) {
+    pub fn for_each_row(&self, mut row: impl FnMut(u64, Row<'_>)) -> Result<(), ReadError> {
         self.rows_while(|line, record| {
             row(line, record);
             true
-        });
+        })
     }
 
-    /// Like [`Sheet::for_each_row`], stopping as soon as `row` returns `false`.
-    pub fn rows_while(&self, mut row: impl FnMut(u64, Row<'_>) -> bool) {
+    /// Like [`Sheet::for_each_row`], stopping as soon as `row` returns `false`. An error means
+    /// the file could not be read to its end (the rows before it were passed on).
+    pub fn rows_while(&self, mut row: impl FnMut(u64, Row<'_>) -> bool) -> Result<(), ReadError> {
         match &self.body {
-            Body::Text { text, layout, .. } => {
+            Body::Stream(body) => {
+                let stats = DecodeStats::default();
+                let text = TextStream::new(
+                    &*body.source.0,
+                    body.start,
+                    body.encoding,
+                    body.guessed,
+                    body.piece_bytes,
+                    &stats,
+                );
                 let mut reader = csv::ReaderBuilder::new()
-                    .delimiter(layout.delimiter)
+                    .delimiter(body.layout.delimiter)
                     .has_headers(false)
                     .flexible(true)
-                    .from_reader(text.as_bytes());
+                    .buffer_capacity(64 * 1024)
+                    .from_reader(text);
                 let mut record = csv::ByteRecord::new();
                 let mut first = true;
                 loop {
                     let line = reader.position().line();
-                    match reader.read_byte_record(&mut record) {
-                        Ok(true) => {}
-                        // Text in memory: the reader has no I/O error to give.
-                        Ok(false) | Err(_) => break,
+                    if !reader.read_byte_record(&mut record)? {
+                        return Ok(());
                     }
-                    let record = Row(&record);
+                    // Counted as the text is made, before the reader sees it: a row holding a
+                    // replacement always comes after the count went up.
+                    let record = Row {
+                        record: &record,
+                        suspect: stats.malformed.get() > 0,
+                    };
                     if record.is_blank() {
                         continue;
                     }
-                    if first && layout.has_header {
+                    if first && body.layout.has_header {
                         first = false;
                         continue;
                     }
                     first = false;
                     if !row(line, record) {
-                        return;
+                        return Ok(());
                     }
                 }
             }
@@ -174,89 +213,102 @@ impl Sheet {
                     for cell in cells {
                         record.push_field(cell.as_bytes());
                     }
-                    if !row(*line, Row(&record)) {
-                        return;
+                    let record = Row {
+                        record: &record,
+                        suspect: false,
+                    };
+                    if !row(*line, record) {
+                        break;
                     }
                 }
+                Ok(())
             }
         }
     }
 
-    /// The file's bytes, when the sheet holds them unchanged: the worker then keeps no second
-    /// copy for reading the file again with other options.
-    pub fn verbatim_bytes(&self) -> Option<&[u8]> {
-        match &self.body {
-            Body::Text {
-                text,
-                verbatim: true,
-                ..
-            } => Some(text.as_bytes()),
-            _ => None,
+    /// Reads the text in pieces of `bytes` (tests use tiny pieces to put every boundary
+    /// everywhere).
+    pub fn with_piece_bytes(mut self, bytes: usize) -> Sheet {
+        if let Body::Stream(body) = &mut self.body {
+            body.piece_bytes = bytes;
         }
+        self
     }
 
-    /// The first `n` data rows, for the mapping preview.
+    /// The first `n` data rows, for the mapping preview: those before a read error, if any
+    /// (the import reports the error).
     pub fn preview(&self, n: usize) -> Vec<(u64, Vec<String>)> {
         let mut rows = Vec::with_capacity(n);
         if n == 0 {
             return rows;
         }
-        self.rows_while(|line, record| {
+        let _ = self.rows_while(|line, record| {
             rows.push((line, record.iter().map(str::to_owned).collect()));
             rows.len() < n
         });
         rows
     }
 
-    /// The number of data rows, quickly: line breaks for delimited text (a quoted field that
-    /// spans lines makes it an over-estimate), exact for workbooks and JSON.
+    /// The number of data rows, without reading the whole file: line breaks in the first
+    /// megabyte, scaled to the file's size (exact when the file is smaller; a quoted field
+    /// that spans lines makes it an over-estimate); exact for workbooks and JSON.
     pub fn row_estimate(&self) -> usize {
         match &self.body {
-            Body::Text { text, layout, .. } => {
-                let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count()
-                    + usize::from(!text.ends_with('\n'));
-                lines.saturating_sub(usize::from(layout.has_header))
-            }
+            Body::Stream(body) => body.row_estimate,
             Body::Rows(rows) => rows.len(),
         }
     }
 
-    /// The number of data rows.
-    pub fn row_count(&self) -> usize {
+    /// The number of data rows (reads the whole file).
+    pub fn row_count(&self) -> Result<usize, ReadError> {
         let mut n = 0;
-        self.for_each_row(|_, _| n += 1);
-        n
+        self.for_each_row(|_, _| n += 1)?;
+        Ok(n)
+    }
+
+    /// The file's encoding, for text files.
+    pub fn encoding(&self) -> Option<TextEncoding> {
+        self.options.encoding
     }
 }
 
 /// One row's cells, borrowed from the reader.
 ///
-/// The cells are text without a second UTF-8 check: every sheet body is a `String`, and the
-/// CSV reader only cuts it at (or drops) ASCII delimiters, quotes and line breaks, which never
-/// fall inside a multi-byte character. Validating each record again cost about a tenth of an
-/// import.
+/// The cells are text without a second UTF-8 check: the CSV reader reads UTF-8 (validated or
+/// decoded by [`TextStream`]) and only cuts it at (or drops) ASCII delimiters, quotes and line
+/// breaks, which never fall inside a multi-byte character. Validating each record again cost
+/// about a tenth of an import.
 #[derive(Clone, Copy)]
-pub struct Row<'a>(&'a csv::ByteRecord);
+pub struct Row<'a> {
+    record: &'a csv::ByteRecord,
+    suspect: bool,
+}
 
 impl<'a> Row<'a> {
     /// The number of cells.
     pub fn len(self) -> usize {
-        self.0.len()
+        self.record.len()
     }
 
     /// Whether the row has no cells.
     pub fn is_empty(self) -> bool {
-        self.0.is_empty()
+        self.record.is_empty()
     }
 
     /// Cell `column`, if the row has it.
     pub fn get(self, column: usize) -> Option<&'a str> {
-        self.0.get(column).map(cell_text)
+        self.record.get(column).map(cell_text)
     }
 
     /// The cells in order.
     pub fn iter(self) -> impl DoubleEndedIterator<Item = &'a str> {
-        self.0.iter().map(cell_text)
+        self.record.iter().map(cell_text)
+    }
+
+    /// Whether a U+FFFD in this row may stand for bytes that did not decode (rather than one
+    /// the exporter wrote): some did, earlier in the file or just ahead.
+    pub fn may_hold_replacements(self) -> bool {
+        self.suspect
     }
 
     fn is_blank(self) -> bool {
@@ -266,93 +318,63 @@ impl<'a> Row<'a> {
 
 fn cell_text(bytes: &[u8]) -> &str {
     debug_assert!(std::str::from_utf8(bytes).is_ok());
-    // SAFETY: see [`Row`]: the bytes are a slice of a `String` between ASCII bytes, or a
+    // SAFETY: see [`Row`]: the bytes are a slice of UTF-8 text between ASCII bytes, or a
     // `String` cell copied in whole (workbooks, JSON).
     unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
-/// [`read_sheet`] taking the bytes: a UTF-8 text file (the usual export) becomes the sheet's
-/// text without a copy, so a large file is held once, not twice. The bytes come back unless the
-/// sheet holds them ([`Sheet::verbatim_bytes`]), for reading the file again with other options.
-pub fn read_sheet_owned(
-    name: &str,
-    bytes: Vec<u8>,
-    options: Option<ReadOptions>,
-) -> (Result<Sheet, ReadError>, Option<Vec<u8>>) {
-    let format = options
-        .as_ref()
-        .map(|o| o.format)
-        .unwrap_or_else(|| FileFormat::detect(name, &bytes));
-    let utf8_asked = options
-        .as_ref()
-        .is_none_or(|o| o.encoding.is_none_or(|e| e == TextEncoding::Utf8));
-    let plain = format == FileFormat::Delimited
-        && utf8_asked
-        && encoding_rs::Encoding::for_bom(&bytes).is_none()
-        && !looks_binary(&bytes, TextEncoding::Utf8);
-    if !plain {
-        return (read_sheet(name, &bytes, options), Some(bytes));
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            let options = ReadOptions {
-                format,
-                encoding: Some(TextEncoding::Utf8),
-                layout: options.as_ref().and_then(|o| o.layout),
-                sheet: None,
-            };
-            match read_delimited(text, true, options) {
-                Ok(sheet) => (Ok(sheet), None),
-                // Nothing to read again: the file is empty or has only a header.
-                Err(error) => (Err(error), None),
-            }
-        }
-        Err(error) => {
-            let bytes = error.into_bytes();
-            (read_sheet(name, &bytes, options), Some(bytes))
-        }
-    }
-}
-
-/// Reads a file into a [`Sheet`], detecting whatever `options` leaves open.
+/// Reads a file held in memory into a [`Sheet`], detecting whatever `options` leaves open.
 pub fn read_sheet(
     name: &str,
     bytes: &[u8],
     options: Option<ReadOptions>,
 ) -> Result<Sheet, ReadError> {
+    read_sheet_from(name, SharedSource::new(bytes.to_vec()), options)
+}
+
+/// Bytes read up front: detection, the header and the preview come from them.
+pub const HEAD_BYTES: usize = 1 << 20;
+
+/// Reads a file from its source into a [`Sheet`], detecting whatever `options` leaves open.
+/// Delimited text is only looked at here (its first megabyte); its rows are read from the
+/// source on each pass. Workbooks and JSON are read whole.
+pub fn read_sheet_from(
+    name: &str,
+    source: SharedSource,
+    options: Option<ReadOptions>,
+) -> Result<Sheet, ReadError> {
+    let head = source.head(HEAD_BYTES)?;
     let format = options
         .as_ref()
         .map(|o| o.format)
-        .unwrap_or_else(|| FileFormat::detect(name, bytes));
-    let mut options = options.unwrap_or(ReadOptions {
+        .unwrap_or_else(|| FileFormat::detect(name, &head));
+    let options = options.unwrap_or(ReadOptions {
         format,
         encoding: None,
         layout: None,
         sheet: None,
     });
-    if bytes.is_empty() {
+    if head.is_empty() {
         return Err(ReadError::Empty);
     }
     match format {
-        FileFormat::Workbook => read_workbook(bytes, options),
-        FileFormat::Delimited | FileFormat::Json => {
+        FileFormat::Workbook => read_workbook(&source.whole()?, options),
+        FileFormat::Json => {
+            let bytes = source.whole()?;
             let decoded = match options.encoding {
-                Some(encoding) => decode(bytes, encoding),
-                None => decode_detected(bytes),
+                Some(encoding) => decode(&bytes, encoding),
+                None => decode_detected(&bytes),
             };
-            options.encoding = Some(decoded.encoding);
-            if looks_binary(bytes, decoded.encoding) {
+            if looks_binary(&bytes, decoded.encoding) {
                 return Err(ReadError::Binary);
             }
-            let mut sheet = if format == FileFormat::Json {
-                read_json(&decoded.text, options)?
-            } else {
-                read_delimited(decoded.text.into_owned(), false, options)?
+            let options = ReadOptions {
+                encoding: Some(decoded.encoding),
+                ..options
             };
-            sheet.malformed_characters = decoded.malformed;
-            sheet.first_malformed_line = decoded.first_malformed_line;
-            Ok(sheet)
+            read_json(&decoded.text, options)
         }
+        FileFormat::Delimited => read_delimited(source, &head, options),
     }
 }
 
@@ -428,7 +450,16 @@ fn parse_records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
     loop {
         let line = reader.position().line();
         match reader.read_byte_record(&mut record) {
-            Ok(true) => records.push((line, Row(&record).iter().map(str::to_owned).collect())),
+            Ok(true) => records.push((
+                line,
+                Row {
+                    record: &record,
+                    suspect: false,
+                }
+                .iter()
+                .map(str::to_owned)
+                .collect(),
+            )),
             // Decoded text is valid UTF-8, so the reader's only errors are I/O ones it cannot have.
             Ok(false) | Err(_) => break,
         }
@@ -437,20 +468,29 @@ fn parse_records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
 }
 
 fn read_delimited(
-    text: String,
-    verbatim: bool,
+    source: SharedSource,
+    head: &[u8],
     mut options: ReadOptions,
 ) -> Result<Sheet, ReadError> {
-    if text.trim().is_empty() {
+    let whole = head.len() as u64 == source.0.len();
+    let guessed = options.encoding.is_none();
+    let encoding = options.encoding.unwrap_or_else(|| detect_encoding(head));
+    options.encoding = Some(encoding);
+    if looks_binary(head, encoding) {
+        return Err(ReadError::Binary);
+    }
+    let start = bom_length(head, encoding) as u64;
+    let text = decode(head, encoding).text;
+    if whole && text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
     let layout = options.layout.unwrap_or_else(|| sniff_layout(&text));
     options.layout = Some(layout);
-    let head: Vec<(u64, Vec<String>)> = parse_records(head_of(&text), layout.delimiter)
+    let head_rows: Vec<(u64, Vec<String>)> = parse_records(head_of(&text), layout.delimiter)
         .into_iter()
         .filter(|(_, cells)| !(cells.len() == 1 && cells[0].trim().is_empty()))
         .collect();
-    let Some((_, first)) = head.first() else {
+    let Some((_, first)) = head_rows.first() else {
         return Err(ReadError::Empty);
     };
     let headers = if layout.has_header {
@@ -458,19 +498,32 @@ fn read_delimited(
     } else {
         (1..=first.len()).map(|i| format!("column {i}")).collect()
     };
+    let lines = memchr::memchr_iter(b'\n', head).count() + usize::from(!head.ends_with(b"\n"));
+    let lines = if whole {
+        lines
+    } else {
+        (lines as f64 * source.0.len() as f64 / head.len() as f64).round() as usize
+    };
     let sheet = Sheet {
         headers,
-        body: Body::Text {
-            text,
+        body: Body::Stream(TextBody {
+            source,
+            start,
+            encoding,
+            guessed,
             layout,
-            verbatim,
-        },
+            piece_bytes: PIECE_BYTES,
+            row_estimate: lines.saturating_sub(usize::from(layout.has_header)),
+        }),
         options,
-        malformed_characters: 0,
-        first_malformed_line: None,
         sheet_names: Vec::new(),
     };
-    if sheet.preview(1).is_empty() {
+    let mut any = false;
+    sheet.rows_while(|_, _| {
+        any = true;
+        false
+    })?;
+    if !any {
         return Err(ReadError::HeaderOnly);
     }
     Ok(sheet)
@@ -509,8 +562,6 @@ fn sheet_from_records(
         headers,
         body: Body::Rows(records),
         options,
-        malformed_characters: 0,
-        first_malformed_line: None,
         sheet_names: Vec::new(),
     })
 }
@@ -632,8 +683,6 @@ fn read_json(text: &str, options: ReadOptions) -> Result<Sheet, ReadError> {
         headers,
         body: Body::Rows(rows),
         options,
-        malformed_characters: 0,
-        first_malformed_line: None,
         sheet_names: Vec::new(),
     })
 }

@@ -82,9 +82,23 @@ pub fn snapshot_prefix(snapshot_id: &str) -> String {
 
 /// Cuts a dataset into keyed chunks.
 pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<u8>)> {
+    let mut chunks = Vec::new();
+    encode_dataset_each(snapshot_id, dataset, &mut |key, bytes| {
+        chunks.push((key, bytes))
+    });
+    chunks
+}
+
+/// [`encode_dataset`] handing each chunk to `chunk` as it is made, so a caller that moves the
+/// bytes elsewhere (the import worker, to the page) never holds a second copy of the dataset.
+pub fn encode_dataset_each(
+    snapshot_id: &str,
+    dataset: &Dataset,
+    chunk: &mut dyn FnMut(String, Vec<u8>),
+) {
     let mut out = Encoder {
         prefix: snapshot_prefix(snapshot_id),
-        chunks: Vec::new(),
+        chunk,
     };
     let c = dataset.customers();
     out.text("customers", "customer_id", &c.customer_id);
@@ -169,7 +183,6 @@ pub fn encode_dataset(snapshot_id: &str, dataset: &Dataset) -> Vec<(String, Vec<
     out.fixed("feedback", "date", &f.date, |d| d.0.to_le_bytes());
     out.fixed("feedback", "score", &f.score, |s| [s]);
     out.text("feedback", "comment", &f.comment);
-    out.chunks
 }
 
 /// Reads a dataset back from its chunks, looked up by key, written in layout `schema_version`.
@@ -269,12 +282,12 @@ pub fn decode_dataset(
     .map_err(CodecError::Inconsistent)
 }
 
-struct Encoder {
+struct Encoder<'c> {
     prefix: String,
-    chunks: Vec<(String, Vec<u8>)>,
+    chunk: &'c mut dyn FnMut(String, Vec<u8>),
 }
 
-impl Encoder {
+impl Encoder<'_> {
     fn fixed<T: Copy, const W: usize>(
         &mut self,
         table: &str,
@@ -287,8 +300,7 @@ impl Encoder {
             for &value in rows {
                 bytes.extend_from_slice(&to_bytes(value));
             }
-            self.chunks
-                .push((chunk_key(&self.prefix, table, column, i), bytes));
+            (self.chunk)(chunk_key(&self.prefix, table, column, i), bytes);
         }
     }
 
@@ -297,8 +309,7 @@ impl Encoder {
         for (i, start_row) in (0..values.len()).step_by(CHUNK_ROWS).enumerate() {
             let end_row = (start_row + CHUNK_ROWS).min(values.len());
             let bytes = encode_text_rows(values, start_row, end_row, offsets);
-            self.chunks
-                .push((chunk_key(&self.prefix, table, column, i), bytes));
+            (self.chunk)(chunk_key(&self.prefix, table, column, i), bytes);
         }
     }
 
@@ -314,8 +325,7 @@ impl Encoder {
     /// A small text column (a dictionary, a list of names) as one record, whatever its length.
     fn whole_text(&mut self, table: &str, column: &str, values: &TextColumn) {
         let bytes = encode_text_rows(values, 0, values.len(), values.offsets());
-        self.chunks
-            .push((format!("{}{table}/{column}", self.prefix), bytes));
+        (self.chunk)(format!("{}{table}/{column}", self.prefix), bytes);
     }
 }
 

@@ -14,8 +14,6 @@ pub struct SheetSummary {
     pub name: String,
     /// Size in bytes.
     pub size: u64,
-    /// SHA-256 of the bytes, hex.
-    pub sha256: String,
     /// `Delimited`, `Workbook` or `Json`.
     pub format: String,
     /// The encoding used, for text files.
@@ -40,19 +38,18 @@ pub struct SheetSummary {
     pub sheet_names: Vec<String>,
     /// How the file's dates are written; the user may declare it.
     pub date_style: DateStyle,
-    /// Milliseconds the worker spent on this file: copy in, decode, detect, preview, digest.
+    /// Milliseconds the worker spent on this file: read its start, detect, preview.
     #[serde(default)]
     pub read_ms: u32,
 }
 
 impl SheetSummary {
     /// Summarises a read sheet.
-    pub fn of(name: &str, size: usize, sha256: String, sheet: &Sheet) -> SheetSummary {
+    pub fn of(name: &str, size: usize, sheet: &Sheet) -> SheetSummary {
         let entity = crate::import::guess_entity(&sheet.headers);
         SheetSummary {
             name: name.to_owned(),
             size: size as u64,
-            sha256,
             format: format!("{:?}", sheet.options.format),
             encoding: sheet.options.encoding.map(|e| e.label().to_owned()),
             delimiter: sheet.options.layout.map(|l| l.delimiter),
@@ -117,6 +114,10 @@ pub struct ImportResult {
     /// Bytes of the dataset's column chunks: its columnar size.
     #[serde(default)]
     pub columnar_bytes: u64,
+    /// Per file read, in order: the SHA-256 of its bytes, hex (empty if the browser could not
+    /// compute it).
+    #[serde(default)]
+    pub sha256: Vec<String>,
 }
 
 /// The key prefix under which the worker sends the dataset's chunks.

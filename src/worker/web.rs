@@ -2,14 +2,14 @@
 
 use super::protocol::{ImportPlan, ImportResult, Reread, SheetSummary, TRANSFER_SNAPSHOT};
 use crate::import::{
-    import_with_progress, read_sheet, read_sheet_owned, FileInput, ImportRequest, Sheet,
+    import_with_progress, read_sheet_from, ByteSource, FileInput, ImportRequest, SharedSource,
+    Sheet,
 };
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
 use crate::storage::codec::{
-    decode_dataset, encode_dataset, snapshot_prefix, ChunkSource, RowCounts,
+    decode_dataset, encode_dataset_each, snapshot_prefix, ChunkSource, RowCounts,
 };
-use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -31,13 +31,49 @@ fn message(kind: &str, json: &str) -> js_sys::Object {
     object
 }
 
+/// A picked file, read in slices with `FileReaderSync` (workers may block): the import pulls
+/// a couple of megabytes at a time instead of holding the file in wasm memory.
+struct BlobSource {
+    file: web_sys::File,
+    reader: web_sys::FileReaderSync,
+}
+
+impl ByteSource for BlobSource {
+    fn len(&self) -> u64 {
+        self.file.size() as u64
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        let end = (offset + buf.len() as u64).min(self.len());
+        if offset >= end {
+            return Ok(0);
+        }
+        let io = |e: JsValue| std::io::Error::other(format!("{e:?}"));
+        let slice = self
+            .file
+            .slice_with_f64_and_f64(offset as f64, end as f64)
+            .map_err(io)?;
+        let buffer = self.reader.read_as_array_buffer(&slice).map_err(io)?;
+        let bytes = js_sys::Uint8Array::new(&buffer);
+        let n = bytes.length() as usize;
+        bytes.copy_to(&mut buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The files of the current import, as the worker holds them.
+#[derive(Default)]
+struct Picked {
+    /// Per file: its name, its source and the sheet read from it.
+    sheets: Vec<(String, SharedSource, Sheet)>,
+    /// Per file: the SHA-256 being computed, a promise of its hex.
+    digests: Vec<js_sys::Promise>,
+}
+
 /// The worker's entry point: keeps the read sheets and answers `read` and `import` messages.
 pub fn run_worker() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    // The bytes stay too, so a file can be read again with other options.
-    let sheets: Rc<RefCell<Vec<(String, Sheet)>>> = Rc::default();
-    // `None` where the sheet holds the file's bytes itself (see `Sheet::verbatim_bytes`).
-    let originals: Rc<RefCell<Vec<Option<Vec<u8>>>>> = Rc::default();
+    let picked: Rc<RefCell<Picked>> = Rc::default();
     let reply_scope = scope.clone();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -51,77 +87,53 @@ pub fn run_worker() {
             };
             match kind.as_str() {
                 "read" => {
-                    let names = js_sys::Array::from(&field(&data, "names"));
-                    let buffers = js_sys::Array::from(&field(&data, "buffers"));
-                    let (sheets, originals, scope) =
-                        (sheets.clone(), originals.clone(), reply_scope.clone());
-                    // Hashing runs in the browser's native SHA-256 while the worker parses.
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let mut summaries = Vec::new();
-                        let mut read = Vec::new();
-                        let mut bytes_kept = Vec::new();
-                        for i in 0..names.length() {
-                            let name = names.get(i).as_string().unwrap_or_default();
-                            let buffer = buffers.get(i);
-                            let started = now_ms();
-                            let digest = start_sha256(&scope, &buffer);
-                            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                            let size = bytes.len();
-                            // A UTF-8 file becomes the sheet's text in place; others keep
-                            // their bytes for a re-read.
-                            let (sheet, kept) = read_sheet_owned(&name, bytes, None);
-                            match sheet {
-                                Ok(sheet) => {
-                                    let sha = match digest {
-                                        Some(promise) => finish_sha256(promise).await,
-                                        None => {
-                                            let source = kept.as_deref().or(sheet.verbatim_bytes());
-                                            hex(&Sha256::digest(source.unwrap_or_default()))
-                                        }
-                                    };
-                                    let mut summary = SheetSummary::of(&name, size, sha, &sheet);
-                                    summary.read_ms = (now_ms() - started) as u32;
-                                    summaries.push(summary);
-                                    read.push((name, sheet));
-                                    bytes_kept.push(kept);
-                                }
-                                Err(error) => {
-                                    let failure = message("failed", &format!("{name}: {error}"));
-                                    let _ = scope.post_message(&failure);
-                                    return;
-                                }
+                    let files = js_sys::Array::from(&field(&data, "files"));
+                    let mut summaries = Vec::new();
+                    let mut next = Picked::default();
+                    for file in files.iter() {
+                        let file: web_sys::File = file.unchecked_into();
+                        let name = file.name();
+                        let started = now_ms();
+                        // The browser's SHA-256 runs off this thread while the import parses.
+                        next.digests.push(sha256_hex(file.clone()));
+                        let reader = match web_sys::FileReaderSync::new() {
+                            Ok(reader) => reader,
+                            Err(error) => {
+                                post(&message("failed", &format!("{error:?}")), None);
+                                return;
+                            }
+                        };
+                        let size = file.size() as usize;
+                        let source = SharedSource::new(BlobSource { file, reader });
+                        match read_sheet_from(&name, source.clone(), None) {
+                            Ok(sheet) => {
+                                let mut summary = SheetSummary::of(&name, size, &sheet);
+                                summary.read_ms = (now_ms() - started) as u32;
+                                summaries.push(summary);
+                                next.sheets.push((name, source, sheet));
+                            }
+                            Err(error) => {
+                                post(&message("failed", &format!("{name}: {error}")), None);
+                                return;
                             }
                         }
-                        *sheets.borrow_mut() = read;
-                        *originals.borrow_mut() = bytes_kept;
-                        let json = serde_json::to_string(&summaries).unwrap_or_default();
-                        let _ = scope.post_message(&message("read", &json));
-                    });
+                    }
+                    *picked.borrow_mut() = next;
+                    let json = serde_json::to_string(&summaries).unwrap_or_default();
+                    post(&message("read", &json), None);
                 }
                 "reread" => {
                     let json = field(&data, "json").as_string().unwrap_or_default();
                     let Ok(request) = serde_json::from_str::<Reread>(&json) else {
                         return;
                     };
-                    let mut originals = originals.borrow_mut();
-                    let mut sheets = sheets.borrow_mut();
-                    let (Some(kept), Some((name, slot))) = (
-                        originals.get_mut(request.index),
-                        sheets.get_mut(request.index),
-                    ) else {
+                    let mut picked = picked.borrow_mut();
+                    let Some((name, source, slot)) = picked.sheets.get_mut(request.index) else {
                         return;
                     };
-                    let Some(bytes) = kept.as_deref().or(slot.verbatim_bytes()) else {
-                        return;
-                    };
-                    match read_sheet(name, bytes, Some(request.options)) {
+                    match read_sheet_from(name, source.clone(), Some(request.options)) {
                         Ok(sheet) => {
-                            let sha = hex(&Sha256::digest(bytes));
-                            let summary = SheetSummary::of(name, bytes.len(), sha, &sheet);
-                            if kept.is_none() && sheet.verbatim_bytes().is_none() {
-                                // The old sheet held the only copy of the file's bytes.
-                                *kept = Some(bytes.to_vec());
-                            }
+                            let summary = SheetSummary::of(name, source.0.len() as usize, &sheet);
                             *slot = sheet;
                             let json = serde_json::to_string(&summary).unwrap_or_default();
                             let reply = message("reread", &json);
@@ -155,42 +167,59 @@ pub fn run_worker() {
                         }
                         None => None,
                     };
-                    let sheets = sheets.borrow();
-                    let files = sheets
-                        .iter()
-                        .zip(&plan.files)
-                        .map(|((name, sheet), planned)| FileInput {
-                            file_name: name.clone(),
-                            entity: planned.entity,
-                            sheet,
-                            mapping: planned.mapping.clone(),
-                            date_style: planned.date_style,
-                        })
-                        .collect();
                     let started = now_ms();
-                    let outcome = import_with_progress(
-                        &ImportRequest {
-                            files,
-                            today: Day(plan.today),
-                            base: base.as_ref(),
-                        },
-                        &mut |rows| post(&message("progress", &rows.to_string()), None),
-                    );
+                    let outcome = {
+                        let picked = picked.borrow();
+                        let files = picked
+                            .sheets
+                            .iter()
+                            .zip(&plan.files)
+                            .map(|((name, _, sheet), planned)| FileInput {
+                                file_name: name.clone(),
+                                entity: planned.entity,
+                                sheet,
+                                mapping: planned.mapping.clone(),
+                                date_style: planned.date_style,
+                            })
+                            .collect();
+                        import_with_progress(
+                            &ImportRequest {
+                                files,
+                                today: Day(plan.today),
+                                base: base.as_ref(),
+                            },
+                            &mut |rows| post(&message("progress", &rows.to_string()), None),
+                        )
+                    };
+                    drop(base);
                     let parsed = now_ms();
                     let reply = js_sys::Object::new();
+                    let rows = RowCounts::of(&outcome.dataset);
                     let (buffers, columnar_bytes) = attach_chunks(&reply, &outcome.dataset);
-                    let result = ImportResult {
-                        rows: RowCounts::of(&outcome.dataset),
-                        report: outcome.report,
-                        parse_ms: (parsed - started) as u32,
-                        pack_ms: (now_ms() - parsed) as u32,
-                        worker_memory_bytes: wasm_memory_bytes() as u64,
-                        columnar_bytes,
-                    };
-                    let json = serde_json::to_string(&result).unwrap_or_default();
-                    let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
-                    let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
-                    post(&reply, Some(&buffers));
+                    let pack_ms = (now_ms() - parsed) as u32;
+                    let report = outcome.report;
+                    let digests = picked.borrow().digests.clone();
+                    let scope = reply_scope.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let mut sha256 = Vec::with_capacity(digests.len());
+                        for digest in digests {
+                            let hex = wasm_bindgen_futures::JsFuture::from(digest).await;
+                            sha256.push(hex.ok().and_then(|h| h.as_string()).unwrap_or_default());
+                        }
+                        let result = ImportResult {
+                            rows,
+                            report,
+                            parse_ms: (parsed - started) as u32,
+                            pack_ms,
+                            worker_memory_bytes: wasm_memory_bytes() as u64,
+                            columnar_bytes,
+                            sha256,
+                        };
+                        let json = serde_json::to_string(&result).unwrap_or_default();
+                        let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
+                        let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
+                        let _ = scope.post_message_with_transfer(&reply, &buffers);
+                    });
                 }
                 _ => {}
             }
@@ -210,22 +239,19 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Starts `crypto.subtle.digest("SHA-256", buffer)`, if the scope offers it.
-fn start_sha256(
-    scope: &web_sys::DedicatedWorkerGlobalScope,
-    buffer: &JsValue,
-) -> Option<js_sys::Promise> {
-    let subtle = scope.crypto().ok()?.subtle();
-    subtle
-        .digest_with_str_and_buffer_source("SHA-256", buffer.unchecked_ref())
-        .ok()
-}
-
-async fn finish_sha256(promise: js_sys::Promise) -> String {
-    match wasm_bindgen_futures::JsFuture::from(promise).await {
-        Ok(digest) => hex(&js_sys::Uint8Array::new(&digest).to_vec()),
-        Err(_) => String::new(),
-    }
+/// The file's SHA-256 by the browser's own `crypto.subtle` (native code, off this thread),
+/// as a promise of its hex; an empty string when the browser cannot give it.
+fn sha256_hex(file: web_sys::File) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+        let subtle = scope.crypto()?.subtle();
+        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await?;
+        let digest = wasm_bindgen_futures::JsFuture::from(
+            subtle.digest_with_str_and_buffer_source("SHA-256", buffer.unchecked_ref())?,
+        )
+        .await?;
+        Ok(hex(&js_sys::Uint8Array::new(&digest).to_vec()).into())
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -273,15 +299,16 @@ impl ChunkSource for TransferredChunks {
 }
 
 /// Attaches a dataset's chunks to a message; returns the buffers to transfer and their bytes.
+/// Each chunk leaves wasm memory as soon as it is encoded.
 fn attach_chunks(message: &js_sys::Object, dataset: &Dataset) -> (js_sys::Array, u64) {
     let keys = js_sys::Array::new();
     let buffers = js_sys::Array::new();
     let mut total = 0;
-    for (key, bytes) in encode_dataset(TRANSFER_SNAPSHOT, dataset) {
+    encode_dataset_each(TRANSFER_SNAPSHOT, dataset, &mut |key, bytes| {
         total += bytes.len() as u64;
         keys.push(&key.into());
         buffers.push(&js_sys::Uint8Array::from(bytes.as_slice()).buffer());
-    }
+    });
     let _ = js_sys::Reflect::set(message, &"keys".into(), &keys);
     let _ = js_sys::Reflect::set(message, &"buffers".into(), &buffers);
     (buffers, total)
@@ -395,18 +422,15 @@ impl ImportWorker {
         }
     }
 
-    /// Sends files to be read; their buffers move to the worker (the page keeps no copy).
-    pub fn read(&self, files: Vec<(String, js_sys::ArrayBuffer)>) {
-        let names = js_sys::Array::new();
-        let buffers = js_sys::Array::new();
-        for (name, buffer) in files {
-            names.push(&name.into());
-            buffers.push(&buffer);
+    /// Sends the picked files to be read: handles, not contents; the worker reads them.
+    pub fn read(&self, files: &[web_sys::File]) {
+        let list = js_sys::Array::new();
+        for file in files {
+            list.push(file);
         }
         let object = message("read", "");
-        let _ = js_sys::Reflect::set(&object, &"names".into(), &names);
-        let _ = js_sys::Reflect::set(&object, &"buffers".into(), &buffers);
-        self.send(object, buffers);
+        let _ = js_sys::Reflect::set(&object, &"files".into(), &list);
+        self.send(object, js_sys::Array::new());
     }
 
     /// Reads one file again with other options.

@@ -17,7 +17,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// Files above this many bytes in total are refused before reading: decoding, parsing and the
 /// columns take about three times the file size, and a tab past ~2 GB of wasm memory crashes.
@@ -32,6 +31,8 @@ type DraftFile = SheetSummary;
 struct Validated {
     report: ImportReport,
     dataset: Mutex<Option<Dataset>>,
+    /// Per file read, the SHA-256 of its bytes.
+    sha256: Vec<String>,
 }
 
 /// Milliseconds spent in each step of the last import, shown to the user and read by `make bench`.
@@ -143,6 +144,7 @@ pub fn ImportPanel() -> impl IntoView {
                     Stage::Validated(Arc::new(Validated {
                         report: result.report,
                         dataset: Mutex::new(Some(dataset)),
+                        sha256: result.sha256,
                     }))
                 }
                 Err(why) => Stage::Failed(why),
@@ -192,29 +194,10 @@ pub fn ImportPanel() -> impl IntoView {
                 return;
             }
         }
-        spawn_local(async move {
-            // Every file is read at once; the browser reads them in parallel.
-            let reads = js_sys::Array::new();
-            for file in &picked {
-                reads.push(&file.array_buffer());
+        worker.with_value(|w| {
+            if let Some(w) = w {
+                w.read(&picked);
             }
-            let buffers = match JsFuture::from(js_sys::Promise::all(&reads)).await {
-                Ok(buffers) => js_sys::Array::from(&buffers),
-                Err(error) => {
-                    stage.set(Stage::Failed(format!("{error:?}")));
-                    return;
-                }
-            };
-            let named = picked
-                .iter()
-                .zip(buffers.iter())
-                .map(|(file, buffer)| (file.name(), buffer.unchecked_into()))
-                .collect();
-            worker.with_value(|w| {
-                if let Some(w) = w {
-                    w.read(named);
-                }
-            });
         });
     };
 
@@ -272,25 +255,29 @@ pub fn ImportPanel() -> impl IntoView {
         };
         let sources = held_sources
             .into_iter()
-            .chain(files.get_untracked().iter().map(|d| {
-                SourceFile {
-                    name: d.name.clone(),
-                    size: d.size,
-                    sha256: d.sha256.clone(),
-                    entity: Some(d.entity.key().to_owned()),
-                    mapping: d
-                        .mapping
-                        .columns
-                        .iter()
-                        .map(|&(field, column)| {
-                            (
-                                format!("{field:?}"),
-                                d.headers.get(column).cloned().unwrap_or_default(),
-                            )
-                        })
-                        .collect(),
-                }
-            }))
+            .chain(
+                files
+                    .get_untracked()
+                    .iter()
+                    .zip(&validated.sha256)
+                    .map(|(d, sha256)| SourceFile {
+                        name: d.name.clone(),
+                        size: d.size,
+                        sha256: sha256.clone(),
+                        entity: Some(d.entity.key().to_owned()),
+                        mapping: d
+                            .mapping
+                            .columns
+                            .iter()
+                            .map(|&(field, column)| {
+                                (
+                                    format!("{field:?}"),
+                                    d.headers.get(column).cloned().unwrap_or_default(),
+                                )
+                            })
+                            .collect(),
+                    }),
+            )
             .collect();
         let name = snapshot_name.get_untracked();
         stage.set(Stage::Committing);
@@ -435,7 +422,9 @@ pub fn ImportPanel() -> impl IntoView {
                             {t(Msg::SnapshotName)} " "
                             <input type="text" bind:value=snapshot_name data-testid="import-name"/>
                         </label>
-                        <button on:click=commit data-testid="import-commit">{t(Msg::Commit)}</button>
+                        {validated.report.can_commit().then(|| view! {
+                            <button on:click=commit data-testid="import-commit">{t(Msg::Commit)}</button>
+                        })}
                         <button class="secondary" on:click=cancel data-testid="import-cancel">{t(Msg::CancelImport)}</button>
                     </div>
                 }.into_any(),
