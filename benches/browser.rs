@@ -82,7 +82,10 @@ mod native {
         let memory = (page_memory + worker_memory, columnar);
         let parse = number_attribute(client, section, "data-parse-ms").await / 1000.0;
         let pack = number_attribute(client, section, "data-pack-ms").await / 1000.0;
-        eprintln!("  of validate: worker parse {parse:.3} s, pack {pack:.3} s");
+        let file_read = number_attribute(client, section, "data-file-read-ms").await / 1000.0;
+        eprintln!(
+            "  of validate: worker parse {parse:.3} s (reading the files {file_read:.3} s), pack {pack:.3} s"
+        );
         (read, validate, save, memory)
     }
 

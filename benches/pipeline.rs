@@ -5,7 +5,9 @@
 use keystone::analytics::pipeline::time_stages;
 use keystone::analytics::{analyse, AnalysisConfig};
 use keystone::demo::{generate, DemoConfig};
-use keystone::import::{guessed_inputs, import, read_sheet, ImportRequest, Sheet};
+use keystone::import::{
+    guessed_inputs, import, read_sheet_from, ImportRequest, SharedSource, Sheet,
+};
 use keystone::model::Day;
 use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
@@ -74,9 +76,12 @@ fn main() {
 
 /// Reads a workload folder into memory (not timed), then times import and pipeline stages.
 fn workload(dir: &Path, name: &str) {
-    let files: Vec<(String, Vec<u8>)> = ["customers.csv", "holdings.csv", "transactions.csv"]
+    let files: Vec<(String, SharedSource)> = ["customers.csv", "holdings.csv", "transactions.csv"]
         .iter()
-        .filter_map(|f| Some((f.to_string(), std::fs::read(dir.join(f)).ok()?)))
+        .filter_map(|f| {
+            let bytes = std::fs::read(dir.join(f)).ok()?;
+            Some((f.to_string(), SharedSource::new(bytes)))
+        })
         .collect();
     if files.len() < 3 {
         return;
@@ -84,7 +89,10 @@ fn workload(dir: &Path, name: &str) {
     let import_once = || {
         let sheets: Vec<(String, Sheet)> = files
             .iter()
-            .map(|(n, b)| (n.clone(), read_sheet(n, b, None).expect("workload reads")))
+            .map(|(n, source)| {
+                let sheet = read_sheet_from(n, source.clone(), None).expect("workload reads");
+                (n.clone(), sheet)
+            })
             .collect();
         import(&ImportRequest {
             files: guessed_inputs(&sheets),

@@ -120,7 +120,7 @@ impl Eq for SharedSource {}
 
 /// Bytes read per piece: large enough that the per-read cost of a browser `File` vanishes,
 /// small next to what the import builds.
-pub const PIECE_BYTES: usize = 2 << 20;
+pub const PIECE_BYTES: usize = 8 << 20;
 
 /// What a pass over the text met, readable while the pass runs.
 #[derive(Debug, Default)]
@@ -203,11 +203,16 @@ impl<'s> TextStream<'s> {
     /// character).
     fn read_piece(&mut self) -> io::Result<()> {
         let left = self.raw_len - self.raw_used;
+        // Room for the (at most three) bytes of a split character and a piece, allocated once.
+        let room = left.max(4) + self.piece_bytes;
+        if self.raw.len() < room {
+            self.raw.resize(room, 0);
+        }
         self.raw.copy_within(self.raw_used..self.raw_len, 0);
-        self.raw.resize(left + self.piece_bytes, 0);
-        let n = self
-            .source
-            .read_at(self.next_offset, &mut self.raw[left..])?;
+        let n = self.source.read_at(
+            self.next_offset,
+            &mut self.raw[left..left + self.piece_bytes],
+        )?;
         self.next_offset += n as u64;
         self.source_done = n == 0 || self.next_offset >= self.source.len();
         self.raw_len = left + n;

@@ -37,6 +37,13 @@ impl TextColumn {
         self.offsets.push(self.bytes.len() as u32);
     }
 
+    /// Makes room for `rows` more rows of about `bytes_per_row` bytes each (0 when unknown:
+    /// the text then grows as it comes).
+    pub fn reserve(&mut self, rows: usize, bytes_per_row: usize) {
+        self.offsets.reserve(rows);
+        self.bytes.reserve(rows * bytes_per_row);
+    }
+
     /// Row `row`'s text.
     pub fn get(&self, row: usize) -> &str {
         &self.bytes[self.offsets[row] as usize..self.offsets[row + 1] as usize]
@@ -139,6 +146,11 @@ impl CodedColumn {
             .collect();
         column.values = values;
         Some(column)
+    }
+
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.codes.reserve(rows);
     }
 
     /// Appends one row, adding its value to the dictionary when new.

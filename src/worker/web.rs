@@ -48,6 +48,7 @@ impl ByteSource for BlobSource {
         if offset >= end {
             return Ok(0);
         }
+        let started = now_ms();
         let io = |e: JsValue| std::io::Error::other(format!("{e:?}"));
         let slice = self
             .file
@@ -57,8 +58,14 @@ impl ByteSource for BlobSource {
         let bytes = js_sys::Uint8Array::new(&buffer);
         let n = bytes.length() as usize;
         bytes.copy_to(&mut buf[..n]);
+        FILE_READ_MS.with(|total| total.set(total.get() + now_ms() - started));
         Ok(n)
     }
+}
+
+thread_local! {
+    /// Milliseconds spent reading file slices, for the import's figures.
+    static FILE_READ_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
 }
 
 /// The files of the current import, as the worker holds them.
@@ -168,6 +175,7 @@ pub fn run_worker() {
                         None => None,
                     };
                     let started = now_ms();
+                    FILE_READ_MS.with(|total| total.set(0.0));
                     let outcome = {
                         let picked = picked.borrow();
                         let files = picked
@@ -210,6 +218,7 @@ pub fn run_worker() {
                             rows,
                             report,
                             parse_ms: (parsed - started) as u32,
+                            file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
                             pack_ms,
                             worker_memory_bytes: wasm_memory_bytes() as u64,
                             columnar_bytes,
@@ -386,6 +395,9 @@ impl ImportWorker {
                     },
                     "imported" => match serde_json::from_str::<ImportResult>(&json) {
                         Ok(result) => {
+                            // The worker's part is done and its chunks are here: its memory
+                            // goes before the page decodes its own copy.
+                            flush_worker.terminate();
                             let chunks = TransferredChunks::of(&data);
                             let dataset = decode_dataset(
                                 TRANSFER_SNAPSHOT,

@@ -42,6 +42,7 @@ struct Timings {
     validate_ms: f64,
     /// Of `validate_ms`, the worker's parse and pack time.
     parse_ms: f64,
+    file_read_ms: f64,
     pack_ms: f64,
     /// The worker's memory high-water mark and the dataset's columnar size, in bytes.
     worker_memory_bytes: f64,
@@ -133,6 +134,7 @@ pub fn ImportPanel() -> impl IntoView {
             timings.update(|t| {
                 t.validate_ms = now_ms() - phase_started.get_value();
                 t.parse_ms = f64::from(result.parse_ms);
+                t.file_read_ms = f64::from(result.file_read_ms);
                 t.pack_ms = f64::from(result.pack_ms);
                 t.worker_memory_bytes = result.worker_memory_bytes as f64;
                 t.columnar_bytes = result.columnar_bytes as f64;
@@ -350,6 +352,7 @@ pub fn ImportPanel() -> impl IntoView {
             data-worker-memory-bytes=move || timings.get().worker_memory_bytes
             data-columnar-bytes=move || timings.get().columnar_bytes
             data-parse-ms=move || timings.get().parse_ms
+            data-file-read-ms=move || timings.get().file_read_ms
             data-pack-ms=move || timings.get().pack_ms
             data-commit-ms=move || timings.get().commit_ms
             data-wasm-memory-bytes=move || {
