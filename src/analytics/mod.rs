@@ -4,9 +4,11 @@
 //! natively in tests and benchmarks and in the browser (or a worker) unchanged.
 
 mod books;
+pub mod distribution;
 mod features;
 pub mod forecast;
 pub mod kmeans;
+pub mod listing;
 pub mod migration;
 pub mod models;
 pub mod pipeline;

@@ -3,11 +3,79 @@
 //! The same function draws onto the browser's canvas (`plotters-canvas`) and onto the SVG backend
 //! in native tests, which check what a user would see: bars, labels, title.
 
+mod aum_histogram;
+mod bars;
+mod contributions;
 mod tier_bars;
+mod trend;
 
+pub use aum_histogram::AumHistogramSpec;
+pub use bars::BarsSpec;
+pub use contributions::ContributionsSpec;
 pub use tier_bars::{draw_tier_bars, TierBarsSpec};
+pub use trend::TrendSpec;
 
+use plotters::coord::Shift;
+use plotters::prelude::*;
 use plotters::style::RGBColor;
+
+/// A part of a drawn chart the pointer can rest on: its rectangle in the drawing's pixels, the
+/// exact values to show, and where a click leads (a link, when drilling down makes sense).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// `(left, top, right, bottom)` in pixels of the drawing area.
+    pub rect: (i32, i32, i32, i32),
+    /// The tooltip: exact values, in the reader's language.
+    pub text: String,
+    /// Where a click goes.
+    pub link: Option<String>,
+}
+
+impl Hit {
+    /// Whether the point lies inside (edges included; a thin bar still takes the pointer).
+    pub fn contains(&self, x: i32, y: i32) -> bool {
+        let (left, top, right, bottom) = self.rect;
+        x >= left.min(right) - 1
+            && x <= left.max(right) + 1
+            && y >= top.min(bottom)
+            && y <= top.max(bottom)
+    }
+}
+
+/// A chart: plain data that draws itself on any plotters backend.
+pub trait ChartSpec {
+    /// The title, with the as-of date: it is drawn into the image and names downloads.
+    fn title(&self) -> &str;
+
+    /// Draws onto `area` with every size (fonts, margins, lines) times `scale` — the screen's
+    /// device-pixel ratio, so HiDPI canvases are crisp — and returns the hit regions.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        scale: f64,
+    ) -> Result<Vec<Hit>, ChartError>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Renders a chart to an SVG document of `width` × `height`, with its hit regions.
+pub fn render_svg<S: ChartSpec>(
+    spec: &S,
+    width: u32,
+    height: u32,
+) -> Result<(String, Vec<Hit>), ChartError> {
+    let mut svg = String::new();
+    let hits = {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        spec.draw(&area, 1.0)?
+    };
+    Ok((svg, hits))
+}
+
+/// `size` pixels at `scale`.
+pub(crate) fn scaled(size: u32, scale: f64) -> u32 {
+    (f64::from(size) * scale).round().max(1.0) as u32
+}
 
 /// The Okabe–Ito palette: distinguishable with every common form of colour blindness.
 pub const PALETTE: [RGBColor; 7] = [

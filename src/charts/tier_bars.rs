@@ -1,6 +1,6 @@
 //! Customers and AUM per tier, as two bar panels side by side.
 
-use super::{ChartError, FONT_FAMILY, PALETTE};
+use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -24,60 +24,102 @@ pub struct TierBarsSpec {
     pub aum_caption: String,
     /// The reader's language, which picks 万/亿 or K/M/B for the AUM axis.
     pub lang: Lang,
+    /// Per tier, where a click on its bars leads (its customer list).
+    pub links: Vec<Option<String>>,
 }
 
-/// Draws the two panels onto `area`.
+/// Draws the two panels onto `area` at scale 1.
 pub fn draw_tier_bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     spec: &TierBarsSpec,
-) -> Result<(), ChartError>
+) -> Result<Vec<Hit>, ChartError>
 where
     DB::ErrorType: 'static,
 {
-    area.fill(&WHITE)?;
-    let area = area.titled(&spec.title, (FONT_FAMILY, 20).into_font())?;
-    let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
-
-    let customers: Vec<i64> = spec.customers.iter().map(|&c| c as i64).collect();
-    draw_panel(
-        &left,
-        &spec.customers_caption,
-        &spec.tiers,
-        &customers,
-        PALETTE[0],
-        &|v| count(v.max(0) as usize),
-    )?;
-    draw_panel(
-        &right,
-        &spec.aum_caption,
-        &spec.tiers,
-        &spec.aum_fen,
-        PALETTE[1],
-        &|fen| money_compact(fen, spec.lang),
-    )?;
-    area.present()?;
-    Ok(())
+    spec.draw(area, 1.0)
 }
 
-fn draw_panel<DB: DrawingBackend>(
+impl ChartSpec for TierBarsSpec {
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        scale: f64,
+    ) -> Result<Vec<Hit>, ChartError>
+    where
+        DB::ErrorType: 'static,
+    {
+        area.fill(&WHITE)?;
+        let area = area.titled(&self.title, (FONT_FAMILY, scaled(20, scale)).into_font())?;
+        let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
+        let tooltip = |tier: usize| {
+            format!(
+                "{}: {} {} · {} {}",
+                self.tiers[tier],
+                self.customers_caption,
+                count(self.customers[tier] as usize),
+                self.aum_caption,
+                money_compact(self.aum_fen[tier], self.lang)
+            )
+        };
+        let customers: Vec<i64> = self.customers.iter().map(|&c| c as i64).collect();
+        let mut hits = draw_panel(
+            &left,
+            &self.customers_caption,
+            &self.tiers,
+            &customers,
+            PALETTE[0],
+            &|v| count(v.max(0) as usize),
+            scale,
+        )?;
+        hits.extend(draw_panel(
+            &right,
+            &self.aum_caption,
+            &self.tiers,
+            &self.aum_fen,
+            PALETTE[1],
+            &|fen| money_compact(fen, self.lang),
+            scale,
+        )?);
+        area.present()?;
+        let tiers = self.tiers.len();
+        Ok(hits
+            .into_iter()
+            .enumerate()
+            .map(|(i, rect)| Hit {
+                rect,
+                text: tooltip(i % tiers),
+                link: self.links.get(i % tiers).cloned().flatten(),
+            })
+            .collect())
+    }
+}
+
+/// Draws one panel; the bars' rectangles, in order.
+pub(super) fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     caption: &str,
     categories: &[String],
     values: &[i64],
     colour: RGBColor,
     format_value: &dyn Fn(i64) -> String,
-) -> Result<(), ChartError>
+    scale: f64,
+) -> Result<Vec<(i32, i32, i32, i32)>, ChartError>
 where
     DB::ErrorType: 'static,
 {
     let top = values.iter().copied().max().unwrap_or(0).max(1);
     // Headroom above the tallest bar so its value label fits.
     let y_max = top + top / 8 + 1;
+    let margin = scaled(12, scale);
     let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT_FAMILY, 16))
-        .margin(10)
-        .x_label_area_size(30)
-        .y_label_area_size(70)
+        .caption(caption, (FONT_FAMILY, scaled(16, scale)))
+        .margin(scaled(10, scale))
+        .x_label_area_size(scaled(30, scale))
+        .y_label_area_size(scaled(70, scale))
         // An integer range is inclusive in plotters' segmented coordinates: n categories are 0..n-1.
         .build_cartesian_2d(
             (0..categories.len().max(1) as i32 - 1).into_segmented(),
@@ -95,16 +137,16 @@ where
             SegmentValue::Last => String::new(),
         })
         .y_label_formatter(&|v| format_value(*v))
-        .label_style((FONT_FAMILY, 12))
+        .label_style((FONT_FAMILY, scaled(12, scale)))
         .draw()?;
     chart.draw_series(
         Histogram::vertical(&chart)
             .style(colour.filled())
-            .margin(12)
+            .margin(margin)
             .data(values.iter().enumerate().map(|(i, &v)| (i as i32, v))),
     )?;
-    let label_style =
-        TextStyle::from((FONT_FAMILY, 12).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let label_style = TextStyle::from((FONT_FAMILY, scaled(12, scale)).into_font())
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
     chart.draw_series(values.iter().enumerate().map(|(i, &v)| {
         Text::new(
             format_value(v),
@@ -112,5 +154,12 @@ where
             label_style.clone(),
         )
     }))?;
-    Ok(())
+    // The bar as drawn, the full column height: a small bar is still easy to point at.
+    Ok((0..values.len())
+        .map(|i| {
+            let (left, top) = chart.backend_coord(&(SegmentValue::Exact(i as i32), y_max));
+            let (right, bottom) = chart.backend_coord(&(SegmentValue::Exact(i as i32 + 1), 0));
+            (left + margin as i32, top, right - margin as i32, bottom)
+        })
+        .collect())
 }

@@ -22,6 +22,8 @@ pub enum Page {
     Overview,
     /// The customer table.
     Customers,
+    /// One customer's profile (not in the navigation: reached from lists, by its URL).
+    Customer,
     /// Tiers and the products each tier holds.
     Segments,
     /// Relationship managers and their books.
@@ -47,6 +49,7 @@ impl Page {
         match self {
             Page::Overview => "overview",
             Page::Customers => "customers",
+            Page::Customer => "customer",
             Page::Segments => "segments",
             Page::RelationshipManagers => "managers",
             Page::Data => "data",
@@ -57,6 +60,7 @@ impl Page {
     fn from_slug(slug: Option<&str>) -> Page {
         Page::ALL
             .into_iter()
+            .chain([Page::Customer])
             .find(|page| Some(page.slug()) == slug)
             .unwrap_or(Page::Overview)
     }
@@ -65,6 +69,7 @@ impl Page {
         match self {
             Page::Overview => Msg::NavOverview,
             Page::Customers => Msg::NavCustomers,
+            Page::Customer => Msg::NavCustomer,
             Page::Segments => Msg::NavSegments,
             Page::RelationshipManagers => Msg::NavRelationshipManagers,
             Page::Data => Msg::NavData,
@@ -140,6 +145,7 @@ fn Frame() -> impl IntoView {
             {move || match page.get() {
                 Page::Overview => view! { <pages::overview::OverviewPage/> }.into_any(),
                 Page::Customers => view! { <pages::customers::CustomersPage/> }.into_any(),
+                Page::Customer => view! { <pages::customer::CustomerPage/> }.into_any(),
                 Page::Segments => view! { <pages::segments::SegmentsPage/> }.into_any(),
                 Page::RelationshipManagers => {
                     view! { <pages::relationship_managers::RelationshipManagersPage/> }.into_any()

@@ -1,6 +1,10 @@
 //! Charts rendered to SVG show what a user would see: one bar per tier and value, labels, title.
 
-use keystone::charts::{draw_tier_bars, TierBarsSpec};
+use keystone::analytics::distribution::aum_histogram;
+use keystone::charts::{
+    draw_tier_bars, render_svg, AumHistogramSpec, BarsSpec, ContributionsSpec, Hit, TierBarsSpec,
+    TrendSpec,
+};
 use keystone::i18n::Lang;
 use plotters::prelude::*;
 
@@ -27,6 +31,7 @@ fn spec(lang: Lang) -> TierBarsSpec {
         customers_caption: "客户数".into(),
         aum_caption: "管理资产 (AUM)".into(),
         lang,
+        links: Vec::new(),
     }
 }
 
@@ -56,4 +61,145 @@ fn tier_chart_uses_western_units_in_english() {
     let svg = render(&spec(Lang::En));
     assert!(svg.contains("¥900.00M"), "AUM in M");
     assert!(!svg.contains('亿'));
+}
+
+fn hits_text(hits: &[Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.text.as_str()).collect()
+}
+
+#[test]
+fn tier_chart_regions_name_each_bar_and_lead_to_the_tier_list() {
+    let mut spec = spec(Lang::En);
+    spec.links = ["private", "wealth", "vip", "mass"]
+        .iter()
+        .map(|key| Some(format!("?page=customers&tier={key}")))
+        .collect();
+    let (_, hits) = render_svg(&spec, 900, 360).expect("draws");
+    assert_eq!(hits.len(), 8, "a region per bar in both panels");
+    assert!(hits[0].text.contains("私行") && hits[0].text.contains("49"));
+    assert_eq!(hits[1].link.as_deref(), Some("?page=customers&tier=wealth"));
+    assert_eq!(hits[5].link, hits[1].link, "the AUM bar of the same tier");
+    // Regions are where the bars are: left panel first, left to right, inside the image.
+    for pair in hits[..4].windows(2) {
+        assert!(pair[0].rect.2 <= pair[1].rect.0, "{:?}", hits_text(&hits));
+    }
+    assert!(hits
+        .iter()
+        .all(|h| h.rect.0 >= 0 && h.rect.2 <= 900 && h.rect.3 <= 360));
+}
+
+#[test]
+fn aum_histogram_draws_a_bar_per_bin_and_marks_the_thresholds() {
+    // ¥1,000 to ¥10M (fen), 4 bins a decade.
+    let aum: Vec<i64> = (0..2_000)
+        .map(|i| 100_000 + i * i * 250)
+        .chain([0, -5])
+        .collect();
+    let histogram = aum_histogram(&aum, 4);
+    assert_eq!(histogram.without_aum, 2);
+    assert_eq!(histogram.counts.iter().sum::<usize>(), 2_000);
+    let spec = AumHistogramSpec {
+        title: "AUM distribution · as of 2026-06-30".into(),
+        edges_fen: histogram.edges_fen.clone(),
+        counts: histogram.counts.clone(),
+        thresholds: vec![("Wealth".into(), 100_000_000), ("VIP".into(), 5_000_000)],
+        x_caption: "AUM".into(),
+        y_caption: "Customers".into(),
+        lang: Lang::En,
+    };
+    let (svg, hits) = render_svg(&spec, 900, 320).expect("draws");
+    let bars = svg.matches(r##"fill="#0072B2""##).count();
+    assert_eq!(bars, histogram.counts.len(), "one bar per bin");
+    assert_eq!(hits.len(), histogram.counts.len());
+    for label in [
+        "Wealth ≥ ¥1.00M",
+        "VIP ≥ ¥50.00K",
+        "as of 2026-06-30",
+        "Customers",
+    ] {
+        assert!(svg.contains(label), "missing {label}");
+    }
+    let (bin, &most) = histogram
+        .counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, &c)| c)
+        .expect("bins");
+    assert!(
+        hits[bin].text.ends_with(&format!("{} Customers", most)),
+        "{}",
+        hits[bin].text
+    );
+}
+
+#[test]
+fn trend_chart_shows_history_forecast_band_and_a_region_per_month() {
+    let spec = TrendSpec {
+        title: "月度 AUM 与交易活跃度 · 截至 2026年6月30日".into(),
+        months: (1..=9).map(|m| format!("2026年{m}月")).collect(),
+        aum_fen: vec![1e10, 1.1e10, 1.2e10, 1.25e10, 1.3e10, 1.4e10],
+        activity: vec![900.0, 950.0, 1_000.0, 980.0, 1_020.0, 1_100.0],
+        forecast_fen: vec![1.45e10, 1.5e10, 1.55e10],
+        band_fen: vec![(1.4e10, 1.5e10), (1.42e10, 1.58e10), (1.43e10, 1.67e10)],
+        aum_caption: "月末 AUM".into(),
+        activity_caption: "月交易笔数".into(),
+        forecast_caption: "预测".into(),
+        lang: Lang::Zh,
+    };
+    let (svg, hits) = render_svg(&spec, 900, 380).expect("draws");
+    assert_eq!(hits.len(), 9, "six months of history and three forecast");
+    assert_eq!(
+        svg.matches(r##"fill="#009E73""##).count(),
+        6,
+        "an activity bar per month"
+    );
+    assert!(
+        svg.contains("<polygon") || svg.contains("<path"),
+        "the band"
+    );
+    assert!(
+        hits[8].text.contains("预测") && hits[8].text.contains("亿"),
+        "{}",
+        hits[8].text
+    );
+    assert!(hits[0].text.contains("900"), "{}", hits[0].text);
+    for pair in hits.windows(2) {
+        assert!(pair[0].rect.0 < pair[1].rect.0, "months left to right");
+    }
+}
+
+#[test]
+fn contributions_chart_has_a_bar_per_factor_and_the_base() {
+    let spec = ContributionsSpec {
+        title: "Attrition risk 62 · as of 2026-06-30".into(),
+        base_label: "Base points".into(),
+        base: 10.0,
+        factors: vec![
+            ("Inactive for long".into(), 30.0),
+            ("Falling activity".into(), 20.0),
+            ("Few products".into(), 2.0),
+        ],
+    };
+    let (svg, hits) = render_svg(&spec, 500, 300).expect("draws");
+    assert_eq!(hits.len(), 4);
+    assert_eq!(hits[1].text, "Inactive for long: +30.0");
+    assert!(hits[0].rect.1 < hits[1].rect.1, "the base on top");
+    assert!(svg.contains("Falling activity") && svg.contains("+20.0"));
+}
+
+#[test]
+fn bars_chart_names_each_category_with_its_exact_amount() {
+    let spec = BarsSpec {
+        title: "Holdings by product · as of 2026-06-30".into(),
+        categories: vec!["Deposits".into(), "Wealth".into()],
+        values_fen: vec![12_345_678, 500_000_000],
+        caption: "Balance".into(),
+        lang: Lang::En,
+    };
+    let (svg, hits) = render_svg(&spec, 600, 300).expect("draws");
+    assert_eq!(svg.matches(r##"fill="#009E73""##).count(), 2);
+    assert_eq!(
+        hits_text(&hits),
+        ["Deposits: ¥123,456.78", "Wealth: ¥5,000,000.00"]
+    );
 }

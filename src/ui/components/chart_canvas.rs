@@ -1,49 +1,161 @@
-//! The only place that knows about `<canvas>`: it hands a plotters drawing area to a chart function.
+//! The only place that knows about `<canvas>`: sizes it for the screen, hands a plotters
+//! drawing area to a chart, and turns the chart's hit regions into tooltips and drill-downs.
 
-use crate::charts::ChartError;
-use leptos::html::Canvas;
+use crate::charts::{render_svg, ChartError, ChartSpec, Hit};
+use crate::i18n::Msg;
+use crate::ui::download::download_bytes;
+use crate::ui::AppState;
+use leptos::ev;
+use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
-use plotters::coord::Shift;
+use leptos_router::hooks::use_navigate;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
-/// A canvas that draws itself with `draw` once mounted.
+/// A chart as wide as its container and `height` CSS pixels high, drawn at the screen's
+/// device-pixel ratio (crisp on HiDPI screens) and again when the window is resized.
+/// Hovering shows the exact values under the pointer; a click follows the region's link; the
+/// buttons save it as PNG or SVG, title and as-of date included.
 #[component]
-pub fn ChartCanvas<F>(
-    draw: F,
-    width: u32,
-    height: u32,
-    label: String,
-    testid: &'static str,
-) -> impl IntoView
+pub fn ChartCanvas<S>(spec: S, height: u32, testid: &'static str) -> impl IntoView
 where
-    F: Fn(&DrawingArea<CanvasBackend, Shift>) -> Result<(), ChartError> + 'static,
+    S: ChartSpec + Send + Sync + 'static,
 {
+    let state = expect_context::<AppState>();
+    let spec = StoredValue::new(spec);
+    let container = NodeRef::<Div>::new();
     let canvas = NodeRef::<Canvas>::new();
+    let width = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
+    let hits = StoredValue::new(Vec::<Hit>::new());
+    // How many regions the last drawing left: also tells tests the chart is drawn.
+    let drawn = RwSignal::new(0usize);
+    let scale = StoredValue::new(1.0f64);
+    let tooltip = RwSignal::new(None::<(i32, i32, String)>);
+    let measure = move || {
+        if let Some(element) = container.get_untracked() {
+            let measured = element.client_width().max(320) as u32;
+            if measured != width.get_untracked() {
+                width.set(measured);
+            }
+        }
+    };
+    let resize = window_event_listener(ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
     Effect::new(move |_| {
-        let Some(element) = canvas.get() else {
+        if container.get().is_some() {
+            measure();
+        }
+    });
+    Effect::new(move |_| {
+        let (Some(element), css_width) = (canvas.get(), width.get()) else {
             return;
         };
+        if css_width == 0 {
+            return;
+        }
+        let ratio = window().device_pixel_ratio().max(1.0);
+        element.set_width((f64::from(css_width) * ratio).round() as u32);
+        element.set_height((f64::from(height) * ratio).round() as u32);
+        let style = format!("width:{css_width}px;height:{height}px");
+        let _ = element.set_attribute("style", &style);
         let Some(backend) = CanvasBackend::with_canvas_object(element) else {
             error.set(Some("canvas unavailable".into()));
             return;
         };
-        if let Err(ChartError(why)) = draw(&backend.into_drawing_area()) {
-            error.set(Some(why));
+        let area = backend.into_drawing_area();
+        match spec.with_value(|spec| spec.draw(&area, ratio)) {
+            Ok(drawn_hits) => {
+                let regions = drawn_hits.len();
+                hits.set_value(drawn_hits);
+                drawn.set(regions);
+                scale.set_value(ratio);
+                error.set(None);
+            }
+            Err(ChartError(why)) => error.set(Some(why)),
         }
     });
+    let hit_at = move |event: &ev::MouseEvent| {
+        let ratio = scale.get_value();
+        let (x, y) = (event.offset_x(), event.offset_y());
+        let (px, py) = ((f64::from(x) * ratio) as i32, (f64::from(y) * ratio) as i32);
+        hits.with_value(|hits| hits.iter().find(|hit| hit.contains(px, py)).cloned())
+            .map(|hit| (x, y, hit))
+    };
+    let on_move = move |event: ev::MouseEvent| {
+        tooltip.set(hit_at(&event).map(|(x, y, hit)| (x, y, hit.text)));
+    };
+    let navigate = use_navigate();
+    let on_click = move |event: ev::MouseEvent| {
+        if let Some(link) = hit_at(&event).and_then(|(_, _, hit)| hit.link) {
+            navigate(&link, Default::default());
+        }
+    };
+    let file_name = move |extension: &str| {
+        let title = spec.with_value(|spec| spec.title().to_owned());
+        let safe: String = title
+            .chars()
+            .map(|c| if "/\\:*?\"<>|".contains(c) { '-' } else { c })
+            .collect();
+        format!("{safe}.{extension}")
+    };
+    let save_png = move |_| {
+        let Some(element) = canvas.get_untracked() else {
+            return;
+        };
+        if let Ok(url) = element.to_data_url_with_type("image/png") {
+            if let Ok(anchor) = document().create_element("a") {
+                let _ = anchor.set_attribute("href", &url);
+                let _ = anchor.set_attribute("download", &file_name("png"));
+                if let Some(anchor) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&anchor)
+                {
+                    anchor.click();
+                }
+            }
+        }
+    };
+    let save_svg = move |_| {
+        let css_width = width.get_untracked().max(320);
+        let rendered = spec.with_value(|spec| render_svg(spec, css_width, height));
+        match rendered {
+            Ok((svg, _)) => download_bytes(&file_name("svg"), "image/svg+xml", svg.as_bytes()),
+            Err(ChartError(why)) => error.set(Some(why)),
+        }
+    };
+    let label = spec.with_value(|spec| spec.title().to_owned());
+    let t = move |msg: Msg| state.lang.get().text(msg);
     view! {
         <figure class="chart">
-            <canvas
-                node_ref=canvas
-                width=width
-                height=height
-                role="img"
-                aria-label=label
-                data-chart=testid
-            ></canvas>
-            {move || error.get().map(|why| view! { <figcaption class="error">{why}</figcaption> })}
+            <div class="chart-frame" node_ref=container>
+                <canvas
+                    node_ref=canvas
+                    height=height
+                    role="img"
+                    aria-label=label
+                    data-chart=testid
+                    data-hits=move || drawn.get()
+                    on:mousemove=on_move
+                    on:mouseleave=move |_| tooltip.set(None)
+                    on:click=on_click
+                ></canvas>
+                {move || {
+                    tooltip
+                        .get()
+                        .map(|(x, y, text)| {
+                            let style = format!("left:{}px;top:{}px", x + 12, y + 12);
+                            view! {
+                                <div class="chart-tooltip" role="tooltip" style=style data-testid="chart-tooltip">
+                                    {text}
+                                </div>
+                            }
+                        })
+                }}
+            </div>
+            <figcaption class="chart-actions">
+                <button class="secondary small" on:click=save_png data-save="png">{move || t(Msg::SavePng)}</button>
+                <button class="secondary small" on:click=save_svg data-save="svg">{move || t(Msg::SaveSvg)}</button>
+                {move || error.get().map(|why| view! { <span class="error">{why}</span> })}
+            </figcaption>
         </figure>
     }
 }

@@ -1,5 +1,7 @@
-//! 客户 Customers: every customer in a paged table, sortable by any column; paging and sort live in the URL.
+//! 客户 Customers: every customer in a paged table, searchable, filterable and sortable by any
+//! column; filters, paging and sort live in the URL, so a list can be bookmarked and shared.
 
+use crate::analytics::listing::{customers_csv, filter_customers, CustomerFilter};
 use crate::format::{count, money_compact};
 use crate::i18n::{Lang, Msg};
 use crate::model::NO_RELATIONSHIP_MANAGER;
@@ -7,7 +9,8 @@ use crate::ui::components::WithData;
 use crate::ui::state::Loaded;
 use crate::ui::{page_href, Page};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -110,39 +113,133 @@ pub fn CustomersPage() -> impl IntoView {
     view! { <WithData render=customers/> }
 }
 
+/// The filter a page URL asks for.
+fn filter_from(query: &ParamsMap, loaded: &Loaded) -> CustomerFilter {
+    let managers = loaded.dataset.relationship_managers();
+    CustomerFilter {
+        tier: query.get("tier").and_then(|key| {
+            loaded
+                .tier_rules
+                .tiers
+                .iter()
+                .position(|rule| rule.key == key)
+                .map(|tier| tier as u8)
+        }),
+        relationship_manager: query.get("rm").and_then(|id| {
+            if id == "none" {
+                Some(NO_RELATIONSHIP_MANAGER)
+            } else {
+                (0..managers.len())
+                    .find(|&rm| managers.rm_id.get(rm) == id)
+                    .map(|rm| rm as u32)
+            }
+        }),
+        city: query.get("city").filter(|city| !city.is_empty()),
+        risk_level: query.get("risk").and_then(|r| r.parse().ok()),
+        min_aum_fen: query
+            .get("min")
+            .and_then(|v| v.parse::<f64>().ok())
+            .map(|yuan| (yuan * 100.0).round() as i64),
+        max_aum_fen: query
+            .get("max")
+            .and_then(|v| v.parse::<f64>().ok())
+            .map(|yuan| (yuan * 100.0).round() as i64),
+        search: query.get("q").unwrap_or_default(),
+    }
+}
+
 fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let query = use_query_map();
-    move || {
+    let navigate = use_navigate();
+    // Sets one query key (empty removes it), keeping the others, and replaces the history
+    // entry: typing a search should not leave a trail of back-button stops.
+    let set_param = move |key: &'static str, value: String| {
+        let mut pairs: Vec<(String, String)> = query
+            .get_untracked()
+            .into_iter()
+            .filter(|(k, _)| k != key && k != "p" && k != "page")
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect();
+        if !value.is_empty() {
+            pairs.push((key.to_owned(), value));
+        }
+        let extra: String = pairs
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "&{k}={}",
+                    js_sys::encode_uri_component(v)
+                        .as_string()
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        navigate(
+            &page_href(Page::Customers, &extra),
+            leptos_router::NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    };
+    let controls = filter_controls(&loaded, lang, query, set_param.clone());
+    let export_loaded = loaded.clone();
+    let export = move |_| {
+        let loaded = &export_loaded;
+        let order = listed(loaded, &query.get_untracked());
+        let tier_names: Vec<String> = (0..loaded.tier_rules.tiers.len())
+            .map(|tier| loaded.tier_name(tier, lang).to_owned())
+            .collect();
+        let headers: Vec<&str> = Column::ALL.iter().map(|c| lang.text(c.title())).collect();
+        let csv = customers_csv(
+            &loaded.dataset,
+            &loaded.analysis.features,
+            &loaded.analysis.tier_of_customer,
+            &tier_names,
+            &headers,
+            &order,
+        );
+        // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
+        let mut bytes = "\u{FEFF}".as_bytes().to_vec();
+        bytes.extend_from_slice(csv.as_bytes());
+        crate::ui::download::download_bytes("customers.csv", "text/csv", &bytes);
+    };
+    let table = move || {
         let query = query.read();
         let sort = query
             .get("sort")
             .and_then(|slug| Column::ALL.into_iter().find(|c| c.slug() == slug))
             .unwrap_or(Column::Aum);
         let descending = query.get("desc").map(|d| d != "0").unwrap_or(true);
-        let n = loaded.dataset.n_customers();
+        let order = listed(&loaded, &query);
+        let n = order.len();
         let n_pages = n.div_ceil(PAGE_SIZE).max(1);
         let page = query
             .get("p")
             .and_then(|p| p.parse::<usize>().ok())
             .unwrap_or(1)
             .clamp(1, n_pages);
-
-        let mut order: Vec<usize> = (0..n).collect();
-        // Ties fall back to the customer id, so the order is stable and reproducible.
-        order.sort_by(|&a, &b| {
-            let primary = sort.compare(&loaded, a, b);
-            let primary = if descending {
-                primary.reverse()
-            } else {
-                primary
-            };
-            primary.then_with(|| Column::CustomerId.compare(&loaded, a, b))
-        });
-
+        let kept: String = query
+            .clone()
+            .into_iter()
+            .filter(|(k, _)| !matches!(k.as_ref(), "page" | "sort" | "desc" | "p"))
+            .map(|(k, v)| {
+                format!(
+                    "&{k}={}",
+                    js_sys::encode_uri_component(&v)
+                        .as_string()
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
         let link = move |column: Column, desc: bool, page: usize| {
             page_href(
                 Page::Customers,
-                &format!("&sort={}&desc={}&p={page}", column.slug(), u8::from(desc)),
+                &format!(
+                    "{kept}&sort={}&desc={}&p={page}",
+                    column.slug(),
+                    u8::from(desc)
+                ),
             )
         };
         let headers = Column::ALL
@@ -182,9 +279,19 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                     "" => lang.text(Msg::Unassigned).to_owned(),
                     id => id.to_owned(),
                 };
+                let id = c.customer_id.get(i).to_owned();
+                let profile = page_href(
+                    Page::Customer,
+                    &format!(
+                        "&id={}",
+                        js_sys::encode_uri_component(&id)
+                            .as_string()
+                            .unwrap_or_default()
+                    ),
+                );
                 view! {
-                    <tr data-customer=c.customer_id.get(i).to_owned()>
-                        <td>{c.customer_id.get(i).to_owned()}</td>
+                    <tr data-customer=id.clone()>
+                        <td><a href=profile data-customer-link=id.clone()>{id.clone()}</a></td>
                         <td>{c.name.get(i).to_owned()}</td>
                         <td>{c.city.get(i).to_owned()}</td>
                         <td>{loaded.tier_name(tier, lang).to_owned()}</td>
@@ -200,7 +307,9 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             .collect_view();
 
         view! {
-            <p class="hint">{lang.text(Msg::SortBy)} " · " {count(n)} " " {lang.text(Msg::Rows)}</p>
+            <p class="hint" data-testid="list-count" data-count=n>
+                {lang.text(Msg::SortBy)} " · " {count(n)} " " {lang.text(Msg::Rows)}
+            </p>
             <div class="table-scroll">
                 <table class="data-table" data-testid="customer-table">
                     <thead><tr>{headers}</tr></thead>
@@ -217,6 +326,116 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 })}
             </nav>
         }
+    };
+    view! {
+        <section class="filters" aria-label=lang.text(Msg::Filters)>
+            {controls}
+            <button class="secondary" on:click=export data-testid="export-csv">{lang.text(Msg::ExportCsv)}</button>
+        </section>
+        {table}
+    }
+}
+
+/// The customers the URL's filter keeps, in the URL's sort order (ties by customer id, so the
+/// order is stable and reproducible).
+fn listed(loaded: &Loaded, query: &ParamsMap) -> Vec<usize> {
+    let sort = query
+        .get("sort")
+        .and_then(|slug| Column::ALL.into_iter().find(|c| c.slug() == slug))
+        .unwrap_or(Column::Aum);
+    let descending = query.get("desc").map(|d| d != "0").unwrap_or(true);
+    let mut order = filter_customers(
+        &loaded.dataset,
+        &loaded.analysis.features.aum_fen,
+        &loaded.analysis.tier_of_customer,
+        &filter_from(query, loaded),
+    );
+    order.sort_by(|&a, &b| {
+        let primary = sort.compare(loaded, a, b);
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then_with(|| Column::CustomerId.compare(loaded, a, b))
+    });
+    order
+}
+
+/// The search box and the tier, manager, city and risk selects.
+fn filter_controls(
+    loaded: &Loaded,
+    lang: Lang,
+    query: Memo<ParamsMap>,
+    set_param: impl Fn(&'static str, String) + Clone + 'static,
+) -> impl IntoView {
+    let current = move |key: &str| query.get_untracked().get(key).unwrap_or_default();
+    let any = lang.text(Msg::Any);
+    let select = |key: &'static str, label: Msg, options: Vec<(String, String)>| {
+        let set = set_param.clone();
+        let selected = current(key);
+        let options = options
+            .into_iter()
+            .map(|(value, text)| {
+                let is = value == selected;
+                view! { <option value=value selected=is>{text}</option> }
+            })
+            .collect_view();
+        view! {
+            <label>
+                {lang.text(label)} " "
+                <select
+                    data-filter=key
+                    on:change=move |event| set(key, event_target_value(&event))
+                >
+                    <option value="">{any}</option>
+                    {options}
+                </select>
+            </label>
+        }
+    };
+    let tiers = loaded
+        .tier_rules
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(tier, rule)| (rule.key.clone(), loaded.tier_name(tier, lang).to_owned()))
+        .collect();
+    let managers = loaded.dataset.relationship_managers();
+    let mut manager_options: Vec<(String, String)> = (0..managers.len())
+        .map(|rm| {
+            let id = managers.rm_id.get(rm);
+            let name = managers.name.get(rm);
+            let text = if name.is_empty() {
+                id.to_owned()
+            } else {
+                format!("{id} {name}")
+            };
+            (id.to_owned(), text)
+        })
+        .collect();
+    manager_options.push(("none".into(), lang.text(Msg::Unassigned).into()));
+    let mut cities: Vec<String> = loaded.dataset.customers().city.values().to_vec();
+    cities.retain(|city| !city.is_empty());
+    cities.sort();
+    let cities = cities.into_iter().map(|c| (c.clone(), c)).collect();
+    let risks = (1..=5).map(|r| (r.to_string(), format!("R{r}"))).collect();
+    let search = set_param.clone();
+    view! {
+        <label>
+            {lang.text(Msg::Search)} " "
+            <input
+                type="search"
+                value=current("q")
+                placeholder=lang.text(Msg::SearchHint)
+                data-testid="customer-search"
+                on:input=move |event| search("q", event_target_value(&event))
+            />
+        </label>
+        {select("tier", Msg::Tier, tiers)}
+        {select("rm", Msg::RelationshipManager, manager_options)}
+        {select("city", Msg::City, cities)}
+        {select("risk", Msg::RiskLevel, risks)}
     }
 }
 

@@ -1,5 +1,6 @@
 //! The pages, one to a file.
 
+pub mod customer;
 pub mod customers;
 pub mod data;
 pub mod data_import;

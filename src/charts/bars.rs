@@ -1,0 +1,60 @@
+//! One panel of bars with their values: a customer's holdings by product, say.
+
+use super::tier_bars::draw_panel;
+use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use crate::format::money_compact;
+use crate::i18n::Lang;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Money per category, already in the reader's language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarsSpec {
+    /// The chart's title, including its as-of date.
+    pub title: String,
+    /// The categories, in the order drawn.
+    pub categories: Vec<String>,
+    /// Per category, an amount in fen.
+    pub values_fen: Vec<i64>,
+    /// The value axis caption.
+    pub caption: String,
+    /// The reader's language, which picks 万/亿 or K/M/B.
+    pub lang: Lang,
+}
+
+impl ChartSpec for BarsSpec {
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        scale: f64,
+    ) -> Result<Vec<Hit>, ChartError>
+    where
+        DB::ErrorType: 'static,
+    {
+        area.fill(&WHITE)?;
+        let area = area.titled(&self.title, (FONT_FAMILY, scaled(20, scale)).into_font())?;
+        let rects = draw_panel(
+            &area,
+            &self.caption,
+            &self.categories,
+            &self.values_fen,
+            PALETTE[2],
+            &|fen| money_compact(fen, self.lang),
+            scale,
+        )?;
+        area.present()?;
+        Ok(rects
+            .into_iter()
+            .zip(self.categories.iter().zip(&self.values_fen))
+            .map(|(rect, (category, &fen))| Hit {
+                rect,
+                text: format!("{category}: {}", crate::format::money_exact(fen)),
+                link: None,
+            })
+            .collect())
+    }
+}

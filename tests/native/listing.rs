@@ -1,0 +1,128 @@
+//! Customer lists: the filters keep exactly the customers a manager asked for, and the CSV of a
+//! list has its rows with formula cells neutralised.
+
+use keystone::analytics::listing::{customers_csv, filter_customers, CustomerFilter};
+use keystone::analytics::{analyse, AnalysisConfig};
+use keystone::demo::{generate, DemoConfig};
+use keystone::model::NO_RELATIONSHIP_MANAGER;
+
+#[test]
+fn each_filter_keeps_exactly_the_customers_that_match_it() {
+    let data = generate(&DemoConfig::default());
+    let analysis = analyse(&data, &AnalysisConfig::default());
+    let c = data.customers();
+    let aum = &analysis.features.aum_fen;
+    let tiers = &analysis.tier_of_customer;
+    let all = filter_customers(&data, aum, tiers, &CustomerFilter::default());
+    assert_eq!(all, (0..c.len()).collect::<Vec<_>>());
+
+    let city = c.city.get(0).to_owned();
+    let filter = CustomerFilter {
+        tier: Some(1),
+        city: Some(city.clone()),
+        min_aum_fen: Some(200_000_000),
+        ..CustomerFilter::default()
+    };
+    let kept = filter_customers(&data, aum, tiers, &filter);
+    let by_hand: Vec<usize> = (0..c.len())
+        .filter(|&r| tiers[r] == 1 && c.city.get(r) == city && aum[r] >= 200_000_000)
+        .collect();
+    assert!(!by_hand.is_empty(), "the demo has such customers");
+    assert_eq!(kept, by_hand);
+
+    let unassigned = CustomerFilter {
+        relationship_manager: Some(NO_RELATIONSHIP_MANAGER),
+        ..CustomerFilter::default()
+    };
+    for row in filter_customers(&data, aum, tiers, &unassigned) {
+        assert_eq!(c.relationship_manager_idx[row], NO_RELATIONSHIP_MANAGER);
+    }
+
+    // Search by part of an id, any case, or by a name.
+    let id = c.customer_id.get(42).to_owned();
+    let search = |text: &str| {
+        filter_customers(
+            &data,
+            aum,
+            tiers,
+            &CustomerFilter {
+                search: text.into(),
+                ..CustomerFilter::default()
+            },
+        )
+    };
+    assert_eq!(search(&id), [42]);
+    assert!(search(&id.to_lowercase()).contains(&42));
+    let name = c.name.get(7).to_owned();
+    assert!(search(&name).contains(&7));
+    assert!(search("no such customer").is_empty());
+}
+
+#[test]
+fn the_csv_of_a_list_has_its_rows_in_order_and_never_runs_a_formula() {
+    let mut data = generate(&DemoConfig {
+        n_customers: 20,
+        ..DemoConfig::default()
+    });
+    // Names as a hostile export might carry them.
+    let hostile = [
+        "=HYPERLINK(\"http://x\")",
+        "+1",
+        "-2",
+        "@SUM(A1)",
+        "\tTab",
+        "\rCR",
+    ];
+    data = keystone::model::Dataset::new({
+        let mut tables = data.into_tables();
+        let mut names = keystone::model::TextColumn::new();
+        for row in 0..tables.customers.customer_id.len() {
+            names.push(hostile.get(row).copied().unwrap_or("王芳"));
+        }
+        tables.customers.name = names;
+        tables
+    })
+    .expect("consistent");
+    let analysis = analyse(&data, &AnalysisConfig::default());
+    let rows = [3, 0, 1, 2, 4, 5];
+    let tier_names: Vec<String> = ["私行", "财富", "贵宾", "大众"].map(String::from).to_vec();
+    let headers = [
+        "客户号",
+        "姓名",
+        "城市",
+        "层级",
+        "AUM",
+        "贷款",
+        "产品数",
+        "交易",
+        "天数",
+        "客户经理",
+    ];
+    let csv = customers_csv(
+        &data,
+        &analysis.features,
+        &analysis.tier_of_customer,
+        &tier_names,
+        &headers,
+        &rows,
+    );
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().expect("header").iter().collect::<Vec<_>>(),
+        headers
+    );
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(records.len(), rows.len());
+    let c = data.customers();
+    for (record, &row) in records.iter().zip(&rows) {
+        assert_eq!(&record[0], c.customer_id.get(row));
+        let name = &record[1];
+        assert!(
+            !name.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a spreadsheet would run {name:?}"
+        );
+        assert_eq!(name.trim_start_matches('\''), c.name.get(row));
+        let aum: f64 = record[4].parse().expect("AUM is a plain number");
+        assert_eq!((aum * 100.0).round() as i64, analysis.features.aum_fen[row]);
+    }
+}
