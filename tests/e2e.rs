@@ -80,6 +80,7 @@ async fn a_manager_walks_through_the_app() {
         "the tier chart is blank"
     );
     screenshot(&client, "overview-zh").await;
+    explore_the_insights(&client, &home, &tiers).await;
 
     // Language switch: English labels, then Chinese again; the choice survives a reload.
     click(&client, "[data-testid=language-switch]").await;
@@ -228,6 +229,172 @@ async fn a_manager_walks_through_the_app() {
     cancel_an_import_with_problems(&client).await;
     delete_the_shown_dataset(&client).await;
     client.close().await.expect("close the browser");
+}
+
+/// Moves the pointer over a chart, left to right across its middle, until a tooltip shows;
+/// returns the tooltip's text and where the pointer was (client pixels).
+async fn hover_until_tooltip(
+    client: &Client,
+    chart: &str,
+    from: f64,
+    to: f64,
+) -> (String, f64, f64) {
+    let steps = 60;
+    for step in 0..=steps {
+        let fraction = from + (to - from) * f64::from(step) / f64::from(steps);
+        let script = format!(
+            "const c = document.querySelector('canvas[data-chart=\"{chart}\"]');
+             c.scrollIntoView({{block: 'center'}});
+             const r = c.getBoundingClientRect();
+             const x = r.left + r.width * {fraction}, y = r.top + r.height * 0.6;
+             c.dispatchEvent(new MouseEvent('mousemove', {{clientX: x, clientY: y, bubbles: true}}));
+             return [x, y];"
+        );
+        let at = client
+            .execute(&script, vec![])
+            .await
+            .expect("move the pointer");
+        let (x, y) = (at[0].as_f64().unwrap_or(0.0), at[1].as_f64().unwrap_or(0.0));
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        if let Ok(tooltip) = client
+            .find(Locator::Css("[data-testid=chart-tooltip]"))
+            .await
+        {
+            if let Ok(text) = tooltip.text().await {
+                if !text.is_empty() {
+                    return (text, x, y);
+                }
+            }
+        }
+    }
+    panic!("no tooltip over {chart}");
+}
+
+/// The insight pages on the demo: every overview chart drawn, a tooltip over a bar, a tier's
+/// bar opens its customers, search and the CSV export of a list, a customer's 360 page by URL.
+async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, String)]) {
+    for chart in ["tier-bars", "aum-histogram", "aum-trend"] {
+        assert!(
+            inked_pixels(client, chart).await > 2_000,
+            "{chart} is blank"
+        );
+    }
+    wait_text(client, "[data-kpi=potential] .kpi-value", |t| !t.is_empty()).await;
+    wait_text(client, "[data-testid=forecast-note]", |t| t.contains('%')).await;
+    let (private, private_count) = &tiers[0];
+    let private_count = with_thousands(private_count);
+
+    // The pointer over the first bar shows its exact figures; a click opens that tier's list.
+    let (text, x, y) = hover_until_tooltip(client, "tier-bars", 0.05, 0.5).await;
+    assert!(
+        text.contains("私行") && text.contains(&private_count),
+        "tooltip {text:?}"
+    );
+    screenshot(client, "overview-tooltip").await;
+    client
+        .execute(
+            &format!(
+                "document.querySelector('canvas[data-chart=\"tier-bars\"]').dispatchEvent(
+                   new MouseEvent('click', {{clientX: {x}, clientY: {y}, bubbles: true}}));"
+            ),
+            vec![],
+        )
+        .await
+        .expect("click the bar");
+    wait_text(client, "[data-testid=list-count]", |t| {
+        t.contains(&private_count)
+    })
+    .await;
+    let url = client.current_url().await.expect("url");
+    assert!(
+        url.query()
+            .unwrap_or("")
+            .contains(&format!("tier={private}")),
+        "{url}"
+    );
+    let rows = count(client, "[data-testid=customer-table] tbody tr").await;
+    assert_eq!(
+        rows,
+        private_count
+            .replace(',', "")
+            .parse::<usize>()
+            .expect("n")
+            .min(50)
+    );
+    wait_text(
+        client,
+        "[data-testid=customer-table] tbody tr:last-child td:nth-child(4)",
+        |t| t == "私行",
+    )
+    .await;
+
+    // Search (any case) narrows the whole list; the export holds exactly the listed rows.
+    click(client, "a[data-nav=customers]").await;
+    wait_text(client, "[data-testid=page-position]", |t| t == "1 / 100").await;
+    type_text(client, "[data-testid=customer-search]", "d0000004").await;
+    wait_text(client, "[data-testid=page-position]", |t| t == "1 / 1").await;
+    let listed = number_attribute(client, "[data-testid=list-count]", "data-count").await as usize;
+    client
+        .execute(
+            "window.__exported = null;
+             const create = URL.createObjectURL;
+             URL.createObjectURL = (blob) => { window.__exported = blob; return create.call(URL, blob); };",
+            vec![],
+        )
+        .await
+        .expect("watch downloads");
+    click(client, "[data-testid=export-csv]").await;
+    let csv = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__exported.text().then(done);",
+            vec![],
+        )
+        .await
+        .expect("read the export");
+    let csv = csv
+        .as_str()
+        .unwrap_or_default()
+        .trim_start_matches('\u{feff}')
+        .to_owned();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(listed, 10, "D00000040 to D00000049");
+    assert_eq!(lines.len(), listed + 1, "header and the listed rows: {csv}");
+    assert!(lines[0].starts_with("客户号,姓名"));
+    assert!(
+        lines[1..].iter().all(|l| l.starts_with("D0000004")),
+        "{csv}"
+    );
+    screenshot(client, "customers-filtered").await;
+
+    // A customer's profile by its URL; the back button returns to the list.
+    let id = lines[1].split(',').next().expect("an id").to_owned();
+    click(client, &format!("a[data-customer-link={id}]")).await;
+    wait_text(client, "[data-testid=customer-facts] dd", |t| t == id).await;
+    for chart in ["customer-trend", "capacity", "attrition", "potential"] {
+        let started = std::time::Instant::now();
+        while inked_pixels(client, chart).await < 2_000 {
+            assert!(started.elapsed().as_secs() < 10, "{chart} is blank");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    screenshot(client, "customer-zh").await;
+    client.back().await.expect("back");
+    wait_text(client, "[data-testid=page-position]", |t| t == "1 / 1").await;
+    client
+        .goto(&format!("{home}?page=customer&id={id}"))
+        .await
+        .expect("open a profile by URL");
+    wait_text(client, "[data-testid=customer-facts] dd", |t| t == id).await;
+    click(client, "[data-testid=language-switch]").await;
+    wait_text(client, "[data-testid=customer-facts] dt", |t| {
+        t == "Customer ID"
+    })
+    .await;
+    screenshot(client, "customer-en").await;
+    click(client, "[data-testid=language-switch]").await;
+    click(client, "a[data-nav=overview]").await;
+    wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
 }
 
 /// Deletes the dataset shown (all its snapshots) from the snapshot list: its group disappears,

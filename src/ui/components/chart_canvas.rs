@@ -57,8 +57,11 @@ where
         let ratio = window().device_pixel_ratio().max(1.0);
         element.set_width((f64::from(css_width) * ratio).round() as u32);
         element.set_height((f64::from(height) * ratio).round() as u32);
-        let style = format!("width:{css_width}px;height:{height}px");
-        let _ = element.set_attribute("style", &style);
+        // Through the CSS object model: the page's content security policy refuses inline
+        // style attributes.
+        let style = web_sys::HtmlElement::style(&element);
+        let _ = style.set_property("width", &format!("{css_width}px"));
+        let _ = style.set_property("height", &format!("{height}px"));
         let Some(backend) = CanvasBackend::with_canvas_object(element) else {
             error.set(Some("canvas unavailable".into()));
             return;
@@ -142,9 +145,18 @@ where
                     tooltip
                         .get()
                         .map(|(x, y, text)| {
-                            let style = format!("left:{}px;top:{}px", x + 12, y + 12);
                             view! {
-                                <div class="chart-tooltip" role="tooltip" style=style data-testid="chart-tooltip">
+                                <div
+                                    class="chart-tooltip"
+                                    role="tooltip"
+                                    // On the right half the tip opens leftwards, so it stays on the page.
+                                    style:left=(x * 2 < width.get_untracked() as i32)
+                                        .then(|| format!("{}px", x + 12))
+                                    style:right=(x * 2 >= width.get_untracked() as i32)
+                                        .then(|| format!("{}px", width.get_untracked() as i32 - x + 12))
+                                    style:top=format!("{}px", y + 12)
+                                    data-testid="chart-tooltip"
+                                >
                                     {text}
                                 </div>
                             }
