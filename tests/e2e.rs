@@ -81,6 +81,7 @@ async fn a_manager_walks_through_the_app() {
     );
     screenshot(&client, "overview-zh").await;
     explore_the_insights(&client, &home, &tiers).await;
+    explore_the_segments(&client).await;
 
     // Language switch: English labels, then Chinese again; the choice survives a reload.
     click(&client, "[data-testid=language-switch]").await;
@@ -395,6 +396,125 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
     click(client, "[data-testid=language-switch]").await;
     click(client, "a[data-nav=overview]").await;
     wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+}
+
+/// The segments page on the demo: the what-if shows what the analytics core computes for a
+/// moved threshold, applying it re-tiers the overview, an RFM cell and a cluster open as lists.
+async fn explore_the_segments(client: &Client) {
+    use keystone::analytics::whatif::{what_if, AumIndex};
+    use keystone::analytics::{analyse, AnalysisConfig, TierRules};
+    let demo = keystone::demo::generate(&keystone::demo::DemoConfig::default());
+    let analysis = analyse(&demo, &AnalysisConfig::default());
+    let current = TierRules::workload_defaults();
+    let mut proposed = current.clone();
+    // 财富 from ¥1M (100 万) to ¥2M (200 万).
+    proposed.tiers[1].min_aum_fen = 200 * 10_000 * 100;
+    let expected = what_if(
+        &AumIndex::new(&analysis.features.aum_fen),
+        &current,
+        &proposed,
+    )
+    .expect("an AUM-only ladder");
+
+    click(client, "a[data-nav=segments]").await;
+    let input = "input[data-whatif-input=wealth]";
+    client
+        .find(Locator::Css(input))
+        .await
+        .expect("threshold input")
+        .clear()
+        .await
+        .expect("clear");
+    type_text(client, input, "200").await;
+    for (tier, shift) in current.tiers.iter().zip(&expected) {
+        for (column, value) in [
+            ("proposed", count_text(shift.customers_proposed)),
+            ("in", format!("+{}", count_text(shift.customers_in))),
+            ("out", format!("−{}", count_text(shift.customers_out))),
+        ] {
+            let css = format!(
+                "[data-testid=whatif] tr[data-tier={}] td[data-whatif={column}]",
+                tier.key
+            );
+            wait_text(client, &css, |t| t == value).await;
+        }
+    }
+    assert!(expected[1].customers_out > 0, "the move changes something");
+    assert!(inked_pixels(client, "whatif-bars").await > 2_000);
+    screenshot(client, "segments-whatif").await;
+    click(client, "[data-testid=whatif-apply]").await;
+    click(client, "a[data-nav=overview]").await;
+    let wealth = count_text(expected[1].customers_proposed);
+    wait_text(
+        client,
+        "tr[data-tier=wealth] td[data-count=customers]",
+        |t| t == wealth,
+    )
+    .await;
+    click(client, "a[data-nav=segments]").await;
+    click(client, "[data-testid=whatif-reset]").await;
+    click(client, "a[data-nav=overview]").await;
+    let wealth = count_text(expected[1].customers_now);
+    wait_text(
+        client,
+        "tr[data-tier=wealth] td[data-count=customers]",
+        |t| t == wealth,
+    )
+    .await;
+
+    // An RFM cell: its tooltip's count is the length of the list it opens.
+    click(client, "a[data-nav=segments]").await;
+    wait_text(client, "[data-testid=cluster-cards]", |t| !t.is_empty()).await;
+    for chart in ["rfm-grid", "cluster-scatter"] {
+        assert!(
+            inked_pixels(client, chart).await > 2_000,
+            "{chart} is blank"
+        );
+    }
+    let (text, x, y) = hover_until_tooltip(client, "rfm-grid", 0.2, 0.9).await;
+    let cell_count: String = text
+        .split(": ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("a count")
+        .to_owned();
+    screenshot(client, "segments-rfm").await;
+    client
+        .execute(
+            &format!(
+                "document.querySelector('canvas[data-chart=\"rfm-grid\"]').dispatchEvent(
+                   new MouseEvent('click', {{clientX: {x}, clientY: {y}, bubbles: true}}));"
+            ),
+            vec![],
+        )
+        .await
+        .expect("click the cell");
+    let listed = wait_text(client, "[data-testid=list-count]", |t| {
+        t.contains(&cell_count)
+    })
+    .await;
+    assert!(listed.contains(&cell_count), "{text} vs {listed}");
+
+    // A cluster card opens its customers.
+    click(client, "a[data-nav=segments]").await;
+    let card = client
+        .find(Locator::Css("[data-cluster='0'] p:last-child"))
+        .await
+        .expect("first cluster card")
+        .text()
+        .await
+        .expect("card text");
+    let size = card.split(' ').next().expect("size").to_owned();
+    click(client, "[data-cluster='0']").await;
+    wait_text(client, "[data-testid=list-count]", |t| {
+        t.contains(&format!(" {size} "))
+    })
+    .await;
+    click(client, "a[data-nav=overview]").await;
+}
+
+fn count_text(n: usize) -> String {
+    keystone::format::count(n)
 }
 
 /// Deletes the dataset shown (all its snapshots) from the snapshot list: its group disappears,

@@ -1,6 +1,7 @@
 //! Customer lists: which customers a filter keeps, and a list as CSV for a spreadsheet.
 
 use super::features::{CustomerFeatures, NO_TRANSACTION_RECENCY};
+use super::segments::CustomerSegments;
 use crate::format::money_decimal;
 use crate::import::neutralise_formula;
 use crate::model::{Dataset, NO_RELATIONSHIP_MANAGER};
@@ -22,13 +23,19 @@ pub struct CustomerFilter {
     pub max_aum_fen: Option<i64>,
     /// Text the customer id or name contains (case-insensitive for Latin letters).
     pub search: String,
+    /// An RFM cell: (R, F) scores.
+    pub rfm_cell: Option<(u8, u8)>,
+    /// A cluster of the segments page.
+    pub cluster: Option<u32>,
 }
 
-/// The customers (rows) the filter keeps, in row order.
+/// The customers (rows) the filter keeps, in row order. RFM-cell and cluster conditions need
+/// the `segments`; without them those conditions keep no one.
 pub fn filter_customers(
     dataset: &Dataset,
     aum_fen: &[i64],
     tier_of_customer: &[u8],
+    segments: Option<&CustomerSegments>,
     filter: &CustomerFilter,
 ) -> Vec<usize> {
     let c = dataset.customers();
@@ -46,6 +53,12 @@ pub fn filter_customers(
                     .is_none_or(|risk| c.risk_level[row] == risk)
                 && filter.min_aum_fen.is_none_or(|min| aum_fen[row] >= min)
                 && filter.max_aum_fen.is_none_or(|max| aum_fen[row] <= max)
+                && filter.rfm_cell.is_none_or(|(r, f)| {
+                    segments.is_some_and(|s| s.rfm.r[row] == r && s.rfm.f[row] == f)
+                })
+                && filter.cluster.is_none_or(|cluster| {
+                    segments.is_some_and(|s| s.chosen.clustering.assignment[row] == cluster)
+                })
                 && (search.is_empty()
                     || c.customer_id.get(row).to_lowercase().contains(&search)
                     || c.name.get(row).to_lowercase().contains(&search))

@@ -13,6 +13,7 @@ pub mod migration;
 pub mod models;
 pub mod pipeline;
 pub mod profile;
+pub mod projection;
 pub mod propensity;
 pub mod rfm;
 pub mod scores;

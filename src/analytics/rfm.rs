@@ -185,3 +185,32 @@ mod tests {
         assert_eq!(scores.r, vec![5, 2, 4, 3, 1]);
     }
 }
+
+/// One cell of the R × F grid: its customers and their mean M score.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RfmCell {
+    /// Customers with this R and F.
+    pub customers: usize,
+    /// Their mean M score (0 for an empty cell).
+    pub mean_m: f64,
+}
+
+/// The R × F grid: `grid[r - 1][f - 1]`.
+pub fn rfm_grid(scores: &RfmScores) -> [[RfmCell; 5]; 5] {
+    let mut sums = [[(0usize, 0u64); 5]; 5];
+    for ((&r, &f), &m) in scores.r.iter().zip(&scores.f).zip(&scores.m) {
+        let cell = &mut sums[usize::from(r.clamp(1, 5)) - 1][usize::from(f.clamp(1, 5)) - 1];
+        cell.0 += 1;
+        cell.1 += u64::from(m);
+    }
+    sums.map(|row| {
+        row.map(|(customers, m)| RfmCell {
+            customers,
+            mean_m: if customers == 0 {
+                0.0
+            } else {
+                m as f64 / customers as f64
+            },
+        })
+    })
+}

@@ -284,3 +284,47 @@ mod tests {
         assert_eq!(describe_centre(&[0.2; 6], &CLUSTERING_WORDS).0, "均衡");
     }
 }
+
+/// Everything the segments page shows about a dataset's customers, computed once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerSegments {
+    /// RFM scores per customer.
+    pub rfm: super::rfm::RfmScores,
+    /// The clustering, with k chosen by silhouette.
+    pub chosen: ChosenK,
+    /// Each cluster in words.
+    pub profiles: Vec<ClusterProfile>,
+    /// The customers on the clusters' first two principal components.
+    pub projection: super::projection::Projection,
+}
+
+/// The k the segments page tries: from 2 to 8 clusters, as many as a manager can tell apart.
+pub const SEGMENT_KS: std::ops::RangeInclusive<usize> = 2..=8;
+
+/// RFM, clusters (k by silhouette), their profiles and a 2-D projection.
+pub fn segment_customers(
+    dataset: &crate::model::Dataset,
+    features: &super::CustomerFeatures,
+) -> CustomerSegments {
+    let rfm = super::rfm::rfm_scores(
+        &dataset.customers().customer_id,
+        &features.recency_days,
+        &features.f12,
+        &features.m12_fen,
+    );
+    let matrix = super::pipeline::clustering_features(dataset, features);
+    let chosen = choose_k(&matrix, SEGMENT_KS, &super::pipeline::WORKLOAD_KMEANS);
+    let profiles = cluster_profiles(
+        &chosen.clustering,
+        matrix.columns,
+        &features.aum_fen,
+        &CLUSTERING_WORDS,
+    );
+    let projection = super::projection::principal_components(&matrix);
+    CustomerSegments {
+        rfm,
+        chosen,
+        profiles,
+        projection,
+    }
+}

@@ -6,12 +6,16 @@
 mod aum_histogram;
 mod bars;
 mod contributions;
+mod rfm_grid;
+mod scatter;
 mod tier_bars;
 mod trend;
 
 pub use aum_histogram::AumHistogramSpec;
 pub use bars::BarsSpec;
 pub use contributions::ContributionsSpec;
+pub use rfm_grid::RfmGridSpec;
+pub use scatter::ScatterSpec;
 pub use tier_bars::{draw_tier_bars, TierBarsSpec};
 pub use trend::TrendSpec;
 

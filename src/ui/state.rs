@@ -1,5 +1,7 @@
 //! App-wide state: the interface language and the loaded dataset with its analysis.
 
+use crate::analytics::segments::{segment_customers, CustomerSegments};
+use crate::analytics::whatif::AumIndex;
 use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
 use crate::demo::{generate, DemoConfig};
 use crate::i18n::{Lang, Msg};
@@ -12,9 +14,11 @@ use gloo_storage::{LocalStorage, Storage};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 const LANGUAGE_KEY: &str = "keystone.language";
+/// The tier ladder the user saved on the Segments page (JSON), used for every dataset.
+const TIER_RULES_KEY: &str = "keystone.tier_rules";
 /// The catalogue name of the generated demo; pages show it translated.
 pub const DEMO_DATASET_NAME: &str = "demo";
 /// Set once the demo has been generated, so deleting all data is not undone by a reload.
@@ -24,24 +28,46 @@ const DEMO_SEEDED_KEY: &str = "keystone.demo_seeded";
 pub struct Loaded {
     /// What the snapshot is.
     pub record: SnapshotRecord,
-    /// Its tables.
-    pub dataset: Dataset,
+    /// Its tables, shared: a new tier ladder re-analyses them without a copy.
+    pub dataset: Arc<Dataset>,
     /// The tier ladder the analysis used.
     pub tier_rules: TierRules,
     /// Features, tiers, books.
     pub analysis: Analysis,
+    /// RFM, clusters and their projection: computed when a page first asks.
+    segments: OnceLock<Arc<CustomerSegments>>,
+    /// The AUM column sorted, for what-ifs: built when first asked.
+    aum_index: OnceLock<AumIndex>,
 }
 
 impl Loaded {
     fn new(record: SnapshotRecord, dataset: Dataset) -> Loaded {
-        let config = AnalysisConfig::default();
+        Loaded::with_rules(record, Arc::new(dataset), stored_tier_rules())
+    }
+
+    fn with_rules(record: SnapshotRecord, dataset: Arc<Dataset>, tier_rules: TierRules) -> Loaded {
+        let config = AnalysisConfig { tier_rules };
         let analysis = analyse(&dataset, &config);
         Loaded {
             record,
             dataset,
             tier_rules: config.tier_rules,
             analysis,
+            segments: OnceLock::new(),
+            aum_index: OnceLock::new(),
         }
+    }
+
+    /// RFM scores, clusters with their profiles, and the 2-D projection.
+    pub fn segments(&self) -> &CustomerSegments {
+        self.segments
+            .get_or_init(|| Arc::new(segment_customers(&self.dataset, &self.analysis.features)))
+    }
+
+    /// The sorted AUM column the what-if answers from.
+    pub fn aum_index(&self) -> &AumIndex {
+        self.aum_index
+            .get_or_init(|| AumIndex::new(&self.analysis.features.aum_fen))
     }
 
     /// The tier's name in the reader's language.
@@ -125,6 +151,21 @@ impl AppState {
                 let _ = performance.mark("keystone-data-ready");
             }
         });
+    }
+
+    /// Saves a new tier ladder (in this browser) and re-analyses the data shown with it.
+    pub fn apply_tier_rules(self, rules: TierRules) {
+        if let Ok(json) = serde_json::to_string(&rules) {
+            let _ = LocalStorage::set(TIER_RULES_KEY, json);
+        }
+        if let DataState::Ready(loaded) = self.data.get_untracked() {
+            let next = Loaded::with_rules(loaded.record.clone(), loaded.dataset.clone(), rules);
+            // Segments do not depend on tiers: the ones computed already carry over.
+            if let Some(segments) = loaded.segments.get() {
+                let _ = next.segments.set(segments.clone());
+            }
+            self.data.set(DataState::Ready(Arc::new(next)));
+        }
     }
 
     /// Replaces whatever is stored by a freshly generated demo.
@@ -389,4 +430,13 @@ pub async fn storage_estimate() -> Option<(f64, f64)> {
             .and_then(|v| v.as_f64())
     };
     Some((field("usage")?, field("quota")?))
+}
+
+/// The tier ladder saved in this browser, or the default one.
+fn stored_tier_rules() -> TierRules {
+    LocalStorage::get::<String>(TIER_RULES_KEY)
+        .ok()
+        .and_then(|json| serde_json::from_str::<TierRules>(&json).ok())
+        .filter(|rules| !rules.tiers.is_empty())
+        .unwrap_or_else(TierRules::workload_defaults)
 }

@@ -13,7 +13,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
     let c = data.customers();
     let aum = &analysis.features.aum_fen;
     let tiers = &analysis.tier_of_customer;
-    let all = filter_customers(&data, aum, tiers, &CustomerFilter::default());
+    let all = filter_customers(&data, aum, tiers, None, &CustomerFilter::default());
     assert_eq!(all, (0..c.len()).collect::<Vec<_>>());
 
     let city = c.city.get(0).to_owned();
@@ -23,7 +23,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
         min_aum_fen: Some(200_000_000),
         ..CustomerFilter::default()
     };
-    let kept = filter_customers(&data, aum, tiers, &filter);
+    let kept = filter_customers(&data, aum, tiers, None, &filter);
     let by_hand: Vec<usize> = (0..c.len())
         .filter(|&r| tiers[r] == 1 && c.city.get(r) == city && aum[r] >= 200_000_000)
         .collect();
@@ -34,7 +34,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
         relationship_manager: Some(NO_RELATIONSHIP_MANAGER),
         ..CustomerFilter::default()
     };
-    for row in filter_customers(&data, aum, tiers, &unassigned) {
+    for row in filter_customers(&data, aum, tiers, None, &unassigned) {
         assert_eq!(c.relationship_manager_idx[row], NO_RELATIONSHIP_MANAGER);
     }
 
@@ -45,6 +45,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
             &data,
             aum,
             tiers,
+            None,
             &CustomerFilter {
                 search: text.into(),
                 ..CustomerFilter::default()

@@ -145,6 +145,11 @@ fn filter_from(query: &ParamsMap, loaded: &Loaded) -> CustomerFilter {
             .and_then(|v| v.parse::<f64>().ok())
             .map(|yuan| (yuan * 100.0).round() as i64),
         search: query.get("q").unwrap_or_default(),
+        rfm_cell: query
+            .get("r")
+            .zip(query.get("f"))
+            .and_then(|(r, f)| Some((r.parse().ok()?, f.parse().ok()?))),
+        cluster: query.get("cluster").and_then(|c| c.parse().ok()),
     }
 }
 
@@ -344,11 +349,16 @@ fn listed(loaded: &Loaded, query: &ParamsMap) -> Vec<usize> {
         .and_then(|slug| Column::ALL.into_iter().find(|c| c.slug() == slug))
         .unwrap_or(Column::Aum);
     let descending = query.get("desc").map(|d| d != "0").unwrap_or(true);
+    let filter = filter_from(query, loaded);
+    // Segments cost a clustering: computed only when the list is one of them.
+    let segments =
+        (filter.rfm_cell.is_some() || filter.cluster.is_some()).then(|| loaded.segments());
     let mut order = filter_customers(
         &loaded.dataset,
         &loaded.analysis.features.aum_fen,
         &loaded.analysis.tier_of_customer,
-        &filter_from(query, loaded),
+        segments,
+        &filter,
     );
     order.sort_by(|&a, &b| {
         let primary = sort.compare(loaded, a, b);

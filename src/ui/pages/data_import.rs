@@ -238,7 +238,7 @@ pub fn ImportPanel() -> impl IntoView {
         phase_started.set_value(now_ms());
         worker.with_value(|w| {
             if let Some(w) = w {
-                w.import(&plan, base.as_ref().map(|b| &b.dataset));
+                w.import(&plan, base.as_ref().map(|b| &*b.dataset));
             }
         });
         stage.set(Stage::Validating);

@@ -128,7 +128,7 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
 
     let trend = analysis
         .as_of
-        .filter(|_| loaded.dataset.transactions().len() > 0)
+        .filter(|_| !loaded.dataset.transactions().is_empty())
         .map(|as_of_day| {
             let series = monthly_series(
                 &loaded.dataset,

@@ -1,12 +1,23 @@
-//! 分层与细分 Segments: the tier ladder and which products each tier's customers hold.
+//! 分层与细分 Segments: the tier-rule editor with a live what-if, the RFM grid, the clusters
+//! on a 2-D projection with a profile card each, and the products each tier holds. Every
+//! segment opens as a customer list.
 
-use crate::format::{count, money_compact, percent};
+use crate::analytics::rfm::rfm_grid;
+use crate::analytics::whatif::what_if;
+use crate::analytics::TierRules;
+use crate::charts::{RfmGridSpec, ScatterSpec, TierBarsSpec};
+use crate::format::{count, date, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::model::ProductType;
-use crate::ui::components::WithData;
-use crate::ui::state::Loaded;
+use crate::ui::components::{ChartCanvas, WithData};
+use crate::ui::state::{AppState, Loaded};
+use crate::ui::{page_href, Page};
 use leptos::prelude::*;
 use std::sync::Arc;
+
+/// Points drawn on the cluster scatter at most: enough to see the shapes, few enough to draw
+/// and hover at once.
+const SCATTER_POINTS: usize = 2_000;
 
 /// The segments page.
 #[component]
@@ -15,6 +26,268 @@ pub fn SegmentsPage() -> impl IntoView {
 }
 
 fn segments(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
+    let as_of = loaded
+        .analysis
+        .as_of
+        .map(|day| date(day, lang))
+        .unwrap_or_else(|| "–".into());
+    view! {
+        {tier_editor(loaded.clone(), lang, as_of.clone())}
+        {rfm_section(&loaded, lang, &as_of)}
+        {cluster_section(&loaded, lang, &as_of)}
+        {product_mix(&loaded, lang)}
+    }
+}
+
+/// A threshold typed in 万元 (ten thousand yuan), as Chinese bankers quote them, in fen.
+fn wan_to_fen(text: &str) -> Option<i64> {
+    let wan: f64 = text.trim().parse().ok()?;
+    (wan.is_finite() && wan > 0.0).then(|| (wan * 1_000_000.0).round() as i64)
+}
+
+fn tier_editor(loaded: Arc<Loaded>, lang: Lang, as_of: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current = loaded.tier_rules.clone();
+    let proposed = RwSignal::new(current.clone());
+    let valid = move || {
+        proposed.with(|rules| {
+            rules.tiers.windows(2).all(|pair| {
+                pair.len() < 2
+                    || pair[1].min_aum_fen == 0
+                    || pair[0].min_aum_fen > pair[1].min_aum_fen
+            }) && rules.tiers[..rules.tiers.len().saturating_sub(1)]
+                .iter()
+                .all(|rule| rule.min_aum_fen > 0)
+        })
+    };
+    let tiers = current.tiers.len();
+    let inputs_loaded = loaded.clone();
+    let inputs = (0..tiers.saturating_sub(1))
+        .map(|tier| {
+            let rule = &inputs_loaded.tier_rules.tiers[tier];
+            let value = format!("{}", rule.min_aum_fen as f64 / 1_000_000.0);
+            let key = rule.key.clone();
+            view! {
+                <label>
+                    {inputs_loaded.tier_name(tier, lang).to_owned()} " ≥ "
+                    <input
+                        type="number"
+                        min="0"
+                        step="any"
+                        value=value
+                        data-whatif-input=key
+                        aria-label=format!("{} {}", inputs_loaded.tier_name(tier, lang), lang.text(Msg::ThresholdWan))
+                        on:input=move |event| {
+                            if let Some(fen) = wan_to_fen(&event_target_value(&event)) {
+                                proposed.update(|rules| rules.tiers[tier].min_aum_fen = fen);
+                            }
+                        }
+                    />
+                    " " {lang.text(Msg::Wan)}
+                </label>
+            }
+        })
+        .collect_view();
+    let table_loaded = loaded.clone();
+    let current_for_table = current.clone();
+    let table = move || {
+        let rules = proposed.get();
+        let Some(shifts) = what_if(table_loaded.aum_index(), &current_for_table, &rules) else {
+            return view! { <p class="notice">{lang.text(Msg::WhatIfAumOnly)}</p> }.into_any();
+        };
+        let rows = shifts
+            .iter()
+            .enumerate()
+            .map(|(tier, shift)| {
+                let money = |fen: i128| money_compact(fen as i64, lang);
+                view! {
+                    <tr data-tier=table_loaded.tier_rules.tiers[tier].key.clone()>
+                        <th scope="row">{table_loaded.tier_name(tier, lang).to_owned()}</th>
+                        <td class="num" data-whatif="now">{count(shift.customers_now)}</td>
+                        <td class="num" data-whatif="proposed">{count(shift.customers_proposed)}</td>
+                        <td class="num gain" data-whatif="in">{format!("+{}", count(shift.customers_in))}</td>
+                        <td class="num loss" data-whatif="out">{format!("−{}", count(shift.customers_out))}</td>
+                        <td class="num">{money(shift.aum_now_fen)}</td>
+                        <td class="num">{money(shift.aum_proposed_fen)}</td>
+                        <td class="num gain">{format!("+{}", money(shift.aum_in_fen))}</td>
+                        <td class="num loss">{format!("−{}", money(shift.aum_out_fen))}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let spec = TierBarsSpec {
+            title: format!(
+                "{} · {} {as_of}",
+                lang.text(Msg::ProposedTiers),
+                lang.text(Msg::AsOf)
+            ),
+            tiers: (0..shifts.len())
+                .map(|tier| table_loaded.tier_name(tier, lang).to_owned())
+                .collect(),
+            customers: shifts.iter().map(|s| s.customers_proposed as u64).collect(),
+            aum_fen: shifts.iter().map(|s| s.aum_proposed_fen as i64).collect(),
+            customers_caption: lang.text(Msg::CustomerCountAxis).into(),
+            aum_caption: lang.text(Msg::AumAxis).into(),
+            lang,
+            links: Vec::new(),
+        };
+        view! {
+            <table class="data-table" data-testid="whatif">
+                <thead>
+                    <tr>
+                        <th scope="col">{lang.text(Msg::Tier)}</th>
+                        <th scope="col">{lang.text(Msg::CustomersNow)}</th>
+                        <th scope="col">{lang.text(Msg::CustomersProposed)}</th>
+                        <th scope="col">{lang.text(Msg::MovingIn)}</th>
+                        <th scope="col">{lang.text(Msg::MovingOut)}</th>
+                        <th scope="col">{lang.text(Msg::AumNow)}</th>
+                        <th scope="col">{lang.text(Msg::AumProposed)}</th>
+                        <th scope="col">{lang.text(Msg::AumIn)}</th>
+                        <th scope="col">{lang.text(Msg::AumOut)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <ChartCanvas spec=spec height=300 testid="whatif-bars"/>
+        }
+        .into_any()
+    };
+    let apply = move |_| {
+        if valid() {
+            state.apply_tier_rules(proposed.get_untracked());
+        }
+    };
+    let reset = move |_| state.apply_tier_rules(TierRules::workload_defaults());
+    view! {
+        <section class="panel">
+            <h2>{lang.text(Msg::TierRuleEditor)}</h2>
+            <p class="hint">{lang.text(Msg::TierRuleEditorHint)}</p>
+            <div class="filters">{inputs}</div>
+            {move || (!valid()).then(|| view! { <p class="error" role="alert">{lang.text(Msg::ThresholdsMustFall)}</p> })}
+            {table}
+            <div class="actions">
+                <button on:click=apply disabled=move || !valid() data-testid="whatif-apply">{lang.text(Msg::ApplyTiers)}</button>
+                <button class="secondary" on:click=reset data-testid="whatif-reset">{lang.text(Msg::DefaultTiers)}</button>
+            </div>
+        </section>
+    }
+}
+
+fn rfm_section(loaded: &Loaded, lang: Lang, as_of: &str) -> impl IntoView {
+    let grid = rfm_grid(&loaded.segments().rfm);
+    let spec = RfmGridSpec {
+        title: format!(
+            "{} · {} {as_of}",
+            lang.text(Msg::RfmGrid),
+            lang.text(Msg::AsOf)
+        ),
+        cells: grid.map(|row| row.map(|cell| (cell.customers, cell.mean_m))),
+        r_caption: lang.text(Msg::RecencyScore).into(),
+        f_caption: lang.text(Msg::FrequencyScore).into(),
+        customers_word: lang.text(Msg::CustomerCountAxis).into(),
+        mean_m_word: lang.text(Msg::MeanMonetary).into(),
+        links: (1..=5)
+            .map(|r| {
+                (1..=5)
+                    .map(|f| Some(page_href(Page::Customers, &format!("&r={r}&f={f}"))))
+                    .collect()
+            })
+            .collect(),
+    };
+    view! {
+        <section class="panel">
+            <ChartCanvas spec=spec height=420 testid="rfm-grid"/>
+            <p class="hint">{lang.text(Msg::RfmHint)}</p>
+        </section>
+    }
+}
+
+fn cluster_section(loaded: &Loaded, lang: Lang, as_of: &str) -> impl IntoView {
+    let segments = loaded.segments();
+    let clustering = &segments.chosen.clustering;
+    let n = clustering.assignment.len();
+    // Every n/2000-th customer: the same sample on every visit.
+    let stride = n.div_ceil(SCATTER_POINTS).max(1);
+    let ids = &loaded.dataset.customers().customer_id;
+    let name_of = |cluster: usize| {
+        segments
+            .profiles
+            .get(cluster)
+            .map(|p| match lang {
+                Lang::Zh => p.description.0.clone(),
+                Lang::En => p.description.1.clone(),
+            })
+            .unwrap_or_default()
+    };
+    let sampled: Vec<usize> = (0..n).step_by(stride).collect();
+    let spec = ScatterSpec {
+        title: format!(
+            "{} (k = {}) · {} {as_of}",
+            lang.text(Msg::ClusterMap),
+            segments.chosen.k,
+            lang.text(Msg::AsOf)
+        ),
+        points: sampled
+            .iter()
+            .map(|&row| {
+                let [x, y] = segments.projection.points[row];
+                (x, y, clustering.assignment[row] as usize)
+            })
+            .collect(),
+        labels: sampled
+            .iter()
+            .map(|&row| {
+                let cluster = clustering.assignment[row] as usize;
+                let id = ids.get(row);
+                (
+                    format!(
+                        "{id} · {} {} · {}",
+                        lang.text(Msg::Cluster),
+                        cluster + 1,
+                        name_of(cluster)
+                    ),
+                    Some(page_href(Page::Customer, &format!("&id={id}"))),
+                )
+            })
+            .collect(),
+        series: (0..segments.profiles.len())
+            .map(|c| format!("{} {}", lang.text(Msg::Cluster), c + 1))
+            .collect(),
+        x_caption: format!(
+            "{} 1 ({:.0}%)",
+            lang.text(Msg::Component),
+            segments.projection.explained[0] * 100.0
+        ),
+        y_caption: format!(
+            "{} 2 ({:.0}%)",
+            lang.text(Msg::Component),
+            segments.projection.explained[1] * 100.0
+        ),
+    };
+    let cards = segments
+        .profiles
+        .iter()
+        .enumerate()
+        .map(|(cluster, profile)| {
+            view! {
+                <a class="card" href=page_href(Page::Customers, &format!("&cluster={cluster}")) data-cluster=cluster>
+                    <h3>{lang.text(Msg::Cluster)} " " {cluster + 1}</h3>
+                    <p class="cluster-words">{name_of(cluster)}</p>
+                    <p>{count(profile.size)} " " {lang.text(Msg::Customers)} " · " {lang.text(Msg::AumShare)} " " {format!("{:.1}%", profile.aum_share * 100.0)}</p>
+                </a>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel">
+            <ChartCanvas spec=spec height=440 testid="cluster-scatter"/>
+            <p class="hint">{lang.text(Msg::ClusterHint)}</p>
+            <div class="cards" data-testid="cluster-cards">{cards}</div>
+        </section>
+    }
+}
+
+fn product_mix(loaded: &Loaded, lang: Lang) -> impl IntoView {
     let analysis = &loaded.analysis;
     // Only product types someone holds get a column; "other" is usually empty.
     let products: Vec<ProductType> = ProductType::ALL
