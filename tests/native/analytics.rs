@@ -4,11 +4,13 @@
 
 use super::support::{bytes, dataset, import_files};
 use keystone::analytics::forecast::{customer_monthly_series, forecast, monthly_series};
+use keystone::analytics::kmeans::FeatureMatrix;
 use keystone::analytics::migration::{tier_migration, Movement, TierSnapshot};
 use keystone::analytics::models::ModelKind;
 use keystone::analytics::profile::customer_profile;
+use keystone::analytics::projection::principal_components;
 use keystone::analytics::propensity::next_best_products;
-use keystone::analytics::rfm::{ntile, rfm_scores};
+use keystone::analytics::rfm::{ntile, rfm_grid, rfm_scores};
 use keystone::analytics::scores::{
     attrition_risk, financial_capacity, key_account_potential, potential_key_accounts, Factor,
 };
@@ -475,4 +477,72 @@ fn the_workload_gets_a_k_by_silhouette_and_clusters_in_words() {
     assert_eq!(profiles.len(), chosen.k);
     // Same seed, same choice.
     assert_eq!(choose_k(&matrix, 2..=12, &WORKLOAD_KMEANS).k, chosen.k);
+}
+
+#[test]
+fn rfm_grid_counts_every_customer_once_with_the_mean_m_of_its_cell() {
+    let data = workload_s();
+    let analysis = analyse(&data, &AnalysisConfig::default());
+    let f = &analysis.features;
+    let scores = rfm_scores(
+        &data.customers().customer_id,
+        &f.recency_days,
+        &f.f12,
+        &f.m12_fen,
+    );
+    let grid = rfm_grid(&scores);
+    let total: usize = grid.iter().flatten().map(|cell| cell.customers).sum();
+    assert_eq!(total, data.n_customers());
+    for r in 1..=5u8 {
+        for fr in 1..=5u8 {
+            let members: Vec<usize> = (0..scores.r.len())
+                .filter(|&c| scores.r[c] == r && scores.f[c] == fr)
+                .collect();
+            let cell = grid[usize::from(r) - 1][usize::from(fr) - 1];
+            assert_eq!(cell.customers, members.len());
+            if !members.is_empty() {
+                let mean = members.iter().map(|&c| f64::from(scores.m[c])).sum::<f64>()
+                    / members.len() as f64;
+                assert!((cell.mean_m - mean).abs() < 1e-12);
+            }
+        }
+    }
+}
+
+#[test]
+fn principal_components_find_the_direction_the_data_spreads_along() {
+    // Points along (1, 1, 0)/√2 with a little noise across: the first component is that line
+    // and shows nearly all the variance.
+    let mut rng = keystone::random::SplitMix64(3);
+    let mut columns = vec![Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..2_000 {
+        let t = rng.unit() * 10.0 - 5.0;
+        let noise = (rng.unit() - 0.5) * 0.2;
+        columns[0].push(t + noise);
+        columns[1].push(t - noise);
+        columns[2].push((rng.unit() - 0.5) * 0.1);
+    }
+    let mut matrix = FeatureMatrix::from_columns(&columns);
+    matrix.z_score();
+    let projection = principal_components(&matrix);
+    let first = &projection.components[0];
+    let half = std::f64::consts::FRAC_1_SQRT_2;
+    assert!(
+        (first[0] - half).abs() < 0.01 && (first[1] - half).abs() < 0.01,
+        "{first:?}"
+    );
+    assert!(projection.explained[0] > 0.6, "{:?}", projection.explained);
+    let dot: f64 = first
+        .iter()
+        .zip(&projection.components[1])
+        .map(|(a, b)| a * b)
+        .sum();
+    assert!(dot.abs() < 1e-6, "components are orthogonal");
+    // Each point's first coordinate is its dot product with the first component.
+    let row = matrix.row(17);
+    let expected: f64 = row.iter().zip(first).map(|(a, b)| a * b).sum();
+    assert!((projection.points[17][0] - expected).abs() < 1e-12);
+    // The variance along the first component is its share of the total (3 unit variances).
+    let mean_square = projection.points.iter().map(|p| p[0] * p[0]).sum::<f64>() / 2_000.0;
+    assert!((mean_square / 3.0 - projection.explained[0]).abs() < 1e-6);
 }

@@ -2,8 +2,8 @@
 
 use keystone::analytics::distribution::aum_histogram;
 use keystone::charts::{
-    draw_tier_bars, render_svg, AumHistogramSpec, BarsSpec, ContributionsSpec, Hit, TierBarsSpec,
-    TrendSpec,
+    draw_tier_bars, render_svg, AumHistogramSpec, BarsSpec, ContributionsSpec, Hit, RfmGridSpec,
+    ScatterSpec, TierBarsSpec, TrendSpec,
 };
 use keystone::i18n::Lang;
 use plotters::prelude::*;
@@ -202,4 +202,63 @@ fn bars_chart_names_each_category_with_its_exact_amount() {
         hits_text(&hits),
         ["Deposits: ¥123,456.78", "Wealth: ¥5,000,000.00"]
     );
+}
+
+#[test]
+fn rfm_grid_has_25_cells_each_with_its_count_and_link() {
+    let mut cells = [[(0usize, 0.0f64); 5]; 5];
+    for (r, row) in cells.iter_mut().enumerate() {
+        for (f, cell) in row.iter_mut().enumerate() {
+            *cell = (r * 10 + f + 1, 1.0 + (r + f) as f64 / 2.0);
+        }
+    }
+    let spec = RfmGridSpec {
+        title: "RFM · as of 2026-06-30".into(),
+        cells,
+        r_caption: "Recency score R".into(),
+        f_caption: "Frequency score F".into(),
+        customers_word: "customers".into(),
+        mean_m_word: "mean M".into(),
+        links: (1..=5)
+            .map(|r| (1..=5).map(|f| Some(format!("?r={r}&f={f}"))).collect())
+            .collect(),
+    };
+    let (svg, hits) = render_svg(&spec, 600, 420).expect("draws");
+    assert_eq!(hits.len(), 25);
+    assert_eq!(hits[7].text, "R2 F3: 13 customers · mean M 2.50");
+    assert_eq!(hits[7].link.as_deref(), Some("?r=2&f=3"));
+    for label in ["R1", "R5", "F1", "F5", "45", "Recency score R"] {
+        assert!(svg.contains(label), "missing {label}");
+    }
+    // R5 is drawn above R1.
+    assert!(hits[20].rect.1 < hits[0].rect.1);
+}
+
+#[test]
+fn scatter_has_a_point_and_a_region_per_customer_and_a_legend_per_cluster() {
+    let points: Vec<(f64, f64, usize)> = (0..30)
+        .map(|i| (f64::from(i % 10), f64::from(i / 10), (i % 3) as usize))
+        .collect();
+    let spec = ScatterSpec {
+        title: "Clusters · as of 2026-06-30".into(),
+        labels: (0..30)
+            .map(|i| (format!("C{i}"), Some(format!("?id=C{i}"))))
+            .collect(),
+        points,
+        series: vec!["Cluster 1".into(), "Cluster 2".into(), "Cluster 3".into()],
+        x_caption: "Component 1 (60%)".into(),
+        y_caption: "Component 2 (20%)".into(),
+    };
+    let (svg, hits) = render_svg(&spec, 700, 440).expect("draws");
+    assert_eq!(hits.len(), 30);
+    assert_eq!(
+        svg.matches("<circle").count(),
+        30 + 3,
+        "points and legend marks"
+    );
+    for label in ["Cluster 1", "Cluster 3", "Component 1 (60%)"] {
+        assert!(svg.contains(label), "missing {label}");
+    }
+    assert!(hits[1].rect.0 > hits[0].rect.0, "x grows to the right");
+    assert!(hits[10].rect.1 < hits[0].rect.1, "y grows upwards");
 }
