@@ -116,6 +116,31 @@ mod native {
         println!("BENCH whatif.{name}.browser {whatif:.7} s");
     }
 
+    /// Milliseconds from navigation start to the last Overview chart drawn, once all are.
+    async fn overview_drawn(client: &Client) -> f64 {
+        let started = std::time::Instant::now();
+        loop {
+            let drawn = client
+                .execute(
+                    "const charts = ['tier-bars', 'aum-histogram', 'aum-trend'];
+                     const times = charts.map(c => {
+                       const m = performance.getEntriesByName('keystone-chart:' + c);
+                       return m.length ? m[m.length - 1].startTime : null;
+                     });
+                     return times.every(t => t !== null) ? Math.max(...times) : -1;",
+                    vec![],
+                )
+                .await
+                .expect("read chart marks");
+            let drawn = drawn.as_f64().unwrap_or(-1.0);
+            if drawn >= 0.0 {
+                return drawn;
+            }
+            assert!(started.elapsed().as_secs() < 60, "the overview never drew");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
     pub async fn main() {
         let (Some(dist), Some(data)) = (
@@ -187,6 +212,49 @@ mod native {
             reloads.push(ready.as_f64().unwrap_or(-1.0) / 1000.0);
         }
         println!("BENCH reload.M.browser {:.3} s", median(reloads));
+
+        // From navigation to the Overview's last chart drawn, M stored.
+        let mut first_renders = Vec::new();
+        for _ in 0..runs() {
+            client.goto(&home).await.expect("open the overview");
+            let drawn = overview_drawn(&client).await;
+            first_renders.push(drawn / 1000.0);
+        }
+        println!(
+            "BENCH first_render.M.browser {:.3} s",
+            median(first_renders)
+        );
+
+        // A threshold change on the Segments page to its chart redrawn, M stored.
+        click(&client, "a[data-nav=segments]").await;
+        wait_text(&client, "[data-testid=cluster-cards]", |t| !t.is_empty()).await;
+        let mut interactions = Vec::new();
+        for value in ["150", "120", "250", "90", "200", "110", "300"] {
+            let latency = client
+                .execute_async(
+                    &format!(
+                        "const done = arguments[arguments.length - 1];
+                         const input = document.querySelector('input[data-whatif-input=wealth]');
+                         const started = performance.now();
+                         input.value = '{value}';
+                         input.dispatchEvent(new Event('input', {{bubbles: true}}));
+                         const wait = () => {{
+                           const marks = performance.getEntriesByName('keystone-chart:whatif-bars')
+                             .filter(m => m.startTime >= started);
+                           if (marks.length) done(marks[0].startTime - started);
+                           else setTimeout(wait, 1);
+                         }};
+                         wait();"
+                    ),
+                    vec![],
+                )
+                .await
+                .expect("time a threshold change");
+            let seconds = latency.as_f64().unwrap_or(-1.0) / 1000.0;
+            eprintln!("  threshold {value} 万: redrawn after {seconds:.4} s");
+            interactions.push(seconds);
+        }
+        println!("BENCH interaction.M.browser {:.4} s", median(interactions));
         delete_all(&client).await;
         let _ = client.close().await;
     }

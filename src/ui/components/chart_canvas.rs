@@ -72,6 +72,10 @@ where
                 let regions = drawn_hits.len();
                 hits.set_value(drawn_hits);
                 drawn.set(regions);
+                // For `make bench`: when each chart was last drawn.
+                if let Some(performance) = window().performance() {
+                    let _ = performance.mark(&format!("keystone-chart:{testid}"));
+                }
                 scale.set_value(ratio);
                 error.set(None);
             }
