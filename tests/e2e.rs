@@ -82,6 +82,7 @@ async fn a_manager_walks_through_the_app() {
     screenshot(&client, "overview-zh").await;
     explore_the_insights(&client, &home, &tiers).await;
     explore_the_segments(&client).await;
+    open_a_managers_book(&client).await;
 
     // Language switch: English labels, then Chinese again; the choice survives a reload.
     click(&client, "[data-testid=language-switch]").await;
@@ -508,6 +509,45 @@ async fn explore_the_segments(client: &Client) {
     click(client, "[data-cluster='0']").await;
     wait_text(client, "[data-testid=list-count]", |t| {
         t.contains(&format!(" {size} "))
+    })
+    .await;
+    click(client, "a[data-nav=overview]").await;
+}
+
+/// The managers page: the workload chart is drawn and a manager's book opens as a list of
+/// exactly their clients.
+async fn open_a_managers_book(client: &Client) {
+    click(client, "a[data-nav=managers]").await;
+    wait_text(
+        client,
+        "[data-testid=manager-table] tbody tr td[data-count=clients]",
+        |t| !t.is_empty(),
+    )
+    .await;
+    assert!(
+        inked_pixels(client, "manager-workload").await > 2_000,
+        "workload chart blank"
+    );
+    let first = "[data-testid=manager-table] tbody tr:first-child";
+    let clients = client
+        .find(Locator::Css(&format!("{first} td[data-count=clients]")))
+        .await
+        .expect("clients cell")
+        .text()
+        .await
+        .expect("text");
+    let attrition = client
+        .find(Locator::Css(&format!("{first} td[data-score=attrition]")))
+        .await
+        .expect("score cell")
+        .text()
+        .await
+        .expect("text");
+    let attrition: f64 = attrition.parse().expect("a mean score");
+    assert!((0.0..=100.0).contains(&attrition), "{attrition}");
+    click(client, &format!("{first} a[data-book]")).await;
+    wait_text(client, "[data-testid=list-count]", |t| {
+        t.contains(&format!(" {clients} "))
     })
     .await;
     click(client, "a[data-nav=overview]").await;
