@@ -102,6 +102,7 @@ messages! {
     CustomerCountAxis => "客户数", "Customers";
     SavePng => "下载 PNG", "Save PNG";
     Filters => "筛选", "Filters";
+    PrintReport => "打印管理报告", "Print management report";
     WorkloadAcrossManagers => "客户经理管户数与管理资产", "Clients and AUM per relationship manager";
     AverageAttrition => "平均流失风险", "Mean attrition risk";
     AverageCapacity => "平均财务实力", "Mean financial capacity";

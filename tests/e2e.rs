@@ -80,6 +80,7 @@ async fn a_manager_walks_through_the_app() {
         "the tier chart is blank"
     );
     screenshot(&client, "overview-zh").await;
+    print_the_report(&client).await;
     explore_the_insights(&client, &home, &tiers).await;
     explore_the_segments(&client).await;
     open_a_managers_book(&client).await;
@@ -92,6 +93,8 @@ async fn a_manager_walks_through_the_app() {
     })
     .await;
     screenshot(&client, "overview-en").await;
+    visit_every_page(&client, "demo-en").await;
+    click(&client, "a[data-nav=overview]").await;
     assert_no_egress(&client).await;
     client.refresh().await.expect("reload");
     wait_text(&client, "a[data-nav=customers]", |t| t == "Customers").await;
@@ -553,6 +556,82 @@ async fn open_a_managers_book(client: &Client) {
     click(client, "a[data-nav=overview]").await;
 }
 
+/// Opens every page, checks each chart on it is drawn and not blank, and saves a screenshot
+/// named `<page>-<label>`.
+async fn visit_every_page(client: &Client, label: &str) {
+    for page in PAGES {
+        click(client, &format!("a[data-nav={page}]")).await;
+        wait_text(
+            client,
+            &format!("a[data-nav={page}][aria-current=page]"),
+            |t| !t.is_empty(),
+        )
+        .await;
+        let started = std::time::Instant::now();
+        loop {
+            let charts: Vec<String> = client
+                .execute(
+                    "return [...document.querySelectorAll('canvas[data-chart]')]
+                       .filter(c => !(Number(c.dataset.hits) > 0))
+                       .map(c => c.dataset.chart);",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            if charts.is_empty() {
+                break;
+            }
+            assert!(
+                started.elapsed().as_secs() < 20,
+                "{page}: not drawn: {charts:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let charts: Vec<String> = client
+            .execute(
+                "return [...document.querySelectorAll('canvas[data-chart]')].map(c => c.dataset.chart);",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        for chart in charts {
+            assert!(
+                inked_pixels(client, &chart).await > 2_000,
+                "{page}: {chart} is blank"
+            );
+        }
+        screenshot(client, &format!("{page}-{label}")).await;
+    }
+}
+
+/// The Overview printed (the browser's print, as `window.print()` uses) fits one A4 page, and
+/// keeps its figures and charts.
+async fn print_the_report(client: &Client) {
+    use fantoccini::wd::{PrintConfiguration, PrintSize};
+    wait_text(client, "[data-testid=print-report]", |t| !t.is_empty()).await;
+    let config = PrintConfiguration::builder()
+        .size(PrintSize::A4)
+        .background(true)
+        .shrink_to_fit(false)
+        .build()
+        .expect("print settings");
+    let pdf = client.print(config).await.expect("print the overview");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::write(dir.join("overview-report.pdf"), &pdf).expect("save the report");
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = String::from_utf8_lossy(&pdf);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert_eq!(pages, 1, "the report is one page");
+    assert!(
+        text.matches("/Subtype /Image").count() >= 3,
+        "the charts are in it"
+    );
+}
+
 fn count_text(n: usize) -> String {
     keystone::format::count(n)
 }
@@ -747,6 +826,8 @@ async fn import_workload_s(client: &Client) {
         })
         .await;
         screenshot(client, "overview-workload-s").await;
+        visit_every_page(client, "workload-s").await;
+        click(client, "a[data-nav=overview]").await;
         // The import is stored: a reload shows it again without importing.
         client.refresh().await.expect("reload");
     }

@@ -175,7 +175,14 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let without_aum = histogram.without_aum;
 
     view! {
-        <p class="as-of" data-testid="as-of">{lang.text(Msg::AsOf)} ": " {as_of}</p>
+        <div class="report-bar">
+            <p class="as-of" data-testid="as-of">{lang.text(Msg::AsOf)} ": " {as_of.clone()}</p>
+            // The browser's own print dialog: the print style sheet lays the overview out as a
+            // one-page A4 management report, without navigation or buttons.
+            <button class="secondary" on:click=|_| { let _ = window().print(); } data-testid="print-report">
+                {lang.text(Msg::PrintReport)}
+            </button>
+        </div>
         <section class="kpis">
             <KpiCard label=lang.text(Msg::Customers) value=count(loaded.dataset.n_customers()) testid="customers"/>
             <KpiCard label=lang.text(Msg::KeyAccounts) value=count(key_accounts) testid="key-accounts"/>
