@@ -102,6 +102,12 @@ messages! {
     CustomerCountAxis => "客户数", "Customers";
     SavePng => "下载 PNG", "Save PNG";
     Filters => "筛选", "Filters";
+    TierMigration => "较上一快照的层级迁移", "Tier migration since the previous snapshot";
+    NoPreviousSnapshotHint => "该数据集只有一个快照。以后再导入同一数据集（或“追加到当前数据”），这里会显示客户在层级间的迁移。", "This dataset has one snapshot. Import it again later (or append to it) to see customers move between tiers here.";
+    NewCustomers => "新客户", "New customers";
+    GoneCustomers => "流失客户", "Gone";
+    FromTo => "原层级 ＼ 现层级", "From \\ to";
+    Since => "对比快照：", "Compared with:";
     PrintReport => "打印管理报告", "Print management report";
     WorkloadAcrossManagers => "客户经理管户数与管理资产", "Clients and AUM per relationship manager";
     AverageAttrition => "平均流失风险", "Mean attrition risk";

@@ -703,6 +703,25 @@ async fn append_the_same_period_again(client: &Client) {
         count(client, "[data-testid=snapshots] tr[data-snapshot]").await,
         2
     );
+    // Nothing new in the period: every customer stays in their tier, and AUM is unchanged.
+    click(client, "a[data-nav=overview]").await;
+    for (tier, customers) in ["49", "401", "3,903", "5,647"].iter().enumerate() {
+        let css = format!("[data-testid=migration] td[data-from='{tier}'][data-to='{tier}']");
+        wait_text(client, &css, |t| t.starts_with(customers)).await;
+    }
+    let moved = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=migration] td')]
+               .filter(td => td.dataset.from !== td.dataset.to)
+               .map(td => parseInt(td.firstChild.textContent.replace(/,/g, ''), 10))
+               .reduce((a, b) => a + b, 0);",
+            vec![],
+        )
+        .await
+        .expect("read the matrix");
+    assert_eq!(moved.as_u64(), Some(0), "nobody moved");
+    wait_text(client, "[data-kpi=aum-change] .kpi-value", |t| t == "¥0.00").await;
+    screenshot(client, "overview-migration").await;
 }
 
 /// A GBK export with bad rows: the report names each one; cancelling stores nothing.

@@ -281,7 +281,17 @@ pub fn ImportPanel() -> impl IntoView {
                     }),
             )
             .collect();
-        let name = snapshot_name.get_untracked();
+        let name = match (
+            snapshot_name.get_untracked(),
+            append.get_untracked(),
+            current(),
+        ) {
+            // An appended period is a later snapshot of the same dataset unless renamed.
+            (typed, true, Some(loaded)) if typed.trim().is_empty() => {
+                loaded.record.dataset_name.clone()
+            }
+            (typed, _, _) => typed,
+        };
         stage.set(Stage::Committing);
         let started = now_ms();
         spawn_local(async move {

@@ -3,11 +3,15 @@
 
 use crate::analytics::distribution::aum_histogram;
 use crate::analytics::forecast::{forecast, monthly_series, year_month, MonthIndex};
+use crate::analytics::migration::{tier_migration, Migration, TierSnapshot};
+use crate::analytics::pipeline::features_and_tiers;
 use crate::analytics::profile::customer_profile;
 use crate::analytics::scores::{key_account_potential, potential_key_accounts};
 use crate::charts::{AumHistogramSpec, TierBarsSpec, TrendSpec};
 use crate::format::{count, date, money_compact, percent};
 use crate::i18n::{Lang, Msg};
+use crate::storage::catalogue::SnapshotRecord;
+use crate::storage::idb;
 use crate::ui::components::{ChartCanvas, KpiCard, WithData};
 use crate::ui::state::Loaded;
 use crate::ui::{page_href, Page};
@@ -33,7 +37,106 @@ pub fn OverviewPage() -> impl IntoView {
     view! { <WithData render=overview/> }
 }
 
+/// What changed since the dataset's previous snapshot, with the current tier rules.
+#[derive(Clone)]
+struct SincePrevious {
+    record: SnapshotRecord,
+    aum_before_fen: i64,
+    migration: Migration,
+}
+
+/// The snapshot of the same dataset imported just before `current`, re-tiered with today's
+/// rules and compared with it; `None` when there is none.
+async fn since_previous(loaded: Arc<Loaded>) -> Result<Option<SincePrevious>, String> {
+    let db = idb::open().await.map_err(|e| e.to_string())?;
+    let list = idb::list_snapshots(&db).await.map_err(|e| e.to_string())?;
+    let current = &loaded.record;
+    let previous = list
+        .into_iter()
+        .filter(|r| r.dataset_name == current.dataset_name && r.imported_at < current.imported_at)
+        .max_by(|a, b| a.imported_at.cmp(&b.imported_at));
+    let Some(record) = previous else {
+        db.close();
+        return Ok(None);
+    };
+    let earlier = idb::load_snapshot(&db, &record).await;
+    db.close();
+    let earlier = earlier.map_err(|e| e.to_string())?;
+    let (_, features, tiers) = features_and_tiers(&earlier, &loaded.tier_rules);
+    let migration = tier_migration(
+        TierSnapshot {
+            customer_id: &earlier.customers().customer_id,
+            tier: &tiers,
+            aum_fen: &features.aum_fen,
+        },
+        TierSnapshot {
+            customer_id: &loaded.dataset.customers().customer_id,
+            tier: &loaded.analysis.tier_of_customer,
+            aum_fen: &loaded.analysis.features.aum_fen,
+        },
+        loaded.tier_rules.tiers.len(),
+    );
+    Ok(Some(SincePrevious {
+        record,
+        aum_before_fen: features.aum_fen.iter().sum(),
+        migration,
+    }))
+}
+
+/// The tier-migration matrix: earlier tiers down (and new customers), later tiers across (and
+/// customers gone); each cell its customers and their AUM.
+fn migration_table(loaded: &Loaded, lang: Lang, since: &SincePrevious) -> impl IntoView {
+    let tiers = loaded.tier_rules.tiers.len();
+    let name = |tier: usize| loaded.tier_name(tier, lang).to_owned();
+    let headers = (0..tiers)
+        .map(|t| view! { <th scope="col">{name(t)}</th> })
+        .collect_view();
+    let rows = (0..=tiers)
+        .map(|from| {
+            let label = if from < tiers {
+                name(from)
+            } else {
+                lang.text(Msg::NewCustomers).to_owned()
+            };
+            let cells = (0..=tiers)
+                .map(|to| {
+                    let customers = since.migration.customers[from][to];
+                    let aum = since.migration.aum_fen[from][to];
+                    let class = match (from == to, from < to) {
+                        (true, _) => "num stay",
+                        (false, true) => "num loss",
+                        (false, false) => "num gain",
+                    };
+                    view! {
+                        <td class=class data-from=from data-to=to>
+                            {count(customers)}
+                            <small>{money_compact(aum as i64, lang)}</small>
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{label}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <table class="data-table migration" data-testid="migration">
+            <thead>
+                <tr>
+                    <th scope="col">{lang.text(Msg::FromTo)}</th>
+                    {headers}
+                    <th scope="col">{lang.text(Msg::GoneCustomers)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
 fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
+    let previous = {
+        let loaded = loaded.clone();
+        LocalResource::new(move || since_previous(loaded.clone()))
+    };
     let analysis = &loaded.analysis;
     let tiers = &analysis.tier_summary;
     let key_tiers = loaded.tier_rules.key_account_tiers();
@@ -189,22 +292,59 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             <KpiCard label=lang.text(Msg::TotalAum) value=money_compact(total_aum, lang) testid="total-aum"/>
             <KpiCard label=lang.text(Msg::KeyAccountAumShare) value=percent(key_aum, total_aum) testid="key-share"/>
             <KpiCard label=lang.text(Msg::PotentialKeyAccounts) value=count(potential_count) testid="potential"/>
+            {
+                let loaded = loaded.clone();
+                move || {
+                    let value = match previous.get() {
+                        None => "…".to_owned(),
+                        Some(Err(_)) => "–".to_owned(),
+                        Some(Ok(None)) => lang.text(Msg::NoPreviousSnapshot).to_owned(),
+                        Some(Ok(Some(since))) => {
+                            let change = loaded.analysis.tier_summary.total_aum_fen() - since.aum_before_fen;
+                            let sign = if change > 0 { "+" } else { "" };
+                            format!("{sign}{}", money_compact(change, lang))
+                        }
+                    };
+                    view! { <KpiCard label=lang.text(Msg::AumChange) value=value testid="aum-change"/> }
+                }
+            }
         </section>
         <section class="panel">
             <ChartCanvas spec=spec height=360 testid="tier-bars"/>
         </section>
+        <div class="panel-row">
         <section class="panel">
-            <ChartCanvas spec=histogram_spec height=320 testid="aum-histogram"/>
+            <ChartCanvas spec=histogram_spec height=340 testid="aum-histogram"/>
             <p class="hint">{lang.text(Msg::CustomersWithoutAum)} ": " {count(without_aum)}</p>
         </section>
         <section class="panel">
             {match trend {
                 Some((spec, note)) => view! {
-                    <ChartCanvas spec=spec height=380 testid="aum-trend"/>
+                    <ChartCanvas spec=spec height=340 testid="aum-trend"/>
                     <p class="hint" data-testid="forecast-note">{note}</p>
                 }.into_any(),
                 None => view! { <p class="empty">{lang.text(Msg::NoTransactionsYet)}</p> }.into_any(),
             }}
+        </section>
+        </div>
+        <section class="panel" class:without-data=move || matches!(previous.get(), Some(Ok(None)))>
+            <h2>{lang.text(Msg::TierMigration)}</h2>
+            {
+                let loaded = loaded.clone();
+                move || match previous.get() {
+                    None => view! { <p class="loading">{lang.text(Msg::Loading)}</p> }.into_any(),
+                    Some(Err(why)) => view! { <p class="error" role="alert">{lang.text(Msg::StorageError)} ": " {why}</p> }.into_any(),
+                    Some(Ok(None)) => view! { <p class="empty" data-testid="no-migration">{lang.text(Msg::NoPreviousSnapshotHint)}</p> }.into_any(),
+                    Some(Ok(Some(since))) => view! {
+                        <p class="hint" data-testid="migration-since">
+                            {lang.text(Msg::Since)} " " {since.record.dataset_name.clone()} " · "
+                            {since.record.as_of.clone().unwrap_or_default()} " ("
+                            {since.record.imported_at.get(..16).unwrap_or_default().replace('T', " ")} ")"
+                        </p>
+                        {migration_table(&loaded, lang, &since)}
+                    }.into_any(),
+                }
+            }
         </section>
         <section class="panel">
             <table class="data-table" data-testid="tier-table">
