@@ -3,7 +3,7 @@
 //! Money arrives as integer fen and is rounded with integer arithmetic, so a figure never drifts
 //! by the float error that `fen as f64 / 1e6` would bring.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::model::Day;
 
 /// A sum in fen, shortened to the unit a reader expects: `¥25.54亿` or `¥2.55B`.
@@ -91,4 +91,10 @@ fn group_thousands(value: u64) -> String {
         grouped.push(digit);
     }
     grouped
+}
+
+/// A chart title with the date its figures describe, drawn into the image and naming downloads:
+/// `各层级客户数与资产 · 数据日期 2026年6月30日`.
+pub fn dated_title(title: &str, as_of: &str, lang: Lang) -> String {
+    format!("{title} · {} {as_of}", lang.text(Msg::AsOf))
 }

@@ -275,6 +275,18 @@ async fn hover_until_tooltip(
     panic!("no tooltip over {chart}");
 }
 
+/// Clicks a chart at a point (client pixels), as a pointer would.
+async fn click_chart_at(client: &Client, chart: &str, x: f64, y: f64) {
+    let script = format!(
+        "document.querySelector('canvas[data-chart=\"{chart}\"]').dispatchEvent(
+           new MouseEvent('click', {{clientX: {x}, clientY: {y}, bubbles: true}}));"
+    );
+    client
+        .execute(&script, vec![])
+        .await
+        .expect("click the chart");
+}
+
 /// The insight pages on the demo: every overview chart drawn, a tooltip over a bar, a tier's
 /// bar opens its customers, search and the CSV export of a list, a customer's 360 page by URL.
 async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, String)]) {
@@ -296,16 +308,7 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
         "tooltip {text:?}"
     );
     screenshot(client, "overview-tooltip").await;
-    client
-        .execute(
-            &format!(
-                "document.querySelector('canvas[data-chart=\"tier-bars\"]').dispatchEvent(
-                   new MouseEvent('click', {{clientX: {x}, clientY: {y}, bubbles: true}}));"
-            ),
-            vec![],
-        )
-        .await
-        .expect("click the bar");
+    click_chart_at(client, "tier-bars", x, y).await;
     wait_text(client, "[data-testid=list-count]", |t| {
         t.contains(&private_count)
     })
@@ -483,16 +486,7 @@ async fn explore_the_segments(client: &Client) {
         .expect("a count")
         .to_owned();
     screenshot(client, "segments-rfm").await;
-    client
-        .execute(
-            &format!(
-                "document.querySelector('canvas[data-chart=\"rfm-grid\"]').dispatchEvent(
-                   new MouseEvent('click', {{clientX: {x}, clientY: {y}, bubbles: true}}));"
-            ),
-            vec![],
-        )
-        .await
-        .expect("click the cell");
+    click_chart_at(client, "rfm-grid", x, y).await;
     let listed = wait_text(client, "[data-testid=list-count]", |t| {
         t.contains(&cell_count)
     })

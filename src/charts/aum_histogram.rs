@@ -1,6 +1,6 @@
 //! Customers by AUM on a logarithmic axis, with the tier thresholds marked.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -39,8 +39,7 @@ impl ChartSpec for AumHistogramSpec {
     where
         DB::ErrorType: 'static,
     {
-        area.fill(&WHITE)?;
-        let area = area.titled(&self.title, (FONT_FAMILY, scaled(20, scale)).into_font())?;
+        let area = titled(area, &self.title, scaled(20, scale))?;
         let log = |fen: i64| (fen.max(1) as f64).log10();
         let (Some(&first), Some(&last)) = (self.edges_fen.first(), self.edges_fen.last()) else {
             area.present()?;

@@ -1,7 +1,7 @@
 //! One panel of bars with their values: a customer's holdings by product, say.
 
 use super::tier_bars::draw_panel;
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, titled, ChartError, ChartSpec, Hit, PALETTE};
 use crate::format::money_compact;
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -35,8 +35,7 @@ impl ChartSpec for BarsSpec {
     where
         DB::ErrorType: 'static,
     {
-        area.fill(&WHITE)?;
-        let area = area.titled(&self.title, (FONT_FAMILY, scaled(20, scale)).into_font())?;
+        let area = titled(area, &self.title, scaled(20, scale))?;
         let rects = draw_panel(
             &area,
             &self.caption,

@@ -1,7 +1,7 @@
 //! A score taken apart: the base and each factor's points as horizontal bars, adding up to the
 //! score, so the reason behind a number is visible.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -31,8 +31,7 @@ impl ChartSpec for ContributionsSpec {
     where
         DB::ErrorType: 'static,
     {
-        area.fill(&WHITE)?;
-        let area = area.titled(&self.title, (FONT_FAMILY, scaled(18, scale)).into_font())?;
+        let area = titled(area, &self.title, scaled(18, scale))?;
         let rows: Vec<(String, f64)> = std::iter::once((self.base_label.clone(), self.base))
             .chain(self.factors.iter().cloned())
             .collect();

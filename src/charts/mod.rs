@@ -76,6 +76,19 @@ pub fn render_svg<S: ChartSpec>(
     Ok((svg, hits))
 }
 
+/// A white background with the chart's title on top; the area below it for the plot.
+pub(crate) fn titled<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    font_size: u32,
+) -> Result<DrawingArea<DB, Shift>, ChartError>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE)?;
+    Ok(area.titled(title, (FONT_FAMILY, font_size).into_font())?)
+}
+
 /// `size` pixels at `scale`.
 pub(crate) fn scaled(size: u32, scale: f64) -> u32 {
     (f64::from(size) * scale).round().max(1.0) as u32

@@ -1,7 +1,7 @@
 //! The RFM grid: recency down, frequency across, each cell coloured by its customers' mean
 //! monetary score, labelled with their number.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY};
+use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY};
 use crate::format::count;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -47,8 +47,7 @@ impl ChartSpec for RfmGridSpec {
     where
         DB::ErrorType: 'static,
     {
-        area.fill(&WHITE)?;
-        let area = area.titled(&self.title, (FONT_FAMILY, scaled(18, scale)).into_font())?;
+        let area = titled(area, &self.title, scaled(18, scale))?;
         let mut chart = ChartBuilder::on(&area)
             .margin(scaled(10, scale))
             .x_label_area_size(scaled(40, scale))

@@ -1,6 +1,6 @@
 //! Customers as points on two axes, coloured by cluster: the clusters' 2-D projection.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -34,8 +34,7 @@ impl ChartSpec for ScatterSpec {
     where
         DB::ErrorType: 'static,
     {
-        area.fill(&WHITE)?;
-        let area = area.titled(&self.title, (FONT_FAMILY, scaled(18, scale)).into_font())?;
+        let area = titled(area, &self.title, scaled(18, scale))?;
         let bounds = |pick: fn(&(f64, f64, usize)) -> f64| {
             let (low, high) = self
                 .points

@@ -1,6 +1,6 @@
 //! Customers and AUM per tier, as two bar panels side by side.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -52,8 +52,7 @@ impl ChartSpec for TierBarsSpec {
     where
         DB::ErrorType: 'static,
     {
-        area.fill(&WHITE)?;
-        let area = area.titled(&self.title, (FONT_FAMILY, scaled(20, scale)).into_font())?;
+        let area = titled(area, &self.title, scaled(20, scale))?;
         let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
         let tooltip = |tier: usize| {
             format!(

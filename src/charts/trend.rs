@@ -1,6 +1,6 @@
 //! Monthly AUM with its forecast band above, monthly activity below.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -44,8 +44,7 @@ impl ChartSpec for TrendSpec {
     where
         DB::ErrorType: 'static,
     {
-        area.fill(&WHITE)?;
-        let area = area.titled(&self.title, (FONT_FAMILY, scaled(20, scale)).into_font())?;
+        let area = titled(area, &self.title, scaled(20, scale))?;
         let history = self.aum_fen.len();
         let months = self
             .months

@@ -70,6 +70,14 @@ impl Loaded {
             .get_or_init(|| AumIndex::new(&self.analysis.features.aum_fen))
     }
 
+    /// The date the figures describe, as the reader writes dates ("–" when unknown).
+    pub fn as_of_text(&self, lang: Lang) -> String {
+        self.analysis
+            .as_of
+            .map(|day| crate::format::date(day, lang))
+            .unwrap_or_else(|| "–".into())
+    }
+
     /// The tier's name in the reader's language.
     pub fn tier_name(&self, tier: usize, lang: Lang) -> &str {
         let rule = &self.tier_rules.tiers[tier];

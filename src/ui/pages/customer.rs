@@ -9,7 +9,7 @@ use crate::analytics::scores::{
     attrition_risk, financial_capacity, key_account_potential, FactorScores,
 };
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
-use crate::format::{count, date, money_compact};
+use crate::format::{count, date, dated_title, money_compact};
 use crate::i18n::{Lang, Msg};
 use crate::model::{ProductType, NO_RELATIONSHIP_MANAGER};
 use crate::ui::components::{ChartCanvas, KpiCard, WithData};
@@ -49,11 +49,8 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
     let analysis = &loaded.analysis;
     let c = dataset.customers();
     let f = &analysis.features;
-    let as_of = analysis
-        .as_of
-        .map(|day| date(day, lang))
-        .unwrap_or_else(|| "–".into());
-    let dated = |msg: Msg| format!("{} · {} {as_of}", lang.text(msg), lang.text(Msg::AsOf));
+    let as_of = loaded.as_of_text(lang);
+    let dated = |msg: Msg| dated_title(lang.text(msg), &as_of, lang);
     let tier = analysis.tier_of_customer[row] as usize;
     let manager = match c.relationship_manager_idx[row] {
         NO_RELATIONSHIP_MANAGER => lang.text(Msg::Unassigned).to_owned(),
@@ -172,11 +169,10 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
             &scores,
             row,
             lang,
-            &format!(
-                "{} {:.0} · {} {as_of}",
-                lang.text(name),
-                scores.score(row),
-                lang.text(Msg::AsOf)
+            &dated_title(
+                &format!("{} {:.0}", lang.text(name), scores.score(row)),
+                &as_of,
+                lang,
             ),
         );
         view! {

@@ -8,7 +8,7 @@ use crate::analytics::pipeline::features_and_tiers;
 use crate::analytics::profile::customer_profile;
 use crate::analytics::scores::{key_account_potential, potential_key_accounts};
 use crate::charts::{AumHistogramSpec, TierBarsSpec, TrendSpec};
-use crate::format::{count, date, money_compact, percent};
+use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::storage::catalogue::SnapshotRecord;
 use crate::storage::idb;
@@ -143,10 +143,7 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let key_accounts: usize = tiers.customers[..key_tiers].iter().sum();
     let key_aum: i64 = tiers.aum_fen[..key_tiers].iter().sum();
     let total_aum = tiers.total_aum_fen();
-    let as_of = analysis
-        .as_of
-        .map(|day| date(day, lang))
-        .unwrap_or_else(|| "–".into());
+    let as_of = loaded.as_of_text(lang);
 
     let tier_link = |tier: usize| {
         page_href(
@@ -177,12 +174,7 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         .collect_view();
 
     let spec = TierBarsSpec {
-        title: format!(
-            "{} · {} {}",
-            lang.text(Msg::CustomersAndAumByTier),
-            lang.text(Msg::AsOf),
-            as_of
-        ),
+        title: dated_title(lang.text(Msg::CustomersAndAumByTier), &as_of, lang),
         tiers: (0..loaded.tier_rules.tiers.len())
             .map(|tier| loaded.tier_name(tier, lang).to_owned())
             .collect(),
@@ -200,12 +192,7 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let histogram = aum_histogram(&features.aum_fen, 4);
     let tier_count = loaded.tier_rules.tiers.len();
     let histogram_spec = AumHistogramSpec {
-        title: format!(
-            "{} · {} {}",
-            lang.text(Msg::AumDistribution),
-            lang.text(Msg::AsOf),
-            as_of
-        ),
+        title: dated_title(lang.text(Msg::AumDistribution), &as_of, lang),
         edges_fen: histogram.edges_fen,
         counts: histogram.counts,
         thresholds: (0..tier_count.saturating_sub(1))
@@ -257,12 +244,7 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 .map(|e| format!("{:.1}%", e * 100.0))
                 .unwrap_or_else(|| "–".into());
             let spec = TrendSpec {
-                title: format!(
-                    "{} · {} {}",
-                    lang.text(Msg::AumTrend),
-                    lang.text(Msg::AsOf),
-                    as_of
-                ),
+                title: dated_title(lang.text(Msg::AumTrend), &as_of, lang),
                 months,
                 aum_fen: aum,
                 activity: series.activity.get(total).cloned().unwrap_or_default(),

@@ -6,7 +6,7 @@ use crate::analytics::profile::customer_profile;
 use crate::analytics::scores::{attrition_risk, financial_capacity};
 use crate::analytics::Book;
 use crate::charts::TierBarsSpec;
-use crate::format::{count, date, money_compact};
+use crate::format::{count, dated_title, money_compact};
 use crate::i18n::{Lang, Msg};
 use crate::model::NO_RELATIONSHIP_MANAGER;
 use crate::ui::components::{ChartCanvas, WithData};
@@ -81,17 +81,9 @@ fn relationship_managers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             .aum_fen
             .cmp(&books.by_manager[a].aum_fen)
     });
-    let as_of = loaded
-        .analysis
-        .as_of
-        .map(|day| date(day, lang))
-        .unwrap_or_else(|| "–".into());
+    let as_of = loaded.as_of_text(lang);
     let workload = TierBarsSpec {
-        title: format!(
-            "{} · {} {as_of}",
-            lang.text(Msg::WorkloadAcrossManagers),
-            lang.text(Msg::AsOf)
-        ),
+        title: dated_title(lang.text(Msg::WorkloadAcrossManagers), &as_of, lang),
         tiers: order
             .iter()
             .map(|&m| managers.rm_id.get(m).to_owned())

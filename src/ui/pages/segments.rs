@@ -6,7 +6,7 @@ use crate::analytics::rfm::rfm_grid;
 use crate::analytics::whatif::what_if;
 use crate::analytics::TierRules;
 use crate::charts::{RfmGridSpec, ScatterSpec, TierBarsSpec};
-use crate::format::{count, date, money_compact, percent};
+use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::model::ProductType;
 use crate::ui::components::{ChartCanvas, WithData};
@@ -26,11 +26,7 @@ pub fn SegmentsPage() -> impl IntoView {
 }
 
 fn segments(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
-    let as_of = loaded
-        .analysis
-        .as_of
-        .map(|day| date(day, lang))
-        .unwrap_or_else(|| "–".into());
+    let as_of = loaded.as_of_text(lang);
     view! {
         {tier_editor(loaded.clone(), lang, as_of.clone())}
         {rfm_section(&loaded, lang, &as_of)}
@@ -116,11 +112,7 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang, as_of: String) -> impl IntoView 
             })
             .collect_view();
         let spec = TierBarsSpec {
-            title: format!(
-                "{} · {} {as_of}",
-                lang.text(Msg::ProposedTiers),
-                lang.text(Msg::AsOf)
-            ),
+            title: dated_title(lang.text(Msg::ProposedTiers), &as_of, lang),
             tiers: (0..shifts.len())
                 .map(|tier| table_loaded.tier_name(tier, lang).to_owned())
                 .collect(),
@@ -176,11 +168,7 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang, as_of: String) -> impl IntoView 
 fn rfm_section(loaded: &Loaded, lang: Lang, as_of: &str) -> impl IntoView {
     let grid = rfm_grid(&loaded.segments().rfm);
     let spec = RfmGridSpec {
-        title: format!(
-            "{} · {} {as_of}",
-            lang.text(Msg::RfmGrid),
-            lang.text(Msg::AsOf)
-        ),
+        title: dated_title(lang.text(Msg::RfmGrid), as_of, lang),
         cells: grid.map(|row| row.map(|cell| (cell.customers, cell.mean_m))),
         r_caption: lang.text(Msg::RecencyScore).into(),
         f_caption: lang.text(Msg::FrequencyScore).into(),
@@ -221,11 +209,10 @@ fn cluster_section(loaded: &Loaded, lang: Lang, as_of: &str) -> impl IntoView {
     };
     let sampled: Vec<usize> = (0..n).step_by(stride).collect();
     let spec = ScatterSpec {
-        title: format!(
-            "{} (k = {}) · {} {as_of}",
-            lang.text(Msg::ClusterMap),
-            segments.chosen.k,
-            lang.text(Msg::AsOf)
+        title: dated_title(
+            &format!("{} (k = {})", lang.text(Msg::ClusterMap), segments.chosen.k),
+            as_of,
+            lang,
         ),
         points: sampled
             .iter()
