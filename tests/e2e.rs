@@ -451,23 +451,11 @@ async fn explore_the_segments(client: &Client) {
     screenshot(client, "segments-whatif").await;
     click(client, "[data-testid=whatif-apply]").await;
     click(client, "a[data-nav=overview]").await;
-    let wealth = count_text(expected[1].customers_proposed);
-    wait_text(
-        client,
-        "tr[data-tier=wealth] td[data-count=customers]",
-        |t| t == wealth,
-    )
-    .await;
+    wait_tier_customers(client, "wealth", expected[1].customers_proposed).await;
     click(client, "a[data-nav=segments]").await;
     click(client, "[data-testid=whatif-reset]").await;
     click(client, "a[data-nav=overview]").await;
-    let wealth = count_text(expected[1].customers_now);
-    wait_text(
-        client,
-        "tr[data-tier=wealth] td[data-count=customers]",
-        |t| t == wealth,
-    )
-    .await;
+    wait_tier_customers(client, "wealth", expected[1].customers_now).await;
 
     // An RFM cell: its tooltip's count is the length of the list it opens.
     click(client, "a[data-nav=segments]").await;
@@ -624,6 +612,13 @@ async fn print_the_report(client: &Client) {
         text.matches("/Subtype /Image").count() >= 3,
         "the charts are in it"
     );
+}
+
+/// Waits for the Overview's tier table to show `customers` in tier `key`.
+async fn wait_tier_customers(client: &Client, key: &str, customers: usize) {
+    let expected = count_text(customers);
+    let css = format!("tr[data-tier={key}] td[data-count=customers]");
+    wait_text(client, &css, |t| t == expected).await;
 }
 
 fn count_text(n: usize) -> String {

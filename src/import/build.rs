@@ -771,8 +771,8 @@ impl Staged {
         match entity {
             Entity::Customers => {
                 let c = &mut self.customers;
-                c.customer_id.reserve(rows, 0);
-                c.name.reserve(rows, 0);
+                c.customer_id.reserve(rows);
+                c.name.reserve(rows);
                 c.gender.reserve(rows);
                 c.birth_date.reserve(rows);
                 c.city.reserve(rows);
@@ -794,7 +794,7 @@ impl Staged {
             }
             Entity::Transactions => {
                 let t = &mut self.transactions;
-                t.txn_id.reserve(rows, 0);
+                t.txn_id.reserve(rows);
                 t.txn_date.reserve(rows);
                 t.amount_fen.reserve(rows);
                 t.direction.reserve(rows);

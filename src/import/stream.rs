@@ -127,9 +127,6 @@ pub const PIECE_BYTES: usize = 8 << 20;
 pub struct DecodeStats {
     /// Characters that did not decode (each now a U+FFFD in the text).
     pub malformed: Cell<usize>,
-    /// Set when a file taken for UTF-8 from its first bytes turned out not to be (see
-    /// [`TextStream`]): the rest was read as GB18030.
-    pub switched_to_gb18030: Cell<bool>,
 }
 
 enum Mode {
@@ -263,7 +260,6 @@ impl<'s> TextStream<'s> {
         }
         if bad.is_some() && *may_switch {
             // ASCII so far, then bytes that are not UTF-8: a GBK file with an ASCII start.
-            self.stats.switched_to_gb18030.set(true);
             self.mode = Mode::Decode(GB18030.new_decoder_without_bom_handling());
             return self.decode_step();
         }

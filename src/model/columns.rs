@@ -37,11 +37,10 @@ impl TextColumn {
         self.offsets.push(self.bytes.len() as u32);
     }
 
-    /// Makes room for `rows` more rows of about `bytes_per_row` bytes each (0 when unknown:
-    /// the text then grows as it comes).
-    pub fn reserve(&mut self, rows: usize, bytes_per_row: usize) {
+    /// Makes room for `rows` more rows' offsets (the text grows as it comes: its length is not
+    /// known ahead).
+    pub fn reserve(&mut self, rows: usize) {
         self.offsets.reserve(rows);
-        self.bytes.reserve(rows * bytes_per_row);
     }
 
     /// Row `row`'s text.

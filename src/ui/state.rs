@@ -1,5 +1,9 @@
 //! App-wide state: the interface language and the loaded dataset with its analysis.
 
+use crate::analytics::profile::{customer_profile, CustomerProfile};
+use crate::analytics::scores::{
+    attrition_risk, financial_capacity, key_account_potential, FactorScores,
+};
 use crate::analytics::segments::{segment_customers, CustomerSegments};
 use crate::analytics::whatif::AumIndex;
 use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
@@ -38,6 +42,22 @@ pub struct Loaded {
     segments: OnceLock<Arc<CustomerSegments>>,
     /// The AUM column sorted, for what-ifs: built when first asked.
     aum_index: OnceLock<AumIndex>,
+    /// The customer profile and the rule scores, shared by every page that shows them.
+    scored: OnceLock<Scored>,
+}
+
+/// The profile behind the scores, and the three rule scores of every customer.
+pub struct Scored {
+    /// Deposits, wealth, flows, tenure, age …
+    pub profile: CustomerProfile,
+    /// Financial capacity.
+    pub capacity: FactorScores,
+    /// Attrition risk.
+    pub attrition: FactorScores,
+    /// Key-account potential, against the key-account threshold of the rules in force.
+    pub potential: FactorScores,
+    /// That threshold, in fen.
+    pub key_threshold_fen: i64,
 }
 
 impl Loaded {
@@ -55,6 +75,7 @@ impl Loaded {
             analysis,
             segments: OnceLock::new(),
             aum_index: OnceLock::new(),
+            scored: OnceLock::new(),
         }
     }
 
@@ -62,6 +83,26 @@ impl Loaded {
     pub fn segments(&self) -> &CustomerSegments {
         self.segments
             .get_or_init(|| Arc::new(segment_customers(&self.dataset, &self.analysis.features)))
+    }
+
+    /// The profile and rule scores of every customer, computed on first use.
+    pub fn scored(&self) -> &Scored {
+        self.scored.get_or_init(|| {
+            let (dataset, features) = (&*self.dataset, &self.analysis.features);
+            let profile = customer_profile(dataset, self.analysis.as_of);
+            let key_threshold_fen = self
+                .tier_rules
+                .key_account_tiers()
+                .checked_sub(1)
+                .map_or(i64::MAX, |tier| self.tier_rules.tiers[tier].min_aum_fen);
+            Scored {
+                capacity: financial_capacity(dataset, features, &profile),
+                attrition: attrition_risk(features, &profile),
+                potential: key_account_potential(dataset, features, &profile, key_threshold_fen),
+                key_threshold_fen,
+                profile,
+            }
+        })
     }
 
     /// The sorted AUM column the what-if answers from.

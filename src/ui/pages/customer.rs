@@ -4,10 +4,7 @@
 //! list it was opened from.
 
 use crate::analytics::forecast::{customer_monthly_series, year_month};
-use crate::analytics::profile::customer_profile;
-use crate::analytics::scores::{
-    attrition_risk, financial_capacity, key_account_potential, FactorScores,
-};
+use crate::analytics::scores::FactorScores;
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
 use crate::i18n::{Lang, Msg};
@@ -63,11 +60,8 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
             )
         }
     };
-    let customer_profile = customer_profile(dataset, analysis.as_of);
-    let key_tiers = loaded.tier_rules.key_account_tiers();
-    let threshold = key_tiers
-        .checked_sub(1)
-        .map_or(i64::MAX, |t| loaded.tier_rules.tiers[t].min_aum_fen);
+    let scored = loaded.scored();
+    let customer_profile = &scored.profile;
     let facts = [
         (Msg::CustomerId, c.customer_id.get(row).to_owned()),
         (Msg::Tier, loaded.tier_name(tier, lang).to_owned()),
@@ -147,26 +141,14 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
     });
 
     let scores = [
-        (
-            Msg::FinancialCapacity,
-            financial_capacity(dataset, f, &customer_profile),
-            "capacity",
-        ),
-        (
-            Msg::AttritionRisk,
-            attrition_risk(f, &customer_profile),
-            "attrition",
-        ),
-        (
-            Msg::KeyAccountPotential,
-            key_account_potential(dataset, f, &customer_profile, threshold),
-            "potential",
-        ),
+        (Msg::FinancialCapacity, &scored.capacity, "capacity"),
+        (Msg::AttritionRisk, &scored.attrition, "attrition"),
+        (Msg::KeyAccountPotential, &scored.potential, "potential"),
     ]
     .into_iter()
     .map(|(name, scores, testid)| {
         let spec = contributions(
-            &scores,
+            scores,
             row,
             lang,
             &dated_title(

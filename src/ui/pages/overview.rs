@@ -5,8 +5,7 @@ use crate::analytics::distribution::aum_histogram;
 use crate::analytics::forecast::{forecast, monthly_series, year_month, MonthIndex};
 use crate::analytics::migration::{tier_migration, Migration, TierSnapshot};
 use crate::analytics::pipeline::features_and_tiers;
-use crate::analytics::profile::customer_profile;
-use crate::analytics::scores::{key_account_potential, potential_key_accounts};
+use crate::analytics::scores::potential_key_accounts;
 use crate::charts::{AumHistogramSpec, TierBarsSpec, TrendSpec};
 use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
@@ -208,13 +207,13 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         lang,
     };
 
-    let key_threshold = key_tiers
-        .checked_sub(1)
-        .map_or(i64::MAX, |tier| loaded.tier_rules.tiers[tier].min_aum_fen);
-    let profile = customer_profile(&loaded.dataset, analysis.as_of);
-    let potential = key_account_potential(&loaded.dataset, features, &profile, key_threshold);
-    let potential_count =
-        potential_key_accounts(&potential, &features.aum_fen, key_threshold).len();
+    let scored = loaded.scored();
+    let potential_count = potential_key_accounts(
+        &scored.potential,
+        &features.aum_fen,
+        scored.key_threshold_fen,
+    )
+    .len();
 
     let trend = analysis
         .as_of

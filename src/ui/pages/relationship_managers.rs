@@ -2,8 +2,6 @@
 //! attrition risk and capacity), the workload across managers, and the clients nobody looks
 //! after. Every book opens as a customer list.
 
-use crate::analytics::profile::customer_profile;
-use crate::analytics::scores::{attrition_risk, financial_capacity};
 use crate::analytics::Book;
 use crate::charts::TierBarsSpec;
 use crate::format::{count, dated_title, money_compact};
@@ -38,10 +36,8 @@ fn book_cells(book: &Book, lang: Lang) -> impl IntoView {
 /// Mean scores per book: `(attrition, capacity)` per manager, then the unassigned.
 fn average_scores(loaded: &Loaded) -> Vec<(f64, f64)> {
     let dataset = &loaded.dataset;
-    let features = &loaded.analysis.features;
-    let profile = customer_profile(dataset, loaded.analysis.as_of);
-    let attrition = attrition_risk(features, &profile);
-    let capacity = financial_capacity(dataset, features, &profile);
+    let scored = loaded.scored();
+    let (attrition, capacity) = (&scored.attrition, &scored.capacity);
     let books = dataset.relationship_managers().len();
     let mut sums = vec![(0.0, 0.0, 0usize); books + 1];
     for (customer, &manager) in dataset
