@@ -2,7 +2,12 @@
 //!
 //! Timing belongs here, never in tests. Each figure is the median of several runs.
 
+use keystone::analytics::listing::CustomerList;
+use keystone::analytics::models::ModelKind;
 use keystone::analytics::pipeline::time_stages;
+use keystone::analytics::profile::customer_profile;
+use keystone::analytics::propensity::next_best_products;
+use keystone::analytics::segments::segment_customers;
 use keystone::analytics::{analyse, AnalysisConfig};
 use keystone::demo::{generate, DemoConfig};
 use keystone::import::{
@@ -115,4 +120,59 @@ fn workload(dir: &Path, name: &str) {
     report(&format!("rfm.{name}.native"), stages.rfm);
     report(&format!("kmeans.{name}.native"), stages.kmeans);
     println!("BENCH whatif.{name}.native {:.7} s", stages.whatif);
+    // The two jobs the pages hand to the analysis worker.
+    let analysis = analyse(&dataset, &AnalysisConfig::default());
+    report(
+        &format!("segments.{name}.native"),
+        median_seconds(|| {
+            black_box(segment_customers(
+                &dataset,
+                &analysis.features,
+                &mut |_, _| {},
+            ));
+        }),
+    );
+    let everyone: Vec<usize> = (0..dataset.n_customers()).collect();
+    let tier_names: Vec<String> = AnalysisConfig::default()
+        .tier_rules
+        .tiers
+        .iter()
+        .map(|t| t.name_en.clone())
+        .collect();
+    let headers = [
+        "id", "name", "city", "tier", "aum", "loans", "products", "f12", "days", "rm",
+    ];
+    let list = CustomerList {
+        dataset: &dataset,
+        features: &analysis.features,
+        tier_of_customer: &analysis.tier_of_customer,
+        tier_names: &tier_names,
+        headers: &headers,
+        rows: &everyone,
+    };
+    report(
+        &format!("export_xlsx.{name}.native"),
+        median_seconds(|| {
+            black_box(list.to_xlsx("customers").ok());
+        }),
+    );
+    report(
+        &format!("export_csv.{name}.native"),
+        median_seconds(|| {
+            black_box(list.to_csv());
+        }),
+    );
+    let profile = customer_profile(&dataset, analysis.as_of);
+    report(
+        &format!("next_best.{name}.native"),
+        median_seconds(|| {
+            black_box(next_best_products(
+                &dataset,
+                &analysis.features,
+                &profile,
+                ModelKind::Gbdt,
+                &mut |_, _| {},
+            ));
+        }),
+    );
 }

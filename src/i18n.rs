@@ -287,6 +287,58 @@ messages! {
     Delete => "删除", "Delete";
     Current => "当前", "Current";
     ConfirmDeleteSnapshot => "删除这个快照吗？", "Delete this snapshot?";
+    JobOpening => "后台读取数据", "Reading the data in the background";
+    JobSegments => "后台计算 RFM 与聚类", "Computing RFM and clusters in the background";
+    JobOffers => "后台训练产品倾向模型", "Training the product propensity models in the background";
+    JobWorkbook => "后台生成 Excel 工作簿", "Writing the Excel workbook in the background";
+    JobFailed => "后台计算失败：", "The background computation failed: ";
+    ExportXlsx => "导出 Excel", "Export Excel";
+    NextBestProduct => "下一最佳产品", "Next-best product";
+    NextBestHint => "按模型概率排列客户尚未持有的产品；模型只在其他客户上训练，AUC 为在未参与训练的客户上的检验结果。", "Products the customer does not hold, by the model's probability; the models train on other customers, and AUC is measured on customers they never saw.";
+    Probability => "概率", "Probability";
+    HoldersShare => "持有比例", "Share holding it";
+    ValidationAuc => "检验 AUC", "Validation AUC";
+    WhyThisProduct => "推荐理由（对数几率贡献）", "Why (log-odds contributions)";
+    ModelBase => "基准", "Base";
+    NothingToOffer => "客户已持有所有可推荐的产品", "The customer already holds every product that can be offered";
+    Suitability => "适当性检查", "Suitability";
+    SuitabilityClear => "所持产品均在客户风险承受能力之内", "Every product held is within the customer's risk tolerance";
+    AboveTolerance => "产品风险等级高于客户风险承受能力", "Product risk above the customer's tolerance";
+    NotAssessed => "客户未做风险评估却持有风险产品", "Risk product held without a risk assessment";
+    ProductRisk => "产品风险等级", "Product risk";
+    CustomerTolerance => "客户风险承受能力", "Customer tolerance";
+    Product => "产品", "Product";
+    OtherFactors => "其他因素", "Other factors";
+    ChartKeyboardHint => "用方向键逐项查看数值，回车打开明细", "Arrow keys step through the values; Enter opens the details";
+}
+
+/// A propensity model's feature (see `analytics::propensity`) in the reader's language.
+pub fn model_feature_name(name: &str, lang: Lang) -> String {
+    use crate::model::ProductType;
+    if let Some(key) = name.strip_prefix("holds_") {
+        if let Some(product) = ProductType::ALL.into_iter().find(|p| p.key() == key) {
+            return match lang {
+                Lang::Zh => format!("持有{}", product.chinese_name()),
+                Lang::En => format!("holds {}", product.english_name()),
+            };
+        }
+    }
+    let (zh, en) = match name {
+        "age" => ("年龄", "age"),
+        "annual_income" => ("年收入", "annual income"),
+        "tenure_months" => ("开户月数", "months as a client"),
+        "f12" => ("近12个月交易笔数", "transactions in 12 months"),
+        "in12" => ("近12个月资金流入", "inflows in 12 months"),
+        "card_share" => ("刷卡交易占比", "share of card transactions"),
+        "risk_level" => ("风险承受等级", "risk tolerance"),
+        "city" => ("城市", "city"),
+        "occupation" => ("职业", "occupation"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::Zh => zh.to_owned(),
+        Lang::En => en.to_owned(),
+    }
 }
 
 /// Why an import row was refused, in the reader's language.

@@ -80,7 +80,7 @@ pub struct KMeansConfig {
 }
 
 /// The result of clustering.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Clustering {
     /// Cluster of each row.
     pub assignment: Vec<u32>,

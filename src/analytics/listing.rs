@@ -1,4 +1,4 @@
-//! Customer lists: which customers a filter keeps, and a list as CSV for a spreadsheet.
+//! Customer lists: which customers a filter keeps, and a list as CSV or an Excel workbook.
 
 use super::features::{CustomerFeatures, NO_TRANSACTION_RECENCY};
 use super::segments::CustomerSegments;
@@ -66,44 +66,125 @@ pub fn filter_customers(
         .collect()
 }
 
-/// A list of customers as CSV: a header row, then one row per customer in `rows` order. Money
-/// is in yuan with two decimals; a cell a spreadsheet would run as a formula is neutralised.
-pub fn customers_csv(
-    dataset: &Dataset,
-    features: &CustomerFeatures,
-    tier_of_customer: &[u8],
-    tier_names: &[String],
-    headers: &[&str],
-    rows: &[usize],
-) -> String {
-    let c = dataset.customers();
-    let managers = dataset.relationship_managers();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(headers.iter().map(|h| neutralise_formula(h)));
-    for &row in rows {
+/// A list of customers as a spreadsheet shows it: the rows in their order, with the reader's
+/// headers and tier names.
+pub struct CustomerList<'a> {
+    /// The customers.
+    pub dataset: &'a Dataset,
+    /// Their features (AUM, loans, products, activity).
+    pub features: &'a CustomerFeatures,
+    /// Each customer's tier under the rules in force.
+    pub tier_of_customer: &'a [u8],
+    /// The tiers' names in the reader's language.
+    pub tier_names: &'a [String],
+    /// The column headers in the reader's language, in [`CustomerList::cells`] order.
+    pub headers: &'a [&'a str],
+    /// The customers listed, as rows of the customers table, in order.
+    pub rows: &'a [usize],
+}
+
+/// One cell of a listed customer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListCell<'a> {
+    /// Text, already neutralised so a spreadsheet never runs it as a formula.
+    Text(std::borrow::Cow<'a, str>),
+    /// An amount in fen.
+    Money(i64),
+    /// A count.
+    Count(u64),
+    /// Nothing (no transaction to count days from).
+    Blank,
+}
+
+impl<'a> CustomerList<'a> {
+    /// The cells of one customer: id, name, city, tier, AUM, loans, products, transactions in
+    /// 12 months, days since the last one, relationship manager.
+    pub fn cells(&self, row: usize) -> [ListCell<'a>; 10] {
+        let c = self.dataset.customers();
+        let managers = self.dataset.relationship_managers();
+        let f = self.features;
         let manager = match c.relationship_manager_idx[row] {
             NO_RELATIONSHIP_MANAGER => "",
             rm => managers.rm_id.get(rm as usize),
         };
-        let recency = match features.recency_days[row] {
-            NO_TRANSACTION_RECENCY => String::new(),
-            days => days.to_string(),
-        };
-        let tier = tier_names
-            .get(tier_of_customer[row] as usize)
+        let tier = self
+            .tier_names
+            .get(self.tier_of_customer[row] as usize)
             .map_or("", String::as_str);
-        let _ = writer.write_record([
-            neutralise_formula(c.customer_id.get(row)),
-            neutralise_formula(c.name.get(row)),
-            neutralise_formula(c.city.get(row)),
-            neutralise_formula(tier),
-            money_decimal(features.aum_fen[row]),
-            money_decimal(features.loan_fen[row]),
-            features.products[row].to_string(),
-            features.f12[row].to_string(),
-            recency,
-            neutralise_formula(manager),
-        ]);
+        let text = |s: &'a str| ListCell::Text(neutralise_formula(s));
+        [
+            text(c.customer_id.get(row)),
+            text(c.name.get(row)),
+            text(c.city.get(row)),
+            text(tier),
+            ListCell::Money(f.aum_fen[row]),
+            ListCell::Money(f.loan_fen[row]),
+            ListCell::Count(u64::from(f.products[row])),
+            ListCell::Count(u64::from(f.f12[row])),
+            match f.recency_days[row] {
+                NO_TRANSACTION_RECENCY => ListCell::Blank,
+                days => ListCell::Count(u64::from(days)),
+            },
+            text(manager),
+        ]
     }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+
+    /// The list as CSV: a header row, then one row per customer. Money is in yuan with two
+    /// decimals.
+    pub fn to_csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let _ = writer.write_record(
+            self.headers
+                .iter()
+                .map(|h| neutralise_formula(h).into_owned()),
+        );
+        for &row in self.rows {
+            let _ = writer.write_record(self.cells(row).map(|cell| match cell {
+                ListCell::Text(text) => text.into_owned(),
+                ListCell::Money(fen) => money_decimal(fen),
+                ListCell::Count(n) => n.to_string(),
+                ListCell::Blank => String::new(),
+            }));
+        }
+        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// The list as an Excel workbook: one sheet, a bold frozen header row, money as numbers in
+    /// yuan with a thousands format, text always as text (a workbook cell is a formula only
+    /// when written as one, and the text is neutralised besides, as in the CSV).
+    pub fn to_xlsx(&self, sheet_name: &str) -> Result<Vec<u8>, String> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let error = |e: rust_xlsxwriter::XlsxError| e.to_string();
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name).map_err(error)?;
+        let bold = Format::new().set_bold();
+        let money = Format::new().set_num_format("#,##0.00");
+        for (col, header) in self.headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, neutralise_formula(header).as_ref(), &bold)
+                .map_err(error)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(error)?;
+        for (i, &row) in self.rows.iter().enumerate() {
+            let line = i as u32 + 1;
+            for (col, cell) in self.cells(row).into_iter().enumerate() {
+                let col = col as u16;
+                match cell {
+                    ListCell::Text(text) => {
+                        sheet.write_string(line, col, text.as_ref()).map(|_| ())
+                    }
+                    // Fen to yuan for the spreadsheet's arithmetic; exact to the fen below 2^53.
+                    ListCell::Money(fen) => sheet
+                        .write_number_with_format(line, col, fen as f64 / 100.0, &money)
+                        .map(|_| ()),
+                    ListCell::Count(n) => sheet.write_number(line, col, n as f64).map(|_| ()),
+                    ListCell::Blank => Ok(()),
+                }
+                .map_err(error)?;
+            }
+        }
+        sheet.set_column_width(1, 14).map_err(error)?;
+        workbook.save_to_buffer().map_err(error)
+    }
 }

@@ -4,7 +4,7 @@
 use super::kmeans::FeatureMatrix;
 
 /// Rows projected onto the two directions of largest variance.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Projection {
     /// Per row, its coordinates on the first and second component.
     pub points: Vec<[f64; 2]>,

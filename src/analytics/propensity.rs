@@ -50,6 +50,56 @@ pub struct NextBestProducts {
     pub products: Vec<ProductPropensity>,
     /// Per customer: the family and its probability.
     pub next_best: Vec<Option<(ProductType, f32)>>,
+    /// Per customer: the families held, one bit per family.
+    pub held: Vec<u8>,
+}
+
+/// A family a customer could be offered, with the reasons the model gives.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Offer {
+    /// The family.
+    pub product: ProductType,
+    /// The model's probability that the customer holds it.
+    pub probability: f64,
+    /// The model's ROC AUC on customers it never saw, so the reader knows how far to trust it.
+    pub validation_auc: Option<f64>,
+    /// The share of customers holding the family, to compare the probability with.
+    pub base_rate: f64,
+    /// The log-odds every customer starts from.
+    pub base: f64,
+    /// Each feature's log-odds, largest effect first; with `base` they add up to the logit of
+    /// `probability`.
+    pub contributions: Vec<(String, f64)>,
+}
+
+/// The families `customer` does not hold, most probable first, each with its contributions.
+pub fn customer_offers(products: &NextBestProducts, customer: usize) -> Vec<Offer> {
+    let mut offers: Vec<Offer> = products
+        .products
+        .iter()
+        .filter(|p| products.held[customer] & (1 << (p.product as u8)) == 0)
+        .map(|p| {
+            let (base, parts) = p.model.contributions(&p.design, customer);
+            let mut contributions: Vec<(String, f64)> = p
+                .design
+                .features
+                .iter()
+                .zip(parts)
+                .map(|(feature, part)| (feature.name.clone(), part))
+                .collect();
+            contributions.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+            Offer {
+                product: p.product,
+                probability: sigmoid(base + contributions.iter().map(|c| c.1).sum::<f64>()),
+                validation_auc: p.validation_auc,
+                base_rate: p.base_rate,
+                base,
+                contributions,
+            }
+        })
+        .collect();
+    offers.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+    offers
 }
 
 /// The families each customer holds with a positive balance, one bit per family.
@@ -125,12 +175,14 @@ fn common_design(
     design
 }
 
-/// Trains one model per family with `kind` and picks each customer's next-best family.
+/// Trains one model per family with `kind` and picks each customer's next-best family;
+/// `progress` hears the families done of [`OFFERED`]'s length.
 pub fn next_best_products(
     dataset: &Dataset,
     features: &CustomerFeatures,
     profile: &CustomerProfile,
     kind: ModelKind,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> NextBestProducts {
     let n = dataset.n_customers();
     let held = held_families(dataset);
@@ -148,7 +200,8 @@ pub fn next_best_products(
     }
     let validation: Vec<usize> = (0..n).filter(|&r| fold[r] == 0).collect();
     let mut products = Vec::new();
-    for product in OFFERED {
+    for (done, product) in OFFERED.into_iter().enumerate() {
+        progress(done, OFFERED.len());
         let bit = 1u8 << (product as u8);
         let labels: Vec<bool> = held.iter().map(|&h| h & bit != 0).collect();
         let holders = labels.iter().filter(|&&l| l).count();
@@ -200,8 +253,10 @@ pub fn next_best_products(
                 )
         })
         .collect();
+    progress(OFFERED.len(), OFFERED.len());
     NextBestProducts {
         products,
         next_best,
+        held,
     }
 }

@@ -4,7 +4,7 @@
 use crate::model::TextColumn;
 
 /// R, F and M scores (1–5) per customer.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RfmScores {
     /// Recency score: 5 for the most recent transactors.
     pub r: Vec<u8>,

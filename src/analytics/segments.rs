@@ -54,7 +54,7 @@ fn distance(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// The choice of k and the clustering it gives.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChosenK {
     /// Silhouette of each k tried.
     pub silhouettes: Vec<(usize, f64)>,
@@ -64,11 +64,13 @@ pub struct ChosenK {
     pub clustering: Clustering,
 }
 
-/// Tries each k in `ks` on a sample and clusters everyone with the best.
+/// Tries each k in `ks` on a sample and clusters everyone with the best; `tried` hears after
+/// each k, so a long run can show its progress.
 pub fn choose_k(
     matrix: &FeatureMatrix,
     ks: std::ops::RangeInclusive<usize>,
     base: &KMeansConfig,
+    tried: &mut dyn FnMut(),
 ) -> ChosenK {
     let n = matrix.rows();
     let mut rng = SplitMix64(base.seed ^ 0x5EED);
@@ -86,6 +88,7 @@ pub fn choose_k(
     for k in ks.filter(|&k| k >= 2 && k <= fit.rows()) {
         let clustering = kmeans(&fit, &KMeansConfig { k, ..*base });
         silhouettes.push((k, silhouette(&fit, &clustering.assignment, k, &sample)));
+        tried();
     }
     let k = silhouettes
         .iter()
@@ -173,7 +176,7 @@ pub fn describe_centre(centre_z: &[f64], words: &[FeatureWords]) -> (String, Str
 }
 
 /// One cluster as a manager reads it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterProfile {
     /// Customers in the cluster.
     pub size: usize,
@@ -240,6 +243,7 @@ mod tests {
                 max_iterations: 50,
                 seed: 3,
             },
+            &mut || {},
         );
         assert_eq!(chosen.k, 4, "{:?}", chosen.silhouettes);
         assert_eq!(chosen.clustering.sizes, vec![50; 4]);
@@ -285,8 +289,9 @@ mod tests {
     }
 }
 
-/// Everything the segments page shows about a dataset's customers, computed once.
-#[derive(Clone, Debug, PartialEq)]
+/// Everything the segments page shows about a dataset's customers, computed once (in the
+/// analysis worker, which sends it to the page as JSON).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerSegments {
     /// RFM scores per customer.
     pub rfm: super::rfm::RfmScores,
@@ -301,26 +306,45 @@ pub struct CustomerSegments {
 /// The k the segments page tries: from 2 to 8 clusters, as many as a manager can tell apart.
 pub const SEGMENT_KS: std::ops::RangeInclusive<usize> = 2..=8;
 
-/// RFM, clusters (k by silhouette), their profiles and a 2-D projection.
+/// Steps [`segment_customers`] reports: RFM, one per k tried, the final clustering with its
+/// profiles, the projection.
+pub const SEGMENT_STEPS: usize = *SEGMENT_KS.end() - *SEGMENT_KS.start() + 4;
+
+/// RFM, clusters (k by silhouette), their profiles and a 2-D projection; `progress` hears the
+/// steps done of [`SEGMENT_STEPS`].
 pub fn segment_customers(
     dataset: &crate::model::Dataset,
     features: &super::CustomerFeatures,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> CustomerSegments {
+    let mut done = 0;
+    let mut step = || {
+        done += 1;
+        progress(done, SEGMENT_STEPS);
+    };
     let rfm = super::rfm::rfm_scores(
         &dataset.customers().customer_id,
         &features.recency_days,
         &features.f12,
         &features.m12_fen,
     );
+    step();
     let matrix = super::pipeline::clustering_features(dataset, features);
-    let chosen = choose_k(&matrix, SEGMENT_KS, &super::pipeline::WORKLOAD_KMEANS);
+    let chosen = choose_k(
+        &matrix,
+        SEGMENT_KS,
+        &super::pipeline::WORKLOAD_KMEANS,
+        &mut step,
+    );
     let profiles = cluster_profiles(
         &chosen.clustering,
         matrix.columns,
         &features.aum_fen,
         &CLUSTERING_WORDS,
     );
+    step();
     let projection = super::projection::principal_components(&matrix);
+    step();
     CustomerSegments {
         rfm,
         chosen,

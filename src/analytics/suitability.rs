@@ -43,33 +43,37 @@ pub fn default_product_level(product: ProductType) -> Option<u8> {
 
 /// Every holding with a positive balance that breaks the rule, in holdings order.
 pub fn suitability_flags(dataset: &Dataset) -> Vec<SuitabilityFlag> {
-    let holdings = dataset.holdings();
-    let tolerance = &dataset.customers().risk_level;
-    (0..holdings.len())
-        .filter(|&row| holdings.balance_fen[row] > 0)
-        .filter_map(|row| {
-            let product = holdings.product_type[row];
-            let rated = holdings.risk_level[row];
-            let level = if rated > 0 && !product.is_liability() {
-                rated
-            } else {
-                default_product_level(product)?
-            };
-            let customer = holdings.customer_idx[row];
-            let customer_level = tolerance[customer as usize];
-            let issue = match customer_level {
-                0 if level > 1 => SuitabilityIssue::NotAssessed,
-                0 => return None,
-                allowed if level > allowed => SuitabilityIssue::AboveTolerance,
-                _ => return None,
-            };
-            Some(SuitabilityFlag {
-                holding: row as u32,
-                customer,
-                product_level: level,
-                customer_level,
-                issue,
-            })
-        })
+    (0..dataset.holdings().len())
+        .filter_map(|row| suitability_flag(dataset, row))
         .collect()
+}
+
+/// The flag of one holding (a row of the holdings table), if it breaks the rule.
+pub fn suitability_flag(dataset: &Dataset, row: usize) -> Option<SuitabilityFlag> {
+    let holdings = dataset.holdings();
+    if holdings.balance_fen[row] <= 0 {
+        return None;
+    }
+    let product = holdings.product_type[row];
+    let rated = holdings.risk_level[row];
+    let level = if rated > 0 && !product.is_liability() {
+        rated
+    } else {
+        default_product_level(product)?
+    };
+    let customer = holdings.customer_idx[row];
+    let customer_level = dataset.customers().risk_level[customer as usize];
+    let issue = match customer_level {
+        0 if level > 1 => SuitabilityIssue::NotAssessed,
+        0 => return None,
+        allowed if level > allowed => SuitabilityIssue::AboveTolerance,
+        _ => return None,
+    };
+    Some(SuitabilityFlag {
+        holding: row as u32,
+        customer,
+        product_level: level,
+        customer_level,
+        issue,
+    })
 }

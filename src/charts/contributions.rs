@@ -16,6 +16,8 @@ pub struct ContributionsSpec {
     pub base: f64,
     /// Each factor's name and points (negative for factors that subtract).
     pub factors: Vec<(String, f64)>,
+    /// Decimals shown: rule points read as whole numbers, a model's log-odds need two.
+    pub decimals: usize,
 }
 
 impl ChartSpec for ContributionsSpec {
@@ -36,13 +38,17 @@ impl ChartSpec for ContributionsSpec {
             .chain(self.factors.iter().cloned())
             .collect();
         let low = rows.iter().map(|r| r.1).fold(0.0, f64::min);
-        let high = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1.0);
+        let high = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+        // Room for the value labels right of the bars, whatever the scale of the parts.
+        let span = (high - low).max(1e-6);
+        let (low, high) = (low - span * 0.04, high + span * 0.16);
+        let decimals = self.decimals;
         let n = rows.len() as i32;
         let mut chart = ChartBuilder::on(&area)
             .margin(scaled(10, scale))
             .x_label_area_size(scaled(25, scale))
             .y_label_area_size(scaled(120, scale))
-            .build_cartesian_2d(low - 2.0..high + 8.0, (0..n - 1).into_segmented())?;
+            .build_cartesian_2d(low..high, (0..n - 1).into_segmented())?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -54,7 +60,7 @@ impl ChartSpec for ContributionsSpec {
                     .unwrap_or_default(),
                 SegmentValue::Last => String::new(),
             })
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| format!("{v:.decimals$}"))
             .label_style((FONT_FAMILY, scaled(12, scale)))
             .draw()?;
         // The first row at the top: row i sits in segment n - 1 - i.
@@ -82,8 +88,8 @@ impl ChartSpec for ContributionsSpec {
                 top
             };
             Text::new(
-                format!("{points:+.1}"),
-                (points.max(0.0) + 0.5, at),
+                format!("{points:+.decimals$}"),
+                (points.max(0.0) + span * 0.01, at),
                 (FONT_FAMILY, scaled(12, scale)).into_font(),
             )
         }))?;
@@ -93,11 +99,11 @@ impl ChartSpec for ContributionsSpec {
             .enumerate()
             .map(|(i, (name, points))| {
                 let (bottom, top) = band(i);
-                let (left, y0) = chart.backend_coord(&(low - 2.0, top));
-                let (right, y1) = chart.backend_coord(&(high + 8.0, bottom));
+                let (left, y0) = chart.backend_coord(&(low, top));
+                let (right, y1) = chart.backend_coord(&(high, bottom));
                 Hit {
                     rect: (left, y0, right, y1),
-                    text: format!("{name}: {points:+.1}"),
+                    text: format!("{name}: {points:+.decimals$}"),
                     link: None,
                 }
             })

@@ -135,7 +135,9 @@ where
         .light_line_style(TRANSPARENT)
         .x_labels(categories.len())
         .x_label_formatter(&|segment| match segment {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i as usize % label_step == 0 => {
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i)
+                if (*i as usize).is_multiple_of(label_step) =>
+            {
                 categories.get(*i as usize).cloned().unwrap_or_default()
             }
             _ => String::new(),

@@ -131,7 +131,7 @@ impl ChartSpec for TrendSpec {
             .x_labels(months)
             .x_label_formatter(&|x| {
                 let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) % step == 0 {
+                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize).is_multiple_of(step) {
                     label(i as usize)
                 } else {
                     String::new()

@@ -228,24 +228,28 @@ impl ImportReport {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let _ = writer.write_record(["file", "line", "column", "value", "reason"]);
         for issue in &self.issues {
-            let _ = writer.write_record([
-                neutralise_formula(&issue.file),
-                issue.line.to_string(),
-                neutralise_formula(issue.column.as_deref().unwrap_or("")),
-                neutralise_formula(&issue.value),
-                issue.reason.to_string(),
-            ]);
+            let _ = writer.write_record(
+                [
+                    neutralise_formula(&issue.file),
+                    issue.line.to_string().into(),
+                    neutralise_formula(issue.column.as_deref().unwrap_or("")),
+                    neutralise_formula(&issue.value),
+                    issue.reason.to_string().into(),
+                ]
+                .iter()
+                .map(|cell| cell.as_bytes()),
+            );
         }
         String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 }
 
 /// Prefixes a cell that a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR) with `'`.
-pub fn neutralise_formula(cell: &str) -> String {
+pub fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
+        format!("'{cell}").into()
     } else {
-        cell.to_owned()
+        cell.into()
     }
 }
 
@@ -694,7 +698,7 @@ impl Staged {
         self.reserve(file.entity, file.sheet.row_estimate());
         file.sheet.for_each_row(|line, record| {
             summary.rows_read += 1;
-            if summary.rows_read % PROGRESS_EVERY_ROWS == 0 {
+            if summary.rows_read.is_multiple_of(PROGRESS_EVERY_ROWS) {
                 progress(summary.rows_read);
             }
             if record.len() != width {

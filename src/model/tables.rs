@@ -47,7 +47,9 @@ impl Gender {
 }
 
 /// The product families a core-banking export reports balances for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[repr(u8)]
 pub enum ProductType {
     /// 活期存款: demand deposits.

@@ -5,8 +5,12 @@ use wasm_bindgen::JsCast;
 
 /// Offers `bytes` to the user as a file named `file_name`.
 pub fn download_bytes(file_name: &str, mime: &str, bytes: &[u8]) {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
+    download_array(file_name, mime, &js_sys::Uint8Array::from(bytes));
+}
+
+/// Offers bytes already outside wasm memory (a worker's transferred buffer) as a file.
+pub fn download_array(file_name: &str, mime: &str, array: &js_sys::Uint8Array) {
+    let parts = js_sys::Array::of1(array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {

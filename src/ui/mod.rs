@@ -3,6 +3,7 @@
 //! Navigation is a `?page=` query on the document's own path, so `dist/` works from any static
 //! host under any sub-path and every view survives a reload or a bookmark.
 
+mod background;
 mod components;
 pub mod download;
 mod pages;

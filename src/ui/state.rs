@@ -4,7 +4,6 @@ use crate::analytics::profile::{customer_profile, CustomerProfile};
 use crate::analytics::scores::{
     attrition_risk, financial_capacity, key_account_potential, FactorScores,
 };
-use crate::analytics::segments::{segment_customers, CustomerSegments};
 use crate::analytics::whatif::AumIndex;
 use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
 use crate::demo::{generate, DemoConfig};
@@ -38,8 +37,6 @@ pub struct Loaded {
     pub tier_rules: TierRules,
     /// Features, tiers, books.
     pub analysis: Analysis,
-    /// RFM, clusters and their projection: computed when a page first asks.
-    segments: OnceLock<Arc<CustomerSegments>>,
     /// The AUM column sorted, for what-ifs: built when first asked.
     aum_index: OnceLock<AumIndex>,
     /// The customer profile and the rule scores, shared by every page that shows them.
@@ -73,16 +70,9 @@ impl Loaded {
             dataset,
             tier_rules: config.tier_rules,
             analysis,
-            segments: OnceLock::new(),
             aum_index: OnceLock::new(),
             scored: OnceLock::new(),
         }
-    }
-
-    /// RFM scores, clusters with their profiles, and the 2-D projection.
-    pub fn segments(&self) -> &CustomerSegments {
-        self.segments
-            .get_or_init(|| Arc::new(segment_customers(&self.dataset, &self.analysis.features)))
     }
 
     /// The profile and rule scores of every customer, computed on first use.
@@ -209,10 +199,7 @@ impl AppState {
         }
         if let DataState::Ready(loaded) = self.data.get_untracked() {
             let next = Loaded::with_rules(loaded.record.clone(), loaded.dataset.clone(), rules);
-            // Segments do not depend on tiers: the ones computed already carry over.
-            if let Some(segments) = loaded.segments.get() {
-                let _ = next.segments.set(segments.clone());
-            }
+            // Segments do not depend on tiers: the analysis worker of this snapshot keeps them.
             self.data.set(DataState::Ready(Arc::new(next)));
         }
     }

@@ -134,3 +134,82 @@ pub struct Reread {
     /// The options to read it with.
     pub options: ReadOptions,
 }
+
+/// What the page asks of the analysis worker, which keeps one snapshot in memory (read from
+/// IndexedDB by itself, so no dataset crosses between the threads) and answers from it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AnalysisRequest {
+    /// Load this snapshot; sent first, once.
+    Open(crate::storage::catalogue::SnapshotRecord),
+    /// RFM scores, clusters and their projection.
+    Segments,
+    /// The families one customer does not hold, most probable first (trains the propensity
+    /// models the first time).
+    Offers {
+        /// The customer, as a row of the customers table.
+        customer: u32,
+    },
+    /// A customer list as an Excel workbook.
+    ListXlsx(ListExport),
+}
+
+/// A customer list to write as a workbook, in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListExport {
+    /// The tier ladder in force (the page's rules may differ from the defaults).
+    pub tier_rules: crate::analytics::TierRules,
+    /// The tiers' names, in the rules' order.
+    pub tier_names: Vec<String>,
+    /// The column headers.
+    pub headers: Vec<String>,
+    /// The worksheet's name.
+    pub sheet_name: String,
+    /// The customers listed, as rows of the customers table, in order.
+    pub rows: Vec<u32>,
+}
+
+/// The analysis worker's jobs, as progress and failures name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AnalysisJob {
+    /// Reading the snapshot.
+    Open,
+    /// [`AnalysisRequest::Segments`].
+    Segments,
+    /// [`AnalysisRequest::Offers`].
+    Offers,
+    /// [`AnalysisRequest::ListXlsx`].
+    ListXlsx,
+}
+
+/// What the analysis worker tells the page. A workbook's bytes travel beside the message as a
+/// transferred buffer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AnalysisReply {
+    /// Steps done of a job.
+    Progress {
+        /// Which job.
+        job: AnalysisJob,
+        /// Steps done.
+        done: u32,
+        /// Steps in all.
+        of: u32,
+    },
+    /// The segments.
+    Segments(Box<crate::analytics::segments::CustomerSegments>),
+    /// One customer's offers, and the products' quality.
+    Offers {
+        /// The customer asked about.
+        customer: u32,
+        /// Families not held, most probable first.
+        offers: Vec<crate::analytics::propensity::Offer>,
+    },
+    /// The workbook is attached.
+    ListXlsx,
+    /// A job failed; the text says why.
+    Failed {
+        /// Which job.
+        job: AnalysisJob,
+        /// Why.
+        message: String,
+    },
+}

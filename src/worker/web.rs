@@ -1,4 +1,4 @@
-//! The browser glue of the import worker: `postMessage` in both directions.
+//! The browser glue of the worker: `postMessage` in both directions, and the import's side.
 
 use super::protocol::{ImportPlan, ImportResult, Reread, SheetSummary, TRANSFER_SNAPSHOT};
 use crate::import::{
@@ -20,11 +20,11 @@ use wasm_bindgen::JsCast;
 /// The worker script, relative to the page so any sub-path works.
 const WORKER_URL: &str = "./keystone-worker_loader.js";
 
-fn field(object: &JsValue, name: &str) -> JsValue {
+pub(super) fn field(object: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn message(kind: &str, json: &str) -> js_sys::Object {
+pub(super) fn message(kind: &str, json: &str) -> js_sys::Object {
     let object = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&object, &"kind".into(), &kind.into());
     let _ = js_sys::Reflect::set(&object, &"json".into(), &json.into());
@@ -77,10 +77,13 @@ struct Picked {
     digests: Vec<js_sys::Promise>,
 }
 
-/// The worker's entry point: keeps the read sheets and answers `read` and `import` messages.
+/// The worker's entry point: keeps the read sheets and answers `read` and `import` messages;
+/// `analysis` messages go to the analysis session (one worker does one or the other).
 pub fn run_worker() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let picked: Rc<RefCell<Picked>> = Rc::default();
+    let analysis: Rc<RefCell<super::analysis::AnalysisSession>> = Rc::default();
+    let analysis_post = super::analysis::poster(scope.clone());
     let reply_scope = scope.clone();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -93,6 +96,10 @@ pub fn run_worker() {
                 };
             };
             match kind.as_str() {
+                "analysis" => {
+                    let json = field(&data, "json").as_string().unwrap_or_default();
+                    super::analysis::handle(&analysis, &json, &analysis_post);
+                }
                 "read" => {
                     let files = js_sys::Array::from(&field(&data, "files"));
                     let mut summaries = Vec::new();
@@ -356,68 +363,37 @@ pub enum FromWorker {
 /// Messages waiting for the worker to be ready: `None` once it is.
 type Outbox = Rc<RefCell<Option<Vec<(js_sys::Object, js_sys::Array)>>>>;
 
-/// The page's handle on a running import worker.
-pub struct ImportWorker {
+/// A started worker: messages to it wait until it says it is ready; messages from it go to
+/// the handler given at the start. Dropping the port terminates the worker.
+pub(super) struct WorkerPort {
     worker: web_sys::Worker,
     outbox: Outbox,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
-impl ImportWorker {
-    /// Starts a worker whose messages go to `on_message`.
-    pub fn start(on_message: impl Fn(FromWorker) + 'static) -> Result<ImportWorker, String> {
+impl WorkerPort {
+    /// Starts a worker; `on_message` gets the worker and each message's data but `ready`.
+    pub(super) fn start(
+        on_message: impl Fn(&web_sys::Worker, JsValue) + 'static,
+    ) -> Result<WorkerPort, String> {
         let worker = web_sys::Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
         let outbox: Outbox = Rc::new(RefCell::new(Some(Vec::new())));
         let (flush_worker, flush_outbox) = (worker.clone(), outbox.clone());
         let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
                 let data = event.data();
-                let kind = field(&data, "kind").as_string().unwrap_or_default();
-                let json = field(&data, "json").as_string().unwrap_or_default();
-                let decoded = match kind.as_str() {
-                    "ready" => {
-                        let queued = flush_outbox.borrow_mut().take().unwrap_or_default();
-                        for (object, transfer) in queued {
-                            let _ = flush_worker.post_message_with_transfer(&object, &transfer);
-                        }
-                        return;
+                if field(&data, "kind").as_string().as_deref() == Some("ready") {
+                    let queued = flush_outbox.borrow_mut().take().unwrap_or_default();
+                    for (object, transfer) in queued {
+                        let _ = flush_worker.post_message_with_transfer(&object, &transfer);
                     }
-                    "read" => serde_json::from_str(&json)
-                        .map(FromWorker::Read)
-                        .unwrap_or_else(|e| FromWorker::Failed(e.to_string())),
-                    "progress" => FromWorker::Progress(json.parse().unwrap_or(0)),
-                    "reread" => match serde_json::from_str(&json) {
-                        Ok(summary) => {
-                            let index = field(&data, "index").as_f64().unwrap_or(0.0) as usize;
-                            FromWorker::Reread(index, summary)
-                        }
-                        Err(e) => FromWorker::Failed(e.to_string()),
-                    },
-                    "imported" => match serde_json::from_str::<ImportResult>(&json) {
-                        Ok(result) => {
-                            // The worker's part is done and its chunks are here: its memory
-                            // goes before the page decodes its own copy.
-                            flush_worker.terminate();
-                            let chunks = TransferredChunks::of(&data);
-                            let dataset = decode_dataset(
-                                TRANSFER_SNAPSHOT,
-                                SCHEMA_VERSION,
-                                &result.rows,
-                                &chunks,
-                            )
-                            .map(|dataset| (dataset, chunks))
-                            .map_err(|e| e.to_string());
-                            FromWorker::Imported(result, dataset)
-                        }
-                        Err(e) => FromWorker::Failed(e.to_string()),
-                    },
-                    _ => FromWorker::Failed(json),
-                };
-                on_message(decoded);
+                    return;
+                }
+                on_message(&flush_worker, data);
             },
         );
         worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
-        Ok(ImportWorker {
+        Ok(WorkerPort {
             worker,
             outbox,
             _on_message: handler,
@@ -425,13 +401,73 @@ impl ImportWorker {
     }
 
     /// Posts now if the worker is ready, or queues until it says so.
-    fn send(&self, object: js_sys::Object, transfer: js_sys::Array) {
+    pub(super) fn send(&self, object: js_sys::Object, transfer: js_sys::Array) {
         match self.outbox.borrow_mut().as_mut() {
             Some(queue) => queue.push((object, transfer)),
             None => {
                 let _ = self.worker.post_message_with_transfer(&object, &transfer);
             }
         }
+    }
+}
+
+impl Drop for WorkerPort {
+    /// The worker stops at once, whatever it was doing: that is how a job is cancelled.
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// The page's handle on a running import worker; dropping it cancels the import.
+pub struct ImportWorker {
+    port: WorkerPort,
+}
+
+impl ImportWorker {
+    /// Starts a worker whose messages go to `on_message`.
+    pub fn start(on_message: impl Fn(FromWorker) + 'static) -> Result<ImportWorker, String> {
+        let port = WorkerPort::start(move |worker, data| {
+            let kind = field(&data, "kind").as_string().unwrap_or_default();
+            let json = field(&data, "json").as_string().unwrap_or_default();
+            let decoded = match kind.as_str() {
+                "read" => serde_json::from_str(&json)
+                    .map(FromWorker::Read)
+                    .unwrap_or_else(|e| FromWorker::Failed(e.to_string())),
+                "progress" => FromWorker::Progress(json.parse().unwrap_or(0)),
+                "reread" => match serde_json::from_str(&json) {
+                    Ok(summary) => {
+                        let index = field(&data, "index").as_f64().unwrap_or(0.0) as usize;
+                        FromWorker::Reread(index, summary)
+                    }
+                    Err(e) => FromWorker::Failed(e.to_string()),
+                },
+                "imported" => match serde_json::from_str::<ImportResult>(&json) {
+                    Ok(result) => {
+                        // The worker's part is done and its chunks are here: its memory
+                        // goes before the page decodes its own copy.
+                        worker.terminate();
+                        let chunks = TransferredChunks::of(&data);
+                        let dataset = decode_dataset(
+                            TRANSFER_SNAPSHOT,
+                            SCHEMA_VERSION,
+                            &result.rows,
+                            &chunks,
+                        )
+                        .map(|dataset| (dataset, chunks))
+                        .map_err(|e| e.to_string());
+                        FromWorker::Imported(result, dataset)
+                    }
+                    Err(e) => FromWorker::Failed(e.to_string()),
+                },
+                _ => FromWorker::Failed(json),
+            };
+            on_message(decoded);
+        })?;
+        Ok(ImportWorker { port })
+    }
+
+    fn send(&self, object: js_sys::Object, transfer: js_sys::Array) {
+        self.port.send(object, transfer);
     }
 
     /// Sends the picked files to be read: handles, not contents; the worker reads them.
@@ -460,12 +496,5 @@ impl ImportWorker {
             None => js_sys::Array::new(),
         };
         self.send(request, transfer);
-    }
-}
-
-impl Drop for ImportWorker {
-    /// Dropping the handle stops the worker at once, whatever it was doing: that is the cancel.
-    fn drop(&mut self) {
-        self.worker.terminate();
     }
 }

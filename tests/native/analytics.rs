@@ -9,7 +9,7 @@ use keystone::analytics::migration::{tier_migration, Movement, TierSnapshot};
 use keystone::analytics::models::ModelKind;
 use keystone::analytics::profile::customer_profile;
 use keystone::analytics::projection::principal_components;
-use keystone::analytics::propensity::next_best_products;
+use keystone::analytics::propensity::{customer_offers, next_best_products, OFFERED};
 use keystone::analytics::rfm::{ntile, rfm_grid, rfm_scores};
 use keystone::analytics::scores::{
     attrition_risk, financial_capacity, key_account_potential, potential_key_accounts, Factor,
@@ -400,7 +400,16 @@ fn next_best_products_never_offer_what_is_held_and_report_validation() {
     let as_of = as_of_date(&data);
     let features = customer_features(&data, as_of);
     let profile = customer_profile(&data, as_of);
-    let result = next_best_products(&data, &features, &profile, ModelKind::Logistic);
+    let mut heard = Vec::new();
+    let result = next_best_products(
+        &data,
+        &features,
+        &profile,
+        ModelKind::Logistic,
+        &mut |done, of| heard.push((done, of)),
+    );
+    assert_eq!(heard.first(), Some(&(0, OFFERED.len())));
+    assert_eq!(heard.last(), Some(&(OFFERED.len(), OFFERED.len())));
     assert!(!result.products.is_empty());
     for p in &result.products {
         eprintln!(
@@ -421,9 +430,53 @@ fn next_best_products_never_offer_what_is_held_and_report_validation() {
             assert!(!holds, "customer {customer} already holds {product:?}");
         }
     }
+    // The profile page's offers: every family not held, most probable first, the first being
+    // the next-best product, and each probability explained by parts that add up to it.
+    for customer in [0, 1, 17, 250] {
+        let offers = customer_offers(&result, customer);
+        let held = result.held[customer];
+        let open = result
+            .products
+            .iter()
+            .filter(|p| held & (1 << (p.product as u8)) == 0)
+            .count();
+        assert_eq!(offers.len(), open, "customer {customer}");
+        assert!(offers
+            .windows(2)
+            .all(|w| w[0].probability >= w[1].probability));
+        if let (Some(first), Some((product, probability))) =
+            (offers.first(), result.next_best[customer])
+        {
+            assert_eq!(first.product, product);
+            assert!((first.probability - f64::from(probability)).abs() < 1e-5);
+        }
+        for offer in &offers {
+            let logit = offer.base + offer.contributions.iter().map(|c| c.1).sum::<f64>();
+            let p = 1.0 / (1.0 + (-logit).exp());
+            assert!((p - offer.probability).abs() < 1e-9);
+            assert!(offer
+                .contributions
+                .windows(2)
+                .all(|w| w[0].1.abs() >= w[1].1.abs()));
+            assert!(!offer
+                .contributions
+                .iter()
+                .any(|c| c.0 == format!("holds_{}", offer.product.key())));
+            for (feature, _) in &offer.contributions {
+                let zh = keystone::i18n::model_feature_name(feature, keystone::i18n::Lang::Zh);
+                assert!(!zh.is_ascii(), "{feature} has no Chinese name");
+            }
+        }
+    }
     assert_eq!(
         result,
-        next_best_products(&data, &features, &profile, ModelKind::Logistic),
+        next_best_products(
+            &data,
+            &features,
+            &profile,
+            ModelKind::Logistic,
+            &mut |_, _| {}
+        ),
         "deterministic"
     );
 }
@@ -435,7 +488,7 @@ fn the_workload_gets_a_k_by_silhouette_and_clusters_in_words() {
     let data = workload_s();
     let analysis = analyse(&data, &AnalysisConfig::default());
     let matrix = clustering_features(&data, &analysis.features);
-    let chosen = choose_k(&matrix, 2..=12, &WORKLOAD_KMEANS);
+    let chosen = choose_k(&matrix, 2..=12, &WORKLOAD_KMEANS, &mut || {});
     assert_eq!(chosen.silhouettes.len(), 11);
     let best = chosen
         .silhouettes
@@ -476,7 +529,10 @@ fn the_workload_gets_a_k_by_silhouette_and_clusters_in_words() {
     );
     assert_eq!(profiles.len(), chosen.k);
     // Same seed, same choice.
-    assert_eq!(choose_k(&matrix, 2..=12, &WORKLOAD_KMEANS).k, chosen.k);
+    assert_eq!(
+        choose_k(&matrix, 2..=12, &WORKLOAD_KMEANS, &mut || {}).k,
+        chosen.k
+    );
 }
 
 #[test]

@@ -179,12 +179,30 @@ fn contributions_chart_has_a_bar_per_factor_and_the_base() {
             ("Falling activity".into(), 20.0),
             ("Few products".into(), 2.0),
         ],
+        decimals: 1,
     };
     let (svg, hits) = render_svg(&spec, 500, 300).expect("draws");
     assert_eq!(hits.len(), 4);
     assert_eq!(hits[1].text, "Inactive for long: +30.0");
     assert!(hits[0].rect.1 < hits[1].rect.1, "the base on top");
     assert!(svg.contains("Falling activity") && svg.contains("+20.0"));
+
+    // A model's log-odds parts are small numbers, positive and negative: shown to two decimals,
+    // each bar on its side of zero.
+    let spec = ContributionsSpec {
+        title: "Fund · 34% · as of 2026-06-30".into(),
+        base_label: "Base".into(),
+        base: -1.25,
+        factors: vec![("Annual income".into(), 0.62), ("Age".into(), -0.08)],
+        decimals: 2,
+    };
+    let (svg, hits) = render_svg(&spec, 500, 240).expect("draws");
+    assert_eq!(
+        hits.iter().map(|h| h.text.as_str()).collect::<Vec<_>>(),
+        ["Base: -1.25", "Annual income: +0.62", "Age: -0.08"]
+    );
+    let green = svg.matches(r##"fill="#009E73""##).count();
+    assert_eq!(green, 1, "one positive factor bar");
 }
 
 #[test]

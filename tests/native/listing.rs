@@ -1,7 +1,7 @@
 //! Customer lists: the filters keep exactly the customers a manager asked for, and the CSV of a
 //! list has its rows with formula cells neutralised.
 
-use keystone::analytics::listing::{customers_csv, filter_customers, CustomerFilter};
+use keystone::analytics::listing::{filter_customers, CustomerFilter, CustomerList};
 use keystone::analytics::{analyse, AnalysisConfig};
 use keystone::demo::{generate, DemoConfig};
 use keystone::model::NO_RELATIONSHIP_MANAGER;
@@ -60,7 +60,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
 }
 
 #[test]
-fn the_csv_of_a_list_has_its_rows_in_order_and_never_runs_a_formula() {
+fn the_csv_and_workbook_of_a_list_have_its_rows_in_order_and_never_run_a_formula() {
     let mut data = generate(&DemoConfig {
         n_customers: 20,
         ..DemoConfig::default()
@@ -99,14 +99,15 @@ fn the_csv_of_a_list_has_its_rows_in_order_and_never_runs_a_formula() {
         "天数",
         "客户经理",
     ];
-    let csv = customers_csv(
-        &data,
-        &analysis.features,
-        &analysis.tier_of_customer,
-        &tier_names,
-        &headers,
-        &rows,
-    );
+    let list = CustomerList {
+        dataset: &data,
+        features: &analysis.features,
+        tier_of_customer: &analysis.tier_of_customer,
+        tier_names: &tier_names,
+        headers: &headers,
+        rows: &rows,
+    };
+    let csv = list.to_csv();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(
         reader.headers().expect("header").iter().collect::<Vec<_>>(),
@@ -125,5 +126,48 @@ fn the_csv_of_a_list_has_its_rows_in_order_and_never_runs_a_formula() {
         assert_eq!(name.trim_start_matches('\''), c.name.get(row));
         let aum: f64 = record[4].parse().expect("AUM is a plain number");
         assert_eq!((aum * 100.0).round() as i64, analysis.features.aum_fen[row]);
+    }
+
+    // The workbook holds the same list: text as text (never a formula), money as numbers.
+    use calamine::{Data, Reader};
+    let bytes = list.to_xlsx("客户").expect("workbook");
+    let mut workbook =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook Excel can open");
+    assert_eq!(workbook.sheet_names(), ["客户"]);
+    let range = workbook.worksheet_range("客户").expect("sheet");
+    let formulas = workbook.worksheet_formula("客户").expect("formulas");
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell is a formula"
+    );
+    assert_eq!(range.height(), rows.len() + 1);
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(header, headers);
+    for (cells, (record, &row)) in range.rows().skip(1).zip(records.iter().zip(&rows)) {
+        assert_eq!(cells[0], Data::String(c.customer_id.get(row).to_owned()));
+        assert_eq!(
+            cells[1],
+            Data::String(record[1].to_owned()),
+            "neutralised as in the CSV"
+        );
+        match cells[4] {
+            Data::Float(yuan) => {
+                assert_eq!(
+                    (yuan * 100.0).round() as i64,
+                    analysis.features.aum_fen[row]
+                )
+            }
+            ref other => panic!("AUM should be a number, not {other:?}"),
+        }
+        assert_eq!(
+            cells[6],
+            Data::Float(f64::from(analysis.features.products[row]))
+        );
     }
 }

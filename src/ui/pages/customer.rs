@@ -5,11 +5,14 @@
 
 use crate::analytics::forecast::{customer_monthly_series, year_month};
 use crate::analytics::scores::FactorScores;
+use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
+use crate::i18n::model_feature_name;
 use crate::i18n::{Lang, Msg};
 use crate::model::{ProductType, NO_RELATIONSHIP_MANAGER};
-use crate::ui::components::{ChartCanvas, KpiCard, WithData};
+use crate::ui::background::{self, Job};
+use crate::ui::components::{job_status, ChartCanvas, KpiCard, WithData};
 use crate::ui::state::Loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -194,6 +197,16 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
             {trend.map(|spec| view! { <ChartCanvas spec=spec height=320 testid="customer-trend"/> })}
         </section>
         <div class="panel-row">{scores}</div>
+        <div class="panel-row">
+            <section class="panel half" data-testid="next-best">
+                <h3>{lang.text(Msg::NextBestProduct)}</h3>
+                {next_best(loaded, lang, row, &as_of)}
+            </section>
+            <section class="panel half" data-testid="suitability">
+                <h3>{lang.text(Msg::Suitability)}</h3>
+                {suitability(loaded, lang, row)}
+            </section>
+        </div>
         <section class="panel">
             <h3>{lang.text(Msg::Interactions)}</h3>
             {if contacts.is_empty() {
@@ -225,6 +238,135 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
     }
 }
 
+/// Contributions shown by name on the offer's chart; the rest are summed into one bar.
+const OFFER_FACTORS: usize = 6;
+
+/// The families the customer does not hold, by the propensity models' probability, with the
+/// reasons for the first. The models train in the analysis worker on first use.
+fn next_best(loaded: &Loaded, lang: Lang, row: usize, as_of: &str) -> impl IntoView {
+    let job = background::offers(loaded, row as u32);
+    let as_of = as_of.to_owned();
+    move || match job.get() {
+        Job::Ready(offers) if offers.is_empty() => {
+            view! { <p class="empty">{lang.text(Msg::NothingToOffer)}</p> }.into_any()
+        }
+        Job::Ready(offers) => {
+            let product_name = |p: ProductType| match lang {
+                Lang::Zh => p.chinese_name(),
+                Lang::En => p.english_name(),
+            };
+            let rows = offers
+                .iter()
+                .map(|offer| {
+                    view! {
+                        <tr data-product=offer.product.key()>
+                            <td>{product_name(offer.product)}</td>
+                            <td class="num">{format!("{:.0}%", offer.probability * 100.0)}</td>
+                            <td class="num">{format!("{:.0}%", offer.base_rate * 100.0)}</td>
+                            <td class="num">{offer.validation_auc.map_or("–".into(), |a| format!("{a:.2}"))}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let best = &offers[0];
+            let mut factors: Vec<(String, f64)> = best
+                .contributions
+                .iter()
+                .take(OFFER_FACTORS)
+                .map(|(name, part)| (model_feature_name(name, lang), *part))
+                .collect();
+            let rest: f64 = best
+                .contributions
+                .iter()
+                .skip(OFFER_FACTORS)
+                .map(|c| c.1)
+                .sum();
+            if best.contributions.len() > OFFER_FACTORS {
+                factors.push((lang.text(Msg::OtherFactors).to_owned(), rest));
+            }
+            let spec = ContributionsSpec {
+                title: dated_title(
+                    &format!(
+                        "{} · {} {:.0}%",
+                        product_name(best.product),
+                        lang.text(Msg::Probability),
+                        best.probability * 100.0
+                    ),
+                    &as_of,
+                    lang,
+                ),
+                base_label: lang.text(Msg::ModelBase).into(),
+                base: best.base,
+                factors,
+                decimals: 2,
+            };
+            view! {
+                <table class="data-table" data-testid="offers">
+                    <thead><tr>
+                        <th scope="col">{lang.text(Msg::NextBestProduct)}</th>
+                        <th scope="col">{lang.text(Msg::Probability)}</th>
+                        <th scope="col">{lang.text(Msg::HoldersShare)}</th>
+                        <th scope="col">{lang.text(Msg::ValidationAuc)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                <p class="hint">{lang.text(Msg::WhyThisProduct)}</p>
+                <ChartCanvas spec=spec height=300 testid="offer-contributions"/>
+                <p class="hint">{lang.text(Msg::NextBestHint)}</p>
+            }
+            .into_any()
+        }
+        other => job_status(&other, lang, "offers-job"),
+    }
+}
+
+/// Holdings whose risk rating is above what the customer may hold.
+fn suitability(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
+    let dataset = &loaded.dataset;
+    let holdings = dataset.holdings();
+    let flags: Vec<_> = (0..holdings.len())
+        .filter(|&h| holdings.customer_idx[h] as usize == row)
+        .filter_map(|h| suitability_flag(dataset, h))
+        .collect();
+    if flags.is_empty() {
+        return view! { <p class="ok" data-testid="suitability-clear">{lang.text(Msg::SuitabilityClear)}</p> }
+            .into_any();
+    }
+    let rows = flags
+        .iter()
+        .map(|flag| {
+            let h = flag.holding as usize;
+            let product = holdings.product_type[h];
+            let issue = match flag.issue {
+                SuitabilityIssue::AboveTolerance => Msg::AboveTolerance,
+                SuitabilityIssue::NotAssessed => Msg::NotAssessed,
+            };
+            view! {
+                <tr>
+                    <td>{match lang { Lang::Zh => product.chinese_name(), Lang::En => product.english_name() }}</td>
+                    <td class="num">{money_compact(holdings.balance_fen[h], lang)}</td>
+                    <td>{format!("R{}", flag.product_level)}</td>
+                    <td>{match flag.customer_level { 0 => "–".to_owned(), level => format!("R{level}") }}</td>
+                    <td>{lang.text(issue)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="data-table warning" role="alert" data-testid="suitability-flags">
+            <thead><tr>
+                <th scope="col">{lang.text(Msg::Product)}</th>
+                <th scope="col">{lang.text(Msg::Balance)}</th>
+                <th scope="col">{lang.text(Msg::ProductRisk)}</th>
+                <th scope="col">{lang.text(Msg::CustomerTolerance)}</th>
+                <th scope="col">{lang.text(Msg::Suitability)}</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
 /// A customer's score as a contributions chart, largest effects first.
 fn contributions(scores: &FactorScores, row: usize, lang: Lang, title: &str) -> ContributionsSpec {
     ContributionsSpec {
@@ -242,5 +384,6 @@ fn contributions(scores: &FactorScores, row: usize, lang: Lang, title: &str) -> 
                 (name.to_owned(), points)
             })
             .collect(),
+        decimals: 1,
     }
 }

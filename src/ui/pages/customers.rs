@@ -1,13 +1,17 @@
 //! 客户 Customers: every customer in a paged table, searchable, filterable and sortable by any
 //! column; filters, paging and sort live in the URL, so a list can be bookmarked and shared.
 
-use crate::analytics::listing::{customers_csv, filter_customers, CustomerFilter};
+use crate::analytics::listing::{filter_customers, CustomerFilter, CustomerList};
+use crate::analytics::segments::CustomerSegments;
 use crate::format::{count, money_compact};
 use crate::i18n::{Lang, Msg};
 use crate::model::NO_RELATIONSHIP_MANAGER;
+use crate::ui::background::{self, Job};
+use crate::ui::components::job_status;
 use crate::ui::components::WithData;
 use crate::ui::state::Loaded;
 use crate::ui::{page_href, Page};
+use crate::worker::protocol::ListExport;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
@@ -188,35 +192,75 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         );
     };
     let controls = filter_controls(&loaded, lang, query, set_param.clone());
-    let export_loaded = loaded.clone();
-    let export = move |_| {
-        let loaded = &export_loaded;
-        let order = listed(loaded, &query.get_untracked());
-        let tier_names: Vec<String> = (0..loaded.tier_rules.tiers.len())
-            .map(|tier| loaded.tier_name(tier, lang).to_owned())
-            .collect();
-        let headers: Vec<&str> = Column::ALL.iter().map(|c| lang.text(c.title())).collect();
-        let csv = customers_csv(
-            &loaded.dataset,
-            &loaded.analysis.features,
-            &loaded.analysis.tier_of_customer,
-            &tier_names,
-            &headers,
-            &order,
-        );
+    let tier_names: Vec<String> = (0..loaded.tier_rules.tiers.len())
+        .map(|tier| loaded.tier_name(tier, lang).to_owned())
+        .collect();
+    let headers: Vec<&'static str> = Column::ALL.iter().map(|c| lang.text(c.title())).collect();
+    let (csv_loaded, csv_tiers, csv_headers) =
+        (loaded.clone(), tier_names.clone(), headers.clone());
+    let export_csv = move |_| {
+        let loaded = &csv_loaded;
+        let Some(order) = current_list(loaded, &query.get_untracked()) else {
+            return;
+        };
+        let csv = CustomerList {
+            dataset: &loaded.dataset,
+            features: &loaded.analysis.features,
+            tier_of_customer: &loaded.analysis.tier_of_customer,
+            tier_names: &csv_tiers,
+            headers: &csv_headers,
+            rows: &order,
+        }
+        .to_csv();
         // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
         let mut bytes = "\u{FEFF}".as_bytes().to_vec();
         bytes.extend_from_slice(csv.as_bytes());
         crate::ui::download::download_bytes("customers.csv", "text/csv", &bytes);
     };
+    // The workbook of a large list takes seconds to write: the analysis worker writes it.
+    let workbook = RwSignal::new(None::<ArcRwSignal<Job<()>>>);
+    let xlsx_loaded = loaded.clone();
+    let export_xlsx = move |_| {
+        let loaded = &xlsx_loaded;
+        let Some(order) = current_list(loaded, &query.get_untracked()) else {
+            return;
+        };
+        let export = ListExport {
+            tier_rules: loaded.tier_rules.clone(),
+            tier_names: tier_names.clone(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            sheet_name: lang.text(Msg::NavCustomers).to_owned(),
+            rows: order.iter().map(|&row| row as u32).collect(),
+        };
+        workbook.set(Some(background::export_workbook(
+            loaded,
+            export,
+            "customers.xlsx",
+        )));
+    };
+    let workbook_status = move || {
+        workbook
+            .get()
+            .map(|job| job_status(&job.get(), lang, "xlsx-job"))
+    };
+    let table_loaded = loaded.clone();
     let table = move || {
+        let loaded = &table_loaded;
         let query = query.read();
+        // A list of a segment needs the segments, which the worker computes.
+        let segments = match needs_segments(&query) {
+            true => match background::segments(loaded).get() {
+                Job::Ready(segments) => Some(segments),
+                other => return job_status(&other, lang, "segments-job"),
+            },
+            false => None,
+        };
         let sort = query
             .get("sort")
             .and_then(|slug| Column::ALL.into_iter().find(|c| c.slug() == slug))
             .unwrap_or(Column::Aum);
         let descending = query.get("desc").map(|d| d != "0").unwrap_or(true);
-        let order = listed(&loaded, &query);
+        let order = listed(loaded, &query, segments.as_deref());
         let n = order.len();
         let n_pages = n.div_ceil(PAGE_SIZE).max(1);
         let page = query
@@ -280,7 +324,7 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             .take(PAGE_SIZE)
             .map(|&i| {
                 let tier = loaded.analysis.tier_of_customer[i] as usize;
-                let manager = match manager_id(&loaded, i) {
+                let manager = match manager_id(loaded, i) {
                     "" => lang.text(Msg::Unassigned).to_owned(),
                     id => id.to_owned(),
                 };
@@ -331,28 +375,45 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 })}
             </nav>
         }
+        .into_any()
     };
     view! {
         <section class="filters" aria-label=lang.text(Msg::Filters)>
             {controls}
-            <button class="secondary" on:click=export data-testid="export-csv">{lang.text(Msg::ExportCsv)}</button>
+            <button class="secondary" on:click=export_csv data-testid="export-csv">{lang.text(Msg::ExportCsv)}</button>
+            <button class="secondary" on:click=export_xlsx data-testid="export-xlsx">{lang.text(Msg::ExportXlsx)}</button>
+            {workbook_status}
         </section>
         {table}
     }
 }
 
+/// Whether the URL lists a segment (an RFM cell or a cluster).
+fn needs_segments(query: &ParamsMap) -> bool {
+    query.get("cluster").is_some() || (query.get("r").is_some() && query.get("f").is_some())
+}
+
+/// The list shown now; `None` while the segments it needs are still being computed.
+fn current_list(loaded: &Loaded, query: &ParamsMap) -> Option<Vec<usize>> {
+    let segments = match needs_segments(query) {
+        true => match background::segments(loaded).get_untracked() {
+            Job::Ready(segments) => Some(segments),
+            _ => return None,
+        },
+        false => None,
+    };
+    Some(listed(loaded, query, segments.as_deref()))
+}
+
 /// The customers the URL's filter keeps, in the URL's sort order (ties by customer id, so the
 /// order is stable and reproducible).
-fn listed(loaded: &Loaded, query: &ParamsMap) -> Vec<usize> {
+fn listed(loaded: &Loaded, query: &ParamsMap, segments: Option<&CustomerSegments>) -> Vec<usize> {
     let sort = query
         .get("sort")
         .and_then(|slug| Column::ALL.into_iter().find(|c| c.slug() == slug))
         .unwrap_or(Column::Aum);
     let descending = query.get("desc").map(|d| d != "0").unwrap_or(true);
     let filter = filter_from(query, loaded);
-    // Segments cost a clustering: computed only when the list is one of them.
-    let segments =
-        (filter.rfm_cell.is_some() || filter.cluster.is_some()).then(|| loaded.segments());
     let mut order = filter_customers(
         &loaded.dataset,
         &loaded.analysis.features.aum_fen,

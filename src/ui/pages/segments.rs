@@ -3,13 +3,15 @@
 //! segment opens as a customer list.
 
 use crate::analytics::rfm::rfm_grid;
+use crate::analytics::segments::CustomerSegments;
 use crate::analytics::whatif::what_if;
 use crate::analytics::TierRules;
 use crate::charts::{RfmGridSpec, ScatterSpec, TierBarsSpec};
 use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::model::ProductType;
-use crate::ui::components::{ChartCanvas, WithData};
+use crate::ui::background::{self, Job};
+use crate::ui::components::{job_status, ChartCanvas, WithData};
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::{page_href, Page};
 use leptos::prelude::*;
@@ -27,10 +29,23 @@ pub fn SegmentsPage() -> impl IntoView {
 
 fn segments(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let as_of = loaded.as_of_text(lang);
+    // Clustering a large book takes seconds: the worker computes it while the rest shows.
+    let job = background::segments(&loaded);
+    let segment_loaded = loaded.clone();
+    let segment_views = move || match job.get() {
+        Job::Ready(segments) => view! {
+            {rfm_section(&segments, lang, &as_of)}
+            {cluster_section(&segment_loaded, &segments, lang, &as_of)}
+        }
+        .into_any(),
+        other => {
+            view! { <section class="panel">{job_status(&other, lang, "segments-job")}</section> }
+                .into_any()
+        }
+    };
     view! {
-        {tier_editor(loaded.clone(), lang, as_of.clone())}
-        {rfm_section(&loaded, lang, &as_of)}
-        {cluster_section(&loaded, lang, &as_of)}
+        {tier_editor(loaded.clone(), lang, loaded.as_of_text(lang))}
+        {segment_views}
         {product_mix(&loaded, lang)}
     }
 }
@@ -165,8 +180,8 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang, as_of: String) -> impl IntoView 
     }
 }
 
-fn rfm_section(loaded: &Loaded, lang: Lang, as_of: &str) -> impl IntoView {
-    let grid = rfm_grid(&loaded.segments().rfm);
+fn rfm_section(segments: &CustomerSegments, lang: Lang, as_of: &str) -> impl IntoView {
+    let grid = rfm_grid(&segments.rfm);
     let spec = RfmGridSpec {
         title: dated_title(lang.text(Msg::RfmGrid), as_of, lang),
         cells: grid.map(|row| row.map(|cell| (cell.customers, cell.mean_m))),
@@ -190,8 +205,12 @@ fn rfm_section(loaded: &Loaded, lang: Lang, as_of: &str) -> impl IntoView {
     }
 }
 
-fn cluster_section(loaded: &Loaded, lang: Lang, as_of: &str) -> impl IntoView {
-    let segments = loaded.segments();
+fn cluster_section(
+    loaded: &Loaded,
+    segments: &CustomerSegments,
+    lang: Lang,
+    as_of: &str,
+) -> impl IntoView {
     let clustering = &segments.chosen.clustering;
     let n = clustering.assignment.len();
     // Every n/2000-th customer: the same sample on every visit.

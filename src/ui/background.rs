@@ -1,0 +1,243 @@
+//! Jobs for the analysis worker, as the pages see them: one worker per shown snapshot, each
+//! result a signal that goes from running (with its progress) to ready or failed.
+//!
+//! The worker reads the snapshot from IndexedDB itself and keeps it, so asking for segments,
+//! a customer's offers or a workbook never blocks the page; a different snapshot shown ends the
+//! old worker.
+
+use super::state::Loaded;
+use crate::analytics::propensity::Offer;
+use crate::analytics::segments::CustomerSegments;
+use crate::worker::protocol::{AnalysisJob, AnalysisReply, AnalysisRequest, ListExport};
+use crate::worker::AnalysisWorker;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Where a background job stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Job<T> {
+    /// Working: which step (reading the snapshot first), steps done of steps in all.
+    Running {
+        /// The worker's current job.
+        step: AnalysisJob,
+        /// Steps done.
+        done: u32,
+        /// Steps in all.
+        of: u32,
+    },
+    /// Done.
+    Ready(T),
+    /// Failed, with the worker's reason.
+    Failed(String),
+}
+
+impl<T> Job<T> {
+    fn started() -> Job<T> {
+        Job::Running {
+            step: AnalysisJob::Open,
+            done: 0,
+            of: 1,
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        matches!(self, Job::Running { .. })
+    }
+}
+
+type Slot<T> = ArcRwSignal<Job<T>>;
+
+struct Session {
+    snapshot_id: String,
+    worker: AnalysisWorker,
+    segments: Option<Slot<Arc<CustomerSegments>>>,
+    offers: HashMap<u32, Slot<Arc<Vec<Offer>>>>,
+    /// The workbook being written, and the file name it will be offered under.
+    workbook: Option<(Slot<()>, String)>,
+}
+
+thread_local! {
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// Runs `ask` on the session of `loaded`'s snapshot, starting its worker if needed; `None`
+/// when no worker can start (the caller shows the failure).
+fn with_session<R>(loaded: &Loaded, ask: impl FnOnce(&mut Session) -> R) -> Result<R, String> {
+    SESSION.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let current = cell
+            .as_ref()
+            .is_some_and(|s| s.snapshot_id == loaded.record.snapshot_id);
+        if !current {
+            // Dropping the old session terminates its worker.
+            *cell = None;
+            let worker = AnalysisWorker::start(&loaded.record, on_reply)?;
+            *cell = Some(Session {
+                snapshot_id: loaded.record.snapshot_id.clone(),
+                worker,
+                segments: None,
+                offers: HashMap::new(),
+                workbook: None,
+            });
+        }
+        Ok(ask(cell.as_mut().expect("just set")))
+    })
+}
+
+/// The snapshot's RFM scores, clusters and projection, computed once in the worker.
+pub fn segments(loaded: &Loaded) -> Slot<Arc<CustomerSegments>> {
+    with_session(loaded, |session| {
+        if let Some(slot) = &session.segments {
+            return slot.clone();
+        }
+        let slot = ArcRwSignal::new(Job::started());
+        session.segments = Some(slot.clone());
+        session.worker.ask(&AnalysisRequest::Segments);
+        slot
+    })
+    .unwrap_or_else(|error| ArcRwSignal::new(Job::Failed(error)))
+}
+
+/// One customer's offers (families not held, most probable first); the first request trains
+/// the propensity models.
+pub fn offers(loaded: &Loaded, customer: u32) -> Slot<Arc<Vec<Offer>>> {
+    with_session(loaded, |session| {
+        if let Some(slot) = session.offers.get(&customer) {
+            return slot.clone();
+        }
+        let slot = ArcRwSignal::new(Job::started());
+        session.offers.insert(customer, slot.clone());
+        session.worker.ask(&AnalysisRequest::Offers { customer });
+        slot
+    })
+    .unwrap_or_else(|error| ArcRwSignal::new(Job::Failed(error)))
+}
+
+/// Writes a customer list as a workbook in the worker and offers it as `file_name` when done.
+pub fn export_workbook(loaded: &Loaded, export: ListExport, file_name: &str) -> Slot<()> {
+    with_session(loaded, |session| {
+        let slot = ArcRwSignal::new(Job::started());
+        // A newer request replaces one still running: its file is what the user wants now.
+        session.workbook = Some((slot.clone(), file_name.to_owned()));
+        session.worker.ask(&AnalysisRequest::ListXlsx(export));
+        slot
+    })
+    .unwrap_or_else(|error| ArcRwSignal::new(Job::Failed(error)))
+}
+
+/// Routes a reply to the signals waiting for it. Signals are set after the session is released:
+/// setting one runs effects that may ask the session again.
+fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
+    let mut updates: Vec<Box<dyn FnOnce()>> = Vec::new();
+    SESSION.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let Some(session) = cell.as_mut() else {
+            return;
+        };
+        let running_offers = || {
+            session
+                .offers
+                .values()
+                .filter(|slot| slot.with_untracked(Job::is_running))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        match reply {
+            AnalysisReply::Progress { job, done, of } => {
+                let opening = job == AnalysisJob::Open;
+                if job == AnalysisJob::Segments || opening {
+                    if let Some(slot) = session.segments.clone() {
+                        let state = Job::Running {
+                            step: job,
+                            done,
+                            of,
+                        };
+                        updates.push(Box::new(move || progress_to(&slot, state)));
+                    }
+                }
+                if job == AnalysisJob::Offers || opening {
+                    for slot in running_offers() {
+                        let state = Job::Running {
+                            step: job,
+                            done,
+                            of,
+                        };
+                        updates.push(Box::new(move || progress_to(&slot, state)));
+                    }
+                }
+                if job == AnalysisJob::ListXlsx || opening {
+                    if let Some((slot, _)) = session.workbook.clone() {
+                        let state = Job::Running {
+                            step: job,
+                            done,
+                            of,
+                        };
+                        updates.push(Box::new(move || progress_to(&slot, state)));
+                    }
+                }
+            }
+            AnalysisReply::Segments(segments) => {
+                if let Some(slot) = session.segments.clone() {
+                    let segments = Arc::new(*segments);
+                    updates.push(Box::new(move || slot.set(Job::Ready(segments))));
+                }
+            }
+            AnalysisReply::Offers { customer, offers } => {
+                if let Some(slot) = session.offers.get(&customer).cloned() {
+                    let offers = Arc::new(offers);
+                    updates.push(Box::new(move || slot.set(Job::Ready(offers))));
+                }
+            }
+            AnalysisReply::ListXlsx => {
+                if let (Some((slot, file_name)), Some(bytes)) = (session.workbook.take(), bytes) {
+                    updates.push(Box::new(move || {
+                        super::download::download_array(&file_name, XLSX_MIME, &bytes);
+                        slot.set(Job::Ready(()));
+                    }));
+                }
+            }
+            AnalysisReply::Failed { job, message } => {
+                let opening = job == AnalysisJob::Open;
+                if job == AnalysisJob::Segments || opening {
+                    if let Some(slot) = session.segments.take() {
+                        updates.push(fail(slot, &message));
+                    }
+                }
+                if job == AnalysisJob::Offers || opening {
+                    for slot in running_offers() {
+                        updates.push(fail(slot, &message));
+                    }
+                    // A later visit asks again.
+                    session
+                        .offers
+                        .retain(|_, slot| !slot.with_untracked(Job::is_running));
+                }
+                if job == AnalysisJob::ListXlsx || opening {
+                    if let Some((slot, _)) = session.workbook.take() {
+                        updates.push(fail(slot, &message));
+                    }
+                }
+            }
+        }
+    });
+    for update in updates {
+        update();
+    }
+}
+
+fn fail<T: Send + Sync + 'static>(slot: Slot<T>, message: &str) -> Box<dyn FnOnce()> {
+    let message = message.to_owned();
+    Box::new(move || slot.set(Job::Failed(message)))
+}
+
+/// Progress only moves a running job: a late message never undoes a result.
+fn progress_to<T: Send + Sync + 'static>(slot: &Slot<T>, state: Job<T>) {
+    if slot.with_untracked(Job::is_running) {
+        slot.set(state);
+    }
+}
+
+/// The media type of an Excel workbook.
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -1,0 +1,251 @@
+//! The analysis worker: the computations too long for the page's thread (clustering, training
+//! the propensity models, writing a workbook) run here, against a snapshot the worker reads
+//! from IndexedDB itself and keeps while the page shows it.
+
+use super::protocol::{AnalysisJob, AnalysisReply, AnalysisRequest, ListExport};
+use super::web::{field, message, WorkerPort};
+use crate::analytics::listing::CustomerList;
+use crate::analytics::models::ModelKind;
+use crate::analytics::profile::customer_profile;
+use crate::analytics::propensity::{customer_offers, next_best_products, NextBestProducts};
+use crate::analytics::segments::segment_customers;
+use crate::analytics::{analyse, Analysis, AnalysisConfig};
+use crate::model::Dataset;
+use crate::storage::catalogue::SnapshotRecord;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// The worker's side: the snapshot held, what has been computed from it, and the requests
+/// that came before the snapshot was read.
+#[derive(Default)]
+pub(super) struct AnalysisSession {
+    held: Option<Held>,
+    waiting: Vec<AnalysisRequest>,
+}
+
+struct Held {
+    dataset: Dataset,
+    analysis: Analysis,
+    /// Trained on the first request for offers, then kept.
+    next_best: Option<NextBestProducts>,
+}
+
+/// Posts a reply, with a workbook's bytes transferred beside it.
+type Post = Rc<dyn Fn(&AnalysisReply, Option<Vec<u8>>)>;
+
+/// Builds the worker's `post` for analysis replies.
+pub(super) fn poster(scope: web_sys::DedicatedWorkerGlobalScope) -> Post {
+    Rc::new(move |reply: &AnalysisReply, bytes: Option<Vec<u8>>| {
+        let json = serde_json::to_string(reply).unwrap_or_default();
+        let object = message("analysis", &json);
+        let transfer = js_sys::Array::new();
+        if let Some(bytes) = bytes {
+            let buffer = js_sys::Uint8Array::from(bytes.as_slice()).buffer();
+            let _ = js_sys::Reflect::set(&object, &"bytes".into(), &buffer);
+            transfer.push(&buffer);
+        }
+        let _ = scope.post_message_with_transfer(&object, &transfer);
+    })
+}
+
+/// Handles one request: opening reads the snapshot in the background; anything else waits for
+/// it, then runs to the end (the worker's own thread is free to block).
+pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, json: &str, post: &Post) {
+    let request = match serde_json::from_str::<AnalysisRequest>(json) {
+        Ok(request) => request,
+        Err(error) => {
+            post(
+                &AnalysisReply::Failed {
+                    job: AnalysisJob::Open,
+                    message: error.to_string(),
+                },
+                None,
+            );
+            return;
+        }
+    };
+    match request {
+        AnalysisRequest::Open(record) => {
+            let (session, post) = (session.clone(), post.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                post(&progress(AnalysisJob::Open, 0, 2), None);
+                match load(&record).await {
+                    Ok(dataset) => {
+                        post(&progress(AnalysisJob::Open, 1, 2), None);
+                        let analysis = analyse(&dataset, &AnalysisConfig::default());
+                        post(&progress(AnalysisJob::Open, 2, 2), None);
+                        let waiting = {
+                            let mut session = session.borrow_mut();
+                            session.held = Some(Held {
+                                dataset,
+                                analysis,
+                                next_best: None,
+                            });
+                            std::mem::take(&mut session.waiting)
+                        };
+                        for request in waiting {
+                            run(&session, request, &post);
+                        }
+                    }
+                    Err(error) => post(
+                        &AnalysisReply::Failed {
+                            job: AnalysisJob::Open,
+                            message: error,
+                        },
+                        None,
+                    ),
+                }
+            });
+        }
+        request => {
+            let opened = session.borrow().held.is_some();
+            if opened {
+                run(session, request, post);
+            } else {
+                session.borrow_mut().waiting.push(request);
+            }
+        }
+    }
+}
+
+async fn load(record: &SnapshotRecord) -> Result<Dataset, String> {
+    let db = crate::storage::idb::open()
+        .await
+        .map_err(|e| e.to_string())?;
+    let dataset = crate::storage::idb::load_snapshot(&db, record)
+        .await
+        .map_err(|e| e.to_string());
+    db.close();
+    dataset
+}
+
+fn progress(job: AnalysisJob, done: usize, of: usize) -> AnalysisReply {
+    AnalysisReply::Progress {
+        job,
+        done: done as u32,
+        of: of as u32,
+    }
+}
+
+fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &Post) {
+    let mut session = session.borrow_mut();
+    let Some(held) = session.held.as_mut() else {
+        return;
+    };
+    match request {
+        AnalysisRequest::Open(_) => {}
+        AnalysisRequest::Segments => {
+            let segments =
+                segment_customers(&held.dataset, &held.analysis.features, &mut |done, of| {
+                    post(&progress(AnalysisJob::Segments, done, of), None)
+                });
+            post(&AnalysisReply::Segments(Box::new(segments)), None);
+        }
+        AnalysisRequest::Offers { customer } => {
+            let customer = customer as usize;
+            if customer >= held.dataset.n_customers() {
+                post(
+                    &AnalysisReply::Failed {
+                        job: AnalysisJob::Offers,
+                        message: format!("no customer at row {customer}"),
+                    },
+                    None,
+                );
+                return;
+            }
+            let Held {
+                dataset,
+                analysis,
+                next_best,
+            } = held;
+            let products = next_best.get_or_insert_with(|| {
+                let profile = customer_profile(dataset, analysis.as_of);
+                next_best_products(
+                    dataset,
+                    &analysis.features,
+                    &profile,
+                    ModelKind::Gbdt,
+                    &mut |done, of| post(&progress(AnalysisJob::Offers, done, of), None),
+                )
+            });
+            post(
+                &AnalysisReply::Offers {
+                    customer: customer as u32,
+                    offers: customer_offers(products, customer),
+                },
+                None,
+            );
+        }
+        AnalysisRequest::ListXlsx(export) => match workbook(held, &export) {
+            Ok(bytes) => post(&AnalysisReply::ListXlsx, Some(bytes)),
+            Err(message) => post(
+                &AnalysisReply::Failed {
+                    job: AnalysisJob::ListXlsx,
+                    message,
+                },
+                None,
+            ),
+        },
+    }
+}
+
+fn workbook(held: &Held, export: &ListExport) -> Result<Vec<u8>, String> {
+    let n = held.dataset.n_customers();
+    if let Some(&row) = export.rows.iter().find(|&&row| row as usize >= n) {
+        return Err(format!("no customer at row {row}"));
+    }
+    // The page's tier ladder, which may not be the defaults the worker analysed with.
+    let tier_of_customer = crate::analytics::assign_tiers(
+        &held.analysis.features.tier_columns(&held.dataset),
+        &export.tier_rules,
+    );
+    let rows: Vec<usize> = export.rows.iter().map(|&r| r as usize).collect();
+    let headers: Vec<&str> = export.headers.iter().map(String::as_str).collect();
+    CustomerList {
+        dataset: &held.dataset,
+        features: &held.analysis.features,
+        tier_of_customer: &tier_of_customer,
+        tier_names: &export.tier_names,
+        headers: &headers,
+        rows: &rows,
+    }
+    .to_xlsx(&export.sheet_name)
+}
+
+/// The page's handle on the analysis worker of one snapshot. Dropping it ends the worker.
+pub struct AnalysisWorker {
+    port: WorkerPort,
+}
+
+impl AnalysisWorker {
+    /// Starts a worker on `record`'s snapshot; its replies (with a workbook's bytes, when one
+    /// is attached) go to `on_reply`.
+    pub fn start(
+        record: &SnapshotRecord,
+        on_reply: impl Fn(AnalysisReply, Option<js_sys::Uint8Array>) + 'static,
+    ) -> Result<AnalysisWorker, String> {
+        let port = WorkerPort::start(move |_, data: JsValue| {
+            let json = field(&data, "json").as_string().unwrap_or_default();
+            let reply = serde_json::from_str::<AnalysisReply>(&json).unwrap_or_else(|e| {
+                AnalysisReply::Failed {
+                    job: AnalysisJob::Open,
+                    message: e.to_string(),
+                }
+            });
+            let bytes = field(&data, "bytes");
+            let bytes = (!bytes.is_undefined()).then(|| js_sys::Uint8Array::new(&bytes));
+            on_reply(reply, bytes);
+        })?;
+        let worker = AnalysisWorker { port };
+        worker.ask(&AnalysisRequest::Open(record.clone()));
+        Ok(worker)
+    }
+
+    /// Sends a request; the answer comes to the `on_reply` given at the start.
+    pub fn ask(&self, request: &AnalysisRequest) {
+        let json = serde_json::to_string(request).unwrap_or_default();
+        self.port
+            .send(message("analysis", &json), js_sys::Array::new());
+    }
+}
