@@ -301,6 +301,43 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
     let (private, private_count) = &tiers[0];
     let private_count = with_thousands(private_count);
 
+    // From the keyboard: the chart takes the focus, an arrow key shows the first bar's
+    // figures (read out by a live region), Enter opens its list, and back returns.
+    client
+        .execute(
+            "document.querySelector('canvas[data-chart=tier-bars]').focus();",
+            vec![],
+        )
+        .await
+        .expect("focus the chart");
+    let chart = client
+        .find(Locator::Css("canvas[data-chart=tier-bars]"))
+        .await
+        .expect("tier chart");
+    assert_eq!(
+        chart.attr("tabindex").await.expect("attr").as_deref(),
+        Some("0")
+    );
+    chart
+        .send_keys(&fantoccini::key::Key::Right.to_string())
+        .await
+        .expect("arrow key");
+    wait_text(client, "[data-testid=chart-tooltip]", |t| {
+        t.contains("私行") && t.contains(&private_count)
+    })
+    .await;
+    wait_text(client, "figure .sr-only", |t| t.contains("私行")).await;
+    chart
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .expect("enter");
+    wait_text(client, "[data-testid=list-count]", |t| {
+        t.contains(&private_count)
+    })
+    .await;
+    client.back().await.expect("back");
+    wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+
     // The pointer over the first bar shows its exact figures; a click opens that tier's list.
     let (text, x, y) = hover_until_tooltip(client, "tier-bars", 0.05, 0.5).await;
     assert!(
@@ -375,10 +412,60 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
     );
     screenshot(client, "customers-filtered").await;
 
+    // The same list as an Excel workbook, written by the worker: the same rows, no formula.
+    client
+        .execute("window.__exported = null;", vec![])
+        .await
+        .expect("reset");
+    click(client, "[data-testid=export-xlsx]").await;
+    let bytes = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const wait = () => window.__exported
+                 ? window.__exported.arrayBuffer().then(b => done({
+                       type: window.__exported.type,
+                       bytes: Array.from(new Uint8Array(b)),
+                   }))
+                 : setTimeout(wait, 50);
+             wait();",
+            vec![],
+        )
+        .await
+        .expect("read the workbook");
+    assert_eq!(
+        bytes["type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes: Vec<u8> = bytes["bytes"]
+        .as_array()
+        .expect("bytes")
+        .iter()
+        .map(|b| b.as_u64().expect("a byte") as u8)
+        .collect();
+    {
+        use calamine::Reader;
+        let mut workbook =
+            calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook Excel opens");
+        let range = workbook
+            .worksheet_range("客户")
+            .expect("the customers sheet");
+        assert_eq!(range.height(), listed + 1);
+        let ids: Vec<String> = range.rows().map(|r| r[0].to_string()).collect();
+        assert_eq!(ids[0], "客户号");
+        let csv_ids: Vec<&str> = lines[1..]
+            .iter()
+            .map(|l| l.split(',').next().unwrap_or_default())
+            .collect();
+        assert_eq!(ids[1..], csv_ids, "the rows of the CSV, in its order");
+        let formulas = workbook.worksheet_formula("客户").expect("formulas");
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    }
+
     // A customer's profile by its URL; the back button returns to the list.
     let id = lines[1].split(',').next().expect("an id").to_owned();
     click(client, &format!("a[data-customer-link={id}]")).await;
     wait_text(client, "[data-testid=customer-facts] dd", |t| t == id).await;
+    check_offers_and_suitability(client, &id).await;
     for chart in ["customer-trend", "capacity", "attrition", "potential"] {
         let started = std::time::Instant::now();
         while inked_pixels(client, chart).await < 2_000 {
@@ -403,6 +490,78 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
     click(client, "[data-testid=language-switch]").await;
     click(client, "a[data-nav=overview]").await;
     wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+}
+
+/// The profile's next-best products are the analytics core's, in its order, with the reasons
+/// drawn; the suitability section lists the core's flags for the customer.
+async fn check_offers_and_suitability(client: &Client, id: &str) {
+    use keystone::analytics::models::ModelKind;
+    use keystone::analytics::profile::customer_profile;
+    use keystone::analytics::propensity::{customer_offers, next_best_products};
+    use keystone::analytics::suitability::suitability_flags;
+    use keystone::analytics::{analyse, AnalysisConfig};
+    let demo = keystone::demo::generate(&keystone::demo::DemoConfig::default());
+    let analysis = analyse(&demo, &AnalysisConfig::default());
+    let row = (0..demo.n_customers())
+        .find(|&r| demo.customers().customer_id.get(r) == id)
+        .expect("the customer");
+    let products = next_best_products(
+        &demo,
+        &analysis.features,
+        &customer_profile(&demo, analysis.as_of),
+        ModelKind::Gbdt,
+        &mut |_, _| {},
+    );
+    let expected = customer_offers(&products, row);
+    assert!(
+        !expected.is_empty(),
+        "the demo customer has something to offer"
+    );
+    // The models train in the worker: the table comes when they are done.
+    let first = "[data-testid=offers] tbody tr:first-child td:nth-child(2)";
+    let started = std::time::Instant::now();
+    while count(client, "[data-testid=offers] tbody tr").await == 0 {
+        assert!(started.elapsed().as_secs() < 60, "no offers after a minute");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let rows = client
+        .find_all(Locator::Css("[data-testid=offers] tbody tr"))
+        .await
+        .expect("offer rows");
+    let mut shown = Vec::new();
+    for tr in rows {
+        shown.push(
+            tr.attr("data-product")
+                .await
+                .expect("attr")
+                .unwrap_or_default(),
+        );
+    }
+    let keys: Vec<&str> = expected.iter().map(|o| o.product.key()).collect();
+    assert_eq!(shown, keys, "the core's offers, most probable first");
+    let probability = format!("{:.0}%", expected[0].probability * 100.0);
+    wait_text(client, first, |t| t == probability).await;
+    assert!(inked_pixels(client, "offer-contributions").await > 2_000);
+    client
+        .execute(
+            "document.querySelector('[data-testid=next-best]').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    screenshot(client, "customer-next-best").await;
+
+    let flags = suitability_flags(&demo)
+        .into_iter()
+        .filter(|f| f.customer as usize == row)
+        .count();
+    match flags {
+        0 => assert_eq!(count(client, "[data-testid=suitability-clear]").await, 1),
+        n => assert_eq!(
+            count(client, "[data-testid=suitability-flags] tbody tr").await,
+            n
+        ),
+    }
 }
 
 /// The segments page on the demo: the what-if shows what the analytics core computes for a

@@ -15,7 +15,9 @@ use plotters_canvas::CanvasBackend;
 /// A chart as wide as its container and `height` CSS pixels high, drawn at the screen's
 /// device-pixel ratio (crisp on HiDPI screens) and again when the window is resized.
 /// Hovering shows the exact values under the pointer; a click follows the region's link; the
-/// buttons save it as PNG or SVG, title and as-of date included.
+/// buttons save it as PNG or SVG, title and as-of date included. From the keyboard, a chart
+/// with regions takes the focus: arrow keys step through the regions (the tooltip shows on each
+/// and a live region reads it out), Enter follows the region's link, Escape hides the tooltip.
 #[component]
 pub fn ChartCanvas<S>(spec: S, height: u32, testid: &'static str) -> impl IntoView
 where
@@ -93,9 +95,59 @@ where
         tooltip.set(hit_at(&event).map(|(x, y, hit)| (x, y, hit.text)));
     };
     let navigate = use_navigate();
+    let click_navigate = navigate.clone();
     let on_click = move |event: ev::MouseEvent| {
         if let Some(link) = hit_at(&event).and_then(|(_, _, hit)| hit.link) {
-            navigate(&link, Default::default());
+            click_navigate(&link, Default::default());
+        }
+    };
+    // The region the keyboard is on, if any.
+    let focused = RwSignal::new(None::<usize>);
+    let show_region = move |index: usize| {
+        let ratio = scale.get_value();
+        let shown = hits.with_value(|hits| {
+            hits.get(index).map(|hit| {
+                let (left, top, right, _) = hit.rect;
+                let x = (f64::from(left + right) / 2.0 / ratio) as i32;
+                let y = (f64::from(top) / ratio) as i32;
+                (x, y, hit.text.clone())
+            })
+        });
+        if shown.is_some() {
+            focused.set(Some(index));
+        }
+        tooltip.set(shown);
+    };
+    let on_key = move |event: ev::KeyboardEvent| {
+        let n = hits.with_value(Vec::len);
+        if n == 0 {
+            return;
+        }
+        let current = focused.get_untracked();
+        let next = match event.key().as_str() {
+            "ArrowRight" | "ArrowDown" => Some(current.map_or(0, |i| (i + 1) % n)),
+            "ArrowLeft" | "ArrowUp" => Some(current.map_or(n - 1, |i| (i + n - 1) % n)),
+            "Home" => Some(0),
+            "End" => Some(n - 1),
+            "Enter" | " " => {
+                let link = current
+                    .and_then(|i| hits.with_value(|hits| hits.get(i).and_then(|h| h.link.clone())));
+                if let Some(link) = link {
+                    event.prevent_default();
+                    navigate(&link, Default::default());
+                }
+                return;
+            }
+            "Escape" => {
+                focused.set(None);
+                tooltip.set(None);
+                return;
+            }
+            _ => return,
+        };
+        event.prevent_default();
+        if let Some(index) = next {
+            show_region(index);
         }
     };
     let file_name = move |extension: &str| {
@@ -129,22 +181,37 @@ where
             Err(ChartError(why)) => error.set(Some(why)),
         }
     };
-    let label = spec.with_value(|spec| spec.title().to_owned());
+    let title = spec.with_value(|spec| spec.title().to_owned());
     let t = move |msg: Msg| state.lang.get().text(msg);
+    // Only a chart with regions is a stop on the keyboard's way; its label says how to use it.
+    let interactive = move || drawn.get() > 0;
+    let label = move || match interactive() {
+        true => format!("{title}. {}", t(Msg::ChartKeyboardHint)),
+        false => title.clone(),
+    };
     view! {
         <figure class="chart">
             <div class="chart-frame" node_ref=container>
                 <canvas
                     node_ref=canvas
                     height=height
-                    role="img"
+                    role=move || if interactive() { "application" } else { "img" }
+                    tabindex=move || interactive().then_some("0")
                     aria-label=label
                     data-chart=testid
                     data-hits=move || drawn.get()
                     on:mousemove=on_move
                     on:mouseleave=move |_| tooltip.set(None)
                     on:click=on_click
+                    on:keydown=on_key
+                    on:blur=move |_| {
+                        focused.set(None);
+                        tooltip.set(None);
+                    }
                 ></canvas>
+                <p class="sr-only" aria-live="polite">
+                    {move || focused.get().and(tooltip.get()).map(|(_, _, text)| text)}
+                </p>
                 {move || {
                     tooltip
                         .get()
