@@ -225,8 +225,48 @@ mod native {
             median(first_renders)
         );
 
+        // The Segments page on a fresh load: seconds until the worker's clusters are shown,
+        // and the longest task the page's own thread ran meanwhile (it should stay free).
+        let mut segment_times = Vec::new();
+        let mut longest_tasks = Vec::new();
+        for _ in 0..runs() {
+            client.goto(&home).await.expect("open the overview");
+            overview_drawn(&client).await;
+            let figures = client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     let longest = 0;
+                     const observer = new PerformanceObserver(list => {
+                       for (const task of list.getEntries()) longest = Math.max(longest, task.duration);
+                     });
+                     observer.observe({type: 'longtask'});
+                     const started = performance.now();
+                     document.querySelector('a[data-nav=segments]').click();
+                     const wait = () => {
+                       const cards = document.querySelector('[data-testid=cluster-cards]');
+                       if (cards && cards.children.length) {
+                         observer.disconnect();
+                         done([performance.now() - started, longest]);
+                       } else setTimeout(wait, 5);
+                     };
+                     wait();",
+                    vec![],
+                )
+                .await
+                .expect("time the segments");
+            let seconds = figures[0].as_f64().unwrap_or(-1.0) / 1000.0;
+            let longest = figures[1].as_f64().unwrap_or(-1.0) / 1000.0;
+            eprintln!("  segments shown after {seconds:.3} s, longest page task {longest:.3} s");
+            segment_times.push(seconds);
+            longest_tasks.push(longest);
+        }
+        println!("BENCH segments.M.browser {:.3} s", median(segment_times));
+        println!(
+            "BENCH segments.M.longest_page_task {:.3} s",
+            median(longest_tasks)
+        );
+
         // A threshold change on the Segments page to its chart redrawn, M stored.
-        click(&client, "a[data-nav=segments]").await;
         wait_text(&client, "[data-testid=cluster-cards]", |t| !t.is_empty()).await;
         let mut interactions = Vec::new();
         for value in ["150", "120", "250", "90", "200", "110", "300"] {
@@ -255,6 +295,39 @@ mod native {
             interactions.push(seconds);
         }
         println!("BENCH interaction.M.browser {:.4} s", median(interactions));
+
+        // A filter change on the Customers page (100,000 rows) to the new list shown.
+        click(&client, "a[data-nav=customers]").await;
+        wait_text(&client, "[data-testid=page-position]", |t| t == "1 / 2,000").await;
+        let mut filters = Vec::new();
+        for tier in [
+            "private", "wealth", "affluent", "mass", "", "wealth", "private",
+        ] {
+            let latency = client
+                .execute_async(
+                    &format!(
+                        "const done = arguments[arguments.length - 1];
+                         const select = document.querySelector('select[data-filter=tier]');
+                         const count = () => document.querySelector('[data-testid=list-count]').dataset.count;
+                         const before = count();
+                         const started = performance.now();
+                         select.value = '{tier}';
+                         select.dispatchEvent(new Event('change', {{bubbles: true}}));
+                         const wait = () => {{
+                           if (count() !== before) done(performance.now() - started);
+                           else setTimeout(wait, 1);
+                         }};
+                         wait();"
+                    ),
+                    vec![],
+                )
+                .await
+                .expect("time a filter change");
+            let seconds = latency.as_f64().unwrap_or(-1.0) / 1000.0;
+            eprintln!("  tier filter {tier:?}: list shown after {seconds:.4} s");
+            filters.push(seconds);
+        }
+        println!("BENCH filter.M.browser {:.4} s", median(filters));
         delete_all(&client).await;
         let _ = client.close().await;
     }

@@ -308,6 +308,9 @@ messages! {
     ProductRisk => "产品风险等级", "Product risk";
     CustomerTolerance => "客户风险承受能力", "Customer tolerance";
     Product => "产品", "Product";
+    Score => "评分", "Score";
+    ScoreFrom => "评分不低于", "Score from";
+    ScoreTo => "评分不高于", "Score up to";
     OtherFactors => "其他因素", "Other factors";
     ChartKeyboardHint => "用方向键逐项查看数值，回车打开明细", "Arrow keys step through the values; Enter opens the details";
 }

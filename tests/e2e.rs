@@ -461,6 +461,38 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
         assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
     }
 
+    // A score range from the URL: the list is the core's count, the score column within it.
+    {
+        use keystone::analytics::profile::customer_profile;
+        use keystone::analytics::scores::attrition_risk;
+        use keystone::analytics::{analyse, AnalysisConfig};
+        let demo = keystone::demo::generate(&keystone::demo::DemoConfig::default());
+        let analysis = analyse(&demo, &AnalysisConfig::default());
+        let attrition =
+            attrition_risk(&analysis.features, &customer_profile(&demo, analysis.as_of));
+        let expected = (0..demo.n_customers())
+            .filter(|&r| attrition.score(r).round() >= 60.0)
+            .count();
+        client
+            .goto(&format!("{home}?page=customers&score=attrition&smin=60"))
+            .await
+            .expect("a score-range list");
+        wait_text(client, "[data-testid=list-count]", |t| {
+            t.contains(&count_text(expected))
+        })
+        .await;
+        let scores = client
+            .find_all(Locator::Css("td[data-score]"))
+            .await
+            .expect("score cells");
+        assert!(!scores.is_empty());
+        for cell in scores {
+            let points: f64 = cell.text().await.expect("text").parse().expect("points");
+            assert!(points >= 60.0, "{points}");
+        }
+        client.back().await.expect("back");
+    }
+
     // A customer's profile by its URL; the back button returns to the list.
     let id = lines[1].split(',').next().expect("an id").to_owned();
     click(client, &format!("a[data-customer-link={id}]")).await;

@@ -1,6 +1,7 @@
 //! Customer lists: which customers a filter keeps, and a list as CSV or an Excel workbook.
 
 use super::features::{CustomerFeatures, NO_TRANSACTION_RECENCY};
+use super::scores::FactorScores;
 use super::segments::CustomerSegments;
 use crate::format::money_decimal;
 use crate::import::neutralise_formula;
@@ -27,15 +28,20 @@ pub struct CustomerFilter {
     pub rfm_cell: Option<(u8, u8)>,
     /// A cluster of the segments page.
     pub cluster: Option<u32>,
+    /// Bounds on a score (whole points, inclusive, the score rounded as shown); which score is
+    /// the caller's choice.
+    pub score_range: Option<(i32, i32)>,
 }
 
 /// The customers (rows) the filter keeps, in row order. RFM-cell and cluster conditions need
-/// the `segments`; without them those conditions keep no one.
+/// the `segments`, a score range the `score` it bounds; without them those conditions keep no
+/// one.
 pub fn filter_customers(
     dataset: &Dataset,
     aum_fen: &[i64],
     tier_of_customer: &[u8],
     segments: Option<&CustomerSegments>,
+    score: Option<&FactorScores>,
     filter: &CustomerFilter,
 ) -> Vec<usize> {
     let c = dataset.customers();
@@ -55,6 +61,12 @@ pub fn filter_customers(
                 && filter.max_aum_fen.is_none_or(|max| aum_fen[row] <= max)
                 && filter.rfm_cell.is_none_or(|(r, f)| {
                     segments.is_some_and(|s| s.rfm.r[row] == r && s.rfm.f[row] == f)
+                })
+                && filter.score_range.is_none_or(|(min, max)| {
+                    score.is_some_and(|s| {
+                        let points = s.score(row).round();
+                        points >= f64::from(min) && points <= f64::from(max)
+                    })
                 })
                 && filter.cluster.is_none_or(|cluster| {
                     segments.is_some_and(|s| s.chosen.clustering.assignment[row] == cluster)

@@ -13,7 +13,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
     let c = data.customers();
     let aum = &analysis.features.aum_fen;
     let tiers = &analysis.tier_of_customer;
-    let all = filter_customers(&data, aum, tiers, None, &CustomerFilter::default());
+    let all = filter_customers(&data, aum, tiers, None, None, &CustomerFilter::default());
     assert_eq!(all, (0..c.len()).collect::<Vec<_>>());
 
     let city = c.city.get(0).to_owned();
@@ -23,7 +23,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
         min_aum_fen: Some(200_000_000),
         ..CustomerFilter::default()
     };
-    let kept = filter_customers(&data, aum, tiers, None, &filter);
+    let kept = filter_customers(&data, aum, tiers, None, None, &filter);
     let by_hand: Vec<usize> = (0..c.len())
         .filter(|&r| tiers[r] == 1 && c.city.get(r) == city && aum[r] >= 200_000_000)
         .collect();
@@ -34,7 +34,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
         relationship_manager: Some(NO_RELATIONSHIP_MANAGER),
         ..CustomerFilter::default()
     };
-    for row in filter_customers(&data, aum, tiers, None, &unassigned) {
+    for row in filter_customers(&data, aum, tiers, None, None, &unassigned) {
         assert_eq!(c.relationship_manager_idx[row], NO_RELATIONSHIP_MANAGER);
     }
 
@@ -45,6 +45,7 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
             &data,
             aum,
             tiers,
+            None,
             None,
             &CustomerFilter {
                 search: text.into(),
@@ -57,6 +58,23 @@ fn each_filter_keeps_exactly_the_customers_that_match_it() {
     let name = c.name.get(7).to_owned();
     assert!(search(&name).contains(&7));
     assert!(search("no such customer").is_empty());
+
+    // A score range keeps the customers whose score (whole points) lies within it, both ends
+    // included; without the score it keeps no one.
+    let as_of = analysis.as_of;
+    let profile = keystone::analytics::profile::customer_profile(&data, as_of);
+    let attrition = keystone::analytics::scores::attrition_risk(&analysis.features, &profile);
+    let high_risk = CustomerFilter {
+        score_range: Some((60, 100)),
+        ..CustomerFilter::default()
+    };
+    let kept = filter_customers(&data, aum, tiers, None, Some(&attrition), &high_risk);
+    let by_hand: Vec<usize> = (0..c.len())
+        .filter(|&r| (60.0..=100.0).contains(&attrition.score(r).round()))
+        .collect();
+    assert!(!by_hand.is_empty() && by_hand.len() < c.len(), "a real cut");
+    assert_eq!(kept, by_hand);
+    assert!(filter_customers(&data, aum, tiers, None, None, &high_risk).is_empty());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! column; filters, paging and sort live in the URL, so a list can be bookmarked and shared.
 
 use crate::analytics::listing::{filter_customers, CustomerFilter, CustomerList};
+use crate::analytics::scores::FactorScores;
 use crate::analytics::segments::CustomerSegments;
 use crate::format::{count, money_compact};
 use crate::i18n::{Lang, Msg};
@@ -154,6 +155,61 @@ fn filter_from(query: &ParamsMap, loaded: &Loaded) -> CustomerFilter {
             .zip(query.get("f"))
             .and_then(|(r, f)| Some((r.parse().ok()?, f.parse().ok()?))),
         cluster: query.get("cluster").and_then(|c| c.parse().ok()),
+        score_range: ScoreChoice::from_query(query).map(|_| {
+            let bound = |key: &str, default: i32| {
+                query
+                    .get(key)
+                    .and_then(|v| v.trim().parse::<i32>().ok())
+                    .unwrap_or(default)
+            };
+            (bound("smin", 0), bound("smax", 100))
+        }),
+    }
+}
+
+/// The score a list can be narrowed by (`?score=`), shown as an extra column when chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ScoreChoice {
+    Capacity,
+    Attrition,
+    Potential,
+}
+
+impl ScoreChoice {
+    const ALL: [ScoreChoice; 3] = [
+        ScoreChoice::Capacity,
+        ScoreChoice::Attrition,
+        ScoreChoice::Potential,
+    ];
+
+    fn slug(self) -> &'static str {
+        match self {
+            ScoreChoice::Capacity => "capacity",
+            ScoreChoice::Attrition => "attrition",
+            ScoreChoice::Potential => "potential",
+        }
+    }
+
+    fn title(self) -> Msg {
+        match self {
+            ScoreChoice::Capacity => Msg::FinancialCapacity,
+            ScoreChoice::Attrition => Msg::AttritionRisk,
+            ScoreChoice::Potential => Msg::KeyAccountPotential,
+        }
+    }
+
+    fn from_query(query: &ParamsMap) -> Option<ScoreChoice> {
+        let slug = query.get("score")?;
+        ScoreChoice::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    fn scores(self, loaded: &Loaded) -> &FactorScores {
+        let scored = loaded.scored();
+        match self {
+            ScoreChoice::Capacity => &scored.capacity,
+            ScoreChoice::Attrition => &scored.attrition,
+            ScoreChoice::Potential => &scored.potential,
+        }
     }
 }
 
@@ -316,6 +372,10 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             })
             .collect_view();
 
+        // The chosen score gets a column of its own, so the range it is narrowed to shows.
+        let score = ScoreChoice::from_query(&query);
+        let score_header = score.map(|s| view! { <th scope="col">{lang.text(s.title())}</th> });
+        let score_of = score.map(|s| s.scores(loaded));
         let c = loaded.dataset.customers();
         let f = &loaded.analysis.features;
         let rows = order
@@ -350,6 +410,7 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                         <td class="num">{f.f12[i]}</td>
                         <td class="num">{recency_text(f.recency_days[i])}</td>
                         <td>{manager}</td>
+                        {score_of.map(|s| view! { <td class="num" data-score>{format!("{:.0}", s.score(i))}</td> })}
                     </tr>
                 }
             })
@@ -361,7 +422,7 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             </p>
             <div class="table-scroll">
                 <table class="data-table" data-testid="customer-table">
-                    <thead><tr>{headers}</tr></thead>
+                    <thead><tr>{headers}{score_header}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
@@ -419,6 +480,7 @@ fn listed(loaded: &Loaded, query: &ParamsMap, segments: Option<&CustomerSegments
         &loaded.analysis.features.aum_fen,
         &loaded.analysis.tier_of_customer,
         segments,
+        ScoreChoice::from_query(query).map(|s| s.scores(loaded)),
         &filter,
     );
     order.sort_by(|&a, &b| {
@@ -491,6 +553,28 @@ fn filter_controls(
     cities.sort();
     let cities = cities.into_iter().map(|c| (c.clone(), c)).collect();
     let risks = (1..=5).map(|r| (r.to_string(), format!("R{r}"))).collect();
+    let scores = ScoreChoice::ALL
+        .into_iter()
+        .map(|s| (s.slug().to_owned(), lang.text(s.title()).to_owned()))
+        .collect();
+    let bound = |key: &'static str, label: Msg| {
+        let set = set_param.clone();
+        view! {
+            <label>
+                {lang.text(label)} " "
+                <input
+                    type="number"
+                    min="0"
+                    max="100"
+                    step="1"
+                    class="score-bound"
+                    value=current(key)
+                    data-filter=key
+                    on:change=move |event| set(key, event_target_value(&event))
+                />
+            </label>
+        }
+    };
     let search = set_param.clone();
     view! {
         <label>
@@ -507,6 +591,9 @@ fn filter_controls(
         {select("rm", Msg::RelationshipManager, manager_options)}
         {select("city", Msg::City, cities)}
         {select("risk", Msg::RiskLevel, risks)}
+        {select("score", Msg::Score, scores)}
+        {bound("smin", Msg::ScoreFrom)}
+        {bound("smax", Msg::ScoreTo)}
     }
 }
 
