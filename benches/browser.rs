@@ -298,7 +298,7 @@ mod native {
 
         // A filter change on the Customers page (100,000 rows) to the new list shown.
         click(&client, "a[data-nav=customers]").await;
-        wait_text(&client, "[data-testid=page-position]", |t| t == "1 / 2,000").await;
+        wait_text(&client, "[data-testid=page-position]", |t| t == "1 / 2000").await;
         let mut filters = Vec::new();
         for tier in [
             "private", "wealth", "affluent", "mass", "", "wealth", "private",
