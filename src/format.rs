@@ -59,13 +59,22 @@ pub fn percent(part: i64, whole: i64) -> String {
 
 /// A date as each language writes it: `2026年6月30日` or `30 Jun 2026`.
 pub fn date(day: Day, lang: Lang) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     match (day.ymd(), lang) {
         (None, _) => "–".into(),
         (Some((y, m, d)), Lang::Zh) => format!("{y}年{m}月{d}日"),
         (Some((y, m, d)), Lang::En) => format!("{d} {} {y}", MONTHS[(m - 1) as usize]),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A calendar month (1–12) as the reader writes it: 2026年9月, Sep 2026.
+pub fn month(year: i32, month: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{year}年{month}月"),
+        Lang::En => format!("{} {year}", MONTHS[(month.clamp(1, 12) - 1) as usize]),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Money, counts, percentages and dates, in Chinese and English, against `money_format.txt`.
 
 use super::support::check_expected;
-use keystone::format::{count, date, money_compact, money_decimal, money_exact, percent};
+use keystone::format::{count, date, money_compact, money_decimal, money_exact, month, percent};
 use keystone::i18n::Lang;
 use keystone::model::Day;
 
@@ -55,4 +55,7 @@ fn counts_percentages_and_dates() {
     assert_eq!(date(day, Lang::Zh), "2026年6月30日");
     assert_eq!(date(day, Lang::En), "30 Jun 2026");
     assert_eq!(date(Day::MISSING, Lang::En), "–");
+    assert_eq!(month(2026, 9, Lang::Zh), "2026年9月");
+    assert_eq!(month(2026, 9, Lang::En), "Sep 2026");
+    assert_eq!(month(2027, 1, Lang::En), "Jan 2027");
 }

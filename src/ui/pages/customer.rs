@@ -126,10 +126,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
                 .iter()
                 .map(|&m| {
                     let (year, month) = year_month(m);
-                    match lang {
-                        Lang::Zh => format!("{year}年{month}月"),
-                        Lang::En => format!("{year}-{month:02}"),
-                    }
+                    crate::format::month(year, month, lang)
                 })
                 .collect(),
             aum_fen: series.aum_fen.first().cloned().unwrap_or_default(),

@@ -24,10 +24,7 @@ const FORECAST_MONTHS: usize = 6;
 /// A month as the reader writes it.
 fn month_label(month: MonthIndex, lang: Lang) -> String {
     let (year, month) = year_month(month);
-    match lang {
-        Lang::Zh => format!("{year}年{month}月"),
-        Lang::En => format!("{year}-{month:02}"),
-    }
+    crate::format::month(year, month, lang)
 }
 
 /// The overview page.
