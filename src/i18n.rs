@@ -308,6 +308,14 @@ messages! {
     ProductRisk => "产品风险等级", "Product risk";
     CustomerTolerance => "客户风险承受能力", "Customer tolerance";
     Product => "产品", "Product";
+    TagKeyAccount => "大客户", "Key account";
+    TagAttritionRisk => "流失风险高", "High attrition risk";
+    TagSuitability => "适当性待核查", "Suitability to review";
+    TransactionsByCategory => "近12个月交易（按类别）", "Transactions in 12 months by category";
+    TransactionsByChannel => "近12个月交易（按渠道）", "Transactions in 12 months by channel";
+    Turnover => "交易金额（收支合计）", "Turnover (in and out)";
+    BlankValue => "（未填）", "(blank)";
+    NoTransactionsInYear => "近12个月没有交易", "No transactions in the last 12 months";
     Score => "评分", "Score";
     ScoreFrom => "评分不低于", "Score from";
     ScoreTo => "评分不高于", "Score up to";

@@ -498,6 +498,14 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
     click(client, &format!("a[data-customer-link={id}]")).await;
     wait_text(client, "[data-testid=customer-facts] dd", |t| t == id).await;
     check_offers_and_suitability(client, &id).await;
+    check_transaction_mix(client, home).await;
+    client
+        .goto(&format!("{home}?page=customers&q=d0000004"))
+        .await
+        .expect("back to the list");
+    wait_text(client, "[data-testid=page-position]", |t| t == "1 / 1").await;
+    click(client, &format!("a[data-customer-link={id}]")).await;
+    wait_text(client, "[data-testid=customer-facts] dd", |t| t == id).await;
     for chart in ["customer-trend", "capacity", "attrition", "potential"] {
         let started = std::time::Instant::now();
         while inked_pixels(client, chart).await < 2_000 {
@@ -593,6 +601,58 @@ async fn check_offers_and_suitability(client: &Client, id: &str) {
             count(client, "[data-testid=suitability-flags] tbody tr").await,
             n
         ),
+    }
+    assert_eq!(
+        count(client, "[data-tag=suitability]").await,
+        usize::from(flags > 0),
+        "the suitability tag goes with the flags"
+    );
+    let key_account = (analysis.tier_of_customer[row] as usize)
+        < AnalysisConfig::default().tier_rules.key_account_tiers();
+    assert_eq!(
+        count(client, "[data-tag=key-account]").await,
+        usize::from(key_account)
+    );
+}
+
+/// The most active demo customer's profile: twelve months of transactions by category and by
+/// channel, a bar for each of the core's lines.
+async fn check_transaction_mix(client: &Client, home: &str) {
+    use keystone::analytics::profile::transaction_mix;
+    use keystone::analytics::{analyse, AnalysisConfig};
+    let demo = keystone::demo::generate(&keystone::demo::DemoConfig::default());
+    let analysis = analyse(&demo, &AnalysisConfig::default());
+    let f12 = &analysis.features.f12;
+    let row = (0..demo.n_customers())
+        .max_by_key(|&r| (f12[r], std::cmp::Reverse(r)))
+        .expect("customers");
+    let as_of = analysis.as_of.expect("an as-of date");
+    let mix = transaction_mix(&demo, row, keystone::model::Day(as_of.0 - 365), as_of);
+    assert!(mix.by_category.len() > 1 && mix.by_channel.len() > 1);
+    let id = demo.customers().customer_id.get(row);
+    client
+        .goto(&format!("{home}?page=customer&id={id}"))
+        .await
+        .expect("open the profile");
+    for (chart, lines) in [
+        ("customer-categories", mix.by_category.len()),
+        ("customer-channels", mix.by_channel.len()),
+    ] {
+        let selector = format!("canvas[data-chart={chart}]");
+        let started = std::time::Instant::now();
+        while count(client, &selector).await == 0
+            || number_attribute(client, &selector, "data-hits").await as usize != lines
+        {
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "{chart}: not {lines} bars"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            inked_pixels(client, chart).await > 2_000,
+            "{chart} is blank"
+        );
     }
 }
 

@@ -204,3 +204,75 @@ mod tests {
         assert!(!is_card_spend("柜面", "缴费"));
     }
 }
+
+/// One line of a customer's transaction mix: a category or channel as exported, how many
+/// transactions and how much money (both directions) went through it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MixLine {
+    /// The category or channel ("" when the export left it blank).
+    pub label: String,
+    /// Transactions.
+    pub count: u32,
+    /// Amount, in and out together, in fen.
+    pub turnover_fen: i64,
+}
+
+/// A customer's transactions in a window, by category and by channel, largest turnover first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TransactionMix {
+    /// By category (消费, 转账 …).
+    pub by_category: Vec<MixLine>,
+    /// By channel (手机银行, 柜面 …).
+    pub by_channel: Vec<MixLine>,
+}
+
+/// The transactions of `customer` (a row of the customers table) dated in `(since, until]`.
+pub fn transaction_mix(
+    dataset: &Dataset,
+    customer: usize,
+    since: Day,
+    until: Day,
+) -> TransactionMix {
+    let t = dataset.transactions();
+    let mut by_category = vec![(0u32, 0i64); t.category.values().len()];
+    let mut by_channel = vec![(0u32, 0i64); t.channel.values().len()];
+    for row in 0..t.len() {
+        if t.customer_idx[row] as usize != customer
+            || t.txn_date[row] <= since
+            || t.txn_date[row] > until
+        {
+            continue;
+        }
+        let amount = t.amount_fen[row].saturating_abs();
+        for (lines, code) in [
+            (&mut by_category, t.category.codes()[row]),
+            (&mut by_channel, t.channel.codes()[row]),
+        ] {
+            let line = &mut lines[code as usize];
+            line.0 += 1;
+            line.1 = line.1.saturating_add(amount);
+        }
+    }
+    let lines = |totals: Vec<(u32, i64)>, labels: &[String]| {
+        let mut lines: Vec<MixLine> = totals
+            .into_iter()
+            .zip(labels)
+            .filter(|((count, _), _)| *count > 0)
+            .map(|((count, turnover_fen), label)| MixLine {
+                label: label.clone(),
+                count,
+                turnover_fen,
+            })
+            .collect();
+        lines.sort_by(|a, b| {
+            b.turnover_fen
+                .cmp(&a.turnover_fen)
+                .then_with(|| a.label.cmp(&b.label))
+        });
+        lines
+    };
+    TransactionMix {
+        by_category: lines(by_category, t.category.values()),
+        by_channel: lines(by_channel, t.channel.values()),
+    }
+}

@@ -299,6 +299,10 @@ pub fn key_account_potential(
 /// The score from which a customer below the threshold is listed as a potential key account.
 pub const POTENTIAL_MIN_SCORE: f64 = 50.0;
 
+/// The attrition-risk score from which a customer is tagged at risk: recency, falling activity
+/// and money leaving together, or most of one of them.
+pub const ATTRITION_HIGH_SCORE: f64 = 60.0;
+
 /// Potential key accounts: customers below the threshold scoring at least
 /// [`POTENTIAL_MIN_SCORE`], highest first (ties by customer row).
 pub fn potential_key_accounts(

@@ -20,7 +20,7 @@ use keystone::analytics::{
     analyse, as_of_date, assign_tiers, customer_features, AnalysisConfig, TierRules,
 };
 use keystone::demo::{generate, DemoConfig};
-use keystone::model::{Dataset, Day, Direction, ProductType};
+use keystone::model::{CodedColumn, Dataset, Day, Direction, ProductType};
 
 fn workload_s() -> Dataset {
     let files: Vec<(&str, Vec<u8>)> = ["customers", "holdings", "transactions"]
@@ -63,6 +63,46 @@ fn three_customers() -> Dataset {
     let mut tables = data.tables().clone();
     tables.customers.annual_income_fen = vec![0, 30_000_000, 60_000_000];
     Dataset::new(tables).expect("consistent")
+}
+
+#[test]
+fn a_customers_transaction_mix_counts_each_category_and_channel_in_the_window() {
+    use keystone::analytics::profile::{transaction_mix, MixLine};
+    let data = three_customers();
+    let mut tables = data.tables().clone();
+    let t = &mut tables.transactions;
+    let (mut category, mut channel) = (CodedColumn::new(), CodedColumn::new());
+    for row in 0..t.len() {
+        let incoming = t.direction[row] == Direction::In;
+        category.push(if incoming { "工资" } else { "消费" });
+        channel.push(if incoming { "网银" } else { "POS" });
+    }
+    (t.category, t.channel) = (category, channel);
+    let data = Dataset::new(tables).expect("consistent");
+    let day = |iso: &str| Day::parse_iso(iso).expect("date");
+    // C2 over the year to 2026-06-30: salary on the 15th of July to December 2025 (¥3,000
+    // each), spending on the same days (¥500) and ¥100 on the last day.
+    let mix = transaction_mix(&data, 1, day("2025-06-30"), day("2026-06-30"));
+    let line = |label: &str, count, yuan: i64| MixLine {
+        label: label.into(),
+        count,
+        turnover_fen: yuan * 100,
+    };
+    assert_eq!(
+        mix.by_category,
+        [line("工资", 6, 18_000), line("消费", 7, 3_100)]
+    );
+    assert_eq!(
+        mix.by_channel,
+        [line("网银", 6, 18_000), line("POS", 7, 3_100)]
+    );
+    // The window's first day is excluded, its last included; other customers never count.
+    let last_day = transaction_mix(&data, 1, day("2026-06-29"), day("2026-06-30"));
+    assert_eq!(last_day.by_category, [line("消费", 1, 100)]);
+    assert_eq!(
+        transaction_mix(&data, 0, day("2026-01-01"), day("2026-06-30")),
+        Default::default()
+    );
 }
 
 #[test]

@@ -4,12 +4,15 @@
 //! list it was opened from.
 
 use crate::analytics::forecast::{customer_monthly_series, year_month};
+use crate::analytics::profile::{transaction_mix, MixLine, YEAR_DAYS};
 use crate::analytics::scores::FactorScores;
+use crate::analytics::scores::{ATTRITION_HIGH_SCORE, POTENTIAL_MIN_SCORE};
 use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
 use crate::i18n::model_feature_name;
 use crate::i18n::{Lang, Msg};
+use crate::model::Day;
 use crate::model::{ProductType, NO_RELATIONSHIP_MANAGER};
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, KpiCard, WithData};
@@ -174,8 +177,70 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
         .filter(|&i| feedback.customer_idx[i] as usize == row)
         .collect();
 
+    // Tags: what a relationship manager should know at a glance.
+    let mut tags = Vec::new();
+    if tier < loaded.tier_rules.key_account_tiers() {
+        tags.push((Msg::TagKeyAccount, "key-account"));
+    } else if scored.potential.score(row) >= POTENTIAL_MIN_SCORE {
+        tags.push((Msg::PotentialKeyAccounts, "potential"));
+    }
+    if scored.attrition.score(row) >= ATTRITION_HIGH_SCORE {
+        tags.push((Msg::TagAttritionRisk, "attrition"));
+    }
+    if c.relationship_manager_idx[row] == NO_RELATIONSHIP_MANAGER {
+        tags.push((Msg::Unassigned, "unassigned"));
+    }
+    let flagged = (0..holdings.len()).any(|h| {
+        holdings.customer_idx[h] as usize == row && suitability_flag(dataset, h).is_some()
+    });
+    if flagged {
+        tags.push((Msg::TagSuitability, "suitability"));
+    }
+    let tags = tags
+        .into_iter()
+        .map(|(msg, key)| view! { <li class="tag" data-tag=key>{lang.text(msg)}</li> })
+        .collect_view();
+
+    // Twelve months of transactions by category and by channel.
+    let mix = analysis
+        .as_of
+        .map(|day| transaction_mix(dataset, row, Day(day.0 - YEAR_DAYS), day));
+    let mix_chart = |lines: &[MixLine], title: Msg, testid: &'static str| {
+        (!lines.is_empty()).then(|| {
+            let spec = BarsSpec {
+                title: dated(title),
+                categories: lines
+                    .iter()
+                    .map(|l| match l.label.as_str() {
+                        "" => lang.text(Msg::BlankValue).to_owned(),
+                        label => format!("{label} ({})", count(l.count as usize)),
+                    })
+                    .collect(),
+                values_fen: lines.iter().map(|l| l.turnover_fen).collect(),
+                caption: lang.text(Msg::Turnover).into(),
+                lang,
+            };
+            view! {
+                <section class="panel half">
+                    <ChartCanvas spec=spec height=280 testid=testid/>
+                </section>
+            }
+        })
+    };
+    let mix_charts = match &mix {
+        Some(mix) if !mix.by_category.is_empty() => view! {
+            <div class="panel-row">
+                {mix_chart(&mix.by_category, Msg::TransactionsByCategory, "customer-categories")}
+                {mix_chart(&mix.by_channel, Msg::TransactionsByChannel, "customer-channels")}
+            </div>
+        }
+        .into_any(),
+        _ => view! { <p class="empty">{lang.text(Msg::NoTransactionsInYear)}</p> }.into_any(),
+    };
+
     view! {
         <h2 data-testid="customer-name">{c.name.get(row).to_owned()}</h2>
+        <ul class="tags" data-testid="customer-tags">{tags}</ul>
         <dl class="facts" data-testid="customer-facts">{facts}</dl>
         <section class="kpis">
             <KpiCard label=lang.text(Msg::Aum) value=money_compact(f.aum_fen[row], lang) testid="customer-aum"/>
@@ -193,6 +258,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
         <section class="panel">
             {trend.map(|spec| view! { <ChartCanvas spec=spec height=320 testid="customer-trend"/> })}
         </section>
+        {mix_charts}
         <div class="panel-row">{scores}</div>
         <div class="panel-row">
             <section class="panel half" data-testid="next-best">
