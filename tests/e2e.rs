@@ -654,6 +654,15 @@ async fn check_transaction_mix(client: &Client, home: &str) {
             "{chart} is blank"
         );
     }
+    screenshot(client, "customer-active").await;
+    client
+        .execute(
+            "document.querySelector('canvas[data-chart=customer-categories]').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    screenshot(client, "customer-transactions").await;
 }
 
 /// The segments page on the demo: the what-if shows what the analytics core computes for a
