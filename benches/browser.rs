@@ -328,6 +328,46 @@ mod native {
             filters.push(seconds);
         }
         println!("BENCH filter.M.browser {:.4} s", median(filters));
+
+        // A profile opened on a fresh load: seconds until the worker has trained the seven
+        // propensity models on M and the next-best products show (one run: it takes a while).
+        client.goto(&home).await.expect("open the overview");
+        overview_drawn(&client).await;
+        // The page watches for itself (a script may not wait that long); this side polls.
+        client
+            .execute(
+                "window.__offers = null;
+                 const started = performance.now();
+                 const link = document.createElement('a');
+                 link.href = '?page=customer&id=C00000042';
+                 document.body.appendChild(link);
+                 link.click();
+                 const wait = () => {
+                   if (document.querySelector('[data-testid=offers] tbody tr')) {
+                     window.__offers = performance.now() - started;
+                   } else setTimeout(wait, 20);
+                 };
+                 wait();",
+                vec![],
+            )
+            .await
+            .expect("open a profile");
+        let started = std::time::Instant::now();
+        let offers = loop {
+            let shown = client
+                .execute("return window.__offers;", vec![])
+                .await
+                .expect("poll");
+            if let Some(ms) = shown.as_f64() {
+                break ms / 1000.0;
+            }
+            assert!(
+                started.elapsed().as_secs() < 300,
+                "no offers after five minutes"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        println!("BENCH next_best.M.browser {offers:.3} s");
         delete_all(&client).await;
         let _ = client.close().await;
     }
