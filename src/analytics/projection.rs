@@ -7,11 +7,32 @@ use super::kmeans::FeatureMatrix;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Projection {
     /// Per row, its coordinates on the first and second component.
+    #[serde(with = "single_precision")]
     pub points: Vec<[f64; 2]>,
     /// The share of the total variance each component shows.
     pub explained: [f64; 2],
     /// The components, as unit vectors over the features.
     pub components: [Vec<f64>; 2],
+}
+
+/// The points travel from the analysis worker to the page as JSON, only to be plotted: single
+/// precision is plenty there, and halves the message the page must parse on its own thread.
+mod single_precision {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(points: &[[f64; 2]], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(points.iter().map(|p| [p[0] as f32, p[1] as f32]))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<[f64; 2]>, D::Error> {
+        let points = Vec::<[f32; 2]>::deserialize(deserializer)?;
+        Ok(points
+            .into_iter()
+            .map(|p| [f64::from(p[0]), f64::from(p[1])])
+            .collect())
+    }
 }
 
 /// Projects every row of `matrix` (already centred, as z-scores are) onto its first two

@@ -52,6 +52,7 @@ impl ChartSpec for ContributionsSpec {
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
             .y_labels(rows.len())
             .y_label_formatter(&|segment| match segment {
                 SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => rows

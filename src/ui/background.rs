@@ -149,32 +149,17 @@ fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
                 let opening = job == AnalysisJob::Open;
                 if job == AnalysisJob::Segments || opening {
                     if let Some(slot) = session.segments.clone() {
-                        let state = Job::Running {
-                            step: job,
-                            done,
-                            of,
-                        };
-                        updates.push(Box::new(move || progress_to(&slot, state)));
+                        updates.push(progress_update(slot, job, done, of));
                     }
                 }
                 if job == AnalysisJob::Offers || opening {
                     for slot in running_offers() {
-                        let state = Job::Running {
-                            step: job,
-                            done,
-                            of,
-                        };
-                        updates.push(Box::new(move || progress_to(&slot, state)));
+                        updates.push(progress_update(slot, job, done, of));
                     }
                 }
                 if job == AnalysisJob::ListXlsx || opening {
                     if let Some((slot, _)) = session.workbook.clone() {
-                        let state = Job::Running {
-                            step: job,
-                            done,
-                            of,
-                        };
-                        updates.push(Box::new(move || progress_to(&slot, state)));
+                        updates.push(progress_update(slot, job, done, of));
                     }
                 }
             }
@@ -233,10 +218,17 @@ fn fail<T: Send + Sync + 'static>(slot: Slot<T>, message: &str) -> Box<dyn FnOnc
 }
 
 /// Progress only moves a running job: a late message never undoes a result.
-fn progress_to<T: Send + Sync + 'static>(slot: &Slot<T>, state: Job<T>) {
-    if slot.with_untracked(Job::is_running) {
-        slot.set(state);
-    }
+fn progress_update<T: Send + Sync + 'static>(
+    slot: Slot<T>,
+    step: AnalysisJob,
+    done: u32,
+    of: u32,
+) -> Box<dyn FnOnce()> {
+    Box::new(move || {
+        if slot.with_untracked(Job::is_running) {
+            slot.set(Job::Running { step, done, of });
+        }
+    })
 }
 
 /// The media type of an Excel workbook.

@@ -642,3 +642,66 @@ fn principal_components_find_the_direction_the_data_spreads_along() {
     let mean_square = projection.points.iter().map(|p| p[0] * p[0]).sum::<f64>() / 2_000.0;
     assert!((mean_square / 3.0 - projection.explained[0]).abs() < 1e-6);
 }
+
+#[test]
+fn the_segments_reach_the_page_as_computed_with_points_in_single_precision() {
+    use keystone::analytics::segments::{segment_customers, CustomerSegments, SEGMENT_STEPS};
+    let data = generate(&DemoConfig::default());
+    let features = customer_features(&data, as_of_date(&data));
+    let mut steps = Vec::new();
+    let segments = segment_customers(&data, &features, &mut |done, of| steps.push((done, of)));
+    assert_eq!(
+        steps,
+        (1..=SEGMENT_STEPS)
+            .map(|s| (s, SEGMENT_STEPS))
+            .collect::<Vec<_>>(),
+        "every step reported once, in order"
+    );
+    // The worker's message, read back on the page.
+    let json = serde_json::to_string(&segments).expect("serialises");
+    let read: CustomerSegments = serde_json::from_str(&json).expect("reads back");
+    // Numbers come back exactly, or (serde_json parses floats fast, not always to the last bit)
+    // within a unit in the last place.
+    let close = |a: f64, b: f64| (a - b).abs() <= b.abs() * 1e-15;
+    let all_close =
+        |a: &[f64], b: &[f64]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| close(*x, *y));
+    assert_eq!(read.rfm, segments.rfm);
+    assert_eq!(read.chosen.k, segments.chosen.k);
+    assert_eq!(
+        read.chosen.clustering.assignment,
+        segments.chosen.clustering.assignment
+    );
+    assert_eq!(
+        read.chosen.clustering.sizes,
+        segments.chosen.clustering.sizes
+    );
+    assert!(all_close(
+        &read.chosen.clustering.centroids,
+        &segments.chosen.clustering.centroids
+    ));
+    for (read, sent) in read.profiles.iter().zip(&segments.profiles) {
+        assert_eq!(
+            (read.size, &read.description),
+            (sent.size, &sent.description)
+        );
+        assert!(close(read.aum_share, sent.aum_share) && all_close(&read.centre_z, &sent.centre_z));
+    }
+    assert!(all_close(
+        &read.projection.explained,
+        &segments.projection.explained
+    ));
+    assert_eq!(
+        read.projection.points.len(),
+        segments.projection.points.len()
+    );
+    for (read, sent) in read
+        .projection
+        .points
+        .iter()
+        .zip(&segments.projection.points)
+    {
+        for axis in 0..2 {
+            assert!((read[axis] - sent[axis]).abs() <= sent[axis].abs() * 1e-7 + 1e-30);
+        }
+    }
+}
