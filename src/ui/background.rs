@@ -86,6 +86,17 @@ fn with_session<R>(loaded: &Loaded, ask: impl FnOnce(&mut Session) -> R) -> Resu
     })
 }
 
+/// Ends the worker unless it holds `snapshot_id`.
+pub fn keep_only(snapshot_id: Option<&str>) {
+    SESSION.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.as_ref().map(|s| s.snapshot_id.as_str()) != snapshot_id {
+            // Dropping the session terminates its worker.
+            *cell = None;
+        }
+    });
+}
+
 /// The snapshot's RFM scores, clusters and projection, computed once in the worker.
 pub fn segments(loaded: &Loaded) -> Slot<Arc<CustomerSegments>> {
     with_session(loaded, |session| {

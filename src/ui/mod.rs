@@ -94,6 +94,15 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     state.load();
+    // The analysis worker holds a copy of the snapshot shown: once another (or none) is shown,
+    // its memory goes at once rather than at the next request.
+    Effect::new(move |_| {
+        let shown = match state.data.get() {
+            DataState::Ready(loaded) => Some(loaded.record.snapshot_id.clone()),
+            _ => None,
+        };
+        background::keep_only(shown.as_deref());
+    });
     view! {
         <Router>
             <Frame/>
