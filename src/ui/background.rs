@@ -34,9 +34,11 @@ pub enum Job<T> {
 }
 
 impl<T> Job<T> {
-    fn started() -> Job<T> {
+    /// Asked for: the worker may be reading the snapshot or busy with an earlier job, and its
+    /// progress messages take over from here.
+    fn started(step: AnalysisJob) -> Job<T> {
         Job::Running {
-            step: AnalysisJob::Open,
+            step,
             done: 0,
             of: 1,
         }
@@ -103,7 +105,7 @@ pub fn segments(loaded: &Loaded) -> Slot<Arc<CustomerSegments>> {
         if let Some(slot) = &session.segments {
             return slot.clone();
         }
-        let slot = ArcRwSignal::new(Job::started());
+        let slot = ArcRwSignal::new(Job::started(AnalysisJob::Segments));
         session.segments = Some(slot.clone());
         session.worker.ask(&AnalysisRequest::Segments);
         slot
@@ -118,7 +120,7 @@ pub fn offers(loaded: &Loaded, customer: u32) -> Slot<Arc<Vec<Offer>>> {
         if let Some(slot) = session.offers.get(&customer) {
             return slot.clone();
         }
-        let slot = ArcRwSignal::new(Job::started());
+        let slot = ArcRwSignal::new(Job::started(AnalysisJob::Offers));
         session.offers.insert(customer, slot.clone());
         session.worker.ask(&AnalysisRequest::Offers { customer });
         slot
@@ -129,7 +131,7 @@ pub fn offers(loaded: &Loaded, customer: u32) -> Slot<Arc<Vec<Offer>>> {
 /// Writes a customer list as a workbook in the worker and offers it as `file_name` when done.
 pub fn export_workbook(loaded: &Loaded, export: ListExport, file_name: &str) -> Slot<()> {
     with_session(loaded, |session| {
-        let slot = ArcRwSignal::new(Job::started());
+        let slot = ArcRwSignal::new(Job::started(AnalysisJob::ListXlsx));
         // A newer request replaces one still running: its file is what the user wants now.
         session.workbook = Some((slot.clone(), file_name.to_owned()));
         session.worker.ask(&AnalysisRequest::ListXlsx(export));

@@ -177,16 +177,19 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
                 None,
             );
         }
-        AnalysisRequest::ListXlsx(export) => match workbook(held, &export) {
-            Ok(bytes) => post(&AnalysisReply::ListXlsx, Some(bytes)),
-            Err(message) => post(
-                &AnalysisReply::Failed {
-                    job: AnalysisJob::ListXlsx,
-                    message,
-                },
-                None,
-            ),
-        },
+        AnalysisRequest::ListXlsx(export) => {
+            post(&progress(AnalysisJob::ListXlsx, 0, 1), None);
+            match workbook(held, &export) {
+                Ok(bytes) => post(&AnalysisReply::ListXlsx, Some(bytes)),
+                Err(message) => post(
+                    &AnalysisReply::Failed {
+                        job: AnalysisJob::ListXlsx,
+                        message,
+                    },
+                    None,
+                ),
+            }
+        }
     }
 }
 
