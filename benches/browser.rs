@@ -329,6 +329,59 @@ mod native {
         }
         println!("BENCH filter.M.browser {:.4} s", median(filters));
 
+        // Switching pages within the app, M stored: from the click on the navigation link to
+        // the page's table shown and each of its charts drawn (the Segments page's RFM grid
+        // and clusters come later from the worker, with progress, and are not waited for).
+        let mut switches = Vec::new();
+        for _ in 0..runs() {
+            for (page, table, charts) in [
+                ("customers", "customer-table", ""),
+                ("segments", "whatif", "whatif-bars"),
+                ("managers", "manager-table", "manager-workload"),
+                (
+                    "overview",
+                    "tier-table",
+                    "tier-bars,aum-histogram,aum-trend",
+                ),
+            ] {
+                let latency = client
+                    .execute_async(
+                        &format!(
+                            "const done = arguments[arguments.length - 1];
+                             const charts = '{charts}'.split(',').filter(c => c);
+                             const started = performance.now();
+                             document.querySelector('a[data-nav={page}]').click();
+                             const wait = () => {{
+                               const drawn = charts.map(c => performance
+                                 .getEntriesByName('keystone-chart:' + c)
+                                 .filter(m => m.startTime >= started)
+                                 .map(m => m.startTime));
+                               if (document.querySelector('[data-testid={table}] tbody tr')
+                                   && drawn.every(d => d.length)) {{
+                                 done(Math.max(performance.now() - started,
+                                   ...drawn.map(d => d[0] - started)));
+                               }} else setTimeout(wait, 1);
+                             }};
+                             wait();"
+                        ),
+                        vec![],
+                    )
+                    .await
+                    .expect("time a page switch");
+                let seconds = latency.as_f64().unwrap_or(-1.0) / 1000.0;
+                eprintln!("  to {page}: shown after {seconds:.4} s");
+                switches.push(seconds);
+            }
+        }
+        println!(
+            "BENCH page_switch.M.browser {:.4} s",
+            median(switches.clone())
+        );
+        println!(
+            "BENCH page_switch.M.browser.slowest {:.4} s",
+            switches.iter().copied().fold(0.0, f64::max)
+        );
+
         // A profile opened on a fresh load: seconds until the worker has trained the seven
         // propensity models on M and the next-best products show (one run: it takes a while).
         client.goto(&home).await.expect("open the overview");
