@@ -149,6 +149,7 @@ fn workload(dir: &Path, name: &str) {
         tier_names: &tier_names,
         headers: &headers,
         rows: &everyone,
+        score: None,
     };
     report(
         &format!("export_xlsx.{name}.native"),

@@ -490,6 +490,43 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
             let points: f64 = cell.text().await.expect("text").parse().expect("points");
             assert!(points >= 60.0, "{points}");
         }
+        // The exported list carries the score it was narrowed by, as its last column.
+        client
+            .execute(
+                "window.__exported = null;
+                 const create = URL.createObjectURL;
+                 URL.createObjectURL = (blob) => { window.__exported = blob; return create.call(URL, blob); };",
+                vec![],
+            )
+            .await
+            .expect("watch downloads");
+        click(client, "[data-testid=export-csv]").await;
+        let csv = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__exported.text().then(done);",
+                vec![],
+            )
+            .await
+            .expect("read the export");
+        let csv = csv
+            .as_str()
+            .unwrap_or_default()
+            .trim_start_matches('\u{feff}')
+            .to_owned();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let last = reader.headers().expect("header").len() - 1;
+        assert_eq!(&reader.headers().expect("header")[last], "流失风险");
+        let mut exported = 0;
+        for record in reader.records() {
+            let points: f64 = record.expect("row")[last].parse().expect("points");
+            assert!(points >= 60.0, "{points}");
+            exported += 1;
+        }
+        assert_eq!(
+            exported, expected,
+            "the whole list, not only the page shown"
+        );
         client.back().await.expect("back");
     }
 

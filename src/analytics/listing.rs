@@ -93,6 +93,9 @@ pub struct CustomerList<'a> {
     pub headers: &'a [&'a str],
     /// The customers listed, as rows of the customers table, in order.
     pub rows: &'a [usize],
+    /// A score the list was narrowed by: a last column of whole points (its header last in
+    /// `headers`).
+    pub score: Option<&'a FactorScores>,
 }
 
 /// One cell of a listed customer.
@@ -110,8 +113,8 @@ pub enum ListCell<'a> {
 
 impl<'a> CustomerList<'a> {
     /// The cells of one customer: id, name, city, tier, AUM, loans, products, transactions in
-    /// 12 months, days since the last one, relationship manager.
-    pub fn cells(&self, row: usize) -> [ListCell<'a>; 10] {
+    /// 12 months, days since the last one, relationship manager, and the score when there is one.
+    pub fn cells(&self, row: usize) -> Vec<ListCell<'a>> {
         let c = self.dataset.customers();
         let managers = self.dataset.relationship_managers();
         let f = self.features;
@@ -139,6 +142,12 @@ impl<'a> CustomerList<'a> {
             },
             text(manager),
         ]
+        .into_iter()
+        .chain(
+            self.score
+                .map(|s| ListCell::Count(s.score(row).round().max(0.0) as u64)),
+        )
+        .collect()
     }
 
     /// The list as CSV: a header row, then one row per customer. Money is in yuan with two
@@ -151,7 +160,7 @@ impl<'a> CustomerList<'a> {
                 .map(|h| neutralise_formula(h).into_owned()),
         );
         for &row in self.rows {
-            let _ = writer.write_record(self.cells(row).map(|cell| match cell {
+            let _ = writer.write_record(self.cells(row).into_iter().map(|cell| match cell {
                 ListCell::Text(text) => text.into_owned(),
                 ListCell::Money(fen) => money_decimal(fen),
                 ListCell::Count(n) => n.to_string(),

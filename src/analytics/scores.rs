@@ -15,6 +15,62 @@ use super::features::{CustomerFeatures, NO_TRANSACTION_RECENCY};
 use super::profile::CustomerProfile;
 use crate::model::Dataset;
 
+/// Which rule score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ScoreKind {
+    /// [`financial_capacity`].
+    Capacity,
+    /// [`attrition_risk`].
+    Attrition,
+    /// [`key_account_potential`].
+    Potential,
+}
+
+impl ScoreKind {
+    /// Every score, in the order pages list them.
+    pub const ALL: [ScoreKind; 3] = [
+        ScoreKind::Capacity,
+        ScoreKind::Attrition,
+        ScoreKind::Potential,
+    ];
+
+    /// A stable name for URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            ScoreKind::Capacity => "capacity",
+            ScoreKind::Attrition => "attrition",
+            ScoreKind::Potential => "potential",
+        }
+    }
+
+    /// Every customer's score of this kind; potential is measured against `key_threshold_fen`
+    /// (see [`key_threshold_fen`]).
+    pub fn compute(
+        self,
+        dataset: &Dataset,
+        features: &CustomerFeatures,
+        profile: &CustomerProfile,
+        key_threshold_fen: i64,
+    ) -> FactorScores {
+        match self {
+            ScoreKind::Capacity => financial_capacity(dataset, features, profile),
+            ScoreKind::Attrition => attrition_risk(features, profile),
+            ScoreKind::Potential => {
+                key_account_potential(dataset, features, profile, key_threshold_fen)
+            }
+        }
+    }
+}
+
+/// The least AUM of a ladder's lowest key-account tier: the line potential is measured against
+/// (never reached when the ladder has no key-account tier).
+pub fn key_threshold_fen(rules: &super::TierRules) -> i64 {
+    rules
+        .key_account_tiers()
+        .checked_sub(1)
+        .map_or(i64::MAX, |tier| rules.tiers[tier].min_aum_fen)
+}
+
 /// A factor of a score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Factor {

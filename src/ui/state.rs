@@ -2,7 +2,7 @@
 
 use crate::analytics::profile::{customer_profile, CustomerProfile};
 use crate::analytics::scores::{
-    attrition_risk, financial_capacity, key_account_potential, FactorScores,
+    attrition_risk, financial_capacity, key_account_potential, key_threshold_fen, FactorScores,
 };
 use crate::analytics::whatif::AumIndex;
 use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
@@ -80,11 +80,7 @@ impl Loaded {
         self.scored.get_or_init(|| {
             let (dataset, features) = (&*self.dataset, &self.analysis.features);
             let profile = customer_profile(dataset, self.analysis.as_of);
-            let key_threshold_fen = self
-                .tier_rules
-                .key_account_tiers()
-                .checked_sub(1)
-                .map_or(i64::MAX, |tier| self.tier_rules.tiers[tier].min_aum_fen);
+            let key_threshold_fen = key_threshold_fen(&self.tier_rules);
             Scored {
                 capacity: financial_capacity(dataset, features, &profile),
                 attrition: attrition_risk(features, &profile),

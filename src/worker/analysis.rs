@@ -8,6 +8,7 @@ use crate::analytics::listing::CustomerList;
 use crate::analytics::models::ModelKind;
 use crate::analytics::profile::customer_profile;
 use crate::analytics::propensity::{customer_offers, next_best_products, NextBestProducts};
+use crate::analytics::scores::key_threshold_fen;
 use crate::analytics::segments::segment_customers;
 use crate::analytics::{analyse, Analysis, AnalysisConfig};
 use crate::model::Dataset;
@@ -205,6 +206,15 @@ fn workbook(held: &Held, export: &ListExport) -> Result<Vec<u8>, String> {
     );
     let rows: Vec<usize> = export.rows.iter().map(|&r| r as usize).collect();
     let headers: Vec<&str> = export.headers.iter().map(String::as_str).collect();
+    let score = export.score.map(|kind| {
+        let profile = customer_profile(&held.dataset, held.analysis.as_of);
+        kind.compute(
+            &held.dataset,
+            &held.analysis.features,
+            &profile,
+            key_threshold_fen(&export.tier_rules),
+        )
+    });
     CustomerList {
         dataset: &held.dataset,
         features: &held.analysis.features,
@@ -212,6 +222,7 @@ fn workbook(held: &Held, export: &ListExport) -> Result<Vec<u8>, String> {
         tier_names: &export.tier_names,
         headers: &headers,
         rows: &rows,
+        score: score.as_ref(),
     }
     .to_xlsx(&export.sheet_name)
 }

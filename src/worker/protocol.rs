@@ -166,6 +166,9 @@ pub struct ListExport {
     pub sheet_name: String,
     /// The customers listed, as rows of the customers table, in order.
     pub rows: Vec<u32>,
+    /// The score the list was narrowed by, written as a last column (its header last).
+    #[serde(default)]
+    pub score: Option<crate::analytics::scores::ScoreKind>,
 }
 
 /// The analysis worker's jobs, as progress and failures name them.

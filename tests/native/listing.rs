@@ -124,6 +124,7 @@ fn the_csv_and_workbook_of_a_list_have_its_rows_in_order_and_never_run_a_formula
         tier_names: &tier_names,
         headers: &headers,
         rows: &rows,
+        score: None,
     };
     let csv = list.to_csv();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
@@ -188,4 +189,65 @@ fn the_csv_and_workbook_of_a_list_have_its_rows_in_order_and_never_run_a_formula
             Data::Float(f64::from(analysis.features.products[row]))
         );
     }
+}
+
+#[test]
+fn a_list_narrowed_by_a_score_exports_it_as_a_last_column() {
+    use keystone::analytics::scores::{key_threshold_fen, ScoreKind};
+    let data = generate(&DemoConfig {
+        n_customers: 200,
+        ..DemoConfig::default()
+    });
+    let config = AnalysisConfig::default();
+    let analysis = analyse(&data, &config);
+    let profile = keystone::analytics::profile::customer_profile(&data, analysis.as_of);
+    let potential = ScoreKind::Potential.compute(
+        &data,
+        &analysis.features,
+        &profile,
+        key_threshold_fen(&config.tier_rules),
+    );
+    let rows: Vec<usize> = (0..data.n_customers()).filter(|&r| r % 7 == 0).collect();
+    let tier_names: Vec<String> = ["私行", "财富", "贵宾", "大众"].map(String::from).to_vec();
+    let headers = [
+        "id",
+        "name",
+        "city",
+        "tier",
+        "aum",
+        "loan",
+        "products",
+        "f12",
+        "days",
+        "rm",
+        "potential",
+    ];
+    let list = CustomerList {
+        dataset: &data,
+        features: &analysis.features,
+        tier_of_customer: &analysis.tier_of_customer,
+        tier_names: &tier_names,
+        headers: &headers,
+        rows: &rows,
+        score: Some(&potential),
+    };
+    let csv = list.to_csv();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(reader.headers().expect("header").get(10), Some("potential"));
+    let shown: Vec<f64> = reader
+        .records()
+        .map(|r| r.expect("row")[10].parse().expect("points"))
+        .collect();
+    let expected: Vec<f64> = rows.iter().map(|&r| potential.score(r).round()).collect();
+    assert_eq!(shown, expected);
+
+    use calamine::{Data, Reader};
+    let bytes = list.to_xlsx("list").expect("workbook");
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("opens");
+    let range = workbook.worksheet_range("list").expect("sheet");
+    let column: Vec<Data> = range.rows().skip(1).map(|r| r[10].clone()).collect();
+    assert_eq!(
+        column,
+        expected.into_iter().map(Data::Float).collect::<Vec<_>>()
+    );
 }

@@ -2,7 +2,7 @@
 //! column; filters, paging and sort live in the URL, so a list can be bookmarked and shared.
 
 use crate::analytics::listing::{filter_customers, CustomerFilter, CustomerList};
-use crate::analytics::scores::FactorScores;
+use crate::analytics::scores::{FactorScores, ScoreKind};
 use crate::analytics::segments::CustomerSegments;
 use crate::format::{count, money_compact};
 use crate::i18n::{Lang, Msg};
@@ -154,7 +154,7 @@ fn filter_from(query: &ParamsMap, loaded: &Loaded) -> CustomerFilter {
             .zip(query.get("f"))
             .and_then(|(r, f)| Some((r.parse().ok()?, f.parse().ok()?))),
         cluster: query.get("cluster").and_then(|c| c.parse().ok()),
-        score_range: ScoreChoice::from_query(query).map(|_| {
+        score_range: chosen_score(query).map(|_| {
             let bound = |key: &str, default: i32| {
                 query
                     .get(key)
@@ -166,49 +166,26 @@ fn filter_from(query: &ParamsMap, loaded: &Loaded) -> CustomerFilter {
     }
 }
 
-/// The score a list can be narrowed by (`?score=`), shown as an extra column when chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ScoreChoice {
-    Capacity,
-    Attrition,
-    Potential,
+/// The score a list is narrowed by (`?score=`), shown and exported as an extra column.
+fn chosen_score(query: &ParamsMap) -> Option<ScoreKind> {
+    let key = query.get("score")?;
+    ScoreKind::ALL.into_iter().find(|s| s.key() == key)
 }
 
-impl ScoreChoice {
-    const ALL: [ScoreChoice; 3] = [
-        ScoreChoice::Capacity,
-        ScoreChoice::Attrition,
-        ScoreChoice::Potential,
-    ];
-
-    fn slug(self) -> &'static str {
-        match self {
-            ScoreChoice::Capacity => "capacity",
-            ScoreChoice::Attrition => "attrition",
-            ScoreChoice::Potential => "potential",
-        }
+fn score_title(kind: ScoreKind) -> Msg {
+    match kind {
+        ScoreKind::Capacity => Msg::FinancialCapacity,
+        ScoreKind::Attrition => Msg::AttritionRisk,
+        ScoreKind::Potential => Msg::KeyAccountPotential,
     }
+}
 
-    fn title(self) -> Msg {
-        match self {
-            ScoreChoice::Capacity => Msg::FinancialCapacity,
-            ScoreChoice::Attrition => Msg::AttritionRisk,
-            ScoreChoice::Potential => Msg::KeyAccountPotential,
-        }
-    }
-
-    fn from_query(query: &ParamsMap) -> Option<ScoreChoice> {
-        let slug = query.get("score")?;
-        ScoreChoice::ALL.into_iter().find(|s| s.slug() == slug)
-    }
-
-    fn scores(self, loaded: &Loaded) -> &FactorScores {
-        let scored = loaded.scored();
-        match self {
-            ScoreChoice::Capacity => &scored.capacity,
-            ScoreChoice::Attrition => &scored.attrition,
-            ScoreChoice::Potential => &scored.potential,
-        }
+fn scores_of(loaded: &Loaded, kind: ScoreKind) -> &FactorScores {
+    let scored = loaded.scored();
+    match kind {
+        ScoreKind::Capacity => &scored.capacity,
+        ScoreKind::Attrition => &scored.attrition,
+        ScoreKind::Potential => &scored.potential,
     }
 }
 
@@ -255,16 +232,20 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         (loaded.clone(), tier_names.clone(), headers.clone());
     let export_csv = move |_| {
         let loaded = &csv_loaded;
-        let Some(order) = current_list(loaded, &query.get_untracked()) else {
+        let query = query.get_untracked();
+        let Some(order) = current_list(loaded, &query) else {
             return;
         };
+        let score = chosen_score(&query);
+        let headers = with_score_header(&csv_headers, score, lang);
         let csv = CustomerList {
             dataset: &loaded.dataset,
             features: &loaded.analysis.features,
             tier_of_customer: &loaded.analysis.tier_of_customer,
             tier_names: &csv_tiers,
-            headers: &csv_headers,
+            headers: &headers,
             rows: &order,
+            score: score.map(|s| scores_of(loaded, s)),
         }
         .to_csv();
         // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
@@ -277,15 +258,21 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let xlsx_loaded = loaded.clone();
     let export_xlsx = move |_| {
         let loaded = &xlsx_loaded;
-        let Some(order) = current_list(loaded, &query.get_untracked()) else {
+        let query = query.get_untracked();
+        let Some(order) = current_list(loaded, &query) else {
             return;
         };
+        let score = chosen_score(&query);
         let export = ListExport {
             tier_rules: loaded.tier_rules.clone(),
             tier_names: tier_names.clone(),
-            headers: headers.iter().map(|h| h.to_string()).collect(),
+            headers: with_score_header(&headers, score, lang)
+                .iter()
+                .map(|h| h.to_string())
+                .collect(),
             sheet_name: lang.text(Msg::NavCustomers).to_owned(),
             rows: order.iter().map(|&row| row as u32).collect(),
+            score,
         };
         workbook.set(Some(background::export_workbook(
             loaded,
@@ -372,9 +359,10 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             .collect_view();
 
         // The chosen score gets a column of its own, so the range it is narrowed to shows.
-        let score = ScoreChoice::from_query(&query);
-        let score_header = score.map(|s| view! { <th scope="col">{lang.text(s.title())}</th> });
-        let score_of = score.map(|s| s.scores(loaded));
+        let score = chosen_score(&query);
+        let score_header =
+            score.map(|s| view! { <th scope="col">{lang.text(score_title(s))}</th> });
+        let score_of = score.map(|s| scores_of(loaded, s));
         let c = loaded.dataset.customers();
         let f = &loaded.analysis.features;
         let rows = order
@@ -448,6 +436,17 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     }
 }
 
+/// The list's column headers, with the chosen score's last.
+fn with_score_header(
+    headers: &[&'static str],
+    score: Option<ScoreKind>,
+    lang: Lang,
+) -> Vec<&'static str> {
+    let mut headers = headers.to_vec();
+    headers.extend(score.map(|s| lang.text(score_title(s))));
+    headers
+}
+
 /// Whether the URL lists a segment (an RFM cell or a cluster).
 fn needs_segments(query: &ParamsMap) -> bool {
     query.get("cluster").is_some() || (query.get("r").is_some() && query.get("f").is_some())
@@ -479,7 +478,7 @@ fn listed(loaded: &Loaded, query: &ParamsMap, segments: Option<&CustomerSegments
         &loaded.analysis.features.aum_fen,
         &loaded.analysis.tier_of_customer,
         segments,
-        ScoreChoice::from_query(query).map(|s| s.scores(loaded)),
+        chosen_score(query).map(|s| scores_of(loaded, s)),
         &filter,
     );
     order.sort_by(|&a, &b| {
@@ -552,9 +551,9 @@ fn filter_controls(
     cities.sort();
     let cities = cities.into_iter().map(|c| (c.clone(), c)).collect();
     let risks = (1..=5).map(|r| (r.to_string(), format!("R{r}"))).collect();
-    let scores = ScoreChoice::ALL
+    let scores = ScoreKind::ALL
         .into_iter()
-        .map(|s| (s.slug().to_owned(), lang.text(s.title()).to_owned()))
+        .map(|s| (s.key().to_owned(), lang.text(score_title(s)).to_owned()))
         .collect();
     let bound = |key: &'static str, label: Msg| {
         let set = set_param.clone();
