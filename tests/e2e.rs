@@ -379,29 +379,7 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
     type_text(client, "[data-testid=customer-search]", "d0000004").await;
     wait_text(client, "[data-testid=page-position]", |t| t == "1 / 1").await;
     let listed = number_attribute(client, "[data-testid=list-count]", "data-count").await as usize;
-    client
-        .execute(
-            "window.__exported = null;
-             const create = URL.createObjectURL;
-             URL.createObjectURL = (blob) => { window.__exported = blob; return create.call(URL, blob); };",
-            vec![],
-        )
-        .await
-        .expect("watch downloads");
-    click(client, "[data-testid=export-csv]").await;
-    let csv = client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             window.__exported.text().then(done);",
-            vec![],
-        )
-        .await
-        .expect("read the export");
-    let csv = csv
-        .as_str()
-        .unwrap_or_default()
-        .trim_start_matches('\u{feff}')
-        .to_owned();
+    let csv = export_csv(client).await;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(listed, 10, "D00000040 to D00000049");
     assert_eq!(lines.len(), listed + 1, "header and the listed rows: {csv}");
@@ -491,29 +469,7 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
             assert!(points >= 60.0, "{points}");
         }
         // The exported list carries the score it was narrowed by, as its last column.
-        client
-            .execute(
-                "window.__exported = null;
-                 const create = URL.createObjectURL;
-                 URL.createObjectURL = (blob) => { window.__exported = blob; return create.call(URL, blob); };",
-                vec![],
-            )
-            .await
-            .expect("watch downloads");
-        click(client, "[data-testid=export-csv]").await;
-        let csv = client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 window.__exported.text().then(done);",
-                vec![],
-            )
-            .await
-            .expect("read the export");
-        let csv = csv
-            .as_str()
-            .unwrap_or_default()
-            .trim_start_matches('\u{feff}')
-            .to_owned();
+        let csv = export_csv(client).await;
         let mut reader = csv::Reader::from_reader(csv.as_bytes());
         let last = reader.headers().expect("header").len() - 1;
         assert_eq!(&reader.headers().expect("header")[last], "流失风险");
@@ -567,6 +523,33 @@ async fn explore_the_insights(client: &Client, home: &str, tiers: &[(String, Str
     click(client, "[data-testid=language-switch]").await;
     click(client, "a[data-nav=overview]").await;
     wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+}
+
+/// Clicks the list's CSV export and returns the file's text, without its byte-order mark.
+/// The page's `blob:` URLs are watched, so the file offered stays in `window.__exported`.
+async fn export_csv(client: &Client) -> String {
+    client
+        .execute(
+            "window.__exported = null;
+             const create = URL.createObjectURL;
+             URL.createObjectURL = (blob) => { window.__exported = blob; return create.call(URL, blob); };",
+            vec![],
+        )
+        .await
+        .expect("watch downloads");
+    click(client, "[data-testid=export-csv]").await;
+    let csv = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__exported.text().then(done);",
+            vec![],
+        )
+        .await
+        .expect("read the export");
+    csv.as_str()
+        .unwrap_or_default()
+        .trim_start_matches('\u{feff}')
+        .to_owned()
 }
 
 /// The profile's next-best products are the analytics core's, in its order, with the reasons
