@@ -10,8 +10,8 @@ use crate::analytics::profile::customer_profile;
 use crate::analytics::propensity::{customer_offers, next_best_products, NextBestProducts};
 use crate::analytics::scores::key_threshold_fen;
 use crate::analytics::segments::segment_customers;
-use crate::analytics::{analyse, Analysis, AnalysisConfig};
-use crate::model::Dataset;
+use crate::analytics::{as_of_date, customer_features, CustomerFeatures};
+use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SnapshotRecord;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -27,7 +27,8 @@ pub(super) struct AnalysisSession {
 
 struct Held {
     dataset: Dataset,
-    analysis: Analysis,
+    as_of: Option<Day>,
+    features: CustomerFeatures,
     /// Trained on the first request for offers, then kept.
     next_best: Option<NextBestProducts>,
 }
@@ -74,13 +75,16 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, json: &str, post: &
                 match load(&record).await {
                     Ok(dataset) => {
                         post(&progress(AnalysisJob::Open, 1, 2), None);
-                        let analysis = analyse(&dataset, &AnalysisConfig::default());
+                        // Features only: tiers and books depend on the page's rules.
+                        let as_of = as_of_date(&dataset);
+                        let features = customer_features(&dataset, as_of);
                         post(&progress(AnalysisJob::Open, 2, 2), None);
                         let waiting = {
                             let mut session = session.borrow_mut();
                             session.held = Some(Held {
                                 dataset,
-                                analysis,
+                                as_of,
+                                features,
                                 next_best: None,
                             });
                             std::mem::take(&mut session.waiting)
@@ -137,10 +141,9 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
     match request {
         AnalysisRequest::Open(_) => {}
         AnalysisRequest::Segments => {
-            let segments =
-                segment_customers(&held.dataset, &held.analysis.features, &mut |done, of| {
-                    post(&progress(AnalysisJob::Segments, done, of), None)
-                });
+            let segments = segment_customers(&held.dataset, &held.features, &mut |done, of| {
+                post(&progress(AnalysisJob::Segments, done, of), None)
+            });
             post(&AnalysisReply::Segments(Box::new(segments)), None);
         }
         AnalysisRequest::Offers { customer } => {
@@ -157,14 +160,15 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
             }
             let Held {
                 dataset,
-                analysis,
+                as_of,
+                features,
                 next_best,
             } = held;
             let products = next_best.get_or_insert_with(|| {
-                let profile = customer_profile(dataset, analysis.as_of);
+                let profile = customer_profile(dataset, *as_of);
                 next_best_products(
                     dataset,
-                    &analysis.features,
+                    features,
                     &profile,
                     ModelKind::Gbdt,
                     &mut |done, of| post(&progress(AnalysisJob::Offers, done, of), None),
@@ -201,23 +205,23 @@ fn workbook(held: &Held, export: &ListExport) -> Result<Vec<u8>, String> {
     }
     // The page's tier ladder, which may not be the defaults the worker analysed with.
     let tier_of_customer = crate::analytics::assign_tiers(
-        &held.analysis.features.tier_columns(&held.dataset),
+        &held.features.tier_columns(&held.dataset),
         &export.tier_rules,
     );
     let rows: Vec<usize> = export.rows.iter().map(|&r| r as usize).collect();
     let headers: Vec<&str> = export.headers.iter().map(String::as_str).collect();
     let score = export.score.map(|kind| {
-        let profile = customer_profile(&held.dataset, held.analysis.as_of);
+        let profile = customer_profile(&held.dataset, held.as_of);
         kind.compute(
             &held.dataset,
-            &held.analysis.features,
+            &held.features,
             &profile,
             key_threshold_fen(&export.tier_rules),
         )
     });
     CustomerList {
         dataset: &held.dataset,
-        features: &held.analysis.features,
+        features: &held.features,
         tier_of_customer: &tier_of_customer,
         tier_names: &export.tier_names,
         headers: &headers,

@@ -7,7 +7,7 @@ use crate::analytics::forecast::{customer_monthly_series, year_month};
 use crate::analytics::profile::{transaction_mix, MixLine, YEAR_DAYS};
 use crate::analytics::scores::FactorScores;
 use crate::analytics::scores::{ATTRITION_HIGH_SCORE, POTENTIAL_MIN_SCORE};
-use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
+use crate::analytics::suitability::{suitability_flag, SuitabilityFlag, SuitabilityIssue};
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
 use crate::i18n::model_feature_name;
@@ -95,11 +95,17 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
 
     // Holdings by product type: what a relationship manager sees first.
     let holdings = dataset.holdings();
+    // The customer's holdings, found once for the chart, the tags and the suitability check.
+    let own: Vec<usize> = (0..holdings.len())
+        .filter(|&h| holdings.customer_idx[h] as usize == row)
+        .collect();
+    let flags: Vec<SuitabilityFlag> = own
+        .iter()
+        .filter_map(|&h| suitability_flag(dataset, h))
+        .collect();
     let mut by_product = [0i64; ProductType::ALL.len()];
-    for h in 0..holdings.len() {
-        if holdings.customer_idx[h] as usize == row {
-            by_product[holdings.product_type[h] as usize] += holdings.balance_fen[h];
-        }
+    for &h in &own {
+        by_product[holdings.product_type[h] as usize] += holdings.balance_fen[h];
     }
     let held: Vec<(ProductType, i64)> = ProductType::ALL
         .into_iter()
@@ -190,10 +196,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
     if c.relationship_manager_idx[row] == NO_RELATIONSHIP_MANAGER {
         tags.push((Msg::Unassigned, "unassigned"));
     }
-    let flagged = (0..holdings.len()).any(|h| {
-        holdings.customer_idx[h] as usize == row && suitability_flag(dataset, h).is_some()
-    });
-    if flagged {
+    if !flags.is_empty() {
         tags.push((Msg::TagSuitability, "suitability"));
     }
     let tags = tags
@@ -267,7 +270,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
             </section>
             <section class="panel half" data-testid="suitability">
                 <h3>{lang.text(Msg::Suitability)}</h3>
-                {suitability(loaded, lang, row)}
+                {suitability(loaded, lang, &flags)}
             </section>
         </div>
         <section class="panel">
@@ -384,13 +387,8 @@ fn next_best(loaded: &Loaded, lang: Lang, row: usize, as_of: &str) -> impl IntoV
 }
 
 /// Holdings whose risk rating is above what the customer may hold.
-fn suitability(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
-    let dataset = &loaded.dataset;
-    let holdings = dataset.holdings();
-    let flags: Vec<_> = (0..holdings.len())
-        .filter(|&h| holdings.customer_idx[h] as usize == row)
-        .filter_map(|h| suitability_flag(dataset, h))
-        .collect();
+fn suitability(loaded: &Loaded, lang: Lang, flags: &[SuitabilityFlag]) -> impl IntoView {
+    let holdings = loaded.dataset.holdings();
     if flags.is_empty() {
         return view! { <p class="ok" data-testid="suitability-clear">{lang.text(Msg::SuitabilityClear)}</p> }
             .into_any();
