@@ -22,6 +22,8 @@ mod native {
     pub mod format;
     /// Reading real exports: values, detection, mapping, validation, the workload and UCI files.
     pub mod import;
+    /// Imports cut in two parts, against the whole.
+    pub mod import_parts;
     /// Customer lists: filters and the CSV export.
     pub mod listing;
     /// Models on the UCI bank-marketing file: cross-validated AUC and contributions.

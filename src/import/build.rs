@@ -6,7 +6,7 @@
 //! without an [`ImportIssue`] saying which file, line, column and value, and why.
 
 use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
-use super::sheet::{ReadError, Row, Sheet};
+use super::sheet::{Pass, ReadError, Row, Sheet};
 use super::values::{
     infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
     parse_risk_level, DateStyle, DayMonthOrder, ValueError,
@@ -259,6 +259,11 @@ pub struct ImportOutcome {
     pub dataset: Dataset,
     /// What was read, kept and refused.
     pub report: ImportReport,
+    /// Per file of the request, in its order: what reading it met.
+    pub passes: Vec<Pass>,
+    /// The ids of transactions dropped for naming an unknown customer: they still count as
+    /// seen when a later row repeats them.
+    pub unresolved_transaction_ids: Vec<String>,
 }
 
 /// Parses, validates and assembles the files into one dataset.
@@ -281,8 +286,14 @@ pub fn import_with_progress(
         None => Staged::default(),
     };
     let mut report = ImportReport::default();
+    let mut passes = vec![Pass::default(); request.files.len()];
     for entity in Entity::ALL {
-        for file in request.files.iter().filter(|f| f.entity == entity) {
+        for (index, file) in request
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.entity == entity)
+        {
             let mut summary = FileSummary {
                 file: file.file_name.clone(),
                 entity: Some(entity),
@@ -295,18 +306,22 @@ pub fn import_with_progress(
                 report
                     .issues
                     .push(file_issue(file, IssueReason::UnmappedFields(missing)));
-                file.sheet.row_count().map(|rows| {
+                let mut rows = 0;
+                file.sheet.read_rows(|_, _| rows += 1).map(|pass| {
                     summary.rows_read = rows;
                     summary.rejected = rows;
+                    passes[index] = pass;
                 })
             } else {
-                staged.read_file(
-                    file,
-                    request.today,
-                    &mut summary,
-                    &mut report.issues,
-                    &mut |n| progress(rows_done + n),
-                )
+                staged
+                    .read_file(
+                        file,
+                        request.today,
+                        &mut summary,
+                        &mut report.issues,
+                        &mut |n| progress(rows_done + n),
+                    )
+                    .map(|pass| passes[index] = pass)
             };
             rows_done += summary.rows_read;
             report.files.push(summary);
@@ -319,12 +334,19 @@ pub fn import_with_progress(
                 return ImportOutcome {
                     dataset: Dataset::default(),
                     report,
+                    passes,
+                    unresolved_transaction_ids: Vec::new(),
                 };
             }
         }
     }
-    let dataset = staged.assemble(&mut report);
-    ImportOutcome { dataset, report }
+    let (dataset, unresolved_transaction_ids) = staged.assemble(&mut report);
+    ImportOutcome {
+        dataset,
+        report,
+        passes,
+        unresolved_transaction_ids,
+    }
 }
 
 fn file_issue(file: &FileInput<'_>, reason: IssueReason) -> ImportIssue {
@@ -649,7 +671,7 @@ impl Staged {
         summary: &mut FileSummary,
         issues: &mut Vec<ImportIssue>,
         progress: &mut dyn FnMut(usize),
-    ) -> Result<(), ReadError> {
+    ) -> Result<Pass, ReadError> {
         let width = file.sheet.headers.len();
         let mut date_style = file.date_style;
         if date_style.order == DayMonthOrder::Unknown {
@@ -696,7 +718,7 @@ impl Staged {
             })
             .collect();
         self.reserve(file.entity, file.sheet.row_estimate());
-        file.sheet.for_each_row(|line, record| {
+        file.sheet.read_rows(|line, record| {
             summary.rows_read += 1;
             if summary.rows_read.is_multiple_of(PROGRESS_EVERY_ROWS) {
                 progress(summary.rows_read);
@@ -1028,7 +1050,7 @@ impl Staged {
     }
 
     /// Resolves references, drops rows that point nowhere, and checks the whole.
-    fn assemble(mut self, report: &mut ImportReport) -> Dataset {
+    fn assemble(mut self, report: &mut ImportReport) -> (Dataset, Vec<String>) {
         // Managers named by customers or interactions but missing from a manager file are
         // created with just their id, so no assignment is lost.
         let mut manager_index: HashMap<String, u32> = self
@@ -1096,6 +1118,12 @@ impl Staged {
             &mut self.feedback.customer_idx,
             report,
         );
+        let unresolved_transaction_ids = transactions_keep
+            .iter()
+            .enumerate()
+            .filter(|&(row, &keep)| !keep && !self.transactions.txn_id.get(row).is_empty())
+            .map(|(row, _)| self.transactions.txn_id.get(row).to_owned())
+            .collect();
         let holdings = filter_holdings(self.holdings, &holdings_keep);
         let transactions = filter_transactions(self.transactions, &transactions_keep);
         let interactions = filter_interactions(self.interactions, &interactions_keep);
@@ -1105,25 +1133,35 @@ impl Staged {
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         // Every column above was filled in step and every index resolved, so the check holds;
         // should it ever not, the report says so and nothing partial is handed on.
-        match Dataset::new(Tables {
-            customers: self.customers,
-            holdings,
-            transactions,
-            relationship_managers: self.managers,
-            interactions,
-            feedback,
-        }) {
-            Ok(dataset) => dataset,
-            Err(error) => {
-                report.issues.push(ImportIssue {
-                    file: String::new(),
-                    line: 0,
-                    column: None,
-                    value: String::new(),
-                    reason: IssueReason::Unreadable(error.to_string()),
-                });
-                Dataset::default()
-            }
+        let dataset = checked_dataset(
+            Tables {
+                customers: self.customers,
+                holdings,
+                transactions,
+                relationship_managers: self.managers,
+                interactions,
+                feedback,
+            },
+            report,
+        );
+        (dataset, unresolved_transaction_ids)
+    }
+}
+
+/// The dataset of `tables`; should they not fit together, the report says so and the dataset
+/// is empty, so nothing partial is handed on.
+pub(super) fn checked_dataset(tables: Tables, report: &mut ImportReport) -> Dataset {
+    match Dataset::new(tables) {
+        Ok(dataset) => dataset,
+        Err(error) => {
+            report.issues.push(ImportIssue {
+                file: String::new(),
+                line: 0,
+                column: None,
+                value: String::new(),
+                reason: IssueReason::Unreadable(error.to_string()),
+            });
+            Dataset::default()
         }
     }
 }
@@ -1257,7 +1295,7 @@ fn filter_feedback(f: Feedback, keep: &[bool]) -> Feedback {
 }
 
 /// The day/month order of a file's slash dates, from the first thousand rows of its date columns.
-fn infer_order(file: &FileInput<'_>) -> DayMonthOrder {
+pub(super) fn infer_order(file: &FileInput<'_>) -> DayMonthOrder {
     let date_columns: Vec<usize> = file
         .mapping
         .columns

@@ -12,6 +12,7 @@
 pub mod build;
 pub mod decode;
 pub mod mapping;
+pub mod parts;
 pub mod sheet;
 pub mod stream;
 pub mod values;
@@ -24,8 +25,10 @@ pub use decode::TextEncoding;
 pub use mapping::{
     auto_map, find_preset, guess_entity, header_signature, Entity, Field, Mapping, MappingPreset,
 };
+pub use parts::{import_in_parts, SecondPart, TwoParts, MIN_CUT_BYTES};
 pub use sheet::{
-    read_sheet, read_sheet_from, FileFormat, ReadError, ReadOptions, Sheet, TextLayout,
+    read_sheet, read_sheet_from, FileFormat, Pass, ReadError, ReadOptions, Sheet, SheetSpec,
+    TextLayout,
 };
 pub use stream::{ByteSource, FileSource, SharedSource};
 pub use values::{DateStyle, DayMonthOrder, ValueError};

@@ -5,7 +5,8 @@ use super::decode::{
     bom_length, decode, decode_detected, detect_encoding, looks_binary, TextEncoding,
 };
 use super::mapping::normalise_header;
-use super::stream::{DecodeStats, SharedSource, TextStream, PIECE_BYTES};
+use super::stream::ByteSource;
+use super::stream::{DecodeStats, Prefix, SharedSource, TextStream, PIECE_BYTES};
 use std::fmt;
 use std::io::Cursor;
 
@@ -140,16 +141,62 @@ enum Body {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct TextBody {
     source: SharedSource,
-    /// Where the text starts: past a byte-order mark.
+    layout: TextLayout,
+    piece_bytes: usize,
+    range: TextRange,
+}
+
+/// Which bytes of a delimited file to read, and how: everything of a [`Sheet`] but its source,
+/// so another worker can read the same text from its own handle on the file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TextRange {
+    /// Where the text starts: past a byte-order mark, or where a cut file's second part begins.
     start: u64,
+    /// Where it stops, for a cut file's first part; the end of the file otherwise.
+    end: Option<u64>,
     encoding: TextEncoding,
     /// Whether the encoding was detected (and may be corrected while reading, see
     /// [`TextStream`]) rather than chosen.
     guessed: bool,
-    layout: TextLayout,
-    piece_bytes: usize,
+    /// Whether the encoding can no longer change while reading: chosen, not UTF-8, or UTF-8
+    /// with non-ASCII text in the first megabyte. Only then may the file be cut.
+    settled: bool,
+    /// Whether the range starts with the header row.
+    skip_header: bool,
     row_estimate: usize,
 }
+
+/// What one pass over a sheet's rows met.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Pass {
+    /// The reader's line at the end: one more than the line breaks read.
+    pub lines: u64,
+    /// Quote characters met (counted in the first part of a cut file only).
+    pub quotes: u64,
+    /// Characters that did not decode.
+    pub malformed: u64,
+}
+
+/// A delimited sheet, sent to another worker to be read from its own handle on the file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SheetSpec {
+    /// Column names.
+    pub headers: Vec<String>,
+    /// How the file was read.
+    pub options: ReadOptions,
+    /// The bytes to read and how.
+    pub range: TextRange,
+}
+
+impl SheetSpec {
+    /// The byte where the text starts.
+    pub fn start(&self) -> u64 {
+        self.range.start
+    }
+}
+
+/// How far past a cut's target the next line break is looked for.
+const CUT_WINDOW_BYTES: usize = 64 * 1024;
 
 impl Sheet {
     /// Calls `row` with each data row's 1-based line number and cells, in file order.
@@ -162,18 +209,47 @@ impl Sheet {
 
     /// Like [`Sheet::for_each_row`], stopping as soon as `row` returns `false`. An error means
     /// the file could not be read to its end (the rows before it were passed on).
-    pub fn rows_while(&self, mut row: impl FnMut(u64, Row<'_>) -> bool) -> Result<(), ReadError> {
+    pub fn rows_while(&self, row: impl FnMut(u64, Row<'_>) -> bool) -> Result<(), ReadError> {
+        self.pass(row).map(|_| ())
+    }
+
+    /// [`Sheet::for_each_row`], telling what the pass met.
+    pub fn read_rows(&self, mut row: impl FnMut(u64, Row<'_>)) -> Result<Pass, ReadError> {
+        self.pass(|line, record| {
+            row(line, record);
+            true
+        })
+    }
+
+    fn pass(&self, mut row: impl FnMut(u64, Row<'_>) -> bool) -> Result<Pass, ReadError> {
         match &self.body {
             Body::Stream(body) => {
+                let range = &body.range;
                 let stats = DecodeStats::default();
+                let prefix;
+                let source: &dyn ByteSource = match range.end {
+                    Some(end) => {
+                        prefix = Prefix {
+                            source: &*body.source.0,
+                            end,
+                        };
+                        &prefix
+                    }
+                    None => &*body.source.0,
+                };
                 let text = TextStream::new(
-                    &*body.source.0,
-                    body.start,
-                    body.encoding,
-                    body.guessed,
+                    source,
+                    range.start,
+                    range.encoding,
+                    range.guessed,
                     body.piece_bytes,
                     &stats,
                 );
+                let text = if range.end.is_some() {
+                    text.counting_quotes()
+                } else {
+                    text
+                };
                 let mut reader = csv::ReaderBuilder::new()
                     .delimiter(body.layout.delimiter)
                     .has_headers(false)
@@ -185,7 +261,11 @@ impl Sheet {
                 loop {
                     let line = reader.position().line();
                     if !reader.read_byte_record(&mut record)? {
-                        return Ok(());
+                        return Ok(Pass {
+                            lines: reader.position().line(),
+                            quotes: stats.quotes.get() as u64,
+                            malformed: stats.malformed.get() as u64,
+                        });
                     }
                     // Counted as the text is made, before the reader sees it: a row holding a
                     // replacement always comes after the count went up.
@@ -196,13 +276,13 @@ impl Sheet {
                     if record.is_blank() {
                         continue;
                     }
-                    if first && body.layout.has_header {
+                    if first && range.skip_header {
                         first = false;
                         continue;
                     }
                     first = false;
                     if !row(line, record) {
-                        return Ok(());
+                        return Ok(Pass::default());
                     }
                 }
             }
@@ -221,8 +301,113 @@ impl Sheet {
                         break;
                     }
                 }
-                Ok(())
+                Ok(Pass {
+                    lines: rows.len() as u64,
+                    ..Pass::default()
+                })
             }
+        }
+    }
+
+    /// Cuts a delimited file in two at the first line break at or after `target` (a byte
+    /// offset): the first part keeps the header row, the second starts at the line after the
+    /// break. `None` when the file cannot be cut: not delimited text, already a part, UTF-16
+    /// (whose line breaks are two bytes), an encoding still open to correction, or no line
+    /// break between `target` and the end. Whether the cut falls inside a quoted field is
+    /// only known once the first part is read ([`Pass::quotes`]).
+    pub fn cut_at(&self, target: u64) -> Result<Option<(Sheet, Sheet)>, ReadError> {
+        let Body::Stream(body) = &self.body else {
+            return Ok(None);
+        };
+        let range = &body.range;
+        let len = body.source.0.len();
+        let two_byte = matches!(
+            range.encoding,
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be
+        );
+        if range.end.is_some() || !range.skip_header || two_byte || !range.settled {
+            return Ok(None);
+        }
+        if target <= range.start || target >= len {
+            return Ok(None);
+        }
+        let mut window = vec![0; CUT_WINDOW_BYTES];
+        let n = body.source.0.read_at(target, &mut window)?;
+        let Some(break_at) = memchr::memchr(b'\n', &window[..n]) else {
+            return Ok(None);
+        };
+        let at = target + break_at as u64 + 1;
+        if at >= len {
+            return Ok(None);
+        }
+        let share = (at - range.start) as f64 / (len - range.start) as f64;
+        let first_rows = (range.row_estimate as f64 * share).round() as usize;
+        let part = |range: TextRange| Sheet {
+            body: Body::Stream(TextBody {
+                range,
+                ..body.clone()
+            }),
+            ..self.clone()
+        };
+        let first = part(TextRange {
+            end: Some(at),
+            row_estimate: first_rows,
+            ..range.clone()
+        });
+        let second = part(TextRange {
+            start: at,
+            // The first part has read the text in the encoding it settled on.
+            guessed: false,
+            skip_header: false,
+            row_estimate: range.row_estimate.saturating_sub(first_rows),
+            ..range.clone()
+        });
+        Ok(Some((first, second)))
+    }
+
+    /// The size of the file a delimited sheet reads from.
+    pub fn source_len(&self) -> Option<u64> {
+        match &self.body {
+            Body::Stream(body) => Some(body.source.0.len()),
+            Body::Rows(_) => None,
+        }
+    }
+
+    /// The source a delimited sheet reads from.
+    pub fn source(&self) -> Option<SharedSource> {
+        match &self.body {
+            Body::Stream(body) => Some(body.source.clone()),
+            Body::Rows(_) => None,
+        }
+    }
+
+    /// This sheet as a [`SheetSpec`], for delimited text.
+    pub fn spec(&self) -> Option<SheetSpec> {
+        match &self.body {
+            Body::Stream(body) => Some(SheetSpec {
+                headers: self.headers.clone(),
+                options: self.options.clone(),
+                range: body.range.clone(),
+            }),
+            Body::Rows(_) => None,
+        }
+    }
+
+    /// The sheet a [`SheetSpec`] describes, read from `source`.
+    pub fn from_spec(source: SharedSource, spec: SheetSpec) -> Sheet {
+        Sheet {
+            headers: spec.headers,
+            body: Body::Stream(TextBody {
+                source,
+                layout: spec.options.layout.unwrap_or(TextLayout {
+                    delimiter: b',',
+                    has_header: spec.range.skip_header,
+                }),
+                piece_bytes: PIECE_BYTES,
+                range: spec.range,
+            }),
+            options: spec.options,
+            sheet_names: Vec::new(),
         }
     }
 
@@ -254,7 +439,7 @@ impl Sheet {
     /// that spans lines makes it an over-estimate); exact for workbooks and JSON.
     pub fn row_estimate(&self) -> usize {
         match &self.body {
-            Body::Stream(body) => body.row_estimate,
+            Body::Stream(body) => body.range.row_estimate,
             Body::Rows(rows) => rows.len(),
         }
     }
@@ -508,12 +693,17 @@ fn read_delimited(
         headers,
         body: Body::Stream(TextBody {
             source,
-            start,
-            encoding,
-            guessed,
             layout,
             piece_bytes: PIECE_BYTES,
-            row_estimate: lines.saturating_sub(usize::from(layout.has_header)),
+            range: TextRange {
+                start,
+                end: None,
+                encoding,
+                guessed,
+                settled: !guessed || encoding != TextEncoding::Utf8 || !head.is_ascii(),
+                skip_header: layout.has_header,
+                row_estimate: lines.saturating_sub(usize::from(layout.has_header)),
+            },
         }),
         options,
         sheet_names: Vec::new(),

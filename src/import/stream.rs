@@ -80,6 +80,26 @@ impl ByteSource for FileSource {
     }
 }
 
+/// The first `end` bytes of a source: the first part of a file cut in two.
+pub struct Prefix<'s> {
+    /// The whole source.
+    pub source: &'s dyn ByteSource,
+    /// Where the prefix stops.
+    pub end: u64,
+}
+
+impl ByteSource for Prefix<'_> {
+    fn len(&self) -> u64 {
+        self.end.min(self.source.len())
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.len().saturating_sub(offset);
+        let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        self.source.read_at(offset, &mut buf[..n])
+    }
+}
+
 /// A shared source, compared by identity (two sheets of the same file are equal).
 #[derive(Clone)]
 pub struct SharedSource(pub Rc<dyn ByteSource>);
@@ -127,6 +147,8 @@ pub const PIECE_BYTES: usize = 8 << 20;
 pub struct DecodeStats {
     /// Characters that did not decode (each now a U+FFFD in the text).
     pub malformed: Cell<usize>,
+    /// Quote characters handed out, when counted ([`TextStream::counting_quotes`]).
+    pub quotes: Cell<usize>,
 }
 
 enum Mode {
@@ -159,6 +181,7 @@ pub struct TextStream<'s> {
     pos: usize,
     end: usize,
     source_done: bool,
+    count_quotes: bool,
     stats: &'s DecodeStats,
 }
 
@@ -192,8 +215,16 @@ impl<'s> TextStream<'s> {
             pos: 0,
             end: 0,
             source_done: false,
+            count_quotes: false,
             stats,
         }
+    }
+
+    /// Counts the quote characters handed out in [`DecodeStats::quotes`]: a part of a file
+    /// that had none cannot have ended inside a quoted field.
+    pub fn counting_quotes(mut self) -> TextStream<'s> {
+        self.count_quotes = true;
+        self
     }
 
     /// Reads the next piece after whatever raw bytes are left undecoded (at most a split
@@ -328,6 +359,10 @@ impl io::Read for TextStream<'_> {
         };
         let n = available.len().min(buf.len());
         buf[..n].copy_from_slice(&available[..n]);
+        if self.count_quotes {
+            let quotes = memchr::memchr_iter(b'"', &buf[..n]).count();
+            self.stats.quotes.set(self.stats.quotes.get() + quotes);
+        }
         self.pos += n;
         Ok(n)
     }

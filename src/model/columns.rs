@@ -48,6 +48,14 @@ impl TextColumn {
         &self.bytes[self.offsets[row] as usize..self.offsets[row + 1] as usize]
     }
 
+    /// Adds `other`'s rows after these.
+    pub fn append(&mut self, other: &TextColumn) {
+        let base = self.bytes.len() as u32;
+        self.bytes.push_str(&other.bytes);
+        self.offsets
+            .extend(other.offsets[1..].iter().map(|&offset| base + offset));
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.offsets.len().saturating_sub(1)
@@ -190,6 +198,13 @@ impl CodedColumn {
         code
     }
 
+    /// Adds `other`'s rows after these, each value looked up once, not once per row.
+    pub fn append(&mut self, other: &CodedColumn) {
+        let codes: Vec<u32> = other.values.iter().map(|v| self.code_for(v)).collect();
+        self.codes
+            .extend(other.codes.iter().map(|&code| codes[code as usize]));
+    }
+
     fn remember(&mut self, value: &str, code: u32) {
         if value.len() <= 16 {
             self.lookup_short.insert(ShortKey::of(value), code);
@@ -244,6 +259,26 @@ mod tests {
     fn text_column_refuses_offsets_inside_a_character() {
         assert!(TextColumn::from_parts(vec![0, 1, 3], "王".into()).is_none());
         assert!(TextColumn::from_parts(vec![0, 4], "王".into()).is_none());
+    }
+
+    #[test]
+    fn appended_columns_read_as_pushed_in_one() {
+        let rows = ["C001", "", "王伟", "C001", "上海"];
+        let (mut text, mut coded) = (TextColumn::new(), CodedColumn::new());
+        let (mut text_tail, mut coded_tail) = (TextColumn::new(), CodedColumn::new());
+        for value in &rows[..2] {
+            text.push(value);
+            coded.push(value);
+        }
+        for value in &rows[2..] {
+            text_tail.push(value);
+            coded_tail.push(value);
+        }
+        text.append(&text_tail);
+        coded.append(&coded_tail);
+        assert_eq!(text.iter().collect::<Vec<_>>(), rows);
+        assert_eq!((0..5).map(|r| coded.get(r)).collect::<Vec<_>>(), rows);
+        assert_eq!(coded.values().len(), 4, "C001 is one value, not two");
     }
 
     #[test]

@@ -287,6 +287,16 @@ pub struct Holdings {
 row_count!(Holdings, customer_idx);
 
 impl Holdings {
+    /// Adds `other`'s rows after these (both refer to the same customers).
+    pub fn append(&mut self, other: &Holdings) {
+        self.customer_idx.extend_from_slice(&other.customer_idx);
+        self.product_type.extend_from_slice(&other.product_type);
+        self.product_code.append(&other.product_code);
+        self.balance_fen.extend_from_slice(&other.balance_fen);
+        self.as_of.extend_from_slice(&other.as_of);
+        self.risk_level.extend_from_slice(&other.risk_level);
+    }
+
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
         check_same_length(
             "holdings",
@@ -324,6 +334,17 @@ pub struct Transactions {
 row_count!(Transactions, customer_idx);
 
 impl Transactions {
+    /// Adds `other`'s rows after these (both refer to the same customers).
+    pub fn append(&mut self, other: &Transactions) {
+        self.txn_id.append(&other.txn_id);
+        self.customer_idx.extend_from_slice(&other.customer_idx);
+        self.txn_date.extend_from_slice(&other.txn_date);
+        self.amount_fen.extend_from_slice(&other.amount_fen);
+        self.direction.extend_from_slice(&other.direction);
+        self.channel.append(&other.channel);
+        self.category.append(&other.category);
+    }
+
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
         check_same_length(
             "transactions",

@@ -1,7 +1,7 @@
 //! Imports: every value rule, detection, header synonyms, and whole files — good, malformed,
 //! the S workload (UTF-8 and GBK) and the UCI bank-marketing file — against checked-in outputs.
 
-use super::support::{bytes, check_expected, import_files, today};
+use super::support::{bytes, check_expected, import_files, report_text, today};
 use keystone::format::money_decimal;
 use keystone::import::decode::detect_encoding;
 use keystone::import::mapping::normalise_header;
@@ -10,38 +10,12 @@ use keystone::import::values::{
 };
 use keystone::import::{
     auto_map, guess_entity, guessed_inputs, import, read_sheet, read_sheet_from, ByteSource,
-    DateStyle, DayMonthOrder, Entity, FileInput, ImportOutcome, ImportRequest, IssueReason,
-    SharedSource, TextEncoding, TextLayout,
+    DateStyle, DayMonthOrder, Entity, FileInput, ImportRequest, IssueReason, SharedSource,
+    TextEncoding, TextLayout,
 };
 use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
-
-fn report_text(outcome: &ImportOutcome) -> String {
-    let mut out = String::new();
-    for file in &outcome.report.files {
-        out.push_str(&format!(
-            "file {} entity={:?} read={} accepted={} rejected={} deduplicated={}\n",
-            file.file,
-            file.entity.map(|e| e.key()),
-            file.rows_read,
-            file.accepted,
-            file.rejected,
-            file.deduplicated
-        ));
-    }
-    for issue in &outcome.report.issues {
-        out.push_str(&format!(
-            "issue {}:{} column={:?} value={:?} reason={}\n",
-            issue.file,
-            issue.line,
-            issue.column.as_deref().unwrap_or(""),
-            issue.value,
-            issue.reason
-        ));
-    }
-    out
-}
 
 #[test]
 fn value_rules_match_expected_output() {

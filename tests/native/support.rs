@@ -144,3 +144,30 @@ pub fn dataset(
     })
     .expect("consistent test dataset")
 }
+
+/// An import's report as text, one line per file and per issue: what expected outputs hold.
+pub fn report_text(outcome: &ImportOutcome) -> String {
+    let mut out = String::new();
+    for file in &outcome.report.files {
+        out.push_str(&format!(
+            "file {} entity={:?} read={} accepted={} rejected={} deduplicated={}\n",
+            file.file,
+            file.entity.map(|e| e.key()),
+            file.rows_read,
+            file.accepted,
+            file.rejected,
+            file.deduplicated
+        ));
+    }
+    for issue in &outcome.report.issues {
+        out.push_str(&format!(
+            "issue {}:{} column={:?} value={:?} reason={}\n",
+            issue.file,
+            issue.line,
+            issue.column.as_deref().unwrap_or(""),
+            issue.value,
+            issue.reason
+        ));
+    }
+    out
+}

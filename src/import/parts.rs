@@ -1,0 +1,337 @@
+//! One import shared by two workers, for the two cores of an ordinary machine.
+//!
+//! The largest delimited holdings or transactions file is cut at a line break. The first worker
+//! reads every file, but only the first part of that one; the second reads the customers and
+//! managers again (so its customer rows line up with the first's) and the second part. The
+//! first merges. The merged outcome is the import of the whole, issue for issue and row for
+//! row (native tests compare them); where that cannot be ensured — the first part met a quote
+//! character (the cut might be inside a quoted field) or an undecodable byte, or transaction
+//! ids do not ascend across the cut — [`TwoParts::merge`] says so and the caller imports the
+//! whole file instead.
+
+use super::build::{checked_dataset, import, infer_order, FileInput, ImportOutcome, ImportRequest};
+use super::mapping::{Entity, Mapping};
+use super::sheet::{Pass, ReadError, Sheet, SheetSpec};
+use super::values::{DateStyle, DayMonthOrder};
+use crate::model::Day;
+use serde::{Deserialize, Serialize};
+
+/// Files smaller than this are read by one worker: starting a second costs about what it saves.
+pub const MIN_CUT_BYTES: u64 = 16 << 20;
+
+/// An import planned in two parts.
+pub struct TwoParts {
+    /// The cut file's place in the request.
+    file: usize,
+    first: Sheet,
+    second: Sheet,
+    /// The cut file's date style, with the day/month order settled on the whole file's start,
+    /// so the second part does not infer its own.
+    date_style: DateStyle,
+}
+
+/// What the second worker reads: the customers and managers, and the second part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondPart {
+    /// The files, each with its place among the files picked.
+    pub files: Vec<PartFile>,
+    /// Today, as a day number.
+    pub today: i32,
+}
+
+/// One file of a [`SecondPart`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartFile {
+    /// Its place among the files picked.
+    pub index: usize,
+    /// Its name.
+    pub name: String,
+    /// What it holds.
+    pub entity: Entity,
+    /// How its columns map.
+    pub mapping: Mapping,
+    /// How its dates are written.
+    pub date_style: DateStyle,
+    /// Which of its bytes to read, and how.
+    pub sheet: SheetSpec,
+}
+
+impl SecondPart {
+    /// The import request for this part, given its files' sheets in order.
+    pub fn request<'a>(&'a self, sheets: &'a [Sheet]) -> ImportRequest<'a> {
+        ImportRequest {
+            files: self
+                .files
+                .iter()
+                .zip(sheets)
+                .map(|(file, sheet)| FileInput {
+                    file_name: file.name.clone(),
+                    entity: file.entity,
+                    sheet,
+                    mapping: file.mapping.clone(),
+                    date_style: file.date_style,
+                })
+                .collect(),
+            today: Day(self.today),
+            base: None,
+        }
+    }
+}
+
+fn shared(entity: Entity) -> bool {
+    matches!(entity, Entity::Customers | Entity::RelationshipManagers)
+}
+
+impl TwoParts {
+    /// Whether and where to cut the request's files so the two workers read about as many
+    /// bytes each; `None` when one worker should read them: no delimited holdings or
+    /// transactions file of `min_bytes`, parts too unequal to be worth it, or one of
+    /// [`TwoParts::cut`]'s reasons.
+    pub fn plan(
+        request: &ImportRequest<'_>,
+        min_bytes: u64,
+    ) -> Result<Option<TwoParts>, ReadError> {
+        let files = &request.files;
+        let len = |f: &FileInput<'_>| f.sheet.source_len().unwrap_or(0);
+        let Some(file) = (0..files.len())
+            .filter(|&i| matches!(files[i].entity, Entity::Holdings | Entity::Transactions))
+            .max_by_key(|&i| len(&files[i]))
+        else {
+            return Ok(None);
+        };
+        let cut_len = len(&files[file]);
+        if cut_len < min_bytes.max(1) {
+            return Ok(None);
+        }
+        // The first worker reads everything but the second part; the second reads the shared
+        // files and the second part. Equal bytes each: total − len + x = shared + len − x.
+        let total: u64 = files.iter().map(len).sum();
+        let shared_len: u64 = files.iter().filter(|f| shared(f.entity)).map(len).sum();
+        let first_share = (shared_len + 2 * cut_len).saturating_sub(total) / 2;
+        if first_share < cut_len / 8 {
+            return Ok(None);
+        }
+        TwoParts::cut(request, file, first_share)
+    }
+
+    /// Cuts file `file` of the request at the first line break from byte `target` on; `None`
+    /// when it cannot be: an incremental import, not a holdings or transactions file, not its
+    /// entity's last file (duplicate ids are found in file order), another file of the same
+    /// name, customers or managers not in delimited files (the second worker reads them from
+    /// a [`SheetSpec`]), or a file [`Sheet::cut_at`] cannot cut.
+    pub fn cut(
+        request: &ImportRequest<'_>,
+        file: usize,
+        target: u64,
+    ) -> Result<Option<TwoParts>, ReadError> {
+        let files = &request.files;
+        let Some(cut) = files.get(file) else {
+            return Ok(None);
+        };
+        let refused = request.base.is_some()
+            || !matches!(cut.entity, Entity::Holdings | Entity::Transactions)
+            || files[file + 1..].iter().any(|f| f.entity == cut.entity)
+            || files
+                .iter()
+                .filter(|f| f.file_name == cut.file_name)
+                .count()
+                > 1
+            || files
+                .iter()
+                .any(|f| shared(f.entity) && f.sheet.spec().is_none());
+        if refused {
+            return Ok(None);
+        }
+        let Some((first, second)) = cut.sheet.cut_at(target)? else {
+            return Ok(None);
+        };
+        let mut date_style = cut.date_style;
+        if date_style.order == DayMonthOrder::Unknown {
+            date_style.order = infer_order(cut);
+        }
+        Ok(Some(TwoParts {
+            file,
+            first,
+            second,
+            date_style,
+        }))
+    }
+
+    /// The first worker's request: every file, the cut one up to the cut.
+    pub fn first_request<'a>(&'a self, request: &ImportRequest<'a>) -> ImportRequest<'a> {
+        ImportRequest {
+            files: request
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| FileInput {
+                    file_name: f.file_name.clone(),
+                    entity: f.entity,
+                    sheet: if i == self.file { &self.first } else { f.sheet },
+                    mapping: f.mapping.clone(),
+                    date_style: if i == self.file {
+                        self.date_style
+                    } else {
+                        f.date_style
+                    },
+                })
+                .collect(),
+            today: request.today,
+            base: None,
+        }
+    }
+
+    /// The second worker's job.
+    pub fn second_part(&self, request: &ImportRequest<'_>) -> SecondPart {
+        let files = request
+            .files
+            .iter()
+            .enumerate()
+            .filter(|&(i, f)| i == self.file || shared(f.entity))
+            .filter_map(|(i, f)| {
+                let (sheet, date_style) = if i == self.file {
+                    (&self.second, self.date_style)
+                } else {
+                    (f.sheet, f.date_style)
+                };
+                Some(PartFile {
+                    index: i,
+                    name: f.file_name.clone(),
+                    entity: f.entity,
+                    mapping: f.mapping.clone(),
+                    date_style,
+                    sheet: sheet.spec()?,
+                })
+            })
+            .collect();
+        SecondPart {
+            files,
+            today: request.today.0,
+        }
+    }
+
+    /// Joins the parts' outcomes into the whole import's; `None` when the result could differ
+    /// from reading the file whole, which the caller then does.
+    pub fn merge(
+        &self,
+        request: &ImportRequest<'_>,
+        first: ImportOutcome,
+        second: ImportOutcome,
+    ) -> Option<ImportOutcome> {
+        let cut = &request.files[self.file];
+        let (name, entity) = (&cut.file_name, cut.entity);
+        let first_pass = *first.passes.get(self.file)?;
+        // The second part's files are the shared ones and the cut one, in the request's order.
+        let second_position = request.files[..self.file]
+            .iter()
+            .filter(|f| shared(f.entity))
+            .count();
+        let second_pass = *second.passes.get(second_position)?;
+        if first_pass.quotes > 0
+            || first_pass.malformed > 0
+            || !first.report.can_commit()
+            || !second.report.can_commit()
+        {
+            return None;
+        }
+        let (before, after) = (first.dataset.tables(), second.dataset.tables());
+        let managers_agree = {
+            let (all, part) = (&before.relationship_managers, &after.relationship_managers);
+            part.len() <= all.len()
+                && (0..part.len()).all(|i| all.rm_id.get(i) == part.rm_id.get(i))
+        };
+        if before.customers != after.customers || !managers_agree {
+            return None;
+        }
+        if entity == Entity::Transactions {
+            let ids = |outcome: &ImportOutcome| -> Vec<String> {
+                let column = &outcome.dataset.transactions().txn_id;
+                let named = |id: &&str| !id.is_empty();
+                let listed = column.iter().filter(named);
+                let dropped = outcome
+                    .unresolved_transaction_ids
+                    .iter()
+                    .map(String::as_str);
+                let (min, max) = listed.chain(dropped).fold((None, None), |(lo, hi), id| {
+                    (
+                        Some(lo.map_or(id, |lo: &str| lo.min(id))),
+                        Some(hi.map_or(id, |hi: &str| hi.max(id))),
+                    )
+                });
+                min.into_iter().chain(max).map(str::to_owned).collect()
+            };
+            // A repeat across the cut would be reported at the second part's row; ascending
+            // ids cannot repeat, anything else is read whole.
+            if let (Some(latest), Some(earliest)) = (ids(&first).pop(), ids(&second).first()) {
+                if *earliest <= latest {
+                    return None;
+                }
+            }
+        }
+        let offset = first_pass.lines.saturating_sub(1);
+        let mut report = first.report;
+        let part_summary = second.report.files.iter().find(|f| f.file == *name)?;
+        let summary = report.files.iter_mut().find(|f| f.file == *name)?;
+        summary.rows_read += part_summary.rows_read;
+        summary.accepted += part_summary.accepted;
+        summary.rejected += part_summary.rejected;
+        summary.deduplicated += part_summary.deduplicated;
+        // Line 0 is about the whole file, which the first part reported already.
+        report.issues.extend(
+            second
+                .report
+                .issues
+                .into_iter()
+                .filter(|issue| issue.file == *name && issue.line > 0)
+                .map(|mut issue| {
+                    issue.line += offset;
+                    issue
+                }),
+        );
+        report
+            .issues
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        let mut tables = first.dataset.into_tables();
+        match entity {
+            Entity::Holdings => tables.holdings.append(second.dataset.holdings()),
+            _ => tables.transactions.append(second.dataset.transactions()),
+        }
+        drop(second.dataset);
+        let dataset = checked_dataset(tables, &mut report);
+        let mut passes = first.passes;
+        passes[self.file] = Pass {
+            lines: first_pass.lines + second_pass.lines - 1,
+            quotes: first_pass.quotes + second_pass.quotes,
+            malformed: first_pass.malformed + second_pass.malformed,
+        };
+        let mut unresolved_transaction_ids = first.unresolved_transaction_ids;
+        unresolved_transaction_ids.extend(second.unresolved_transaction_ids);
+        Some(ImportOutcome {
+            dataset,
+            report,
+            passes,
+            unresolved_transaction_ids,
+        })
+    }
+}
+
+/// Imports `request` in `parts` as two workers would, one part after the other in this
+/// thread, and merges; the whole import when the parts do not merge. Also whether they did.
+/// The tests check the parts against the whole with it.
+pub fn import_in_parts(request: &ImportRequest<'_>, parts: &TwoParts) -> (ImportOutcome, bool) {
+    let first = import(&parts.first_request(request));
+    let job = parts.second_part(request);
+    let sheets: Vec<Sheet> = job
+        .files
+        .iter()
+        .filter_map(|f| {
+            let source = request.files[f.index].sheet.source()?;
+            Some(Sheet::from_spec(source, f.sheet.clone()))
+        })
+        .collect();
+    let second = import(&job.request(&sheets));
+    match parts.merge(request, first, second) {
+        Some(merged) => (merged, true),
+        None => (import(request), false),
+    }
+}

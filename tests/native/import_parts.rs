@@ -1,0 +1,207 @@
+//! An import shared by two workers (a file cut in two, the parts merged) gives the report and
+//! the dataset of the import of the whole file, wherever the cut falls; where it could not,
+//! the parts are refused and the whole is imported.
+
+use super::support::{bytes, report_text, today};
+use keystone::import::{
+    guessed_inputs, import, import_in_parts, read_sheet, Entity, ImportRequest, Sheet, TwoParts,
+    MIN_CUT_BYTES,
+};
+
+type Files = Vec<(&'static str, Vec<u8>)>;
+
+fn workload_s(names: &[&'static str]) -> Files {
+    names
+        .iter()
+        .map(|&name| (name, bytes(&format!("workload-s/{name}.gz"))))
+        .collect()
+}
+
+fn sheets(files: &Files) -> Vec<(String, Sheet)> {
+    files
+        .iter()
+        .map(|(name, raw)| {
+            let sheet = read_sheet(name, raw, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name.to_string(), sheet)
+        })
+        .collect()
+}
+
+fn request(named: &[(String, Sheet)]) -> ImportRequest<'_> {
+    ImportRequest {
+        files: guessed_inputs(named),
+        today: today(),
+        base: None,
+    }
+}
+
+/// Cuts `entity`'s file at each target and compares the merged outcome with the whole
+/// import; `merges` says whether the parts are expected to merge (or be refused).
+fn parts_equal_the_whole(files: &Files, entity: Entity, targets: &[u64], merges: bool) {
+    let named = sheets(files);
+    let request = request(&named);
+    let whole = import(&request);
+    let whole_report = report_text(&whole);
+    let file = request
+        .files
+        .iter()
+        .position(|f| f.entity == entity)
+        .expect("the file");
+    for &target in targets {
+        let parts = TwoParts::cut(&request, file, target)
+            .expect("reads")
+            .unwrap_or_else(|| panic!("cut at {target}"));
+        let (outcome, merged) = import_in_parts(&request, &parts);
+        assert_eq!(merged, merges, "cut at {target}");
+        assert_eq!(report_text(&outcome), whole_report, "cut at {target}");
+        assert!(outcome.dataset == whole.dataset, "cut at {target}");
+    }
+}
+
+/// `n` byte offsets spread over the file, from just past the header to just before the end.
+fn spread(files: &Files, name: &str, n: u64) -> Vec<u64> {
+    let len = files
+        .iter()
+        .find(|(f, _)| *f == name)
+        .expect("file")
+        .1
+        .len() as u64;
+    (0..n).map(|k| 60 + (len - 200) * k / (n - 1)).collect()
+}
+
+/// Edits line `line` (1-based) of file `name`'s text.
+fn edit_line(files: &mut Files, name: &str, line: usize, edit: impl FnOnce(&mut Vec<String>)) {
+    let (_, raw) = files.iter_mut().find(|(f, _)| *f == name).expect("file");
+    let text = String::from_utf8(raw.clone()).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut cells: Vec<String> = lines[line - 1].split(',').map(str::to_owned).collect();
+    edit(&mut cells);
+    lines[line - 1] = cells.join(",");
+    *raw = (lines.join("\n") + "\n").into_bytes();
+}
+
+const ALL: [&str; 3] = ["customers.csv", "holdings.csv", "transactions.csv"];
+
+#[test]
+fn workload_s_cut_anywhere_imports_as_the_whole() {
+    let files = workload_s(&ALL);
+    let targets = spread(&files, "transactions.csv", 9);
+    parts_equal_the_whole(&files, Entity::Transactions, &targets, true);
+}
+
+#[test]
+fn a_gbk_export_cut_in_two_imports_as_the_whole() {
+    let files: Files = workload_s(&ALL)
+        .into_iter()
+        .map(|(name, utf8)| {
+            let text = std::str::from_utf8(&utf8).expect("utf-8");
+            (name, encoding_rs::GBK.encode(text).0.into_owned())
+        })
+        .collect();
+    let targets = spread(&files, "transactions.csv", 3);
+    parts_equal_the_whole(&files, Entity::Transactions, &targets, true);
+}
+
+#[test]
+fn a_holdings_file_cut_in_two_imports_as_the_whole() {
+    let files = workload_s(&["customers.csv", "holdings.csv"]);
+    let targets = spread(&files, "holdings.csv", 4);
+    parts_equal_the_whole(&files, Entity::Holdings, &targets, true);
+}
+
+#[test]
+fn broken_rows_on_both_sides_of_the_cut_are_reported_at_their_lines() {
+    let mut files = workload_s(&ALL);
+    for k in 0..40 {
+        edit_line(
+            &mut files,
+            "transactions.csv",
+            2 + k * 5_000,
+            |cells| match k % 4 {
+                0 => cells[3] = "12.3.4".into(),
+                1 => cells[1] = "C99999999".into(),
+                2 => {
+                    cells.pop();
+                }
+                _ => cells[2] = "2099-01-01".into(),
+            },
+        );
+    }
+    // A repeated id inside the second part: ids still ascend across the cut.
+    edit_line(&mut files, "transactions.csv", 190_001, |cells| {
+        cells[0] = "T0000190001".into()
+    });
+    let named = sheets(&files);
+    let whole = import(&request(&named));
+    assert_eq!(whole.report.rejected(), 40);
+    assert_eq!(whole.report.files[2].deduplicated, 1);
+    let targets = spread(&files, "transactions.csv", 5);
+    parts_equal_the_whole(&files, Entity::Transactions, &targets, true);
+}
+
+#[test]
+fn an_id_repeated_across_the_cut_is_found_by_reading_the_whole() {
+    let mut files = workload_s(&ALL);
+    // Line 150,001 repeats the id of line 3, far before any cut tried below.
+    edit_line(&mut files, "transactions.csv", 150_001, |cells| {
+        cells[0] = "T0000000001".into()
+    });
+    let named = sheets(&files);
+    assert_eq!(import(&request(&named)).report.files[2].deduplicated, 1);
+    let targets = [200_000, 5_000_000];
+    parts_equal_the_whole(&files, Entity::Transactions, &targets, false);
+}
+
+#[test]
+fn an_id_dropped_for_an_unknown_customer_still_counts_across_the_cut() {
+    let mut files = workload_s(&ALL);
+    edit_line(&mut files, "transactions.csv", 3, |cells| {
+        cells[1] = "C99999999".into()
+    });
+    edit_line(&mut files, "transactions.csv", 150_001, |cells| {
+        cells[0] = "T0000000001".into()
+    });
+    parts_equal_the_whole(&files, Entity::Transactions, &[5_000_000], false);
+}
+
+#[test]
+fn a_quote_before_the_cut_sends_the_file_to_be_read_whole() {
+    let mut files = workload_s(&ALL);
+    edit_line(&mut files, "transactions.csv", 10, |cells| {
+        cells[5] = format!("\"{}\"", cells[5])
+    });
+    parts_equal_the_whole(&files, Entity::Transactions, &[5_000_000], false);
+    // After the cut, a quote changes nothing.
+    let mut files = workload_s(&ALL);
+    edit_line(&mut files, "transactions.csv", 190_000, |cells| {
+        cells[5] = format!("\"{}\"", cells[5])
+    });
+    parts_equal_the_whole(&files, Entity::Transactions, &[5_000_000], true);
+}
+
+#[test]
+fn the_plan_balances_the_workers_and_leaves_small_or_appended_imports_whole() {
+    let files = workload_s(&ALL);
+    let named = sheets(&files);
+    let whole = request(&named);
+    // S's transactions file is under the size worth a second worker.
+    assert!(TwoParts::plan(&whole, MIN_CUT_BYTES)
+        .expect("reads")
+        .is_none());
+    let parts = TwoParts::plan(&whole, 0).expect("reads").expect("cut");
+    let job = parts.second_part(&whole);
+    let names: Vec<&str> = job.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["customers.csv", "transactions.csv"]);
+    // The second worker reads the customers and the second part; the first everything else.
+    let len = |name: &str| files.iter().find(|(f, _)| *f == name).expect("f").1.len() as i64;
+    let cut_at = job.files[1].sheet.start() as i64;
+    let first = len("customers.csv") + len("holdings.csv") + cut_at;
+    let second = len("customers.csv") + len("transactions.csv") - cut_at;
+    assert!((first - second).abs() < 64 * 1024, "{first} vs {second}");
+    let base = import(&whole).dataset;
+    let appended = ImportRequest {
+        base: Some(&base),
+        ..request(&named)
+    };
+    assert!(TwoParts::plan(&appended, 0).expect("reads").is_none());
+}
