@@ -69,17 +69,25 @@ mod native {
         let read = number_attribute(client, section, "data-read-ms").await / 1000.0;
         let validate = number_attribute(client, section, "data-validate-ms").await / 1000.0;
         let save = number_attribute(client, section, "data-commit-ms").await / 1000.0;
-        // The tab's memory as far as wasm holds it: the page's and the import worker's.
+        // The tab's memory as far as wasm holds it. While the import workers run, the page
+        // holds at most what it held when their result arrived; the workers are terminated
+        // before the page decodes the result, and wasm memory never shrinks, so the peak is at
+        // most the larger of (page then + both workers' high-water marks, as if they peaked at
+        // once) and the page's own high-water mark at the end.
         let page_memory = number_attribute(client, section, "data-wasm-memory-bytes").await;
+        let page_during = number_attribute(client, section, "data-page-memory-during-bytes").await;
         let worker_memory = number_attribute(client, section, "data-worker-memory-bytes").await;
+        let second = number_attribute(client, section, "data-second-worker-memory-bytes").await;
         let columnar = number_attribute(client, section, "data-columnar-bytes").await;
         eprintln!(
-            "  memory: page {:.0} MB, worker {:.0} MB, columnar {:.0} MB",
+            "  memory: page {:.0} MB ({:.0} MB while the workers ran), workers {:.0} MB (second {:.0} MB), columnar {:.0} MB",
             page_memory / 1e6,
+            page_during / 1e6,
             worker_memory / 1e6,
+            second / 1e6,
             columnar / 1e6
         );
-        let memory = (page_memory + worker_memory, columnar);
+        let memory = ((page_during + worker_memory).max(page_memory), columnar);
         let parse = number_attribute(client, section, "data-parse-ms").await / 1000.0;
         let pack = number_attribute(client, section, "data-pack-ms").await / 1000.0;
         let file_read = number_attribute(client, section, "data-file-read-ms").await / 1000.0;

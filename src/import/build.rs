@@ -1187,6 +1187,7 @@ fn resolve(
         .iter()
         .map(|id| customers.get(id.as_str()).copied())
         .collect();
+    customer_idx.reserve_exact(refs.customer.len());
     let mut keep = Vec::with_capacity(refs.customer.len());
     for (row, &code) in refs.customer.codes().iter().enumerate() {
         match by_code[code as usize] {

@@ -349,9 +349,10 @@ impl Sheet {
             }),
             ..self.clone()
         };
+        // The first part makes room for the whole file's rows: the second part's rows are
+        // appended to it when the parts are merged, in place rather than in a copy.
         let first = part(TextRange {
             end: Some(at),
-            row_estimate: first_rows,
             ..range.clone()
         });
         let second = part(TextRange {

@@ -51,6 +51,8 @@ impl TextColumn {
     /// Adds `other`'s rows after these.
     pub fn append(&mut self, other: &TextColumn) {
         let base = self.bytes.len() as u32;
+        self.bytes.reserve_exact(other.bytes.len());
+        self.offsets.reserve_exact(other.len());
         self.bytes.push_str(&other.bytes);
         self.offsets
             .extend(other.offsets[1..].iter().map(|&offset| base + offset));
@@ -201,6 +203,7 @@ impl CodedColumn {
     /// Adds `other`'s rows after these, each value looked up once, not once per row.
     pub fn append(&mut self, other: &CodedColumn) {
         let codes: Vec<u32> = other.values.iter().map(|v| self.code_for(v)).collect();
+        self.codes.reserve_exact(other.codes.len());
         self.codes
             .extend(other.codes.iter().map(|&code| codes[code as usize]));
     }

@@ -289,6 +289,11 @@ row_count!(Holdings, customer_idx);
 impl Holdings {
     /// Adds `other`'s rows after these (both refer to the same customers).
     pub fn append(&mut self, other: &Holdings) {
+        self.customer_idx.reserve_exact(other.len());
+        self.product_type.reserve_exact(other.len());
+        self.balance_fen.reserve_exact(other.len());
+        self.as_of.reserve_exact(other.len());
+        self.risk_level.reserve_exact(other.len());
         self.customer_idx.extend_from_slice(&other.customer_idx);
         self.product_type.extend_from_slice(&other.product_type);
         self.product_code.append(&other.product_code);
@@ -336,6 +341,12 @@ row_count!(Transactions, customer_idx);
 impl Transactions {
     /// Adds `other`'s rows after these (both refer to the same customers).
     pub fn append(&mut self, other: &Transactions) {
+        // Exactly the room needed (none when it was made up front): growing by doubling could
+        // take twice the table.
+        self.customer_idx.reserve_exact(other.len());
+        self.txn_date.reserve_exact(other.len());
+        self.amount_fen.reserve_exact(other.len());
+        self.direction.reserve_exact(other.len());
         self.txn_id.append(&other.txn_id);
         self.customer_idx.extend_from_slice(&other.customer_idx);
         self.txn_date.extend_from_slice(&other.txn_date);

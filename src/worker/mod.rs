@@ -17,4 +17,6 @@ mod web;
 #[cfg(target_arch = "wasm32")]
 pub use analysis::AnalysisWorker;
 #[cfg(target_arch = "wasm32")]
-pub use web::{run_worker, wasm_memory_bytes, FromWorker, ImportWorker, TransferredChunks};
+pub use web::{
+    run_worker, wasm_memory_bytes, FromWorker, ImportWorker, Imported, TransferredChunks,
+};

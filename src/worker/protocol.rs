@@ -111,9 +111,12 @@ pub struct ImportResult {
     #[serde(default)]
     pub pack_ms: u32,
     /// The worker's wasm memory after the import: its high-water mark, as wasm memory never
-    /// shrinks.
+    /// shrinks. With a second worker, both high-water marks added.
     #[serde(default)]
     pub worker_memory_bytes: u64,
+    /// Of `worker_memory_bytes`, the second worker's, if one read part of a file.
+    #[serde(default)]
+    pub second_worker_memory_bytes: u64,
     /// Bytes of the dataset's column chunks: its columnar size.
     #[serde(default)]
     pub columnar_bytes: u64,
@@ -121,6 +124,22 @@ pub struct ImportResult {
     /// compute it).
     #[serde(default)]
     pub sha256: Vec<String>,
+}
+
+/// The second import worker's answer, beside its dataset's chunks: what the first worker needs
+/// to merge the two parts ([`crate::import::TwoParts::merge`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondPartResult {
+    /// What the second part read, kept and refused.
+    pub report: ImportReport,
+    /// Rows per table of the dataset sent as chunks.
+    pub rows: RowCounts,
+    /// Per file of the part, what reading it met.
+    pub passes: Vec<crate::import::Pass>,
+    /// Ids of transactions dropped for an unknown customer.
+    pub unresolved_transaction_ids: Vec<String>,
+    /// The second worker's wasm memory after its part: its high-water mark.
+    pub worker_memory_bytes: u64,
 }
 
 /// The key prefix under which the worker sends the dataset's chunks.

@@ -1,9 +1,11 @@
 //! The browser glue of the worker: `postMessage` in both directions, and the import's side.
 
-use super::protocol::{ImportPlan, ImportResult, Reread, SheetSummary, TRANSFER_SNAPSHOT};
+use super::protocol::{
+    ImportPlan, ImportResult, Reread, SecondPartResult, SheetSummary, TRANSFER_SNAPSHOT,
+};
 use crate::import::{
-    import_with_progress, read_sheet_from, ByteSource, FileInput, ImportRequest, SharedSource,
-    Sheet,
+    import_with_progress, read_sheet_from, ByteSource, FileInput, ImportOutcome, ImportRequest,
+    SecondPart, SharedSource, Sheet, TwoParts, MIN_CUT_BYTES,
 };
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
@@ -82,6 +84,7 @@ struct Picked {
 pub fn run_worker() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let picked: Rc<RefCell<Picked>> = Rc::default();
+    let waiting: Rc<RefCell<Option<Waiting>>> = Rc::default();
     let analysis: Rc<RefCell<super::analysis::AnalysisSession>> = Rc::default();
     let analysis_post = super::analysis::poster(scope.clone());
     let reply_scope = scope.clone();
@@ -183,59 +186,125 @@ pub fn run_worker() {
                     };
                     let started = now_ms();
                     FILE_READ_MS.with(|total| total.set(0.0));
-                    let outcome = {
-                        let picked = picked.borrow();
-                        let files = picked
-                            .sheets
-                            .iter()
-                            .zip(&plan.files)
-                            .map(|((name, _, sheet), planned)| FileInput {
-                                file_name: name.clone(),
-                                entity: planned.entity,
-                                sheet,
-                                mapping: planned.mapping.clone(),
-                                date_style: planned.date_style,
-                            })
-                            .collect();
-                        import_with_progress(
-                            &ImportRequest {
-                                files,
-                                today: Day(plan.today),
-                                base: base.as_ref(),
-                            },
-                            &mut |rows| post(&message("progress", &rows.to_string()), None),
-                        )
+                    let mut progress =
+                        |rows: usize| post(&message("progress", &rows.to_string()), None);
+                    let held = picked.borrow();
+                    let request = ImportRequest {
+                        files: inputs(&held, &plan),
+                        today: Day(plan.today),
+                        base: base.as_ref(),
                     };
-                    drop(base);
-                    let parsed = now_ms();
-                    let reply = js_sys::Object::new();
-                    let rows = RowCounts::of(&outcome.dataset);
-                    let (buffers, columnar_bytes) = attach_chunks(&reply, &outcome.dataset);
-                    let pack_ms = (now_ms() - parsed) as u32;
-                    let report = outcome.report;
-                    let digests = picked.borrow().digests.clone();
-                    let scope = reply_scope.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let mut sha256 = Vec::with_capacity(digests.len());
-                        for digest in digests {
-                            let hex = wasm_bindgen_futures::JsFuture::from(digest).await;
-                            sha256.push(hex.ok().and_then(|h| h.as_string()).unwrap_or_default());
+                    // A second core reads the second part of the largest file meanwhile.
+                    let parts = if base.is_none() && cores() >= 2.0 {
+                        TwoParts::plan(&request, MIN_CUT_BYTES).ok().flatten()
+                    } else {
+                        None
+                    };
+                    match parts {
+                        Some(parts) => {
+                            let job = parts.second_part(&request);
+                            let json = serde_json::to_string(&job).unwrap_or_default();
+                            post(&message("second", &json), None);
+                            let first =
+                                import_with_progress(&parts.first_request(&request), &mut progress);
+                            *waiting.borrow_mut() = Some(Waiting {
+                                plan,
+                                parts,
+                                first,
+                                started,
+                            });
                         }
-                        let result = ImportResult {
-                            rows,
-                            report,
-                            parse_ms: (parsed - started) as u32,
-                            file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
-                            pack_ms,
-                            worker_memory_bytes: wasm_memory_bytes() as u64,
-                            columnar_bytes,
-                            sha256,
-                        };
-                        let json = serde_json::to_string(&result).unwrap_or_default();
-                        let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
-                        let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
-                        let _ = scope.post_message_with_transfer(&reply, &buffers);
+                        None => {
+                            let outcome = import_with_progress(&request, &mut progress);
+                            drop(request);
+                            drop(base);
+                            send_imported(&reply_scope, &held, outcome, started, 0);
+                        }
+                    }
+                }
+                "part" => {
+                    // The second worker's part, forwarded by the page with its chunks.
+                    let Some(waiting) = waiting.borrow_mut().take() else {
+                        return;
+                    };
+                    let json = field(&data, "json").as_string().unwrap_or_default();
+                    let held = picked.borrow();
+                    let request = ImportRequest {
+                        files: inputs(&held, &waiting.plan),
+                        today: Day(waiting.plan.today),
+                        base: None,
+                    };
+                    let second = serde_json::from_str::<SecondPartResult>(&json)
+                        .ok()
+                        .and_then(|result| {
+                            let chunks = TransferredChunks::of(&data);
+                            let dataset = decode_dataset(
+                                TRANSFER_SNAPSHOT,
+                                SCHEMA_VERSION,
+                                &result.rows,
+                                &chunks,
+                            )
+                            .ok()?;
+                            Some((
+                                result.worker_memory_bytes,
+                                ImportOutcome {
+                                    dataset,
+                                    report: result.report,
+                                    passes: result.passes,
+                                    unresolved_transaction_ids: result.unresolved_transaction_ids,
+                                },
+                            ))
+                        });
+                    let (second_memory, merged) = match second {
+                        Some((memory, second)) => {
+                            (memory, waiting.parts.merge(&request, waiting.first, second))
+                        }
+                        None => (0, None),
+                    };
+                    // Parts that might not equal the whole are not used: the whole is read.
+                    let outcome = merged.unwrap_or_else(|| {
+                        import_with_progress(&request, &mut |rows| {
+                            post(&message("progress", &rows.to_string()), None)
+                        })
                     });
+                    drop(request);
+                    send_imported(&reply_scope, &held, outcome, waiting.started, second_memory);
+                }
+                "second" => {
+                    // This worker is the second one: it reads the second part and the shared files.
+                    let json = field(&data, "json").as_string().unwrap_or_default();
+                    let Ok(job) = serde_json::from_str::<SecondPart>(&json) else {
+                        post(&message("failed", "malformed part"), None);
+                        return;
+                    };
+                    let files = js_sys::Array::from(&field(&data, "files"));
+                    let mut sheets = Vec::with_capacity(job.files.len());
+                    for part in &job.files {
+                        let file: web_sys::File = files.get(part.index as u32).unchecked_into();
+                        let Ok(reader) = web_sys::FileReaderSync::new() else {
+                            post(&message("failed", "no FileReaderSync"), None);
+                            return;
+                        };
+                        let source = SharedSource::new(BlobSource { file, reader });
+                        sheets.push(Sheet::from_spec(source, part.sheet.clone()));
+                    }
+                    let outcome = import_with_progress(&job.request(&sheets), &mut |rows| {
+                        post(&message("progress", &rows.to_string()), None)
+                    });
+                    drop(sheets);
+                    let reply = message("part", "");
+                    let rows = RowCounts::of(&outcome.dataset);
+                    let (buffers, _) = attach_chunks(&reply, &outcome.dataset);
+                    let result = SecondPartResult {
+                        report: outcome.report,
+                        rows,
+                        passes: outcome.passes,
+                        unresolved_transaction_ids: outcome.unresolved_transaction_ids,
+                        worker_memory_bytes: wasm_memory_bytes() as u64,
+                    };
+                    let json = serde_json::to_string(&result).unwrap_or_default();
+                    let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
+                    post(&reply, Some(&buffers));
                 }
                 _ => {}
             }
@@ -245,6 +314,80 @@ pub fn run_worker() {
     on_message.forget();
     // Messages sent before the handler existed would be lost: the page waits for this one.
     let _ = scope.post_message(&message("ready", ""));
+}
+
+/// An import whose first part is read, waiting for the second worker's part.
+struct Waiting {
+    plan: ImportPlan,
+    parts: TwoParts,
+    first: ImportOutcome,
+    started: f64,
+}
+
+/// The picked files as the plan assigns them.
+fn inputs<'a>(picked: &'a Picked, plan: &ImportPlan) -> Vec<FileInput<'a>> {
+    picked
+        .sheets
+        .iter()
+        .zip(&plan.files)
+        .map(|((name, _, sheet), planned)| FileInput {
+            file_name: name.clone(),
+            entity: planned.entity,
+            sheet,
+            mapping: planned.mapping.clone(),
+            date_style: planned.date_style,
+        })
+        .collect()
+}
+
+/// Logical cores the browser reports (1 when it does not say).
+fn cores() -> f64 {
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    scope.navigator().hardware_concurrency().max(1.0)
+}
+
+/// Sends the import's outcome to the page: the dataset as transferred chunks, the report and
+/// the figures, once the browser's SHA-256 of each file is in. `other_memory` is the second
+/// worker's memory, if one helped.
+fn send_imported(
+    scope: &web_sys::DedicatedWorkerGlobalScope,
+    picked: &Picked,
+    outcome: ImportOutcome,
+    started: f64,
+    other_memory: u64,
+) {
+    let parsed = now_ms();
+    let reply = js_sys::Object::new();
+    let rows = RowCounts::of(&outcome.dataset);
+    let (buffers, columnar_bytes) = attach_chunks(&reply, &outcome.dataset);
+    let pack_ms = (now_ms() - parsed) as u32;
+    let report = outcome.report;
+    drop(outcome.dataset);
+    let digests = picked.digests.clone();
+    let scope = scope.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut sha256 = Vec::with_capacity(digests.len());
+        for digest in digests {
+            let hex = wasm_bindgen_futures::JsFuture::from(digest).await;
+            sha256.push(hex.ok().and_then(|h| h.as_string()).unwrap_or_default());
+        }
+        let result = ImportResult {
+            rows,
+            report,
+            parse_ms: (parsed - started) as u32,
+            file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
+            pack_ms,
+            // Both workers' high-water marks, as if they had peaked at once.
+            worker_memory_bytes: wasm_memory_bytes() as u64 + other_memory,
+            second_worker_memory_bytes: other_memory,
+            columnar_bytes,
+            sha256,
+        };
+        let json = serde_json::to_string(&result).unwrap_or_default();
+        let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
+        let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
+        let _ = scope.post_message_with_transfer(&reply, &buffers);
+    });
 }
 
 /// Milliseconds on the worker's clock.
@@ -355,9 +498,21 @@ pub enum FromWorker {
     Progress(usize),
     /// The import finished: the report, and the dataset if it decoded.
     /// The chunks stay in their transferred buffers, to be stored as they are.
-    Imported(ImportResult, Result<(Dataset, TransferredChunks), String>),
+    Imported(Imported),
     /// Something failed; the message says what.
     Failed(String),
+}
+
+/// A finished import, as the page receives it.
+pub struct Imported {
+    /// The worker's report and figures.
+    pub result: ImportResult,
+    /// The dataset, if its chunks decoded, and the chunks, still in their transferred buffers
+    /// to be stored as they are.
+    pub dataset: Result<(Dataset, TransferredChunks), String>,
+    /// The page's wasm memory when the import arrived, before decoding it: the page's share
+    /// of the tab's memory while the workers ran.
+    pub page_memory_bytes: f64,
 }
 
 /// Messages waiting for the worker to be ready: `None` once it is.
@@ -418,22 +573,97 @@ impl Drop for WorkerPort {
     }
 }
 
-/// The page's handle on a running import worker; dropping it cancels the import.
+/// The page's handle on a running import: its worker, and the second worker that reads the
+/// second part of a file cut in two (started when the first asks for it). Dropping the handle
+/// terminates both, which is how an import is cancelled.
 pub struct ImportWorker {
-    port: WorkerPort,
+    shared: Rc<ImportShared>,
+}
+
+#[derive(Default)]
+struct ImportShared {
+    first: RefCell<Option<WorkerPort>>,
+    second: RefCell<Option<WorkerPort>>,
+    /// The picked files, for the second worker to read from.
+    files: RefCell<Vec<web_sys::File>>,
+    /// Rows read so far by the first and the second worker.
+    rows: std::cell::Cell<(usize, usize)>,
+}
+
+impl ImportShared {
+    fn progress(&self, first: Option<usize>, second: Option<usize>) -> FromWorker {
+        let (a, b) = self.rows.get();
+        let rows = (first.unwrap_or(a), second.unwrap_or(b));
+        self.rows.set(rows);
+        FromWorker::Progress(rows.0 + rows.1)
+    }
+
+    /// Starts the second worker on `job` (JSON): it reads the picked files' second part and
+    /// hands its rows to the first worker, through the page.
+    fn start_second(
+        self: &Rc<Self>,
+        job: &str,
+        on_message: &Rc<dyn Fn(FromWorker)>,
+    ) -> Result<(), String> {
+        let (shared, on_message) = (Rc::downgrade(self), on_message.clone());
+        let port = WorkerPort::start(move |worker, data| {
+            let Some(shared) = shared.upgrade() else {
+                return;
+            };
+            let kind = field(&data, "kind").as_string().unwrap_or_default();
+            match kind.as_str() {
+                "progress" => {
+                    let rows = field(&data, "json")
+                        .as_string()
+                        .and_then(|j| j.parse().ok());
+                    on_message(shared.progress(None, rows));
+                }
+                "part" => {
+                    // Its part is done: its memory goes, its chunks move on to the first worker.
+                    worker.terminate();
+                    let buffers = js_sys::Array::from(&field(&data, "buffers"));
+                    if let Some(first) = shared.first.borrow().as_ref() {
+                        first.send(data.unchecked_into(), buffers);
+                    }
+                }
+                _ => on_message(FromWorker::Failed(
+                    field(&data, "json").as_string().unwrap_or_default(),
+                )),
+            }
+        })?;
+        let files = js_sys::Array::new();
+        for file in self.files.borrow().iter() {
+            files.push(file);
+        }
+        let request = message("second", job);
+        let _ = js_sys::Reflect::set(&request, &"files".into(), &files);
+        port.send(request, js_sys::Array::new());
+        *self.second.borrow_mut() = Some(port);
+        Ok(())
+    }
 }
 
 impl ImportWorker {
     /// Starts a worker whose messages go to `on_message`.
     pub fn start(on_message: impl Fn(FromWorker) + 'static) -> Result<ImportWorker, String> {
+        let on_message: Rc<dyn Fn(FromWorker)> = Rc::new(on_message);
+        let shared = Rc::new(ImportShared::default());
+        let weak = Rc::downgrade(&shared);
         let port = WorkerPort::start(move |worker, data| {
+            let Some(shared) = weak.upgrade() else {
+                return;
+            };
             let kind = field(&data, "kind").as_string().unwrap_or_default();
             let json = field(&data, "json").as_string().unwrap_or_default();
             let decoded = match kind.as_str() {
                 "read" => serde_json::from_str(&json)
                     .map(FromWorker::Read)
                     .unwrap_or_else(|e| FromWorker::Failed(e.to_string())),
-                "progress" => FromWorker::Progress(json.parse().unwrap_or(0)),
+                "progress" => shared.progress(json.parse().ok(), None),
+                "second" => match shared.start_second(&json, &on_message) {
+                    Ok(()) => return,
+                    Err(why) => FromWorker::Failed(why),
+                },
                 "reread" => match serde_json::from_str(&json) {
                     Ok(summary) => {
                         let index = field(&data, "index").as_f64().unwrap_or(0.0) as usize;
@@ -446,6 +676,7 @@ impl ImportWorker {
                         // The worker's part is done and its chunks are here: its memory
                         // goes before the page decodes its own copy.
                         worker.terminate();
+                        let page_memory_bytes = wasm_memory_bytes();
                         let chunks = TransferredChunks::of(&data);
                         let dataset = decode_dataset(
                             TRANSFER_SNAPSHOT,
@@ -455,7 +686,11 @@ impl ImportWorker {
                         )
                         .map(|dataset| (dataset, chunks))
                         .map_err(|e| e.to_string());
-                        FromWorker::Imported(result, dataset)
+                        FromWorker::Imported(Imported {
+                            result,
+                            dataset,
+                            page_memory_bytes,
+                        })
                     }
                     Err(e) => FromWorker::Failed(e.to_string()),
                 },
@@ -463,15 +698,19 @@ impl ImportWorker {
             };
             on_message(decoded);
         })?;
-        Ok(ImportWorker { port })
+        *shared.first.borrow_mut() = Some(port);
+        Ok(ImportWorker { shared })
     }
 
     fn send(&self, object: js_sys::Object, transfer: js_sys::Array) {
-        self.port.send(object, transfer);
+        if let Some(port) = self.shared.first.borrow().as_ref() {
+            port.send(object, transfer);
+        }
     }
 
     /// Sends the picked files to be read: handles, not contents; the worker reads them.
     pub fn read(&self, files: &[web_sys::File]) {
+        *self.shared.files.borrow_mut() = files.to_vec();
         let list = js_sys::Array::new();
         for file in files {
             list.push(file);

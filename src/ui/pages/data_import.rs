@@ -12,7 +12,7 @@ use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::ui::state::{AppState, DataState};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
-use crate::worker::{wasm_memory_bytes, FromWorker, ImportWorker, TransferredChunks};
+use crate::worker::{wasm_memory_bytes, FromWorker, ImportWorker, Imported, TransferredChunks};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::{Arc, Mutex};
@@ -44,8 +44,11 @@ struct Timings {
     parse_ms: f64,
     file_read_ms: f64,
     pack_ms: f64,
-    /// The worker's memory high-water mark and the dataset's columnar size, in bytes.
+    /// The workers' memory high-water marks (added), the second worker's, the page's memory
+    /// while they ran, and the dataset's columnar size, in bytes.
     worker_memory_bytes: f64,
+    second_worker_memory_bytes: f64,
+    page_memory_bytes: f64,
     columnar_bytes: f64,
     commit_ms: f64,
     bytes: f64,
@@ -129,7 +132,11 @@ pub fn ImportPanel() -> impl IntoView {
             }
         }),
         FromWorker::Progress(rows) => progress.set(rows),
-        FromWorker::Imported(result, dataset) => {
+        FromWorker::Imported(Imported {
+            result,
+            dataset,
+            page_memory_bytes,
+        }) => {
             let rows = result.report.files.iter().map(|f| f.rows_read).sum();
             timings.update(|t| {
                 t.validate_ms = now_ms() - phase_started.get_value();
@@ -137,6 +144,8 @@ pub fn ImportPanel() -> impl IntoView {
                 t.file_read_ms = f64::from(result.file_read_ms);
                 t.pack_ms = f64::from(result.pack_ms);
                 t.worker_memory_bytes = result.worker_memory_bytes as f64;
+                t.second_worker_memory_bytes = result.second_worker_memory_bytes as f64;
+                t.page_memory_bytes = page_memory_bytes;
                 t.columnar_bytes = result.columnar_bytes as f64;
                 t.rows = rows;
             });
@@ -360,6 +369,8 @@ pub fn ImportPanel() -> impl IntoView {
                 files.get().iter().map(|f| f64::from(f.read_ms)).sum::<f64>()
             }
             data-worker-memory-bytes=move || timings.get().worker_memory_bytes
+            data-second-worker-memory-bytes=move || timings.get().second_worker_memory_bytes
+            data-page-memory-during-bytes=move || timings.get().page_memory_bytes
             data-columnar-bytes=move || timings.get().columnar_bytes
             data-parse-ms=move || timings.get().parse_ms
             data-file-read-ms=move || timings.get().file_read_ms
