@@ -248,6 +248,7 @@ messages! {
     TimingRead => "读取", "Read";
     TimingValidate => "解析与校验", "Parsed and validated";
     TimingSave => "保存", "Saved";
+    TimingWorkers => "个后台线程", "background workers";
     HeaderRow => "首行为表头", "First row is the header";
     DateOrder => "日期格式", "Date order";
     DateOrderAuto => "自动识别", "Detect";

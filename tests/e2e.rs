@@ -232,6 +232,7 @@ async fn a_manager_walks_through_the_app() {
     import_workload_s(&client).await;
     append_the_same_period_again(&client).await;
     cancel_an_import_with_problems(&client).await;
+    import_a_file_read_by_two_workers(&client).await;
     delete_the_shown_dataset(&client).await;
     client.close().await.expect("close the browser");
 }
@@ -1120,4 +1121,122 @@ async fn import_workload_s(client: &Client) {
         client.refresh().await.expect("reload");
     }
     assert_no_egress(client).await;
+}
+
+/// A transactions file past the size worth a second worker is cut in two and read by two
+/// workers: the report (counts and the lines of the refused rows) and the stored counts are
+/// those of the native import of the same files.
+async fn import_a_file_read_by_two_workers(client: &Client) {
+    use keystone::import::{guessed_inputs, import, read_sheet, ImportRequest, MIN_CUT_BYTES};
+    click(client, "a[data-nav=data]").await;
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workload-s");
+    let s = upload_files(&source, "S", &["customers.csv", "transactions.csv"]);
+    // S's transactions twice, the second time under later ids (still ascending), with bad
+    // amounts and unknown customers on both sides of any cut.
+    let text = std::fs::read_to_string(&s[1]).expect("S transactions");
+    let mut lines = text.lines();
+    let mut doubled = vec![lines.next().expect("header").to_owned()];
+    let rows: Vec<&str> = lines.collect();
+    for round in 0..2 {
+        for (i, line) in rows.iter().enumerate() {
+            let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+            cells[0] = format!("T{round}{i:09}");
+            if i % 20_000 == 7 {
+                cells[3] = "12.3.4".into();
+            }
+            if i % 30_011 == 5 {
+                cells[1] = "C99999999".into();
+            }
+            doubled.push(cells.join(","));
+        }
+    }
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-data/two-workers");
+    std::fs::create_dir_all(&out).expect("dir");
+    let (customers, transactions) = (out.join("customers.csv"), out.join("transactions.csv"));
+    std::fs::copy(&s[0], &customers).expect("copy customers");
+    std::fs::write(&transactions, doubled.join("\n") + "\n").expect("write transactions");
+    let size = std::fs::metadata(&transactions).expect("size").len();
+    assert!(size > MIN_CUT_BYTES, "{size} bytes is too small to be cut");
+
+    let named: Vec<(String, keystone::import::Sheet)> = [&customers, &transactions]
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            let bytes = std::fs::read(path).expect("read");
+            (
+                name.clone(),
+                read_sheet(&name, &bytes, None).expect("sheet"),
+            )
+        })
+        .collect();
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+        / 86_400;
+    let expected = import(&ImportRequest {
+        files: guessed_inputs(&named),
+        today: keystone::model::Day(days as i32),
+        base: None,
+    });
+    assert!(expected.report.rejected() > 10, "broken rows on both sides");
+
+    pick_files(
+        client,
+        "[data-testid=import-files]",
+        &[customers, transactions],
+    )
+    .await;
+    wait_text(client, "[data-testid=import-validate]", |t| !t.is_empty()).await;
+    click(client, "[data-testid=import-validate]").await;
+    for file in &expected.report.files {
+        let row = format!("[data-testid=import-summary] tr[data-file='{}']", file.file);
+        for (cell, value) in [
+            ("td:nth-child(3)", file.rows_read),
+            ("td[data-count=accepted]", file.accepted),
+            ("td[data-count=rejected]", file.rejected),
+            ("td:nth-child(6)", file.deduplicated),
+        ] {
+            let expected = count_text(value);
+            wait_text(client, &format!("{row} {cell}"), |t| t == expected).await;
+        }
+    }
+    let workers = number_attribute(client, "[data-testid=import]", "data-workers").await;
+    assert_eq!(
+        workers, 2.0,
+        "the transactions file was read by two workers"
+    );
+    let lines = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=import-issues] tbody tr')]
+               .map(tr => tr.children[1].textContent);",
+            vec![],
+        )
+        .await
+        .expect("read the issues");
+    let shown: Vec<&str> = lines
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|line| line.as_str().unwrap_or_default())
+        .collect();
+    let native: Vec<String> = expected
+        .report
+        .issues
+        .iter()
+        .map(|issue| issue.line.to_string())
+        .collect();
+    assert_eq!(shown, native, "the refused rows' lines");
+    commit_import(client, "10,000").await;
+    let stored = count_text(expected.dataset.transactions().len());
+    wait_text(
+        client,
+        "[data-testid=snapshot] dd[data-count=transactions]",
+        |t| t == stored,
+    )
+    .await;
 }

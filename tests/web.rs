@@ -221,15 +221,34 @@ async fn chunks_encoded_elsewhere_are_stored_under_the_new_snapshot_as_they_are(
         .into_iter()
         .map(|(key, bytes)| (key, js_sys::Uint8Array::from(bytes.as_slice())))
         .collect();
-    idb::save_encoded_snapshot(
+    // Abandoned after the chunks went in (the page's copy did not decode): nothing stays.
+    idb::start_encoded_snapshot(
         &db,
-        &record("import-1", &data),
+        "import-0",
         "transfer/",
         &chunks,
         SaveOptions::default(),
     )
     .await
-    .expect("save");
+    .expect("start")
+    .abort()
+    .await;
+    assert_eq!(idb::chunk_count(&db, "import-0").await.expect("count"), 0);
+    assert!(idb::active_record(&db).await.expect("read").is_none());
+    let pending = idb::start_encoded_snapshot(
+        &db,
+        "import-1",
+        "transfer/",
+        &chunks,
+        SaveOptions::default(),
+    )
+    .await
+    .expect("start");
+    // The page decodes and analyses here, before the record goes in.
+    pending
+        .commit(&record("import-1", &data))
+        .await
+        .expect("save");
     assert_eq!(
         idb::chunk_count(&db, "import-1").await.expect("count") as usize,
         chunks.len()

@@ -1,9 +1,9 @@
 //! From mapped sheets to a validated [`Dataset`] and a row-level report.
 //!
-//! Each file's rows are parsed into staged columns, with customer references kept as text;
-//! once every customer is known the references are resolved, rows that point nowhere are
-//! rejected, and the tables are checked once more by [`Dataset::new`]. Nothing is dropped
-//! without an [`ImportIssue`] saying which file, line, column and value, and why.
+//! Customers files are read first; every other file's rows find their customer as they are
+//! read (rows naming no known customer are rejected there), and the tables are checked once
+//! more by [`Dataset::new`]. Nothing is dropped without an [`ImportIssue`] saying which file,
+//! line, column and value, and why.
 
 use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
 use super::sheet::{Pass, ReadError, Row, Sheet};
@@ -12,8 +12,8 @@ use super::values::{
     parse_risk_level, DateStyle, DayMonthOrder, ValueError,
 };
 use crate::model::{
-    Attribute, CodedColumn, Customers, Dataset, Day, Direction, Feedback, Gender, Holdings,
-    Interactions, ProductType, RelationshipManagers, Tables, TextColumn, Transactions,
+    Attribute, CodedColumn, Customers, Dataset, Day, Dictionary, Direction, Feedback, Gender,
+    Holdings, Interactions, ProductType, RelationshipManagers, Tables, TextColumn, Transactions,
     NO_RELATIONSHIP_MANAGER,
 };
 use rustc_hash::FxHashMap;
@@ -261,9 +261,6 @@ pub struct ImportOutcome {
     pub report: ImportReport,
     /// Per file of the request, in its order: what reading it met.
     pub passes: Vec<Pass>,
-    /// The ids of transactions dropped for naming an unknown customer: they still count as
-    /// seen when a later row repeats them.
-    pub unresolved_transaction_ids: Vec<String>,
 }
 
 /// Parses, validates and assembles the files into one dataset.
@@ -335,17 +332,15 @@ pub fn import_with_progress(
                     dataset: Dataset::default(),
                     report,
                     passes,
-                    unresolved_transaction_ids: Vec::new(),
                 };
             }
         }
     }
-    let (dataset, unresolved_transaction_ids) = staged.assemble(&mut report);
+    let dataset = staged.assemble(&mut report);
     ImportOutcome {
         dataset,
         report,
         passes,
-        unresolved_transaction_ids,
     }
 }
 
@@ -368,8 +363,6 @@ struct RowReader<'r> {
     record: Row<'r>,
     /// Per field, the money unit its header declares (`余额（万元）`), found once per file.
     money_units: &'r [Option<&'static str>; FIELD_COUNT],
-    /// This file's place in the reference list of its entity.
-    file_index: u32,
     date_style: DateStyle,
     issues: Vec<ImportIssue>,
 }
@@ -462,24 +455,24 @@ impl<'r> RowReader<'r> {
     }
 }
 
-/// Staged tables: customer references are still text until every customer is known.
+/// Staged tables: managers are still named by id until every manager is known.
 #[derive(Default)]
 struct Staged {
     customers: Customers,
-    customer_lines: FxHashMap<String, u64>,
+    /// Customer id → row of `customers`. Customers files are read before any other, so every
+    /// later row finds its customer here as it is read.
+    customer_ids: Dictionary,
+    /// Per customer row, the line it was read from ([`HELD`] for the dataset appended to).
+    customer_lines: Vec<u64>,
     customer_rm: CodedColumn,
     customer_has_rm: Vec<bool>,
     managers: RelationshipManagers,
     holdings: Holdings,
-    holding_refs: Refs,
     transactions: Transactions,
-    transaction_refs: Refs,
     transaction_ids: TransactionIds,
     interactions: Interactions,
-    interaction_refs: Refs,
     interaction_rm: Vec<Option<String>>,
     feedback: Feedback,
-    feedback_refs: Refs,
 }
 
 /// Finds repeated transaction ids without a copy of every id.
@@ -496,8 +489,9 @@ struct TransactionIds {
 }
 
 impl TransactionIds {
-    /// Whether `txn_id` is among `ids[..row_if_new]`; remembers it at `row_if_new` when not.
-    fn seen(&mut self, ids: &TextColumn, txn_id: &str, row_if_new: u32) -> bool {
+    /// Whether `txn_id` is among `ids[..row_if_new]`; when not, remembers it at `row_if_new`
+    /// if `remember` (the row will be stored there).
+    fn seen(&mut self, ids: &TextColumn, txn_id: &str, row_if_new: u32, remember: bool) -> bool {
         if !self.out_of_order {
             match self.latest {
                 Some(latest) if ids.get(latest as usize) >= txn_id => {
@@ -510,17 +504,24 @@ impl TransactionIds {
                     }
                 }
                 _ => {
-                    self.latest = Some(row_if_new);
+                    if remember {
+                        self.latest = Some(row_if_new);
+                    }
                     return false;
                 }
             }
         }
-        !self.insert(ids, txn_id, row_if_new)
+        if remember {
+            !self.insert(ids, txn_id, row_if_new)
+        } else {
+            self.slot(ids, txn_id).is_err()
+        }
     }
 
-    /// Adds `txn_id` at `row` unless present; whether it was added. Equal hashes are confirmed
-    /// against the stored id, and a true collision probes the next slot.
-    fn insert(&mut self, ids: &TextColumn, txn_id: &str, row: u32) -> bool {
+    /// `Err` with the row of `txn_id` when it is indexed, else `Ok` with the free hash slot it
+    /// would take. Equal hashes are confirmed against the stored id; a true collision probes
+    /// the next slot.
+    fn slot(&self, ids: &TextColumn, txn_id: &str) -> Result<u64, u32> {
         let mut hash = {
             use std::hash::{BuildHasher, Hasher};
             let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
@@ -529,84 +530,39 @@ impl TransactionIds {
         };
         loop {
             match self.index.get(&hash) {
-                Some(&held) if ids.get(held as usize) == txn_id => return false,
+                Some(&held) if ids.get(held as usize) == txn_id => return Err(held),
                 Some(_) => hash = hash.wrapping_add(1),
-                None => {
-                    self.index.insert(hash, row);
-                    return true;
-                }
+                None => return Ok(hash),
             }
         }
     }
-}
 
-/// Per staged row: the customer id as written, and where it came from (for the report).
-#[derive(Default)]
-struct Refs {
-    customer: CodedColumn,
-    /// `(file, line)`: a file of over four billion lines cannot be imported in a tab anyway.
-    origin: Vec<(u32, u32)>,
-    files: Vec<(String, Option<String>)>,
-}
-
-impl Refs {
-    /// This file's index in the list of files the references came from, added when new.
-    fn file_index(&mut self, file: &FileInput<'_>) -> u32 {
-        let index = match self
-            .files
-            .iter()
-            .position(|(name, _)| *name == file.file_name)
-        {
-            Some(i) => i,
-            None => {
-                let column = file
-                    .mapping
-                    .column(Field::CustomerId)
-                    .and_then(|c| file.sheet.headers.get(c).cloned());
-                self.files.push((file.file_name.clone(), column));
-                self.files.len() - 1
+    /// Adds `txn_id` at `row` unless present; whether it was added.
+    fn insert(&mut self, ids: &TextColumn, txn_id: &str, row: u32) -> bool {
+        match self.slot(ids, txn_id) {
+            Ok(hash) => {
+                self.index.insert(hash, row);
+                true
             }
-        };
-        index as u32
-    }
-
-    fn push(&mut self, file_index: u32, customer: &str, line: u64) {
-        self.customer.push(customer);
-        self.origin.push((file_index, line as u32));
-    }
-
-    fn reserve(&mut self, rows: usize) {
-        self.customer.reserve(rows);
-        self.origin.reserve(rows);
+            Err(_) => false,
+        }
     }
 }
 
 /// The "line" of rows that come from the dataset being appended to.
 const HELD: u64 = 0;
-const HELD_FILE: &str = "(current data)";
-
-impl Refs {
-    fn push_held(&mut self, customer: &str) {
-        if self.files.is_empty() {
-            self.files.push((HELD_FILE.to_owned(), None));
-        }
-        self.customer.push(customer);
-        self.origin.push((0, HELD as u32));
-    }
-}
-
 impl Staged {
     /// Staged tables that start as `base`, for an incremental import.
     fn from_base(base: &Dataset, replace_holdings: bool) -> Staged {
         let mut staged = Staged::default();
-        let ids = &base.customers().customer_id;
         let managers = base.relationship_managers();
         staged.customers = Customers {
             relationship_manager_idx: Vec::new(),
             ..base.customers().clone()
         };
-        for (row, id) in ids.iter().enumerate() {
-            staged.customer_lines.insert(id.to_owned(), HELD);
+        for (row, id) in base.customers().customer_id.iter().enumerate() {
+            staged.customer_ids.code_for(id);
+            staged.customer_lines.push(HELD);
             let rm = base.customers().relationship_manager_idx[row];
             let has_rm = rm != NO_RELATIONSHIP_MANAGER;
             staged.customer_rm.push(if has_rm {
@@ -617,50 +573,32 @@ impl Staged {
             staged.customer_has_rm.push(has_rm);
         }
         staged.managers = managers.clone();
+        // The held rows' customers keep their rows: new customers come after them.
         if !replace_holdings {
-            let h = base.holdings();
-            staged.holdings = Holdings {
-                customer_idx: Vec::new(),
-                ..h.clone()
-            };
-            for &c in &h.customer_idx {
-                staged.holding_refs.push_held(ids.get(c as usize));
-            }
+            staged.holdings = base.holdings().clone();
         }
-        let t = base.transactions();
-        staged.transactions = Transactions {
-            customer_idx: Vec::new(),
-            ..t.clone()
-        };
-        for (row, &c) in t.customer_idx.iter().enumerate() {
-            staged.transaction_refs.push_held(ids.get(c as usize));
-            let id = t.txn_id.get(row);
+        staged.transactions = base.transactions().clone();
+        for row in 0..staged.transactions.len() {
+            let id = staged.transactions.txn_id.get(row);
             if !id.is_empty() {
                 // Registers the held id; the held rows were deduplicated when first imported.
-                let _ = staged.is_duplicate_transaction_at(id, row as u32);
+                let _ =
+                    staged
+                        .transaction_ids
+                        .seen(&staged.transactions.txn_id, id, row as u32, true);
             }
         }
         let i = base.interactions();
         staged.interactions = Interactions {
-            customer_idx: Vec::new(),
             relationship_manager_idx: Vec::new(),
             ..i.clone()
         };
-        for (row, &c) in i.customer_idx.iter().enumerate() {
-            staged.interaction_refs.push_held(ids.get(c as usize));
-            let rm = i.relationship_manager_idx[row];
+        for &rm in &i.relationship_manager_idx {
             staged.interaction_rm.push(
                 (rm != NO_RELATIONSHIP_MANAGER).then(|| managers.rm_id.get(rm as usize).to_owned()),
             );
         }
-        let f = base.feedback();
-        staged.feedback = Feedback {
-            customer_idx: Vec::new(),
-            ..f.clone()
-        };
-        for &c in &f.customer_idx {
-            staged.feedback_refs.push_held(ids.get(c as usize));
-        }
+        staged.feedback = base.feedback().clone();
         staged
     }
 
@@ -687,13 +625,6 @@ impl Staged {
                 .get(column)
                 .and_then(|header| declared_money_unit(header));
         }
-        let file_index = match file.entity {
-            Entity::Holdings => self.holding_refs.file_index(file),
-            Entity::Transactions => self.transaction_refs.file_index(file),
-            Entity::Interactions => self.interaction_refs.file_index(file),
-            Entity::Feedback => self.feedback_refs.file_index(file),
-            Entity::Customers | Entity::RelationshipManagers => 0,
-        };
         let attribute_columns: Vec<usize> = (0..width)
             .filter(|c| !file.mapping.columns.iter().any(|&(_, mapped)| mapped == *c))
             .collect();
@@ -766,7 +697,6 @@ impl Staged {
                 file,
                 columns: &columns,
                 money_units: &money_units,
-                file_index,
                 line,
                 record,
                 date_style,
@@ -816,7 +746,7 @@ impl Staged {
                 h.balance_fen.reserve(rows);
                 h.as_of.reserve(rows);
                 h.risk_level.reserve(rows);
-                self.holding_refs.reserve(rows);
+                h.customer_idx.reserve(rows);
             }
             Entity::Transactions => {
                 let t = &mut self.transactions;
@@ -826,7 +756,7 @@ impl Staged {
                 t.direction.reserve(rows);
                 t.channel.reserve(rows);
                 t.category.reserve(rows);
-                self.transaction_refs.reserve(rows);
+                t.customer_idx.reserve(rows);
             }
             Entity::RelationshipManagers | Entity::Interactions | Entity::Feedback => {}
         }
@@ -860,7 +790,8 @@ impl Staged {
         if !row.issues.is_empty() {
             return RowOutcome::Rejected;
         }
-        if let Some(&first_line) = self.customer_lines.get(id) {
+        if let Some(existing) = self.customer_ids.find(id) {
+            let first_line = self.customer_lines[existing as usize];
             if first_line == HELD {
                 row.fail(Field::CustomerId, IssueReason::CustomerAlreadyHeld);
                 return RowOutcome::Deduplicated;
@@ -871,7 +802,8 @@ impl Staged {
             );
             return RowOutcome::Rejected;
         }
-        self.customer_lines.insert(id.to_owned(), row.line);
+        self.customer_ids.code_for(id);
+        self.customer_lines.push(row.line);
         let c = &mut self.customers;
         c.customer_id.push(id);
         c.name.push(row.text(Field::Name));
@@ -918,13 +850,16 @@ impl Staged {
         if !row.issues.is_empty() {
             return RowOutcome::Rejected;
         }
+        let Some(customer) = self.known_customer(row, customer) else {
+            return RowOutcome::Rejected;
+        };
         let h = &mut self.holdings;
+        h.customer_idx.push(customer);
         h.product_type.push(ProductType::from_name(product));
         h.product_code.push(row.text(Field::ProductCode));
         h.balance_fen.push(balance);
         h.as_of.push(as_of.unwrap_or(Day::MISSING));
         h.risk_level.push(risk.unwrap_or(0));
-        self.holding_refs.push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
@@ -974,33 +909,43 @@ impl Staged {
         if !row.issues.is_empty() {
             return RowOutcome::Rejected;
         }
+        let known = self.customer_ids.find(customer);
         let txn_id = row.text(Field::TxnId);
-        if !txn_id.is_empty() && self.is_duplicate_transaction(txn_id) {
+        // Only stored rows count as seen: a row refused for its customer repeats nothing.
+        if !txn_id.is_empty() && self.is_duplicate_transaction(txn_id, known.is_some()) {
             row.fail(Field::TxnId, IssueReason::DuplicateTransaction);
             return RowOutcome::Deduplicated;
         }
+        let Some(customer) = known else {
+            row.fail(Field::CustomerId, IssueReason::UnknownCustomer);
+            return RowOutcome::Rejected;
+        };
         let t = &mut self.transactions;
+        t.customer_idx.push(customer);
         t.txn_id.push(txn_id);
         t.txn_date.push(date);
         t.amount_fen.push(amount);
         t.direction.push(direction);
         t.channel.push(row.text(Field::Channel));
         t.category.push(row.text(Field::Category));
-        self.transaction_refs
-            .push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
-    /// Whether a transaction with this id is already staged; remembers it when not.
-    fn is_duplicate_transaction(&mut self, txn_id: &str) -> bool {
+    /// Whether a transaction with this id is already staged; when not, remembers it if
+    /// `stored` (the row is about to be).
+    fn is_duplicate_transaction(&mut self, txn_id: &str, stored: bool) -> bool {
         let next_row = self.transactions.txn_id.len() as u32;
-        self.is_duplicate_transaction_at(txn_id, next_row)
+        self.transaction_ids
+            .seen(&self.transactions.txn_id, txn_id, next_row, stored)
     }
 
-    /// [`Staged::is_duplicate_transaction`] for a row that is (or will be) at `row_if_new`.
-    fn is_duplicate_transaction_at(&mut self, txn_id: &str, row_if_new: u32) -> bool {
-        self.transaction_ids
-            .seen(&self.transactions.txn_id, txn_id, row_if_new)
+    /// The row of customer `id`; `None`, reported, when no customer has that id.
+    fn known_customer(&self, row: &mut RowReader<'_>, id: &str) -> Option<u32> {
+        let found = self.customer_ids.find(id);
+        if found.is_none() {
+            row.fail(Field::CustomerId, IssueReason::UnknownCustomer);
+        }
+        found
     }
 
     fn interaction_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
@@ -1012,15 +957,17 @@ impl Staged {
         if !row.issues.is_empty() {
             return RowOutcome::Rejected;
         }
+        let Some(customer) = self.known_customer(row, customer) else {
+            return RowOutcome::Rejected;
+        };
         let i = &mut self.interactions;
+        i.customer_idx.push(customer);
         i.date.push(date);
         i.kind.push(row.text(Field::InteractionKind));
         i.note.push(row.text(Field::Note));
         let rm = row.text(Field::RmId);
         self.interaction_rm
             .push((!rm.is_empty()).then(|| rm.to_owned()));
-        self.interaction_refs
-            .push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
@@ -1041,16 +988,19 @@ impl Staged {
         if !row.issues.is_empty() {
             return RowOutcome::Rejected;
         }
+        let Some(customer) = self.known_customer(row, customer) else {
+            return RowOutcome::Rejected;
+        };
         let f = &mut self.feedback;
+        f.customer_idx.push(customer);
         f.date.push(date.unwrap_or(Day::MISSING));
         f.score.push(score);
         f.comment.push(row.text(Field::Comment));
-        self.feedback_refs.push(row.file_index, customer, row.line);
         RowOutcome::Accepted
     }
 
     /// Resolves references, drops rows that point nowhere, and checks the whole.
-    fn assemble(mut self, report: &mut ImportReport) -> (Dataset, Vec<String>) {
+    fn assemble(mut self, report: &mut ImportReport) -> Dataset {
         // Managers named by customers or interactions but missing from a manager file are
         // created with just their id, so no assignment is lost.
         let mut manager_index: HashMap<String, u32> = self
@@ -1087,64 +1037,22 @@ impl Staged {
             self.interactions.relationship_manager_idx.push(index);
         }
 
-        let customer_index: FxHashMap<&str, u32> = self
-            .customers
-            .customer_id
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id, i as u32))
-            .collect();
-        let holdings_keep = resolve(
-            &self.holding_refs,
-            &customer_index,
-            &mut self.holdings.customer_idx,
-            report,
-        );
-        let transactions_keep = resolve(
-            &self.transaction_refs,
-            &customer_index,
-            &mut self.transactions.customer_idx,
-            report,
-        );
-        let interactions_keep = resolve(
-            &self.interaction_refs,
-            &customer_index,
-            &mut self.interactions.customer_idx,
-            report,
-        );
-        let feedback_keep = resolve(
-            &self.feedback_refs,
-            &customer_index,
-            &mut self.feedback.customer_idx,
-            report,
-        );
-        let unresolved_transaction_ids = transactions_keep
-            .iter()
-            .enumerate()
-            .filter(|&(row, &keep)| !keep && !self.transactions.txn_id.get(row).is_empty())
-            .map(|(row, _)| self.transactions.txn_id.get(row).to_owned())
-            .collect();
-        let holdings = filter_holdings(self.holdings, &holdings_keep);
-        let transactions = filter_transactions(self.transactions, &transactions_keep);
-        let interactions = filter_interactions(self.interactions, &interactions_keep);
-        let feedback = filter_feedback(self.feedback, &feedback_keep);
         report
             .issues
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         // Every column above was filled in step and every index resolved, so the check holds;
         // should it ever not, the report says so and nothing partial is handed on.
-        let dataset = checked_dataset(
+        checked_dataset(
             Tables {
                 customers: self.customers,
-                holdings,
-                transactions,
+                holdings: self.holdings,
+                transactions: self.transactions,
                 relationship_managers: self.managers,
-                interactions,
-                feedback,
+                interactions: self.interactions,
+                feedback: self.feedback,
             },
             report,
-        );
-        (dataset, unresolved_transaction_ids)
+        )
     }
 }
 
@@ -1170,129 +1078,6 @@ enum RowOutcome {
     Accepted,
     Rejected,
     Deduplicated,
-}
-
-/// Fills `customer_idx` for the rows whose customer exists and returns which rows to keep;
-/// the others are reported and taken off their file's accepted count.
-fn resolve(
-    refs: &Refs,
-    customers: &FxHashMap<&str, u32>,
-    customer_idx: &mut Vec<u32>,
-    report: &mut ImportReport,
-) -> Vec<bool> {
-    // One lookup per distinct id, not per row: a transactions file names each customer often.
-    let by_code: Vec<Option<u32>> = refs
-        .customer
-        .values()
-        .iter()
-        .map(|id| customers.get(id.as_str()).copied())
-        .collect();
-    customer_idx.reserve_exact(refs.customer.len());
-    let mut keep = Vec::with_capacity(refs.customer.len());
-    for (row, &code) in refs.customer.codes().iter().enumerate() {
-        match by_code[code as usize] {
-            Some(index) => {
-                customer_idx.push(index);
-                keep.push(true);
-            }
-            None => {
-                keep.push(false);
-                let (file_index, line) = refs.origin[row];
-                let (file, column) = &refs.files[file_index as usize];
-                report.issues.push(ImportIssue {
-                    file: file.clone(),
-                    line: u64::from(line),
-                    column: column.clone(),
-                    value: refs.customer.get(row).to_owned(),
-                    reason: IssueReason::UnknownCustomer,
-                });
-                if let Some(summary) = report.files.iter_mut().find(|s| s.file == *file) {
-                    summary.accepted -= 1;
-                    summary.rejected += 1;
-                }
-            }
-        }
-    }
-    keep
-}
-
-fn keep_rows<T: Clone>(values: Vec<T>, keep: &[bool]) -> Vec<T> {
-    if keep.iter().all(|&k| k) {
-        return values;
-    }
-    values
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(v, &k)| k.then_some(v))
-        .collect()
-}
-
-fn keep_text(values: TextColumn, keep: &[bool]) -> TextColumn {
-    if keep.iter().all(|&k| k) {
-        return values;
-    }
-    let mut kept = TextColumn::new();
-    for (row, &k) in keep.iter().enumerate() {
-        if k {
-            kept.push(values.get(row));
-        }
-    }
-    kept
-}
-
-fn keep_coded(values: CodedColumn, keep: &[bool]) -> CodedColumn {
-    if keep.iter().all(|&k| k) {
-        return values;
-    }
-    let mut kept = CodedColumn::new();
-    for (row, &k) in keep.iter().enumerate() {
-        if k {
-            kept.push(values.get(row));
-        }
-    }
-    kept
-}
-
-fn filter_holdings(h: Holdings, keep: &[bool]) -> Holdings {
-    Holdings {
-        customer_idx: h.customer_idx,
-        product_type: keep_rows(h.product_type, keep),
-        product_code: keep_coded(h.product_code, keep),
-        balance_fen: keep_rows(h.balance_fen, keep),
-        as_of: keep_rows(h.as_of, keep),
-        risk_level: keep_rows(h.risk_level, keep),
-    }
-}
-
-fn filter_transactions(t: Transactions, keep: &[bool]) -> Transactions {
-    Transactions {
-        txn_id: keep_text(t.txn_id, keep),
-        customer_idx: t.customer_idx,
-        txn_date: keep_rows(t.txn_date, keep),
-        amount_fen: keep_rows(t.amount_fen, keep),
-        direction: keep_rows(t.direction, keep),
-        channel: keep_coded(t.channel, keep),
-        category: keep_coded(t.category, keep),
-    }
-}
-
-fn filter_interactions(i: Interactions, keep: &[bool]) -> Interactions {
-    Interactions {
-        customer_idx: i.customer_idx,
-        date: keep_rows(i.date, keep),
-        kind: keep_coded(i.kind, keep),
-        relationship_manager_idx: keep_rows(i.relationship_manager_idx, keep),
-        note: keep_text(i.note, keep),
-    }
-}
-
-fn filter_feedback(f: Feedback, keep: &[bool]) -> Feedback {
-    Feedback {
-        customer_idx: f.customer_idx,
-        date: keep_rows(f.date, keep),
-        score: keep_rows(f.score, keep),
-        comment: keep_text(f.comment, keep),
-    }
 }
 
 /// The day/month order of a file's slash dates, from the first thousand rows of its date columns.
@@ -1328,19 +1113,44 @@ mod tests {
     use super::TransactionIds;
     use crate::model::TextColumn;
 
-    /// Feeds ids in order the way the import does; returns which were found to repeat.
-    fn repeats(ids: &[&str]) -> Vec<bool> {
+    /// Feeds ids in order the way the import does, each with whether its row is stored (not
+    /// refused for other reasons); returns which were found to repeat.
+    fn repeats_of(rows: &[(&str, bool)]) -> Vec<bool> {
         let mut column = TextColumn::new();
         let mut seen = TransactionIds::default();
-        ids.iter()
-            .map(|id| {
-                let repeat = seen.seen(&column, id, column.len() as u32);
-                if !repeat {
+        rows.iter()
+            .map(|&(id, stored)| {
+                let repeat = seen.seen(&column, id, column.len() as u32, stored);
+                if !repeat && stored {
                     column.push(id);
                 }
                 repeat
             })
             .collect()
+    }
+
+    fn repeats(ids: &[&str]) -> Vec<bool> {
+        repeats_of(&ids.iter().map(|&id| (id, true)).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_refused_row_repeats_stored_ids_but_is_not_repeated() {
+        let in_order = [
+            ("T1", true),
+            ("T3", false),
+            ("T3", true),
+            ("T2", true),
+            ("T3", true),
+        ];
+        assert_eq!(repeats_of(&in_order), [false, false, false, false, true]);
+        let indexed = [
+            ("B", true),
+            ("A", true),
+            ("C", false),
+            ("C", true),
+            ("A", false),
+        ];
+        assert_eq!(repeats_of(&indexed), [false, false, false, false, true]);
     }
 
     #[test]

@@ -244,26 +244,19 @@ impl TwoParts {
             return None;
         }
         if entity == Entity::Transactions {
-            let ids = |outcome: &ImportOutcome| -> Vec<String> {
-                let column = &outcome.dataset.transactions().txn_id;
-                let named = |id: &&str| !id.is_empty();
-                let listed = column.iter().filter(named);
-                let dropped = outcome
-                    .unresolved_transaction_ids
-                    .iter()
-                    .map(String::as_str);
-                let (min, max) = listed.chain(dropped).fold((None, None), |(lo, hi), id| {
-                    (
-                        Some(lo.map_or(id, |lo: &str| lo.min(id))),
-                        Some(hi.map_or(id, |hi: &str| hi.max(id))),
-                    )
-                });
-                min.into_iter().chain(max).map(str::to_owned).collect()
-            };
+            // The lowest and highest id stored: only stored rows count as seen.
+            fn range(outcome: &ImportOutcome) -> Option<(&str, &str)> {
+                let ids = outcome.dataset.transactions().txn_id.iter();
+                ids.filter(|id| !id.is_empty())
+                    .fold(None, |range, id| match range {
+                        None => Some((id, id)),
+                        Some((lo, hi)) => Some((lo.min(id), hi.max(id))),
+                    })
+            }
             // A repeat across the cut would be reported at the second part's row; ascending
             // ids cannot repeat, anything else is read whole.
-            if let (Some(latest), Some(earliest)) = (ids(&first).pop(), ids(&second).first()) {
-                if *earliest <= latest {
+            if let (Some((_, latest)), Some((earliest, _))) = (range(&first), range(&second)) {
+                if earliest <= latest {
                     return None;
                 }
             }
@@ -304,13 +297,10 @@ impl TwoParts {
             quotes: first_pass.quotes + second_pass.quotes,
             malformed: first_pass.malformed + second_pass.malformed,
         };
-        let mut unresolved_transaction_ids = first.unresolved_transaction_ids;
-        unresolved_transaction_ids.extend(second.unresolved_transaction_ids);
         Some(ImportOutcome {
             dataset,
             report,
             passes,
-            unresolved_transaction_ids,
         })
     }
 }

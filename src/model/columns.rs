@@ -96,11 +96,10 @@ pub fn offsets_fit(offsets: &[u32], text: &str) -> bool {
 /// Dictionaries up to this size are searched directly instead of through the hash map.
 const SMALL_DICTIONARY: usize = 16;
 
-/// Repeated strings (cities, channels, product codes) as a dictionary and one code per row.
+/// Distinct strings, each with a code: its place in the order they were first seen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CodedColumn {
+pub struct Dictionary {
     values: Vec<String>,
-    codes: Vec<u32>,
     /// Value → code for values longer than 16 bytes; Fx hashing because imports look up every
     /// cell of a column.
     lookup: FxHashMap<String, u32>,
@@ -109,6 +108,13 @@ pub struct CodedColumn {
     lookup_short: FxHashMap<ShortKey, u32>,
     /// The [`ShortKey`] of each of the first [`SMALL_DICTIONARY`] values.
     short_keys: Vec<ShortKey>,
+}
+
+/// Repeated strings (cities, channels, product codes) as a dictionary and one code per row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CodedColumn {
+    dictionary: Dictionary,
+    codes: Vec<u32>,
 }
 
 /// A string's length and its first and last eight bytes: equal keys mean equal strings up to
@@ -130,6 +136,65 @@ impl ShortKey {
     }
 }
 
+impl Dictionary {
+    /// The code of `value`, if it is in the dictionary.
+    pub fn find(&self, value: &str) -> Option<u32> {
+        // Channels, categories and the like have a handful of values: comparing them directly
+        // is cheaper than hashing every cell.
+        if self.values.len() <= SMALL_DICTIONARY {
+            let key = ShortKey::of(value);
+            return self
+                .short_keys
+                .iter()
+                .zip(&self.values)
+                .position(|(k, v)| *k == key && (key.0 <= 16 || v == value))
+                .map(|code| code as u32);
+        }
+        if value.len() <= 16 {
+            self.lookup_short.get(&ShortKey::of(value)).copied()
+        } else {
+            self.lookup.get(value).copied()
+        }
+    }
+
+    /// The code of `value`, adding it when new.
+    pub fn code_for(&mut self, value: &str) -> u32 {
+        if let Some(code) = self.find(value) {
+            return code;
+        }
+        let code = self.values.len() as u32;
+        self.values.push(value.to_owned());
+        self.remember(value, code);
+        code
+    }
+
+    fn remember(&mut self, value: &str, code: u32) {
+        if self.short_keys.len() < SMALL_DICTIONARY {
+            self.short_keys.push(ShortKey::of(value));
+        }
+        if value.len() <= 16 {
+            self.lookup_short.insert(ShortKey::of(value), code);
+        } else {
+            self.lookup.insert(value.to_owned(), code);
+        }
+    }
+
+    /// The values, indexed by code.
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
 impl CodedColumn {
     /// An empty column.
     pub fn new() -> CodedColumn {
@@ -141,20 +206,12 @@ impl CodedColumn {
         if codes.iter().any(|&c| c as usize >= values.len()) {
             return None;
         }
-        let mut column = CodedColumn {
-            codes,
-            ..CodedColumn::default()
-        };
+        let mut dictionary = Dictionary::default();
         for (code, value) in values.iter().enumerate() {
-            column.remember(value, code as u32);
+            dictionary.remember(value, code as u32);
         }
-        column.short_keys = values
-            .iter()
-            .take(SMALL_DICTIONARY)
-            .map(|v| ShortKey::of(v))
-            .collect();
-        column.values = values;
-        Some(column)
+        dictionary.values = values;
+        Some(CodedColumn { dictionary, codes })
     }
 
     /// Makes room for `rows` more rows.
@@ -164,61 +221,25 @@ impl CodedColumn {
 
     /// Appends one row, adding its value to the dictionary when new.
     pub fn push(&mut self, value: &str) {
-        let code = self.code_for(value);
+        let code = self.dictionary.code_for(value);
         self.codes.push(code);
-    }
-
-    /// The code of `value`, adding it to the dictionary when new.
-    pub fn code_for(&mut self, value: &str) -> u32 {
-        // Channels, categories and the like have a handful of values: comparing them directly
-        // is cheaper than hashing every cell.
-        let small = self.values.len() < SMALL_DICTIONARY;
-        if small {
-            let key = ShortKey::of(value);
-            let found = self
-                .short_keys
-                .iter()
-                .zip(&self.values)
-                .position(|(k, v)| *k == key && (key.0 <= 16 || v == value));
-            if let Some(code) = found {
-                return code as u32;
-            }
-            self.short_keys.push(key);
-        } else {
-            let found = if value.len() <= 16 {
-                self.lookup_short.get(&ShortKey::of(value))
-            } else {
-                self.lookup.get(value)
-            };
-            if let Some(&code) = found {
-                return code;
-            }
-        }
-        let code = self.values.len() as u32;
-        self.values.push(value.to_owned());
-        self.remember(value, code);
-        code
     }
 
     /// Adds `other`'s rows after these, each value looked up once, not once per row.
     pub fn append(&mut self, other: &CodedColumn) {
-        let codes: Vec<u32> = other.values.iter().map(|v| self.code_for(v)).collect();
+        let codes: Vec<u32> = other
+            .values()
+            .iter()
+            .map(|v| self.dictionary.code_for(v))
+            .collect();
         self.codes.reserve_exact(other.codes.len());
         self.codes
             .extend(other.codes.iter().map(|&code| codes[code as usize]));
     }
 
-    fn remember(&mut self, value: &str, code: u32) {
-        if value.len() <= 16 {
-            self.lookup_short.insert(ShortKey::of(value), code);
-        } else {
-            self.lookup.insert(value.to_owned(), code);
-        }
-    }
-
     /// Row `row`'s text.
     pub fn get(&self, row: usize) -> &str {
-        &self.values[self.codes[row] as usize]
+        &self.dictionary.values[self.codes[row] as usize]
     }
 
     /// Number of rows.
@@ -233,7 +254,7 @@ impl CodedColumn {
 
     /// The distinct values, indexed by code.
     pub fn values(&self) -> &[String] {
-        &self.values
+        &self.dictionary.values
     }
 
     /// One code per row.

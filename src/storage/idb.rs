@@ -101,22 +101,60 @@ pub async fn save_snapshot(
     save_chunks(db, record, chunks, options).await
 }
 
-/// Stores chunks already encoded under another snapshot id (the import worker's transfer
-/// prefix), without decoding and encoding them again: `chunks` are `(key, bytes)` with keys
-/// starting with `from_prefix`.
-pub async fn save_encoded_snapshot(
-    db: &Database,
-    record: &SnapshotRecord,
+/// Starts storing chunks already encoded under another snapshot id (the import worker's
+/// transfer prefix), without decoding and encoding them again: `chunks` are `(key, bytes)`
+/// with keys starting with `from_prefix`. The browser writes them while the caller goes on;
+/// the caller must not yield to the event loop before [`PendingSnapshot::commit`] (the
+/// transaction would end), which it may use to decode and analyse its own copy meanwhile.
+pub async fn start_encoded_snapshot<'db>(
+    db: &'db Database,
+    snapshot_id: &str,
     from_prefix: &str,
     chunks: &[(String, js_sys::Uint8Array)],
     options: SaveOptions,
-) -> Result<(), StorageError> {
-    let prefix = snapshot_prefix(&record.snapshot_id);
+) -> Result<PendingSnapshot<'db>, StorageError> {
+    let prefix = snapshot_prefix(snapshot_id);
     let renamed = chunks.iter().map(|(key, bytes)| {
         let key = format!("{prefix}{}", key.strip_prefix(from_prefix).unwrap_or(key));
         (key, JsValue::from(bytes.clone()), bytes.length() as usize)
     });
-    save_chunks(db, record, renamed, options).await
+    start_chunks(db, renamed, options).await
+}
+
+/// A snapshot's chunks on their way into the database, in a transaction still open: the record
+/// and the active pointer go into the same transaction with [`PendingSnapshot::commit`].
+/// Aborted, or failing, nothing of it is stored.
+pub struct PendingSnapshot<'db> {
+    tx: indexed_db_futures::transaction::Transaction<'db>,
+    /// Bytes of the chunks, for a quota message.
+    needed: usize,
+}
+
+impl PendingSnapshot<'_> {
+    /// Adds the record and makes the snapshot the active one; all is stored, or nothing.
+    pub async fn commit(self, record: &SnapshotRecord) -> Result<(), StorageError> {
+        let catalogue = self.tx.object_store(CATALOGUE)?;
+        catalogue
+            .put(record.to_json())
+            .with_key(snapshot_key(&record.snapshot_id))
+            .primitive()?;
+        catalogue
+            .put(record.snapshot_id.clone())
+            .with_key(ACTIVE_KEY)
+            .primitive()?;
+        if let Err(error) = self.tx.commit().await {
+            return Err(StorageError(format!(
+                "{error} (the snapshot needs {} bytes)",
+                self.needed
+            )));
+        }
+        Ok(())
+    }
+
+    /// Rolls the chunks back.
+    pub async fn abort(self) {
+        let _ = self.tx.abort().await;
+    }
 }
 
 /// Writes `(key, value, bytes)` chunks, the record and the active pointer in one transaction.
@@ -126,12 +164,23 @@ async fn save_chunks(
     chunks: impl Iterator<Item = (String, JsValue, usize)>,
     options: SaveOptions,
 ) -> Result<(), StorageError> {
+    start_chunks(db, chunks, options)
+        .await?
+        .commit(record)
+        .await
+}
+
+/// Puts `(key, value, bytes)` chunks in a new read-write transaction, left open.
+async fn start_chunks(
+    db: &Database,
+    chunks: impl Iterator<Item = (String, JsValue, usize)>,
+    options: SaveOptions,
+) -> Result<PendingSnapshot<'_>, StorageError> {
     let tx = db
         .transaction([CATALOGUE, CHUNKS])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let chunk_store = tx.object_store(CHUNKS)?;
-    let catalogue = tx.object_store(CATALOGUE)?;
     let mut needed = 0;
     for (written, (key, value, bytes)) in chunks.enumerate() {
         if options.fail_after_chunks == Some(written) {
@@ -144,20 +193,8 @@ async fn save_chunks(
         needed += bytes;
         chunk_store.put(value).with_key(key.as_str()).primitive()?;
     }
-    catalogue
-        .put(record.to_json())
-        .with_key(snapshot_key(&record.snapshot_id))
-        .primitive()?;
-    catalogue
-        .put(record.snapshot_id.clone())
-        .with_key(ACTIVE_KEY)
-        .primitive()?;
-    if let Err(error) = tx.commit().await {
-        return Err(StorageError(format!(
-            "{error} (the snapshot needs {needed} bytes)"
-        )));
-    }
-    Ok(())
+    drop(chunk_store);
+    Ok(PendingSnapshot { tx, needed })
 }
 
 /// The active snapshot's record, if any.

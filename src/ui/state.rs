@@ -10,8 +10,9 @@ use crate::demo::{generate, DemoConfig};
 use crate::i18n::{Lang, Msg};
 use crate::model::Dataset;
 use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
-use crate::storage::codec::RowCounts;
+use crate::storage::codec::{decode_dataset, RowCounts};
 use crate::storage::idb::{self, SaveOptions, StorageError};
+use crate::worker::protocol::TRANSFER_SNAPSHOT;
 use crate::worker::TransferredChunks;
 use gloo_storage::{LocalStorage, Storage};
 use indexed_db_futures::database::Database;
@@ -216,14 +217,16 @@ impl AppState {
         });
     }
 
-    /// Stores an imported dataset as a new snapshot, makes it current and shows it.
-    /// The save is one transaction: on failure the data held before stays as it was.
+    /// Stores an import (its `rows` and the worker's `chunks`) as a new snapshot, makes it
+    /// current and shows it. The chunks go to the database as they came from the worker; while
+    /// the browser writes them, this thread decodes its own copy and analyses it. The save is
+    /// one transaction: on failure the data held before stays as it was.
     pub async fn commit_import(
         self,
         name: String,
         sources: Vec<SourceFile>,
-        dataset: Dataset,
-        encoded: Option<TransferredChunks>,
+        rows: RowCounts,
+        chunks: TransferredChunks,
     ) -> Result<(), StorageError> {
         let now = js_sys::Date::new_0();
         let imported_at: String = now.to_iso_string().into();
@@ -237,33 +240,13 @@ impl AppState {
             },
             imported_at,
             as_of: None,
-            rows: RowCounts::of(&dataset),
+            rows,
             sources,
         };
-        let mut loaded = Loaded::new(record, dataset);
-        loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
         let db = idb::open().await?;
-        // The worker's chunks are the dataset already encoded: stored as they came.
-        let saved = match &encoded {
-            Some(chunks) => {
-                let prefix = TransferredChunks::prefix();
-                idb::save_encoded_snapshot(
-                    &db,
-                    &loaded.record,
-                    &prefix,
-                    &chunks.chunks,
-                    SaveOptions::default(),
-                )
-                .await
-            }
-            None => {
-                idb::save_snapshot(&db, &loaded.record, &loaded.dataset, SaveOptions::default())
-                    .await
-            }
-        };
+        let saved = store_import(&db, record, chunks).await;
         db.close();
-        saved?;
-        self.data.set(DataState::Ready(Arc::new(loaded)));
+        self.data.set(DataState::Ready(Arc::new(saved?)));
         self.snapshots_changed.update(|n| *n += 1);
         Ok(())
     }
@@ -471,4 +454,36 @@ fn stored_tier_rules() -> TierRules {
         .and_then(|json| serde_json::from_str::<TierRules>(&json).ok())
         .filter(|rules| !rules.tiers.is_empty())
         .unwrap_or_else(TierRules::workload_defaults)
+}
+
+/// Stores an import's chunks as the snapshot `record` and returns it loaded: the chunks are put
+/// first, then — without yielding, so the transaction stays open — this thread decodes and
+/// analyses its own copy while the browser writes, and the record, with the as-of date the
+/// analysis found, goes in last.
+async fn store_import(
+    db: &Database,
+    record: SnapshotRecord,
+    chunks: TransferredChunks,
+) -> Result<Loaded, StorageError> {
+    let prefix = TransferredChunks::prefix();
+    let pending = idb::start_encoded_snapshot(
+        db,
+        &record.snapshot_id,
+        &prefix,
+        &chunks.chunks,
+        SaveOptions::default(),
+    )
+    .await?;
+    let dataset = match decode_dataset(TRANSFER_SNAPSHOT, SCHEMA_VERSION, &record.rows, &chunks) {
+        Ok(dataset) => dataset,
+        Err(error) => {
+            pending.abort().await;
+            return Err(error.into());
+        }
+    };
+    drop(chunks);
+    let mut loaded = Loaded::new(record, dataset);
+    loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
+    pending.commit(&loaded.record).await?;
+    Ok(loaded)
 }

@@ -110,6 +110,13 @@ pub struct ImportResult {
     /// Milliseconds spent encoding the chunks for the transfer.
     #[serde(default)]
     pub pack_ms: u32,
+    /// How many workers read the files: 2 when the largest was cut in two and the parts
+    /// merged, 1 otherwise.
+    #[serde(default)]
+    pub workers: u32,
+    /// Milliseconds then spent waiting for the files' SHA-256.
+    #[serde(default)]
+    pub digest_wait_ms: u32,
     /// The worker's wasm memory after the import: its high-water mark, as wasm memory never
     /// shrinks. With a second worker, both high-water marks added.
     #[serde(default)]
@@ -136,8 +143,6 @@ pub struct SecondPartResult {
     pub rows: RowCounts,
     /// Per file of the part, what reading it met.
     pub passes: Vec<crate::import::Pass>,
-    /// Ids of transactions dropped for an unknown customer.
-    pub unresolved_transaction_ids: Vec<String>,
     /// The second worker's wasm memory after its part: its high-water mark.
     pub worker_memory_bytes: u64,
 }

@@ -218,7 +218,7 @@ pub fn run_worker() {
                             let outcome = import_with_progress(&request, &mut progress);
                             drop(request);
                             drop(base);
-                            send_imported(&reply_scope, &held, outcome, started, 0);
+                            send_imported(&reply_scope, &held, outcome, started, 0, 1);
                         }
                     }
                 }
@@ -251,7 +251,6 @@ pub fn run_worker() {
                                     dataset,
                                     report: result.report,
                                     passes: result.passes,
-                                    unresolved_transaction_ids: result.unresolved_transaction_ids,
                                 },
                             ))
                         });
@@ -262,13 +261,21 @@ pub fn run_worker() {
                         None => (0, None),
                     };
                     // Parts that might not equal the whole are not used: the whole is read.
+                    let workers = if merged.is_some() { 2 } else { 1 };
                     let outcome = merged.unwrap_or_else(|| {
                         import_with_progress(&request, &mut |rows| {
                             post(&message("progress", &rows.to_string()), None)
                         })
                     });
                     drop(request);
-                    send_imported(&reply_scope, &held, outcome, waiting.started, second_memory);
+                    send_imported(
+                        &reply_scope,
+                        &held,
+                        outcome,
+                        waiting.started,
+                        second_memory,
+                        workers,
+                    );
                 }
                 "second" => {
                     // This worker is the second one: it reads the second part and the shared files.
@@ -299,7 +306,6 @@ pub fn run_worker() {
                         report: outcome.report,
                         rows,
                         passes: outcome.passes,
-                        unresolved_transaction_ids: outcome.unresolved_transaction_ids,
                         worker_memory_bytes: wasm_memory_bytes() as u64,
                     };
                     let json = serde_json::to_string(&result).unwrap_or_default();
@@ -355,6 +361,7 @@ fn send_imported(
     outcome: ImportOutcome,
     started: f64,
     other_memory: u64,
+    workers: u32,
 ) {
     let parsed = now_ms();
     let reply = js_sys::Object::new();
@@ -366,17 +373,21 @@ fn send_imported(
     let digests = picked.digests.clone();
     let scope = scope.clone();
     wasm_bindgen_futures::spawn_local(async move {
+        let waited = now_ms();
         let mut sha256 = Vec::with_capacity(digests.len());
         for digest in digests {
             let hex = wasm_bindgen_futures::JsFuture::from(digest).await;
             sha256.push(hex.ok().and_then(|h| h.as_string()).unwrap_or_default());
         }
+        let digest_wait_ms = (now_ms() - waited) as u32;
         let result = ImportResult {
             rows,
             report,
             parse_ms: (parsed - started) as u32,
             file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
             pack_ms,
+            workers,
+            digest_wait_ms,
             // Both workers' high-water marks, as if they had peaked at once.
             worker_memory_bytes: wasm_memory_bytes() as u64 + other_memory,
             second_worker_memory_bytes: other_memory,
@@ -496,8 +507,7 @@ pub enum FromWorker {
     Reread(usize, SheetSummary),
     /// Rows parsed so far.
     Progress(usize),
-    /// The import finished: the report, and the dataset if it decoded.
-    /// The chunks stay in their transferred buffers, to be stored as they are.
+    /// The import finished: the report, the figures and the dataset's chunks.
     Imported(Imported),
     /// Something failed; the message says what.
     Failed(String),
@@ -507,11 +517,11 @@ pub enum FromWorker {
 pub struct Imported {
     /// The worker's report and figures.
     pub result: ImportResult,
-    /// The dataset, if its chunks decoded, and the chunks, still in their transferred buffers
-    /// to be stored as they are.
-    pub dataset: Result<(Dataset, TransferredChunks), String>,
-    /// The page's wasm memory when the import arrived, before decoding it: the page's share
-    /// of the tab's memory while the workers ran.
+    /// The dataset's chunks, still in their transferred buffers: stored as they are on
+    /// commit, and decoded then, while the browser writes them.
+    pub chunks: TransferredChunks,
+    /// The page's wasm memory when the import arrived: its share of the tab's memory while
+    /// the workers ran.
     pub page_memory_bytes: f64,
 }
 
@@ -676,20 +686,10 @@ impl ImportWorker {
                         // The worker's part is done and its chunks are here: its memory
                         // goes before the page decodes its own copy.
                         worker.terminate();
-                        let page_memory_bytes = wasm_memory_bytes();
-                        let chunks = TransferredChunks::of(&data);
-                        let dataset = decode_dataset(
-                            TRANSFER_SNAPSHOT,
-                            SCHEMA_VERSION,
-                            &result.rows,
-                            &chunks,
-                        )
-                        .map(|dataset| (dataset, chunks))
-                        .map_err(|e| e.to_string());
                         FromWorker::Imported(Imported {
                             result,
-                            dataset,
-                            page_memory_bytes,
+                            chunks: TransferredChunks::of(&data),
+                            page_memory_bytes: wasm_memory_bytes(),
                         })
                     }
                     Err(e) => FromWorker::Failed(e.to_string()),

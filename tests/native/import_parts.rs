@@ -153,7 +153,7 @@ fn an_id_repeated_across_the_cut_is_found_by_reading_the_whole() {
 }
 
 #[test]
-fn an_id_dropped_for_an_unknown_customer_still_counts_across_the_cut() {
+fn the_id_of_a_row_refused_for_its_customer_is_free_for_a_later_row() {
     let mut files = workload_s(&ALL);
     edit_line(&mut files, "transactions.csv", 3, |cells| {
         cells[1] = "C99999999".into()
@@ -161,6 +161,16 @@ fn an_id_dropped_for_an_unknown_customer_still_counts_across_the_cut() {
     edit_line(&mut files, "transactions.csv", 150_001, |cells| {
         cells[0] = "T0000000001".into()
     });
+    let named = sheets(&files);
+    let whole = import(&request(&named));
+    // Line 3 is refused, so line 150,001 repeats nothing stored: it is kept.
+    let summary = &whole.report.files[2];
+    assert_eq!((summary.rejected, summary.deduplicated), (1, 0));
+    assert_eq!(
+        whole.dataset.transactions().txn_id.get(149_998),
+        "T0000000001"
+    );
+    // Across the cut the ids do not ascend: the parts are refused, the whole is read.
     parts_equal_the_whole(&files, Entity::Transactions, &[5_000_000], false);
 }
 

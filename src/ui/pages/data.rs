@@ -215,7 +215,7 @@ fn snapshot(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             <dt>{lang.text(Msg::AsOf)}</dt><dd>{as_of}</dd>
             <dt>{lang.text(Msg::Customers)}</dt><dd data-count="customers">{count(rows.customers)}</dd>
             <dt>{lang.text(Msg::Holdings)}</dt><dd>{count(rows.holdings)}</dd>
-            <dt>{lang.text(Msg::Transactions)}</dt><dd>{count(rows.transactions)}</dd>
+            <dt>{lang.text(Msg::Transactions)}</dt><dd data-count="transactions">{count(rows.transactions)}</dd>
             <dt>{lang.text(Msg::NavRelationshipManagers)}</dt><dd>{count(rows.relationship_managers)}</dd>
         </dl>
         {(!record.sources.is_empty()).then(|| {

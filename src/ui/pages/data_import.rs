@@ -7,7 +7,6 @@ use crate::import::{
     auto_map, find_preset, header_signature, DayMonthOrder, Entity, ImportReport, MappingPreset,
     ReadOptions, TextEncoding, TextLayout,
 };
-use crate::model::Dataset;
 use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::ui::state::{AppState, DataState};
@@ -15,7 +14,7 @@ use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{wasm_memory_bytes, FromWorker, ImportWorker, Imported, TransferredChunks};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
 /// Files above this many bytes in total are refused before reading: decoding, parsing and the
@@ -27,10 +26,10 @@ const ISSUES_LISTED: usize = 1_000;
 /// A picked file as the worker read it, with the user's choices.
 type DraftFile = SheetSummary;
 
-/// The validated import, waiting for commit or cancel.
+/// The validated import, waiting for commit or cancel (its chunks wait beside it).
 struct Validated {
     report: ImportReport,
-    dataset: Mutex<Option<Dataset>>,
+    rows: RowCounts,
     /// Per file read, the SHA-256 of its bytes.
     sha256: Vec<String>,
 }
@@ -44,6 +43,8 @@ struct Timings {
     parse_ms: f64,
     file_read_ms: f64,
     pack_ms: f64,
+    digest_wait_ms: f64,
+    workers: u32,
     /// The workers' memory high-water marks (added), the second worker's, the page's memory
     /// while they ran, and the dataset's columnar size, in bytes.
     worker_memory_bytes: f64,
@@ -134,7 +135,7 @@ pub fn ImportPanel() -> impl IntoView {
         FromWorker::Progress(rows) => progress.set(rows),
         FromWorker::Imported(Imported {
             result,
-            dataset,
+            chunks,
             page_memory_bytes,
         }) => {
             let rows = result.report.files.iter().map(|f| f.rows_read).sum();
@@ -143,23 +144,20 @@ pub fn ImportPanel() -> impl IntoView {
                 t.parse_ms = f64::from(result.parse_ms);
                 t.file_read_ms = f64::from(result.file_read_ms);
                 t.pack_ms = f64::from(result.pack_ms);
+                t.digest_wait_ms = f64::from(result.digest_wait_ms);
+                t.workers = result.workers;
                 t.worker_memory_bytes = result.worker_memory_bytes as f64;
                 t.second_worker_memory_bytes = result.second_worker_memory_bytes as f64;
                 t.page_memory_bytes = page_memory_bytes;
                 t.columnar_bytes = result.columnar_bytes as f64;
                 t.rows = rows;
             });
-            stage.set(match dataset {
-                Ok((dataset, chunks)) => {
-                    transferred.set_value(Some(chunks));
-                    Stage::Validated(Arc::new(Validated {
-                        report: result.report,
-                        dataset: Mutex::new(Some(dataset)),
-                        sha256: result.sha256,
-                    }))
-                }
-                Err(why) => Stage::Failed(why),
-            });
+            transferred.set_value(Some(chunks));
+            stage.set(Stage::Validated(Arc::new(Validated {
+                report: result.report,
+                rows: result.rows,
+                sha256: result.sha256,
+            })));
         }
         FromWorker::Failed(why) => stage.set(Stage::Failed(why)),
     };
@@ -257,9 +255,10 @@ pub fn ImportPanel() -> impl IntoView {
         let Stage::Validated(validated) = stage.get_untracked() else {
             return;
         };
-        let Some(dataset) = validated.dataset.lock().ok().and_then(|mut d| d.take()) else {
+        let Some(chunks) = transferred.try_update_value(Option::take).flatten() else {
             return;
         };
+        let rows = validated.rows;
         let held_sources = match (append.get_untracked(), current()) {
             (true, Some(loaded)) => loaded.record.sources.clone(),
             _ => Vec::new(),
@@ -304,8 +303,7 @@ pub fn ImportPanel() -> impl IntoView {
         stage.set(Stage::Committing);
         let started = now_ms();
         spawn_local(async move {
-            let chunks = transferred.try_update_value(Option::take).flatten();
-            match state.commit_import(name, sources, dataset, chunks).await {
+            match state.commit_import(name, sources, rows, chunks).await {
                 Ok(()) => {
                     timings.update(|t| t.commit_ms = now_ms() - started);
                     worker.set_value(None);
@@ -344,7 +342,7 @@ pub fn ImportPanel() -> impl IntoView {
                 0.0
             };
             format!(
-                "{} {:.1} MB: {:.2} s · {} {} {}: {:.2} s ({:.0} {}/s) · {}: {:.2} s",
+                "{} {:.1} MB: {:.2} s · {} {} {}: {:.2} s ({:.0} {}/s, {} {}) · {}: {:.2} s",
                 lang.text(Msg::TimingRead),
                 t.bytes / 1e6,
                 t.read_ms / 1000.0,
@@ -354,6 +352,8 @@ pub fn ImportPanel() -> impl IntoView {
                 t.validate_ms / 1000.0,
                 rate,
                 lang.text(Msg::Rows),
+                t.workers,
+                lang.text(Msg::TimingWorkers),
                 lang.text(Msg::TimingSave),
                 t.commit_ms / 1000.0
             )
@@ -375,6 +375,8 @@ pub fn ImportPanel() -> impl IntoView {
             data-parse-ms=move || timings.get().parse_ms
             data-file-read-ms=move || timings.get().file_read_ms
             data-pack-ms=move || timings.get().pack_ms
+            data-digest-wait-ms=move || timings.get().digest_wait_ms
+            data-workers=move || timings.get().workers
             data-commit-ms=move || timings.get().commit_ms
             data-wasm-memory-bytes=move || {
                 timings.track();
