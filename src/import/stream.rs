@@ -142,6 +142,9 @@ impl Eq for SharedSource {}
 /// small next to what the import builds.
 pub const PIECE_BYTES: usize = 8 << 20;
 
+/// The first piece's size.
+const FIRST_PIECE_BYTES: usize = 64 << 10;
+
 /// What a pass over the text met, readable while the pass runs.
 #[derive(Debug, Default)]
 pub struct DecodeStats {
@@ -170,6 +173,9 @@ pub struct TextStream<'s> {
     source: &'s dyn ByteSource,
     next_offset: u64,
     piece_bytes: usize,
+    /// The next piece's size: pieces start small and double up to `piece_bytes`, so a pass
+    /// that stops after a few rows (the preview, detection) reads kilobytes, not megabytes.
+    next_piece: usize,
     mode: Mode,
     /// Raw bytes: `raw[..raw_len]`, of which `raw[raw_used..]` still await decoding.
     raw: Vec<u8>,
@@ -206,6 +212,7 @@ impl<'s> TextStream<'s> {
             source,
             next_offset: start,
             piece_bytes: piece_bytes.max(4),
+            next_piece: FIRST_PIECE_BYTES.min(piece_bytes.max(4)),
             mode,
             raw: Vec::new(),
             raw_len: 0,
@@ -231,16 +238,17 @@ impl<'s> TextStream<'s> {
     /// character).
     fn read_piece(&mut self) -> io::Result<()> {
         let left = self.raw_len - self.raw_used;
-        // Room for the (at most three) bytes of a split character and a piece, allocated once.
-        let room = left.max(4) + self.piece_bytes;
+        let piece = self.next_piece;
+        self.next_piece = (piece * 2).min(self.piece_bytes);
+        // Room for the (at most three) bytes of a split character and a piece.
+        let room = left.max(4) + piece;
         if self.raw.len() < room {
             self.raw.resize(room, 0);
         }
         self.raw.copy_within(self.raw_used..self.raw_len, 0);
-        let n = self.source.read_at(
-            self.next_offset,
-            &mut self.raw[left..left + self.piece_bytes],
-        )?;
+        let n = self
+            .source
+            .read_at(self.next_offset, &mut self.raw[left..left + piece])?;
         self.next_offset += n as u64;
         self.source_done = n == 0 || self.next_offset >= self.source.len();
         self.raw_len = left + n;

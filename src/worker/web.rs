@@ -346,10 +346,13 @@ fn inputs<'a>(picked: &'a Picked, plan: &ImportPlan) -> Vec<FileInput<'a>> {
         .collect()
 }
 
-/// Logical cores the browser reports (1 when it does not say).
+/// Logical cores the browser reports (1 when it does not say), on the page or in a worker.
 fn cores() -> f64 {
-    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    scope.navigator().hardware_concurrency().max(1.0)
+    let navigator = field(&js_sys::global(), "navigator");
+    field(&navigator, "hardwareConcurrency")
+        .as_f64()
+        .unwrap_or(1.0)
+        .max(1.0)
 }
 
 /// Sends the import's outcome to the page: the dataset as transferred chunks, the report and
@@ -590,9 +593,11 @@ pub struct ImportWorker {
     shared: Rc<ImportShared>,
 }
 
-#[derive(Default)]
 struct ImportShared {
+    on_message: Rc<dyn Fn(FromWorker)>,
     first: RefCell<Option<WorkerPort>>,
+    /// Started with the first, so it has loaded by the time a file is cut; ends with the
+    /// import if none is.
     second: RefCell<Option<WorkerPort>>,
     /// The picked files, for the second worker to read from.
     files: RefCell<Vec<web_sys::File>>,
@@ -608,14 +613,9 @@ impl ImportShared {
         FromWorker::Progress(rows.0 + rows.1)
     }
 
-    /// Starts the second worker on `job` (JSON): it reads the picked files' second part and
-    /// hands its rows to the first worker, through the page.
-    fn start_second(
-        self: &Rc<Self>,
-        job: &str,
-        on_message: &Rc<dyn Fn(FromWorker)>,
-    ) -> Result<(), String> {
-        let (shared, on_message) = (Rc::downgrade(self), on_message.clone());
+    /// Starts the second worker, which waits for a part to read.
+    fn start_second(self: &Rc<Self>) -> Result<(), String> {
+        let (shared, on_message) = (Rc::downgrade(self), self.on_message.clone());
         let port = WorkerPort::start(move |worker, data| {
             let Some(shared) = shared.upgrade() else {
                 return;
@@ -641,14 +641,25 @@ impl ImportShared {
                 )),
             }
         })?;
+        *self.second.borrow_mut() = Some(port);
+        Ok(())
+    }
+
+    /// Gives the second worker `job` (JSON): it reads the picked files' second part and hands
+    /// its rows to the first worker, through the page.
+    fn send_second(self: &Rc<Self>, job: &str) -> Result<(), String> {
+        if self.second.borrow().is_none() {
+            self.start_second()?;
+        }
         let files = js_sys::Array::new();
         for file in self.files.borrow().iter() {
             files.push(file);
         }
         let request = message("second", job);
         let _ = js_sys::Reflect::set(&request, &"files".into(), &files);
-        port.send(request, js_sys::Array::new());
-        *self.second.borrow_mut() = Some(port);
+        if let Some(port) = self.second.borrow().as_ref() {
+            port.send(request, js_sys::Array::new());
+        }
         Ok(())
     }
 }
@@ -657,7 +668,13 @@ impl ImportWorker {
     /// Starts a worker whose messages go to `on_message`.
     pub fn start(on_message: impl Fn(FromWorker) + 'static) -> Result<ImportWorker, String> {
         let on_message: Rc<dyn Fn(FromWorker)> = Rc::new(on_message);
-        let shared = Rc::new(ImportShared::default());
+        let shared = Rc::new(ImportShared {
+            on_message: on_message.clone(),
+            first: RefCell::default(),
+            second: RefCell::default(),
+            files: RefCell::default(),
+            rows: Default::default(),
+        });
         let weak = Rc::downgrade(&shared);
         let port = WorkerPort::start(move |worker, data| {
             let Some(shared) = weak.upgrade() else {
@@ -670,7 +687,7 @@ impl ImportWorker {
                     .map(FromWorker::Read)
                     .unwrap_or_else(|e| FromWorker::Failed(e.to_string())),
                 "progress" => shared.progress(json.parse().ok(), None),
-                "second" => match shared.start_second(&json, &on_message) {
+                "second" => match shared.send_second(&json) {
                     Ok(()) => return,
                     Err(why) => FromWorker::Failed(why),
                 },
@@ -699,6 +716,10 @@ impl ImportWorker {
             on_message(decoded);
         })?;
         *shared.first.borrow_mut() = Some(port);
+        // Loading a worker takes a moment: the second loads while the first reads.
+        if cores() >= 2.0 {
+            let _ = shared.start_second();
+        }
         Ok(ImportWorker { shared })
     }
 
