@@ -649,6 +649,22 @@ impl Staged {
             })
             .collect();
         self.reserve(file.entity, file.sheet.row_estimate());
+        if file.entity == Entity::Transactions {
+            // Transaction ids are the one unique text of a large file: its bytes are sized from
+            // the first rows too, as doubling would touch up to three times them.
+            if let Some(column) = columns[Field::TxnId as usize] {
+                let sample = file.sheet.preview(64);
+                let bytes: usize = sample
+                    .iter()
+                    .map(|(_, cells)| cells.get(column).map_or(0, |c| c.trim_ascii().len()))
+                    .sum();
+                let per_row = bytes.div_ceil(sample.len().max(1));
+                let rows = file.sheet.row_estimate();
+                self.transactions
+                    .txn_id
+                    .reserve_bytes((rows + rows / 8) * per_row);
+            }
+        }
         file.sheet.read_rows(|line, record| {
             summary.rows_read += 1;
             if summary.rows_read.is_multiple_of(PROGRESS_EVERY_ROWS) {

@@ -43,6 +43,11 @@ impl TextColumn {
         self.offsets.reserve(rows);
     }
 
+    /// Makes room for `bytes` more bytes of text.
+    pub fn reserve_bytes(&mut self, bytes: usize) {
+        self.bytes.reserve(bytes);
+    }
+
     /// Row `row`'s text.
     pub fn get(&self, row: usize) -> &str {
         &self.bytes[self.offsets[row] as usize..self.offsets[row + 1] as usize]

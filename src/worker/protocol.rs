@@ -114,6 +114,9 @@ pub struct ImportResult {
     /// merged, 1 otherwise.
     #[serde(default)]
     pub workers: u32,
+    /// Of `parse_ms`, milliseconds the first worker waited for the second part after its own.
+    #[serde(default)]
+    pub second_wait_ms: u32,
     /// Milliseconds then spent waiting for the files' SHA-256.
     #[serde(default)]
     pub digest_wait_ms: u32,

@@ -212,13 +212,14 @@ pub fn run_worker() {
                                 parts,
                                 first,
                                 started,
+                                first_done: now_ms(),
                             });
                         }
                         None => {
                             let outcome = import_with_progress(&request, &mut progress);
                             drop(request);
                             drop(base);
-                            send_imported(&reply_scope, &held, outcome, started, 0, 1);
+                            send_imported(&reply_scope, &held, outcome, started, Helped::NONE);
                         }
                     }
                 }
@@ -227,6 +228,7 @@ pub fn run_worker() {
                     let Some(waiting) = waiting.borrow_mut().take() else {
                         return;
                     };
+                    let second_wait_ms = (now_ms() - waiting.first_done) as u32;
                     let json = field(&data, "json").as_string().unwrap_or_default();
                     let held = picked.borrow();
                     let request = ImportRequest {
@@ -273,8 +275,11 @@ pub fn run_worker() {
                         &held,
                         outcome,
                         waiting.started,
-                        second_memory,
-                        workers,
+                        Helped {
+                            memory: second_memory,
+                            workers,
+                            wait_ms: second_wait_ms,
+                        },
                     );
                 }
                 "second" => {
@@ -328,6 +333,8 @@ struct Waiting {
     parts: TwoParts,
     first: ImportOutcome,
     started: f64,
+    /// When the first part was done: the wait for the second is a figure.
+    first_done: f64,
 }
 
 /// The picked files as the plan assigns them.
@@ -355,16 +362,32 @@ fn cores() -> f64 {
         .max(1.0)
 }
 
+/// What a second worker added to an import, for its figures.
+struct Helped {
+    /// Its memory high-water mark.
+    memory: u64,
+    /// The workers whose parts make up the outcome.
+    workers: u32,
+    /// Milliseconds the first worker waited for the second part once its own was done.
+    wait_ms: u32,
+}
+
+impl Helped {
+    const NONE: Helped = Helped {
+        memory: 0,
+        workers: 1,
+        wait_ms: 0,
+    };
+}
+
 /// Sends the import's outcome to the page: the dataset as transferred chunks, the report and
-/// the figures, once the browser's SHA-256 of each file is in. `other_memory` is the second
-/// worker's memory, if one helped.
+/// the figures, once the browser's SHA-256 of each file is in.
 fn send_imported(
     scope: &web_sys::DedicatedWorkerGlobalScope,
     picked: &Picked,
     outcome: ImportOutcome,
     started: f64,
-    other_memory: u64,
-    workers: u32,
+    helped: Helped,
 ) {
     let parsed = now_ms();
     let reply = js_sys::Object::new();
@@ -389,11 +412,12 @@ fn send_imported(
             parse_ms: (parsed - started) as u32,
             file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
             pack_ms,
-            workers,
+            workers: helped.workers,
+            second_wait_ms: helped.wait_ms,
             digest_wait_ms,
             // Both workers' high-water marks, as if they had peaked at once.
-            worker_memory_bytes: wasm_memory_bytes() as u64 + other_memory,
-            second_worker_memory_bytes: other_memory,
+            worker_memory_bytes: wasm_memory_bytes() as u64 + helped.memory,
+            second_worker_memory_bytes: helped.memory,
             columnar_bytes,
             sha256,
         };
