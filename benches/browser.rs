@@ -92,9 +92,9 @@ mod native {
         let pack = number_attribute(client, section, "data-pack-ms").await / 1000.0;
         let file_read = number_attribute(client, section, "data-file-read-ms").await / 1000.0;
         let digest = number_attribute(client, section, "data-digest-wait-ms").await / 1000.0;
-        let second = number_attribute(client, section, "data-second-wait-ms").await / 1000.0;
+        let second = number_attribute(client, section, "data-second-lead-ms").await / 1000.0;
         eprintln!(
-            "  of validate: worker parse {parse:.3} s (reading the files {file_read:.3} s, waiting for the second part {second:.3} s), pack {pack:.3} s, waiting for SHA-256 {digest:.3} s"
+            "  of validate: worker parse {parse:.3} s (reading the files {file_read:.3} s, second part done {second:.3} s before the first), pack {pack:.3} s, waiting for SHA-256 {digest:.3} s"
         );
         (read, validate, save, memory)
     }

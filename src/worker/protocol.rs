@@ -114,9 +114,10 @@ pub struct ImportResult {
     /// merged, 1 otherwise.
     #[serde(default)]
     pub workers: u32,
-    /// Of `parse_ms`, milliseconds the first worker waited for the second part after its own.
+    /// How much sooner the second worker's part was done than the first's, in milliseconds
+    /// (negative: later): how well the cut balanced them.
     #[serde(default)]
-    pub second_wait_ms: u32,
+    pub second_lead_ms: i32,
     /// Milliseconds then spent waiting for the files' SHA-256.
     #[serde(default)]
     pub digest_wait_ms: u32,
@@ -138,7 +139,7 @@ pub struct ImportResult {
 
 /// The second import worker's answer, beside its dataset's chunks: what the first worker needs
 /// to merge the two parts ([`crate::import::TwoParts::merge`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecondPartResult {
     /// What the second part read, kept and refused.
     pub report: ImportReport,
@@ -148,6 +149,8 @@ pub struct SecondPartResult {
     pub passes: Vec<crate::import::Pass>,
     /// The second worker's wasm memory after its part: its high-water mark.
     pub worker_memory_bytes: u64,
+    /// When its part was done, in milliseconds since the epoch.
+    pub done_at_ms: f64,
 }
 
 /// The key prefix under which the worker sends the dataset's chunks.

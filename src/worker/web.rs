@@ -212,7 +212,7 @@ pub fn run_worker() {
                                 parts,
                                 first,
                                 started,
-                                first_done: now_ms(),
+                                first_done: epoch_ms(),
                             });
                         }
                         None => {
@@ -228,7 +228,7 @@ pub fn run_worker() {
                     let Some(waiting) = waiting.borrow_mut().take() else {
                         return;
                     };
-                    let second_wait_ms = (now_ms() - waiting.first_done) as u32;
+
                     let json = field(&data, "json").as_string().unwrap_or_default();
                     let held = picked.borrow();
                     let request = ImportRequest {
@@ -236,9 +236,11 @@ pub fn run_worker() {
                         today: Day(waiting.plan.today),
                         base: None,
                     };
+                    let mut second_lead_ms = 0;
                     let second = serde_json::from_str::<SecondPartResult>(&json)
                         .ok()
                         .and_then(|result| {
+                            second_lead_ms = (waiting.first_done - result.done_at_ms) as i32;
                             let chunks = TransferredChunks::of(&data);
                             let dataset = decode_dataset(
                                 TRANSFER_SNAPSHOT,
@@ -278,7 +280,7 @@ pub fn run_worker() {
                         Helped {
                             memory: second_memory,
                             workers,
-                            wait_ms: second_wait_ms,
+                            lead_ms: second_lead_ms,
                         },
                     );
                 }
@@ -312,6 +314,7 @@ pub fn run_worker() {
                         rows,
                         passes: outcome.passes,
                         worker_memory_bytes: wasm_memory_bytes() as u64,
+                        done_at_ms: epoch_ms(),
                     };
                     let json = serde_json::to_string(&result).unwrap_or_default();
                     let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
@@ -333,7 +336,8 @@ struct Waiting {
     parts: TwoParts,
     first: ImportOutcome,
     started: f64,
-    /// When the first part was done: the wait for the second is a figure.
+    /// When the first part was done (epoch milliseconds): how the parts were balanced is a
+    /// figure.
     first_done: f64,
 }
 
@@ -368,15 +372,15 @@ struct Helped {
     memory: u64,
     /// The workers whose parts make up the outcome.
     workers: u32,
-    /// Milliseconds the first worker waited for the second part once its own was done.
-    wait_ms: u32,
+    /// Milliseconds the second part was done before the first (negative: after).
+    lead_ms: i32,
 }
 
 impl Helped {
     const NONE: Helped = Helped {
         memory: 0,
         workers: 1,
-        wait_ms: 0,
+        lead_ms: 0,
     };
 }
 
@@ -413,7 +417,7 @@ fn send_imported(
             file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
             pack_ms,
             workers: helped.workers,
-            second_wait_ms: helped.wait_ms,
+            second_lead_ms: helped.lead_ms,
             digest_wait_ms,
             // Both workers' high-water marks, as if they had peaked at once.
             worker_memory_bytes: wasm_memory_bytes() as u64 + helped.memory,
@@ -426,6 +430,12 @@ fn send_imported(
         let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
         let _ = scope.post_message_with_transfer(&reply, &buffers);
     });
+}
+
+/// Milliseconds since the epoch, comparable between the page and its workers.
+fn epoch_ms() -> f64 {
+    let performance = field(&js_sys::global(), "performance");
+    field(&performance, "timeOrigin").as_f64().unwrap_or(0.0) + now_ms()
 }
 
 /// Milliseconds on the worker's clock.

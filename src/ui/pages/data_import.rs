@@ -44,7 +44,7 @@ struct Timings {
     file_read_ms: f64,
     pack_ms: f64,
     digest_wait_ms: f64,
-    second_wait_ms: f64,
+    second_lead_ms: f64,
     workers: u32,
     /// The workers' memory high-water marks (added), the second worker's, the page's memory
     /// while they ran, and the dataset's columnar size, in bytes.
@@ -146,7 +146,7 @@ pub fn ImportPanel() -> impl IntoView {
                 t.file_read_ms = f64::from(result.file_read_ms);
                 t.pack_ms = f64::from(result.pack_ms);
                 t.digest_wait_ms = f64::from(result.digest_wait_ms);
-                t.second_wait_ms = f64::from(result.second_wait_ms);
+                t.second_lead_ms = f64::from(result.second_lead_ms);
                 t.workers = result.workers;
                 t.worker_memory_bytes = result.worker_memory_bytes as f64;
                 t.second_worker_memory_bytes = result.second_worker_memory_bytes as f64;
@@ -379,7 +379,7 @@ pub fn ImportPanel() -> impl IntoView {
             data-pack-ms=move || timings.get().pack_ms
             data-digest-wait-ms=move || timings.get().digest_wait_ms
             data-workers=move || timings.get().workers
-            data-second-wait-ms=move || timings.get().second_wait_ms
+            data-second-lead-ms=move || timings.get().second_lead_ms
             data-commit-ms=move || timings.get().commit_ms
             data-wasm-memory-bytes=move || {
                 timings.track();
