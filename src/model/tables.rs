@@ -284,22 +284,24 @@ pub struct Holdings {
     pub risk_level: Vec<u8>,
 }
 
+/// Appends `tail` to `column` with exactly the room needed (none when it was made up front):
+/// growing by doubling could take twice the column.
+fn extend_exact<T: Copy>(column: &mut Vec<T>, tail: &[T]) {
+    column.reserve_exact(tail.len());
+    column.extend_from_slice(tail);
+}
+
 row_count!(Holdings, customer_idx);
 
 impl Holdings {
     /// Adds `other`'s rows after these (both refer to the same customers).
     pub fn append(&mut self, other: &Holdings) {
-        self.customer_idx.reserve_exact(other.len());
-        self.product_type.reserve_exact(other.len());
-        self.balance_fen.reserve_exact(other.len());
-        self.as_of.reserve_exact(other.len());
-        self.risk_level.reserve_exact(other.len());
-        self.customer_idx.extend_from_slice(&other.customer_idx);
-        self.product_type.extend_from_slice(&other.product_type);
+        extend_exact(&mut self.customer_idx, &other.customer_idx);
+        extend_exact(&mut self.product_type, &other.product_type);
         self.product_code.append(&other.product_code);
-        self.balance_fen.extend_from_slice(&other.balance_fen);
-        self.as_of.extend_from_slice(&other.as_of);
-        self.risk_level.extend_from_slice(&other.risk_level);
+        extend_exact(&mut self.balance_fen, &other.balance_fen);
+        extend_exact(&mut self.as_of, &other.as_of);
+        extend_exact(&mut self.risk_level, &other.risk_level);
     }
 
     pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
@@ -341,17 +343,11 @@ row_count!(Transactions, customer_idx);
 impl Transactions {
     /// Adds `other`'s rows after these (both refer to the same customers).
     pub fn append(&mut self, other: &Transactions) {
-        // Exactly the room needed (none when it was made up front): growing by doubling could
-        // take twice the table.
-        self.customer_idx.reserve_exact(other.len());
-        self.txn_date.reserve_exact(other.len());
-        self.amount_fen.reserve_exact(other.len());
-        self.direction.reserve_exact(other.len());
         self.txn_id.append(&other.txn_id);
-        self.customer_idx.extend_from_slice(&other.customer_idx);
-        self.txn_date.extend_from_slice(&other.txn_date);
-        self.amount_fen.extend_from_slice(&other.amount_fen);
-        self.direction.extend_from_slice(&other.direction);
+        extend_exact(&mut self.customer_idx, &other.customer_idx);
+        extend_exact(&mut self.txn_date, &other.txn_date);
+        extend_exact(&mut self.amount_fen, &other.amount_fen);
+        extend_exact(&mut self.direction, &other.direction);
         self.channel.append(&other.channel);
         self.category.append(&other.category);
     }
