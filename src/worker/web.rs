@@ -228,7 +228,6 @@ pub fn run_worker() {
                     let Some(waiting) = waiting.borrow_mut().take() else {
                         return;
                     };
-
                     let json = field(&data, "json").as_string().unwrap_or_default();
                     let held = picked.borrow();
                     let request = ImportRequest {
