@@ -10,7 +10,7 @@
 //! whole file instead.
 
 use super::build::{checked_dataset, import, infer_order, FileInput, ImportOutcome, ImportRequest};
-use super::mapping::{Entity, Mapping};
+use super::mapping::{Entity, Field, Mapping};
 use super::sheet::{Pass, ReadError, Sheet, SheetSpec};
 use super::values::{DateStyle, DayMonthOrder};
 use crate::model::Day;
@@ -82,6 +82,33 @@ fn shared(entity: Entity) -> bool {
     matches!(entity, Entity::Customers | Entity::RelationshipManagers)
 }
 
+/// Whether the transaction ids at the start of each part ascend, the first part's before the
+/// second's: a sample of what [`TwoParts::merge`] checks in full.
+fn ids_seem_to_ascend(file: &FileInput<'_>, first: &Sheet, second: &Sheet) -> bool {
+    let Some(column) = file.mapping.column(Field::TxnId) else {
+        return true;
+    };
+    let sample = |sheet: &Sheet| -> Vec<String> {
+        sheet
+            .preview(ID_SAMPLE_ROWS)
+            .into_iter()
+            .filter_map(|(_, cells)| cells.get(column).map(|id| id.trim().to_owned()))
+            .filter(|id| !id.is_empty())
+            .collect()
+    };
+    let (before, after) = (sample(first), sample(second));
+    let ascending = |ids: &[String]| ids.windows(2).all(|pair| pair[0] < pair[1]);
+    ascending(&before)
+        && ascending(&after)
+        && match (before.last(), after.first()) {
+            (Some(last), Some(next)) => last < next,
+            _ => true,
+        }
+}
+
+/// Rows of each part whose transaction ids are sampled before cutting.
+const ID_SAMPLE_ROWS: usize = 256;
+
 impl TwoParts {
     /// Whether and where to cut the request's files so the two workers read about as many
     /// bytes each; `None` when one worker should read them: no delimited holdings or
@@ -145,6 +172,11 @@ impl TwoParts {
         let Some((first, second)) = cut.sheet.cut_at(target)? else {
             return Ok(None);
         };
+        if cut.entity == Entity::Transactions && !ids_seem_to_ascend(cut, &first, &second) {
+            // The merge would refuse the parts and the whole would be read again: one worker
+            // reads it from the start instead.
+            return Ok(None);
+        }
         let mut date_style = cut.date_style;
         if date_style.order == DayMonthOrder::Unknown {
             date_style.order = infer_order(cut);

@@ -215,3 +215,34 @@ fn the_plan_balances_the_workers_and_leaves_small_or_appended_imports_whole() {
     };
     assert!(TwoParts::plan(&appended, 0).expect("reads").is_none());
 }
+
+#[test]
+fn transactions_whose_ids_do_not_ascend_are_not_cut() {
+    // Ids numbered downwards: the merge would refuse the parts, so the file is not cut.
+    let mut files = workload_s(&ALL);
+    let (_, raw) = files
+        .iter_mut()
+        .find(|(f, _)| *f == "transactions.csv")
+        .expect("file");
+    let text = String::from_utf8(raw.clone()).expect("utf-8");
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match (i, line.split_once(',')) {
+            (0, _) | (_, None) => line.to_owned(),
+            (_, Some((_, rest))) => format!("T{:010},{rest}", 1_000_000 - i),
+        })
+        .collect();
+    *raw = (lines.join("\n") + "\n").into_bytes();
+    let named = sheets(&files);
+    let request = request(&named);
+    let file = request
+        .files
+        .iter()
+        .position(|f| f.entity == Entity::Transactions)
+        .expect("the file");
+    assert!(TwoParts::cut(&request, file, 5_000_000)
+        .expect("reads")
+        .is_none());
+    assert!(TwoParts::plan(&request, 0).expect("reads").is_none());
+}
