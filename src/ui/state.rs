@@ -481,7 +481,8 @@ async fn store_import(
             return Err(error.into());
         }
     };
-    drop(chunks);
+    // Stored (the transaction holds its own copy) and decoded: nothing needs these bytes.
+    chunks.release();
     let mut loaded = Loaded::new(record, dataset);
     loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
     pending.commit(&loaded.record).await?;

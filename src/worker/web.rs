@@ -60,6 +60,7 @@ impl ByteSource for BlobSource {
         let bytes = js_sys::Uint8Array::new(&buffer);
         let n = bytes.length() as usize;
         bytes.copy_to(&mut buf[..n]);
+        release(&buffer);
         FILE_READ_MS.with(|total| total.set(total.get() + now_ms() - started));
         Ok(n)
     }
@@ -111,8 +112,10 @@ pub fn run_worker() {
                         let file: web_sys::File = file.unchecked_into();
                         let name = file.name();
                         let started = now_ms();
-                        // The browser's SHA-256 runs off this thread while the import parses.
-                        next.digests.push(sha256_hex(file.clone()));
+                        // The browser's SHA-256 runs off this thread while the import parses;
+                        // one file after the other, so only one file is held whole at a time.
+                        let previous = next.digests.last().cloned();
+                        next.digests.push(sha256_hex(file.clone(), previous));
                         let reader = match web_sys::FileReaderSync::new() {
                             Ok(reader) => reader,
                             Err(error) => {
@@ -169,12 +172,11 @@ pub fn run_worker() {
                     };
                     let base = match plan.append_to {
                         Some(rows) => {
-                            match decode_dataset(
-                                TRANSFER_SNAPSHOT,
-                                SCHEMA_VERSION,
-                                &rows,
-                                &TransferredChunks::of(&data),
-                            ) {
+                            let chunks = TransferredChunks::of(&data);
+                            let decoded =
+                                decode_dataset(TRANSFER_SNAPSHOT, SCHEMA_VERSION, &rows, &chunks);
+                            chunks.release();
+                            match decoded {
                                 Ok(base) => Some(base),
                                 Err(error) => {
                                     post(&message("failed", &error.to_string()), None);
@@ -246,8 +248,9 @@ pub fn run_worker() {
                                 SCHEMA_VERSION,
                                 &result.rows,
                                 &chunks,
-                            )
-                            .ok()?;
+                            );
+                            chunks.release();
+                            let dataset = dataset.ok()?;
                             Some((
                                 result.worker_memory_bytes,
                                 ImportOutcome {
@@ -446,18 +449,31 @@ fn now_ms() -> f64 {
 }
 
 /// The file's SHA-256 by the browser's own `crypto.subtle` (native code, off this thread),
-/// as a promise of its hex; an empty string when the browser cannot give it.
-fn sha256_hex(file: web_sys::File) -> js_sys::Promise {
+/// as a promise of its hex, started once `after` has settled; an empty string when the
+/// browser cannot give it.
+fn sha256_hex(file: web_sys::File, after: Option<js_sys::Promise>) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move {
+        if let Some(previous) = after {
+            let _ = wasm_bindgen_futures::JsFuture::from(previous).await;
+        }
         let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
         let subtle = scope.crypto()?.subtle();
         let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await?;
-        let digest = wasm_bindgen_futures::JsFuture::from(
-            subtle.digest_with_str_and_buffer_source("SHA-256", buffer.unchecked_ref())?,
-        )
-        .await?;
+        let digest = subtle.digest_with_str_and_buffer_source("SHA-256", buffer.unchecked_ref());
+        // The browser hashes its own copy of the bytes.
+        release(&buffer);
+        let digest = wasm_bindgen_futures::JsFuture::from(digest?).await?;
         Ok(hex(&js_sys::Uint8Array::new(&digest).to_vec()).into())
     })
+}
+
+/// Frees an `ArrayBuffer`'s bytes now rather than at the next garbage collection, which in a
+/// busy worker may come only after hundreds of megabytes of spent file slices: detaching it
+/// (`transfer(0)`) drops its memory. Browsers without `transfer` leave it to the collector.
+pub fn release(buffer: &JsValue) {
+    if let Some(transfer) = field(buffer, "transfer").dyn_ref::<js_sys::Function>() {
+        let _ = transfer.call1(buffer, &JsValue::from(0));
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -489,6 +505,13 @@ impl TransferredChunks {
             .map(|(i, (key, _))| (key.clone(), i))
             .collect();
         TransferredChunks { chunks, index }
+    }
+
+    /// Frees the buffers now (see [`release`]); for once they are decoded and stored.
+    pub fn release(self) {
+        for (_, bytes) in &self.chunks {
+            release(&bytes.buffer());
+        }
     }
 
     /// The key prefix every chunk carries.
