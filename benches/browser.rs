@@ -69,32 +69,45 @@ mod native {
             .collect()
     }
 
-    /// A field of `/proc/PID/status` in bytes, largest over `pids`.
-    fn status_bytes(pids: &[u32], field: &str) -> f64 {
-        pids.iter()
-            .filter_map(|pid| {
-                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-                let line = status.lines().find(|l| l.starts_with(field))?;
-                line.split_whitespace().nth(1)?.parse::<f64>().ok()
-            })
-            .fold(0.0, f64::max)
-            * 1024.0
+    /// The resident memory of the tab's processes, sampled every 5 ms on a thread of its own
+    /// from when it is made until [`TabMemory::peak`]. Sampled, not the kernel's `VmHWM`: the
+    /// browser hands memory back with `madvise`, which the kernel's high-water mark misses.
+    struct TabMemory {
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+        sampler: std::thread::JoinHandle<(f64, f64)>,
     }
 
-    /// Starts measuring the renderers' peak resident memory afresh (`clear_refs` 5 resets
-    /// `VmHWM` to the current resident size); returns their resident bytes now.
-    fn reset_tab_peak() -> f64 {
-        let pids = renderers();
-        for pid in &pids {
-            let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+    impl TabMemory {
+        fn start() -> TabMemory {
+            let pids = renderers();
+            let resident = move || -> f64 {
+                pids.iter()
+                    .filter_map(|pid| {
+                        let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
+                        statm.split_whitespace().nth(1)?.parse::<f64>().ok()
+                    })
+                    .fold(0.0, f64::max)
+                    * 4096.0
+            };
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let stopped = stop.clone();
+            let sampler = std::thread::spawn(move || {
+                let before = resident();
+                let mut peak = before;
+                while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    peak = peak.max(resident());
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                (before, peak)
+            });
+            TabMemory { stop, sampler }
         }
-        status_bytes(&pids, "VmRSS:")
-    }
 
-    /// The largest renderer's peak resident memory since [`reset_tab_peak`]: everything the
-    /// tab held — page and workers, wasm and JavaScript heaps, file and transfer buffers.
-    fn tab_peak() -> f64 {
-        status_bytes(&renderers(), "VmHWM:")
+        /// (resident bytes at the start, the highest sample).
+        fn peak(self) -> (f64, f64) {
+            self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.sampler.join().unwrap_or((0.0, 0.0))
+        }
     }
 
     fn median(mut values: Vec<f64>) -> f64 {
@@ -117,7 +130,7 @@ mod native {
         customers: &str,
     ) -> (f64, f64, f64, (f64, f64, f64)) {
         click(client, "a[data-nav=data]").await;
-        let tab_before = reset_tab_peak();
+        let tab_memory = TabMemory::start();
         pick_files(client, "[data-testid=import-files]", files).await;
         wait_text(client, "[data-testid=import-validate]", |t| !t.is_empty()).await;
         let worker_read =
@@ -146,15 +159,17 @@ mod native {
         let worker_memory = number_attribute(client, section, "data-worker-memory-bytes").await;
         let second = number_attribute(client, section, "data-second-worker-memory-bytes").await;
         let columnar = number_attribute(client, section, "data-columnar-bytes").await;
+        let stored = number_attribute(client, section, "data-stored-bytes").await;
         eprintln!(
-            "  memory: page {:.0} MB ({:.0} MB while the workers ran), workers {:.0} MB (second {:.0} MB), columnar {:.0} MB",
+            "  memory: page {:.0} MB ({:.0} MB while the workers ran), workers {:.0} MB (second {:.0} MB), columnar {:.0} MB, stored {:.0} MB",
             page_memory / 1e6,
             page_during / 1e6,
             worker_memory / 1e6,
             second / 1e6,
-            columnar / 1e6
+            columnar / 1e6,
+            stored / 1e6
         );
-        let tab = tab_peak();
+        let (tab_before, tab) = tab_memory.peak();
         eprintln!(
             "  tab (renderer process) resident: {:.0} MB before the files were picked, peak {:.0} MB",
             tab_before / 1e6,

@@ -162,6 +162,120 @@ impl Dataset {
     pub fn n_customers(&self) -> usize {
         self.tables.customers.len()
     }
+
+    /// Bytes the columns' values take in memory (texts with their offsets, codes with their
+    /// dictionaries): the "columnar size" that memory figures are measured against.
+    pub fn column_bytes(&self) -> usize {
+        let Customers {
+            customer_id,
+            name,
+            gender,
+            birth_date,
+            city,
+            occupation,
+            annual_income_fen,
+            risk_level,
+            relationship_manager_idx,
+            open_date,
+            attributes,
+        } = &self.tables.customers;
+        let customers = customer_id.column_bytes()
+            + name.column_bytes()
+            + gender.column_bytes()
+            + birth_date.column_bytes()
+            + city.column_bytes()
+            + occupation.column_bytes()
+            + annual_income_fen.column_bytes()
+            + risk_level.column_bytes()
+            + relationship_manager_idx.column_bytes()
+            + open_date.column_bytes()
+            + attributes
+                .iter()
+                .map(|a| a.name.len() + a.values.column_bytes())
+                .sum::<usize>();
+        let Holdings {
+            customer_idx,
+            product_type,
+            product_code,
+            balance_fen,
+            as_of,
+            risk_level,
+        } = &self.tables.holdings;
+        let holdings = customer_idx.column_bytes()
+            + product_type.column_bytes()
+            + product_code.column_bytes()
+            + balance_fen.column_bytes()
+            + as_of.column_bytes()
+            + risk_level.column_bytes();
+        let Transactions {
+            txn_id,
+            customer_idx,
+            txn_date,
+            amount_fen,
+            direction,
+            channel,
+            category,
+        } = &self.tables.transactions;
+        let transactions = txn_id.column_bytes()
+            + customer_idx.column_bytes()
+            + txn_date.column_bytes()
+            + amount_fen.column_bytes()
+            + direction.column_bytes()
+            + channel.column_bytes()
+            + category.column_bytes();
+        let RelationshipManagers {
+            rm_id,
+            name,
+            branch,
+        } = &self.tables.relationship_managers;
+        let managers = rm_id.column_bytes() + name.column_bytes() + branch.column_bytes();
+        let Interactions {
+            customer_idx,
+            date,
+            kind,
+            relationship_manager_idx,
+            note,
+        } = &self.tables.interactions;
+        let interactions = customer_idx.column_bytes()
+            + date.column_bytes()
+            + kind.column_bytes()
+            + relationship_manager_idx.column_bytes()
+            + note.column_bytes();
+        let Feedback {
+            customer_idx,
+            date,
+            score,
+            comment,
+        } = &self.tables.feedback;
+        let feedback = customer_idx.column_bytes()
+            + date.column_bytes()
+            + score.column_bytes()
+            + comment.column_bytes();
+        customers + holdings + transactions + managers + interactions + feedback
+    }
+}
+
+/// What a column's values take in memory.
+trait ColumnBytes {
+    fn column_bytes(&self) -> usize;
+}
+
+impl<T> ColumnBytes for Vec<T> {
+    fn column_bytes(&self) -> usize {
+        self.len() * std::mem::size_of::<T>()
+    }
+}
+
+impl ColumnBytes for TextColumn {
+    fn column_bytes(&self) -> usize {
+        self.offsets().len() * 4 + self.bytes().len()
+    }
+}
+
+impl ColumnBytes for CodedColumn {
+    fn column_bytes(&self) -> usize {
+        self.codes().len() * 4 + self.values().iter().map(String::len).sum::<usize>()
+    }
 }
 
 fn check_optional_indices(

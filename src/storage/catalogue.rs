@@ -6,8 +6,10 @@
 use super::codec::RowCounts;
 use serde::{Deserialize, Serialize};
 
-/// The layout version written into every record; readers refuse newer ones.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The layout version written into every record; readers refuse newer ones. Schema 2 added
+/// the holdings' product risk level; schema 3 writes integer chunks at their narrowest width
+/// and short texts with one-byte lengths (older chunks read unchanged).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One dated snapshot of a dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -104,27 +104,13 @@ pub fn encode_dataset_each(
     out.text("customers", "customer_id", &c.customer_id);
     out.text("customers", "name", &c.name);
     out.fixed("customers", "gender", &c.gender, |g| [g as u8]);
-    out.fixed("customers", "birth_date", &c.birth_date, |d| {
-        d.0.to_le_bytes()
-    });
+    out.days("customers", "birth_date", &c.birth_date);
     out.coded("customers", "city", &c.city);
     out.coded("customers", "occupation", &c.occupation);
-    out.fixed(
-        "customers",
-        "annual_income",
-        &c.annual_income_fen,
-        i64::to_le_bytes,
-    );
+    out.amounts("customers", "annual_income", &c.annual_income_fen);
     out.fixed("customers", "risk_level", &c.risk_level, |r| [r]);
-    out.fixed(
-        "customers",
-        "rm",
-        &c.relationship_manager_idx,
-        u32::to_le_bytes,
-    );
-    out.fixed("customers", "open_date", &c.open_date, |d| {
-        d.0.to_le_bytes()
-    });
+    out.indices("customers", "rm", &c.relationship_manager_idx);
+    out.days("customers", "open_date", &c.open_date);
     let mut attribute_names = TextColumn::new();
     for (i, attribute) in c.attributes.iter().enumerate() {
         attribute_names.push(&attribute.name);
@@ -133,25 +119,18 @@ pub fn encode_dataset_each(
     out.whole_text("customers", "attribute_names", &attribute_names);
 
     let h = dataset.holdings();
-    out.fixed("holdings", "customer", &h.customer_idx, u32::to_le_bytes);
+    out.indices("holdings", "customer", &h.customer_idx);
     out.fixed("holdings", "product_type", &h.product_type, |p| [p as u8]);
     out.coded("holdings", "product_code", &h.product_code);
-    out.fixed("holdings", "balance", &h.balance_fen, i64::to_le_bytes);
-    out.fixed("holdings", "as_of", &h.as_of, |d| d.0.to_le_bytes());
+    out.amounts("holdings", "balance", &h.balance_fen);
+    out.days("holdings", "as_of", &h.as_of);
     out.fixed("holdings", "risk_level", &h.risk_level, |r| [r]);
 
     let t = dataset.transactions();
     out.text("transactions", "txn_id", &t.txn_id);
-    out.fixed(
-        "transactions",
-        "customer",
-        &t.customer_idx,
-        u32::to_le_bytes,
-    );
-    out.fixed("transactions", "txn_date", &t.txn_date, |d| {
-        d.0.to_le_bytes()
-    });
-    out.fixed("transactions", "amount", &t.amount_fen, i64::to_le_bytes);
+    out.indices("transactions", "customer", &t.customer_idx);
+    out.days("transactions", "txn_date", &t.txn_date);
+    out.amounts("transactions", "amount", &t.amount_fen);
     out.fixed("transactions", "direction", &t.direction, |d| [d as u8]);
     out.coded("transactions", "channel", &t.channel);
     out.coded("transactions", "category", &t.category);
@@ -162,25 +141,15 @@ pub fn encode_dataset_each(
     out.coded("relationship_managers", "branch", &r.branch);
 
     let i = dataset.interactions();
-    out.fixed(
-        "interactions",
-        "customer",
-        &i.customer_idx,
-        u32::to_le_bytes,
-    );
-    out.fixed("interactions", "date", &i.date, |d| d.0.to_le_bytes());
+    out.indices("interactions", "customer", &i.customer_idx);
+    out.days("interactions", "date", &i.date);
     out.coded("interactions", "kind", &i.kind);
-    out.fixed(
-        "interactions",
-        "rm",
-        &i.relationship_manager_idx,
-        u32::to_le_bytes,
-    );
+    out.indices("interactions", "rm", &i.relationship_manager_idx);
     out.text("interactions", "note", &i.note);
 
     let f = dataset.feedback();
-    out.fixed("feedback", "customer", &f.customer_idx, u32::to_le_bytes);
-    out.fixed("feedback", "date", &f.date, |d| d.0.to_le_bytes());
+    out.indices("feedback", "customer", &f.customer_idx);
+    out.days("feedback", "date", &f.date);
     out.fixed("feedback", "score", &f.score, |s| [s]);
     out.text("feedback", "comment", &f.comment);
 }
@@ -205,13 +174,13 @@ pub fn decode_dataset(
         customer_id: input.text("customers", "customer_id", n)?,
         name: input.text("customers", "name", n)?,
         gender: input.fixed("customers", "gender", n, |[b]| Gender::from_code(b))?,
-        birth_date: input.fixed("customers", "birth_date", n, |b| Day(i32::from_le_bytes(b)))?,
+        birth_date: input.days("customers", "birth_date", n)?,
         city: input.coded("customers", "city", n)?,
         occupation: input.coded("customers", "occupation", n)?,
-        annual_income_fen: input.fixed("customers", "annual_income", n, i64::from_le_bytes)?,
+        annual_income_fen: input.amounts("customers", "annual_income", n)?,
         risk_level: input.fixed("customers", "risk_level", n, |[b]| b)?,
-        relationship_manager_idx: input.fixed("customers", "rm", n, u32::from_le_bytes)?,
-        open_date: input.fixed("customers", "open_date", n, |b| Day(i32::from_le_bytes(b)))?,
+        relationship_manager_idx: input.indices("customers", "rm", n)?,
+        open_date: input.days("customers", "open_date", n)?,
         attributes: Vec::new(),
     };
     let names = input.whole_text("customers", "attribute_names")?;
@@ -223,13 +192,13 @@ pub fn decode_dataset(
     }
     let n = rows.holdings;
     let holdings = Holdings {
-        customer_idx: input.fixed("holdings", "customer", n, u32::from_le_bytes)?,
+        customer_idx: input.indices("holdings", "customer", n)?,
         product_type: input.fixed("holdings", "product_type", n, |[b]| {
             ProductType::from_code(b)
         })?,
         product_code: input.coded("holdings", "product_code", n)?,
-        balance_fen: input.fixed("holdings", "balance", n, i64::from_le_bytes)?,
-        as_of: input.fixed("holdings", "as_of", n, |b| Day(i32::from_le_bytes(b)))?,
+        balance_fen: input.amounts("holdings", "balance", n)?,
+        as_of: input.days("holdings", "as_of", n)?,
         risk_level: if schema_version >= 2 {
             input.fixed("holdings", "risk_level", n, |[b]| b)?
         } else {
@@ -239,11 +208,9 @@ pub fn decode_dataset(
     let n = rows.transactions;
     let transactions = Transactions {
         txn_id: input.text("transactions", "txn_id", n)?,
-        customer_idx: input.fixed("transactions", "customer", n, u32::from_le_bytes)?,
-        txn_date: input.fixed("transactions", "txn_date", n, |b| {
-            Day(i32::from_le_bytes(b))
-        })?,
-        amount_fen: input.fixed("transactions", "amount", n, i64::from_le_bytes)?,
+        customer_idx: input.indices("transactions", "customer", n)?,
+        txn_date: input.days("transactions", "txn_date", n)?,
+        amount_fen: input.amounts("transactions", "amount", n)?,
         direction: input.fixed("transactions", "direction", n, |[b]| {
             Direction::from_code(b)
         })?,
@@ -258,16 +225,16 @@ pub fn decode_dataset(
     };
     let n = rows.interactions;
     let interactions = Interactions {
-        customer_idx: input.fixed("interactions", "customer", n, u32::from_le_bytes)?,
-        date: input.fixed("interactions", "date", n, |b| Day(i32::from_le_bytes(b)))?,
+        customer_idx: input.indices("interactions", "customer", n)?,
+        date: input.days("interactions", "date", n)?,
         kind: input.coded("interactions", "kind", n)?,
-        relationship_manager_idx: input.fixed("interactions", "rm", n, u32::from_le_bytes)?,
+        relationship_manager_idx: input.indices("interactions", "rm", n)?,
         note: input.text("interactions", "note", n)?,
     };
     let n = rows.feedback;
     let feedback = Feedback {
-        customer_idx: input.fixed("feedback", "customer", n, u32::from_le_bytes)?,
-        date: input.fixed("feedback", "date", n, |b| Day(i32::from_le_bytes(b)))?,
+        customer_idx: input.indices("feedback", "customer", n)?,
+        date: input.days("feedback", "date", n)?,
         score: input.fixed("feedback", "score", n, |[b]| b)?,
         comment: input.text("feedback", "comment", n)?,
     };
@@ -304,6 +271,44 @@ impl Encoder<'_> {
         }
     }
 
+    /// Row numbers into another table (never negative).
+    fn indices(&mut self, table: &str, column: &str, values: &[u32]) {
+        self.integers(table, column, values, false, i64::from);
+    }
+
+    fn days(&mut self, table: &str, column: &str, values: &[Day]) {
+        self.integers(table, column, values, true, |d| i64::from(d.0));
+    }
+
+    fn amounts(&mut self, table: &str, column: &str, values: &[i64]) {
+        self.integers(table, column, values, true, |v| v);
+    }
+
+    /// Each chunk at the narrowest width (1 to 8 bytes, little-endian) that holds all its
+    /// values: most stored bytes are small numbers (dates near today fit 2 bytes, amounts 4,
+    /// a channel's code 1), and the browser's store and load time grows with the bytes.
+    fn integers<T: Copy>(
+        &mut self,
+        table: &str,
+        column: &str,
+        values: &[T],
+        signed: bool,
+        wide: impl Fn(T) -> i64,
+    ) {
+        for (i, rows) in values.chunks(CHUNK_ROWS).enumerate() {
+            let (low, high) = rows.iter().fold((0, 0), |(low, high), &v| {
+                let v = wide(v);
+                (v.min(low), v.max(high))
+            });
+            let width = narrowest_width(low, high, signed);
+            let mut bytes = Vec::with_capacity(rows.len() * width);
+            for &value in rows {
+                bytes.extend_from_slice(&wide(value).to_le_bytes()[..width]);
+            }
+            (self.chunk)(chunk_key(&self.prefix, table, column, i), bytes);
+        }
+    }
+
     fn text(&mut self, table: &str, column: &str, values: &TextColumn) {
         let offsets = values.offsets();
         for (i, start_row) in (0..values.len()).step_by(CHUNK_ROWS).enumerate() {
@@ -319,7 +324,7 @@ impl Encoder<'_> {
             dictionary.push(value);
         }
         self.whole_text(table, &format!("{column}/dict"), &dictionary);
-        self.fixed(table, column, values.codes(), u32::to_le_bytes);
+        self.indices(table, column, values.codes());
     }
 
     /// A small text column (a dictionary, a list of names) as one record, whatever its length.
@@ -329,17 +334,68 @@ impl Encoder<'_> {
     }
 }
 
-/// `[row count u32][offsets relative to the chunk, count + 1 u32s][UTF-8 text]`.
+/// Set in a text chunk's row count when each row's length is one byte instead of an offset.
+const SHORT_LENGTHS: u32 = 1 << 31;
+
+/// `[row count u32][offsets relative to the chunk, count + 1 u32s][UTF-8 text]`, or, when no
+/// row is longer than 255 bytes (ids, names, codes — nearly always), `[row count |
+/// SHORT_LENGTHS][count lengths, u8 each][UTF-8 text]`.
 fn encode_text_rows(values: &TextColumn, start: usize, end: usize, offsets: &[u32]) -> Vec<u8> {
     let base = offsets[start];
     let text = &values.bytes()[base as usize..offsets[end] as usize];
+    let rows = (end - start) as u32;
+    let lengths = offsets[start..=end].windows(2).map(|w| w[1] - w[0]);
+    let short = lengths.clone().all(|length| length <= 255);
     let mut bytes = Vec::with_capacity(4 + (end - start + 1) * 4 + text.len());
-    bytes.extend_from_slice(&((end - start) as u32).to_le_bytes());
-    for &offset in &offsets[start..=end] {
-        bytes.extend_from_slice(&(offset - base).to_le_bytes());
+    if short {
+        bytes.extend_from_slice(&(rows | SHORT_LENGTHS).to_le_bytes());
+        bytes.extend(lengths.map(|length| length as u8));
+    } else {
+        bytes.extend_from_slice(&rows.to_le_bytes());
+        for &offset in &offsets[start..=end] {
+            bytes.extend_from_slice(&(offset - base).to_le_bytes());
+        }
     }
     bytes.extend_from_slice(text.as_bytes());
     bytes
+}
+
+/// The narrowest byte width holding every value in `low..=high` (two's complement when
+/// `signed`).
+fn narrowest_width(low: i64, high: i64, signed: bool) -> usize {
+    (1..8)
+        .find(|&width| {
+            let bits = 8 * width as u32;
+            if signed {
+                let limit = 1i64 << (bits - 1);
+                low >= -limit && high < limit
+            } else {
+                low >= 0 && high < 1i64 << bits
+            }
+        })
+        .unwrap_or(8)
+}
+
+/// Appends a chunk of `W`-byte little-endian integers, widened to i64 (sign-extended when
+/// `signed`) and converted by `from`.
+fn read_integers<T, const W: usize>(
+    bytes: &[u8],
+    signed: bool,
+    values: &mut Vec<T>,
+    from: &impl Fn(i64) -> T,
+) {
+    let shift = 64 - 8 * W as u32;
+    for item in bytes.chunks_exact(W) {
+        let mut array = [0u8; 8];
+        array[..W].copy_from_slice(item);
+        let raw = i64::from_le_bytes(array) << shift;
+        let value = if signed {
+            raw >> shift
+        } else {
+            ((raw as u64) >> shift) as i64
+        };
+        values.push(from(value));
+    }
 }
 
 fn chunk_key(prefix: &str, table: &str, column: &str, chunk: usize) -> String {
@@ -395,6 +451,52 @@ impl<'a> Decoder<'a> {
         Ok(values)
     }
 
+    fn indices(&self, table: &str, column: &str, rows: usize) -> Result<Vec<u32>, CodecError> {
+        self.integers(table, column, rows, 4, false, |v| v as u32)
+    }
+
+    fn days(&self, table: &str, column: &str, rows: usize) -> Result<Vec<Day>, CodecError> {
+        self.integers(table, column, rows, 4, true, |v| Day(v as i32))
+    }
+
+    fn amounts(&self, table: &str, column: &str, rows: usize) -> Result<Vec<i64>, CodecError> {
+        self.integers(table, column, rows, 8, true, |v| v)
+    }
+
+    /// A column written by [`Encoder::integers`]: each chunk's width is its byte length over
+    /// its row count (schema 2 and older wrote every chunk at `max_width`, which reads the same).
+    fn integers<T>(
+        &self,
+        table: &str,
+        column: &str,
+        rows: usize,
+        max_width: usize,
+        signed: bool,
+        from: impl Fn(i64) -> T,
+    ) -> Result<Vec<T>, CodecError> {
+        let mut values = Vec::with_capacity(rows);
+        for i in 0..rows.div_ceil(CHUNK_ROWS) {
+            let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
+            let expected_rows = (rows - i * CHUNK_ROWS).min(CHUNK_ROWS);
+            let width = bytes.len() / expected_rows;
+            if bytes.len() % expected_rows != 0 || width == 0 || width > max_width {
+                return Err(CodecError::CorruptChunk(key));
+            }
+            let read = match width {
+                1 => read_integers::<T, 1>,
+                2 => read_integers::<T, 2>,
+                3 => read_integers::<T, 3>,
+                4 => read_integers::<T, 4>,
+                5 => read_integers::<T, 5>,
+                6 => read_integers::<T, 6>,
+                7 => read_integers::<T, 7>,
+                _ => read_integers::<T, 8>,
+            };
+            read(&bytes, signed, &mut values, &from);
+        }
+        Ok(values)
+    }
+
     fn text(&self, table: &str, column: &str, rows: usize) -> Result<TextColumn, CodecError> {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0u32);
@@ -415,7 +517,7 @@ impl<'a> Decoder<'a> {
     fn coded(&self, table: &str, column: &str, rows: usize) -> Result<CodedColumn, CodecError> {
         let dictionary = self.whole_text(table, &format!("{column}/dict"))?;
         let values = dictionary.iter().map(str::to_owned).collect();
-        let codes = self.fixed(table, column, rows, u32::from_le_bytes)?;
+        let codes = self.indices(table, column, rows)?;
         CodedColumn::from_parts(values, codes)
             .ok_or_else(|| CodecError::CorruptChunk(format!("{}{table}/{column}", self.prefix)))
     }
@@ -434,13 +536,26 @@ fn decode_text_rows(bytes: &[u8], expected_rows: Option<usize>) -> Option<(Vec<u
         let slice = bytes.get(at..at + 4)?;
         Some(u32::from_le_bytes([slice[0], slice[1], slice[2], slice[3]]))
     };
-    let rows = read_u32(0)? as usize;
+    let header = read_u32(0)?;
+    let rows = (header & !SHORT_LENGTHS) as usize;
     if expected_rows.is_some_and(|expected| expected != rows) {
         return None;
     }
-    let offsets: Vec<u32> = (0..=rows)
-        .map(|i| read_u32(4 + i * 4))
-        .collect::<Option<_>>()?;
-    let text = std::str::from_utf8(bytes.get(4 + (rows + 1) * 4..)?).ok()?;
+    let (offsets, text_start) = if header & SHORT_LENGTHS != 0 {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0u32);
+        let mut end = 0u32;
+        for &length in bytes.get(4..4 + rows)? {
+            end += u32::from(length);
+            offsets.push(end);
+        }
+        (offsets, 4 + rows)
+    } else {
+        let offsets: Vec<u32> = (0..=rows)
+            .map(|i| read_u32(4 + i * 4))
+            .collect::<Option<_>>()?;
+        (offsets, 4 + (rows + 1) * 4)
+    };
+    let text = std::str::from_utf8(bytes.get(text_start..)?).ok()?;
     offsets_fit(&offsets, text).then_some((offsets, text))
 }

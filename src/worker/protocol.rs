@@ -128,9 +128,12 @@ pub struct ImportResult {
     /// Of `worker_memory_bytes`, the second worker's, if one read part of a file.
     #[serde(default)]
     pub second_worker_memory_bytes: u64,
-    /// Bytes of the dataset's column chunks: its columnar size.
+    /// Bytes the dataset's columns take in memory: its columnar size.
     #[serde(default)]
     pub columnar_bytes: u64,
+    /// Bytes of its stored chunks (narrower than in memory).
+    #[serde(default)]
+    pub stored_bytes: u64,
     /// Per file read, in order: the SHA-256 of its bytes, hex (empty if the browser could not
     /// compute it).
     #[serde(default)]

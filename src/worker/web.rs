@@ -398,7 +398,8 @@ fn send_imported(
     let parsed = now_ms();
     let reply = js_sys::Object::new();
     let rows = RowCounts::of(&outcome.dataset);
-    let (buffers, columnar_bytes) = attach_chunks(&reply, &outcome.dataset);
+    let columnar_bytes = outcome.dataset.column_bytes() as u64;
+    let (buffers, stored_bytes) = attach_chunks(&reply, &outcome.dataset);
     let pack_ms = (now_ms() - parsed) as u32;
     let report = outcome.report;
     drop(outcome.dataset);
@@ -425,6 +426,7 @@ fn send_imported(
             worker_memory_bytes: wasm_memory_bytes() as u64 + helped.memory,
             second_worker_memory_bytes: helped.memory,
             columnar_bytes,
+            stored_bytes,
             sha256,
         };
         let json = serde_json::to_string(&result).unwrap_or_default();

@@ -52,6 +52,7 @@ struct Timings {
     second_worker_memory_bytes: f64,
     page_memory_bytes: f64,
     columnar_bytes: f64,
+    stored_bytes: f64,
     commit_ms: f64,
     bytes: f64,
     rows: usize,
@@ -152,6 +153,7 @@ pub fn ImportPanel() -> impl IntoView {
                 t.second_worker_memory_bytes = result.second_worker_memory_bytes as f64;
                 t.page_memory_bytes = page_memory_bytes;
                 t.columnar_bytes = result.columnar_bytes as f64;
+                t.stored_bytes = result.stored_bytes as f64;
                 t.rows = rows;
             });
             transferred.set_value(Some(chunks));
@@ -374,6 +376,7 @@ pub fn ImportPanel() -> impl IntoView {
             data-second-worker-memory-bytes=move || timings.get().second_worker_memory_bytes
             data-page-memory-during-bytes=move || timings.get().page_memory_bytes
             data-columnar-bytes=move || timings.get().columnar_bytes
+            data-stored-bytes=move || timings.get().stored_bytes
             data-parse-ms=move || timings.get().parse_ms
             data-file-read-ms=move || timings.get().file_read_ms
             data-pack-ms=move || timings.get().pack_ms
