@@ -76,8 +76,6 @@ thread_local! {
 struct Picked {
     /// Per file: its name, its source and the sheet read from it.
     sheets: Vec<(String, SharedSource, Sheet)>,
-    /// Per file: the SHA-256 being computed, a promise of its hex.
-    digests: Vec<js_sys::Promise>,
 }
 
 /// The worker's entry point: keeps the read sheets and answers `read` and `import` messages;
@@ -112,10 +110,6 @@ pub fn run_worker() {
                         let file: web_sys::File = file.unchecked_into();
                         let name = file.name();
                         let started = now_ms();
-                        // The browser's SHA-256 runs off this thread while the import parses;
-                        // one file after the other, so only one file is held whole at a time.
-                        let previous = next.digests.last().cloned();
-                        next.digests.push(sha256_hex(file.clone(), previous));
                         let reader = match web_sys::FileReaderSync::new() {
                             Ok(reader) => reader,
                             Err(error) => {
@@ -221,7 +215,7 @@ pub fn run_worker() {
                             let outcome = import_with_progress(&request, &mut progress);
                             drop(request);
                             drop(base);
-                            send_imported(&reply_scope, &held, outcome, started, Helped::NONE);
+                            send_imported(&reply_scope, outcome, started, Helped::NONE);
                         }
                     }
                 }
@@ -276,7 +270,6 @@ pub fn run_worker() {
                     drop(request);
                     send_imported(
                         &reply_scope,
-                        &held,
                         outcome,
                         waiting.started,
                         Helped {
@@ -387,10 +380,9 @@ impl Helped {
 }
 
 /// Sends the import's outcome to the page: the dataset as transferred chunks, the report and
-/// the figures, once the browser's SHA-256 of each file is in.
+/// the figures.
 fn send_imported(
     scope: &web_sys::DedicatedWorkerGlobalScope,
-    picked: &Picked,
     outcome: ImportOutcome,
     started: f64,
     helped: Helped,
@@ -403,37 +395,27 @@ fn send_imported(
     let pack_ms = (now_ms() - parsed) as u32;
     let report = outcome.report;
     drop(outcome.dataset);
-    let digests = picked.digests.clone();
-    let scope = scope.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let waited = now_ms();
-        let mut sha256 = Vec::with_capacity(digests.len());
-        for digest in digests {
-            let hex = wasm_bindgen_futures::JsFuture::from(digest).await;
-            sha256.push(hex.ok().and_then(|h| h.as_string()).unwrap_or_default());
-        }
-        let digest_wait_ms = (now_ms() - waited) as u32;
-        let result = ImportResult {
-            rows,
-            report,
-            parse_ms: (parsed - started) as u32,
-            file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
-            pack_ms,
-            workers: helped.workers,
-            second_lead_ms: helped.lead_ms,
-            digest_wait_ms,
-            // Both workers' high-water marks, as if they had peaked at once.
-            worker_memory_bytes: wasm_memory_bytes() as u64 + helped.memory,
-            second_worker_memory_bytes: helped.memory,
-            columnar_bytes,
-            stored_bytes,
-            sha256,
-        };
-        let json = serde_json::to_string(&result).unwrap_or_default();
-        let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
-        let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
-        let _ = scope.post_message_with_transfer(&reply, &buffers);
-    });
+    let result = ImportResult {
+        rows,
+        report,
+        parse_ms: (parsed - started) as u32,
+        file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
+        pack_ms,
+        workers: helped.workers,
+        second_lead_ms: helped.lead_ms,
+        // Both workers' high-water marks, as if they had peaked at once.
+        worker_memory_bytes: wasm_memory_bytes() as u64 + helped.memory,
+        second_worker_memory_bytes: helped.memory,
+        columnar_bytes,
+        stored_bytes,
+        // The page hashes the files (see `ImportWorker::read`).
+        digest_wait_ms: 0,
+        sha256: Vec::new(),
+    };
+    let json = serde_json::to_string(&result).unwrap_or_default();
+    let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
+    let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
+    let _ = scope.post_message_with_transfer(&reply, &buffers);
 }
 
 /// Milliseconds since the epoch, comparable between the page and its workers.
@@ -451,15 +433,22 @@ fn now_ms() -> f64 {
 }
 
 /// The file's SHA-256 by the browser's own `crypto.subtle` (native code, off this thread),
-/// as a promise of its hex, started once `after` has settled; an empty string when the
-/// browser cannot give it.
-fn sha256_hex(file: web_sys::File, after: Option<js_sys::Promise>) -> js_sys::Promise {
+/// as a promise of its hex, started once `after` has settled and if `wanted` still; an empty
+/// string when the browser cannot give it.
+fn sha256_hex(
+    file: web_sys::File,
+    after: Option<js_sys::Promise>,
+    wanted: impl Fn() -> bool + 'static,
+) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         if let Some(previous) = after {
             let _ = wasm_bindgen_futures::JsFuture::from(previous).await;
         }
-        let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-        let subtle = scope.crypto()?.subtle();
+        if !wanted() {
+            return Ok(JsValue::from(""));
+        }
+        let crypto: web_sys::Crypto = field(&js_sys::global(), "crypto").dyn_into()?;
+        let subtle = crypto.subtle();
         let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await?;
         let digest = subtle.digest_with_str_and_buffer_source("SHA-256", buffer.unchecked_ref());
         // The browser hashes its own copy of the bytes.
@@ -661,6 +650,8 @@ struct ImportShared {
     files: RefCell<Vec<web_sys::File>>,
     /// Rows read so far by the first and the second worker.
     rows: std::cell::Cell<(usize, usize)>,
+    /// Per picked file, a promise of its SHA-256 in hex.
+    digests: RefCell<Vec<js_sys::Promise>>,
 }
 
 impl ImportShared {
@@ -732,6 +723,7 @@ impl ImportWorker {
             second: RefCell::default(),
             files: RefCell::default(),
             rows: Default::default(),
+            digests: RefCell::default(),
         });
         let weak = Rc::downgrade(&shared);
         let port = WorkerPort::start(move |worker, data| {
@@ -757,15 +749,32 @@ impl ImportWorker {
                     Err(e) => FromWorker::Failed(e.to_string()),
                 },
                 "imported" => match serde_json::from_str::<ImportResult>(&json) {
-                    Ok(result) => {
+                    Ok(mut result) => {
                         // The worker's part is done and its chunks are here: its memory
                         // goes before the page decodes its own copy.
                         worker.terminate();
-                        FromWorker::Imported(Imported {
-                            result,
-                            chunks: TransferredChunks::of(&data),
-                            page_memory_bytes: wasm_memory_bytes(),
-                        })
+                        let chunks = TransferredChunks::of(&data);
+                        let page_memory_bytes = wasm_memory_bytes();
+                        let digests = shared.digests.borrow().clone();
+                        let weak = Rc::downgrade(&shared);
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let waited = now_ms();
+                            for digest in digests {
+                                let hex = wasm_bindgen_futures::JsFuture::from(digest).await;
+                                let hex = hex.ok().and_then(|h| h.as_string());
+                                result.sha256.push(hex.unwrap_or_default());
+                            }
+                            result.digest_wait_ms = (now_ms() - waited) as u32;
+                            // Not if the import was cancelled meanwhile.
+                            if let Some(shared) = weak.upgrade() {
+                                (shared.on_message)(FromWorker::Imported(Imported {
+                                    result,
+                                    chunks,
+                                    page_memory_bytes,
+                                }));
+                            }
+                        });
+                        return;
                     }
                     Err(e) => FromWorker::Failed(e.to_string()),
                 },
@@ -790,6 +799,22 @@ impl ImportWorker {
     /// Sends the picked files to be read: handles, not contents; the worker reads them.
     pub fn read(&self, files: &[web_sys::File]) {
         *self.shared.files.borrow_mut() = files.to_vec();
+        // This thread is idle while the workers parse, so it has the browser hash the files
+        // then (a worker busy parsing would get to them only when done), one after the other:
+        // one file at most is held whole, early in the import, before the workers' memory
+        // grows. Files picked anew stop the hashing of the previous ones.
+        let mut digests: Vec<js_sys::Promise> = Vec::new();
+        for file in files {
+            let (shared, picked) = (Rc::downgrade(&self.shared), files.to_vec());
+            let wanted = move || {
+                shared
+                    .upgrade()
+                    .is_some_and(|s| *s.files.borrow() == picked)
+            };
+            let previous = digests.last().cloned();
+            digests.push(sha256_hex(file.clone(), previous, wanted));
+        }
+        *self.shared.digests.borrow_mut() = digests;
         let list = js_sys::Array::new();
         for file in files {
             list.push(file);
