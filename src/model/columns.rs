@@ -113,6 +113,114 @@ pub struct Dictionary {
     lookup_short: FxHashMap<ShortKey, u32>,
     /// The [`ShortKey`] of each of the first [`SMALL_DICTIONARY`] values.
     short_keys: Vec<ShortKey>,
+    /// Codes by number while every value of the first value's shape numbers densely.
+    numbered: Numbered,
+}
+
+/// Codes of the values shaped like the first one — the same prefix, then digits, the same
+/// length: customer numbers `C00000023`, product codes `P2173` — by their number: reading an
+/// array instead of hashing, which misses the cache on every row once a dictionary of
+/// customers outgrows it. Every value of that shape is in the array (all values are in the
+/// hash maps too), so a lookup of that shape needs nothing else.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+enum Numbered {
+    /// No value yet.
+    #[default]
+    Empty,
+    /// The values so far number densely from `first`.
+    Dense {
+        /// The first value's bytes up to the digits; `width` is the whole length.
+        prefix: Vec<u8>,
+        width: usize,
+        first: u64,
+        /// Code by number − `first`; [`Numbered::ABSENT`] where no value has that number.
+        codes: Vec<u32>,
+    },
+    /// The first value has no such shape, or the numbers are too sparse for an array.
+    Off,
+}
+
+impl Numbered {
+    const ABSENT: u32 = u32::MAX;
+    /// Numbers span at most this many slots per value (plus [`Numbered::SLACK`]): the array
+    /// never costs more than a few words per value.
+    const SPREAD: u64 = 4;
+    const SLACK: u64 = 4096;
+
+    /// `value`'s number, if it has the shape (prefix, digits, width).
+    fn number(prefix: &[u8], width: usize, value: &str) -> Option<u64> {
+        let bytes = value.as_bytes();
+        if bytes.len() != width || !bytes.starts_with(prefix) {
+            return None;
+        }
+        bytes[prefix.len()..].iter().try_fold(0u64, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+        })
+    }
+
+    fn find(&self, value: &str) -> Option<Option<u32>> {
+        let Numbered::Dense {
+            prefix,
+            width,
+            first,
+            codes,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let n = Numbered::number(prefix, *width, value)?;
+        let code = n
+            .checked_sub(*first)
+            .and_then(|slot| codes.get(slot as usize))
+            .copied()
+            .filter(|&code| code != Numbered::ABSENT);
+        Some(code)
+    }
+
+    fn remember(&mut self, value: &str, code: u32, count: usize) {
+        match self {
+            Numbered::Empty => {
+                let bytes = value.as_bytes();
+                let prefix_len = bytes.iter().take_while(|b| !b.is_ascii_digit()).count();
+                let digits = bytes.len() - prefix_len;
+                let prefix = bytes[..prefix_len].to_vec();
+                *self = match Numbered::number(&prefix, bytes.len(), value) {
+                    // Up to 18 digits fit a u64.
+                    Some(first) if (1..=18).contains(&digits) => Numbered::Dense {
+                        prefix,
+                        width: bytes.len(),
+                        first,
+                        codes: vec![code],
+                    },
+                    _ => Numbered::Off,
+                };
+            }
+            Numbered::Dense {
+                prefix,
+                width,
+                first,
+                codes,
+                ..
+            } => {
+                let Some(n) = Numbered::number(prefix, *width, value) else {
+                    return;
+                };
+                let limit = Numbered::SPREAD * count as u64 + Numbered::SLACK;
+                match n.checked_sub(*first).filter(|&slot| slot < limit) {
+                    Some(slot) => {
+                        let slot = slot as usize;
+                        if slot >= codes.len() {
+                            codes.resize(slot + 1, Numbered::ABSENT);
+                        }
+                        codes[slot] = code;
+                    }
+                    None => *self = Numbered::Off,
+                }
+            }
+            Numbered::Off => {}
+        }
+    }
 }
 
 /// Repeated strings (cities, channels, product codes) as a dictionary and one code per row.
@@ -155,6 +263,9 @@ impl Dictionary {
                 .position(|(k, v)| *k == key && (key.0 <= 16 || v == value))
                 .map(|code| code as u32);
         }
+        if let Some(code) = self.numbered.find(value) {
+            return code;
+        }
         if value.len() <= 16 {
             self.lookup_short.get(&ShortKey::of(value)).copied()
         } else {
@@ -174,6 +285,7 @@ impl Dictionary {
     }
 
     fn remember(&mut self, value: &str, code: u32) {
+        self.numbered.remember(value, code, code as usize + 1);
         if self.short_keys.len() < SMALL_DICTIONARY {
             self.short_keys.push(ShortKey::of(value));
         }
@@ -308,6 +420,53 @@ mod tests {
         assert_eq!(text.iter().collect::<Vec<_>>(), rows);
         assert_eq!((0..5).map(|r| coded.get(r)).collect::<Vec<_>>(), rows);
         assert_eq!(coded.values().len(), 4, "C001 is one value, not two");
+    }
+
+    #[test]
+    fn dictionaries_find_exactly_what_they_hold() {
+        // Numbered ids (dense, then sparse enough to give the array up), ids of other shapes
+        // beside them, and lookups of values never added — each answered as a plain map does.
+        let mut added: Vec<String> = Vec::new();
+        added.extend((1..=3000).map(|n| format!("C{n:08}")));
+        added.extend(["C1", "C0000000X", "D00000005", "", "王伟", "C000000001"].map(String::from));
+        added.extend((3001..=3100).rev().map(|n| format!("C{n:08}")));
+        let sparse: Vec<String> = vec!["C90000000".into(), "C00005000".into()];
+        let missing = [
+            "C00003101",
+            "C00000000",
+            "C00004000",
+            "C0000001",
+            "C00000001 ",
+            "P1",
+        ];
+        for (values, ends_off) in [(added.clone(), false), ([added, sparse].concat(), true)] {
+            let mut dictionary = Dictionary::default();
+            let mut reference = std::collections::HashMap::new();
+            for value in &values {
+                let code = dictionary.code_for(value);
+                assert_eq!(
+                    *reference.entry(value.clone()).or_insert(code),
+                    code,
+                    "{value}"
+                );
+            }
+            assert_eq!(matches!(dictionary.numbered, Numbered::Off), ends_off);
+            for value in values.iter().map(String::as_str).chain(missing) {
+                assert_eq!(
+                    dictionary.find(value),
+                    reference.get(value).copied(),
+                    "{value}"
+                );
+            }
+        }
+        // Pure digits number too, from wherever they start.
+        let mut digits = Dictionary::default();
+        for n in 500_000..500_100u32 {
+            digits.code_for(&n.to_string());
+        }
+        assert!(matches!(digits.numbered, Numbered::Dense { .. }));
+        assert_eq!(digits.find("500042"), Some(42));
+        assert_eq!(digits.find("499999"), None);
     }
 
     #[test]
