@@ -114,6 +114,9 @@ pub fn ImportPanel() -> impl IntoView {
     // The validated dataset's chunks, still in the worker's buffers: stored as they are.
     let transferred = StoredValue::new_local(None::<TransferredChunks>);
     let phase_started = StoredValue::new(0.0f64);
+    // Loading a worker's wasm takes a moment: the first import's workers load while the
+    // manager picks the files.
+    let spare = StoredValue::new_local(None::<ImportWorker>);
 
     let on_worker_message = move |message: FromWorker| match message {
         FromWorker::Read(mut summaries) => {
@@ -165,6 +168,7 @@ pub fn ImportPanel() -> impl IntoView {
         }
         FromWorker::Failed(why) => stage.set(Stage::Failed(why)),
     };
+    spare.set_value(ImportWorker::start(on_worker_message).ok());
 
     let on_pick = move |event: leptos::ev::Event| {
         let Some(input) = event
@@ -198,9 +202,10 @@ pub fn ImportPanel() -> impl IntoView {
             bytes: total,
             ..Timings::default()
         });
-        // A fresh worker per import (the previous one, if any, is terminated on replacement),
-        // started first so it compiles while the browser reads the files.
-        match ImportWorker::start(on_worker_message) {
+        // A fresh worker per import (the previous one, if any, is terminated on replacement):
+        // the one started with the panel, else one started now.
+        let ready = spare.try_update_value(Option::take).flatten();
+        match ready.map_or_else(|| ImportWorker::start(on_worker_message), Ok) {
             Ok(started) => worker.set_value(Some(started)),
             Err(why) => {
                 stage.set(Stage::Failed(why));
