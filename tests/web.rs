@@ -264,3 +264,23 @@ async fn chunks_encoded_elsewhere_are_stored_under_the_new_snapshot_as_they_are(
     );
     db.close();
 }
+
+#[wasm_bindgen_test]
+async fn large_files_hash_in_slices_to_the_same_sha256() {
+    use keystone::worker::file_sha256;
+    use sha2::{Digest, Sha256};
+    // One byte past an 8 MB slice, so the sliced path reads a short last slice.
+    let bytes: Vec<u8> = (0..8_388_609u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).expect("blob");
+    let expected: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let whole = file_sha256(&blob, f64::MAX).await.expect("crypto.subtle");
+    let sliced = file_sha256(&blob, 0.0).await.expect("slices");
+    assert_eq!(whole, expected);
+    assert_eq!(sliced, expected);
+}

@@ -18,5 +18,6 @@ mod web;
 pub use analysis::AnalysisWorker;
 #[cfg(target_arch = "wasm32")]
 pub use web::{
-    run_worker, wasm_memory_bytes, FromWorker, ImportWorker, Imported, TransferredChunks,
+    file_sha256, run_worker, wasm_memory_bytes, FromWorker, ImportWorker, Imported,
+    TransferredChunks, WHOLE_FILE_DIGEST_BYTES,
 };

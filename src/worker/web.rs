@@ -432,9 +432,11 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// The file's SHA-256 by the browser's own `crypto.subtle` (native code, off this thread),
-/// as a promise of its hex, started once `after` has settled and if `wanted` still; an empty
-/// string when the browser cannot give it.
+/// Files up to this size are hashed whole by `crypto.subtle`; larger ones in slices.
+pub const WHOLE_FILE_DIGEST_BYTES: f64 = 256e6;
+
+/// The file's SHA-256 as a promise of its hex (see [`file_sha256`]), started once `after` has
+/// settled and if `wanted` still; an empty string when the browser cannot give it.
 fn sha256_hex(
     file: web_sys::File,
     after: Option<js_sys::Promise>,
@@ -447,15 +449,43 @@ fn sha256_hex(
         if !wanted() {
             return Ok(JsValue::from(""));
         }
+        Ok(file_sha256(&file, WHOLE_FILE_DIGEST_BYTES).await?.into())
+    })
+}
+
+/// A file's SHA-256 in hex. Up to `whole_limit` bytes, by the browser's own `crypto.subtle`
+/// (native code, off this thread), which takes the file whole — it and the browser's copy
+/// are held meanwhile; larger files in 8 MB slices through `sha2` here, slower but never
+/// holding more than a slice, so a file near the import's size limit cannot exhaust the tab.
+pub async fn file_sha256(file: &web_sys::Blob, whole_limit: f64) -> Result<String, JsValue> {
+    use sha2::{Digest, Sha256};
+    if file.size() <= whole_limit {
         let crypto: web_sys::Crypto = field(&js_sys::global(), "crypto").dyn_into()?;
-        let subtle = crypto.subtle();
         let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await?;
-        let digest = subtle.digest_with_str_and_buffer_source("SHA-256", buffer.unchecked_ref());
+        let digest = crypto
+            .subtle()
+            .digest_with_str_and_buffer_source("SHA-256", buffer.unchecked_ref());
         // The browser hashes its own copy of the bytes.
         release(&buffer);
         let digest = wasm_bindgen_futures::JsFuture::from(digest?).await?;
-        Ok(hex(&js_sys::Uint8Array::new(&digest).to_vec()).into())
-    })
+        return Ok(hex(&js_sys::Uint8Array::new(&digest).to_vec()));
+    }
+    const SLICE_BYTES: f64 = 8_388_608.0;
+    let mut hasher = Sha256::new();
+    let mut slice = Vec::new();
+    let mut at = 0.0;
+    while at < file.size() {
+        let end = (at + SLICE_BYTES).min(file.size());
+        let piece = file.slice_with_f64_and_f64(at, end)?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(piece.array_buffer()).await?;
+        let bytes = js_sys::Uint8Array::new(&buffer);
+        slice.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut slice);
+        release(&buffer);
+        hasher.update(&slice);
+        at = end;
+    }
+    Ok(hex(&hasher.finalize()))
 }
 
 /// Frees an `ArrayBuffer`'s bytes now rather than at the next garbage collection, which in a
