@@ -118,7 +118,8 @@ pub struct ImportResult {
     /// (negative: later): how well the cut balanced them.
     #[serde(default)]
     pub second_lead_ms: i32,
-    /// Milliseconds then spent waiting for the files' SHA-256.
+    /// Milliseconds the page then waited for the files' SHA-256 (it hashes them, and fills
+    /// this and `sha256` in; the worker sends them empty).
     #[serde(default)]
     pub digest_wait_ms: u32,
     /// The worker's wasm memory after the import: its high-water mark, as wasm memory never
