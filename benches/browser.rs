@@ -185,6 +185,15 @@ mod native {
         let file_read = number_attribute(client, section, "data-file-read-ms").await / 1000.0;
         let digest = number_attribute(client, section, "data-digest-wait-ms").await / 1000.0;
         let second = number_attribute(client, section, "data-second-lead-ms").await / 1000.0;
+        let steps = client
+            .find(fantoccini::Locator::Css(section))
+            .await
+            .expect("import section")
+            .attr("data-commit-steps-ms")
+            .await
+            .expect("commit steps")
+            .unwrap_or_default();
+        eprintln!("  of save (ms): put, decode, analyse, write wait = {steps}");
         eprintln!(
             "  of validate: worker parse {parse:.3} s (reading the files {file_read:.3} s, second part done {second:.3} s before the first), pack {pack:.3} s, waiting for SHA-256 {digest:.3} s"
         );

@@ -227,7 +227,7 @@ impl AppState {
         sources: Vec<SourceFile>,
         rows: RowCounts,
         chunks: TransferredChunks,
-    ) -> Result<(), StorageError> {
+    ) -> Result<CommitSteps, StorageError> {
         let now = js_sys::Date::new_0();
         let imported_at: String = now.to_iso_string().into();
         let record = SnapshotRecord {
@@ -246,9 +246,10 @@ impl AppState {
         let db = idb::open().await?;
         let saved = store_import(&db, record, chunks).await;
         db.close();
-        self.data.set(DataState::Ready(Arc::new(saved?)));
+        let (loaded, steps) = saved?;
+        self.data.set(DataState::Ready(Arc::new(loaded)));
         self.snapshots_changed.update(|n| *n += 1);
-        Ok(())
+        Ok(steps)
     }
 
     /// Makes a stored snapshot current and loads it.
@@ -464,7 +465,9 @@ async fn store_import(
     db: &Database,
     record: SnapshotRecord,
     chunks: TransferredChunks,
-) -> Result<Loaded, StorageError> {
+) -> Result<(Loaded, CommitSteps), StorageError> {
+    let clock = || js_sys::Date::now();
+    let started = clock();
     let prefix = TransferredChunks::prefix();
     let pending = idb::start_encoded_snapshot(
         db,
@@ -474,6 +477,7 @@ async fn store_import(
         SaveOptions::default(),
     )
     .await?;
+    let put = clock();
     let dataset = match decode_dataset(TRANSFER_SNAPSHOT, SCHEMA_VERSION, &record.rows, &chunks) {
         Ok(dataset) => dataset,
         Err(error) => {
@@ -483,8 +487,27 @@ async fn store_import(
     };
     // Stored (the transaction holds its own copy) and decoded: nothing needs these bytes.
     chunks.release();
+    let decoded = clock();
     let mut loaded = Loaded::new(record, dataset);
     loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
+    let analysed = clock();
     pending.commit(&loaded.record).await?;
-    Ok(loaded)
+    let steps = CommitSteps {
+        put_ms: put - started,
+        decode_ms: decoded - put,
+        analyse_ms: analysed - decoded,
+        wait_ms: clock() - analysed,
+    };
+    Ok((loaded, steps))
+}
+
+/// Where a commit's time went, for the import's figures: handing the chunks to IndexedDB
+/// (serialised on this thread), decoding the page's copy, analysing it, and waiting for the
+/// browser to finish writing.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CommitSteps {
+    pub put_ms: f64,
+    pub decode_ms: f64,
+    pub analyse_ms: f64,
+    pub wait_ms: f64,
 }

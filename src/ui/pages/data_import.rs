@@ -9,7 +9,7 @@ use crate::import::{
 };
 use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
-use crate::ui::state::{AppState, DataState};
+use crate::ui::state::{AppState, CommitSteps, DataState};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{wasm_memory_bytes, FromWorker, ImportWorker, Imported, TransferredChunks};
 use leptos::prelude::*;
@@ -54,6 +54,7 @@ struct Timings {
     columnar_bytes: f64,
     stored_bytes: f64,
     commit_ms: f64,
+    commit_steps: CommitSteps,
     bytes: f64,
     rows: usize,
 }
@@ -313,8 +314,11 @@ pub fn ImportPanel() -> impl IntoView {
         let started = now_ms();
         spawn_local(async move {
             match state.commit_import(name, sources, rows, chunks).await {
-                Ok(()) => {
-                    timings.update(|t| t.commit_ms = now_ms() - started);
+                Ok(steps) => {
+                    timings.update(|t| {
+                        t.commit_ms = now_ms() - started;
+                        t.commit_steps = steps;
+                    });
                     worker.set_value(None);
                     files.set(Vec::new());
                     stage.set(Stage::Idle);
@@ -389,6 +393,10 @@ pub fn ImportPanel() -> impl IntoView {
             data-workers=move || timings.get().workers
             data-second-lead-ms=move || timings.get().second_lead_ms
             data-commit-ms=move || timings.get().commit_ms
+            data-commit-steps-ms=move || {
+                let s = timings.get().commit_steps;
+                format!("{:.0} {:.0} {:.0} {:.0}", s.put_ms, s.decode_ms, s.analyse_ms, s.wait_ms)
+            }
             data-wasm-memory-bytes=move || {
                 timings.track();
                 wasm_memory_bytes()
