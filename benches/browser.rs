@@ -13,8 +13,8 @@ mod browser;
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use super::browser::{
-        click, number_attribute, pick_files, serve_dist, start_browser, upload_files, wait_text,
-        SUB_PATH,
+        attribute, click, number_attribute, pick_files, serve_dist, start_browser, upload_files,
+        wait_text, SUB_PATH,
     };
     use fantoccini::Client;
     use std::path::PathBuf;
@@ -185,14 +185,7 @@ mod native {
         let file_read = number_attribute(client, section, "data-file-read-ms").await / 1000.0;
         let digest = number_attribute(client, section, "data-digest-wait-ms").await / 1000.0;
         let second = number_attribute(client, section, "data-second-lead-ms").await / 1000.0;
-        let steps = client
-            .find(fantoccini::Locator::Css(section))
-            .await
-            .expect("import section")
-            .attr("data-commit-steps-ms")
-            .await
-            .expect("commit steps")
-            .unwrap_or_default();
+        let steps = attribute(client, section, "data-commit-steps-ms").await;
         eprintln!("  of save (ms): put, decode, analyse, write wait = {steps}");
         eprintln!(
             "  of validate: worker parse {parse:.3} s (reading the files {file_read:.3} s, second part done {second:.3} s before the first), pack {pack:.3} s, waiting for SHA-256 {digest:.3} s"

@@ -158,13 +158,14 @@ impl Numbered {
         })
     }
 
+    /// `None` when `value` is not of the shape (the hash maps answer); else whether it is
+    /// held, and its code.
     fn find(&self, value: &str) -> Option<Option<u32>> {
         let Numbered::Dense {
             prefix,
             width,
             first,
             codes,
-            ..
         } = self
         else {
             return None;
@@ -178,7 +179,8 @@ impl Numbered {
         Some(code)
     }
 
-    fn remember(&mut self, value: &str, code: u32, count: usize) {
+    /// Adds `value` as code `code` (codes count up from 0, so `code + 1` values are held).
+    fn remember(&mut self, value: &str, code: u32) {
         match self {
             Numbered::Empty => {
                 let bytes = value.as_bytes();
@@ -206,7 +208,7 @@ impl Numbered {
                 let Some(n) = Numbered::number(prefix, *width, value) else {
                     return;
                 };
-                let limit = Numbered::SPREAD * count as u64 + Numbered::SLACK;
+                let limit = Numbered::SPREAD * (u64::from(code) + 1) + Numbered::SLACK;
                 match n.checked_sub(*first).filter(|&slot| slot < limit) {
                     Some(slot) => {
                         let slot = slot as usize;
@@ -285,7 +287,7 @@ impl Dictionary {
     }
 
     fn remember(&mut self, value: &str, code: u32) {
-        self.numbered.remember(value, code, code as usize + 1);
+        self.numbered.remember(value, code);
         if self.short_keys.len() < SMALL_DICTIONARY {
             self.short_keys.push(ShortKey::of(value));
         }

@@ -261,16 +261,20 @@ pub async fn pick_files(client: &Client, css: &str, paths: &[PathBuf]) {
         .expect("pick files");
 }
 
-/// A numeric attribute of the first element matching `css`.
-pub async fn number_attribute(client: &Client, css: &str, attribute: &str) -> f64 {
+/// An attribute of the first element matching `css` (empty when it has none).
+pub async fn attribute(client: &Client, css: &str, attribute: &str) -> String {
     let element = client.find(Locator::Css(css)).await.expect("element");
     element
         .attr(attribute)
         .await
         .ok()
         .flatten()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0)
+        .unwrap_or_default()
+}
+
+/// A numeric attribute of the first element matching `css`.
+pub async fn number_attribute(client: &Client, css: &str, name: &str) -> f64 {
+    attribute(client, css, name).await.parse().unwrap_or(0.0)
 }
 
 /// Types `text` into the element matching `css`.
