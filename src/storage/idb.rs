@@ -374,7 +374,11 @@ async fn read_chunks(
         let bytes = request
             .await?
             .and_then(|value| value.dyn_into::<js_sys::Uint8Array>().ok())
-            .map(|array| array.to_vec())
+            .map(|array| {
+                let bytes = array.to_vec();
+                crate::worker::release(&array.buffer());
+                bytes
+            })
             .ok_or_else(|| StorageError(format!("stored data is incomplete: {key} is missing")))?;
         chunks.push((key, bytes));
     }

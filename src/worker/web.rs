@@ -489,9 +489,22 @@ pub async fn file_sha256(file: &web_sys::Blob, whole_limit: f64) -> Result<Strin
 }
 
 /// Frees an `ArrayBuffer`'s bytes now rather than at the next garbage collection, which in a
-/// busy worker may come only after hundreds of megabytes of spent file slices: detaching it
-/// (`transfer(0)`) drops its memory. Browsers without `transfer` leave it to the collector.
+/// busy worker may come only after hundreds of megabytes of spent file slices, and on an idle
+/// page not for seconds. `transfer(0)` is not enough for buffers the browser made (file reads,
+/// messages): it detaches the script's handle, but the browser's own wrapper keeps the bytes
+/// until it is collected. Moving the buffer into a message does take them from that wrapper;
+/// posted through a channel closed at once, the message and its bytes are dropped.
 pub fn release(buffer: &JsValue) {
+    if let Ok(channel) = web_sys::MessageChannel::new() {
+        let moved = channel
+            .port1()
+            .post_message_with_transferable(&JsValue::NULL, &js_sys::Array::of1(buffer));
+        channel.port1().close();
+        channel.port2().close();
+        if moved.is_ok() {
+            return;
+        }
+    }
     if let Some(transfer) = field(buffer, "transfer").dyn_ref::<js_sys::Function>() {
         let _ = transfer.call1(buffer, &JsValue::from(0));
     }
