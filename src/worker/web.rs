@@ -432,8 +432,11 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Files up to this size are hashed whole by `crypto.subtle`; larger ones in slices.
-pub const WHOLE_FILE_DIGEST_BYTES: f64 = 256e6;
+/// Files up to this size are hashed whole by `crypto.subtle`; larger ones in slices. Whole,
+/// a file and the browser's copy of it are held at once: for M's 120 MB of transactions that
+/// was the import's peak (+230 MB); in slices the page hashes it meanwhile for the same
+/// import time, two workers parsing beside it.
+pub const WHOLE_FILE_DIGEST_BYTES: f64 = 32e6;
 
 /// The file's SHA-256 as a promise of its hex (see [`file_sha256`]), started once `after` has
 /// settled and if `wanted` still; an empty string when the browser cannot give it.
@@ -456,7 +459,7 @@ fn sha256_hex(
 /// A file's SHA-256 in hex. Up to `whole_limit` bytes, by the browser's own `crypto.subtle`
 /// (native code, off this thread), which takes the file whole — it and the browser's copy
 /// are held meanwhile; larger files in 8 MB slices through `sha2` here, slower but never
-/// holding more than a slice, so a file near the import's size limit cannot exhaust the tab.
+/// holding more than a slice.
 pub async fn file_sha256(file: &web_sys::Blob, whole_limit: f64) -> Result<String, JsValue> {
     use sha2::{Digest, Sha256};
     if file.size() <= whole_limit {
