@@ -123,12 +123,13 @@ mod native {
     }
 
     /// One import through the UI; returns (read, validate, save) seconds and (wasm memory of
-    /// page and worker, columnar size, the tab's peak resident memory) in bytes.
+    /// page and worker, columnar size, the tab's peak resident memory, that peak less the
+    /// tab's memory before the pick) in bytes.
     async fn import_once(
         client: &Client,
         files: &[PathBuf],
         customers: &str,
-    ) -> (f64, f64, f64, (f64, f64, f64)) {
+    ) -> (f64, f64, f64, (f64, f64, f64, f64)) {
         click(client, "a[data-nav=data]").await;
         let tab_memory = TabMemory::start();
         pick_files(client, "[data-testid=import-files]", files).await;
@@ -179,6 +180,7 @@ mod native {
             (page_during + worker_memory).max(page_memory),
             columnar,
             tab,
+            tab - tab_before,
         );
         let parse = number_attribute(client, section, "data-parse-ms").await / 1000.0;
         let pack = number_attribute(client, section, "data-pack-ms").await / 1000.0;
@@ -293,6 +295,11 @@ mod native {
                     println!(
                         "BENCH import.M.tab_peak_mb {:.0} MB",
                         median(tab_peaks) / 1e6
+                    );
+                    let growth = memories.iter().map(|m| m.3).collect();
+                    println!(
+                        "BENCH import.M.tab_growth_mb {:.0} MB",
+                        median(growth) / 1e6
                     );
                 }
                 println!(
