@@ -250,6 +250,38 @@ impl TwoParts {
         first: ImportOutcome,
         second: ImportOutcome,
     ) -> Option<ImportOutcome> {
+        let part = PartOutcome {
+            id_range: stored_id_range(&second.dataset),
+            report: second.report,
+            passes: second.passes,
+        };
+        let rows = &second.dataset;
+        self.merge_appending(request, first, part, rows, |tables| {
+            match self.cut_entity(request) {
+                Entity::Holdings => tables.holdings.append(rows.holdings()),
+                _ => tables.transactions.append(rows.transactions()),
+            }
+            true
+        })
+    }
+
+    /// The entity of the file that is cut: its table is the one the parts share out.
+    pub fn cut_entity(&self, request: &ImportRequest<'_>) -> Entity {
+        request.files[self.file].entity
+    }
+
+    /// [`TwoParts::merge`] with the second part's rows of the cut file added by `append`
+    /// (false if it could not) rather than taken from a dataset: the first worker decodes them
+    /// straight into its columns, a column at a time, instead of holding the part beside them.
+    /// `others` is the second part's dataset without those rows (its customers and managers).
+    pub fn merge_appending(
+        &self,
+        request: &ImportRequest<'_>,
+        first: ImportOutcome,
+        second: PartOutcome,
+        others: &crate::model::Dataset,
+        append: impl FnOnce(&mut crate::model::Tables) -> bool,
+    ) -> Option<ImportOutcome> {
         let cut = &request.files[self.file];
         let (name, entity) = (&cut.file_name, cut.entity);
         let first_pass = *first.passes.get(self.file)?;
@@ -266,7 +298,7 @@ impl TwoParts {
         {
             return None;
         }
-        let (before, after) = (first.dataset.tables(), second.dataset.tables());
+        let (before, after) = (first.dataset.tables(), others.tables());
         let managers_agree = {
             let (all, part) = (&before.relationship_managers, &after.relationship_managers);
             part.len() <= all.len()
@@ -276,19 +308,12 @@ impl TwoParts {
             return None;
         }
         if entity == Entity::Transactions {
-            // The lowest and highest id stored: only stored rows count as seen.
-            fn range(outcome: &ImportOutcome) -> Option<(&str, &str)> {
-                let ids = outcome.dataset.transactions().txn_id.iter();
-                ids.filter(|id| !id.is_empty())
-                    .fold(None, |range, id| match range {
-                        None => Some((id, id)),
-                        Some((lo, hi)) => Some((lo.min(id), hi.max(id))),
-                    })
-            }
             // A repeat across the cut would be reported at the second part's row; ascending
             // ids cannot repeat, anything else is read whole.
-            if let (Some((_, latest)), Some((earliest, _))) = (range(&first), range(&second)) {
-                if earliest <= latest {
+            if let (Some((_, latest)), Some((earliest, _))) =
+                (stored_id_range(&first.dataset), &second.id_range)
+            {
+                if earliest.as_str() <= latest.as_str() {
                     return None;
                 }
             }
@@ -317,11 +342,9 @@ impl TwoParts {
             .issues
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         let mut tables = first.dataset.into_tables();
-        match entity {
-            Entity::Holdings => tables.holdings.append(second.dataset.holdings()),
-            _ => tables.transactions.append(second.dataset.transactions()),
+        if !append(&mut tables) {
+            return None;
         }
-        drop(second.dataset);
         let dataset = checked_dataset(tables, &mut report);
         let mut passes = first.passes;
         passes[self.file] = Pass {
@@ -335,6 +358,28 @@ impl TwoParts {
             passes,
         })
     }
+}
+
+/// What merging needs of the second part besides its rows of the cut file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartOutcome {
+    /// What the part read, kept and refused.
+    pub report: super::build::ImportReport,
+    /// Per file of the part, what reading it met.
+    pub passes: Vec<Pass>,
+    /// The lowest and highest transaction id the part stored, if it stored any.
+    pub id_range: Option<(String, String)>,
+}
+
+/// The lowest and highest transaction id stored: only stored rows count as seen.
+pub fn stored_id_range(dataset: &crate::model::Dataset) -> Option<(String, String)> {
+    let ids = dataset.transactions().txn_id.iter();
+    ids.filter(|id| !id.is_empty())
+        .fold(None, |range, id| match range {
+            None => Some((id, id)),
+            Some((lo, hi)) => Some((lo.min(id), hi.max(id))),
+        })
+        .map(|(lo, hi)| (lo.to_owned(), hi.to_owned()))
 }
 
 /// Imports `request` in `parts` as two workers would, one part after the other in this

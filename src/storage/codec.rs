@@ -249,6 +249,90 @@ pub fn decode_dataset(
     .map_err(CodecError::Inconsistent)
 }
 
+/// Adds the `rows` transactions stored under `snapshot_id` after those of `into`, a column at
+/// a time, integers straight into its columns: the import's first worker adds the second
+/// part's rows so, holding at most one decoded column beside its own rather than the part.
+/// On an error `into` is left part-appended, for the caller to drop.
+pub fn append_transactions(
+    into: &mut Transactions,
+    snapshot_id: &str,
+    rows: usize,
+    chunks: &dyn ChunkSource,
+) -> Result<(), CodecError> {
+    let input = Decoder {
+        prefix: snapshot_prefix(snapshot_id),
+        chunks,
+    };
+    let table = "transactions";
+    into.txn_id.append(&input.text(table, "txn_id", rows)?);
+    let index = |v| v as u32;
+    input.integers_into(
+        (table, "customer"),
+        rows,
+        (4, false),
+        index,
+        &mut into.customer_idx,
+    )?;
+    let day = |v| Day(v as i32);
+    input.integers_into(
+        (table, "txn_date"),
+        rows,
+        (4, true),
+        day,
+        &mut into.txn_date,
+    )?;
+    input.integers_into(
+        (table, "amount"),
+        rows,
+        (8, true),
+        |v| v,
+        &mut into.amount_fen,
+    )?;
+    let direction = input.fixed(table, "direction", rows, |[b]| Direction::from_code(b))?;
+    into.direction.extend_from_slice(&direction);
+    into.channel.append(&input.coded(table, "channel", rows)?);
+    into.category.append(&input.coded(table, "category", rows)?);
+    Ok(())
+}
+
+/// [`append_transactions`] for holdings.
+pub fn append_holdings(
+    into: &mut Holdings,
+    snapshot_id: &str,
+    rows: usize,
+    chunks: &dyn ChunkSource,
+) -> Result<(), CodecError> {
+    let input = Decoder {
+        prefix: snapshot_prefix(snapshot_id),
+        chunks,
+    };
+    let table = "holdings";
+    let index = |v| v as u32;
+    input.integers_into(
+        (table, "customer"),
+        rows,
+        (4, false),
+        index,
+        &mut into.customer_idx,
+    )?;
+    let product = input.fixed(table, "product_type", rows, |[b]| ProductType::from_code(b))?;
+    into.product_type.extend_from_slice(&product);
+    into.product_code
+        .append(&input.coded(table, "product_code", rows)?);
+    input.integers_into(
+        (table, "balance"),
+        rows,
+        (8, true),
+        |v| v,
+        &mut into.balance_fen,
+    )?;
+    let day = |v| Day(v as i32);
+    input.integers_into((table, "as_of"), rows, (4, true), day, &mut into.as_of)?;
+    into.risk_level
+        .extend_from_slice(&input.fixed(table, "risk_level", rows, |[b]| b)?);
+    Ok(())
+}
+
 struct Encoder<'c> {
     prefix: String,
     chunk: &'c mut dyn FnMut(String, Vec<u8>),
@@ -463,18 +547,16 @@ impl<'a> Decoder<'a> {
         self.integers(table, column, rows, 8, true, |v| v)
     }
 
-    /// A column written by [`Encoder::integers`]: each chunk's width is its byte length over
-    /// its row count (schema 2 and older wrote every chunk at `max_width`, which reads the same).
-    fn integers<T>(
+    /// [`Decoder::integers`], added after the values already in `values`.
+    fn integers_into<T>(
         &self,
-        table: &str,
-        column: &str,
+        (table, column): (&str, &str),
         rows: usize,
-        max_width: usize,
-        signed: bool,
+        (max_width, signed): (usize, bool),
         from: impl Fn(i64) -> T,
-    ) -> Result<Vec<T>, CodecError> {
-        let mut values = Vec::with_capacity(rows);
+        values: &mut Vec<T>,
+    ) -> Result<(), CodecError> {
+        values.reserve_exact(rows);
         for i in 0..rows.div_ceil(CHUNK_ROWS) {
             let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
             let expected_rows = (rows - i * CHUNK_ROWS).min(CHUNK_ROWS);
@@ -492,8 +574,30 @@ impl<'a> Decoder<'a> {
                 7 => read_integers::<T, 7>,
                 _ => read_integers::<T, 8>,
             };
-            read(&bytes, signed, &mut values, &from);
+            read(&bytes, signed, values, &from);
         }
+        Ok(())
+    }
+
+    /// A column written by [`Encoder::integers`]: each chunk's width is its byte length over
+    /// its row count (schema 2 and older wrote every chunk at `max_width`, which reads the same).
+    fn integers<T>(
+        &self,
+        table: &str,
+        column: &str,
+        rows: usize,
+        max_width: usize,
+        signed: bool,
+        from: impl Fn(i64) -> T,
+    ) -> Result<Vec<T>, CodecError> {
+        let mut values = Vec::new();
+        self.integers_into(
+            (table, column),
+            rows,
+            (max_width, signed),
+            from,
+            &mut values,
+        )?;
         Ok(values)
     }
 

@@ -145,12 +145,10 @@ pub struct ImportResult {
 /// to merge the two parts ([`crate::import::TwoParts::merge`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecondPartResult {
-    /// What the second part read, kept and refused.
-    pub report: ImportReport,
+    /// What the merge needs besides the rows: report, passes, the range of transaction ids.
+    pub part: crate::import::PartOutcome,
     /// Rows per table of the dataset sent as chunks.
     pub rows: RowCounts,
-    /// Per file of the part, what reading it met.
-    pub passes: Vec<crate::import::Pass>,
     /// The second worker's wasm memory after its part: its high-water mark.
     pub worker_memory_bytes: u64,
     /// When its part was done, in milliseconds since the epoch.

@@ -4,13 +4,15 @@ use super::protocol::{
     ImportPlan, ImportResult, Reread, SecondPartResult, SheetSummary, TRANSFER_SNAPSHOT,
 };
 use crate::import::{
-    import_with_progress, read_sheet_from, ByteSource, FileInput, ImportOutcome, ImportRequest,
-    SecondPart, SharedSource, Sheet, TwoParts, MIN_CUT_BYTES,
+    import_with_progress, read_sheet_from, stored_id_range, ByteSource, Entity, FileInput,
+    ImportOutcome, ImportRequest, PartOutcome, SecondPart, SharedSource, Sheet, TwoParts,
+    MIN_CUT_BYTES,
 };
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
 use crate::storage::codec::{
-    decode_dataset, encode_dataset_each, snapshot_prefix, ChunkSource, RowCounts,
+    append_holdings, append_transactions, decode_dataset, encode_dataset_each, snapshot_prefix,
+    ChunkSource, RowCounts,
 };
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -232,34 +234,51 @@ pub fn run_worker() {
                         base: None,
                     };
                     let mut second_lead_ms = 0;
-                    let second = serde_json::from_str::<SecondPartResult>(&json)
+                    let mut second_memory = 0;
+                    let chunks = TransferredChunks::of(&data);
+                    let merged = serde_json::from_str::<SecondPartResult>(&json)
                         .ok()
                         .and_then(|result| {
                             second_lead_ms = (waiting.first_done - result.done_at_ms) as i32;
-                            let chunks = TransferredChunks::of(&data);
-                            let dataset = decode_dataset(
-                                TRANSFER_SNAPSHOT,
-                                SCHEMA_VERSION,
-                                &result.rows,
-                                &chunks,
-                            );
-                            chunks.release();
-                            let dataset = dataset.ok()?;
-                            Some((
-                                result.worker_memory_bytes,
-                                ImportOutcome {
-                                    dataset,
-                                    report: result.report,
-                                    passes: result.passes,
+                            second_memory = result.worker_memory_bytes;
+                            let parts = &waiting.parts;
+                            let cut = parts.cut_entity(&request);
+                            // Its customers and managers now; its rows of the cut file are
+                            // decoded into the first part's columns when merged.
+                            let mut others = result.rows;
+                            match cut {
+                                Entity::Holdings => others.holdings = 0,
+                                _ => others.transactions = 0,
+                            }
+                            let others =
+                                decode_dataset(TRANSFER_SNAPSHOT, SCHEMA_VERSION, &others, &chunks)
+                                    .ok()?;
+                            let rows = result.rows;
+                            parts.merge_appending(
+                                &request,
+                                waiting.first,
+                                result.part,
+                                &others,
+                                |tables| {
+                                    match cut {
+                                        Entity::Holdings => append_holdings(
+                                            &mut tables.holdings,
+                                            TRANSFER_SNAPSHOT,
+                                            rows.holdings,
+                                            &chunks,
+                                        ),
+                                        _ => append_transactions(
+                                            &mut tables.transactions,
+                                            TRANSFER_SNAPSHOT,
+                                            rows.transactions,
+                                            &chunks,
+                                        ),
+                                    }
+                                    .is_ok()
                                 },
-                            ))
+                            )
                         });
-                    let (second_memory, merged) = match second {
-                        Some((memory, second)) => {
-                            (memory, waiting.parts.merge(&request, waiting.first, second))
-                        }
-                        None => (0, None),
-                    };
+                    chunks.release();
                     // Parts that might not equal the whole are not used: the whole is read.
                     let workers = if merged.is_some() { 2 } else { 1 };
                     let outcome = merged.unwrap_or_else(|| {
@@ -305,9 +324,12 @@ pub fn run_worker() {
                     let rows = RowCounts::of(&outcome.dataset);
                     let (buffers, _) = attach_chunks(&reply, &outcome.dataset);
                     let result = SecondPartResult {
-                        report: outcome.report,
+                        part: PartOutcome {
+                            id_range: stored_id_range(&outcome.dataset),
+                            report: outcome.report,
+                            passes: outcome.passes,
+                        },
                         rows,
-                        passes: outcome.passes,
                         worker_memory_bytes: wasm_memory_bytes() as u64,
                         done_at_ms: epoch_ms(),
                     };

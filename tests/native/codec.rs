@@ -4,7 +4,10 @@
 use keystone::demo::{generate, DemoConfig};
 use keystone::model::Dataset;
 use keystone::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
-use keystone::storage::codec::{decode_dataset, encode_dataset, CodecError, RowCounts, CHUNK_ROWS};
+use keystone::storage::codec::{
+    append_holdings, append_transactions, decode_dataset, encode_dataset, CodecError, RowCounts,
+    CHUNK_ROWS,
+};
 use std::collections::HashMap;
 
 fn round_trip(data: &Dataset) -> Result<Dataset, CodecError> {
@@ -27,6 +30,52 @@ fn datasets_round_trip_across_chunk_boundaries() {
         "the demo does not round-trip"
     );
     assert!(round_trip(&Dataset::default()) == Ok(Dataset::default()));
+}
+
+#[test]
+fn stored_rows_append_to_a_table_as_the_table_would_append_them() {
+    // The import's first worker adds the second part's rows from their chunks; the result must
+    // be what appending the decoded part gives, dictionaries merged, across chunk boundaries.
+    let first = generate(&DemoConfig {
+        n_customers: 300,
+        ..DemoConfig::default()
+    });
+    let part = generate(&DemoConfig {
+        n_customers: 4_000,
+        transactions_per_customer: 20,
+        seed: 12,
+    });
+    assert!(part.transactions().len() > CHUNK_ROWS);
+    let chunks: HashMap<String, Vec<u8>> = encode_dataset("part", &part).into_iter().collect();
+    let rows = RowCounts::of(&part);
+
+    let mut expected = first.transactions().clone();
+    expected.append(part.transactions());
+    let mut appended = first.transactions().clone();
+    append_transactions(&mut appended, "part", rows.transactions, &chunks).expect("appends");
+    assert!(
+        appended == expected,
+        "transactions differ from Transactions::append"
+    );
+
+    let mut expected = first.holdings().clone();
+    expected.append(part.holdings());
+    let mut appended = first.holdings().clone();
+    append_holdings(&mut appended, "part", rows.holdings, &chunks).expect("appends");
+    assert!(
+        appended == expected,
+        "holdings differ from Holdings::append"
+    );
+
+    let mut damaged = chunks.clone();
+    damaged.remove("part/transactions/amount/00001");
+    let mut appended = first.transactions().clone();
+    assert_eq!(
+        append_transactions(&mut appended, "part", rows.transactions, &damaged),
+        Err(CodecError::MissingChunk(
+            "part/transactions/amount/00001".into()
+        ))
+    );
 }
 
 #[test]
