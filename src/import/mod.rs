@@ -16,6 +16,7 @@ pub mod parts;
 pub mod sheet;
 pub mod stream;
 pub mod values;
+pub mod warm;
 
 pub use build::{
     guessed_inputs, import, import_with_progress, neutralise_formula, FileInput, FileSummary,
@@ -34,3 +35,4 @@ pub use sheet::{
 };
 pub use stream::{ByteSource, FileSource, SharedSource};
 pub use values::{DateStyle, DayMonthOrder, ValueError};
+pub use warm::{warm_up_files, WARM_UP_CUSTOMERS};

@@ -100,6 +100,7 @@ pub fn run_worker() {
                 };
             };
             match kind.as_str() {
+                "warm" => warm_up(),
                 "analysis" => {
                     let json = field(&data, "json").as_string().unwrap_or_default();
                     super::analysis::handle(&analysis, &json, &analysis_post);
@@ -345,6 +346,26 @@ pub fn run_worker() {
     on_message.forget();
     // Messages sent before the handler existed would be lost: the page waits for this one.
     let _ = scope.post_message(&message("ready", ""));
+}
+
+/// Imports made-up files once (see [`crate::import::warm`]) and encodes the result, so the
+/// browser has compiled the import's code before the manager's files arrive.
+fn warm_up() {
+    let files = crate::import::warm_up_files();
+    let sheets: Vec<(String, Sheet)> = files
+        .iter()
+        .filter_map(|(name, text)| {
+            let sheet = crate::import::read_sheet(name, text.as_bytes(), None).ok()?;
+            Some((name.to_string(), sheet))
+        })
+        .collect();
+    let request = ImportRequest {
+        files: crate::import::guessed_inputs(&sheets),
+        today: Day(20_700),
+        base: None,
+    };
+    let outcome = crate::import::import(&request);
+    encode_dataset_each(TRANSFER_SNAPSHOT, &outcome.dataset, &mut |_, _| {});
 }
 
 /// An import whose first part is read, waiting for the second worker's part.
@@ -861,6 +882,16 @@ impl ImportWorker {
     fn send(&self, object: js_sys::Object, transfer: js_sys::Array) {
         if let Some(port) = self.shared.first.borrow().as_ref() {
             port.send(object, transfer);
+        }
+    }
+
+    /// Has the workers import made-up files while nothing waits for them (a worker started
+    /// ahead of the pick): the manager's import then runs compiled code from its first row.
+    pub fn warm_up(&self) {
+        for port in [&self.shared.first, &self.shared.second] {
+            if let Some(port) = port.borrow().as_ref() {
+                port.send(message("warm", ""), js_sys::Array::new());
+            }
         }
     }
 

@@ -838,3 +838,45 @@ fn a_file_that_fails_midway_leaves_nothing_to_commit() {
         IssueReason::Unreadable("cannot read the file: the file changed on disk".into())
     );
 }
+
+/// The files an import worker warms up on must run the whole import: if the mapping stopped
+/// guessing one of them, or rows were refused, the warm-up would skip the code it is for.
+#[test]
+fn warm_up_files_import_whole() {
+    use keystone::import::{warm_up_files, WARM_UP_CUSTOMERS};
+    let files = warm_up_files();
+    let sheets: Vec<(String, keystone::import::Sheet)> = files
+        .iter()
+        .map(|(name, text)| {
+            let sheet = read_sheet(name, text.as_bytes(), None).expect("reads");
+            (name.to_string(), sheet)
+        })
+        .collect();
+    let outcome = import(&ImportRequest {
+        files: guessed_inputs(&sheets),
+        today: today(),
+        base: None,
+    });
+    let summary: Vec<(Option<Entity>, usize, usize)> = outcome
+        .report
+        .files
+        .iter()
+        .map(|f| (f.entity, f.accepted, f.rejected))
+        .collect();
+    let n = WARM_UP_CUSTOMERS;
+    assert_eq!(
+        summary,
+        [
+            (Some(Entity::Customers), n, 0),
+            (Some(Entity::Holdings), n, 0),
+            (Some(Entity::Transactions), 4 * n, 0),
+        ]
+    );
+    assert!(
+        outcome.report.issues.is_empty(),
+        "{:?}",
+        &outcome.report.issues[..1]
+    );
+    let t = outcome.dataset.transactions();
+    assert!(t.amount_fen.iter().all(|&fen| fen > 0) && t.channel.len() == 4 * n);
+}

@@ -115,8 +115,8 @@ pub fn ImportPanel() -> impl IntoView {
     // The validated dataset's chunks, still in the worker's buffers: stored as they are.
     let transferred = StoredValue::new_local(None::<TransferredChunks>);
     let phase_started = StoredValue::new(0.0f64);
-    // Loading a worker's wasm takes a moment: the first import's workers load while the
-    // manager picks the files.
+    // Loading a worker's wasm and compiling its import code take a moment: the first import's
+    // workers load and warm up while the manager picks the files.
     let spare = StoredValue::new_local(None::<ImportWorker>);
 
     let on_worker_message = move |message: FromWorker| match message {
@@ -169,7 +169,11 @@ pub fn ImportPanel() -> impl IntoView {
         }
         FromWorker::Failed(why) => stage.set(Stage::Failed(why)),
     };
-    spare.set_value(ImportWorker::start(on_worker_message).ok());
+    let started = ImportWorker::start(on_worker_message).ok();
+    if let Some(workers) = &started {
+        workers.warm_up();
+    }
+    spare.set_value(started);
 
     let on_pick = move |event: leptos::ev::Event| {
         let Some(input) = event
