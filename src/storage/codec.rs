@@ -165,10 +165,7 @@ pub fn decode_dataset(
     rows: &RowCounts,
     chunks: &dyn ChunkSource,
 ) -> Result<Dataset, CodecError> {
-    let input = Decoder {
-        prefix: snapshot_prefix(snapshot_id),
-        chunks,
-    };
+    let input = Decoder::new(snapshot_id, chunks);
     let n = rows.customers;
     let mut customers = Customers {
         customer_id: input.text("customers", "customer_id", n)?,
@@ -259,35 +256,12 @@ pub fn append_transactions(
     rows: usize,
     chunks: &dyn ChunkSource,
 ) -> Result<(), CodecError> {
-    let input = Decoder {
-        prefix: snapshot_prefix(snapshot_id),
-        chunks,
-    };
+    let input = Decoder::new(snapshot_id, chunks);
     let table = "transactions";
     into.txn_id.append(&input.text(table, "txn_id", rows)?);
-    let index = |v| v as u32;
-    input.integers_into(
-        (table, "customer"),
-        rows,
-        (4, false),
-        index,
-        &mut into.customer_idx,
-    )?;
-    let day = |v| Day(v as i32);
-    input.integers_into(
-        (table, "txn_date"),
-        rows,
-        (4, true),
-        day,
-        &mut into.txn_date,
-    )?;
-    input.integers_into(
-        (table, "amount"),
-        rows,
-        (8, true),
-        |v| v,
-        &mut into.amount_fen,
-    )?;
+    input.indices_into(table, "customer", rows, &mut into.customer_idx)?;
+    input.days_into(table, "txn_date", rows, &mut into.txn_date)?;
+    input.amounts_into(table, "amount", rows, &mut into.amount_fen)?;
     let direction = input.fixed(table, "direction", rows, |[b]| Direction::from_code(b))?;
     into.direction.extend_from_slice(&direction);
     into.channel.append(&input.coded(table, "channel", rows)?);
@@ -302,32 +276,15 @@ pub fn append_holdings(
     rows: usize,
     chunks: &dyn ChunkSource,
 ) -> Result<(), CodecError> {
-    let input = Decoder {
-        prefix: snapshot_prefix(snapshot_id),
-        chunks,
-    };
+    let input = Decoder::new(snapshot_id, chunks);
     let table = "holdings";
-    let index = |v| v as u32;
-    input.integers_into(
-        (table, "customer"),
-        rows,
-        (4, false),
-        index,
-        &mut into.customer_idx,
-    )?;
+    input.indices_into(table, "customer", rows, &mut into.customer_idx)?;
     let product = input.fixed(table, "product_type", rows, |[b]| ProductType::from_code(b))?;
     into.product_type.extend_from_slice(&product);
     into.product_code
         .append(&input.coded(table, "product_code", rows)?);
-    input.integers_into(
-        (table, "balance"),
-        rows,
-        (8, true),
-        |v| v,
-        &mut into.balance_fen,
-    )?;
-    let day = |v| Day(v as i32);
-    input.integers_into((table, "as_of"), rows, (4, true), day, &mut into.as_of)?;
+    input.amounts_into(table, "balance", rows, &mut into.balance_fen)?;
+    input.days_into(table, "as_of", rows, &mut into.as_of)?;
     into.risk_level
         .extend_from_slice(&input.fixed(table, "risk_level", rows, |[b]| b)?);
     Ok(())
@@ -505,6 +462,13 @@ struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
+    fn new(snapshot_id: &str, chunks: &'a dyn ChunkSource) -> Decoder<'a> {
+        Decoder {
+            prefix: snapshot_prefix(snapshot_id),
+            chunks,
+        }
+    }
+
     fn chunk(&self, key: String) -> Result<(Cow<'a, [u8]>, String), CodecError> {
         match self.chunks.chunk_bytes(&key) {
             Some(bytes) => Ok((bytes, key)),
@@ -536,18 +500,56 @@ impl<'a> Decoder<'a> {
     }
 
     fn indices(&self, table: &str, column: &str, rows: usize) -> Result<Vec<u32>, CodecError> {
-        self.integers(table, column, rows, 4, false, |v| v as u32)
+        let mut values = Vec::new();
+        self.indices_into(table, column, rows, &mut values)?;
+        Ok(values)
     }
 
     fn days(&self, table: &str, column: &str, rows: usize) -> Result<Vec<Day>, CodecError> {
-        self.integers(table, column, rows, 4, true, |v| Day(v as i32))
+        let mut values = Vec::new();
+        self.days_into(table, column, rows, &mut values)?;
+        Ok(values)
     }
 
     fn amounts(&self, table: &str, column: &str, rows: usize) -> Result<Vec<i64>, CodecError> {
-        self.integers(table, column, rows, 8, true, |v| v)
+        let mut values = Vec::new();
+        self.amounts_into(table, column, rows, &mut values)?;
+        Ok(values)
     }
 
-    /// [`Decoder::integers`], added after the values already in `values`.
+    fn indices_into(
+        &self,
+        table: &str,
+        column: &str,
+        rows: usize,
+        values: &mut Vec<u32>,
+    ) -> Result<(), CodecError> {
+        self.integers_into((table, column), rows, (4, false), |v| v as u32, values)
+    }
+
+    fn days_into(
+        &self,
+        table: &str,
+        column: &str,
+        rows: usize,
+        values: &mut Vec<Day>,
+    ) -> Result<(), CodecError> {
+        self.integers_into((table, column), rows, (4, true), |v| Day(v as i32), values)
+    }
+
+    fn amounts_into(
+        &self,
+        table: &str,
+        column: &str,
+        rows: usize,
+        values: &mut Vec<i64>,
+    ) -> Result<(), CodecError> {
+        self.integers_into((table, column), rows, (8, true), |v| v, values)
+    }
+
+    /// A column written by [`Encoder::integers`], added after the values already in `values`:
+    /// each chunk's width is its byte length over its row count (schema 2 and older wrote every
+    /// chunk at `max_width`, which reads the same).
     fn integers_into<T>(
         &self,
         (table, column): (&str, &str),
@@ -577,28 +579,6 @@ impl<'a> Decoder<'a> {
             read(&bytes, signed, values, &from);
         }
         Ok(())
-    }
-
-    /// A column written by [`Encoder::integers`]: each chunk's width is its byte length over
-    /// its row count (schema 2 and older wrote every chunk at `max_width`, which reads the same).
-    fn integers<T>(
-        &self,
-        table: &str,
-        column: &str,
-        rows: usize,
-        max_width: usize,
-        signed: bool,
-        from: impl Fn(i64) -> T,
-    ) -> Result<Vec<T>, CodecError> {
-        let mut values = Vec::new();
-        self.integers_into(
-            (table, column),
-            rows,
-            (max_width, signed),
-            from,
-            &mut values,
-        )?;
-        Ok(values)
     }
 
     fn text(&self, table: &str, column: &str, rows: usize) -> Result<TextColumn, CodecError> {
