@@ -142,7 +142,7 @@ pub struct ImportResult {
 }
 
 /// The second import worker's answer, beside its dataset's chunks: what the first worker needs
-/// to merge the two parts ([`crate::import::TwoParts::merge`]).
+/// to merge the two parts ([`crate::import::TwoParts::merge_appending`]) besides the rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecondPartResult {
     /// What the merge needs besides the rows: report, passes, the range of transaction ids.
