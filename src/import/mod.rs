@@ -35,4 +35,4 @@ pub use sheet::{
 };
 pub use stream::{ByteSource, FileSource, SharedSource};
 pub use values::{DateStyle, DayMonthOrder, ValueError};
-pub use warm::{warm_up_files, WARM_UP_CUSTOMERS};
+pub use warm::{warm_up_files, warm_up_import, WARM_UP_CUSTOMERS};

@@ -6,6 +6,9 @@
 //! meanwhile: shaped like a core-banking export (Chinese text, money with cents, dates,
 //! directions, coded channels), so every step of a real import runs once.
 
+use super::build::{guessed_inputs, import, ImportOutcome, ImportRequest};
+use super::sheet::{read_sheet, Sheet};
+use crate::model::Day;
 use std::fmt::Write;
 
 /// Customers in the made-up files; each holds one product and makes four transactions.
@@ -57,4 +60,22 @@ pub fn warm_up_files() -> [(&'static str, String); 3] {
         ("holdings.csv", holdings),
         ("transactions.csv", transactions),
     ]
+}
+
+/// Imports [`warm_up_files`] as a manager's files would be: read, guessed, mapped, parsed.
+pub fn warm_up_import() -> ImportOutcome {
+    let files = warm_up_files();
+    let sheets: Vec<(String, Sheet)> = files
+        .iter()
+        .filter_map(|(name, text)| {
+            let sheet = read_sheet(name, text.as_bytes(), None).ok()?;
+            Some((name.to_string(), sheet))
+        })
+        .collect();
+    import(&ImportRequest {
+        files: guessed_inputs(&sheets),
+        // After every date in the files, so none is in the future.
+        today: Day::from_ymd(2026, 12, 31).unwrap_or(Day(0)),
+        base: None,
+    })
 }

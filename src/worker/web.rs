@@ -351,20 +351,7 @@ pub fn run_worker() {
 /// Imports made-up files once (see [`crate::import::warm`]) and encodes the result, so the
 /// browser has compiled the import's code before the manager's files arrive.
 fn warm_up() {
-    let files = crate::import::warm_up_files();
-    let sheets: Vec<(String, Sheet)> = files
-        .iter()
-        .filter_map(|(name, text)| {
-            let sheet = crate::import::read_sheet(name, text.as_bytes(), None).ok()?;
-            Some((name.to_string(), sheet))
-        })
-        .collect();
-    let request = ImportRequest {
-        files: crate::import::guessed_inputs(&sheets),
-        today: Day(20_700),
-        base: None,
-    };
-    let outcome = crate::import::import(&request);
+    let outcome = crate::import::warm_up_import();
     encode_dataset_each(TRANSFER_SNAPSHOT, &outcome.dataset, &mut |_, _| {});
 }
 

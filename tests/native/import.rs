@@ -843,20 +843,8 @@ fn a_file_that_fails_midway_leaves_nothing_to_commit() {
 /// guessing one of them, or rows were refused, the warm-up would skip the code it is for.
 #[test]
 fn warm_up_files_import_whole() {
-    use keystone::import::{warm_up_files, WARM_UP_CUSTOMERS};
-    let files = warm_up_files();
-    let sheets: Vec<(String, keystone::import::Sheet)> = files
-        .iter()
-        .map(|(name, text)| {
-            let sheet = read_sheet(name, text.as_bytes(), None).expect("reads");
-            (name.to_string(), sheet)
-        })
-        .collect();
-    let outcome = import(&ImportRequest {
-        files: guessed_inputs(&sheets),
-        today: today(),
-        base: None,
-    });
+    use keystone::import::{warm_up_import, WARM_UP_CUSTOMERS};
+    let outcome = warm_up_import();
     let summary: Vec<(Option<Entity>, usize, usize)> = outcome
         .report
         .files
