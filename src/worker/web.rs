@@ -885,10 +885,10 @@ impl ImportWorker {
     /// Sends the picked files to be read: handles, not contents; the worker reads them.
     pub fn read(&self, files: &[web_sys::File]) {
         *self.shared.files.borrow_mut() = files.to_vec();
-        // This thread is idle while the workers parse, so it has the browser hash the files
-        // then (a worker busy parsing would get to them only when done), one after the other:
-        // one file at most is held whole, early in the import, before the workers' memory
-        // grows. Files picked anew stop the hashing of the previous ones.
+        // This thread is idle while the workers parse, so it hashes the files then (a worker
+        // busy parsing would get to them only when done), one after the other: small ones
+        // whole by the browser, large ones in slices (see `WHOLE_FILE_DIGEST_BYTES`), so none
+        // over 32 MB is ever held whole. Files picked anew stop the hashing of the previous ones.
         let mut digests: Vec<js_sys::Promise> = Vec::new();
         for file in files {
             let (shared, picked) = (Rc::downgrade(&self.shared), files.to_vec());
