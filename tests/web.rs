@@ -29,6 +29,7 @@ fn record(snapshot_id: &str, data: &Dataset) -> SnapshotRecord {
         imported_at: "2026-11-29T00:00:00Z".into(),
         as_of: None,
         rows: RowCounts::of(data),
+        second_part: RowCounts::default(),
         sources: Vec::new(),
     }
 }
@@ -262,6 +263,65 @@ async fn chunks_encoded_elsewhere_are_stored_under_the_new_snapshot_as_they_are(
         stored == data,
         "the stored chunks decode to another dataset"
     );
+    db.close();
+}
+
+/// A two-worker import: the first worker's chunks, and the second's transactions stored as
+/// they came, under the second part's id. The snapshot reads back as one dataset with the
+/// second part's rows after the first's; deleting it leaves none of its chunks.
+#[wasm_bindgen_test]
+async fn a_snapshot_stored_in_two_parts_reads_back_as_one_and_deletes_whole() {
+    use keystone::storage::codec::second_part_id;
+    let name = "keystone-test-two-parts";
+    let (first, second) = (dataset(6), dataset(7));
+    let part = RowCounts {
+        transactions: second.transactions().len(),
+        ..RowCounts::NONE
+    };
+    let whole = {
+        let mut tables = first.clone().into_tables();
+        tables.transactions.append(second.transactions());
+        Dataset::new(tables).expect("a dataset")
+    };
+    let db = idb::open_named(name).await.expect("open");
+    idb::delete_all(&db).await.expect("clear");
+    let part_prefix = format!("{}/transactions/", second_part_id("transfer"));
+    let chunks: Vec<(String, js_sys::Uint8Array)> = encode_dataset("transfer", &first)
+        .into_iter()
+        .chain(
+            encode_dataset(&second_part_id("transfer"), &second)
+                .into_iter()
+                .filter(|(key, _)| key.starts_with(&part_prefix)),
+        )
+        .map(|(key, bytes)| (key, js_sys::Uint8Array::from(bytes.as_slice())))
+        .collect();
+    let record = SnapshotRecord {
+        rows: RowCounts::of(&whole),
+        second_part: part,
+        ..record("import-2", &whole)
+    };
+    idb::start_encoded_snapshot(
+        &db,
+        "import-2",
+        "transfer/",
+        &chunks,
+        SaveOptions::default(),
+    )
+    .await
+    .expect("start")
+    .commit(&record)
+    .await
+    .expect("save");
+    db.close();
+    let db = idb::open_named(name).await.expect("open again");
+    let (stored_record, stored) = idb::load_active(&db)
+        .await
+        .expect("load")
+        .expect("a snapshot is active");
+    assert_eq!(stored_record.second_part, part);
+    assert!(stored == whole, "the parts do not read back as the whole");
+    idb::delete_snapshot(&db, "import-2").await.expect("delete");
+    assert_eq!(idb::chunk_count(&db, "import-2").await.expect("count"), 0);
     db.close();
 }
 

@@ -13,7 +13,7 @@ use super::build::{checked_dataset, import, infer_order, FileInput, ImportOutcom
 use super::mapping::{Entity, Field, Mapping};
 use super::sheet::{Pass, ReadError, Sheet, SheetSpec};
 use super::values::{DateStyle, DayMonthOrder};
-use crate::model::Day;
+use crate::model::{Customers, Day, RelationshipManagers};
 use serde::{Deserialize, Serialize};
 
 /// Files smaller than this are read by one worker: starting a second costs about what it saves.
@@ -256,12 +256,18 @@ impl TwoParts {
             passes: second.passes,
         };
         let rows = &second.dataset;
-        self.merge_appending(request, first, part, rows, |tables| {
-            match self.cut_entity(request) {
-                Entity::Holdings => tables.holdings.append(rows.holdings()),
-                _ => tables.transactions.append(rows.transactions()),
-            }
-            true
+        let others = (rows.customers(), rows.relationship_managers());
+        let merged = self.merge_report(request, first, part, others)?;
+        let mut report = merged.report;
+        let mut tables = merged.dataset.into_tables();
+        match self.cut_entity(request) {
+            Entity::Holdings => tables.holdings.append(rows.holdings()),
+            _ => tables.transactions.append(rows.transactions()),
+        }
+        Some(ImportOutcome {
+            dataset: checked_dataset(tables, &mut report),
+            report,
+            passes: merged.passes,
         })
     }
 
@@ -270,17 +276,18 @@ impl TwoParts {
         request.files[self.file].entity
     }
 
-    /// [`TwoParts::merge`] with the second part's rows of the cut file added by `append`
-    /// (false if it could not) rather than taken from a dataset: the first worker decodes them
-    /// straight into its columns, a column at a time, instead of holding the part beside them.
-    /// `others` is the second part's dataset without those rows (its customers and managers).
-    pub fn merge_appending(
+    /// [`TwoParts::merge`] but for the second part's rows of the cut file: the report and
+    /// passes are the whole import's, the dataset is still the first part's, and the caller
+    /// appends those rows after its rows of the cut table. The browser does so when it stores
+    /// and reads the snapshot (see [`crate::storage::codec::second_part_id`]), so no worker
+    /// decodes the second part and encodes it again. `customers` and `managers` are the
+    /// second part's, to check they equal the first's.
+    pub fn merge_report(
         &self,
         request: &ImportRequest<'_>,
         first: ImportOutcome,
         second: PartOutcome,
-        others: &crate::model::Dataset,
-        append: impl FnOnce(&mut crate::model::Tables) -> bool,
+        (customers, managers): (&Customers, &RelationshipManagers),
     ) -> Option<ImportOutcome> {
         let cut = &request.files[self.file];
         let (name, entity) = (&cut.file_name, cut.entity);
@@ -298,13 +305,13 @@ impl TwoParts {
         {
             return None;
         }
-        let (before, after) = (first.dataset.tables(), others.tables());
+        let before = first.dataset.tables();
         let managers_agree = {
-            let (all, part) = (&before.relationship_managers, &after.relationship_managers);
-            part.len() <= all.len()
-                && (0..part.len()).all(|i| all.rm_id.get(i) == part.rm_id.get(i))
+            let all = &before.relationship_managers;
+            managers.len() <= all.len()
+                && (0..managers.len()).all(|i| all.rm_id.get(i) == managers.rm_id.get(i))
         };
-        if before.customers != after.customers || !managers_agree {
+        if before.customers != *customers || !managers_agree {
             return None;
         }
         if entity == Entity::Transactions {
@@ -341,11 +348,6 @@ impl TwoParts {
         report
             .issues
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        let mut tables = first.dataset.into_tables();
-        if !append(&mut tables) {
-            return None;
-        }
-        let dataset = checked_dataset(tables, &mut report);
         let mut passes = first.passes;
         passes[self.file] = Pass {
             lines: first_pass.lines + second_pass.lines - 1,
@@ -353,7 +355,7 @@ impl TwoParts {
             malformed: first_pass.malformed + second_pass.malformed,
         };
         Some(ImportOutcome {
-            dataset,
+            dataset: first.dataset,
             report,
             passes,
         })
@@ -386,6 +388,19 @@ pub fn stored_id_range(dataset: &crate::model::Dataset) -> Option<(String, Strin
 /// thread, and merges; the whole import when the parts do not merge. Also whether they did.
 /// The tests check the parts against the whole with it.
 pub fn import_in_parts(request: &ImportRequest<'_>, parts: &TwoParts) -> (ImportOutcome, bool) {
+    let (first, second) = import_parts(request, parts);
+    match parts.merge(request, first, second) {
+        Some(merged) => (merged, true),
+        None => (import(request), false),
+    }
+}
+
+/// The two workers' outcomes, not merged: the first part's, and the second's (with the
+/// customers and managers it read again).
+pub fn import_parts(
+    request: &ImportRequest<'_>,
+    parts: &TwoParts,
+) -> (ImportOutcome, ImportOutcome) {
     let first = import(&parts.first_request(request));
     let job = parts.second_part(request);
     let sheets: Vec<Sheet> = job
@@ -397,8 +412,5 @@ pub fn import_in_parts(request: &ImportRequest<'_>, parts: &TwoParts) -> (Import
         })
         .collect();
     let second = import(&job.request(&sheets));
-    match parts.merge(request, first, second) {
-        Some(merged) => (merged, true),
-        None => (import(request), false),
-    }
+    (first, second)
 }

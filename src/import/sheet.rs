@@ -349,10 +349,11 @@ impl Sheet {
             }),
             ..self.clone()
         };
-        // The first part makes room for the whole file's rows: the second part's rows are
-        // appended to it when the parts are merged, in place rather than in a copy.
+        // Each part makes room for its own share of the rows: the browser stores the second
+        // part's rows beside the first's rather than appending them to its columns.
         let first = part(TextRange {
             end: Some(at),
+            row_estimate: first_rows,
             ..range.clone()
         });
         let second = part(TextRange {

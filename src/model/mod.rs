@@ -166,6 +166,11 @@ impl Dataset {
     /// Bytes the columns' values take in memory (texts with their offsets, codes with their
     /// dictionaries): the "columnar size" that memory figures are measured against.
     pub fn column_bytes(&self) -> usize {
+        self.table_bytes().total()
+    }
+
+    /// [`Dataset::column_bytes`] per table.
+    pub fn table_bytes(&self) -> TableBytes {
         let Customers {
             customer_id,
             name,
@@ -251,7 +256,37 @@ impl Dataset {
             + date.column_bytes()
             + score.column_bytes()
             + comment.column_bytes();
-        customers + holdings + transactions + managers + interactions + feedback
+        TableBytes {
+            customers,
+            holdings,
+            transactions,
+            relationship_managers: managers,
+            interactions,
+            feedback,
+        }
+    }
+}
+
+/// Bytes each table's columns take in memory (see [`Dataset::column_bytes`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TableBytes {
+    pub customers: usize,
+    pub holdings: usize,
+    pub transactions: usize,
+    pub relationship_managers: usize,
+    pub interactions: usize,
+    pub feedback: usize,
+}
+
+impl TableBytes {
+    /// All tables together.
+    pub fn total(&self) -> usize {
+        self.customers
+            + self.holdings
+            + self.transactions
+            + self.relationship_managers
+            + self.interactions
+            + self.feedback
     }
 }
 

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 /// The layout version written into every record; readers refuse newer ones. Schema 2 added
 /// the holdings' product risk level; schema 3 writes integer chunks at their narrowest width
-/// and short texts with one-byte lengths (older chunks read unchanged).
-pub const SCHEMA_VERSION: u32 = 3;
+/// and short texts with one-byte lengths (older chunks read unchanged); schema 4 may store a
+/// table's last rows as a second part (`SnapshotRecord::second_part`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// One dated snapshot of a dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +27,10 @@ pub struct SnapshotRecord {
     pub as_of: Option<String>,
     /// Rows per table.
     pub rows: RowCounts,
+    /// Of `rows`, those stored as a second part after the others of their table (see
+    /// [`super::codec::second_part_id`]); none for snapshots before schema 4.
+    #[serde(default)]
+    pub second_part: RowCounts,
     /// The files it came from.
     #[serde(default)]
     pub sources: Vec<SourceFile>,

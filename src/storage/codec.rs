@@ -37,6 +37,16 @@ pub struct RowCounts {
 }
 
 impl RowCounts {
+    /// No rows at all.
+    pub const NONE: RowCounts = RowCounts {
+        customers: 0,
+        holdings: 0,
+        transactions: 0,
+        relationship_managers: 0,
+        interactions: 0,
+        feedback: 0,
+    };
+
     /// The counts of a dataset in memory.
     pub fn of(dataset: &Dataset) -> RowCounts {
         RowCounts {
@@ -46,6 +56,21 @@ impl RowCounts {
             relationship_managers: dataset.relationship_managers().len(),
             interactions: dataset.interactions().len(),
             feedback: dataset.feedback().len(),
+        }
+    }
+}
+
+impl std::ops::Add for RowCounts {
+    type Output = RowCounts;
+
+    fn add(self, other: RowCounts) -> RowCounts {
+        RowCounts {
+            customers: self.customers + other.customers,
+            holdings: self.holdings + other.holdings,
+            transactions: self.transactions + other.transactions,
+            relationship_managers: self.relationship_managers + other.relationship_managers,
+            interactions: self.interactions + other.interactions,
+            feedback: self.feedback + other.feedback,
         }
     }
 }
@@ -166,27 +191,7 @@ pub fn decode_dataset(
     chunks: &dyn ChunkSource,
 ) -> Result<Dataset, CodecError> {
     let input = Decoder::new(snapshot_id, chunks);
-    let n = rows.customers;
-    let mut customers = Customers {
-        customer_id: input.text("customers", "customer_id", n)?,
-        name: input.text("customers", "name", n)?,
-        gender: input.fixed("customers", "gender", n, |[b]| Gender::from_code(b))?,
-        birth_date: input.days("customers", "birth_date", n)?,
-        city: input.coded("customers", "city", n)?,
-        occupation: input.coded("customers", "occupation", n)?,
-        annual_income_fen: input.amounts("customers", "annual_income", n)?,
-        risk_level: input.fixed("customers", "risk_level", n, |[b]| b)?,
-        relationship_manager_idx: input.indices("customers", "rm", n)?,
-        open_date: input.days("customers", "open_date", n)?,
-        attributes: Vec::new(),
-    };
-    let names = input.whole_text("customers", "attribute_names")?;
-    for (i, name) in names.iter().enumerate() {
-        customers.attributes.push(Attribute {
-            name: name.to_owned(),
-            values: input.coded("customers", &format!("attribute{i}"), n)?,
-        });
-    }
+    let customers = decode_customers(&input, rows.customers)?;
     let n = rows.holdings;
     let holdings = Holdings {
         customer_idx: input.indices("holdings", "customer", n)?,
@@ -214,12 +219,7 @@ pub fn decode_dataset(
         channel: input.coded("transactions", "channel", n)?,
         category: input.coded("transactions", "category", n)?,
     };
-    let n = rows.relationship_managers;
-    let relationship_managers = RelationshipManagers {
-        rm_id: input.text("relationship_managers", "rm_id", n)?,
-        name: input.text("relationship_managers", "name", n)?,
-        branch: input.coded("relationship_managers", "branch", n)?,
-    };
+    let relationship_managers = decode_managers(&input, rows.relationship_managers)?;
     let n = rows.interactions;
     let interactions = Interactions {
         customer_idx: input.indices("interactions", "customer", n)?,
@@ -244,6 +244,110 @@ pub fn decode_dataset(
         feedback,
     })
     .map_err(CodecError::Inconsistent)
+}
+
+/// The customers and relationship managers stored under `snapshot_id`, not the other tables
+/// (whose chunks need not be there): the import's first worker checks the second's against
+/// its own with them.
+pub fn decode_customers_and_managers(
+    snapshot_id: &str,
+    rows: &RowCounts,
+    chunks: &dyn ChunkSource,
+) -> Result<(Customers, RelationshipManagers), CodecError> {
+    let input = Decoder::new(snapshot_id, chunks);
+    Ok((
+        decode_customers(&input, rows.customers)?,
+        decode_managers(&input, rows.relationship_managers)?,
+    ))
+}
+
+fn decode_customers(input: &Decoder<'_>, n: usize) -> Result<Customers, CodecError> {
+    let mut customers = Customers {
+        customer_id: input.text("customers", "customer_id", n)?,
+        name: input.text("customers", "name", n)?,
+        gender: input.fixed("customers", "gender", n, |[b]| Gender::from_code(b))?,
+        birth_date: input.days("customers", "birth_date", n)?,
+        city: input.coded("customers", "city", n)?,
+        occupation: input.coded("customers", "occupation", n)?,
+        annual_income_fen: input.amounts("customers", "annual_income", n)?,
+        risk_level: input.fixed("customers", "risk_level", n, |[b]| b)?,
+        relationship_manager_idx: input.indices("customers", "rm", n)?,
+        open_date: input.days("customers", "open_date", n)?,
+        attributes: Vec::new(),
+    };
+    let names = input.whole_text("customers", "attribute_names")?;
+    for (i, name) in names.iter().enumerate() {
+        customers.attributes.push(Attribute {
+            name: name.to_owned(),
+            values: input.coded("customers", &format!("attribute{i}"), n)?,
+        });
+    }
+    Ok(customers)
+}
+
+fn decode_managers(input: &Decoder<'_>, n: usize) -> Result<RelationshipManagers, CodecError> {
+    Ok(RelationshipManagers {
+        rm_id: input.text("relationship_managers", "rm_id", n)?,
+        name: input.text("relationship_managers", "name", n)?,
+        branch: input.coded("relationship_managers", "branch", n)?,
+    })
+}
+
+/// Where a snapshot's second part is stored: under `{snapshot_id}/2/`, inside the snapshot's
+/// own key range, so whatever reads, copies or deletes a snapshot's chunks takes it along.
+///
+/// An import read by two workers stores the second worker's rows of the file it cut (holdings
+/// or transactions) as they came, rather than having the first worker decode them into its
+/// columns and encode everything again: the snapshot is the first part's dataset with the
+/// second part's rows appended after its own, on every read.
+pub fn second_part_id(snapshot_id: &str) -> String {
+    format!("{snapshot_id}/2")
+}
+
+/// Reads a dataset stored as `rows` in all, of which `second_part` (holdings or transactions
+/// only) are stored under [`second_part_id`] and follow the others of their table.
+pub fn decode_with_part(
+    snapshot_id: &str,
+    schema_version: u32,
+    rows: &RowCounts,
+    second_part: &RowCounts,
+    chunks: &dyn ChunkSource,
+) -> Result<Dataset, CodecError> {
+    if *second_part == RowCounts::NONE {
+        return decode_dataset(snapshot_id, schema_version, rows, chunks);
+    }
+    let part_id = second_part_id(snapshot_id);
+    let damaged = |why: &str| CodecError::CorruptChunk(format!("{part_id}: {why}"));
+    let others = RowCounts {
+        holdings: 0,
+        transactions: 0,
+        ..*second_part
+    };
+    if others != RowCounts::NONE {
+        return Err(damaged(
+            "only holdings or transactions can be a second part",
+        ));
+    }
+    let first = RowCounts {
+        holdings: (rows.holdings.checked_sub(second_part.holdings))
+            .ok_or_else(|| damaged("more holdings than in all"))?,
+        transactions: (rows.transactions.checked_sub(second_part.transactions))
+            .ok_or_else(|| damaged("more transactions than in all"))?,
+        ..*rows
+    };
+    let mut tables = decode_dataset(snapshot_id, schema_version, &first, chunks)?.into_tables();
+    if second_part.holdings > 0 {
+        append_holdings(&mut tables.holdings, &part_id, second_part.holdings, chunks)?;
+    }
+    if second_part.transactions > 0 {
+        append_transactions(
+            &mut tables.transactions,
+            &part_id,
+            second_part.transactions,
+            chunks,
+        )?;
+    }
+    Dataset::new(tables).map_err(CodecError::Inconsistent)
 }
 
 /// Adds the `rows` transactions stored under `snapshot_id` after those of `into`, a column at

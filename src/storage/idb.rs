@@ -7,7 +7,7 @@
 
 use super::backup::{write_backup, Backup};
 use super::catalogue::SnapshotRecord;
-use super::codec::{decode_dataset, encode_dataset, snapshot_prefix};
+use super::codec::{decode_with_part, encode_dataset, snapshot_prefix};
 use crate::model::Dataset;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -343,10 +343,11 @@ pub async fn load_snapshot(
 ) -> Result<Dataset, StorageError> {
     let chunks = read_chunks(db, Some(chunk_range(&record.snapshot_id))).await?;
     let chunks: HashMap<String, Vec<u8>> = chunks.into_iter().collect();
-    Ok(decode_dataset(
+    Ok(decode_with_part(
         &record.snapshot_id,
         record.schema_version,
         &record.rows,
+        &record.second_part,
         &chunks,
     )?)
 }

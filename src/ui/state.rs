@@ -10,7 +10,7 @@ use crate::demo::{generate, DemoConfig};
 use crate::i18n::{Lang, Msg};
 use crate::model::Dataset;
 use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
-use crate::storage::codec::{decode_dataset, RowCounts};
+use crate::storage::codec::{decode_with_part, RowCounts};
 use crate::storage::idb::{self, SaveOptions, StorageError};
 use crate::worker::protocol::TRANSFER_SNAPSHOT;
 use crate::worker::TransferredChunks;
@@ -241,6 +241,7 @@ impl AppState {
             imported_at,
             as_of: None,
             rows,
+            second_part: chunks.second_part,
             sources,
         };
         let db = idb::open().await?;
@@ -430,6 +431,7 @@ fn demo_record(dataset: &Dataset) -> SnapshotRecord {
         imported_at: now.to_iso_string().into(),
         as_of: None,
         rows: RowCounts::of(dataset),
+        second_part: RowCounts::NONE,
         sources: Vec::new(),
     }
 }
@@ -478,7 +480,13 @@ async fn store_import(
     )
     .await?;
     let put = clock();
-    let dataset = match decode_dataset(TRANSFER_SNAPSHOT, SCHEMA_VERSION, &record.rows, &chunks) {
+    let dataset = match decode_with_part(
+        TRANSFER_SNAPSHOT,
+        SCHEMA_VERSION,
+        &record.rows,
+        &record.second_part,
+        &chunks,
+    ) {
         Ok(dataset) => dataset,
         Err(error) => {
             pending.abort().await;

@@ -139,16 +139,23 @@ pub struct ImportResult {
     /// compute it).
     #[serde(default)]
     pub sha256: Vec<String>,
+    /// Of `rows`, the second worker's rows of the cut file: not in this message's chunks but
+    /// in those the page kept from the second worker, stored as the snapshot's second part.
+    #[serde(default)]
+    pub second_part: RowCounts,
 }
 
 /// The second import worker's answer, beside its dataset's chunks: what the first worker needs
-/// to merge the two parts ([`crate::import::TwoParts::merge_appending`]) besides the rows.
+/// to merge the two parts ([`crate::import::TwoParts::merge_report`]) besides the rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecondPartResult {
     /// What the merge needs besides the rows: report, passes, the range of transaction ids.
     pub part: crate::import::PartOutcome,
     /// Rows per table of the dataset sent as chunks.
     pub rows: RowCounts,
+    /// Columnar and stored bytes of its rows of the cut file.
+    pub columnar_bytes: u64,
+    pub stored_bytes: u64,
     /// The second worker's wasm memory after its part: its high-water mark.
     pub worker_memory_bytes: u64,
     /// When its part was done, in milliseconds since the epoch.

@@ -11,8 +11,8 @@ use crate::import::{
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
 use crate::storage::codec::{
-    append_holdings, append_transactions, decode_dataset, encode_dataset_each, snapshot_prefix,
-    ChunkSource, RowCounts,
+    decode_customers_and_managers, decode_dataset, encode_dataset_each, second_part_id,
+    snapshot_prefix, ChunkSource, RowCounts,
 };
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -234,70 +234,55 @@ pub fn run_worker() {
                         today: Day(waiting.plan.today),
                         base: None,
                     };
-                    let mut second_lead_ms = 0;
-                    let mut second_memory = 0;
+                    let mut helped = Helped::NONE;
                     let chunks = TransferredChunks::of(&data);
                     let merged = serde_json::from_str::<SecondPartResult>(&json)
                         .ok()
                         .and_then(|result| {
-                            second_lead_ms = (waiting.first_done - result.done_at_ms) as i32;
-                            second_memory = result.worker_memory_bytes;
-                            let parts = &waiting.parts;
-                            let cut = parts.cut_entity(&request);
-                            // Its customers and managers now; its rows of the cut file are
-                            // decoded into the first part's columns when merged.
+                            helped.lead_ms = (waiting.first_done - result.done_at_ms) as i32;
+                            helped.memory = result.worker_memory_bytes;
+                            // Its customers and managers came here, to be checked against
+                            // this worker's; its rows of the cut file stay on the page, stored
+                            // as the snapshot's second part.
                             let mut others = result.rows;
-                            match cut {
-                                Entity::Holdings => others.holdings = 0,
-                                _ => others.transactions = 0,
+                            let mut second_part = RowCounts::NONE;
+                            match waiting.parts.cut_entity(&request) {
+                                Entity::Holdings => {
+                                    (others.holdings, second_part.holdings) = (0, others.holdings)
+                                }
+                                _ => {
+                                    (others.transactions, second_part.transactions) =
+                                        (0, others.transactions)
+                                }
                             }
-                            let others =
-                                decode_dataset(TRANSFER_SNAPSHOT, SCHEMA_VERSION, &others, &chunks)
-                                    .ok()?;
-                            let rows = result.rows;
-                            parts.merge_appending(
+                            let part_id = second_part_id(TRANSFER_SNAPSHOT);
+                            let (customers, managers) =
+                                decode_customers_and_managers(&part_id, &others, &chunks).ok()?;
+                            let merged = waiting.parts.merge_report(
                                 &request,
                                 waiting.first,
                                 result.part,
-                                &others,
-                                |tables| {
-                                    match cut {
-                                        Entity::Holdings => append_holdings(
-                                            &mut tables.holdings,
-                                            TRANSFER_SNAPSHOT,
-                                            rows.holdings,
-                                            &chunks,
-                                        ),
-                                        _ => append_transactions(
-                                            &mut tables.transactions,
-                                            TRANSFER_SNAPSHOT,
-                                            rows.transactions,
-                                            &chunks,
-                                        ),
-                                    }
-                                    .is_ok()
-                                },
-                            )
+                                (&customers, &managers),
+                            )?;
+                            helped.workers = 2;
+                            helped.second_part = second_part;
+                            helped.columnar_bytes = result.columnar_bytes;
+                            helped.stored_bytes = result.stored_bytes;
+                            Some(merged)
                         });
                     chunks.release();
                     // Parts that might not equal the whole are not used: the whole is read.
-                    let workers = if merged.is_some() { 2 } else { 1 };
                     let outcome = merged.unwrap_or_else(|| {
+                        helped = Helped {
+                            memory: helped.memory,
+                            ..Helped::NONE
+                        };
                         import_with_progress(&request, &mut |rows| {
                             post(&message("progress", &rows.to_string()), None)
                         })
                     });
                     drop(request);
-                    send_imported(
-                        &reply_scope,
-                        outcome,
-                        waiting.started,
-                        Helped {
-                            memory: second_memory,
-                            workers,
-                            lead_ms: second_lead_ms,
-                        },
-                    );
+                    send_imported(&reply_scope, outcome, waiting.started, helped);
                 }
                 "second" => {
                     // This worker is the second one: it reads the second part and the shared files.
@@ -323,7 +308,13 @@ pub fn run_worker() {
                     drop(sheets);
                     let reply = message("part", "");
                     let rows = RowCounts::of(&outcome.dataset);
-                    let (buffers, _) = attach_chunks(&reply, &outcome.dataset);
+                    // Under the second part's id: the page stores its rows of the cut file as
+                    // they are, beside the first worker's chunks.
+                    let part_id = second_part_id(TRANSFER_SNAPSHOT);
+                    // Of which only the cut file's rows are stored: its holdings or transactions.
+                    let (buffers, stored_bytes) =
+                        attach_chunks(&reply, &part_id, &outcome.dataset, is_second_part_row);
+                    let bytes = outcome.dataset.table_bytes();
                     let result = SecondPartResult {
                         part: PartOutcome {
                             id_range: stored_id_range(&outcome.dataset),
@@ -331,6 +322,8 @@ pub fn run_worker() {
                             passes: outcome.passes,
                         },
                         rows,
+                        columnar_bytes: (bytes.holdings + bytes.transactions) as u64,
+                        stored_bytes,
                         worker_memory_bytes: wasm_memory_bytes() as u64,
                         done_at_ms: epoch_ms(),
                     };
@@ -399,6 +392,11 @@ struct Helped {
     workers: u32,
     /// Milliseconds the second part was done before the first (negative: after).
     lead_ms: i32,
+    /// Its rows of the cut file, which the page holds and stores as the second part.
+    second_part: RowCounts,
+    /// Their columnar and stored bytes.
+    columnar_bytes: u64,
+    stored_bytes: u64,
 }
 
 impl Helped {
@@ -406,6 +404,9 @@ impl Helped {
         memory: 0,
         workers: 1,
         lead_ms: 0,
+        second_part: RowCounts::NONE,
+        columnar_bytes: 0,
+        stored_bytes: 0,
     };
 }
 
@@ -419,9 +420,10 @@ fn send_imported(
 ) {
     let parsed = now_ms();
     let reply = js_sys::Object::new();
-    let rows = RowCounts::of(&outcome.dataset);
-    let columnar_bytes = outcome.dataset.column_bytes() as u64;
-    let (buffers, stored_bytes) = attach_chunks(&reply, &outcome.dataset);
+    let rows = RowCounts::of(&outcome.dataset) + helped.second_part;
+    let columnar_bytes = outcome.dataset.column_bytes() as u64 + helped.columnar_bytes;
+    let (buffers, stored_bytes) =
+        attach_chunks(&reply, TRANSFER_SNAPSHOT, &outcome.dataset, |_| true);
     let pack_ms = (now_ms() - parsed) as u32;
     let report = outcome.report;
     drop(outcome.dataset);
@@ -437,7 +439,8 @@ fn send_imported(
         worker_memory_bytes: wasm_memory_bytes() as u64 + helped.memory,
         second_worker_memory_bytes: helped.memory,
         columnar_bytes,
-        stored_bytes,
+        stored_bytes: stored_bytes + helped.stored_bytes,
+        second_part: helped.second_part,
         // The page hashes the files (see `ImportWorker::read`).
         digest_wait_ms: 0,
         sha256: Vec::new(),
@@ -543,6 +546,15 @@ pub fn release(buffer: &JsValue) {
     }
 }
 
+/// Whether a chunk the second worker sent holds its rows of the cut file (its holdings or its
+/// transactions), which the page keeps, rather than its customers or managers, which go on to
+/// the first worker for the check that both read them alike.
+fn is_second_part_row(key: &str) -> bool {
+    let prefix = snapshot_prefix(&second_part_id(TRANSFER_SNAPSHOT));
+    key.strip_prefix(&prefix)
+        .is_some_and(|rest| rest.starts_with("holdings/") || rest.starts_with("transactions/"))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -553,6 +565,8 @@ pub struct TransferredChunks {
     /// `(key, bytes)`, keys under [`TRANSFER_SNAPSHOT`].
     pub chunks: Vec<(String, js_sys::Uint8Array)>,
     index: HashMap<String, usize>,
+    /// Rows among them stored as a second part (see [`second_part_id`]).
+    pub second_part: RowCounts,
 }
 
 impl TransferredChunks {
@@ -571,7 +585,31 @@ impl TransferredChunks {
             .enumerate()
             .map(|(i, (key, _))| (key.clone(), i))
             .collect();
-        TransferredChunks { chunks, index }
+        TransferredChunks {
+            chunks,
+            index,
+            second_part: RowCounts::NONE,
+        }
+    }
+
+    /// Adds `part`'s chunks of the tables of which it holds `rows` as the second part; frees
+    /// the others (an empty table's dictionaries).
+    fn add_second_part(&mut self, part: TransferredChunks, rows: RowCounts) {
+        let prefix = snapshot_prefix(&second_part_id(TRANSFER_SNAPSHOT));
+        let held = |key: &str| match key.strip_prefix(&prefix) {
+            Some(rest) if rest.starts_with("holdings/") => rows.holdings > 0,
+            Some(rest) if rest.starts_with("transactions/") => rows.transactions > 0,
+            _ => false,
+        };
+        for (key, bytes) in part.chunks {
+            if held(&key) {
+                self.index.insert(key.clone(), self.chunks.len());
+                self.chunks.push((key, bytes));
+            } else {
+                release(&bytes.buffer());
+            }
+        }
+        self.second_part = rows;
     }
 
     /// Frees the buffers now (see [`release`]); for once they are decoded and stored.
@@ -594,14 +632,21 @@ impl ChunkSource for TransferredChunks {
     }
 }
 
-/// Attaches a dataset's chunks to a message; returns the buffers to transfer and their bytes.
-/// Each chunk leaves wasm memory as soon as it is encoded.
-fn attach_chunks(message: &js_sys::Object, dataset: &Dataset) -> (js_sys::Array, u64) {
+/// Attaches a dataset's chunks to a message; returns the buffers to transfer and the bytes of
+/// those whose keys are `counted`. Each chunk leaves wasm memory as soon as it is encoded.
+fn attach_chunks(
+    message: &js_sys::Object,
+    snapshot_id: &str,
+    dataset: &Dataset,
+    counted: impl Fn(&str) -> bool,
+) -> (js_sys::Array, u64) {
     let keys = js_sys::Array::new();
     let buffers = js_sys::Array::new();
     let mut total = 0;
-    encode_dataset_each(TRANSFER_SNAPSHOT, dataset, &mut |key, bytes| {
-        total += bytes.len() as u64;
+    encode_dataset_each(snapshot_id, dataset, &mut |key, bytes| {
+        if counted(&key) {
+            total += bytes.len() as u64;
+        }
         keys.push(&key.into());
         buffers.push(&js_sys::Uint8Array::from(bytes.as_slice()).buffer());
     });
@@ -728,6 +773,9 @@ struct ImportShared {
     rows: std::cell::Cell<(usize, usize)>,
     /// Per picked file, a promise of its SHA-256 in hex.
     digests: RefCell<Vec<js_sys::Promise>>,
+    /// The second worker's rows of the cut file, until the first worker's outcome says whether
+    /// they are used.
+    second_rows: RefCell<Option<TransferredChunks>>,
 }
 
 impl ImportShared {
@@ -754,11 +802,35 @@ impl ImportShared {
                     on_message(shared.progress(None, rows));
                 }
                 "part" => {
-                    // Its part is done: its memory goes, its chunks move on to the first worker.
+                    // Its part is done: its memory goes. Its rows of the cut file stay here;
+                    // its customers and managers move on to the first worker.
                     worker.terminate();
-                    let buffers = js_sys::Array::from(&field(&data, "buffers"));
+                    let mut part = TransferredChunks::of(&data);
+                    let (kept, passed): (Vec<_>, Vec<_>) = std::mem::take(&mut part.chunks)
+                        .into_iter()
+                        .partition(|(key, _)| is_second_part_row(key));
+                    let (keys, buffers) = (js_sys::Array::new(), js_sys::Array::new());
+                    for (key, bytes) in passed {
+                        keys.push(&key.into());
+                        buffers.push(&bytes.buffer());
+                    }
+                    let forward = message("part", "");
+                    let _ = js_sys::Reflect::set(&forward, &"json".into(), &field(&data, "json"));
+                    let _ = js_sys::Reflect::set(&forward, &"keys".into(), &keys);
+                    let _ = js_sys::Reflect::set(&forward, &"buffers".into(), &buffers);
+                    if let Some(old) = shared.second_rows.replace(Some(TransferredChunks {
+                        index: kept
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (k, _))| (k.clone(), i))
+                            .collect(),
+                        chunks: kept,
+                        second_part: RowCounts::NONE,
+                    })) {
+                        old.release();
+                    }
                     if let Some(first) = shared.first.borrow().as_ref() {
-                        first.send(data.unchecked_into(), buffers);
+                        first.send(forward, buffers);
                     }
                 }
                 _ => on_message(FromWorker::Failed(
@@ -800,6 +872,7 @@ impl ImportWorker {
             files: RefCell::default(),
             rows: Default::default(),
             digests: RefCell::default(),
+            second_rows: RefCell::default(),
         });
         let weak = Rc::downgrade(&shared);
         let port = WorkerPort::start(move |worker, data| {
@@ -829,7 +902,16 @@ impl ImportWorker {
                         // The worker's part is done and its chunks are here: its memory
                         // goes before the page decodes its own copy.
                         worker.terminate();
-                        let chunks = TransferredChunks::of(&data);
+                        let mut chunks = TransferredChunks::of(&data);
+                        let second_rows = shared.second_rows.take();
+                        match second_rows {
+                            Some(part) if result.second_part != RowCounts::NONE => {
+                                chunks.add_second_part(part, result.second_part)
+                            }
+                            // Read whole after all: the part is not used.
+                            Some(part) => part.release(),
+                            None => {}
+                        }
                         let page_memory_bytes = wasm_memory_bytes();
                         let digests = shared.digests.borrow().clone();
                         let weak = Rc::downgrade(&shared);
@@ -921,7 +1003,7 @@ impl ImportWorker {
         let json = serde_json::to_string(plan).unwrap_or_default();
         let request = message("import", &json);
         let transfer = match base {
-            Some(base) => attach_chunks(&request, base).0,
+            Some(base) => attach_chunks(&request, TRANSFER_SNAPSHOT, base, |_| true).0,
             None => js_sys::Array::new(),
         };
         self.send(request, transfer);

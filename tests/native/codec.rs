@@ -206,6 +206,7 @@ fn catalogue_records_round_trip_and_refuse_newer_schemas() {
         imported_at: "2026-11-29T00:00:00Z".into(),
         as_of: Some("2026-09-30".into()),
         rows: RowCounts::default(),
+        second_part: RowCounts::default(),
         sources: Vec::new(),
     };
     assert_eq!(
@@ -235,6 +236,7 @@ fn backups_round_trip_and_refuse_damage() {
         imported_at: "2026-11-29T00:00:00Z".into(),
         as_of: None,
         rows: RowCounts::of(&data),
+        second_part: RowCounts::default(),
         sources: Vec::new(),
     };
     let file = write_backup(

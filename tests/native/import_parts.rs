@@ -4,9 +4,14 @@
 
 use super::support::{bytes, report_text, today};
 use keystone::import::{
-    guessed_inputs, import, import_in_parts, read_sheet, Entity, ImportRequest, Sheet, TwoParts,
-    MIN_CUT_BYTES,
+    guessed_inputs, import, import_in_parts, import_parts, read_sheet, stored_id_range, Entity,
+    ImportRequest, PartOutcome, Sheet, TwoParts, MIN_CUT_BYTES,
 };
+use keystone::storage::catalogue::SCHEMA_VERSION;
+use keystone::storage::codec::{
+    decode_with_part, encode_dataset, second_part_id, CodecError, RowCounts,
+};
+use std::collections::HashMap;
 
 type Files = Vec<(&'static str, Vec<u8>)>;
 
@@ -245,4 +250,96 @@ fn transactions_whose_ids_do_not_ascend_are_not_cut() {
         .expect("reads")
         .is_none());
     assert!(TwoParts::plan(&request, 0).expect("reads").is_none());
+}
+
+/// As the browser stores a two-worker import: the first worker's dataset, with the merged
+/// report, and the second worker's rows of the cut file stored as they came, under the second
+/// part's id. Read back, they are the whole import's dataset, wherever the cut fell.
+#[test]
+fn the_second_part_stored_beside_the_first_reads_back_as_the_whole() {
+    let files = workload_s(&["customers.csv", "holdings.csv", "transactions.csv"]);
+    let named = sheets(&files);
+    let request = request(&named);
+    let whole = import(&request);
+    for (entity, name) in [
+        (Entity::Transactions, "transactions.csv"),
+        (Entity::Holdings, "holdings.csv"),
+    ] {
+        let file = request.files.iter().position(|f| f.entity == entity);
+        for target in spread(&files, name, 3) {
+            let parts = TwoParts::cut(&request, file.expect("the file"), target)
+                .expect("reads")
+                .unwrap_or_else(|| panic!("{name} cut at {target}"));
+            let (first, second) = import_parts(&request, &parts);
+            let part = PartOutcome {
+                id_range: stored_id_range(&second.dataset),
+                report: second.report.clone(),
+                passes: second.passes.clone(),
+            };
+            let others = (
+                second.dataset.customers(),
+                second.dataset.relationship_managers(),
+            );
+            let merged = parts
+                .merge_report(&request, first, part, others)
+                .unwrap_or_else(|| panic!("{name} cut at {target} merges"));
+            assert_eq!(
+                report_text(&merged),
+                report_text(&whole),
+                "{name} at {target}"
+            );
+
+            let part_rows = match entity {
+                Entity::Holdings => RowCounts {
+                    holdings: second.dataset.holdings().len(),
+                    ..RowCounts::NONE
+                },
+                _ => RowCounts {
+                    transactions: second.dataset.transactions().len(),
+                    ..RowCounts::NONE
+                },
+            };
+            let table = format!("{}/{}/", second_part_id("snap"), entity.key());
+            let mut chunks: HashMap<String, Vec<u8>> = encode_dataset("snap", &merged.dataset)
+                .into_iter()
+                .collect();
+            chunks.extend(
+                encode_dataset(&second_part_id("snap"), &second.dataset)
+                    .into_iter()
+                    .filter(|(key, _)| key.starts_with(&table)),
+            );
+            let rows = RowCounts::of(&merged.dataset) + part_rows;
+            assert_eq!(rows, RowCounts::of(&whole.dataset), "{name} at {target}");
+            let stored = decode_with_part("snap", SCHEMA_VERSION, &rows, &part_rows, &chunks)
+                .unwrap_or_else(|e| panic!("{name} at {target}: {e}"));
+            assert!(stored == whole.dataset, "{name} cut at {target}");
+
+            // Without the part's chunks, or counted wrong, it is an error, not a short table.
+            let first_only: HashMap<String, Vec<u8>> = chunks
+                .iter()
+                .filter(|(key, _)| !key.starts_with(&table))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            assert!(matches!(
+                decode_with_part("snap", SCHEMA_VERSION, &rows, &part_rows, &first_only),
+                Err(CodecError::MissingChunk(_))
+            ));
+            for wrong in [
+                RowCounts {
+                    transactions: rows.transactions + 1,
+                    ..RowCounts::NONE
+                },
+                RowCounts {
+                    customers: 1,
+                    ..part_rows
+                },
+            ] {
+                let read = decode_with_part("snap", SCHEMA_VERSION, &rows, &wrong, &chunks);
+                assert!(
+                    matches!(read, Err(CodecError::CorruptChunk(_))),
+                    "{wrong:?}"
+                );
+            }
+        }
+    }
 }
