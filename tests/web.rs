@@ -29,7 +29,7 @@ fn record(snapshot_id: &str, data: &Dataset) -> SnapshotRecord {
         imported_at: "2026-11-29T00:00:00Z".into(),
         as_of: None,
         rows: RowCounts::of(data),
-        second_part: RowCounts::default(),
+        second_part: RowCounts::NONE,
         sources: Vec::new(),
     }
 }

@@ -351,9 +351,9 @@ pub fn decode_with_part(
 }
 
 /// Adds the `rows` transactions stored under `snapshot_id` after those of `into`, a column at
-/// a time, integers straight into its columns: the import's first worker adds the second
-/// part's rows so, holding at most one decoded column beside its own rather than the part.
-/// On an error `into` is left part-appended, for the caller to drop.
+/// a time, integers straight into its columns: a snapshot's second part is read so (see
+/// [`decode_with_part`]), holding at most one decoded column beside the table rather than the
+/// part. On an error `into` is left part-appended, for the caller to drop.
 pub fn append_transactions(
     into: &mut Transactions,
     snapshot_id: &str,

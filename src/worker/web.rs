@@ -330,7 +330,9 @@ pub fn run_worker() {
                     let part_id = second_part_id(TRANSFER_SNAPSHOT);
                     // Of which only the cut file's rows are stored: its holdings or transactions.
                     let (buffers, stored_bytes) =
-                        attach_chunks(&reply, &part_id, &outcome.dataset, is_second_part_row);
+                        attach_chunks(&reply, &part_id, &outcome.dataset, |key| {
+                            second_part_table(key).is_some()
+                        });
                     let bytes = outcome.dataset.table_bytes();
                     let result = SecondPartResult {
                         part: PartOutcome {
@@ -604,13 +606,14 @@ pub fn release(buffer: &JsValue) {
     }
 }
 
-/// Whether a chunk the second worker sent holds its rows of the cut file (its holdings or its
-/// transactions), which the page keeps, rather than its customers or managers, which go on to
+/// The table (`holdings` or `transactions`) of a chunk the second worker sent of its rows of
+/// the cut file, which the page keeps; `None` for its customers and managers, which go on to
 /// the first worker for the check that both read them alike.
-fn is_second_part_row(key: &str) -> bool {
-    let prefix = snapshot_prefix(&second_part_id(TRANSFER_SNAPSHOT));
-    key.strip_prefix(&prefix)
-        .is_some_and(|rest| rest.starts_with("holdings/") || rest.starts_with("transactions/"))
+fn second_part_table(key: &str) -> Option<&'static str> {
+    let rest = key.strip_prefix(&snapshot_prefix(&second_part_id(TRANSFER_SNAPSHOT)))?;
+    ["holdings", "transactions"]
+        .into_iter()
+        .find(|table| rest.strip_prefix(table).is_some_and(|r| r.starts_with('/')))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -632,12 +635,16 @@ impl TransferredChunks {
     fn of(data: &JsValue) -> TransferredChunks {
         let keys = js_sys::Array::from(&field(data, "keys"));
         let buffers = js_sys::Array::from(&field(data, "buffers"));
-        let chunks: Vec<(String, js_sys::Uint8Array)> = (0..keys.length())
+        let chunks = (0..keys.length())
             .map(|i| {
                 let key = keys.get(i).as_string().unwrap_or_default();
                 (key, js_sys::Uint8Array::new(&buffers.get(i)))
             })
             .collect();
+        TransferredChunks::from(chunks)
+    }
+
+    fn from(chunks: Vec<(String, js_sys::Uint8Array)>) -> TransferredChunks {
         let index = chunks
             .iter()
             .enumerate()
@@ -653,11 +660,10 @@ impl TransferredChunks {
     /// Adds `part`'s chunks of the tables of which it holds `rows` as the second part; frees
     /// the others (an empty table's dictionaries).
     fn add_second_part(&mut self, part: TransferredChunks, rows: RowCounts) {
-        let prefix = snapshot_prefix(&second_part_id(TRANSFER_SNAPSHOT));
-        let held = |key: &str| match key.strip_prefix(&prefix) {
-            Some(rest) if rest.starts_with("holdings/") => rows.holdings > 0,
-            Some(rest) if rest.starts_with("transactions/") => rows.transactions > 0,
-            _ => false,
+        let held = |key: &str| match second_part_table(key) {
+            Some("holdings") => rows.holdings > 0,
+            Some(_) => rows.transactions > 0,
+            None => false,
         };
         for (key, bytes) in part.chunks {
             if held(&key) {
@@ -866,7 +872,7 @@ impl ImportShared {
                     let mut part = TransferredChunks::of(&data);
                     let (kept, passed): (Vec<_>, Vec<_>) = std::mem::take(&mut part.chunks)
                         .into_iter()
-                        .partition(|(key, _)| is_second_part_row(key));
+                        .partition(|(key, _)| second_part_table(key).is_some());
                     let (keys, buffers) = (js_sys::Array::new(), js_sys::Array::new());
                     for (key, bytes) in passed {
                         keys.push(&key.into());
@@ -876,15 +882,8 @@ impl ImportShared {
                     let _ = js_sys::Reflect::set(&forward, &"json".into(), &field(&data, "json"));
                     let _ = js_sys::Reflect::set(&forward, &"keys".into(), &keys);
                     let _ = js_sys::Reflect::set(&forward, &"buffers".into(), &buffers);
-                    if let Some(old) = shared.second_rows.replace(Some(TransferredChunks {
-                        index: kept
-                            .iter()
-                            .enumerate()
-                            .map(|(i, (k, _))| (k.clone(), i))
-                            .collect(),
-                        chunks: kept,
-                        second_part: RowCounts::NONE,
-                    })) {
+                    let kept = TransferredChunks::from(kept);
+                    if let Some(old) = shared.second_rows.replace(Some(kept)) {
                         old.release();
                     }
                     if let Some(first) = shared.first.borrow().as_ref() {

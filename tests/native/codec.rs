@@ -34,7 +34,7 @@ fn datasets_round_trip_across_chunk_boundaries() {
 
 #[test]
 fn stored_rows_append_to_a_table_as_the_table_would_append_them() {
-    // The import's first worker adds the second part's rows from their chunks; the result must
+    // A snapshot's second part is read by adding its rows from their chunks; the result must
     // be what appending the decoded part gives, dictionaries merged, across chunk boundaries.
     let first = generate(&DemoConfig {
         n_customers: 300,
@@ -206,7 +206,7 @@ fn catalogue_records_round_trip_and_refuse_newer_schemas() {
         imported_at: "2026-11-29T00:00:00Z".into(),
         as_of: Some("2026-09-30".into()),
         rows: RowCounts::default(),
-        second_part: RowCounts::default(),
+        second_part: RowCounts::NONE,
         sources: Vec::new(),
     };
     assert_eq!(
@@ -236,7 +236,7 @@ fn backups_round_trip_and_refuse_damage() {
         imported_at: "2026-11-29T00:00:00Z".into(),
         as_of: None,
         rows: RowCounts::of(&data),
-        second_part: RowCounts::default(),
+        second_part: RowCounts::NONE,
         sources: Vec::new(),
     };
     let file = write_backup(
