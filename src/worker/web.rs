@@ -5,8 +5,8 @@ use super::protocol::{
 };
 use crate::import::{
     import_with_progress, read_sheet_from, stored_id_range, ByteSource, Entity, FileInput,
-    ImportOutcome, ImportReport, ImportRequest, PartOutcome, SecondPart, SharedSource, Sheet,
-    TwoParts, MIN_CUT_BYTES,
+    ImportOutcome, ImportRequest, PartOutcome, SecondPart, SharedSource, Sheet, TwoParts,
+    MIN_CUT_BYTES,
 };
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
@@ -206,24 +206,19 @@ pub fn run_worker() {
                             post(&message("second", &json), None);
                             let first =
                                 import_with_progress(&parts.first_request(&request), &mut progress);
-                            let first_done = epoch_ms();
-                            // Packed while the second part is still being read: the parts
-                            // almost always merge, and the chunks are the first part's then.
-                            let packed = Packed::of(&first.dataset);
                             *waiting.borrow_mut() = Some(Waiting {
                                 plan,
                                 parts,
                                 first,
-                                packed,
                                 started,
-                                first_done,
+                                first_done: epoch_ms(),
                             });
                         }
                         None => {
                             let outcome = import_with_progress(&request, &mut progress);
                             drop(request);
                             drop(base);
-                            send_outcome(&reply_scope, outcome, started, Helped::NONE);
+                            send_imported(&reply_scope, outcome, started, Helped::NONE);
                         }
                     }
                 }
@@ -276,30 +271,18 @@ pub fn run_worker() {
                             Some(merged)
                         });
                     chunks.release();
-                    let parse_ms = (now_ms() - waiting.started) as u32;
-                    match merged {
-                        Some(merged) => send_imported(
-                            &reply_scope,
-                            merged.report,
-                            waiting.packed,
-                            parse_ms,
-                            helped,
-                        ),
-                        None => {
-                            // Parts that might not equal the whole are not used: the whole
-                            // is read.
-                            waiting.packed.release();
-                            let outcome = import_with_progress(&request, &mut |rows| {
-                                post(&message("progress", &rows.to_string()), None)
-                            });
-                            drop(request);
-                            let alone = Helped {
-                                memory: helped.memory,
-                                ..Helped::NONE
-                            };
-                            send_outcome(&reply_scope, outcome, waiting.started, alone);
-                        }
-                    }
+                    // Parts that might not equal the whole are not used: the whole is read.
+                    let outcome = merged.unwrap_or_else(|| {
+                        helped = Helped {
+                            memory: helped.memory,
+                            ..Helped::NONE
+                        };
+                        import_with_progress(&request, &mut |rows| {
+                            post(&message("progress", &rows.to_string()), None)
+                        })
+                    });
+                    drop(request);
+                    send_imported(&reply_scope, outcome, waiting.started, helped);
                 }
                 "second" => {
                     // This worker is the second one: it reads the second part and the shared files.
@@ -372,8 +355,6 @@ struct Waiting {
     plan: ImportPlan,
     parts: TwoParts,
     first: ImportOutcome,
-    /// Its dataset's chunks, ready to go.
-    packed: Packed,
     started: f64,
     /// When the first part was done (epoch milliseconds): how the parts were balanced is a
     /// figure.
@@ -431,84 +412,45 @@ impl Helped {
     };
 }
 
-/// A dataset's chunks, encoded into buffers on the message that will carry them.
-struct Packed {
-    reply: js_sys::Object,
-    buffers: js_sys::Array,
-    rows: RowCounts,
-    columnar_bytes: u64,
-    stored_bytes: u64,
-    pack_ms: u32,
-}
-
-impl Packed {
-    fn of(dataset: &Dataset) -> Packed {
-        let started = now_ms();
-        let reply = js_sys::Object::new();
-        let (buffers, stored_bytes) = attach_chunks(&reply, TRANSFER_SNAPSHOT, dataset, |_| true);
-        Packed {
-            reply,
-            buffers,
-            rows: RowCounts::of(dataset),
-            columnar_bytes: dataset.column_bytes() as u64,
-            stored_bytes,
-            pack_ms: (now_ms() - started) as u32,
-        }
-    }
-
-    /// Frees the chunks, which will not be sent.
-    fn release(self) {
-        for buffer in self.buffers.iter() {
-            release(&buffer);
-        }
-    }
-}
-
-/// Packs an import's outcome and sends it (see [`send_imported`]).
-fn send_outcome(
+/// Sends the import's outcome to the page: the dataset as transferred chunks, the report and
+/// the figures.
+fn send_imported(
     scope: &web_sys::DedicatedWorkerGlobalScope,
     outcome: ImportOutcome,
     started: f64,
     helped: Helped,
 ) {
-    let parse_ms = (now_ms() - started) as u32;
-    let packed = Packed::of(&outcome.dataset);
+    let parsed = now_ms();
+    let reply = js_sys::Object::new();
+    let rows = RowCounts::of(&outcome.dataset) + helped.second_part;
+    let columnar_bytes = outcome.dataset.column_bytes() as u64 + helped.columnar_bytes;
+    let (buffers, stored_bytes) =
+        attach_chunks(&reply, TRANSFER_SNAPSHOT, &outcome.dataset, |_| true);
+    let pack_ms = (now_ms() - parsed) as u32;
+    let report = outcome.report;
     drop(outcome.dataset);
-    send_imported(scope, outcome.report, packed, parse_ms, helped);
-}
-
-/// Sends the import's outcome to the page: the dataset as transferred chunks, the report and
-/// the figures.
-fn send_imported(
-    scope: &web_sys::DedicatedWorkerGlobalScope,
-    report: ImportReport,
-    packed: Packed,
-    parse_ms: u32,
-    helped: Helped,
-) {
     let result = ImportResult {
-        rows: packed.rows + helped.second_part,
+        rows,
         report,
-        parse_ms,
+        parse_ms: (parsed - started) as u32,
         file_read_ms: FILE_READ_MS.with(|total| total.get()) as u32,
-        pack_ms: packed.pack_ms,
+        pack_ms,
         workers: helped.workers,
         second_lead_ms: helped.lead_ms,
         // Both workers' high-water marks, as if they had peaked at once.
         worker_memory_bytes: wasm_memory_bytes() as u64 + helped.memory,
         second_worker_memory_bytes: helped.memory,
-        columnar_bytes: packed.columnar_bytes + helped.columnar_bytes,
-        stored_bytes: packed.stored_bytes + helped.stored_bytes,
+        columnar_bytes,
+        stored_bytes: stored_bytes + helped.stored_bytes,
         second_part: helped.second_part,
         // The page hashes the files (see `ImportWorker::read`).
         digest_wait_ms: 0,
         sha256: Vec::new(),
     };
     let json = serde_json::to_string(&result).unwrap_or_default();
-    let reply = packed.reply;
     let _ = js_sys::Reflect::set(&reply, &"kind".into(), &"imported".into());
     let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
-    let _ = scope.post_message_with_transfer(&reply, &packed.buffers);
+    let _ = scope.post_message_with_transfer(&reply, &buffers);
 }
 
 /// Milliseconds since the epoch, comparable between the page and its workers.
