@@ -244,20 +244,20 @@ pub fn run_worker() {
                             // Its customers and managers came here, to be checked against
                             // this worker's; its rows of the cut file stay on the page, stored
                             // as the snapshot's second part.
-                            let mut others = result.rows;
-                            let mut second_part = RowCounts::NONE;
-                            match waiting.parts.cut_entity(&request) {
-                                Entity::Holdings => {
-                                    (others.holdings, second_part.holdings) = (0, others.holdings)
-                                }
-                                _ => {
-                                    (others.transactions, second_part.transactions) =
-                                        (0, others.transactions)
-                                }
-                            }
+                            let second_part = match waiting.parts.cut_entity(&request) {
+                                Entity::Holdings => RowCounts {
+                                    holdings: result.rows.holdings,
+                                    ..RowCounts::NONE
+                                },
+                                _ => RowCounts {
+                                    transactions: result.rows.transactions,
+                                    ..RowCounts::NONE
+                                },
+                            };
                             let part_id = second_part_id(TRANSFER_SNAPSHOT);
                             let (customers, managers) =
-                                decode_customers_and_managers(&part_id, &others, &chunks).ok()?;
+                                decode_customers_and_managers(&part_id, &result.rows, &chunks)
+                                    .ok()?;
                             let merged = waiting.parts.merge_report(
                                 &request,
                                 waiting.first,
