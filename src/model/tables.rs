@@ -146,30 +146,52 @@ impl ProductType {
     /// Recognises a product family by its Chinese or English name or a common alias
     /// (`活期`, `deposit`, `loan` …); anything else is [`ProductType::Other`].
     pub fn from_name(name: &str) -> ProductType {
+        // Compared in place, not lowercased into a new string: this runs for every holding.
+        const ALIASES: [(&str, ProductType); 32] = [
+            ("活期", ProductType::CurrentDeposit),
+            ("活期储蓄", ProductType::CurrentDeposit),
+            ("current", ProductType::CurrentDeposit),
+            ("demand deposit", ProductType::CurrentDeposit),
+            ("casa", ProductType::CurrentDeposit),
+            ("定期", ProductType::TimeDeposit),
+            ("定期储蓄", ProductType::TimeDeposit),
+            ("大额存单", ProductType::TimeDeposit),
+            ("time", ProductType::TimeDeposit),
+            ("fixed deposit", ProductType::TimeDeposit),
+            ("term deposit", ProductType::TimeDeposit),
+            ("cd", ProductType::TimeDeposit),
+            ("银行理财", ProductType::WealthManagement),
+            ("理财产品", ProductType::WealthManagement),
+            ("wealth", ProductType::WealthManagement),
+            ("wmp", ProductType::WealthManagement),
+            ("公募基金", ProductType::Fund),
+            ("私募基金", ProductType::Fund),
+            ("funds", ProductType::Fund),
+            ("mutual fund", ProductType::Fund),
+            ("保险产品", ProductType::Insurance),
+            ("代理保险", ProductType::Insurance),
+            ("insurance policy", ProductType::Insurance),
+            ("个人贷款", ProductType::Loan),
+            ("房贷", ProductType::Loan),
+            ("按揭", ProductType::Loan),
+            ("消费贷", ProductType::Loan),
+            ("loans", ProductType::Loan),
+            ("mortgage", ProductType::Loan),
+            ("信用卡透支", ProductType::CreditCard),
+            ("card", ProductType::CreditCard),
+            ("credit", ProductType::CreditCard),
+        ];
         let name = name.trim();
-        let lower = name.to_ascii_lowercase();
-        if let Some(product) = ProductType::ALL
+        ProductType::ALL
             .into_iter()
-            .find(|p| p.chinese_name() == name || p.english_name().to_ascii_lowercase() == lower)
-        {
-            return product;
-        }
-        match lower.as_str() {
-            "活期" | "活期储蓄" | "current" | "demand deposit" | "casa" => {
-                ProductType::CurrentDeposit
-            }
-            "定期" | "定期储蓄" | "大额存单" | "time" | "fixed deposit" | "term deposit" | "cd" => {
-                ProductType::TimeDeposit
-            }
-            "银行理财" | "理财产品" | "wealth" | "wmp" => ProductType::WealthManagement,
-            "公募基金" | "私募基金" | "funds" | "mutual fund" => ProductType::Fund,
-            "保险产品" | "代理保险" | "insurance policy" => ProductType::Insurance,
-            "个人贷款" | "房贷" | "按揭" | "消费贷" | "loans" | "mortgage" => {
-                ProductType::Loan
-            }
-            "信用卡透支" | "card" | "credit" => ProductType::CreditCard,
-            _ => ProductType::Other,
-        }
+            .find(|p| p.chinese_name() == name || p.english_name().eq_ignore_ascii_case(name))
+            .or_else(|| {
+                ALIASES
+                    .iter()
+                    .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
+                    .map(|&(_, product)| product)
+            })
+            .unwrap_or(ProductType::Other)
     }
 
     /// Loans and card balances are owed to the bank, so they are not assets under management.

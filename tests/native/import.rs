@@ -14,6 +14,7 @@ use keystone::import::{
     TextEncoding, TextLayout,
 };
 use keystone::storage::catalogue::SCHEMA_VERSION;
+use keystone::model::ProductType;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
 
@@ -119,6 +120,31 @@ fn value_rules_match_expected_output() {
     }
     for input in ["R3", "3", "C5", "2级", "稳健型", "激进", "R6", "", "high"] {
         out.push_str(&format!("risk\t{input}\t\t{:?}\n", parse_risk_level(input)));
+    }
+    for input in [
+        "活期存款",
+        "Current deposit",
+        "CURRENT DEPOSIT",
+        " 活期 ",
+        "Demand Deposit",
+        "大额存单",
+        "CD",
+        "理财产品",
+        "WMP",
+        "公募基金",
+        "Mutual Fund",
+        "代理保险",
+        "按揭",
+        "Mortgage",
+        "信用卡透支",
+        "Card",
+        "黄金",
+        "",
+    ] {
+        out.push_str(&format!(
+            "product\t{input}\t\t{:?}\n",
+            ProductType::from_name(input)
+        ));
     }
     check_expected("import_values.txt", &out);
 }
