@@ -240,14 +240,30 @@ struct ShortKey(usize, u64, u64);
 impl ShortKey {
     fn of(value: &str) -> ShortKey {
         let bytes = value.as_bytes();
-        let word = |part: &[u8]| {
-            let mut word = [0u8; 8];
-            word[..part.len()].copy_from_slice(part);
-            u64::from_le_bytes(word)
+        let n = bytes.len();
+        // Fixed-width loads: copying a slice of variable length into a word is a call to
+        // `memcpy` in WebAssembly, for every cell looked up.
+        let word8 =
+            |at: usize| u64::from_le_bytes(*bytes[at..].first_chunk::<8>().unwrap_or(&[0; 8]));
+        let word4 = |at: usize| {
+            u64::from(u32::from_le_bytes(
+                *bytes[at..].first_chunk::<4>().unwrap_or(&[0; 4]),
+            ))
         };
-        let head = &bytes[..bytes.len().min(8)];
-        let tail = &bytes[bytes.len().saturating_sub(8)..];
-        ShortKey(bytes.len(), word(head), word(tail))
+        let (head, tail) = if n >= 8 {
+            (word8(0), word8(n - 8))
+        } else if n >= 4 {
+            // Two overlapping halves make the same word as the bytes padded with zeros.
+            let word = word4(0) | (word4(n - 4) << ((n - 4) * 8));
+            (word, word)
+        } else {
+            let word = bytes
+                .iter()
+                .rev()
+                .fold(0u64, |word, &b| (word << 8) | u64::from(b));
+            (word, word)
+        };
+        ShortKey(n, head, tail)
     }
 }
 
@@ -469,6 +485,37 @@ mod tests {
         assert!(matches!(digits.numbered, Numbered::Dense { .. }));
         assert_eq!(digits.find("500042"), Some(42));
         assert_eq!(digits.find("499999"), None);
+    }
+
+    #[test]
+    fn short_keys_tell_apart_strings_of_every_length() {
+        // Every length up to past 16 bytes (the keys' whole-string limit), each string beside
+        // the ones differing from it in one byte or in length, through a small dictionary
+        // (compared by key) and a large one (hashed by key, or by string past 16 bytes).
+        let base = b"ABCDEFGHIJKLMNOPQRSTUV";
+        let mut values: Vec<String> = Vec::new();
+        for length in 0..=base.len() {
+            let bytes = &base[..length];
+            for at in 0..length {
+                let mut changed = bytes.to_vec();
+                changed[at] ^= 0x01;
+                values.push(String::from_utf8(changed).unwrap_or_default());
+            }
+            values.push(String::from_utf8(bytes.to_vec()).unwrap_or_default());
+        }
+        values.extend((1..=7).map(|n| "客户号".chars().cycle().take(n).collect::<String>()));
+        let mut seen = std::collections::HashSet::new();
+        values.retain(|v| seen.insert(v.clone()));
+        for held in [12, values.len()] {
+            let mut dictionary = Dictionary::default();
+            for value in &values[..held] {
+                dictionary.code_for(value);
+            }
+            for (code, value) in values.iter().enumerate() {
+                let expected = (code < held).then_some(code as u32);
+                assert_eq!(dictionary.find(value), expected, "{value:?} of {held}");
+            }
+        }
     }
 
     #[test]

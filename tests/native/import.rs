@@ -13,8 +13,8 @@ use keystone::import::{
     DateStyle, DayMonthOrder, Entity, FileInput, ImportRequest, IssueReason, SharedSource,
     TextEncoding, TextLayout,
 };
-use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::model::ProductType;
+use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
 
