@@ -120,8 +120,8 @@ pub struct Dictionary {
 /// Codes of the values shaped like the first one — the same prefix, then digits, the same
 /// length: customer numbers `C00000023`, product codes `P2173` — by their number: reading an
 /// array instead of hashing, which misses the cache on every row once a dictionary of
-/// customers outgrows it. Every value of that shape is in the array (all values are in the
-/// hash maps too), so a lookup of that shape needs nothing else.
+/// customers outgrows it. Every value of that shape is in the array, and in the array only
+/// while it lasts, so a lookup of that shape needs nothing else.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 enum Numbered {
     /// No value yet.
@@ -181,8 +181,9 @@ impl Numbered {
         Some(code)
     }
 
-    /// Adds `value` as code `code` (codes count up from 0, so `code + 1` values are held).
-    fn remember(&mut self, value: &str, code: u32) {
+    /// Adds `value` as code `code` (codes count up from 0, so `code + 1` values are held);
+    /// whether the array holds it.
+    fn remember(&mut self, value: &str, code: u32) -> bool {
         match self {
             Numbered::Empty => {
                 let bytes = value.as_bytes();
@@ -199,6 +200,7 @@ impl Numbered {
                     },
                     _ => Numbered::Off,
                 };
+                matches!(self, Numbered::Dense { .. })
             }
             Numbered::Dense {
                 prefix,
@@ -208,7 +210,7 @@ impl Numbered {
                 ..
             } => {
                 let Some(n) = Numbered::number(prefix, *width, value) else {
-                    return;
+                    return false;
                 };
                 let limit = Numbered::SPREAD * (u64::from(code) + 1) + Numbered::SLACK;
                 match n.checked_sub(*first).filter(|&slot| slot < limit) {
@@ -218,11 +220,15 @@ impl Numbered {
                             codes.resize(slot + 1, Numbered::ABSENT);
                         }
                         codes[slot] = code;
+                        true
                     }
-                    None => *self = Numbered::Off,
+                    None => {
+                        *self = Numbered::Off;
+                        false
+                    }
                 }
             }
-            Numbered::Off => {}
+            Numbered::Off => false,
         }
     }
 }
@@ -304,15 +310,36 @@ impl Dictionary {
         code
     }
 
+    /// Adds `value` as code `code`; `self.values[..code]` are the values already remembered.
     fn remember(&mut self, value: &str, code: u32) {
-        self.numbered.remember(value, code);
+        let was_numbered = matches!(self.numbered, Numbered::Dense { .. });
+        let numbered = self.numbered.remember(value, code);
         if self.short_keys.len() < SMALL_DICTIONARY {
             self.short_keys.push(ShortKey::of(value));
         }
-        if value.len() <= 16 {
-            self.lookup_short.insert(ShortKey::of(value), code);
-        } else {
-            self.lookup.insert(value.to_owned(), code);
+        let Dictionary {
+            values,
+            lookup,
+            lookup_short,
+            ..
+        } = self;
+        let mut hash = |value: &str, code: u32| {
+            if value.len() <= 16 {
+                lookup_short.insert(ShortKey::of(value), code);
+            } else {
+                lookup.insert(value.to_owned(), code);
+            }
+        };
+        // A value the array holds is found there alone: hashing it too would cost every
+        // customer number a map entry (and the map's growth) for nothing. When the array is
+        // given up, the values it held go into the maps.
+        if was_numbered && !matches!(self.numbered, Numbered::Dense { .. }) {
+            for (earlier, value) in values[..code as usize].iter().enumerate() {
+                hash(value, earlier as u32);
+            }
+        }
+        if !numbered {
+            hash(value, code);
         }
     }
 
@@ -343,11 +370,16 @@ impl CodedColumn {
         if codes.iter().any(|&c| c as usize >= values.len()) {
             return None;
         }
-        let mut dictionary = Dictionary::default();
-        for (code, value) in values.iter().enumerate() {
-            dictionary.remember(value, code as u32);
+        let mut dictionary = Dictionary {
+            values,
+            ..Dictionary::default()
+        };
+        for code in 0..dictionary.values.len() {
+            // Taken out while remembered: `remember` reads the values before it.
+            let value = std::mem::take(&mut dictionary.values[code]);
+            dictionary.remember(&value, code as u32);
+            dictionary.values[code] = value;
         }
-        dictionary.values = values;
         Some(CodedColumn { dictionary, codes })
     }
 
