@@ -18,6 +18,6 @@ mod web;
 pub use analysis::AnalysisWorker;
 #[cfg(target_arch = "wasm32")]
 pub use web::{
-    file_sha256, release, run_worker, wasm_memory_bytes, FromWorker, ImportWorker, Imported,
-    TransferredChunks, WHOLE_FILE_DIGEST_BYTES,
+    file_sha256, release, run_worker, warm_up_page, wasm_memory_bytes, FromWorker, ImportWorker,
+    Imported, TransferredChunks, WHOLE_FILE_DIGEST_BYTES,
 };

@@ -11,7 +11,9 @@ use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::ui::state::{AppState, CommitSteps, DataState};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
-use crate::worker::{wasm_memory_bytes, FromWorker, ImportWorker, Imported, TransferredChunks};
+use crate::worker::{
+    warm_up_page, wasm_memory_bytes, FromWorker, ImportWorker, Imported, TransferredChunks,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -172,6 +174,8 @@ pub fn ImportPanel() -> impl IntoView {
     let started = ImportWorker::start(on_worker_message).ok();
     if let Some(workers) = &started {
         workers.warm_up();
+        // After the page has drawn: the warm-up holds this thread for a few tens of ms.
+        set_timeout(warm_up_page, std::time::Duration::from_millis(300));
     }
     spare.set_value(started);
 
