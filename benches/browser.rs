@@ -344,6 +344,18 @@ mod native {
                 .await
                 .expect("read mark");
             reloads.push(ready.as_f64().unwrap_or(-1.0) / 1000.0);
+            let steps = client
+                .execute(
+                    "const at = n => { const m = performance.getEntriesByName(n); return m.length ? Math.round(m[0].startTime) : -1; };
+                     return [at('keystone-chunks-asked'), at('keystone-chunks-read'), at('keystone-chunks-decoded'), at('keystone-data-ready')].join(' ');",
+                    vec![],
+                )
+                .await
+                .expect("read marks");
+            eprintln!(
+                "reload: chunks asked for, read, decoded, data ready (ms from navigation) = {}",
+                steps.as_str().unwrap_or("")
+            );
         }
         println!("BENCH reload.M.browser {:.3} s", median(reloads));
 

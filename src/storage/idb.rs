@@ -341,15 +341,26 @@ pub async fn load_snapshot(
     db: &Database,
     record: &SnapshotRecord,
 ) -> Result<Dataset, StorageError> {
+    mark("keystone-chunks-asked");
     let chunks = read_chunks(db, Some(chunk_range(&record.snapshot_id))).await?;
     let chunks: HashMap<String, Vec<u8>> = chunks.into_iter().collect();
-    Ok(decode_with_part(
+    mark("keystone-chunks-read");
+    let dataset = decode_with_part(
         &record.snapshot_id,
         record.schema_version,
         &record.rows,
         &record.second_part,
         &chunks,
-    )?)
+    )?;
+    mark("keystone-chunks-decoded");
+    Ok(dataset)
+}
+
+/// A performance mark, so `make bench` can split a reload into its steps.
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
 }
 
 /// Reads chunks (those in `range`, or all), in key order, one request per chunk: a single
