@@ -13,9 +13,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn dataset(seed: u64) -> Dataset {
-    // 4,000 customers give more than one 65,536-row chunk of transactions.
+    // 14,000 customers give more than one 262,144-row chunk of transactions.
     generate(&DemoConfig {
-        n_customers: 4_000,
+        n_customers: 14_000,
         transactions_per_customer: 20,
         seed,
     })
@@ -38,6 +38,7 @@ fn record(snapshot_id: &str, data: &Dataset) -> SnapshotRecord {
 async fn a_snapshot_reads_back_identical_after_the_database_is_reopened() {
     let name = "keystone-test-reopen";
     let data = dataset(1);
+    assert!(data.transactions().len() > keystone::storage::codec::CHUNK_ROWS);
     let db = idb::open_named(name).await.expect("open");
     idb::delete_all(&db).await.expect("clear");
     idb::save_snapshot(&db, &record("s1", &data), &data, SaveOptions::default())

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 /// The layout version written into every record; readers refuse newer ones. Schema 2 added
 /// the holdings' product risk level; schema 3 writes integer chunks at their narrowest width
 /// and short texts with one-byte lengths (older chunks read unchanged); schema 4 may store a
-/// table's last rows as a second part (`SnapshotRecord::second_part`).
-pub const SCHEMA_VERSION: u32 = 4;
+/// table's last rows as a second part (`SnapshotRecord::second_part`); schema 5 cuts columns
+/// into chunks of 262,144 rows instead of 65,536 (`codec::chunk_rows`).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// One dated snapshot of a dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

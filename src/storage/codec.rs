@@ -1,6 +1,7 @@
 //! Column chunks: the byte layout of a dataset in the chunk store.
 //!
-//! Each column is cut into chunks of [`CHUNK_ROWS`] rows and stored under
+//! Each column is cut into chunks of [`CHUNK_ROWS`] rows (fewer in older layouts,
+//! [`chunk_rows`]) and stored under
 //! `{snapshot}/{table}/{column}/{chunk}`; fixed-width columns are little-endian arrays, text
 //! chunks carry their own offsets, coded columns keep their dictionary under `.../dict`.
 //! One record per chunk (not per row) is what makes IndexedDB fast enough for millions of rows.
@@ -10,12 +11,24 @@ use crate::model::{
     Holdings, Interactions, ModelError, ProductType, RelationshipManagers, Tables, TextColumn,
     Transactions,
 };
+use crate::storage::catalogue::SCHEMA_VERSION;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-/// Rows per stored chunk of a column.
-pub const CHUNK_ROWS: usize = 65_536;
+/// Rows per stored chunk of a column (from schema 5; see [`chunk_rows`]).
+pub const CHUNK_ROWS: usize = 262_144;
+
+/// Rows per stored chunk in the layout of `schema_version`: up to schema 4 a chunk held
+/// 65,536 rows. Four times as many make M's 280 chunks 80, and a reload read them in about
+/// 195 ms instead of 235 (medians of six reloads, alternating builds).
+pub fn chunk_rows(schema_version: u32) -> usize {
+    if schema_version >= 5 {
+        CHUNK_ROWS
+    } else {
+        65_536
+    }
+}
 
 /// Row counts per table: what a decoder needs to know how many chunks to expect.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -190,7 +203,7 @@ pub fn decode_dataset(
     rows: &RowCounts,
     chunks: &dyn ChunkSource,
 ) -> Result<Dataset, CodecError> {
-    let input = Decoder::new(snapshot_id, chunks);
+    let input = Decoder::new(snapshot_id, schema_version, chunks);
     let customers = decode_customers(&input, rows.customers)?;
     let n = rows.holdings;
     let holdings = Holdings {
@@ -254,7 +267,8 @@ pub fn decode_customers_and_managers(
     rows: &RowCounts,
     chunks: &dyn ChunkSource,
 ) -> Result<(Customers, RelationshipManagers), CodecError> {
-    let input = Decoder::new(snapshot_id, chunks);
+    // Chunks a worker has just encoded: the current layout.
+    let input = Decoder::new(snapshot_id, SCHEMA_VERSION, chunks);
     Ok((
         decode_customers(&input, rows.customers)?,
         decode_managers(&input, rows.relationship_managers)?,
@@ -337,12 +351,19 @@ pub fn decode_with_part(
     };
     let mut tables = decode_dataset(snapshot_id, schema_version, &first, chunks)?.into_tables();
     if second_part.holdings > 0 {
-        append_holdings(&mut tables.holdings, &part_id, second_part.holdings, chunks)?;
+        append_holdings(
+            &mut tables.holdings,
+            &part_id,
+            schema_version,
+            second_part.holdings,
+            chunks,
+        )?;
     }
     if second_part.transactions > 0 {
         append_transactions(
             &mut tables.transactions,
             &part_id,
+            schema_version,
             second_part.transactions,
             chunks,
         )?;
@@ -357,10 +378,11 @@ pub fn decode_with_part(
 pub fn append_transactions(
     into: &mut Transactions,
     snapshot_id: &str,
+    schema_version: u32,
     rows: usize,
     chunks: &dyn ChunkSource,
 ) -> Result<(), CodecError> {
-    let input = Decoder::new(snapshot_id, chunks);
+    let input = Decoder::new(snapshot_id, schema_version, chunks);
     let table = "transactions";
     into.txn_id.append(&input.text(table, "txn_id", rows)?);
     input.indices_into(table, "customer", rows, &mut into.customer_idx)?;
@@ -377,10 +399,11 @@ pub fn append_transactions(
 pub fn append_holdings(
     into: &mut Holdings,
     snapshot_id: &str,
+    schema_version: u32,
     rows: usize,
     chunks: &dyn ChunkSource,
 ) -> Result<(), CodecError> {
-    let input = Decoder::new(snapshot_id, chunks);
+    let input = Decoder::new(snapshot_id, schema_version, chunks);
     let table = "holdings";
     input.indices_into(table, "customer", rows, &mut into.customer_idx)?;
     let product = input.fixed(table, "product_type", rows, |[b]| ProductType::from_code(b))?;
@@ -563,13 +586,16 @@ impl ChunkSource for HashMap<String, Vec<u8>> {
 struct Decoder<'a> {
     prefix: String,
     chunks: &'a dyn ChunkSource,
+    /// Rows per chunk in the layout read.
+    chunk_rows: usize,
 }
 
 impl<'a> Decoder<'a> {
-    fn new(snapshot_id: &str, chunks: &'a dyn ChunkSource) -> Decoder<'a> {
+    fn new(snapshot_id: &str, schema_version: u32, chunks: &'a dyn ChunkSource) -> Decoder<'a> {
         Decoder {
             prefix: snapshot_prefix(snapshot_id),
             chunks,
+            chunk_rows: chunk_rows(schema_version),
         }
     }
 
@@ -588,9 +614,9 @@ impl<'a> Decoder<'a> {
         from_bytes: impl Fn([u8; W]) -> T,
     ) -> Result<Vec<T>, CodecError> {
         let mut values = Vec::with_capacity(rows);
-        for i in 0..rows.div_ceil(CHUNK_ROWS) {
+        for i in 0..rows.div_ceil(self.chunk_rows) {
             let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
-            let expected_rows = (rows - i * CHUNK_ROWS).min(CHUNK_ROWS);
+            let expected_rows = (rows - i * self.chunk_rows).min(self.chunk_rows);
             if bytes.len() != expected_rows * W {
                 return Err(CodecError::CorruptChunk(key));
             }
@@ -663,9 +689,9 @@ impl<'a> Decoder<'a> {
         values: &mut Vec<T>,
     ) -> Result<(), CodecError> {
         values.reserve_exact(rows);
-        for i in 0..rows.div_ceil(CHUNK_ROWS) {
+        for i in 0..rows.div_ceil(self.chunk_rows) {
             let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
-            let expected_rows = (rows - i * CHUNK_ROWS).min(CHUNK_ROWS);
+            let expected_rows = (rows - i * self.chunk_rows).min(self.chunk_rows);
             let width = bytes.len() / expected_rows;
             if bytes.len() % expected_rows != 0 || width == 0 || width > max_width {
                 return Err(CodecError::CorruptChunk(key));
@@ -689,9 +715,9 @@ impl<'a> Decoder<'a> {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0u32);
         let mut text = String::new();
-        for i in 0..rows.div_ceil(CHUNK_ROWS) {
+        for i in 0..rows.div_ceil(self.chunk_rows) {
             let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
-            let expected_rows = (rows - i * CHUNK_ROWS).min(CHUNK_ROWS);
+            let expected_rows = (rows - i * self.chunk_rows).min(self.chunk_rows);
             let (chunk_offsets, chunk_text) = decode_text_rows(&bytes, Some(expected_rows))
                 .ok_or_else(|| CodecError::CorruptChunk(key.clone()))?;
             let base = text.len() as u32;
