@@ -11,7 +11,7 @@ use crate::import::{
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
 use crate::storage::codec::{
-    decode_customers_and_managers, decode_dataset, decode_with_part, encode_dataset_each,
+    decode_customers_and_managers, decode_dataset, encode_dataset, encode_dataset_each,
     second_part_id, snapshot_prefix, ChunkSource, RowCounts,
 };
 use std::borrow::Cow;
@@ -548,15 +548,13 @@ pub fn warm_up_page() {
     }
     let _ = hasher.finalize();
     let dataset = crate::import::warm_up_import().dataset;
-    let mut chunks: HashMap<String, Vec<u8>> = HashMap::new();
-    encode_dataset_each(TRANSFER_SNAPSHOT, &dataset, &mut |key, bytes| {
-        chunks.insert(key, bytes);
-    });
-    let _ = decode_with_part(
+    let chunks: HashMap<String, Vec<u8>> = encode_dataset(TRANSFER_SNAPSHOT, &dataset)
+        .into_iter()
+        .collect();
+    let _ = decode_dataset(
         TRANSFER_SNAPSHOT,
         SCHEMA_VERSION,
         &RowCounts::of(&dataset),
-        &RowCounts::NONE,
         &chunks,
     );
 }
