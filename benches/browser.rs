@@ -1,7 +1,7 @@
 //! `make bench`, browser half: imports the workload through the real app in headless Chromium
 //! and prints `BENCH` lines (median of 3): import S and M (read, validate, save), reload of M,
-//! and the wasm memory high-water mark of page and import worker during the M import, next to
-//! the dataset's columnar size.
+//! and the tab's memory during the M import (Chromium's private footprint and the resident size,
+//! and the wasm memory of page and import workers), next to the dataset's columnar size.
 //!
 //! Needs `KEYSTONE_BENCH_DIST` (the built `dist/`) and `KEYSTONE_BENCH_DATA` (a folder with
 //! `S/` and `M/` from `gen.py`); `scripts/bench.sh` provides both.
@@ -69,33 +69,69 @@ mod native {
             .collect()
     }
 
-    /// The resident memory of the tab's processes, sampled every 5 ms on a thread of its own
-    /// from when it is made until [`TabMemory::peak`]. Sampled, not the kernel's `VmHWM`: the
-    /// browser hands memory back with `madvise`, which the kernel's high-water mark misses.
+    /// The tab's memory in the two ways it can be read off its renderer process (the one with
+    /// the most memory; the page and its workers live in one), in bytes.
+    #[derive(Clone, Copy, Default)]
+    struct TabReading {
+        /// Everything resident (`VmRSS`), including the pages of the browser's own code and
+        /// data files that every renderer maps and shares.
+        resident: f64,
+        /// Chromium's "private memory footprint" on Linux, the figure its task manager shows
+        /// for a tab: anonymous resident memory plus swap (`RssAnon` + `VmSwap` of `status`).
+        footprint: f64,
+        /// Shared memory (`RssShmem`): buffers the renderer shares with the browser process,
+        /// which Chromium counts to neither; printed to the log so it is not lost sight of.
+        shared: f64,
+    }
+
+    impl TabReading {
+        fn now(pids: &[u32]) -> TabReading {
+            let mut reading = TabReading::default();
+            for pid in pids {
+                let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+                    continue;
+                };
+                let field = |name: &str| -> f64 {
+                    status
+                        .lines()
+                        .find_map(|line| line.strip_prefix(name))
+                        .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+                        .map_or(0.0, |kb| kb * 1024.0)
+                };
+                reading.resident = reading.resident.max(field("VmRSS:"));
+                reading.footprint = reading.footprint.max(field("RssAnon:") + field("VmSwap:"));
+                reading.shared = reading.shared.max(field("RssShmem:"));
+            }
+            reading
+        }
+
+        fn max(self, other: TabReading) -> TabReading {
+            TabReading {
+                resident: self.resident.max(other.resident),
+                footprint: self.footprint.max(other.footprint),
+                shared: self.shared.max(other.shared),
+            }
+        }
+    }
+
+    /// The tab's memory, sampled every 5 ms on a thread of its own from when it is made until
+    /// [`TabMemory::peak`]. Sampled, not the kernel's `VmHWM`: the browser hands memory back
+    /// with `madvise`, which the kernel's high-water mark misses.
     struct TabMemory {
         stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-        sampler: std::thread::JoinHandle<(f64, f64)>,
+        sampler: std::thread::JoinHandle<(TabReading, TabReading)>,
     }
 
     impl TabMemory {
         fn start() -> TabMemory {
             let pids = renderers();
-            let resident = move || -> f64 {
-                pids.iter()
-                    .filter_map(|pid| {
-                        let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
-                        statm.split_whitespace().nth(1)?.parse::<f64>().ok()
-                    })
-                    .fold(0.0, f64::max)
-                    * 4096.0
-            };
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let stopped = stop.clone();
             let sampler = std::thread::spawn(move || {
-                let before = resident();
+                let before = TabReading::now(&pids);
                 let mut peak = before;
                 while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
-                    peak = peak.max(resident());
+                    peak = peak.max(TabReading::now(&pids));
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
                 (before, peak)
@@ -103,10 +139,10 @@ mod native {
             TabMemory { stop, sampler }
         }
 
-        /// (resident bytes at the start, the highest sample).
-        fn peak(self) -> (f64, f64) {
+        /// (the reading at the start, the highest samples).
+        fn peak(self) -> (TabReading, TabReading) {
             self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-            self.sampler.join().unwrap_or((0.0, 0.0))
+            self.sampler.join().unwrap_or_default()
         }
     }
 
@@ -134,14 +170,23 @@ mod native {
         wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
     }
 
-    /// One import through the UI; returns (read, validate, save) seconds and (wasm memory of
-    /// page and worker, columnar size, the tab's peak resident memory, that peak less the
-    /// tab's memory before the pick) in bytes.
+    /// What one import held, in bytes.
+    struct ImportMemory {
+        /// The wasm memory of page and workers at their high-water marks.
+        wasm_peak: f64,
+        /// The imported dataset's columnar size.
+        columnar: f64,
+        /// The tab just before the files were picked, and at its peak until the commit.
+        tab_before: TabReading,
+        tab: TabReading,
+    }
+
+    /// One import through the UI; returns (read, validate, save) seconds and what it held.
     async fn import_once(
         client: &Client,
         files: &[PathBuf],
         customers: &str,
-    ) -> (f64, f64, f64, (f64, f64, f64, f64)) {
+    ) -> (f64, f64, f64, ImportMemory) {
         click(client, "a[data-nav=data]").await;
         // A person takes longer than this to pick files after opening the page; the workers
         // the page starts meanwhile have loaded and warmed up by then, as they would have.
@@ -187,16 +232,20 @@ mod native {
         );
         let (tab_before, tab) = tab_memory.peak();
         eprintln!(
-            "  tab (renderer process) resident: {:.0} MB before the files were picked, peak {:.0} MB",
-            tab_before / 1e6,
-            tab / 1e6
+            "  tab (renderer process): footprint {:.0} MB before the files were picked, peak {:.0} MB; resident {:.0} MB before, peak {:.0} MB; shared memory {:.0} MB before, peak {:.0} MB",
+            tab_before.footprint / 1e6,
+            tab.footprint / 1e6,
+            tab_before.resident / 1e6,
+            tab.resident / 1e6,
+            tab_before.shared / 1e6,
+            tab.shared / 1e6
         );
-        let memory = (
-            (page_during + worker_memory).max(page_memory),
+        let memory = ImportMemory {
+            wasm_peak: (page_during + worker_memory).max(page_memory),
             columnar,
+            tab_before,
             tab,
-            tab - tab_before,
-        );
+        };
         let parse = number_attribute(client, section, "data-parse-ms").await / 1000.0;
         let pack = number_attribute(client, section, "data-pack-ms").await / 1000.0;
         let file_read = number_attribute(client, section, "data-file-read-ms").await / 1000.0;
@@ -303,24 +352,28 @@ mod native {
             );
             println!("BENCH import.{name}.browser.persist {:.3} s", median(saves));
             if name == "M" {
-                let peaks = memories.iter().map(|m| m.0).collect();
-                let columnar = memories.iter().map(|m| m.1).collect();
-                println!("BENCH import.M.peak_mb {:.0} MB", median(peaks) / 1e6);
-                let tab_peaks: Vec<f64> = memories.iter().map(|m| m.2).collect();
-                if tab_peaks.iter().all(|&p| p > 0.0) {
-                    println!(
-                        "BENCH import.M.tab_peak_mb {:.0} MB",
-                        median(tab_peaks) / 1e6
-                    );
-                    let growth = memories.iter().map(|m| m.3).collect();
-                    println!(
-                        "BENCH import.M.tab_growth_mb {:.0} MB",
-                        median(growth) / 1e6
-                    );
-                }
+                let figure = |pick: &dyn Fn(&ImportMemory) -> f64| {
+                    median(memories.iter().map(pick).collect()) / 1e6
+                };
+                println!(
+                    "BENCH import.M.peak_mb {:.0} MB",
+                    figure(&|m| m.tab.footprint)
+                );
+                println!(
+                    "BENCH import.M.tab_growth_mb {:.0} MB",
+                    figure(&|m| m.tab.footprint - m.tab_before.footprint)
+                );
+                println!(
+                    "BENCH import.M.tab_resident_peak_mb {:.0} MB",
+                    figure(&|m| m.tab.resident)
+                );
+                println!(
+                    "BENCH import.M.wasm_peak_mb {:.0} MB",
+                    figure(&|m| m.wasm_peak)
+                );
                 println!(
                     "BENCH import.M.columnar_mb {:.0} MB",
-                    median(columnar) / 1e6
+                    figure(&|m| m.columnar)
                 );
             }
             stage_figures(&client, &home, name, customers).await;
