@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 /// the holdings' product risk level; schema 3 writes integer chunks at their narrowest width
 /// and short texts with one-byte lengths (older chunks read unchanged); schema 4 may store a
 /// table's last rows as a second part (`SnapshotRecord::second_part`); schema 5 cuts columns
-/// into chunks of 262,144 rows instead of 65,536 (`codec::chunk_rows`).
-pub const SCHEMA_VERSION: u32 = 5;
+/// into chunks of 262,144 rows instead of 65,536 (`codec::chunk_rows`); schema 6 stores a text
+/// chunk whose rows are one prefix and a fixed count of digits as numbers (`codec`'s
+/// `NUMBERED`; other text chunks as before).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// One dated snapshot of a dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

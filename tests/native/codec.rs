@@ -2,7 +2,7 @@
 //! damaged or missing chunks are reported, never half-read.
 
 use keystone::demo::{generate, DemoConfig};
-use keystone::model::Dataset;
+use keystone::model::{Dataset, TextColumn};
 use keystone::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
 use keystone::storage::codec::{
     append_holdings, append_transactions, decode_dataset, encode_dataset, CodecError, RowCounts,
@@ -120,12 +120,168 @@ fn missing_and_damaged_chunks_are_errors() {
     );
 }
 
+/// The demo with its transaction ids replaced by `ids` (as many as it has transactions).
+fn with_transaction_ids(data: &Dataset, ids: &[String]) -> Dataset {
+    let mut tables = data.tables().clone();
+    tables.transactions.txn_id = TextColumn::new();
+    for id in ids {
+        tables.transactions.txn_id.push(id);
+    }
+    Dataset::new(tables).expect("consistent")
+}
+
+#[test]
+fn numbered_ids_are_stored_as_numbers_and_read_back_exactly() {
+    let data = generate(&DemoConfig {
+        n_customers: 50,
+        ..DemoConfig::default()
+    });
+    let n = data.transactions().len();
+    let from = |make: &dyn Fn(usize) -> String| -> Vec<String> { (0..n).map(make).collect() };
+    // (what the ids are, the ids, the stored chunk's length: `None` for text as before)
+    let numbered = |prefix: &str, width: usize| Some(18 + prefix.len() + (n - 1) * width);
+    let cases: Vec<(&str, Vec<String>, Option<usize>)> = vec![
+        (
+            "issued in order",
+            from(&|i| format!("T{i:010}")),
+            numbered("T", 1),
+        ),
+        (
+            "with gaps",
+            from(&|i| format!("T{:010}", i * 300)),
+            numbered("T", 2),
+        ),
+        (
+            "falling",
+            from(&|i| format!("T{:010}", 5_000_000 - i)),
+            numbered("T", 1),
+        ),
+        (
+            "carried over nines",
+            from(&|i| format!("X-{:06}", 99_500 + i)),
+            numbered("X-", 1),
+        ),
+        (
+            "twenty digits, the first two kept as the prefix",
+            from(&|i| format!("2024010500{:010}", 7 * i + 123)),
+            numbered("20", 1),
+        ),
+        (
+            "up to 10^18 - 1",
+            from(&|i| format!("{}", 999_999_999_999_999_999 - i as i64 * 1_000_000_000_000)),
+            numbered("", 6),
+        ),
+        (
+            "Chinese prefix",
+            from(&|i| format!("流水{i:06}")),
+            numbered("流水", 1),
+        ),
+        (
+            "rows longer than 32 bytes",
+            from(&|i| format!("上海浦东分行-流水-{:012}", 3 * i)),
+            numbered("上海浦东分行-流水-", 1),
+        ),
+        (
+            "digits of different lengths",
+            from(&|i| format!("T{i}")),
+            None,
+        ),
+        (
+            "prefixes that differ",
+            from(&|i| format!("{}{i:06}", if i % 2 == 0 { "A" } else { "B" })),
+            None,
+        ),
+        ("no digits", from(&|i| "x".repeat(i % 5 + 1)), None),
+    ];
+    for (what, ids, stored) in cases {
+        let data = with_transaction_ids(&data, &ids);
+        let chunks: HashMap<String, Vec<u8>> = encode_dataset("s", &data).into_iter().collect();
+        let chunk = &chunks["s/transactions/txn_id/00000"];
+        match stored {
+            Some(length) => assert_eq!(chunk.len(), length, "{what}"),
+            None => assert!(chunk.len() > ids.iter().map(String::len).sum(), "{what}"),
+        }
+        assert!(
+            round_trip(&data) == Ok(data.clone()),
+            "{what}: ids do not round-trip"
+        );
+    }
+}
+
+#[test]
+fn damaged_numbered_chunks_are_errors_and_older_schemas_do_not_read_them() {
+    let data = generate(&DemoConfig {
+        n_customers: 50,
+        ..DemoConfig::default()
+    });
+    let rows = RowCounts::of(&data);
+    let chunks: HashMap<String, Vec<u8>> = encode_dataset("s", &data).into_iter().collect();
+    let key = "s/transactions/txn_id/00000".to_string();
+    let damage = |change: &dyn Fn(&mut Vec<u8>)| {
+        let mut damaged = chunks.clone();
+        change(damaged.get_mut(&key).expect("chunk exists"));
+        decode_dataset("s", SCHEMA_VERSION, &rows, &damaged)
+    };
+    let corrupt = Err(CodecError::CorruptChunk(key.clone()));
+    // Compared with `==`: a decoded dataset is too long to print.
+    let refused = |change: &dyn Fn(&mut Vec<u8>), what: &str| {
+        assert!(damage(change) == corrupt, "{what} was not refused");
+    };
+    // Header: rows, prefix length 1, "T", 10 digits, the first number (0), the width.
+    let width_at = 4 + 4 + 1 + 1 + 8;
+    assert_eq!(
+        chunks[&key][width_at], 1,
+        "the demo's ids are issued in order"
+    );
+    assert!(damage(&|_| ()) == Ok(data.clone()));
+    refused(
+        &|c| {
+            c.pop();
+        },
+        "one difference short",
+    );
+    refused(&|c| c.push(1), "one difference too many");
+    refused(&|c| c[width_at] = 9, "a width over 8 bytes");
+    refused(&|c| c[width_at - 9] = 19, "19 digits");
+    refused(&|c| c[width_at - 9] = 0, "no digits");
+    refused(&|c| c[4] = 200, "a prefix past the end");
+    refused(&|c| c[8] = 0xff, "a prefix that is not UTF-8");
+    refused(
+        &|c| c[width_at - 8..width_at].copy_from_slice(&9_999_999_999u64.to_le_bytes()),
+        "a number past 10 digits",
+    );
+    refused(&|c| c[width_at + 1] = 0x80, "a number below zero");
+    // Schema 5 had no numbered chunks: read as schema 5, the first numbered chunk (customer
+    // numbers) is damaged.
+    assert!(
+        decode_dataset("s", 5, &rows, &chunks)
+            == Err(CodecError::CorruptChunk(
+                "s/customers/customer_id/00000".to_string()
+            ))
+    );
+}
+
 #[test]
 fn schema_1_snapshots_are_read_with_unrated_products() {
     let data = generate(&DemoConfig {
         n_customers: 50,
         ..DemoConfig::default()
     });
+    // Ids ending in a letter, which every schema stores as text (schema 1 stored no ids as
+    // numbers).
+    let mut tables = data.tables().clone();
+    for ids in [
+        &mut tables.customers.customer_id,
+        &mut tables.transactions.txn_id,
+        &mut tables.relationship_managers.rm_id,
+    ] {
+        let mut renamed = TextColumn::new();
+        for id in ids.iter() {
+            renamed.push(&format!("{id}x"));
+        }
+        *ids = renamed;
+    }
+    let data = Dataset::new(tables).expect("consistent");
     let rows = RowCounts::of(&data);
     // A snapshot written before product risk ratings existed has no such column.
     let old: HashMap<String, Vec<u8>> = encode_dataset("s", &data)
