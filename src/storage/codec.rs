@@ -595,7 +595,7 @@ fn decode_numbered_rows(
     let prefix_length = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
     let prefix = take(prefix_length)?;
     let digits = usize::from(take(1)?[0]);
-    let mut number = u64::from_le_bytes(take(8)?.try_into().ok()?) as i64;
+    let number = u64::from_le_bytes(take(8)?.try_into().ok()?) as i64;
     let width = usize::from(take(1)?[0]);
     if !(1..=MAX_NUMBERED_DIGITS).contains(&digits) || !(1..=8).contains(&width) {
         return None;
@@ -611,66 +611,80 @@ fn decode_numbered_rows(
     if u32::try_from(end).is_err() {
         return None;
     }
-    // Every row is written as one 32-byte copy (two to four stores in wasm, where a copy of a
-    // length known only at run time is a call) into a buffer with room to spare past the last
-    // row, each row overwriting the spare bytes of the one before.
-    const ROW: usize = 32;
-    let mut row = [0u8; ROW];
-    let fits = row_length <= ROW;
-    let mut long_row = Vec::new();
-    let row_bytes: &mut [u8] = if fits {
-        &mut row[..row_length]
-    } else {
-        long_row.resize(row_length, 0);
-        &mut long_row
+    // The row is kept whole and copied out a word at a time: in wasm a copy of a length known
+    // only at run time is a call, one per row. Each copy may run up to 7 bytes past its row,
+    // which the next row overwrites and the last leaves in spare room, cut off at the end.
+    let mut row = vec![0u8; row_length.next_multiple_of(8)];
+    row[..prefix_length].copy_from_slice(prefix);
+    write_digits(&mut row[prefix_length..row_length], number, limit)?;
+    text.resize(end + 8, 0);
+    let write = match width {
+        1 => write_numbered_rows::<1>,
+        2 => write_numbered_rows::<2>,
+        3 => write_numbered_rows::<3>,
+        4 => write_numbered_rows::<4>,
+        5 => write_numbered_rows::<5>,
+        6 => write_numbered_rows::<6>,
+        7 => write_numbered_rows::<7>,
+        _ => write_numbered_rows::<8>,
     };
-    row_bytes[..prefix_length].copy_from_slice(prefix);
-    let write = |row: &mut [u8], number: i64| -> Option<()> {
-        if !(0..limit).contains(&number) {
-            return None;
-        }
-        let mut rest = number as u64;
-        for digit in row[prefix_length..].iter_mut().rev() {
-            *digit = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        Some(())
-    };
-    write(row_bytes, number)?;
-    text.resize(end + ROW, 0);
-    let shift = 64 - 8 * width as u32;
-    let mut differences = differences.chunks_exact(width);
-    for at in (start..end).step_by(row_length) {
-        if at > start {
-            let mut array = [0u8; 8];
-            array[..width].copy_from_slice(differences.next()?);
-            let difference = (i64::from_le_bytes(array) << shift) >> shift;
-            number = number.checked_add(difference)?;
-            let row_bytes: &mut [u8] = if fits {
-                &mut row[..row_length]
-            } else {
-                &mut long_row
-            };
-            if difference == 1 && (1..limit).contains(&number) {
-                // Numbers issued in order: count the digits up in place.
-                let mut digit = row_length - 1;
-                while row_bytes[digit] == b'9' {
-                    row_bytes[digit] = b'0';
-                    digit -= 1;
-                }
-                row_bytes[digit] += 1;
-            } else {
-                write(row_bytes, number)?;
-            }
-        }
-        if fits {
-            text[at..at + ROW].copy_from_slice(&row);
-        } else {
-            text[at..at + row_length].copy_from_slice(&long_row);
-        }
-    }
+    write(
+        differences,
+        (number, limit),
+        (&mut row, prefix_length, row_length),
+        &mut text[start..],
+    )?;
     text.truncate(end);
     offsets.extend((1..=rows).map(|row| (start + row * row_length) as u32));
+    Some(())
+}
+
+/// Writes `number` into `digits` in decimal, zero-padded; `None` unless it is in `0..limit`.
+fn write_digits(digits: &mut [u8], number: i64, limit: i64) -> Option<()> {
+    if !(0..limit).contains(&number) {
+        return None;
+    }
+    let mut rest = number as u64;
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    Some(())
+}
+
+/// The rows of a numbered chunk from its first `row` (prefix and first number written) and its
+/// `W`-byte differences, into `out` from its start, row after row.
+fn write_numbered_rows<const W: usize>(
+    differences: &[u8],
+    (mut number, limit): (i64, i64),
+    (row, prefix_length, row_length): (&mut [u8], usize, usize),
+    out: &mut [u8],
+) -> Option<()> {
+    let copy_out = |row: &[u8], out: &mut [u8], at: usize| {
+        for word in (0..row.len()).step_by(8) {
+            out[at + word..at + word + 8].copy_from_slice(&row[word..word + 8]);
+        }
+    };
+    copy_out(row, out, 0);
+    let shift = 64 - 8 * W as u32;
+    for (i, difference) in differences.chunks_exact(W).enumerate() {
+        let mut array = [0u8; 8];
+        array[..W].copy_from_slice(difference);
+        let difference = (i64::from_le_bytes(array) << shift) >> shift;
+        number = number.checked_add(difference)?;
+        if difference == 1 && (1..limit).contains(&number) {
+            // Numbers issued in order: count the digits up in place.
+            let mut digit = row_length - 1;
+            while row[digit] == b'9' {
+                row[digit] = b'0';
+                digit -= 1;
+            }
+            row[digit] += 1;
+        } else {
+            write_digits(&mut row[prefix_length..row_length], number, limit)?;
+        }
+        copy_out(row, out, (i + 1) * row_length);
+    }
     Some(())
 }
 
