@@ -89,13 +89,18 @@ impl TextColumn {
     }
 }
 
-/// Whether `offsets` cut `text` into rows: starting at 0, never falling, ending at the text's
-/// end, and never inside a character.
+/// Whether `offsets` cut `text` into rows: [`offsets_cut`] its bytes, never inside a
+/// character.
 pub fn offsets_fit(offsets: &[u32], text: &str) -> bool {
+    offsets_cut(offsets, text.len()) && offsets.iter().all(|&o| text.is_char_boundary(o as usize))
+}
+
+/// Whether `offsets` cut `length` bytes into rows: starting at 0, never falling, ending at the
+/// end.
+pub fn offsets_cut(offsets: &[u32], length: usize) -> bool {
     offsets.first() == Some(&0)
         && offsets.windows(2).all(|w| w[0] <= w[1])
-        && offsets.last().map(|&end| end as usize) == Some(text.len())
-        && offsets.iter().all(|&o| text.is_char_boundary(o as usize))
+        && offsets.last().map(|&end| end as usize) == Some(length)
 }
 
 /// Dictionaries up to this size are searched directly instead of through the hash map.

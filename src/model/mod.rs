@@ -8,7 +8,7 @@ mod columns;
 mod date;
 mod tables;
 
-pub use columns::{offsets_fit, CodedColumn, Dictionary, TextColumn};
+pub use columns::{offsets_cut, CodedColumn, Dictionary, TextColumn};
 pub use date::Day;
 pub use tables::{
     Attribute, Customers, Direction, Feedback, Gender, Holdings, Interactions, ProductType,

@@ -7,8 +7,9 @@
 //! One record per chunk (not per row) is what makes IndexedDB fast enough for millions of rows.
 
 use crate::model::{
-    Attribute, CodedColumn, Customers, Dataset, Day, Direction, Feedback, Gender, Holdings,
-    Interactions, ModelError, ProductType, RelationshipManagers, Tables, TextColumn, Transactions,
+    offsets_cut, Attribute, CodedColumn, Customers, Dataset, Day, Direction, Feedback, Gender,
+    Holdings, Interactions, ModelError, ProductType, RelationshipManagers, Tables, TextColumn,
+    Transactions,
 };
 use crate::storage::catalogue::SCHEMA_VERSION;
 use std::borrow::Cow;
@@ -911,9 +912,7 @@ impl<'a> Decoder<'a> {
             }
             let (chunk_offsets, chunk_text) = split_text_rows(&bytes, Some(expected_rows))
                 .ok_or_else(|| CodecError::CorruptChunk(key.clone()))?;
-            let base = u32::try_from(text.len() + chunk_text.len())
-                .map(|end| end - chunk_text.len() as u32)
-                .map_err(|_| CodecError::CorruptChunk(key))?;
+            let base = text.len() as u32;
             offsets.extend(chunk_offsets[1..].iter().map(|&o| o + base));
             text.extend_from_slice(chunk_text);
         }
@@ -974,8 +973,5 @@ fn split_text_rows(bytes: &[u8], expected_rows: Option<usize>) -> Option<(Vec<u3
         (offsets, 4 + (rows + 1) * 4)
     };
     let text = bytes.get(text_start..)?;
-    let fits = offsets.first() == Some(&0)
-        && offsets.windows(2).all(|w| w[0] <= w[1])
-        && offsets.last().map(|&end| end as usize) == Some(text.len());
-    fits.then_some((offsets, text))
+    offsets_cut(&offsets, text.len()).then_some((offsets, text))
 }
