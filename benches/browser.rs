@@ -69,8 +69,8 @@ mod native {
             .collect()
     }
 
-    /// The tab's memory in the two ways it can be read off its renderer process (the one with
-    /// the most memory; the page and its workers live in one), in bytes.
+    /// The tab's memory as read off its renderer process (of the bench's renderers, the one
+    /// with the largest footprint: the page and its workers live in one), in bytes.
     #[derive(Clone, Copy, Default)]
     struct TabReading {
         /// Everything resident (`VmRSS`), including the pages of the browser's own code and
@@ -86,23 +86,24 @@ mod native {
 
     impl TabReading {
         fn now(pids: &[u32]) -> TabReading {
-            let mut reading = TabReading::default();
-            for pid in pids {
-                let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-                    continue;
-                };
-                let field = |name: &str| -> f64 {
-                    status
-                        .lines()
-                        .find_map(|line| line.strip_prefix(name))
-                        .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
-                        .map_or(0.0, |kb| kb * 1024.0)
-                };
-                reading.resident = reading.resident.max(field("VmRSS:"));
-                reading.footprint = reading.footprint.max(field("RssAnon:") + field("VmSwap:"));
-                reading.shared = reading.shared.max(field("RssShmem:"));
-            }
-            reading
+            pids.iter()
+                .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
+                .map(|status| {
+                    let field = |name: &str| -> f64 {
+                        status
+                            .lines()
+                            .find_map(|line| line.strip_prefix(name))
+                            .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+                            .map_or(0.0, |kb| kb * 1024.0)
+                    };
+                    TabReading {
+                        resident: field("VmRSS:"),
+                        footprint: field("RssAnon:") + field("VmSwap:"),
+                        shared: field("RssShmem:"),
+                    }
+                })
+                .max_by(|a, b| a.footprint.total_cmp(&b.footprint))
+                .unwrap_or_default()
         }
 
         fn max(self, other: TabReading) -> TabReading {
@@ -355,18 +356,21 @@ mod native {
                 let figure = |pick: &dyn Fn(&ImportMemory) -> f64| {
                     median(memories.iter().map(pick).collect()) / 1e6
                 };
-                println!(
-                    "BENCH import.M.peak_mb {:.0} MB",
-                    figure(&|m| m.tab.footprint)
-                );
-                println!(
-                    "BENCH import.M.tab_growth_mb {:.0} MB",
-                    figure(&|m| m.tab.footprint - m.tab_before.footprint)
-                );
-                println!(
-                    "BENCH import.M.tab_resident_peak_mb {:.0} MB",
-                    figure(&|m| m.tab.resident)
-                );
+                // Without /proc (or with no renderer found) there is no tab figure to print.
+                if memories.iter().all(|m| m.tab.footprint > 0.0) {
+                    println!(
+                        "BENCH import.M.peak_mb {:.0} MB",
+                        figure(&|m| m.tab.footprint)
+                    );
+                    println!(
+                        "BENCH import.M.tab_growth_mb {:.0} MB",
+                        figure(&|m| m.tab.footprint - m.tab_before.footprint)
+                    );
+                    println!(
+                        "BENCH import.M.tab_resident_peak_mb {:.0} MB",
+                        figure(&|m| m.tab.resident)
+                    );
+                }
                 println!(
                     "BENCH import.M.wasm_peak_mb {:.0} MB",
                     figure(&|m| m.wasm_peak)

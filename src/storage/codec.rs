@@ -3,7 +3,8 @@
 //! Each column is cut into chunks of [`CHUNK_ROWS`] rows (fewer in older layouts,
 //! [`chunk_rows`]) and stored under
 //! `{snapshot}/{table}/{column}/{chunk}`; fixed-width columns are little-endian arrays, text
-//! chunks carry their own offsets, coded columns keep their dictionary under `.../dict`.
+//! chunks carry their own offsets (or, for numbered ids, a prefix and the numbers), coded
+//! columns keep their dictionary under `.../dict`.
 //! One record per chunk (not per row) is what makes IndexedDB fast enough for millions of rows.
 
 use crate::model::{

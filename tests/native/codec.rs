@@ -10,6 +10,14 @@ use keystone::storage::codec::{
 };
 use std::collections::HashMap;
 
+/// The demo with 50 customers (about 1,000 transactions): one chunk of everything.
+fn small_demo() -> Dataset {
+    generate(&DemoConfig {
+        n_customers: 50,
+        ..DemoConfig::default()
+    })
+}
+
 fn round_trip(data: &Dataset) -> Result<Dataset, CodecError> {
     let chunks: HashMap<String, Vec<u8>> = encode_dataset("snap-1", data).into_iter().collect();
     decode_dataset("snap-1", SCHEMA_VERSION, &RowCounts::of(data), &chunks)
@@ -100,10 +108,7 @@ fn stored_rows_append_to_a_table_as_the_table_would_append_them() {
 
 #[test]
 fn missing_and_damaged_chunks_are_errors() {
-    let data = generate(&DemoConfig {
-        n_customers: 50,
-        ..DemoConfig::default()
-    });
+    let data = small_demo();
     let rows = RowCounts::of(&data);
     let mut chunks: HashMap<String, Vec<u8>> = encode_dataset("s", &data).into_iter().collect();
     let key = "s/transactions/amount/00000".to_string();
@@ -132,10 +137,7 @@ fn with_transaction_ids(data: &Dataset, ids: &[String]) -> Dataset {
 
 #[test]
 fn numbered_ids_are_stored_as_numbers_and_read_back_exactly() {
-    let data = generate(&DemoConfig {
-        n_customers: 50,
-        ..DemoConfig::default()
-    });
+    let data = small_demo();
     let n = data.transactions().len();
     let from = |make: &dyn Fn(usize) -> String| -> Vec<String> { (0..n).map(make).collect() };
     // (what the ids are, the ids, the stored chunk's length: `None` for text as before)
@@ -210,10 +212,7 @@ fn numbered_ids_are_stored_as_numbers_and_read_back_exactly() {
 
 #[test]
 fn damaged_numbered_chunks_are_errors_and_older_schemas_do_not_read_them() {
-    let data = generate(&DemoConfig {
-        n_customers: 50,
-        ..DemoConfig::default()
-    });
+    let data = small_demo();
     let rows = RowCounts::of(&data);
     let chunks: HashMap<String, Vec<u8>> = encode_dataset("s", &data).into_iter().collect();
     let key = "s/transactions/txn_id/00000".to_string();
@@ -263,10 +262,7 @@ fn damaged_numbered_chunks_are_errors_and_older_schemas_do_not_read_them() {
 
 #[test]
 fn schema_1_snapshots_are_read_with_unrated_products() {
-    let data = generate(&DemoConfig {
-        n_customers: 50,
-        ..DemoConfig::default()
-    });
+    let data = small_demo();
     // Ids ending in a letter, which every schema stores as text (schema 1 stored no ids as
     // numbers).
     let mut tables = data.tables().clone();
