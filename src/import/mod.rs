@@ -13,6 +13,7 @@ pub mod build;
 pub mod decode;
 pub mod mapping;
 pub mod parts;
+pub mod records;
 pub mod sheet;
 pub mod stream;
 pub mod values;

@@ -5,8 +5,9 @@ use super::decode::{
     bom_length, decode, decode_detected, detect_encoding, looks_binary, TextEncoding,
 };
 use super::mapping::normalise_header;
-use super::stream::ByteSource;
-use super::stream::{DecodeStats, Prefix, SharedSource, TextStream, PIECE_BYTES};
+pub use super::records::Row;
+use super::records::{Record, Records};
+use super::stream::{read_pieces, SharedSource, TextDecoder, PIECE_BYTES};
 use std::fmt;
 use std::io::Cursor;
 
@@ -156,7 +157,7 @@ pub struct TextRange {
     end: Option<u64>,
     encoding: TextEncoding,
     /// Whether the encoding was detected (and may be corrected while reading, see
-    /// [`TextStream`]) rather than chosen.
+    /// [`TextDecoder`]) rather than chosen.
     guessed: bool,
     /// Whether the encoding can no longer change while reading: chosen, not UTF-8, or UTF-8
     /// with non-ASCII text in the first megabyte. Only then may the file be cut.
@@ -224,80 +225,25 @@ impl Sheet {
     fn pass(&self, mut row: impl FnMut(u64, Row<'_>) -> bool) -> Result<Pass, ReadError> {
         match &self.body {
             Body::Stream(body) => {
-                let range = &body.range;
-                let stats = DecodeStats::default();
-                let prefix;
-                let source: &dyn ByteSource = match range.end {
-                    Some(end) => {
-                        prefix = Prefix {
-                            source: &*body.source.0,
-                            end,
-                        };
-                        &prefix
-                    }
-                    None => &*body.source.0,
-                };
-                let text = TextStream::new(
-                    source,
-                    range.start,
-                    range.encoding,
-                    range.guessed,
+                let mut rows = self.text_rows().expect("a delimited sheet");
+                let span = self.text_span().expect("a delimited sheet");
+                read_pieces(
+                    &*body.source.0,
+                    span.start,
+                    span.end,
                     body.piece_bytes,
-                    &stats,
-                );
-                let text = if range.end.is_some() {
-                    text.counting_quotes()
-                } else {
-                    text
-                };
-                let mut reader = csv::ReaderBuilder::new()
-                    .delimiter(body.layout.delimiter)
-                    .has_headers(false)
-                    .flexible(true)
-                    .buffer_capacity(64 * 1024)
-                    .from_reader(text);
-                let mut record = csv::ByteRecord::new();
-                let mut first = true;
-                loop {
-                    let line = reader.position().line();
-                    if !reader.read_byte_record(&mut record)? {
-                        return Ok(Pass {
-                            lines: reader.position().line(),
-                            quotes: stats.quotes.get() as u64,
-                            malformed: stats.malformed.get() as u64,
-                        });
-                    }
-                    // Counted as the text is made, before the reader sees it: a row holding a
-                    // replacement always comes after the count went up.
-                    let record = Row {
-                        record: &record,
-                        suspect: stats.malformed.get() > 0,
-                    };
-                    if record.is_blank() {
-                        continue;
-                    }
-                    if first && range.skip_header {
-                        first = false;
-                        continue;
-                    }
-                    first = false;
-                    if !row(line, record) {
-                        return Ok(Pass::default());
-                    }
-                }
+                    |piece| rows.feed(piece, &mut row),
+                )?;
+                Ok(rows.finish(&mut row))
             }
             Body::Rows(rows) => {
-                let mut record = csv::ByteRecord::new();
+                let mut record = Record::default();
                 for (line, cells) in rows {
                     record.clear();
                     for cell in cells {
-                        record.push_field(cell.as_bytes());
+                        record.push(cell);
                     }
-                    let record = Row {
-                        record: &record,
-                        suspect: false,
-                    };
-                    if !row(*line, record) {
+                    if !row(*line, Row::of(&record, false)) {
                         break;
                     }
                 }
@@ -307,6 +253,40 @@ impl Sheet {
                 })
             }
         }
+    }
+
+    /// The bytes a delimited sheet's rows are read from; `None` for workbooks and JSON, whose
+    /// rows are held.
+    pub fn text_span(&self) -> Option<TextSpan> {
+        let Body::Stream(body) = &self.body else {
+            return None;
+        };
+        let len = body.source.0.len();
+        Some(TextSpan {
+            start: body.range.start,
+            end: body.range.end.map_or(len, |end| end.min(len)),
+        })
+    }
+
+    /// A pass over a delimited sheet's rows, to be fed the bytes of its [`Sheet::text_span`] in
+    /// order; `None` for workbooks and JSON.
+    pub fn text_rows(&self) -> Option<TextRows> {
+        let Body::Stream(body) = &self.body else {
+            return None;
+        };
+        let range = &body.range;
+        let decoder = TextDecoder::new(range.encoding, range.guessed);
+        Some(TextRows {
+            // Quotes are counted in a cut file's first part, to know the cut fell between rows.
+            decoder: if range.end.is_some() {
+                decoder.counting_quotes()
+            } else {
+                decoder
+            },
+            records: Records::new(body.layout.delimiter),
+            skip_header: range.skip_header,
+            stopped: false,
+        })
     }
 
     /// Cuts a delimited file in two at the first line break at or after `target` (a byte
@@ -459,55 +439,89 @@ impl Sheet {
     }
 }
 
-/// One row's cells, borrowed from the reader.
-///
-/// The cells are text without a second UTF-8 check: the CSV reader reads UTF-8 (validated or
-/// decoded by [`TextStream`]) and only cuts it at (or drops) ASCII delimiters, quotes and line
-/// breaks, which never fall inside a multi-byte character. Validating each record again cost
-/// about a tenth of an import.
-#[derive(Clone, Copy)]
-pub struct Row<'a> {
-    record: &'a csv::ByteRecord,
+/// Where a delimited sheet's text lies in its source: `start..end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextSpan {
+    /// The first byte (past a byte-order mark, or where a second part begins).
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+}
+
+/// One pass over a delimited sheet's rows, fed its text's bytes as they arrive
+/// ([`Sheet::text_rows`]).
+pub struct TextRows {
+    decoder: TextDecoder,
+    records: Records,
+    skip_header: bool,
+    stopped: bool,
+}
+
+impl TextRows {
+    /// Reads the next bytes, calling `row` with each data row (blank lines and the header row
+    /// left out) and its 1-based line number until `row` returns `false`; whether to go on.
+    pub fn feed(&mut self, bytes: &[u8], row: &mut dyn FnMut(u64, Row<'_>) -> bool) -> bool {
+        let TextRows {
+            decoder,
+            records,
+            skip_header,
+            stopped,
+        } = self;
+        if !*stopped {
+            decoder.decode(bytes, &mut |text, stats| {
+                // Counted as the text is made, before the tokenizer sees it: a row holding a
+                // replacement always comes after the count went up.
+                if !*stopped && !data_rows(records, text, stats.malformed > 0, skip_header, row) {
+                    *stopped = true;
+                }
+            });
+        }
+        !*stopped
+    }
+
+    /// The end of the text: the last rows, and what the pass met (nothing, if `row` stopped
+    /// it).
+    pub fn finish(mut self, row: &mut dyn FnMut(u64, Row<'_>) -> bool) -> Pass {
+        let TextRows {
+            decoder,
+            records,
+            skip_header,
+            stopped,
+        } = &mut self;
+        decoder.finish(&mut |text, stats| {
+            if !*stopped && !data_rows(records, text, stats.malformed > 0, skip_header, row) {
+                *stopped = true;
+            }
+        });
+        let suspect = decoder.stats().malformed > 0;
+        if *stopped || !data_rows(records, &[], suspect, skip_header, row) {
+            return Pass::default();
+        }
+        Pass {
+            lines: records.line(),
+            quotes: decoder.stats().quotes as u64,
+            malformed: decoder.stats().malformed as u64,
+        }
+    }
+}
+
+/// Feeds text to `records`, passing on the data rows.
+fn data_rows(
+    records: &mut Records,
+    text: &[u8],
     suspect: bool,
-}
-
-impl<'a> Row<'a> {
-    /// The number of cells.
-    pub fn len(self) -> usize {
-        self.record.len()
-    }
-
-    /// Whether the row has no cells.
-    pub fn is_empty(self) -> bool {
-        self.record.is_empty()
-    }
-
-    /// Cell `column`, if the row has it.
-    pub fn get(self, column: usize) -> Option<&'a str> {
-        self.record.get(column).map(cell_text)
-    }
-
-    /// The cells in order.
-    pub fn iter(self) -> impl DoubleEndedIterator<Item = &'a str> {
-        self.record.iter().map(cell_text)
-    }
-
-    /// Whether a U+FFFD in this row may stand for bytes that did not decode (rather than one
-    /// the exporter wrote): some did, earlier in the file or just ahead.
-    pub fn may_hold_replacements(self) -> bool {
-        self.suspect
-    }
-
-    fn is_blank(self) -> bool {
-        self.len() <= 1 && self.get(0).is_none_or(|cell| cell.trim().is_empty())
-    }
-}
-
-fn cell_text(bytes: &[u8]) -> &str {
-    debug_assert!(std::str::from_utf8(bytes).is_ok());
-    // SAFETY: see [`Row`]: the bytes are a slice of UTF-8 text between ASCII bytes, or a
-    // `String` cell copied in whole (workbooks, JSON).
-    unsafe { std::str::from_utf8_unchecked(bytes) }
+    skip_header: &mut bool,
+    row: &mut dyn FnMut(u64, Row<'_>) -> bool,
+) -> bool {
+    records.feed(text, suspect, &mut |line, record| {
+        if record.is_blank() {
+            return true;
+        }
+        if std::mem::take(skip_header) {
+            return true;
+        }
+        row(line, record)
+    })
 }
 
 /// Reads a file held in memory into a [`Sheet`], detecting whatever `options` leaves open.
@@ -627,30 +641,14 @@ fn looks_like_header(first: &[String], second: Option<&[String]>) -> bool {
 /// Parses delimited text into `(line, cells)` records; quoted fields may hold delimiters and
 /// newlines. Ragged rows are kept as they are, for the caller to report.
 fn parse_records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
     let mut records = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => records.push((
-                line,
-                Row {
-                    record: &record,
-                    suspect: false,
-                }
-                .iter()
-                .map(str::to_owned)
-                .collect(),
-            )),
-            // Decoded text is valid UTF-8, so the reader's only errors are I/O ones it cannot have.
-            Ok(false) | Err(_) => break,
-        }
-    }
+    let mut tokenizer = Records::new(delimiter);
+    let mut keep = |line, record: Row<'_>| {
+        records.push((line, record.iter().map(str::to_owned).collect()));
+        true
+    };
+    tokenizer.feed(text.as_bytes(), false, &mut keep);
+    tokenizer.feed(&[], false, &mut keep);
     records
 }
 

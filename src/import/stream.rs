@@ -1,13 +1,12 @@
 //! Reading a text export a piece at a time, as UTF-8, whatever it was written in.
 //!
-//! A 125 MB transactions file is never held whole: the parser pulls a couple of megabytes at a
-//! time from a [`ByteSource`] (a `File` in the browser, bytes or a file natively) through a
-//! [`TextStream`], which validates or decodes each piece. So an import needs memory for what it
-//! builds, not for the files it reads.
+//! A 125 MB transactions file is never held whole: its bytes come a couple of megabytes at a
+//! time, from a [`ByteSource`] (a `File` in the browser, bytes or a file natively) through
+//! [`read_pieces`], or from a browser worker reading ahead, and a [`TextDecoder`] validates or
+//! decodes each piece. So an import needs memory for what it builds, not for the files it reads.
 
 use super::decode::TextEncoding;
 use encoding_rs::{CoderResult, Decoder, GB18030};
-use std::cell::Cell;
 use std::fmt;
 use std::io;
 use std::rc::Rc;
@@ -80,26 +79,6 @@ impl ByteSource for FileSource {
     }
 }
 
-/// The first `end` bytes of a source: the first part of a file cut in two.
-pub struct Prefix<'s> {
-    /// The whole source.
-    pub source: &'s dyn ByteSource,
-    /// Where the prefix stops.
-    pub end: u64,
-}
-
-impl ByteSource for Prefix<'_> {
-    fn len(&self) -> u64 {
-        self.end.min(self.source.len())
-    }
-
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
-        let left = self.len().saturating_sub(offset);
-        let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        self.source.read_at(offset, &mut buf[..n])
-    }
-}
-
 /// A shared source, compared by identity (two sheets of the same file are equal).
 #[derive(Clone)]
 pub struct SharedSource(pub Rc<dyn ByteSource>);
@@ -145,13 +124,43 @@ pub const PIECE_BYTES: usize = 8 << 20;
 /// The first piece's size.
 const FIRST_PIECE_BYTES: usize = 64 << 10;
 
-/// What a pass over the text met, readable while the pass runs.
+/// Reads `source[start..end]` in pieces that start small and double up to `piece_bytes` (so a
+/// pass that stops after a few rows, as previews and detection do, reads kilobytes), handing
+/// each to `piece` until it returns `false`.
+pub fn read_pieces(
+    source: &dyn ByteSource,
+    start: u64,
+    end: u64,
+    piece_bytes: usize,
+    mut piece: impl FnMut(&[u8]) -> bool,
+) -> io::Result<()> {
+    let piece_bytes = piece_bytes.max(1);
+    let mut size = FIRST_PIECE_BYTES.min(piece_bytes);
+    let mut buf = Vec::new();
+    let mut at = start;
+    while at < end {
+        let want = size.min(usize::try_from(end - at).unwrap_or(usize::MAX));
+        buf.resize(want, 0);
+        let n = source.read_at(at, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        at += n as u64;
+        if !piece(&buf[..n]) {
+            break;
+        }
+        size = (size * 2).min(piece_bytes);
+    }
+    Ok(())
+}
+
+/// What a pass over the text met.
 #[derive(Debug, Default)]
 pub struct DecodeStats {
     /// Characters that did not decode (each now a U+FFFD in the text).
-    pub malformed: Cell<usize>,
-    /// Quote characters handed out, when counted ([`TextStream::counting_quotes`]).
-    pub quotes: Cell<usize>,
+    pub malformed: usize,
+    /// Quote characters handed out, when counted ([`TextDecoder::counting_quotes`]).
+    pub quotes: usize,
 }
 
 enum Mode {
@@ -162,216 +171,186 @@ enum Mode {
     Decode(Decoder),
 }
 
-/// An [`io::Read`] of a source's text as UTF-8.
+const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
+
+/// A source's text as UTF-8, from its bytes as they arrive, in pieces of any size: the reader
+/// of a file is whoever has its bytes (a loop over a [`ByteSource`], or a browser worker that
+/// asks for the next slice while it parses this one), so the decoder never reads.
 ///
 /// Valid UTF-8 passes through untouched, so a U+FFFD the exporter wrote is text, not damage —
 /// as when the file is decoded whole. Invalid bytes become U+FFFD and are counted. A file whose
 /// encoding was guessed as UTF-8 from its first bytes, but meets bytes that are not UTF-8
 /// before any non-ASCII character, is read on as GB18030: the whole file would have been
 /// detected so, and its ASCII start reads the same either way.
-pub struct TextStream<'s> {
-    source: &'s dyn ByteSource,
-    next_offset: u64,
-    piece_bytes: usize,
-    /// The next piece's size: pieces start small and double up to `piece_bytes`, so a pass
-    /// that stops after a few rows (the preview, detection) reads kilobytes, not megabytes.
-    next_piece: usize,
+pub struct TextDecoder {
     mode: Mode,
-    /// Raw bytes: `raw[..raw_len]`, of which `raw[raw_used..]` still await decoding.
-    raw: Vec<u8>,
-    raw_len: usize,
-    raw_used: usize,
-    /// Decoded text when it cannot be served from `raw` directly.
+    /// The start of a character split between pieces (UTF-8 only; `encoding_rs` keeps its own).
+    carry: Vec<u8>,
+    /// Decoded text, when it cannot be handed on from the piece itself.
     text: Vec<u8>,
-    from_raw: bool,
-    pos: usize,
-    end: usize,
-    source_done: bool,
     count_quotes: bool,
-    stats: &'s DecodeStats,
+    stats: DecodeStats,
 }
 
-impl<'s> TextStream<'s> {
-    /// Reads `source` from `start` (past any byte-order mark) in `encoding`; `guessed` when the
-    /// encoding came from detection and may be corrected as described above.
-    pub fn new(
-        source: &'s dyn ByteSource,
-        start: u64,
-        encoding: TextEncoding,
-        guessed: bool,
-        piece_bytes: usize,
-        stats: &'s DecodeStats,
-    ) -> TextStream<'s> {
+impl TextDecoder {
+    /// Decodes text in `encoding`; `guessed` when the encoding came from detection and may be
+    /// corrected as described above.
+    pub fn new(encoding: TextEncoding, guessed: bool) -> TextDecoder {
         let mode = match encoding {
             TextEncoding::Utf8 => Mode::Utf8 {
                 may_switch: guessed,
             },
             other => Mode::Decode(other.encoding().new_decoder_without_bom_handling()),
         };
-        TextStream {
-            source,
-            next_offset: start,
-            piece_bytes: piece_bytes.max(4),
-            next_piece: FIRST_PIECE_BYTES.min(piece_bytes.max(4)),
+        TextDecoder {
             mode,
-            raw: Vec::new(),
-            raw_len: 0,
-            raw_used: 0,
+            carry: Vec::new(),
             text: Vec::new(),
-            from_raw: false,
-            pos: 0,
-            end: 0,
-            source_done: false,
             count_quotes: false,
-            stats,
+            stats: DecodeStats::default(),
         }
     }
 
     /// Counts the quote characters handed out in [`DecodeStats::quotes`]: a part of a file
     /// that had none cannot have ended inside a quoted field.
-    pub fn counting_quotes(mut self) -> TextStream<'s> {
+    pub fn counting_quotes(mut self) -> TextDecoder {
         self.count_quotes = true;
         self
     }
 
-    /// Reads the next piece after whatever raw bytes are left undecoded (at most a split
-    /// character).
-    fn read_piece(&mut self) -> io::Result<()> {
-        let left = self.raw_len - self.raw_used;
-        let piece = self.next_piece;
-        self.next_piece = (piece * 2).min(self.piece_bytes);
-        // Room for the (at most three) bytes of a split character and a piece.
-        let room = left.max(4) + piece;
-        if self.raw.len() < room {
-            self.raw.resize(room, 0);
-        }
-        self.raw.copy_within(self.raw_used..self.raw_len, 0);
-        let n = self
-            .source
-            .read_at(self.next_offset, &mut self.raw[left..left + piece])?;
-        self.next_offset += n as u64;
-        self.source_done = n == 0 || self.next_offset >= self.source.len();
-        self.raw_len = left + n;
-        self.raw_used = 0;
-        Ok(())
+    /// What the text met so far.
+    pub fn stats(&self) -> &DecodeStats {
+        &self.stats
     }
 
-    /// Makes `pos..end` the next text to hand out; false at the end.
-    fn refill(&mut self) -> io::Result<bool> {
-        let mut need_more = self.raw_used == self.raw_len;
-        loop {
-            if need_more {
-                if self.source_done {
-                    return Ok(false);
+    /// Decodes the next bytes, handing the text to `text` in order (a character split at the
+    /// end waits for the next piece). `text` gets the decoder's counts as they stand.
+    pub fn decode(&mut self, bytes: &[u8], text: &mut dyn FnMut(&[u8], &DecodeStats)) {
+        let mut rest = bytes;
+        if !self.carry.is_empty() && matches!(self.mode, Mode::Utf8 { .. }) {
+            // Complete the split character from the piece's first bytes (at most three).
+            let take = rest.len().min(3);
+            let mut joined = std::mem::take(&mut self.carry);
+            let carried = joined.len();
+            joined.extend_from_slice(&rest[..take]);
+            let used = self.utf8(&joined, false, text);
+            if used < carried {
+                // Still a character's start only: the piece was shorter than its rest.
+                self.carry = joined[used..].to_vec();
+                return;
+            }
+            rest = &rest[used - carried..];
+            if matches!(self.mode, Mode::Decode(_)) {
+                // Switched: what of the piece the joined bytes held went to the decoder.
+                rest = &bytes[take..];
+            }
+        }
+        match self.mode {
+            Mode::Utf8 { .. } => {
+                let used = self.utf8(rest, false, text);
+                if matches!(self.mode, Mode::Utf8 { .. }) {
+                    self.carry = rest[used..].to_vec();
                 }
-                self.read_piece()?;
             }
-            let produced = match self.mode {
-                Mode::Utf8 { .. } => self.utf8_step(),
-                Mode::Decode(_) => self.decode_step(),
+            Mode::Decode(_) => self.decode_other(rest, false, text),
+        }
+    }
+
+    /// The end of the text: a character left unfinished becomes a U+FFFD.
+    pub fn finish(&mut self, text: &mut dyn FnMut(&[u8], &DecodeStats)) {
+        let carry = std::mem::take(&mut self.carry);
+        match self.mode {
+            Mode::Utf8 { .. } => {
+                self.utf8(&carry, true, text);
+            }
+            Mode::Decode(_) => self.decode_other(&carry, true, text),
+        }
+    }
+
+    /// Validates UTF-8, handing on valid runs and a U+FFFD per invalid sequence; the bytes
+    /// used (all but a character split at the end, unless `last`). Hands the rest to the
+    /// decoder when it switches to GB18030, counting them as used.
+    fn utf8(
+        &mut self,
+        bytes: &[u8],
+        last: bool,
+        text: &mut dyn FnMut(&[u8], &DecodeStats),
+    ) -> usize {
+        let mut at = 0;
+        while at < bytes.len() {
+            let Mode::Utf8 { may_switch } = &mut self.mode else {
+                unreachable!("utf8 is only called in UTF-8 mode");
             };
-            if produced {
-                return Ok(true);
+            let rest = &bytes[at..];
+            let (valid, bad) = match std::str::from_utf8(rest) {
+                Ok(_) => (rest.len(), None),
+                Err(error) => (error.valid_up_to(), error.error_len()),
+            };
+            let bad = match bad {
+                // A character split between pieces waits for the rest, unless nothing follows.
+                None if valid < rest.len() && !last => None,
+                None if valid < rest.len() => Some(rest.len() - valid),
+                other => other,
+            };
+            if *may_switch && !rest[..valid].is_ascii() {
+                *may_switch = false;
             }
-            // Nothing came out: the bytes left are the start of a split character.
-            need_more = true;
+            if bad.is_some() && *may_switch {
+                // ASCII so far, then bytes that are not UTF-8: a GBK file with an ASCII start.
+                self.mode = Mode::Decode(GB18030.new_decoder_without_bom_handling());
+                self.decode_other(rest, last, text);
+                return bytes.len();
+            }
+            if valid > 0 {
+                self.hand_on(&rest[..valid], text);
+            }
+            at += valid;
+            match bad {
+                Some(length) => {
+                    self.stats.malformed += 1;
+                    text(REPLACEMENT, &self.stats);
+                    at += length;
+                }
+                None => break,
+            }
         }
+        at
     }
 
-    /// Validates the undecoded raw bytes; whether it produced text.
-    fn utf8_step(&mut self) -> bool {
-        let Mode::Utf8 { may_switch } = &mut self.mode else {
-            return false;
-        };
-        let bytes = &self.raw[self.raw_used..self.raw_len];
-        let (valid, bad) = match std::str::from_utf8(bytes) {
-            Ok(_) => (bytes.len(), None),
-            Err(error) => (error.valid_up_to(), error.error_len()),
-        };
-        let bad = match bad {
-            // A character split between pieces waits for the rest, unless nothing follows.
-            None if valid < bytes.len() && !self.source_done => None,
-            None if valid < bytes.len() => Some(bytes.len() - valid),
-            other => other,
-        };
-        if *may_switch && !bytes[..valid].is_ascii() {
-            *may_switch = false;
-        }
-        if bad.is_some() && *may_switch {
-            // ASCII so far, then bytes that are not UTF-8: a GBK file with an ASCII start.
-            self.mode = Mode::Decode(GB18030.new_decoder_without_bom_handling());
-            return self.decode_step();
-        }
-        if valid > 0 {
-            self.from_raw = true;
-            self.pos = self.raw_used;
-            self.end = self.raw_used + valid;
-            self.raw_used += valid;
-            return true;
-        }
-        match bad {
-            Some(length) => {
-                self.stats.malformed.set(self.stats.malformed.get() + 1);
-                self.text.clear();
-                self.text.extend_from_slice("\u{FFFD}".as_bytes());
-                self.from_raw = false;
-                self.pos = 0;
-                self.end = self.text.len();
-                self.raw_used += length;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Decodes the undecoded raw bytes; whether it produced text.
-    fn decode_step(&mut self) -> bool {
+    /// Decodes bytes in a non-UTF-8 encoding (all of them: `encoding_rs` keeps a split
+    /// character itself).
+    fn decode_other(
+        &mut self,
+        bytes: &[u8],
+        last: bool,
+        text: &mut dyn FnMut(&[u8], &DecodeStats),
+    ) {
         let Mode::Decode(decoder) = &mut self.mode else {
-            return false;
+            return;
         };
-        let input = &self.raw[self.raw_used..self.raw_len];
         let room = decoder
-            .max_utf8_buffer_length(input.len())
-            .unwrap_or(input.len() * 3 + 16);
-        self.text.clear();
-        self.text.resize(room, 0);
-        let last = self.source_done;
-        let (result, read, written, replaced) = decoder.decode_to_utf8(input, &mut self.text, last);
+            .max_utf8_buffer_length(bytes.len())
+            .unwrap_or(bytes.len() * 3 + 16);
+        let mut out = std::mem::take(&mut self.text);
+        out.clear();
+        out.resize(room, 0);
+        let (result, _read, written, replaced) = decoder.decode_to_utf8(bytes, &mut out, last);
         debug_assert!(matches!(result, CoderResult::InputEmpty));
-        self.raw_used += read;
-        self.text.truncate(written);
+        out.truncate(written);
         if replaced {
-            let count = self
-                .text
-                .windows(3)
-                .filter(|w| w == b"\xEF\xBF\xBD")
-                .count();
-            self.stats.malformed.set(self.stats.malformed.get() + count);
+            let count = out.windows(3).filter(|w| w == &REPLACEMENT).count();
+            self.stats.malformed += count;
         }
-        self.from_raw = false;
-        self.pos = 0;
-        self.end = written;
-        written > 0
+        if written > 0 {
+            self.hand_on(&out, text);
+        }
+        self.text = out;
     }
-}
 
-impl io::Read for TextStream<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos == self.end && !self.refill()? {
-            return Ok(0);
-        }
-        let available = if self.from_raw {
-            &self.raw[self.pos..self.end]
-        } else {
-            &self.text[self.pos..self.end]
-        };
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
+    fn hand_on(&mut self, piece: &[u8], text: &mut dyn FnMut(&[u8], &DecodeStats)) {
         if self.count_quotes {
-            let quotes = memchr::memchr_iter(b'"', &buf[..n]).count();
-            self.stats.quotes.set(self.stats.quotes.get() + quotes);
+            self.stats.quotes += memchr::memchr_iter(b'"', piece).count();
         }
-        self.pos += n;
-        Ok(n)
+        text(piece, &self.stats);
     }
 }

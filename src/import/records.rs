@@ -1,0 +1,167 @@
+//! Delimited text into records, fed a piece at a time: `csv-core`'s tokenizer (quotes, doubled
+//! quotes, embedded line breaks, any line ending) with the record kept across pieces, so text
+//! can arrive in whatever pieces its reader gets.
+
+use csv_core::ReadRecordResult;
+
+/// A record's cells as the tokenizer left them: their bytes one after another, and where each
+/// cell ends.
+#[derive(Debug, Default)]
+pub struct Record {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Record {
+    /// Empties the record.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    /// Adds a cell.
+    pub fn push(&mut self, cell: &str) {
+        self.bytes.extend_from_slice(cell.as_bytes());
+        self.ends.push(self.bytes.len());
+    }
+}
+
+/// One row's cells, borrowed from the reader.
+///
+/// The cells are text without a second UTF-8 check: the tokenizer reads UTF-8 (validated or
+/// decoded by [`super::stream::TextDecoder`]) and only cuts it at (or drops) ASCII delimiters,
+/// quotes and line breaks, which never fall inside a multi-byte character. Validating each
+/// record again cost about a tenth of an import.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    bytes: &'a [u8],
+    ends: &'a [usize],
+    suspect: bool,
+}
+
+impl<'a> Row<'a> {
+    /// A record's cells as a row; `suspect` as in [`Row::may_hold_replacements`].
+    pub fn of(record: &'a Record, suspect: bool) -> Row<'a> {
+        Row {
+            bytes: &record.bytes,
+            ends: &record.ends,
+            suspect,
+        }
+    }
+
+    /// The number of cells.
+    pub fn len(self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the row has no cells.
+    pub fn is_empty(self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Cell `column`, if the row has it.
+    pub fn get(self, column: usize) -> Option<&'a str> {
+        let end = *self.ends.get(column)?;
+        let start = column.checked_sub(1).map_or(0, |before| self.ends[before]);
+        Some(cell_text(&self.bytes[start..end]))
+    }
+
+    /// The cells in order.
+    pub fn iter(self) -> impl DoubleEndedIterator<Item = &'a str> {
+        (0..self.len()).map(move |column| self.get(column).unwrap_or(""))
+    }
+
+    /// Whether a U+FFFD in this row may stand for bytes that did not decode (rather than one
+    /// the exporter wrote): some did, earlier in the file or just ahead.
+    pub fn may_hold_replacements(self) -> bool {
+        self.suspect
+    }
+
+    /// A line with nothing but white space on it.
+    pub fn is_blank(self) -> bool {
+        self.len() <= 1 && self.get(0).is_none_or(|cell| cell.trim().is_empty())
+    }
+}
+
+fn cell_text(bytes: &[u8]) -> &str {
+    debug_assert!(std::str::from_utf8(bytes).is_ok());
+    // SAFETY: see [`Row`]: the bytes are a slice of UTF-8 text between ASCII bytes, or a
+    // `String` cell copied in whole (workbooks, JSON).
+    unsafe { std::str::from_utf8_unchecked(bytes) }
+}
+
+/// Delimited text into records, fed a piece at a time.
+pub struct Records {
+    tokenizer: csv_core::Reader,
+    /// The record so far (it may span pieces), in buffers with room to spare.
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    /// How much of `bytes` and `ends` the record so far fills.
+    filled: (usize, usize),
+    /// The line the next record starts on, as a whole-text reader counts it: the tokenizer's
+    /// line when the previous record ended (blank lines before a record count as its start).
+    line: u64,
+}
+
+impl Records {
+    /// Records of text delimited by `delimiter`.
+    pub fn new(delimiter: u8) -> Records {
+        Records {
+            tokenizer: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            bytes: vec![0; 1024],
+            ends: vec![0; 64],
+            filled: (0, 0),
+            line: 1,
+        }
+    }
+
+    /// The tokenizer's line: one more than the line breaks read.
+    pub fn line(&self) -> u64 {
+        self.tokenizer.line()
+    }
+
+    /// Reads `text` (empty: the end of the text), calling `row` with each record completed and
+    /// the line it starts on, until `row` returns `false`; whether to go on. `suspect` as in
+    /// [`Row::may_hold_replacements`], for the records this text completes.
+    pub fn feed(
+        &mut self,
+        mut text: &[u8],
+        suspect: bool,
+        row: &mut dyn FnMut(u64, Row<'_>) -> bool,
+    ) -> bool {
+        let at_end = text.is_empty();
+        loop {
+            let (bytes, ends) = self.filled;
+            let (result, read, written, ended) =
+                self.tokenizer
+                    .read_record(text, &mut self.bytes[bytes..], &mut self.ends[ends..]);
+            text = &text[read..];
+            self.filled = (bytes + written, ends + ended);
+            match result {
+                ReadRecordResult::InputEmpty if !at_end => return true,
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => {
+                    let grown = self.bytes.len() * 2;
+                    self.bytes.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                }
+                ReadRecordResult::Record => {
+                    let (bytes, ends) = std::mem::take(&mut self.filled);
+                    let line = std::mem::replace(&mut self.line, self.tokenizer.line());
+                    let record = Row {
+                        bytes: &self.bytes[..bytes],
+                        ends: &self.ends[..ends],
+                        suspect,
+                    };
+                    if !row(line, record) {
+                        return false;
+                    }
+                }
+                ReadRecordResult::End => return true,
+            }
+        }
+    }
+}
