@@ -6,7 +6,8 @@
 //! line, column and value, and why.
 
 use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
-use super::sheet::{Pass, ReadError, Row, Sheet};
+use super::sheet::{Pass, ReadError, Row, Sheet, TextRows, TextSpan};
+use super::stream::{read_pieces, PIECE_BYTES};
 use super::values::{
     infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
     parse_risk_level, DateStyle, DayMonthOrder, ValueError,
@@ -271,77 +272,289 @@ pub fn import(request: &ImportRequest<'_>) -> ImportOutcome {
 /// Rows between two progress reports.
 pub const PROGRESS_EVERY_ROWS: usize = 65_536;
 
-/// [`import`], calling `progress` with the rows read so far every [`PROGRESS_EVERY_ROWS`] rows.
+/// [`import`], calling `progress` with the rows read so far every [`PROGRESS_EVERY_ROWS`] rows:
+/// an [`Importer`] fed from each file's own source.
 pub fn import_with_progress(
     request: &ImportRequest<'_>,
     progress: &mut dyn FnMut(usize),
 ) -> ImportOutcome {
-    let mut rows_done = 0usize;
-    let replaces_holdings = request.files.iter().any(|f| f.entity == Entity::Holdings);
-    let mut staged = match request.base {
-        Some(base) => Staged::from_base(base, replaces_holdings),
-        None => Staged::default(),
-    };
-    let mut report = ImportReport::default();
-    let mut passes = vec![Pass::default(); request.files.len()];
-    for entity in Entity::ALL {
-        for (index, file) in request
-            .files
+    let mut importer = Importer::new(request);
+    for read in importer.reads() {
+        let Some(source) = request.files[read.file].sheet.source() else {
+            continue;
+        };
+        let fed = read_pieces(
+            &*source.0,
+            read.span.start,
+            read.span.end,
+            PIECE_BYTES,
+            |piece| importer.feed(read.file, piece, progress),
+        );
+        if let Err(error) = fed {
+            importer.fail(read.file, error.into());
+        }
+    }
+    importer.finish(progress)
+}
+
+/// The bytes of a delimited file an [`Importer`] reads: `span` of file `file` of the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextRead {
+    /// The file's index in the request.
+    pub file: usize,
+    /// Its bytes to read.
+    pub span: TextSpan,
+}
+
+/// An import fed the bytes of its delimited files by whoever reads them: [`import_with_progress`]
+/// reads each file's source in turn; a browser worker asks for a file's next slice before it
+/// feeds this one, so the browser reads while the worker parses.
+///
+/// Files are read in entity order (customers first, so every later row finds its customer);
+/// [`Importer::reads`] lists the bytes wanted in that order. Workbooks and JSON, whose rows are
+/// held, are taken in their turn as the reads pass them.
+pub struct Importer<'r> {
+    request: &'r ImportRequest<'r>,
+    staged: Staged,
+    report: ImportReport,
+    passes: Vec<Pass>,
+    /// The request's files in the order they are read.
+    order: Vec<usize>,
+    /// How many of `order` are done or being read.
+    started: usize,
+    /// The delimited file being fed.
+    reading: Option<Reading<'r>>,
+    /// Rows read in the files before the current one, for progress.
+    rows_done: usize,
+    /// A file could not be read: nothing of this import may be stored.
+    failed: bool,
+}
+
+/// A file being read.
+struct Reading<'r> {
+    index: usize,
+    summary: FileSummary,
+    rows: FileRows<'r>,
+    text: Option<TextRows>,
+}
+
+/// What becomes of a file's rows.
+enum FileRows<'r> {
+    /// Staged in the tables.
+    Mapped(Box<MappedFile<'r>>),
+    /// Counted and refused: the file lacks a required field.
+    Refused,
+}
+
+impl<'r> Importer<'r> {
+    /// An import of `request`, nothing read yet.
+    pub fn new(request: &'r ImportRequest<'r>) -> Importer<'r> {
+        let replaces_holdings = request.files.iter().any(|f| f.entity == Entity::Holdings);
+        let order = Entity::ALL
             .iter()
-            .enumerate()
-            .filter(|(_, f)| f.entity == entity)
-        {
-            let mut summary = FileSummary {
-                file: file.file_name.clone(),
+            .flat_map(|&entity| {
+                (0..request.files.len()).filter(move |&i| request.files[i].entity == entity)
+            })
+            .collect();
+        Importer {
+            request,
+            staged: match request.base {
+                Some(base) => Staged::from_base(base, replaces_holdings),
+                None => Staged::default(),
+            },
+            report: ImportReport::default(),
+            passes: vec![Pass::default(); request.files.len()],
+            order,
+            started: 0,
+            reading: None,
+            rows_done: 0,
+            failed: false,
+        }
+    }
+
+    /// The delimited files' bytes, in the order to feed them.
+    pub fn reads(&self) -> Vec<TextRead> {
+        self.order
+            .iter()
+            .filter_map(|&file| {
+                let span = self.request.files[file].sheet.text_span()?;
+                Some(TextRead { file, span })
+            })
+            .collect()
+    }
+
+    /// Reads the next bytes of file `file` (the reads in their order, each read's bytes in
+    /// order); whether to go on (not after a file failed).
+    pub fn feed(&mut self, file: usize, bytes: &[u8], progress: &mut dyn FnMut(usize)) -> bool {
+        if self.failed {
+            return false;
+        }
+        if self.reading.as_ref().is_none_or(|r| r.index != file) {
+            self.start_file(file, progress);
+        }
+        let Some(reading) = &mut self.reading else {
+            return false;
+        };
+        let Reading {
+            summary,
+            rows,
+            text,
+            ..
+        } = reading;
+        let (staged, issues, rows_done) =
+            (&mut self.staged, &mut self.report.issues, self.rows_done);
+        if let Some(text) = text {
+            text.feed(bytes, &mut |line, record| {
+                take_row(staged, rows, summary, issues, line, record, &mut |n| {
+                    progress(rows_done + n)
+                })
+            });
+        }
+        true
+    }
+
+    /// File `file` could not be read to its end: the import stops, and stores nothing.
+    pub fn fail(&mut self, file: usize, error: ReadError) {
+        if self.failed {
+            return;
+        }
+        if self.reading.as_ref().is_none_or(|r| r.index != file) {
+            self.start_file(file, &mut |_| {});
+        }
+        if let Some(reading) = self.reading.take() {
+            self.report.files.push(reading.summary);
+        }
+        // Part of a file is not the file: nothing of this import may be stored.
+        self.report.issues.push(file_issue(
+            &self.request.files[file],
+            IssueReason::Unreadable(format!("{error}")),
+        ));
+        self.failed = true;
+    }
+
+    /// The end of the reads: the files not yet taken, then the dataset and its report.
+    pub fn finish(mut self, progress: &mut dyn FnMut(usize)) -> ImportOutcome {
+        if !self.failed {
+            self.end_file(progress);
+            while self.started < self.order.len() {
+                let next = self.order[self.started];
+                self.start_file(next, progress);
+                self.end_file(progress);
+            }
+        }
+        if self.failed {
+            return ImportOutcome {
+                dataset: Dataset::default(),
+                report: self.report,
+                passes: self.passes,
+            };
+        }
+        let dataset = self.staged.assemble(&mut self.report);
+        ImportOutcome {
+            dataset,
+            report: self.report,
+            passes: self.passes,
+        }
+    }
+
+    /// Ends the current file, takes every file before `file` in their order, and starts it.
+    fn start_file(&mut self, file: usize, progress: &mut dyn FnMut(usize)) {
+        self.end_file(progress);
+        while self.started < self.order.len() {
+            let index = self.order[self.started];
+            self.started += 1;
+            let input = &self.request.files[index];
+            let entity = input.entity;
+            let summary = FileSummary {
+                file: input.file_name.clone(),
                 entity: Some(entity),
                 ..FileSummary::default()
             };
-            let missing = file.mapping.missing_required(entity);
+            let missing = input.mapping.missing_required(entity);
             let id_needed =
-                entity != Entity::Customers || file.mapping.column(Field::CustomerId).is_some();
-            let read = if !missing.is_empty() && id_needed {
-                report
+                entity != Entity::Customers || input.mapping.column(Field::CustomerId).is_some();
+            let rows = if !missing.is_empty() && id_needed {
+                self.report
                     .issues
-                    .push(file_issue(file, IssueReason::UnmappedFields(missing)));
-                let mut rows = 0;
-                file.sheet.read_rows(|_, _| rows += 1).map(|pass| {
-                    summary.rows_read = rows;
-                    summary.rejected = rows;
-                    passes[index] = pass;
-                })
+                    .push(file_issue(input, IssueReason::UnmappedFields(missing)));
+                FileRows::Refused
             } else {
-                staged
-                    .read_file(
-                        file,
-                        request.today,
-                        &mut summary,
-                        &mut report.issues,
-                        &mut |n| progress(rows_done + n),
-                    )
-                    .map(|pass| passes[index] = pass)
+                FileRows::Mapped(Box::new(self.staged.begin_file(input, self.request.today)))
             };
-            rows_done += summary.rows_read;
-            report.files.push(summary);
-            if let Err(error) = read {
-                // Part of a file is not the file: nothing of this import may be stored.
-                report.issues.push(file_issue(
-                    file,
-                    IssueReason::Unreadable(format!("{error}")),
-                ));
-                return ImportOutcome {
-                    dataset: Dataset::default(),
-                    report,
-                    passes,
-                };
+            self.reading = Some(Reading {
+                index,
+                summary,
+                rows,
+                text: input.sheet.text_rows(),
+            });
+            if index == file {
+                return;
             }
+            self.end_file(progress);
         }
     }
-    let dataset = staged.assemble(&mut report);
-    ImportOutcome {
-        dataset,
-        report,
-        passes,
+
+    /// Ends the file being read: its last rows (or all of them, for held rows), its summary.
+    fn end_file(&mut self, progress: &mut dyn FnMut(usize)) {
+        let Some(Reading {
+            index,
+            mut summary,
+            mut rows,
+            text,
+        }) = self.reading.take()
+        else {
+            return;
+        };
+        let (staged, issues, rows_done) =
+            (&mut self.staged, &mut self.report.issues, self.rows_done);
+        let mut take = |line, record: Row<'_>| {
+            take_row(
+                staged,
+                &mut rows,
+                &mut summary,
+                issues,
+                line,
+                record,
+                &mut |n| progress(rows_done + n),
+            )
+        };
+        let pass = match text {
+            Some(text) => text.finish(&mut take),
+            None => {
+                let sheet = self.request.files[index].sheet;
+                // Held rows cannot fail to read.
+                sheet
+                    .read_rows(|line, record| {
+                        take(line, record);
+                    })
+                    .unwrap_or_default()
+            }
+        };
+        self.passes[index] = pass;
+        self.rows_done += summary.rows_read;
+        self.report.files.push(summary);
     }
+}
+
+/// Takes one row of a file; always goes on.
+fn take_row(
+    staged: &mut Staged,
+    rows: &mut FileRows<'_>,
+    summary: &mut FileSummary,
+    issues: &mut Vec<ImportIssue>,
+    line: u64,
+    record: Row<'_>,
+    progress: &mut dyn FnMut(usize),
+) -> bool {
+    summary.rows_read += 1;
+    if summary.rows_read.is_multiple_of(PROGRESS_EVERY_ROWS) {
+        progress(summary.rows_read);
+    }
+    match rows {
+        FileRows::Mapped(file) => staged.take_row(file, summary, issues, line, record),
+        FileRows::Refused => summary.rejected += 1,
+    }
+    true
 }
 
 fn file_issue(file: &FileInput<'_>, reason: IssueReason) -> ImportIssue {
@@ -453,6 +666,20 @@ impl<'r> RowReader<'r> {
         }
         day
     }
+}
+
+/// A file's mapping, prepared once for all its rows.
+struct MappedFile<'r> {
+    file: &'r FileInput<'r>,
+    today: Day,
+    width: usize,
+    date_style: DateStyle,
+    /// The mapping as a lookup table by field.
+    columns: [Option<usize>; FIELD_COUNT],
+    /// Per field, the money unit its header declares (`余额（万元）`).
+    money_units: [Option<&'static str>; FIELD_COUNT],
+    /// Per kept customer attribute, this file's column of the same name.
+    attribute_columns: Vec<Option<usize>>,
 }
 
 /// Staged tables: managers are still named by id until every manager is known.
@@ -602,14 +829,9 @@ impl Staged {
         staged
     }
 
-    fn read_file(
-        &mut self,
-        file: &FileInput<'_>,
-        today: Day,
-        summary: &mut FileSummary,
-        issues: &mut Vec<ImportIssue>,
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Pass, ReadError> {
+    /// Prepares for a file's rows: its mapping as lookup tables, its attribute columns, room
+    /// for its rows.
+    fn begin_file<'r>(&mut self, file: &'r FileInput<'r>, today: Day) -> MappedFile<'r> {
         let width = file.sheet.headers.len();
         let mut date_style = file.date_style;
         if date_style.order == DayMonthOrder::Unknown {
@@ -665,74 +887,92 @@ impl Staged {
                     .reserve_bytes((rows + rows / 8) * per_row);
             }
         }
-        file.sheet.read_rows(|line, record| {
-            summary.rows_read += 1;
-            if summary.rows_read.is_multiple_of(PROGRESS_EVERY_ROWS) {
-                progress(summary.rows_read);
-            }
-            if record.len() != width {
+        MappedFile {
+            file,
+            today,
+            width,
+            date_style,
+            columns,
+            money_units,
+            attribute_columns,
+        }
+    }
+
+    /// Stages one row of a mapped file, or reports why not.
+    #[inline]
+    fn take_row(
+        &mut self,
+        mapped: &MappedFile<'_>,
+        summary: &mut FileSummary,
+        issues: &mut Vec<ImportIssue>,
+        line: u64,
+        record: Row<'_>,
+    ) {
+        let file = mapped.file;
+        let width = mapped.width;
+        let today = mapped.today;
+        if record.len() != width {
+            summary.rejected += 1;
+            // A field that swallowed line breaks up to the end of the file is an unclosed quote.
+            let unclosed = record
+                .iter()
+                .next_back()
+                .is_some_and(|cell| cell.contains('\n'));
+            let value: String = record.iter().collect::<Vec<_>>().join(",");
+            issues.push(ImportIssue {
+                file: file.file_name.clone(),
+                line,
+                column: None,
+                value: value.chars().take(200).collect(),
+                reason: if unclosed {
+                    IssueReason::UnclosedQuote
+                } else {
+                    IssueReason::RaggedRow {
+                        found: record.len(),
+                        expected: width,
+                    }
+                },
+            });
+            return;
+        }
+        if record.may_hold_replacements() {
+            if let Some(column) = record.iter().position(|cell| cell.contains('\u{FFFD}')) {
                 summary.rejected += 1;
-                // A field that swallowed line breaks up to the end of the file is an unclosed quote.
-                let unclosed = record
-                    .iter()
-                    .next_back()
-                    .is_some_and(|cell| cell.contains('\n'));
-                let value: String = record.iter().collect::<Vec<_>>().join(",");
                 issues.push(ImportIssue {
                     file: file.file_name.clone(),
                     line,
-                    column: None,
-                    value: value.chars().take(200).collect(),
-                    reason: if unclosed {
-                        IssueReason::UnclosedQuote
-                    } else {
-                        IssueReason::RaggedRow {
-                            found: record.len(),
-                            expected: width,
-                        }
-                    },
+                    column: file.sheet.headers.get(column).cloned(),
+                    value: record.get(column).unwrap_or("").to_owned(),
+                    reason: IssueReason::UndecodableCharacters(
+                        record.iter().map(|c| c.matches('\u{FFFD}').count()).sum(),
+                    ),
                 });
                 return;
             }
-            if record.may_hold_replacements() {
-                if let Some(column) = record.iter().position(|cell| cell.contains('\u{FFFD}')) {
-                    summary.rejected += 1;
-                    issues.push(ImportIssue {
-                        file: file.file_name.clone(),
-                        line,
-                        column: file.sheet.headers.get(column).cloned(),
-                        value: record.get(column).unwrap_or("").to_owned(),
-                        reason: IssueReason::UndecodableCharacters(
-                            record.iter().map(|c| c.matches('\u{FFFD}').count()).sum(),
-                        ),
-                    });
-                    return;
-                }
-            }
-            let mut row = RowReader {
-                file,
-                columns: &columns,
-                money_units: &money_units,
-                line,
-                record,
-                date_style,
-                issues: Vec::new(),
-            };
-            let outcome = match file.entity {
-                Entity::Customers => self.customer_row(&mut row, today, &attribute_columns),
-                Entity::RelationshipManagers => self.manager_row(&mut row),
-                Entity::Holdings => self.holding_row(&mut row, today),
-                Entity::Transactions => self.transaction_row(&mut row, today),
-                Entity::Interactions => self.interaction_row(&mut row, today),
-                Entity::Feedback => self.feedback_row(&mut row, today),
-            };
-            match outcome {
-                RowOutcome::Accepted => summary.accepted += 1,
-                RowOutcome::Rejected => summary.rejected += 1,
-                RowOutcome::Deduplicated => summary.deduplicated += 1,
-            }
-            issues.append(&mut row.issues);
-        })
+        }
+        let mut row = RowReader {
+            file,
+            columns: &mapped.columns,
+            money_units: &mapped.money_units,
+            line,
+            record,
+            date_style: mapped.date_style,
+            issues: Vec::new(),
+        };
+        let outcome = match file.entity {
+            Entity::Customers => self.customer_row(&mut row, today, &mapped.attribute_columns),
+            Entity::RelationshipManagers => self.manager_row(&mut row),
+            Entity::Holdings => self.holding_row(&mut row, today),
+            Entity::Transactions => self.transaction_row(&mut row, today),
+            Entity::Interactions => self.interaction_row(&mut row, today),
+            Entity::Feedback => self.feedback_row(&mut row, today),
+        };
+        match outcome {
+            RowOutcome::Accepted => summary.accepted += 1,
+            RowOutcome::Rejected => summary.rejected += 1,
+            RowOutcome::Deduplicated => summary.deduplicated += 1,
+        }
+        issues.append(&mut row.issues);
     }
 
     /// Makes room for a file's rows up front: growing columns by doubling would hold up to

@@ -21,7 +21,7 @@ pub mod warm;
 
 pub use build::{
     guessed_inputs, import, import_with_progress, neutralise_formula, FileInput, FileSummary,
-    ImportIssue, ImportOutcome, ImportReport, ImportRequest, IssueReason,
+    ImportIssue, ImportOutcome, ImportReport, ImportRequest, Importer, IssueReason, TextRead,
 };
 pub use decode::TextEncoding;
 pub use mapping::{
@@ -33,7 +33,7 @@ pub use parts::{
 };
 pub use sheet::{
     read_sheet, read_sheet_from, FileFormat, Pass, ReadError, ReadOptions, Sheet, SheetSpec,
-    TextLayout,
+    TextLayout, TextRows, TextSpan,
 };
 pub use stream::{ByteSource, FileSource, SharedSource};
 pub use values::{DateStyle, DayMonthOrder, ValueError};
