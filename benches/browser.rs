@@ -255,7 +255,7 @@ mod native {
         let steps = attribute(client, section, "data-commit-steps-ms").await;
         eprintln!("  of save (ms): put, decode, analyse, write wait = {steps}");
         eprintln!(
-            "  of validate: worker parse {parse:.3} s (reading the files {file_read:.3} s, second part done {second:.3} s before the first), pack {pack:.3} s, waiting for SHA-256 {digest:.3} s"
+            "  of validate: worker parse {parse:.3} s (waiting for the files' bytes {file_read:.3} s, second part done {second:.3} s before the first), pack {pack:.3} s, waiting for SHA-256 {digest:.3} s"
         );
         (read, validate, save, memory)
     }

@@ -104,7 +104,7 @@ pub struct ImportResult {
     /// Milliseconds the worker spent parsing and validating, and packing the chunks.
     #[serde(default)]
     pub parse_ms: u32,
-    /// Of `parse_ms`, milliseconds spent reading the files' bytes.
+    /// Of `parse_ms`, milliseconds spent waiting for the files' bytes.
     #[serde(default)]
     pub file_read_ms: u32,
     /// Milliseconds spent encoding the chunks for the transfer.

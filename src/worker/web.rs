@@ -35,8 +35,9 @@ pub(super) fn message(kind: &str, json: &str) -> js_sys::Object {
     object
 }
 
-/// A picked file, read in slices with `FileReaderSync` (workers may block): the import pulls
-/// a couple of megabytes at a time instead of holding the file in wasm memory.
+/// A picked file, read in slices with `FileReaderSync` (workers may block): detection,
+/// previews and a sync import's fallback read a little at a time instead of holding the file in
+/// wasm memory. The import itself reads ahead ([`import_reading_ahead`]).
 struct BlobSource {
     file: web_sys::File,
     reader: web_sys::FileReaderSync,
@@ -69,7 +70,7 @@ impl ByteSource for BlobSource {
 }
 
 thread_local! {
-    /// Milliseconds spent reading file slices, for the import's figures.
+    /// Milliseconds spent reading file slices or waiting for them, for the import's figures.
     static FILE_READ_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
 }
 
