@@ -330,7 +330,7 @@ async fn a_snapshot_stored_in_two_parts_reads_back_as_one_and_deletes_whole() {
 async fn large_files_hash_in_slices_to_the_same_sha256() {
     use keystone::worker::file_sha256;
     use sha2::{Digest, Sha256};
-    // One byte past an 8 MB slice, so the sliced path reads a short last slice.
+    // One byte past four 2 MB slices, so the sliced path reads a short last slice.
     let bytes: Vec<u8> = (0..8_388_609u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();

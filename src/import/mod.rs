@@ -33,7 +33,7 @@ pub use parts::{
 };
 pub use sheet::{
     read_sheet, read_sheet_from, FileFormat, Pass, ReadError, ReadOptions, Sheet, SheetSpec,
-    TextLayout, TextRows, TextSpan,
+    TextLayout, TextRows, TextSpan, HEAD_BYTES,
 };
 pub use stream::{ByteSource, FileSource, SharedSource};
 pub use values::{DateStyle, DayMonthOrder, ValueError};

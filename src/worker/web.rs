@@ -6,7 +6,7 @@ use super::protocol::{
 use crate::import::{
     import_with_progress, read_sheet_from, stored_id_range, ByteSource, Entity, FileInput,
     ImportOutcome, ImportRequest, Importer, PartOutcome, ReadError, SecondPart, SharedSource,
-    Sheet, TwoParts, MIN_CUT_BYTES,
+    Sheet, TwoParts, HEAD_BYTES, MIN_CUT_BYTES,
 };
 use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SCHEMA_VERSION;
@@ -20,6 +20,7 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 /// The worker script, relative to the page so any sub-path works.
 const WORKER_URL: &str = "./keystone-worker_loader.js";
@@ -41,6 +42,9 @@ pub(super) fn message(kind: &str, json: &str) -> js_sys::Object {
 struct BlobSource {
     file: web_sys::File,
     reader: web_sys::FileReaderSync,
+    /// The file's first bytes, read when it was picked (empty when not): detection, the
+    /// previews and the import's first looks at the file read them from here.
+    head: Vec<u8>,
 }
 
 impl ByteSource for BlobSource {
@@ -52,6 +56,11 @@ impl ByteSource for BlobSource {
         let end = (offset + buf.len() as u64).min(self.len());
         if offset >= end {
             return Ok(0);
+        }
+        if end <= self.head.len() as u64 {
+            let (offset, end) = (offset as usize, end as usize);
+            buf[..end - offset].copy_from_slice(&self.head[offset..end]);
+            return Ok(end - offset);
         }
         let started = now_ms();
         let io = |e: JsValue| std::io::Error::other(format!("{e:?}"));
@@ -182,39 +191,65 @@ pub fn run_worker() {
                     super::analysis::handle(&analysis, &json, &analysis_post);
                 }
                 "read" => {
-                    let files = js_sys::Array::from(&field(&data, "files"));
-                    let mut summaries = Vec::new();
-                    let mut next = Picked::default();
-                    for file in files.iter() {
-                        let file: web_sys::File = file.unchecked_into();
-                        let name = file.name();
-                        let started = now_ms();
-                        let reader = match web_sys::FileReaderSync::new() {
-                            Ok(reader) => reader,
-                            Err(error) => {
-                                post(&message("failed", &format!("{error:?}")), None);
-                                return;
-                            }
+                    let files: Vec<web_sys::File> = js_sys::Array::from(&field(&data, "files"))
+                        .iter()
+                        .map(JsCast::unchecked_into)
+                        .collect();
+                    let (scope, picked) = (reply_scope.clone(), picked.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let failed = |text: &str| {
+                            let _ = scope.post_message(&message("failed", text));
                         };
-                        let size = file.size() as usize;
-                        next.files.push(file.clone());
-                        let source = SharedSource::new(BlobSource { file, reader });
-                        match read_sheet_from(&name, source.clone(), None) {
-                            Ok(sheet) => {
-                                let mut summary = SheetSummary::of(&name, size, &sheet);
-                                summary.read_ms = (now_ms() - started) as u32;
-                                summaries.push(summary);
-                                next.sheets.push((name, source, sheet));
-                            }
-                            Err(error) => {
-                                post(&message("failed", &format!("{name}: {error}")), None);
-                                return;
+                        // Every file's head is asked for at once, rather than one file's reads
+                        // after another's; detection and the previews read it from memory.
+                        let heads: Vec<_> = files
+                            .iter()
+                            .map(|file| {
+                                let end = (HEAD_BYTES as f64).min(file.size());
+                                file.slice_with_f64_and_f64(0.0, end)
+                                    .map(|head| JsFuture::from(head.array_buffer()))
+                            })
+                            .collect();
+                        let mut summaries = Vec::new();
+                        let mut next = Picked::default();
+                        for (file, head) in files.into_iter().zip(heads) {
+                            let name = file.name();
+                            let started = now_ms();
+                            let head = match head {
+                                Ok(head) => head.await,
+                                Err(error) => Err(error),
+                            };
+                            let (head, reader) = match (head, web_sys::FileReaderSync::new()) {
+                                (Ok(head), Ok(reader)) => {
+                                    let bytes = js_sys::Uint8Array::new(&head).to_vec();
+                                    release(&head);
+                                    (bytes, reader)
+                                }
+                                (Err(error), _) | (_, Err(error)) => {
+                                    failed(&format!("{name}: {error:?}"));
+                                    return;
+                                }
+                            };
+                            let size = file.size() as usize;
+                            next.files.push(file.clone());
+                            let source = SharedSource::new(BlobSource { file, reader, head });
+                            match read_sheet_from(&name, source.clone(), None) {
+                                Ok(sheet) => {
+                                    let mut summary = SheetSummary::of(&name, size, &sheet);
+                                    summary.read_ms = (now_ms() - started) as u32;
+                                    summaries.push(summary);
+                                    next.sheets.push((name, source, sheet));
+                                }
+                                Err(error) => {
+                                    failed(&format!("{name}: {error}"));
+                                    return;
+                                }
                             }
                         }
-                    }
-                    *picked.borrow_mut() = next;
-                    let json = serde_json::to_string(&summaries).unwrap_or_default();
-                    post(&message("read", &json), None);
+                        *picked.borrow_mut() = next;
+                        let json = serde_json::to_string(&summaries).unwrap_or_default();
+                        let _ = scope.post_message(&message("read", &json));
+                    });
                 }
                 "reread" => {
                     let json = field(&data, "json").as_string().unwrap_or_default();
@@ -348,7 +383,11 @@ pub fn run_worker() {
                             return;
                         };
                         files.push(file.clone());
-                        let source = SharedSource::new(BlobSource { file, reader });
+                        let source = SharedSource::new(BlobSource {
+                            file,
+                            reader,
+                            head: Vec::new(),
+                        });
                         sheets.push(Sheet::from_spec(source, part.sheet.clone()));
                     }
                     let scope = reply_scope.clone();
@@ -616,8 +655,8 @@ fn sha256_hex(
 
 /// A file's SHA-256 in hex. Up to `whole_limit` bytes, by the browser's own `crypto.subtle`
 /// (native code, off this thread), which takes the file whole — it and the browser's copy
-/// are held meanwhile; larger files in 8 MB slices through `sha2` here, slower but never
-/// holding more than a slice.
+/// are held meanwhile; larger files in 2 MB slices through `sha2` here, slower but never
+/// holding more than two slices.
 pub async fn file_sha256(file: &web_sys::Blob, whole_limit: f64) -> Result<String, JsValue> {
     use sha2::{Digest, Sha256};
     if file.size() <= whole_limit {
@@ -631,20 +670,27 @@ pub async fn file_sha256(file: &web_sys::Blob, whole_limit: f64) -> Result<Strin
         let digest = wasm_bindgen_futures::JsFuture::from(digest?).await?;
         return Ok(hex(&js_sys::Uint8Array::new(&digest).to_vec()));
     }
-    const SLICE_BYTES: f64 = 8_388_608.0;
+    // Slices of 2 MB keep each hashing task on the page's thread to about 10 ms (8 MB took
+    // about 45, in which the page answered neither the workers nor the manager); the next
+    // slice is asked for before this one is hashed.
+    const SLICE_BYTES: f64 = 2_097_152.0;
+    let read = |at: f64| -> Result<JsFuture, JsValue> {
+        let piece = file.slice_with_f64_and_f64(at, (at + SLICE_BYTES).min(file.size()))?;
+        Ok(JsFuture::from(piece.array_buffer()))
+    };
     let mut hasher = Sha256::new();
     let mut slice = Vec::new();
+    let mut next = read(0.0)?;
     let mut at = 0.0;
     while at < file.size() {
-        let end = (at + SLICE_BYTES).min(file.size());
-        let piece = file.slice_with_f64_and_f64(at, end)?;
-        let buffer = wasm_bindgen_futures::JsFuture::from(piece.array_buffer()).await?;
+        let buffer = next.await?;
+        at += SLICE_BYTES;
+        next = read(at.min(file.size()))?;
         let bytes = js_sys::Uint8Array::new(&buffer);
         slice.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut slice);
         release(&buffer);
         hasher.update(&slice);
-        at = end;
     }
     Ok(hex(&hasher.finalize()))
 }
