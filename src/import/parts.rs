@@ -106,12 +106,15 @@ fn ids_seem_to_ascend(file: &FileInput<'_>, first: &Sheet, second: &Sheet) -> bo
         }
 }
 
+/// The cut file's bytes over which the first part takes one more (see [`TwoParts::plan`]).
+const SECOND_ENCODES: u64 = 32;
+
 /// Rows of each part whose transaction ids are sampled before cutting.
 const ID_SAMPLE_ROWS: usize = 256;
 
 impl TwoParts {
     /// Whether and where to cut the request's files so the two workers read about as many
-    /// bytes each; `None` when one worker should read them: no delimited holdings or
+    /// bytes each (the first a 32nd of the cut file more, for the second's encoding); `None` when one worker should read them: no delimited holdings or
     /// transactions file of `min_bytes`, parts too unequal to be worth it, or one of
     /// [`TwoParts::cut`]'s reasons.
     pub fn plan(
@@ -134,7 +137,12 @@ impl TwoParts {
         // files and the second part. Equal bytes each: total − len + x = shared + len − x.
         let total: u64 = files.iter().map(len).sum();
         let shared_len: u64 = files.iter().filter(|f| shared(f.entity)).map(len).sum();
-        let first_share = (shared_len + 2 * cut_len).saturating_sub(total) / 2;
+        // Then a 32nd of the file more for the first: the second also encodes its part and
+        // sends it before the first can merge. With equal bytes the second finished 45–120 ms
+        // after the first in M imports; with this, between 56 ms after and 21 ms before, and
+        // the parse took about 45 ms less (medians of six imports, alternating builds).
+        let first_share =
+            (shared_len + 2 * cut_len).saturating_sub(total) / 2 + cut_len / SECOND_ENCODES;
         if first_share < cut_len / 8 {
             return Ok(None);
         }
