@@ -7,7 +7,6 @@
 
 use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
 use super::sheet::{Pass, ReadError, Row, Sheet, TextRows, TextSpan};
-use super::stream::{read_pieces, PIECE_BYTES};
 use super::values::{
     infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
     parse_risk_level, DateStyle, DayMonthOrder, ValueError,
@@ -280,18 +279,10 @@ pub fn import_with_progress(
 ) -> ImportOutcome {
     let mut importer = Importer::new(request);
     for read in importer.reads() {
-        let Some(source) = request.files[read.file].sheet.source() else {
-            continue;
-        };
-        let fed = read_pieces(
-            &*source.0,
-            read.span.start,
-            read.span.end,
-            PIECE_BYTES,
-            |piece| importer.feed(read.file, piece, progress),
-        );
-        if let Err(error) = fed {
-            importer.fail(read.file, error.into());
+        let sheet = request.files[read.file].sheet;
+        if let Err(error) = sheet.read_text(|piece| importer.feed(read.file, piece, progress)) {
+            importer.fail(read.file, error);
+            break;
         }
     }
     importer.finish(progress)

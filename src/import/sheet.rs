@@ -224,16 +224,9 @@ impl Sheet {
 
     fn pass(&self, mut row: impl FnMut(u64, Row<'_>) -> bool) -> Result<Pass, ReadError> {
         match &self.body {
-            Body::Stream(body) => {
+            Body::Stream(_) => {
                 let mut rows = self.text_rows().expect("a delimited sheet");
-                let span = self.text_span().expect("a delimited sheet");
-                read_pieces(
-                    &*body.source.0,
-                    span.start,
-                    span.end,
-                    body.piece_bytes,
-                    |piece| rows.feed(piece, &mut row),
-                )?;
+                self.read_text(|piece| rows.feed(piece, &mut row))?;
                 Ok(rows.finish(&mut row))
             }
             Body::Rows(rows) => {
@@ -266,6 +259,22 @@ impl Sheet {
             start: body.range.start,
             end: body.range.end.map_or(len, |end| end.min(len)),
         })
+    }
+
+    /// Reads a delimited sheet's text from its source in pieces (64 KB first, doubling), handing
+    /// each to `piece` until it returns `false`; nothing for workbooks and JSON.
+    pub fn read_text(&self, piece: impl FnMut(&[u8]) -> bool) -> Result<(), ReadError> {
+        let (Body::Stream(body), Some(span)) = (&self.body, self.text_span()) else {
+            return Ok(());
+        };
+        read_pieces(
+            &*body.source.0,
+            span.start,
+            span.end,
+            body.piece_bytes,
+            piece,
+        )?;
+        Ok(())
     }
 
     /// A pass over a delimited sheet's rows, to be fed the bytes of its [`Sheet::text_span`] in
