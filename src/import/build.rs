@@ -423,24 +423,21 @@ impl<'r> Importer<'r> {
         self.failed = true;
     }
 
-    /// The end of the reads: the files not yet taken, then the dataset and its report.
+    /// The end of the reads: the files not yet taken, then the dataset and its report (no
+    /// data after a file failed).
     pub fn finish(mut self, progress: &mut dyn FnMut(usize)) -> ImportOutcome {
         if !self.failed {
             self.end_file(progress);
-            while self.started < self.order.len() {
-                let next = self.order[self.started];
+            while let Some(&next) = self.order.get(self.started) {
                 self.start_file(next, progress);
                 self.end_file(progress);
             }
         }
-        if self.failed {
-            return ImportOutcome {
-                dataset: Dataset::default(),
-                report: self.report,
-                passes: self.passes,
-            };
-        }
-        let dataset = self.staged.assemble(&mut self.report);
+        let dataset = if self.failed {
+            Dataset::default()
+        } else {
+            self.staged.assemble(&mut self.report)
+        };
         ImportOutcome {
             dataset,
             report: self.report,

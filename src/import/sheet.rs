@@ -85,12 +85,6 @@ pub enum ReadError {
     Io(String),
 }
 
-impl From<csv::Error> for ReadError {
-    fn from(error: csv::Error) -> ReadError {
-        ReadError::Io(error.to_string())
-    }
-}
-
 impl From<std::io::Error> for ReadError {
     fn from(error: std::io::Error) -> ReadError {
         ReadError::Io(error.to_string())
