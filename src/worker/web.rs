@@ -15,7 +15,7 @@ use crate::storage::codec::{
     second_part_id, snapshot_prefix, ChunkSource, RowCounts,
 };
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -128,10 +128,7 @@ async fn import_reading_ahead(
             let Some(&(file, start, end)) = next.next() else {
                 break;
             };
-            let slice = files[file].slice_with_f64_and_f64(start as f64, end as f64);
-            let buffer =
-                slice.map(|slice| wasm_bindgen_futures::JsFuture::from(slice.array_buffer()));
-            asked.push_back((file, buffer));
+            asked.push_back((file, ask_bytes(&files[file], start as f64, end as f64)));
         }
         let Some((file, buffer)) = asked.pop_front() else {
             break;
@@ -144,10 +141,7 @@ async fn import_reading_ahead(
         FILE_READ_MS.with(|total| total.set(total.get() + now_ms() - waited));
         match buffer {
             Ok(buffer) => {
-                let view = js_sys::Uint8Array::new(&buffer);
-                bytes.resize(view.length() as usize, 0);
-                view.copy_to(&mut bytes);
-                release(&buffer);
+                take_bytes(&buffer, &mut bytes);
                 if !importer.feed(file, &bytes, progress) {
                     break;
                 }
@@ -167,10 +161,7 @@ async fn import_reading_ahead(
 pub fn run_worker() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let picked: Rc<RefCell<Picked>> = Rc::default();
-    let waiting: Rc<RefCell<Option<Waiting>>> = Rc::default();
-    // The second worker's part, when it came before this worker's own part was read.
-    let early_part: Rc<RefCell<Option<JsValue>>> = Rc::default();
-    let importing: Rc<Cell<bool>> = Rc::default();
+    let first_part: Rc<RefCell<FirstPart>> = Rc::default();
     let analysis: Rc<RefCell<super::analysis::AnalysisSession>> = Rc::default();
     let analysis_post = super::analysis::poster(scope.clone());
     let reply_scope = scope.clone();
@@ -204,11 +195,7 @@ pub fn run_worker() {
                         // after another's; detection and the previews read it from memory.
                         let heads: Vec<_> = files
                             .iter()
-                            .map(|file| {
-                                let end = (HEAD_BYTES as f64).min(file.size());
-                                file.slice_with_f64_and_f64(0.0, end)
-                                    .map(|head| JsFuture::from(head.array_buffer()))
-                            })
+                            .map(|file| ask_bytes(file, 0.0, (HEAD_BYTES as f64).min(file.size())))
                             .collect();
                         let mut summaries = Vec::new();
                         let mut next = Picked::default();
@@ -221,8 +208,8 @@ pub fn run_worker() {
                             };
                             let (head, reader) = match (head, web_sys::FileReaderSync::new()) {
                                 (Ok(head), Ok(reader)) => {
-                                    let bytes = js_sys::Uint8Array::new(&head).to_vec();
-                                    release(&head);
+                                    let mut bytes = Vec::new();
+                                    take_bytes(&head, &mut bytes);
                                     (bytes, reader)
                                 }
                                 (Err(error), _) | (_, Err(error)) => {
@@ -297,20 +284,13 @@ pub fn run_worker() {
                     };
                     // The import awaits the files' slices: what arrives meanwhile (the second
                     // worker's part) waits for it.
-                    importing.set(true);
+                    *first_part.borrow_mut() = FirstPart::Reading { early: None };
                     let held = picked.borrow().clone();
-                    let (scope, waiting, early_part, importing) = (
-                        reply_scope.clone(),
-                        waiting.clone(),
-                        early_part.clone(),
-                        importing.clone(),
-                    );
+                    let (scope, first_part) = (reply_scope.clone(), first_part.clone());
                     wasm_bindgen_futures::spawn_local(async move {
                         let started = now_ms();
                         FILE_READ_MS.with(|total| total.set(0.0));
-                        let mut progress = |rows: usize| {
-                            let _ = scope.post_message(&message("progress", &rows.to_string()));
-                        };
+                        let mut progress = progress_poster(&scope);
                         let request = ImportRequest {
                             files: inputs(&held, &plan),
                             today: Day(plan.today),
@@ -327,7 +307,7 @@ pub fn run_worker() {
                                 import_reading_ahead(&request, &held.files, &mut progress).await;
                             drop(request);
                             drop(base);
-                            importing.set(false);
+                            *first_part.borrow_mut() = FirstPart::None;
                             send_imported(&scope, outcome, started, Helped::NONE);
                             return;
                         };
@@ -341,7 +321,6 @@ pub fn run_worker() {
                         )
                         .await;
                         drop(request);
-                        importing.set(false);
                         let done = Waiting {
                             plan,
                             parts,
@@ -349,22 +328,28 @@ pub fn run_worker() {
                             started,
                             first_done: epoch_ms(),
                         };
-                        match early_part.borrow_mut().take() {
-                            Some(part) => take_part(&scope, &held, done, &part),
-                            None => *waiting.borrow_mut() = Some(done),
+                        let state = std::mem::take(&mut *first_part.borrow_mut());
+                        match state {
+                            FirstPart::Reading { early: Some(part) } => {
+                                take_part(&scope, &held, done, &part)
+                            }
+                            _ => *first_part.borrow_mut() = FirstPart::Read(Box::new(done)),
                         }
                     });
                 }
                 "part" => {
                     // The second worker's part, forwarded by the page with its chunks.
-                    if importing.get() {
-                        *early_part.borrow_mut() = Some(data);
-                        return;
+                    let mut state = first_part.borrow_mut();
+                    match std::mem::take(&mut *state) {
+                        FirstPart::Reading { .. } => {
+                            *state = FirstPart::Reading { early: Some(data) };
+                        }
+                        FirstPart::Read(waiting) => {
+                            drop(state);
+                            take_part(&reply_scope, &picked.borrow(), *waiting, &data);
+                        }
+                        FirstPart::None => {}
                     }
-                    let Some(waiting) = waiting.borrow_mut().take() else {
-                        return;
-                    };
-                    take_part(&reply_scope, &picked.borrow(), waiting, &data);
                 }
                 "second" => {
                     // This worker is the second one: it reads the second part and the shared files.
@@ -392,9 +377,7 @@ pub fn run_worker() {
                     }
                     let scope = reply_scope.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        let mut progress = |rows: usize| {
-                            let _ = scope.post_message(&message("progress", &rows.to_string()));
-                        };
+                        let mut progress = progress_poster(&scope);
                         let outcome =
                             import_reading_ahead(&job.request(&sheets), &files, &mut progress)
                                 .await;
@@ -475,9 +458,7 @@ fn take_part(
             memory: helped.memory,
             ..Helped::NONE
         };
-        import_with_progress(&request, &mut |rows| {
-            let _ = scope.post_message(&message("progress", &rows.to_string()));
-        })
+        import_with_progress(&request, &mut progress_poster(scope))
     });
     drop(request);
     send_imported(scope, outcome, waiting.started, helped);
@@ -510,6 +491,40 @@ fn send_second_part(scope: &web_sys::DedicatedWorkerGlobalScope, outcome: Import
     let json = serde_json::to_string(&result).unwrap_or_default();
     let _ = js_sys::Reflect::set(&reply, &"json".into(), &json.into());
     let _ = scope.post_message_with_transfer(&reply, &buffers);
+}
+
+/// Where the first worker's part of a two-part import is.
+#[derive(Default)]
+enum FirstPart {
+    /// No import in two parts.
+    #[default]
+    None,
+    /// Being read, with the second worker's part if it came first.
+    Reading { early: Option<JsValue> },
+    /// Read, waiting for the second worker's part.
+    Read(Box<Waiting>),
+}
+
+/// Posts the rows read so far to the page.
+fn progress_poster(scope: &web_sys::DedicatedWorkerGlobalScope) -> impl FnMut(usize) + '_ {
+    move |rows| {
+        let _ = scope.post_message(&message("progress", &rows.to_string()));
+    }
+}
+
+/// Asks the browser for `blob`'s bytes `start..end`, without waiting for them.
+fn ask_bytes(blob: &web_sys::Blob, start: f64, end: f64) -> Result<JsFuture, JsValue> {
+    Ok(JsFuture::from(
+        blob.slice_with_f64_and_f64(start, end)?.array_buffer(),
+    ))
+}
+
+/// Copies a buffer the browser made into `bytes` and frees it at once.
+fn take_bytes(buffer: &JsValue, bytes: &mut Vec<u8>) {
+    let view = js_sys::Uint8Array::new(buffer);
+    bytes.resize(view.length() as usize, 0);
+    view.copy_to(bytes);
+    release(buffer);
 }
 
 /// An import whose first part is read, waiting for the second worker's part.
@@ -674,10 +689,7 @@ pub async fn file_sha256(file: &web_sys::Blob, whole_limit: f64) -> Result<Strin
     // about 45, in which the page answered neither the workers nor the manager); the next
     // slice is asked for before this one is hashed.
     const SLICE_BYTES: f64 = 2_097_152.0;
-    let read = |at: f64| -> Result<JsFuture, JsValue> {
-        let piece = file.slice_with_f64_and_f64(at, (at + SLICE_BYTES).min(file.size()))?;
-        Ok(JsFuture::from(piece.array_buffer()))
-    };
+    let read = |at: f64| ask_bytes(file, at, (at + SLICE_BYTES).min(file.size()));
     let mut hasher = Sha256::new();
     let mut slice = Vec::new();
     let mut next = read(0.0)?;
@@ -686,10 +698,7 @@ pub async fn file_sha256(file: &web_sys::Blob, whole_limit: f64) -> Result<Strin
         let buffer = next.await?;
         at += SLICE_BYTES;
         next = read(at.min(file.size()))?;
-        let bytes = js_sys::Uint8Array::new(&buffer);
-        slice.resize(bytes.length() as usize, 0);
-        bytes.copy_to(&mut slice);
-        release(&buffer);
+        take_bytes(&buffer, &mut slice);
         hasher.update(&slice);
     }
     Ok(hex(&hasher.finalize()))
