@@ -7,7 +7,7 @@ use keystone::demo::{generate, DemoConfig};
 use keystone::model::Dataset;
 use keystone::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
 use keystone::storage::codec::{encode_dataset, RowCounts};
-use keystone::storage::idb::{self, SaveOptions};
+use keystone::storage::{SaveOptions, Store};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -39,15 +39,15 @@ async fn a_snapshot_reads_back_identical_after_the_database_is_reopened() {
     let name = "keystone-test-reopen";
     let data = dataset(1);
     assert!(data.transactions().len() > keystone::storage::codec::CHUNK_ROWS);
-    let db = idb::open_named(name).await.expect("open");
-    idb::delete_all(&db).await.expect("clear");
-    idb::save_snapshot(&db, &record("s1", &data), &data, SaveOptions::default())
+    let store = Store::named(name);
+    store.delete_all().await.expect("clear");
+    store
+        .save(&record("s1", &data), &data, SaveOptions::default())
         .await
         .expect("save");
-    db.close();
 
-    let db = idb::open_named(name).await.expect("reopen");
-    let (stored_record, stored) = idb::load_active(&db)
+    let (stored_record, stored) = Store::named(name)
+        .current()
         .await
         .expect("load")
         .expect("a snapshot is active");
@@ -56,44 +56,39 @@ async fn a_snapshot_reads_back_identical_after_the_database_is_reopened() {
         stored == data,
         "the dataset read back differs from the one written"
     );
-    db.close();
 }
 
 #[wasm_bindgen_test]
 async fn an_interrupted_save_leaves_the_previous_snapshot_and_no_trace() {
     let name = "keystone-test-atomic";
     let first = dataset(2);
-    let db = idb::open_named(name).await.expect("open");
-    idb::delete_all(&db).await.expect("clear");
-    idb::save_snapshot(
-        &db,
-        &record("first", &first),
-        &first,
-        SaveOptions::default(),
-    )
-    .await
-    .expect("save first");
+    let store = Store::named(name);
+    store.delete_all().await.expect("clear");
+    store
+        .save(&record("first", &first), &first, SaveOptions::default())
+        .await
+        .expect("save first");
 
     let second = dataset(3);
-    let interrupted = idb::save_snapshot(
-        &db,
-        &record("second", &second),
-        &second,
-        SaveOptions {
-            fail_after_chunks: Some(5),
-        },
-    )
-    .await;
+    let interrupted = store
+        .save(
+            &record("second", &second),
+            &second,
+            SaveOptions {
+                fail_after_chunks: Some(5),
+            },
+        )
+        .await;
     assert!(interrupted.is_err(), "the forced failure must be reported");
-    db.close();
 
-    let db = idb::open_named(name).await.expect("reopen");
-    let (active, stored) = idb::load_active(&db).await.expect("load").expect("active");
+    let (active, stored) = store.current().await.expect("load").expect("active");
     assert_eq!(active.snapshot_id, "first");
     assert!(stored == first, "the previous snapshot must be intact");
-    let ids: Vec<String> = idb::list_snapshots(&db)
+    let ids: Vec<String> = store
+        .list()
         .await
         .expect("list")
+        .0
         .into_iter()
         .map(|r| r.snapshot_id)
         .collect();
@@ -102,58 +97,59 @@ async fn an_interrupted_save_leaves_the_previous_snapshot_and_no_trace() {
         vec!["first".to_string()],
         "no catalogue entry for the interrupted one"
     );
-    let chunks = |id: &'static str| idb::chunk_count(&db, id);
     assert_eq!(
-        chunks("second").await.expect("count"),
+        store.chunk_count("second").await.expect("count"),
         0,
         "no chunks left behind"
     );
-    assert!(chunks("first").await.expect("count") > 0);
-    db.close();
+    assert!(store.chunk_count("first").await.expect("count") > 0);
 }
 
 #[wasm_bindgen_test]
 async fn a_backup_restores_every_snapshot_and_a_damaged_one_changes_nothing() {
-    use keystone::storage::backup::read_backup;
     let name = "keystone-test-backup";
     let (first, second) = (dataset(4), dataset(5));
-    let db = idb::open_named(name).await.expect("open");
-    idb::delete_all(&db).await.expect("clear");
+    let store = Store::named(name);
+    store.delete_all().await.expect("clear");
     for (id, data) in [("one", &first), ("two", &second)] {
-        idb::save_snapshot(&db, &record(id, data), data, SaveOptions::default())
+        store
+            .save(&record(id, data), data, SaveOptions::default())
             .await
             .expect("save");
     }
-    let file = idb::export_backup(&db, "2026-11-29T00:00:00Z")
-        .await
-        .expect("export");
-    idb::delete_all(&db).await.expect("clear");
-    assert!(idb::load_active(&db).await.expect("load").is_none());
+    let file = store.backup("2026-11-29T00:00:00Z").await.expect("export");
+    store.delete_all().await.expect("clear");
+    assert!(store.current().await.expect("load").is_none());
 
     let mut damaged = file.clone();
     let last = damaged.len() - 1;
     damaged[last] ^= 0xFF;
     assert!(
-        read_backup(&damaged).is_err(),
+        store.restore(&damaged).await.is_err(),
         "a damaged backup must be refused"
     );
+    assert!(
+        store.current().await.expect("load").is_none(),
+        "a refused backup changes nothing"
+    );
 
-    let backup = read_backup(&file).expect("verified");
-    idb::restore_backup(&db, &backup).await.expect("restore");
-    db.close();
-    let db = idb::open_named(name).await.expect("reopen");
-    let (active, stored) = idb::load_active(&db).await.expect("load").expect("active");
+    let (active, stored) = store
+        .restore(&file)
+        .await
+        .expect("restore")
+        .expect("active");
     assert_eq!(active.snapshot_id, "two");
     assert!(stored == second, "the active snapshot restores exactly");
-    let mut ids: Vec<String> = idb::list_snapshots(&db)
+    let mut ids: Vec<String> = store
+        .list()
         .await
         .expect("list")
+        .0
         .into_iter()
         .map(|r| r.snapshot_id)
         .collect();
     ids.sort();
     assert_eq!(ids, vec!["one".to_string(), "two".to_string()]);
-    db.close();
 }
 
 #[wasm_bindgen_test]
@@ -164,8 +160,8 @@ async fn deleting_a_dataset_removes_all_its_snapshots_and_keeps_the_others() {
         transactions_per_customer: 5,
         seed: 9,
     });
-    let db = idb::open_named(name).await.expect("open");
-    idb::delete_all(&db).await.expect("clear");
+    let store = Store::named(name);
+    store.delete_all().await.expect("clear");
     let snapshot = |id: &str, dataset: &str, at: &str| SnapshotRecord {
         dataset_name: dataset.into(),
         imported_at: at.into(),
@@ -176,86 +172,65 @@ async fn deleting_a_dataset_removes_all_its_snapshots_and_keeps_the_others() {
         ("b1", "分行B", "2026-10-02T00:00:00Z"),
         ("a2", "分行A", "2026-11-01T00:00:00Z"),
     ] {
-        idb::save_snapshot(
-            &db,
-            &snapshot(id, dataset, at),
-            &small,
-            SaveOptions::default(),
-        )
-        .await
-        .expect("save");
+        store
+            .save(&snapshot(id, dataset, at), &small, SaveOptions::default())
+            .await
+            .expect("save");
     }
     // a2 is active (saved last); deleting 分行A removes a1 and a2, and b1 becomes active.
-    idb::delete_dataset(&db, "分行A")
-        .await
-        .expect("delete dataset");
-    let left: Vec<String> = idb::list_snapshots(&db)
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|r| r.snapshot_id)
-        .collect();
+    store.delete_dataset("分行A").await.expect("delete dataset");
+    let (left, active) = store.list().await.expect("list");
+    let left: Vec<String> = left.into_iter().map(|r| r.snapshot_id).collect();
     assert_eq!(left, ["b1"]);
-    let active = idb::active_record(&db)
-        .await
-        .expect("active")
-        .expect("one left");
-    assert_eq!(active.snapshot_id, "b1");
-    assert_eq!(idb::chunk_count(&db, "a1").await.expect("count"), 0);
-    assert_eq!(idb::chunk_count(&db, "a2").await.expect("count"), 0);
-    assert!(idb::chunk_count(&db, "b1").await.expect("count") > 0);
-    let (_, data) = idb::load_active(&db)
-        .await
-        .expect("load")
-        .expect("active data");
+    assert_eq!(active.as_deref(), Some("b1"));
+    assert_eq!(store.chunk_count("a1").await.expect("count"), 0);
+    assert_eq!(store.chunk_count("a2").await.expect("count"), 0);
+    assert!(store.chunk_count("b1").await.expect("count") > 0);
+    let (_, data) = store.current().await.expect("load").expect("active data");
     assert!(data == small);
-    db.close();
 }
 
 #[wasm_bindgen_test]
 async fn chunks_encoded_elsewhere_are_stored_under_the_new_snapshot_as_they_are() {
     let name = "keystone-test-encoded";
     let data = dataset(4);
-    let db = idb::open_named(name).await.expect("open");
-    idb::delete_all(&db).await.expect("clear");
+    let store = Store::named(name);
+    store.delete_all().await.expect("clear");
     // As the import worker sends them: encoded under its transfer prefix, in JS buffers.
     let chunks: Vec<(String, js_sys::Uint8Array)> = encode_dataset("transfer", &data)
         .into_iter()
         .map(|(key, bytes)| (key, js_sys::Uint8Array::from(bytes.as_slice())))
         .collect();
     // Abandoned after the chunks went in (the page's copy did not decode): nothing stays.
-    idb::start_encoded_snapshot(
-        &db,
-        "import-0",
-        "transfer/",
-        &chunks,
-        SaveOptions::default(),
-    )
-    .await
-    .expect("start")
-    .abort()
-    .await;
-    assert_eq!(idb::chunk_count(&db, "import-0").await.expect("count"), 0);
-    assert!(idb::active_record(&db).await.expect("read").is_none());
-    let pending = idb::start_encoded_snapshot(
-        &db,
-        "import-1",
-        "transfer/",
-        &chunks,
-        SaveOptions::default(),
-    )
-    .await
-    .expect("start");
-    // The page decodes and analyses here, before the record goes in.
-    pending
-        .commit(&record("import-1", &data))
+    let refused = store
+        .commit_import(
+            "import-0",
+            "transfer/",
+            &chunks,
+            SaveOptions::default(),
+            || Err::<(SnapshotRecord, ()), _>(keystone::storage::StorageError("no".into())),
+        )
+        .await;
+    assert!(refused.is_err());
+    assert_eq!(store.chunk_count("import-0").await.expect("count"), 0);
+    assert!(store.list().await.expect("read").1.is_none());
+    // The page decodes and analyses in the closure, before the record goes in.
+    store
+        .commit_import(
+            "import-1",
+            "transfer/",
+            &chunks,
+            SaveOptions::default(),
+            || Ok((record("import-1", &data), ())),
+        )
         .await
         .expect("save");
     assert_eq!(
-        idb::chunk_count(&db, "import-1").await.expect("count") as usize,
+        store.chunk_count("import-1").await.expect("count") as usize,
         chunks.len()
     );
-    let (stored_record, stored) = idb::load_active(&db)
+    let (stored_record, stored) = store
+        .current()
         .await
         .expect("load")
         .expect("a snapshot is active");
@@ -264,7 +239,6 @@ async fn chunks_encoded_elsewhere_are_stored_under_the_new_snapshot_as_they_are(
         stored == data,
         "the stored chunks decode to another dataset"
     );
-    db.close();
 }
 
 /// A two-worker import: the first worker's chunks, and the second's transactions stored as
@@ -284,8 +258,8 @@ async fn a_snapshot_stored_in_two_parts_reads_back_as_one_and_deletes_whole() {
         tables.transactions.append(second.transactions());
         Dataset::new(tables).expect("a dataset")
     };
-    let db = idb::open_named(name).await.expect("open");
-    idb::delete_all(&db).await.expect("clear");
+    let store = Store::named(name);
+    store.delete_all().await.expect("clear");
     let part_prefix = format!("{}/transactions/", second_part_id("transfer"));
     let chunks: Vec<(String, js_sys::Uint8Array)> = encode_dataset("transfer", &first)
         .into_iter()
@@ -301,29 +275,25 @@ async fn a_snapshot_stored_in_two_parts_reads_back_as_one_and_deletes_whole() {
         second_part: part,
         ..record("import-2", &whole)
     };
-    idb::start_encoded_snapshot(
-        &db,
-        "import-2",
-        "transfer/",
-        &chunks,
-        SaveOptions::default(),
-    )
-    .await
-    .expect("start")
-    .commit(&record)
-    .await
-    .expect("save");
-    db.close();
-    let db = idb::open_named(name).await.expect("open again");
-    let (stored_record, stored) = idb::load_active(&db)
+    store
+        .commit_import(
+            "import-2",
+            "transfer/",
+            &chunks,
+            SaveOptions::default(),
+            || Ok((record, ())),
+        )
+        .await
+        .expect("save");
+    let (stored_record, stored) = store
+        .current()
         .await
         .expect("load")
         .expect("a snapshot is active");
     assert_eq!(stored_record.second_part, part);
     assert!(stored == whole, "the parts do not read back as the whole");
-    idb::delete_snapshot(&db, "import-2").await.expect("delete");
-    assert_eq!(idb::chunk_count(&db, "import-2").await.expect("count"), 0);
-    db.close();
+    store.delete_snapshot("import-2").await.expect("delete");
+    assert_eq!(store.chunk_count("import-2").await.expect("count"), 0);
 }
 
 #[wasm_bindgen_test]

@@ -9,7 +9,7 @@ use super::backup::{write_backup, Backup};
 use super::catalogue::SnapshotRecord;
 use super::codec::{decode_with_part, encode_dataset, snapshot_prefix};
 use crate::model::Dataset;
-use indexed_db_futures::database::Database;
+pub(super) use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use std::collections::HashMap;
@@ -52,11 +52,6 @@ storage_error_from!(
     super::catalogue::CatalogueError,
     super::codec::CodecError
 );
-
-/// Opens (creating or upgrading) the app's database.
-pub async fn open() -> Result<Database, StorageError> {
-    open_named(DATABASE_NAME).await
-}
 
 /// Opens a database of Keystone's layout under another name (tests use their own).
 pub async fn open_named(name: &str) -> Result<Database, StorageError> {

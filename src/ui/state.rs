@@ -11,22 +11,15 @@ use crate::i18n::{Lang, Msg};
 use crate::model::Dataset;
 use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
 use crate::storage::codec::{decode_with_part, RowCounts};
-use crate::storage::idb::{self, SaveOptions, StorageError};
+use crate::storage::{SaveOptions, StorageError, Store};
 use crate::worker::protocol::TRANSFER_SNAPSHOT;
 use crate::worker::TransferredChunks;
-use gloo_storage::{LocalStorage, Storage};
-use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::{Arc, OnceLock};
 
-const LANGUAGE_KEY: &str = "keystone.language";
-/// The tier ladder the user saved on the Segments page (JSON), used for every dataset.
-const TIER_RULES_KEY: &str = "keystone.tier_rules";
 /// The catalogue name of the generated demo; pages show it translated.
 pub const DEMO_DATASET_NAME: &str = "demo";
-/// Set once the demo has been generated, so deleting all data is not undone by a reload.
-const DEMO_SEEDED_KEY: &str = "keystone.demo_seeded";
 
 /// A stored snapshot in memory, with everything the pages show about it.
 pub struct Loaded {
@@ -147,9 +140,7 @@ pub struct AppState {
 impl AppState {
     /// State with the remembered language, or the browser's.
     pub fn new() -> AppState {
-        let remembered = LocalStorage::get::<String>(LANGUAGE_KEY)
-            .ok()
-            .and_then(|code| Lang::from_code(&code));
+        let remembered = Store::language();
         let browser = window().navigator().language().unwrap_or_default();
         let lang = remembered.unwrap_or_else(|| Lang::from_browser(&browser));
         set_document_language(lang);
@@ -163,8 +154,7 @@ impl AppState {
 
     /// Switches and remembers the language.
     pub fn set_lang(self, lang: Lang) {
-        // Losing the preference is harmless: the browser's language is the fallback.
-        let _ = LocalStorage::set(LANGUAGE_KEY, lang.code());
+        Store::set_language(lang);
         set_document_language(lang);
         self.lang.set(lang);
     }
@@ -191,9 +181,7 @@ impl AppState {
 
     /// Saves a new tier ladder (in this browser) and re-analyses the data shown with it.
     pub fn apply_tier_rules(self, rules: TierRules) {
-        if let Ok(json) = serde_json::to_string(&rules) {
-            let _ = LocalStorage::set(TIER_RULES_KEY, json);
-        }
+        Store::set_tier_rules(&rules);
         if let DataState::Ready(loaded) = self.data.get_untracked() {
             let next = Loaded::with_rules(loaded.record.clone(), loaded.dataset.clone(), rules);
             // Segments do not depend on tiers: the analysis worker of this snapshot keeps them.
@@ -244,10 +232,7 @@ impl AppState {
             second_part: chunks.second_part,
             sources,
         };
-        let db = idb::open().await?;
-        let saved = store_import(&db, record, chunks).await;
-        db.close();
-        let (loaded, steps) = saved?;
+        let (loaded, steps) = store_import(record, chunks).await?;
         self.data.set(DataState::Ready(Arc::new(loaded)));
         self.snapshots_changed.update(|n| *n += 1);
         Ok(steps)
@@ -256,51 +241,32 @@ impl AppState {
     /// Makes a stored snapshot current and loads it.
     pub fn activate_snapshot(self, snapshot_id: String) {
         self.data.set(DataState::Loading);
-        self.change_storage(move |db| async move {
-            idb::set_active(&db, &snapshot_id).await?;
-            Ok(db)
+        spawn_local(async move {
+            let changed = Store::browser().set_current(&snapshot_id).await;
+            self.show_current(changed).await;
         });
     }
 
     /// Deletes one stored snapshot; the newest remaining one becomes current.
     pub fn delete_snapshot(self, snapshot_id: String) {
-        self.change_storage(move |db| async move {
-            idb::delete_snapshot(&db, &snapshot_id).await?;
-            Ok(db)
+        spawn_local(async move {
+            let changed = Store::browser().delete_snapshot(&snapshot_id).await;
+            self.show_current(changed).await;
         });
     }
 
     /// Deletes every snapshot of a dataset; the newest remaining snapshot becomes current.
     pub fn delete_dataset(self, dataset_name: String) {
-        self.change_storage(move |db| async move {
-            idb::delete_dataset(&db, &dataset_name).await?;
-            Ok(db)
-        });
-    }
-
-    /// Opens the database, makes one change, then shows whichever snapshot is current.
-    fn change_storage<F, Fut>(self, change: F)
-    where
-        F: FnOnce(Database) -> Fut + 'static,
-        Fut: std::future::Future<Output = Result<Database, StorageError>> + 'static,
-    {
         spawn_local(async move {
-            let result = match idb::open().await {
-                Ok(db) => change(db).await,
-                Err(error) => Err(error),
-            };
-            self.show_active(result).await;
+            let changed = Store::browser().delete_dataset(&dataset_name).await;
+            self.show_current(changed).await;
         });
     }
 
     /// After a change to the stored snapshots: loads and shows whichever is now current.
-    async fn show_active(self, changed: Result<Database, StorageError>) {
+    async fn show_current(self, changed: Result<(), StorageError>) {
         let loaded = match changed {
-            Ok(db) => {
-                let loaded = idb::load_active(&db).await;
-                db.close();
-                loaded
-            }
+            Ok(()) => Store::browser().current().await,
             Err(error) => Err(error),
         };
         self.data.set(match loaded {
@@ -315,13 +281,7 @@ impl AppState {
     pub fn export_backup(self) {
         spawn_local(async move {
             let created_at: String = js_sys::Date::new_0().to_iso_string().into();
-            let result = async {
-                let db = idb::open().await?;
-                let file = idb::export_backup(&db, &created_at).await;
-                db.close();
-                file
-            }
-            .await;
+            let result = Store::browser().backup(&created_at).await;
             match result {
                 Ok(bytes) => {
                     let name = format!("keystone-backup-{}.keystone", &created_at[..10]);
@@ -335,15 +295,7 @@ impl AppState {
     /// Replaces everything stored by a backup file's contents, after verifying it whole.
     pub fn restore_backup(self, file: Vec<u8>) {
         spawn_local(async move {
-            let result = async {
-                let backup = crate::storage::backup::read_backup(&file)?;
-                let db = idb::open().await?;
-                idb::restore_backup(&db, &backup).await?;
-                let loaded = idb::load_active(&db).await?;
-                db.close();
-                Ok::<_, StorageError>(loaded)
-            }
-            .await;
+            let result = Store::browser().restore(&file).await;
             match result {
                 Ok(loaded) => {
                     self.notice
@@ -365,13 +317,7 @@ impl AppState {
     /// Deletes everything stored.
     pub fn delete_all(self) {
         spawn_local(async move {
-            let result = async {
-                let db = idb::open().await?;
-                idb::delete_all(&db).await?;
-                db.close();
-                Ok::<(), StorageError>(())
-            }
-            .await;
+            let result = Store::browser().delete_all().await;
             match result {
                 Ok(()) => {
                     self.notice
@@ -397,13 +343,10 @@ fn set_document_language(lang: Lang) {
 }
 
 async fn load_or_seed(state: AppState) -> Result<DataState, StorageError> {
-    let db = idb::open().await?;
-    let stored = idb::load_active(&db).await?;
-    db.close();
-    if let Some((record, dataset)) = stored {
+    if let Some((record, dataset)) = Store::browser().current().await? {
         return Ok(DataState::Ready(Arc::new(Loaded::new(record, dataset))));
     }
-    if LocalStorage::get::<bool>(DEMO_SEEDED_KEY).unwrap_or(false) {
+    if Store::demo_seeded() {
         return Ok(DataState::Empty);
     }
     state.data.set(DataState::GeneratingDemo);
@@ -415,10 +358,10 @@ async fn seed_demo() -> Result<Arc<Loaded>, StorageError> {
     let loaded = Loaded::new(demo_record(&dataset), dataset);
     let mut record = loaded.record.clone();
     record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
-    let db = idb::open().await?;
-    idb::save_snapshot(&db, &record, &loaded.dataset, SaveOptions::default()).await?;
-    db.close();
-    let _ = LocalStorage::set(DEMO_SEEDED_KEY, true);
+    Store::browser()
+        .save(&record, &loaded.dataset, SaveOptions::default())
+        .await?;
+    Store::set_demo_seeded();
     Ok(Arc::new(Loaded { record, ..loaded }))
 }
 
@@ -436,27 +379,9 @@ fn demo_record(dataset: &Dataset) -> SnapshotRecord {
     }
 }
 
-/// Bytes used and available to this origin, from `navigator.storage.estimate()`.
-pub async fn storage_estimate() -> Option<(f64, f64)> {
-    let storage = window().navigator().storage();
-    let estimate = wasm_bindgen_futures::JsFuture::from(storage.estimate().ok()?)
-        .await
-        .ok()?;
-    let field = |name: &str| {
-        js_sys::Reflect::get(&estimate, &name.into())
-            .ok()
-            .and_then(|v| v.as_f64())
-    };
-    Some((field("usage")?, field("quota")?))
-}
-
 /// The tier ladder saved in this browser, or the default one.
 fn stored_tier_rules() -> TierRules {
-    LocalStorage::get::<String>(TIER_RULES_KEY)
-        .ok()
-        .and_then(|json| serde_json::from_str::<TierRules>(&json).ok())
-        .filter(|rules| !rules.tiers.is_empty())
-        .unwrap_or_else(TierRules::workload_defaults)
+    Store::tier_rules().unwrap_or_else(TierRules::workload_defaults)
 }
 
 /// Stores an import's chunks as the snapshot `record` and returns it loaded: the chunks are put
@@ -464,48 +389,46 @@ fn stored_tier_rules() -> TierRules {
 /// analyses its own copy while the browser writes, and the record, with the as-of date the
 /// analysis found, goes in last.
 async fn store_import(
-    db: &Database,
     record: SnapshotRecord,
     chunks: TransferredChunks,
 ) -> Result<(Loaded, CommitSteps), StorageError> {
     let clock = || js_sys::Date::now();
     let started = clock();
-    let prefix = TransferredChunks::prefix();
-    let pending = idb::start_encoded_snapshot(
-        db,
-        &record.snapshot_id,
-        &prefix,
-        &chunks.chunks,
-        SaveOptions::default(),
-    )
-    .await?;
-    let put = clock();
-    let dataset = match decode_with_part(
-        TRANSFER_SNAPSHOT,
-        SCHEMA_VERSION,
-        &record.rows,
-        &record.second_part,
-        &chunks,
-    ) {
-        Ok(dataset) => dataset,
-        Err(error) => {
-            pending.abort().await;
-            return Err(error.into());
-        }
-    };
-    // Stored (the transaction holds its own copy) and decoded: nothing needs these bytes.
-    chunks.release();
-    let decoded = clock();
-    let mut loaded = Loaded::new(record, dataset);
-    loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
-    let analysed = clock();
-    pending.commit(&loaded.record).await?;
-    let steps = CommitSteps {
-        put_ms: put - started,
-        decode_ms: decoded - put,
-        analyse_ms: analysed - decoded,
-        wait_ms: clock() - analysed,
-    };
+    let snapshot_id = record.snapshot_id.clone();
+    let mut steps = CommitSteps::default();
+    let loaded = Store::browser()
+        .commit_import(
+            &snapshot_id,
+            &TransferredChunks::prefix(),
+            &chunks.chunks,
+            SaveOptions::default(),
+            || {
+                let put = clock();
+                let dataset = decode_with_part(
+                    TRANSFER_SNAPSHOT,
+                    SCHEMA_VERSION,
+                    &record.rows,
+                    &record.second_part,
+                    &chunks,
+                )?;
+                // Stored (the transaction holds its own copy) and decoded: nothing needs these
+                // bytes.
+                chunks.release_buffers();
+                let decoded = clock();
+                let mut loaded = Loaded::new(record, dataset);
+                loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
+                let analysed = clock();
+                steps = CommitSteps {
+                    put_ms: put - started,
+                    decode_ms: decoded - put,
+                    analyse_ms: analysed - decoded,
+                    wait_ms: analysed,
+                };
+                Ok((loaded.record.clone(), loaded))
+            },
+        )
+        .await?;
+    steps.wait_ms = clock() - steps.wait_ms;
     Ok((loaded, steps))
 }
 

@@ -115,14 +115,10 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, json: &str, post: &
 }
 
 async fn load(record: &SnapshotRecord) -> Result<Dataset, String> {
-    let db = crate::storage::idb::open()
+    crate::storage::Store::browser()
+        .load(record)
         .await
-        .map_err(|e| e.to_string())?;
-    let dataset = crate::storage::idb::load_snapshot(&db, record)
-        .await
-        .map_err(|e| e.to_string());
-    db.close();
-    dataset
+        .map_err(|e| e.to_string())
 }
 
 fn progress(job: AnalysisJob, done: usize, of: usize) -> AnalysisReply {

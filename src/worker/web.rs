@@ -831,6 +831,12 @@ impl TransferredChunks {
 
     /// Frees the buffers now (see [`release`]); for once they are decoded and stored.
     pub fn release(self) {
+        self.release_buffers();
+    }
+
+    /// Frees the buffers now, keeping the (then empty) handles: for a caller that lends them
+    /// out and is done with them before they come back.
+    pub fn release_buffers(&self) {
         for (_, bytes) in &self.chunks {
             release(&bytes.buffer());
         }

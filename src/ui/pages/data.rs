@@ -3,7 +3,7 @@
 use crate::format::{count, date};
 use crate::i18n::{Lang, Msg};
 use crate::model::Day;
-use crate::storage::idb;
+use crate::storage::Store;
 use crate::ui::components::WithData;
 use crate::ui::pages::data_import::ImportPanel;
 use crate::ui::state::{AppState, Loaded, DEMO_DATASET_NAME};
@@ -74,17 +74,7 @@ fn SnapshotList() -> impl IntoView {
     let state = expect_context::<AppState>();
     let snapshots = LocalResource::new(move || {
         state.snapshots_changed.track();
-        async move {
-            let db = idb::open().await.ok()?;
-            let list = idb::list_snapshots(&db).await.ok();
-            let active = idb::active_record(&db)
-                .await
-                .ok()
-                .flatten()
-                .map(|r| r.snapshot_id);
-            db.close();
-            list.map(|list| (list, active))
-        }
+        async move { Store::browser().list().await.ok() }
     });
     move || {
         let lang = state.lang.get();

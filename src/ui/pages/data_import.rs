@@ -9,6 +9,7 @@ use crate::import::{
 };
 use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
+use crate::storage::Store;
 use crate::ui::state::{AppState, CommitSteps, DataState};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
@@ -100,7 +101,7 @@ pub fn ImportPanel() -> impl IntoView {
         if name.is_empty() {
             return;
         }
-        let mut presets = load_presets();
+        let mut presets = Store::mapping_presets();
         for draft in files.get_untracked() {
             presets.push(MappingPreset {
                 name: name.clone(),
@@ -109,7 +110,7 @@ pub fn ImportPanel() -> impl IntoView {
                 mapping: draft.mapping.clone(),
             });
         }
-        store_presets(&presets);
+        Store::set_mapping_presets(&presets);
         applied_preset.set(Some(name));
     };
     // The worker is not `Send`; it lives in this panel and dies (cancelling its work) with it.
@@ -124,7 +125,7 @@ pub fn ImportPanel() -> impl IntoView {
     let on_worker_message = move |message: FromWorker| match message {
         FromWorker::Read(mut summaries) => {
             timings.update(|t| t.read_ms = now_ms() - phase_started.get_value());
-            let presets = load_presets();
+            let presets = Store::mapping_presets();
             for summary in &mut summaries {
                 if let Some(preset) = find_preset(&presets, &summary.headers) {
                     summary.entity = preset.entity;
@@ -872,17 +873,4 @@ fn date_controls(
             </select>
         </label>
     }
-}
-
-const PRESETS_KEY: &str = "keystone.mapping_presets";
-
-/// Saved mapping presets, from local storage (they hold header names, never data).
-fn load_presets() -> Vec<MappingPreset> {
-    use gloo_storage::{LocalStorage, Storage};
-    LocalStorage::get(PRESETS_KEY).unwrap_or_default()
-}
-
-fn store_presets(presets: &[MappingPreset]) {
-    use gloo_storage::{LocalStorage, Storage};
-    let _ = LocalStorage::set(PRESETS_KEY, presets);
 }

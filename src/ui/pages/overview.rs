@@ -10,7 +10,7 @@ use crate::charts::{AumHistogramSpec, TierBarsSpec, TrendSpec};
 use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::storage::catalogue::SnapshotRecord;
-use crate::storage::idb;
+use crate::storage::Store;
 use crate::ui::components::{ChartCanvas, KpiCard, WithData};
 use crate::ui::state::Loaded;
 use crate::ui::{page_href, Page};
@@ -44,20 +44,13 @@ struct SincePrevious {
 /// The snapshot of the same dataset imported just before `current`, re-tiered with today's
 /// rules and compared with it; `None` when there is none.
 async fn since_previous(loaded: Arc<Loaded>) -> Result<Option<SincePrevious>, String> {
-    let db = idb::open().await.map_err(|e| e.to_string())?;
-    let list = idb::list_snapshots(&db).await.map_err(|e| e.to_string())?;
-    let current = &loaded.record;
-    let previous = list
-        .into_iter()
-        .filter(|r| r.dataset_name == current.dataset_name && r.imported_at < current.imported_at)
-        .max_by(|a, b| a.imported_at.cmp(&b.imported_at));
-    let Some(record) = previous else {
-        db.close();
+    let previous = Store::browser()
+        .previous(&loaded.record)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some((record, earlier)) = previous else {
         return Ok(None);
     };
-    let earlier = idb::load_snapshot(&db, &record).await;
-    db.close();
-    let earlier = earlier.map_err(|e| e.to_string())?;
     let (_, features, tiers) = features_and_tiers(&earlier, &loaded.tier_rules);
     let migration = tier_migration(
         TierSnapshot {

@@ -3,8 +3,9 @@
 use crate::analytics::pipeline::{time_stages, StageTimings};
 use crate::format::money_compact;
 use crate::i18n::{Lang, Msg};
+use crate::storage::Store;
 use crate::ui::components::WithData;
-use crate::ui::state::{storage_estimate, AppState, Loaded};
+use crate::ui::state::{AppState, Loaded};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ pub fn SettingsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let usage = RwSignal::new(None::<(f64, f64)>);
     spawn_local(async move {
-        usage.set(storage_estimate().await);
+        usage.set(Store::usage().await);
     });
     let on_language = move |event| {
         let lang = if event_target_value(&event) == "en" {

@@ -1,0 +1,303 @@
+//! `Store`: the one door to the browser's storage — snapshots in IndexedDB, settings in
+//! localStorage. Pages and workers call its typed operations; nothing else names either API.
+//!
+//! Each operation opens the database, does its work in as few transactions as it needs and
+//! closes it, so a page never holds a connection that would block a later version's upgrade.
+
+use super::backup::read_backup;
+use super::catalogue::SnapshotRecord;
+use super::idb::{self, Database};
+pub use super::idb::{SaveOptions, StorageError, DATABASE_NAME};
+use super::settings::{StoredPresets, StoredTierRules};
+use crate::analytics::TierRules;
+use crate::i18n::Lang;
+use crate::import::MappingPreset;
+use crate::model::Dataset;
+use gloo_storage::{LocalStorage, Storage};
+
+const LANGUAGE_KEY: &str = "keystone.language";
+/// The tier ladder the user saved on the Segments page, used for every dataset.
+const TIER_RULES_KEY: &str = "keystone.tier_rules";
+/// Set once the demo has been generated, so deleting all data is not undone by a reload.
+const DEMO_SEEDED_KEY: &str = "keystone.demo_seeded";
+/// Saved mapping presets (header names, never data).
+const PRESETS_KEY: &str = "keystone.mapping_presets";
+
+/// The app's storage, by database name (tests use their own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Store {
+    database: String,
+}
+
+impl Store {
+    /// The app's own database.
+    pub fn browser() -> Store {
+        Store::named(DATABASE_NAME)
+    }
+
+    /// A database of Keystone's layout under another name.
+    pub fn named(name: &str) -> Store {
+        Store {
+            database: name.to_owned(),
+        }
+    }
+
+    async fn with_db<T, F, Fut>(&self, work: F) -> Result<T, StorageError>
+    where
+        F: FnOnce(Database) -> Fut,
+        Fut: std::future::Future<Output = (Database, Result<T, StorageError>)>,
+    {
+        let db = idb::open_named(&self.database).await?;
+        let (db, result) = work(db).await;
+        db.close();
+        result
+    }
+
+    /// The current snapshot, read into memory; `None` when nothing is stored.
+    pub async fn current(&self) -> Result<Option<(SnapshotRecord, Dataset)>, StorageError> {
+        self.with_db(|db| async move {
+            let loaded = idb::load_active(&db).await;
+            (db, loaded)
+        })
+        .await
+    }
+
+    /// Every stored snapshot's record, and the current one's id.
+    pub async fn list(&self) -> Result<(Vec<SnapshotRecord>, Option<String>), StorageError> {
+        self.with_db(|db| async move {
+            let listed = async {
+                let list = idb::list_snapshots(&db).await?;
+                let active = idb::active_record(&db).await?.map(|r| r.snapshot_id);
+                Ok((list, active))
+            }
+            .await;
+            (db, listed)
+        })
+        .await
+    }
+
+    /// The snapshot of `current`'s dataset imported just before it, read into memory.
+    pub async fn previous(
+        &self,
+        current: &SnapshotRecord,
+    ) -> Result<Option<(SnapshotRecord, Dataset)>, StorageError> {
+        let current = current.clone();
+        self.with_db(|db| async move {
+            let found = async {
+                let previous = idb::list_snapshots(&db)
+                    .await?
+                    .into_iter()
+                    .filter(|r| {
+                        r.dataset_name == current.dataset_name
+                            && r.imported_at < current.imported_at
+                    })
+                    .max_by(|a, b| a.imported_at.cmp(&b.imported_at));
+                match previous {
+                    Some(record) => {
+                        let dataset = idb::load_snapshot(&db, &record).await?;
+                        Ok(Some((record, dataset)))
+                    }
+                    None => Ok(None),
+                }
+            }
+            .await;
+            (db, found)
+        })
+        .await
+    }
+
+    /// One snapshot's data.
+    pub async fn load(&self, record: &SnapshotRecord) -> Result<Dataset, StorageError> {
+        let record = record.clone();
+        self.with_db(|db| async move {
+            let dataset = idb::load_snapshot(&db, &record).await;
+            (db, dataset)
+        })
+        .await
+    }
+
+    /// Stores a dataset as a new snapshot and makes it current, all or nothing.
+    pub async fn save(
+        &self,
+        record: &SnapshotRecord,
+        dataset: &Dataset,
+        options: SaveOptions,
+    ) -> Result<(), StorageError> {
+        self.with_db(|db| async move {
+            let saved = idb::save_snapshot(&db, record, dataset, options).await;
+            (db, saved)
+        })
+        .await
+    }
+
+    /// Stores an import's chunks, encoded under `from_prefix`, as the snapshot `snapshot_id`,
+    /// and makes it current: all or nothing. While the browser writes the chunks, `finish`
+    /// runs (synchronously, so the transaction stays open) and returns the record to commit
+    /// with whatever the caller keeps; when it fails, nothing is stored.
+    pub async fn commit_import<T>(
+        &self,
+        snapshot_id: &str,
+        from_prefix: &str,
+        chunks: &[(String, js_sys::Uint8Array)],
+        options: SaveOptions,
+        finish: impl FnOnce() -> Result<(SnapshotRecord, T), StorageError>,
+    ) -> Result<T, StorageError> {
+        self.with_db(|db| async move {
+            let committed = async {
+                let pending =
+                    idb::start_encoded_snapshot(&db, snapshot_id, from_prefix, chunks, options)
+                        .await?;
+                match finish() {
+                    Ok((record, kept)) => {
+                        pending.commit(&record).await?;
+                        Ok(kept)
+                    }
+                    Err(error) => {
+                        pending.abort().await;
+                        Err(error)
+                    }
+                }
+            }
+            .await;
+            (db, committed)
+        })
+        .await
+    }
+
+    /// Makes another stored snapshot current.
+    pub async fn set_current(&self, snapshot_id: &str) -> Result<(), StorageError> {
+        self.with_db(|db| async move {
+            let set = idb::set_active(&db, snapshot_id).await;
+            (db, set)
+        })
+        .await
+    }
+
+    /// Deletes one snapshot; the newest remaining one becomes current.
+    pub async fn delete_snapshot(&self, snapshot_id: &str) -> Result<(), StorageError> {
+        self.with_db(|db| async move {
+            let deleted = idb::delete_snapshot(&db, snapshot_id).await;
+            (db, deleted)
+        })
+        .await
+    }
+
+    /// Deletes every snapshot of a dataset; the newest remaining one becomes current.
+    pub async fn delete_dataset(&self, dataset_name: &str) -> Result<(), StorageError> {
+        self.with_db(|db| async move {
+            let deleted = idb::delete_dataset(&db, dataset_name).await;
+            (db, deleted)
+        })
+        .await
+    }
+
+    /// Deletes every snapshot.
+    pub async fn delete_all(&self) -> Result<(), StorageError> {
+        self.with_db(|db| async move {
+            let deleted = idb::delete_all(&db).await;
+            (db, deleted)
+        })
+        .await
+    }
+
+    /// Every snapshot packed into one backup file.
+    pub async fn backup(&self, created_at: &str) -> Result<Vec<u8>, StorageError> {
+        self.with_db(|db| async move {
+            let file = idb::export_backup(&db, created_at).await;
+            (db, file)
+        })
+        .await
+    }
+
+    /// Replaces everything stored by a backup file, verified whole first (a refused file
+    /// changes nothing), and returns the snapshot then current.
+    pub async fn restore(
+        &self,
+        file: &[u8],
+    ) -> Result<Option<(SnapshotRecord, Dataset)>, StorageError> {
+        let backup = read_backup(file)?;
+        self.with_db(|db| async move {
+            let restored = async {
+                idb::restore_backup(&db, &backup).await?;
+                idb::load_active(&db).await
+            }
+            .await;
+            (db, restored)
+        })
+        .await
+    }
+
+    /// How many chunks a snapshot has stored (zero for one never committed).
+    pub async fn chunk_count(&self, snapshot_id: &str) -> Result<u32, StorageError> {
+        self.with_db(|db| async move {
+            let n = idb::chunk_count(&db, snapshot_id).await;
+            (db, n)
+        })
+        .await
+    }
+
+    /// Bytes used and available to this origin, as the browser estimates them.
+    pub async fn usage() -> Option<(f64, f64)> {
+        let storage = web_sys::window()?.navigator().storage();
+        let estimate = wasm_bindgen_futures::JsFuture::from(storage.estimate().ok()?)
+            .await
+            .ok()?;
+        let field = |name: &str| {
+            js_sys::Reflect::get(&estimate, &name.into())
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        Some((field("usage")?, field("quota")?))
+    }
+
+    // Settings. Losing one is harmless (each has a default), so failed writes are not errors.
+
+    /// The language the reader chose, if any.
+    pub fn language() -> Option<Lang> {
+        LocalStorage::get::<String>(LANGUAGE_KEY)
+            .ok()
+            .and_then(|code| Lang::from_code(&code))
+    }
+
+    /// Remembers the reader's language.
+    pub fn set_language(lang: Lang) {
+        let _ = LocalStorage::set(LANGUAGE_KEY, lang.code());
+    }
+
+    /// The tier ladder saved in this browser, if a usable one is.
+    pub fn tier_rules() -> Option<TierRules> {
+        let json = LocalStorage::get::<String>(TIER_RULES_KEY).ok()?;
+        StoredTierRules::read(&json)
+    }
+
+    /// Saves a tier ladder for every dataset.
+    pub fn set_tier_rules(rules: &TierRules) {
+        let _ = LocalStorage::set(TIER_RULES_KEY, StoredTierRules::write(rules));
+    }
+
+    /// The saved mapping presets.
+    pub fn mapping_presets() -> Vec<MappingPreset> {
+        // Version 0 stored the list itself as JSON, version 1 a string of JSON: both read.
+        match LocalStorage::get::<String>(PRESETS_KEY) {
+            Ok(json) => StoredPresets::read(&json),
+            Err(_) => LocalStorage::get::<serde_json::Value>(PRESETS_KEY)
+                .map(|value| StoredPresets::read(&value.to_string()))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Saves the mapping presets.
+    pub fn set_mapping_presets(presets: &[MappingPreset]) {
+        let _ = LocalStorage::set(PRESETS_KEY, StoredPresets::write(presets));
+    }
+
+    /// Whether the demo was generated once already.
+    pub fn demo_seeded() -> bool {
+        LocalStorage::get::<bool>(DEMO_SEEDED_KEY).unwrap_or(false)
+    }
+
+    /// Records that the demo was generated.
+    pub fn set_demo_seeded() {
+        let _ = LocalStorage::set(DEMO_SEEDED_KEY, true);
+    }
+}
