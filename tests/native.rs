@@ -28,6 +28,8 @@ mod native {
     pub mod listing;
     /// Models on the UCI bank-marketing file: cross-validated AUC and contributions.
     pub mod models;
+    /// The worker messages, as closed enums.
+    pub mod protocol;
     /// Settings in their stored, versioned form, including an earlier release's.
     pub mod settings;
     /// Shared helpers: expected-output files.

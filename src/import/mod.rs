@@ -28,8 +28,8 @@ pub use mapping::{
     auto_map, find_preset, guess_entity, header_signature, Entity, Field, Mapping, MappingPreset,
 };
 pub use parts::{
-    import_in_parts, import_parts, stored_id_range, PartOutcome, SecondPart, TwoParts,
-    MIN_CUT_BYTES,
+    import_in_parts, import_parts, stored_id_range, PartOutcome, Rendezvous, RendezvousStep,
+    SecondPart, TwoParts, MIN_CUT_BYTES,
 };
 pub use sheet::{
     read_sheet, read_sheet_from, FileFormat, Pass, ReadError, ReadOptions, Sheet, SheetSpec,

@@ -422,3 +422,76 @@ pub fn import_parts(
     let second = import(&job.request(&sheets));
     (first, second)
 }
+
+/// Where a two-part import's first part stands, as the first worker keeps it: the second
+/// worker's part may come while the first is still being read, or after. Events go in, and
+/// what to do comes out: merge the two once both are there, or wait.
+///
+/// `F` is the first part once read, `S` the second worker's part as it arrived.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub enum Rendezvous<F, S> {
+    /// No import in two parts.
+    #[default]
+    Idle,
+    /// The first part is being read; the second part is held if it came first.
+    Reading {
+        /// The second worker's part, if it came before the first part was read.
+        early: Option<S>,
+    },
+    /// The first part is read; waiting for the second.
+    Read(F),
+}
+
+/// What the first worker does after an event of [`Rendezvous`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum RendezvousStep<F, S> {
+    /// Nothing yet: the other part is still to come.
+    Wait,
+    /// Both parts are here: merge them (the rendezvous is idle again).
+    Merge(F, S),
+    /// A second part no import waits for (an earlier, replaced import's): dropped.
+    Drop(S),
+}
+
+impl<F, S> Rendezvous<F, S> {
+    /// An import starts reading its first part (a new import replaces any earlier one).
+    pub fn start(&mut self) {
+        *self = Rendezvous::Reading { early: None };
+    }
+
+    /// The import ended without two parts (read whole, or failed).
+    pub fn end(&mut self) {
+        *self = Rendezvous::Idle;
+    }
+
+    /// The first part is read.
+    pub fn first_read(&mut self, first: F) -> RendezvousStep<F, S> {
+        match std::mem::take(self) {
+            Rendezvous::Reading {
+                early: Some(second),
+            } => RendezvousStep::Merge(first, second),
+            _ => {
+                *self = Rendezvous::Read(first);
+                RendezvousStep::Wait
+            }
+        }
+    }
+
+    /// The second worker's part arrived.
+    pub fn second_arrived(&mut self, second: S) -> RendezvousStep<F, S> {
+        match std::mem::take(self) {
+            Rendezvous::Reading { early: None } => {
+                *self = Rendezvous::Reading {
+                    early: Some(second),
+                };
+                RendezvousStep::Wait
+            }
+            Rendezvous::Read(first) => RendezvousStep::Merge(first, second),
+            // An import holds at most one second part, and none when it is not in two parts.
+            state @ (Rendezvous::Idle | Rendezvous::Reading { early: Some(_) }) => {
+                *self = state;
+                RendezvousStep::Drop(second)
+            }
+        }
+    }
+}

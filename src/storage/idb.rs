@@ -383,7 +383,7 @@ async fn read_chunks(
             .and_then(|value| value.dyn_into::<js_sys::Uint8Array>().ok())
             .map(|array| {
                 let bytes = array.to_vec();
-                crate::worker::release(&array.buffer());
+                crate::worker::port::release(&array.buffer());
                 bytes
             })
             .ok_or_else(|| StorageError(format!("stored data is incomplete: {key} is missing")))?;

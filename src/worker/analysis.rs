@@ -2,8 +2,10 @@
 //! the propensity models, writing a workbook) run here, against a snapshot the worker reads
 //! from IndexedDB itself and keeps while the page shows it.
 
-use super::protocol::{AnalysisJob, AnalysisReply, AnalysisRequest, ListExport};
-use super::web::{field, message, WorkerPort};
+use super::port::{self, Attachments, WorkerPort};
+use super::protocol::{
+    AnalysisJob, AnalysisReply, AnalysisRequest, ListExport, ToWorker, WorkerReply,
+};
 use crate::analytics::listing::CustomerList;
 use crate::analytics::models::ModelKind;
 use crate::analytics::profile::customer_profile;
@@ -15,7 +17,6 @@ use crate::model::{Dataset, Day};
 use crate::storage::catalogue::SnapshotRecord;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsValue;
 
 /// The worker's side: the snapshot held, what has been computed from it, and the requests
 /// that came before the snapshot was read.
@@ -36,37 +37,20 @@ struct Held {
 /// Posts a reply, with a workbook's bytes transferred beside it.
 type Post = Rc<dyn Fn(&AnalysisReply, Option<Vec<u8>>)>;
 
-/// Builds the worker's `post` for analysis replies.
-pub(super) fn poster(scope: web_sys::DedicatedWorkerGlobalScope) -> Post {
-    Rc::new(move |reply: &AnalysisReply, bytes: Option<Vec<u8>>| {
-        let json = serde_json::to_string(reply).unwrap_or_default();
-        let object = message("analysis", &json);
-        let transfer = js_sys::Array::new();
-        if let Some(bytes) = bytes {
-            let buffer = js_sys::Uint8Array::from(bytes.as_slice()).buffer();
-            let _ = js_sys::Reflect::set(&object, &"bytes".into(), &buffer);
-            transfer.push(&buffer);
-        }
-        let _ = scope.post_message_with_transfer(&object, &transfer);
+fn poster() -> Post {
+    Rc::new(|reply: &AnalysisReply, bytes: Option<Vec<u8>>| {
+        let attachments = Attachments {
+            bytes: bytes.map(|bytes| js_sys::Uint8Array::from(bytes.as_slice())),
+            ..Attachments::default()
+        };
+        port::reply(&WorkerReply::Analysis(reply.clone()), attachments);
     })
 }
 
 /// Handles one request: opening reads the snapshot in the background; anything else waits for
 /// it, then runs to the end (the worker's own thread is free to block).
-pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, json: &str, post: &Post) {
-    let request = match serde_json::from_str::<AnalysisRequest>(json) {
-        Ok(request) => request,
-        Err(error) => {
-            post(
-                &AnalysisReply::Failed {
-                    job: AnalysisJob::Open,
-                    message: error.to_string(),
-                },
-                None,
-            );
-            return;
-        }
-    };
+pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest) {
+    let post = &poster();
     match request {
         AnalysisRequest::Open(record) => {
             let (session, post) = (session.clone(), post.clone());
@@ -239,17 +223,10 @@ impl AnalysisWorker {
         record: &SnapshotRecord,
         on_reply: impl Fn(AnalysisReply, Option<js_sys::Uint8Array>) + 'static,
     ) -> Result<AnalysisWorker, String> {
-        let port = WorkerPort::start(move |_, data: JsValue| {
-            let json = field(&data, "json").as_string().unwrap_or_default();
-            let reply = serde_json::from_str::<AnalysisReply>(&json).unwrap_or_else(|e| {
-                AnalysisReply::Failed {
-                    job: AnalysisJob::Open,
-                    message: e.to_string(),
-                }
-            });
-            let bytes = field(&data, "bytes");
-            let bytes = (!bytes.is_undefined()).then(|| js_sys::Uint8Array::new(&bytes));
-            on_reply(reply, bytes);
+        let port = WorkerPort::start(move |_, received| match received {
+            Ok((WorkerReply::Analysis(reply), attached)) => on_reply(reply, attached.bytes),
+            Ok((other, _)) => on_reply(failed(format!("unexpected reply {other:?}")), None),
+            Err(message) => on_reply(failed(message), None),
         })?;
         let worker = AnalysisWorker { port };
         worker.ask(&AnalysisRequest::Open(record.clone()));
@@ -258,8 +235,16 @@ impl AnalysisWorker {
 
     /// Sends a request; the answer comes to the `on_reply` given at the start.
     pub fn ask(&self, request: &AnalysisRequest) {
-        let json = serde_json::to_string(request).unwrap_or_default();
         self.port
-            .send(message("analysis", &json), js_sys::Array::new());
+            .send(&ToWorker::Analysis(request.clone()), Attachments::default());
+    }
+}
+
+/// A failure of the worker itself (it could not be reached, or said something unreadable),
+/// as the page's jobs hear it.
+fn failed(message: String) -> AnalysisReply {
+    AnalysisReply::Failed {
+        job: AnalysisJob::Open,
+        message,
     }
 }

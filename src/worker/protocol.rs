@@ -255,3 +255,98 @@ pub enum AnalysisReply {
         message: String,
     },
 }
+
+/// What the page asks of an import worker. Files and chunks travel beside the message (see
+/// `port::Attachments`); which ones each request carries is said on its variant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ImportRequest {
+    /// Import made-up files once, so the import's code is compiled when the manager's files
+    /// come (a worker started ahead of the pick).
+    WarmUp,
+    /// Read the attached picked files: detect, preview, guess their mapping.
+    Read,
+    /// Read one file again with other options.
+    Reread(Reread),
+    /// Import the files read, as planned; for an append, the current dataset's chunks are
+    /// attached.
+    Import(ImportPlan),
+    /// To the second worker: read this part of the attached picked files.
+    ReadSecondPart(crate::import::SecondPart),
+    /// To the first worker, forwarded by the page: the second worker's part, with its
+    /// customers' and managers' chunks attached.
+    SecondPartRead(SecondPartResult),
+}
+
+/// What an import worker tells the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ImportReply {
+    /// The picked files are read.
+    Read(Vec<SheetSummary>),
+    /// One file read again.
+    Reread {
+        /// Its position in the read order.
+        index: usize,
+        /// What was found.
+        summary: SheetSummary,
+    },
+    /// Rows this worker has parsed so far.
+    Progress {
+        /// Rows parsed.
+        rows: usize,
+    },
+    /// The first worker cut a file in two: the page gives this part to the second worker.
+    CutInTwo(crate::import::SecondPart),
+    /// The second worker's part is read; its chunks are attached.
+    SecondPartRead(SecondPartResult),
+    /// The import is done; the dataset's chunks are attached.
+    Imported(Box<ImportResult>),
+    /// The job failed; the text says why, in words the Data page shows.
+    Failed {
+        /// Why.
+        message: String,
+    },
+}
+
+/// Everything a worker script hears: one script runs either kind of worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// A request to an import worker.
+    Import(ImportRequest),
+    /// A request to an analysis worker.
+    Analysis(AnalysisRequest),
+}
+
+/// Everything a worker says.
+#[allow(clippy::large_enum_variant)] // One reply at a time, serialised at once: boxing buys nothing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum WorkerReply {
+    /// The worker listens: messages queued for it can go.
+    Ready,
+    /// An import worker's reply.
+    Import(ImportReply),
+    /// An analysis worker's reply.
+    Analysis(AnalysisReply),
+}
+
+impl WorkerReply {
+    /// The failure to send instead of this reply when it could not be sent (`None` for
+    /// `Ready`, which carries nothing to fail).
+    pub fn failed(&self, message: String) -> Option<WorkerReply> {
+        match self {
+            WorkerReply::Ready => None,
+            WorkerReply::Import(_) => Some(WorkerReply::Import(ImportReply::Failed { message })),
+            WorkerReply::Analysis(reply) => {
+                let job = match reply {
+                    AnalysisReply::Progress { job, .. } | AnalysisReply::Failed { job, .. } => *job,
+                    AnalysisReply::Segments(_) => AnalysisJob::Segments,
+                    AnalysisReply::Offers { .. } => AnalysisJob::Offers,
+                    AnalysisReply::ListXlsx => AnalysisJob::ListXlsx,
+                };
+                Some(WorkerReply::Analysis(AnalysisReply::Failed {
+                    job,
+                    message,
+                }))
+            }
+        }
+    }
+}

@@ -348,3 +348,43 @@ fn the_second_part_stored_beside_the_first_reads_back_as_the_whole() {
         }
     }
 }
+
+/// The first worker's rendezvous with the second worker's part, whichever comes first.
+mod rendezvous {
+    use keystone::import::{Rendezvous, RendezvousStep};
+
+    type R = Rendezvous<&'static str, u32>;
+
+    #[test]
+    fn a_second_part_that_comes_after_the_first_is_read_merges_then() {
+        let mut r = R::default();
+        r.start();
+        assert_eq!(r.first_read("first"), RendezvousStep::Wait);
+        assert_eq!(r.second_arrived(2), RendezvousStep::Merge("first", 2));
+        assert_eq!(r, Rendezvous::Idle);
+    }
+
+    #[test]
+    fn a_second_part_that_comes_early_waits_for_the_first() {
+        let mut r = R::default();
+        r.start();
+        assert_eq!(r.second_arrived(2), RendezvousStep::Wait);
+        assert_eq!(r, Rendezvous::Reading { early: Some(2) });
+        assert_eq!(r.first_read("first"), RendezvousStep::Merge("first", 2));
+        assert_eq!(r, Rendezvous::Idle);
+    }
+
+    #[test]
+    fn parts_no_import_waits_for_are_dropped() {
+        let mut r = R::default();
+        assert_eq!(r.second_arrived(1), RendezvousStep::Drop(1));
+        r.start();
+        assert_eq!(r.second_arrived(2), RendezvousStep::Wait);
+        assert_eq!(r.second_arrived(3), RendezvousStep::Drop(3));
+        // A new import forgets the earlier one's part.
+        r.start();
+        assert_eq!(r.first_read("again"), RendezvousStep::Wait);
+        r.end();
+        assert_eq!(r.second_arrived(4), RendezvousStep::Drop(4));
+    }
+}

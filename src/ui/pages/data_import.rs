@@ -13,7 +13,7 @@ use crate::storage::Store;
 use crate::ui::state::{AppState, CommitSteps, DataState};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
-    warm_up_page, wasm_memory_bytes, FromWorker, ImportWorker, Imported, TransferredChunks,
+    warm_up_page, wasm_memory_bytes, ImportEvent, ImportWorker, Imported, TransferredChunks,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -122,8 +122,8 @@ pub fn ImportPanel() -> impl IntoView {
     // workers load and warm up while the manager picks the files.
     let spare = StoredValue::new_local(None::<ImportWorker>);
 
-    let on_worker_message = move |message: FromWorker| match message {
-        FromWorker::Read(mut summaries) => {
+    let on_worker_message = move |message: ImportEvent| match message {
+        ImportEvent::Read(mut summaries) => {
             timings.update(|t| t.read_ms = now_ms() - phase_started.get_value());
             let presets = Store::mapping_presets();
             for summary in &mut summaries {
@@ -136,13 +136,13 @@ pub fn ImportPanel() -> impl IntoView {
             files.set(summaries);
             stage.set(Stage::Mapping);
         }
-        FromWorker::Reread(index, summary) => files.update(|all| {
+        ImportEvent::Reread(index, summary) => files.update(|all| {
             if let Some(slot) = all.get_mut(index) {
                 *slot = summary;
             }
         }),
-        FromWorker::Progress(rows) => progress.set(rows),
-        FromWorker::Imported(Imported {
+        ImportEvent::Progress(rows) => progress.set(rows),
+        ImportEvent::Imported(Imported {
             result,
             chunks,
             page_memory_bytes,
@@ -170,7 +170,7 @@ pub fn ImportPanel() -> impl IntoView {
                 sha256: result.sha256,
             })));
         }
-        FromWorker::Failed(why) => stage.set(Stage::Failed(why)),
+        ImportEvent::Failed(why) => stage.set(Stage::Failed(why)),
     };
     let started = ImportWorker::start(on_worker_message).ok();
     if let Some(workers) = &started {
@@ -232,7 +232,7 @@ pub fn ImportPanel() -> impl IntoView {
     let reread = Callback::new(move |(index, options): (usize, ReadOptions)| {
         worker.with_value(|w| {
             if let Some(w) = w {
-                w.reread(&Reread { index, options });
+                w.reread(Reread { index, options });
             }
         });
     });
@@ -264,7 +264,7 @@ pub fn ImportPanel() -> impl IntoView {
         phase_started.set_value(now_ms());
         worker.with_value(|w| {
             if let Some(w) = w {
-                w.import(&plan, base.as_ref().map(|b| &*b.dataset));
+                w.import(plan.clone(), base.as_ref().map(|b| &*b.dataset));
             }
         });
         stage.set(Stage::Validating);
