@@ -172,11 +172,15 @@ impl<'a> CustomerList<'a> {
 
     /// The list as an Excel workbook: one sheet, a bold frozen header row, money as numbers in
     /// yuan with a thousands format, text always as text (a workbook cell is a formula only
-    /// when written as one, and the text is neutralised besides, as in the CSV).
-    pub fn to_xlsx(&self, sheet_name: &str) -> Result<Vec<u8>, String> {
-        use rust_xlsxwriter::{Format, Workbook};
+    /// when written as one, and the text is neutralised besides, as in the CSV). The caller
+    /// says when it was made (seconds since the epoch, UTC): the core reads no clock, and the
+    /// same list at the same time is the same file.
+    pub fn to_xlsx(&self, sheet_name: &str, created_unix_seconds: i64) -> Result<Vec<u8>, String> {
+        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
         let error = |e: rust_xlsxwriter::XlsxError| e.to_string();
         let mut workbook = Workbook::new();
+        let created = ExcelDateTime::from_timestamp(created_unix_seconds).map_err(error)?;
+        workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name).map_err(error)?;
         let bold = Format::new().set_bold();

@@ -6,7 +6,7 @@ use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
 use keystone::analytics::TierRules;
 use keystone::format::money_decimal;
 use keystone::import::{
-    guessed_inputs, import, read_sheet_from, FileSource, ImportRequest, SharedSource,
+    guessed_inputs, import, read_sheet_from, ByteSource, ImportRequest, SharedSource,
 };
 use keystone::model::Day;
 use std::path::Path;
@@ -152,4 +152,45 @@ fn analyze(dir: &Path) -> ExitCode {
     });
     println!("{summary}");
     ExitCode::SUCCESS
+}
+
+/// A file on disk, read with positioned reads (the command-line tool, benchmarks).
+struct FileSource {
+    file: std::sync::Mutex<std::fs::File>,
+    len: u64,
+}
+
+impl FileSource {
+    /// Opens `path`.
+    fn open(path: &std::path::Path) -> std::io::Result<FileSource> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(FileSource {
+            file: std::sync::Mutex::new(file),
+            len,
+        })
+    }
+}
+
+impl ByteSource for FileSource {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = self
+            .file
+            .lock()
+            .map_err(|_| std::io::Error::other("file lock"))?;
+        file.seek(SeekFrom::Start(offset))?;
+        let mut filled = 0;
+        while filled < buf.len() {
+            match file.read(&mut buf[filled..])? {
+                0 => break,
+                n => filled += n,
+            }
+        }
+        Ok(filled)
+    }
 }

@@ -35,6 +35,6 @@ pub use sheet::{
     read_sheet, read_sheet_from, FileFormat, Pass, ReadError, ReadOptions, Sheet, SheetSpec,
     TextLayout, TextRows, TextSpan, HEAD_BYTES,
 };
-pub use stream::{ByteSource, FileSource, SharedSource};
+pub use stream::{ByteSource, SharedSource};
 pub use values::{DateStyle, DayMonthOrder, ValueError};
 pub use warm::{warm_up_files, warm_up_import, WARM_UP_CUSTOMERS};

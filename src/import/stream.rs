@@ -1,7 +1,7 @@
 //! Reading a text export a piece at a time, as UTF-8, whatever it was written in.
 //!
 //! A 125 MB transactions file is never held whole: its bytes come a couple of megabytes at a
-//! time, from a [`ByteSource`] (a `File` in the browser, bytes or a file natively) through
+//! time, from a [`ByteSource`] the caller hands in (a `File` in the browser, bytes or a file natively) through
 //! [`read_pieces`], or from a browser worker reading ahead, and a [`TextDecoder`] validates or
 //! decodes each piece. So an import needs memory for what it builds, not for the files it reads.
 
@@ -12,6 +12,8 @@ use std::io;
 use std::rc::Rc;
 
 /// Bytes that can be read at any offset: a browser `File`, a file on disk, bytes in memory.
+/// The shells implement it for what they read (the worker for a `File`, the command-line tool
+/// for a file); the core only reads through it.
 pub trait ByteSource {
     /// The size in bytes.
     fn len(&self) -> u64;
@@ -35,47 +37,6 @@ impl ByteSource for Vec<u8> {
         let end = (start + buf.len()).min(self.as_slice().len());
         buf[..end - start].copy_from_slice(&self[start..end]);
         Ok(end - start)
-    }
-}
-
-/// A file on disk, read with positioned reads (the command-line tool, benchmarks).
-pub struct FileSource {
-    file: std::sync::Mutex<std::fs::File>,
-    len: u64,
-}
-
-impl FileSource {
-    /// Opens `path`.
-    pub fn open(path: &std::path::Path) -> io::Result<FileSource> {
-        let file = std::fs::File::open(path)?;
-        let len = file.metadata()?.len();
-        Ok(FileSource {
-            file: std::sync::Mutex::new(file),
-            len,
-        })
-    }
-}
-
-impl ByteSource for FileSource {
-    fn len(&self) -> u64 {
-        self.len
-    }
-
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
-        use std::io::{Read, Seek, SeekFrom};
-        let mut file = self
-            .file
-            .lock()
-            .map_err(|_| io::Error::other("file lock"))?;
-        file.seek(SeekFrom::Start(offset))?;
-        let mut filled = 0;
-        while filled < buf.len() {
-            match file.read(&mut buf[filled..])? {
-                0 => break,
-                n => filled += n,
-            }
-        }
-        Ok(filled)
     }
 }
 

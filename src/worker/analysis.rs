@@ -208,7 +208,7 @@ fn workbook(held: &Held, export: &ListExport) -> Result<Vec<u8>, String> {
         rows: &rows,
         score: score.as_ref(),
     }
-    .to_xlsx(&export.sheet_name)
+    .to_xlsx(&export.sheet_name, (js_sys::Date::now() / 1000.0) as i64)
 }
 
 /// The page's handle on the analysis worker of one snapshot. Dropping it ends the worker.

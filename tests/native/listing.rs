@@ -149,7 +149,13 @@ fn the_csv_and_workbook_of_a_list_have_its_rows_in_order_and_never_run_a_formula
 
     // The workbook holds the same list: text as text (never a formula), money as numbers.
     use calamine::{Data, Reader};
-    let bytes = list.to_xlsx("客户").expect("workbook");
+    let bytes = list.to_xlsx("客户", 1_764_547_200).expect("workbook");
+    // The core reads no clock: the time the caller gives is the file's, and so the file.
+    assert_eq!(bytes, list.to_xlsx("客户", 1_764_547_200).expect("again"));
+    assert_ne!(
+        bytes,
+        list.to_xlsx("客户", 1_764_633_600).expect("a day later")
+    );
     let mut workbook =
         calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook Excel can open");
     assert_eq!(workbook.sheet_names(), ["客户"]);
@@ -242,7 +248,7 @@ fn a_list_narrowed_by_a_score_exports_it_as_a_last_column() {
     assert_eq!(shown, expected);
 
     use calamine::{Data, Reader};
-    let bytes = list.to_xlsx("list").expect("workbook");
+    let bytes = list.to_xlsx("list", 1_764_547_200).expect("workbook");
     let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("opens");
     let range = workbook.worksheet_range("list").expect("sheet");
     let column: Vec<Data> = range.rows().skip(1).map(|r| r[10].clone()).collect();
