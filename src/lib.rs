@@ -1,7 +1,7 @@
 //! Keystone: bank key-account analytics that runs entirely in the browser.
 //!
-//! The pure core (`model`, `import`, `analytics`, `format`, `i18n`, `demo`, `charts`, the codec
-//! and backup halves of `storage`, and `worker::protocol`) is plain synchronous Rust, tested
+//! The pure core (`model`, `import`, `analytics`, `format`, `i18n`, `demo`, `charts`, `view`, the
+//! codec, backup and settings halves of `storage`, and `worker::protocol`) is plain synchronous Rust, tested
 //! natively; the browser shell (`ui`, `storage::idb`, the worker glue) exists only in the wasm
 //! build. See ARCHITECTURE.md for the map.
 
@@ -16,6 +16,7 @@ pub mod random;
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+pub mod view;
 pub mod worker;
 
 #[cfg(target_arch = "wasm32")]

@@ -34,4 +34,6 @@ mod native {
     pub mod settings;
     /// Shared helpers: expected-output files.
     pub mod support;
+    /// View models: URL states, the Customers page's list, the import panel's reducer.
+    pub mod view;
 }

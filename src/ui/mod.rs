@@ -16,76 +16,25 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_query_map;
 
-/// The pages of the navigation bar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
-    /// KPIs, tiers and the tier chart.
-    Overview,
-    /// The customer table.
-    Customers,
-    /// One customer's profile (not in the navigation: reached from lists, by its URL).
-    Customer,
-    /// Tiers and the products each tier holds.
-    Segments,
-    /// Relationship managers and their books.
-    RelationshipManagers,
-    /// Stored data: demo, deletion.
-    Data,
-    /// Language, tier rules, storage.
-    Settings,
-}
+pub use crate::view::url::Page;
+use crate::view::url::{href, CustomersQuery};
 
-impl Page {
-    const ALL: [Page; 6] = [
-        Page::Overview,
-        Page::Customers,
-        Page::Segments,
-        Page::RelationshipManagers,
-        Page::Data,
-        Page::Settings,
-    ];
-
-    /// The `?page=` value.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Page::Overview => "overview",
-            Page::Customers => "customers",
-            Page::Customer => "customer",
-            Page::Segments => "segments",
-            Page::RelationshipManagers => "managers",
-            Page::Data => "data",
-            Page::Settings => "settings",
-        }
-    }
-
-    fn from_slug(slug: Option<&str>) -> Page {
-        Page::ALL
-            .into_iter()
-            .chain([Page::Customer])
-            .find(|page| Some(page.slug()) == slug)
-            .unwrap_or(Page::Overview)
-    }
-
-    fn title(self) -> Msg {
-        match self {
-            Page::Overview => Msg::NavOverview,
-            Page::Customers => Msg::NavCustomers,
-            Page::Customer => Msg::NavCustomer,
-            Page::Segments => Msg::NavSegments,
-            Page::RelationshipManagers => Msg::NavRelationshipManagers,
-            Page::Data => Msg::NavData,
-            Page::Settings => Msg::NavSettings,
-        }
-    }
-}
-
-/// The link to a page, with extra query parameters, on the document's own path.
-pub fn page_href(page: Page, extra: &str) -> String {
-    let path = window()
+/// The document's own path, which every link keeps (any sub-path works).
+pub fn current_path() -> String {
+    window()
         .location()
         .pathname()
-        .unwrap_or_else(|_| "/".into());
-    format!("{path}?page={}{extra}", page.slug())
+        .unwrap_or_else(|_| "/".into())
+}
+
+/// The link to a page with no parameters.
+pub fn page_href(page: Page) -> String {
+    href(&current_path(), page, &[])
+}
+
+/// The link to the customer list `query` asks for.
+pub fn customers_href(query: &CustomersQuery) -> String {
+    query.to_href(&current_path())
 }
 
 /// The whole app: state, router and frame.
@@ -123,12 +72,12 @@ fn Frame() -> impl IntoView {
         };
         state.set_lang(next);
     };
-    let nav = Page::ALL
+    let nav = Page::NAVIGATION
         .into_iter()
         .map(|target| {
             let current = move || (page.get() == target).then_some("page");
             view! {
-                <a href=page_href(target, "") aria-current=current data-nav=target.slug()>
+                <a href=page_href(target) aria-current=current data-nav=target.slug()>
                     {move || t(target.title())}
                 </a>
             }

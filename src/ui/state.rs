@@ -1,113 +1,21 @@
 //! App-wide state: the interface language and the loaded dataset with its analysis.
 
-use crate::analytics::profile::{customer_profile, CustomerProfile};
-use crate::analytics::scores::{
-    attrition_risk, financial_capacity, key_account_potential, key_threshold_fen, FactorScores,
-};
-use crate::analytics::whatif::AumIndex;
-use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
+use crate::analytics::TierRules;
 use crate::demo::{generate, DemoConfig};
 use crate::i18n::{Lang, Msg};
 use crate::model::Dataset;
 use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
 use crate::storage::codec::{decode_with_part, RowCounts};
 use crate::storage::{SaveOptions, StorageError, Store};
+pub use crate::view::Loaded;
 use crate::worker::protocol::TRANSFER_SNAPSHOT;
 use crate::worker::TransferredChunks;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The catalogue name of the generated demo; pages show it translated.
 pub const DEMO_DATASET_NAME: &str = "demo";
-
-/// A stored snapshot in memory, with everything the pages show about it.
-pub struct Loaded {
-    /// What the snapshot is.
-    pub record: SnapshotRecord,
-    /// Its tables, shared: a new tier ladder re-analyses them without a copy.
-    pub dataset: Arc<Dataset>,
-    /// The tier ladder the analysis used.
-    pub tier_rules: TierRules,
-    /// Features, tiers, books.
-    pub analysis: Analysis,
-    /// The AUM column sorted, for what-ifs: built when first asked.
-    aum_index: OnceLock<AumIndex>,
-    /// The customer profile and the rule scores, shared by every page that shows them.
-    scored: OnceLock<Scored>,
-}
-
-/// The profile behind the scores, and the three rule scores of every customer.
-pub struct Scored {
-    /// Deposits, wealth, flows, tenure, age …
-    pub profile: CustomerProfile,
-    /// Financial capacity.
-    pub capacity: FactorScores,
-    /// Attrition risk.
-    pub attrition: FactorScores,
-    /// Key-account potential, against the key-account threshold of the rules in force.
-    pub potential: FactorScores,
-    /// That threshold, in fen.
-    pub key_threshold_fen: i64,
-}
-
-impl Loaded {
-    fn new(record: SnapshotRecord, dataset: Dataset) -> Loaded {
-        Loaded::with_rules(record, Arc::new(dataset), stored_tier_rules())
-    }
-
-    fn with_rules(record: SnapshotRecord, dataset: Arc<Dataset>, tier_rules: TierRules) -> Loaded {
-        let config = AnalysisConfig { tier_rules };
-        let analysis = analyse(&dataset, &config);
-        Loaded {
-            record,
-            dataset,
-            tier_rules: config.tier_rules,
-            analysis,
-            aum_index: OnceLock::new(),
-            scored: OnceLock::new(),
-        }
-    }
-
-    /// The profile and rule scores of every customer, computed on first use.
-    pub fn scored(&self) -> &Scored {
-        self.scored.get_or_init(|| {
-            let (dataset, features) = (&*self.dataset, &self.analysis.features);
-            let profile = customer_profile(dataset, self.analysis.as_of);
-            let key_threshold_fen = key_threshold_fen(&self.tier_rules);
-            Scored {
-                capacity: financial_capacity(dataset, features, &profile),
-                attrition: attrition_risk(features, &profile),
-                potential: key_account_potential(dataset, features, &profile, key_threshold_fen),
-                key_threshold_fen,
-                profile,
-            }
-        })
-    }
-
-    /// The sorted AUM column the what-if answers from.
-    pub fn aum_index(&self) -> &AumIndex {
-        self.aum_index
-            .get_or_init(|| AumIndex::new(&self.analysis.features.aum_fen))
-    }
-
-    /// The date the figures describe, as the reader writes dates ("–" when unknown).
-    pub fn as_of_text(&self, lang: Lang) -> String {
-        self.analysis
-            .as_of
-            .map(|day| crate::format::date(day, lang))
-            .unwrap_or_else(|| "–".into())
-    }
-
-    /// The tier's name in the reader's language.
-    pub fn tier_name(&self, tier: usize, lang: Lang) -> &str {
-        let rule = &self.tier_rules.tiers[tier];
-        match lang {
-            Lang::Zh => &rule.name_zh,
-            Lang::En => &rule.name_en,
-        }
-    }
-}
 
 /// Where the data stands.
 #[derive(Clone)]
@@ -270,7 +178,7 @@ impl AppState {
             Err(error) => Err(error),
         };
         self.data.set(match loaded {
-            Ok(Some((record, dataset))) => DataState::Ready(Arc::new(Loaded::new(record, dataset))),
+            Ok(Some((record, dataset))) => DataState::Ready(Arc::new(analysed(record, dataset))),
             Ok(None) => DataState::Empty,
             Err(error) => DataState::Failed(error.0),
         });
@@ -302,7 +210,7 @@ impl AppState {
                         .set(Some(self.lang.get_untracked().text(Msg::Restored).into()));
                     self.data.set(match loaded {
                         Some((record, dataset)) => {
-                            DataState::Ready(Arc::new(Loaded::new(record, dataset)))
+                            DataState::Ready(Arc::new(analysed(record, dataset)))
                         }
                         None => DataState::Empty,
                     });
@@ -344,7 +252,7 @@ fn set_document_language(lang: Lang) {
 
 async fn load_or_seed(state: AppState) -> Result<DataState, StorageError> {
     if let Some((record, dataset)) = Store::browser().current().await? {
-        return Ok(DataState::Ready(Arc::new(Loaded::new(record, dataset))));
+        return Ok(DataState::Ready(Arc::new(analysed(record, dataset))));
     }
     if Store::demo_seeded() {
         return Ok(DataState::Empty);
@@ -355,14 +263,13 @@ async fn load_or_seed(state: AppState) -> Result<DataState, StorageError> {
 
 async fn seed_demo() -> Result<Arc<Loaded>, StorageError> {
     let dataset = generate(&DemoConfig::default());
-    let loaded = Loaded::new(demo_record(&dataset), dataset);
-    let mut record = loaded.record.clone();
-    record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
+    let mut loaded = analysed(demo_record(&dataset), dataset);
+    loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
     Store::browser()
-        .save(&record, &loaded.dataset, SaveOptions::default())
+        .save(&loaded.record, &loaded.dataset, SaveOptions::default())
         .await?;
     Store::set_demo_seeded();
-    Ok(Arc::new(Loaded { record, ..loaded }))
+    Ok(Arc::new(loaded))
 }
 
 fn demo_record(dataset: &Dataset) -> SnapshotRecord {
@@ -379,9 +286,11 @@ fn demo_record(dataset: &Dataset) -> SnapshotRecord {
     }
 }
 
-/// The tier ladder saved in this browser, or the default one.
-fn stored_tier_rules() -> TierRules {
-    Store::tier_rules().unwrap_or_else(TierRules::workload_defaults)
+/// A snapshot read or imported, analysed with the tier ladder saved in this browser (or the
+/// default one).
+fn analysed(record: SnapshotRecord, dataset: Dataset) -> Loaded {
+    let rules = Store::tier_rules().unwrap_or_else(TierRules::workload_defaults);
+    Loaded::with_rules(record, Arc::new(dataset), rules)
 }
 
 /// Stores an import's chunks as the snapshot `record` and returns it loaded: the chunks are put
@@ -415,7 +324,7 @@ async fn store_import(
                 // bytes.
                 chunks.release_buffers();
                 let decoded = clock();
-                let mut loaded = Loaded::new(record, dataset);
+                let mut loaded = analysed(record, dataset);
                 loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
                 let analysed = clock();
                 steps = CommitSteps {

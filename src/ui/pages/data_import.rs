@@ -4,13 +4,14 @@
 use crate::format::count;
 use crate::i18n::{entity_name, field_name, issue_reason, Lang, Msg};
 use crate::import::{
-    auto_map, find_preset, header_signature, DayMonthOrder, Entity, ImportReport, MappingPreset,
-    ReadOptions, TextEncoding, TextLayout,
+    auto_map, header_signature, DayMonthOrder, Entity, MappingPreset, ReadOptions, TextEncoding,
+    TextLayout,
 };
 use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::storage::Store;
 use crate::ui::state::{AppState, CommitSteps, DataState};
+use crate::view::import_session::{ImportSession, ImportStage, ImportStep, Validated};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
     warm_up_page, wasm_memory_bytes, ImportEvent, ImportWorker, Imported, TransferredChunks,
@@ -20,21 +21,27 @@ use leptos::task::spawn_local;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
-/// Files above this many bytes in total are refused before reading: decoding, parsing and the
-/// columns take about three times the file size, and a tab past ~2 GB of wasm memory crashes.
-const MEMORY_LIMIT_BYTES: f64 = 2.0e9;
-const MEMORY_PER_FILE_BYTE: f64 = 3.0;
 const ISSUES_LISTED: usize = 1_000;
 
 /// A picked file as the worker read it, with the user's choices.
 type DraftFile = SheetSummary;
 
-/// The validated import, waiting for commit or cancel (its chunks wait beside it).
-struct Validated {
-    report: ImportReport,
-    rows: RowCounts,
-    /// Per file read, the SHA-256 of its bytes.
-    sha256: Vec<String>,
+/// The picked files in the session, as the mapping cards read and change them.
+#[derive(Clone, Copy)]
+struct Drafts(RwSignal<ImportSession>);
+
+impl Drafts {
+    fn get(self) -> Vec<DraftFile> {
+        self.0.with(|s| s.files.clone())
+    }
+
+    fn get_untracked(self) -> Vec<DraftFile> {
+        self.0.with_untracked(|s| s.files.clone())
+    }
+
+    fn update(self, change: impl FnOnce(&mut Vec<DraftFile>)) {
+        self.0.update(|s| change(&mut s.files));
+    }
 }
 
 /// Milliseconds spent in each step of the last import, shown to the user and read by `make bench`.
@@ -66,35 +73,26 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-#[derive(Clone)]
-enum Stage {
-    Idle,
-    Reading,
-    Mapping,
-    Validating,
-    Validated(Arc<Validated>),
-    Committing,
-    Failed(String),
-}
-
 /// The import panel.
 #[component]
 pub fn ImportPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let files = RwSignal::new(Vec::<DraftFile>::new());
-    let stage = RwSignal::new(Stage::Idle);
+    let session = RwSignal::new(ImportSession::default());
+    let files = Drafts(session);
+    let step = move |step: ImportStep| session.update(|s| s.step(step));
+    // The panel redraws its stage only when the stage changes, not on every row of progress
+    // or mapping edit (which would recreate the inputs being typed in).
+    let stage = Memo::new(move |_| session.with(|s| s.stage.clone()));
     let snapshot_name = RwSignal::new(String::new());
     let timings = RwSignal::new(Timings::default());
     let t = move |msg: Msg| state.text(msg);
 
-    let progress = RwSignal::new(0usize);
     // Append to the dataset shown (a later period) instead of starting a new one.
     let append = RwSignal::new(false);
     let current = move || match state.data.get_untracked() {
         DataState::Ready(loaded) => Some(loaded),
         _ => None,
     };
-    let applied_preset = RwSignal::new(None::<String>);
     let preset_name = RwSignal::new(String::new());
     let save_preset = move |_| {
         let name = preset_name.get_untracked().trim().to_owned();
@@ -111,7 +109,7 @@ pub fn ImportPanel() -> impl IntoView {
             });
         }
         Store::set_mapping_presets(&presets);
-        applied_preset.set(Some(name));
+        session.update(|s| s.applied_preset = Some(name));
     };
     // The worker is not `Send`; it lives in this panel and dies (cancelling its work) with it.
     let worker = StoredValue::new_local(None::<ImportWorker>);
@@ -123,25 +121,13 @@ pub fn ImportPanel() -> impl IntoView {
     let spare = StoredValue::new_local(None::<ImportWorker>);
 
     let on_worker_message = move |message: ImportEvent| match message {
-        ImportEvent::Read(mut summaries) => {
+        ImportEvent::Read(summaries) => {
             timings.update(|t| t.read_ms = now_ms() - phase_started.get_value());
             let presets = Store::mapping_presets();
-            for summary in &mut summaries {
-                if let Some(preset) = find_preset(&presets, &summary.headers) {
-                    summary.entity = preset.entity;
-                    summary.mapping = preset.mapping.clone();
-                    applied_preset.set(Some(preset.name.clone()));
-                }
-            }
-            files.set(summaries);
-            stage.set(Stage::Mapping);
+            step(ImportStep::Read { summaries, presets });
         }
-        ImportEvent::Reread(index, summary) => files.update(|all| {
-            if let Some(slot) = all.get_mut(index) {
-                *slot = summary;
-            }
-        }),
-        ImportEvent::Progress(rows) => progress.set(rows),
+        ImportEvent::Reread(index, summary) => step(ImportStep::Reread { index, summary }),
+        ImportEvent::Progress(rows) => step(ImportStep::Progress(rows)),
         ImportEvent::Imported(Imported {
             result,
             chunks,
@@ -164,13 +150,13 @@ pub fn ImportPanel() -> impl IntoView {
                 t.rows = rows;
             });
             transferred.set_value(Some(chunks));
-            stage.set(Stage::Validated(Arc::new(Validated {
+            step(ImportStep::Validated(Validated {
                 report: result.report,
                 rows: result.rows,
                 sha256: result.sha256,
-            })));
+            }));
         }
-        ImportEvent::Failed(why) => stage.set(Stage::Failed(why)),
+        ImportEvent::Failed(why) => step(ImportStep::Failed(why)),
     };
     let started = ImportWorker::start(on_worker_message).ok();
     if let Some(workers) = &started {
@@ -192,21 +178,10 @@ pub fn ImportPanel() -> impl IntoView {
         // Empty the input, so the next pick (even of the same files) starts a new import.
         input.set_value("");
         let total: f64 = picked.iter().map(|f| f.size()).sum();
-        let needed = total * MEMORY_PER_FILE_BYTE;
-        if needed > MEMORY_LIMIT_BYTES {
-            let lang = state.lang.get_untracked();
-            stage.set(Stage::Failed(format!(
-                "{} {} {:.0} MB, {} {:.0} MB",
-                lang.text(Msg::FileTooLarge),
-                lang.text(Msg::MemoryNeeded),
-                needed / 1e6,
-                lang.text(Msg::MemoryAvailable),
-                MEMORY_LIMIT_BYTES / 1e6
-            )));
+        step(ImportStep::Picked { bytes: total });
+        if !matches!(session.get_untracked().stage, ImportStage::Reading) {
             return;
         }
-        stage.set(Stage::Reading);
-        progress.set(0);
         phase_started.set_value(now_ms());
         timings.set(Timings {
             bytes: total,
@@ -218,7 +193,7 @@ pub fn ImportPanel() -> impl IntoView {
         match ready.map_or_else(|| ImportWorker::start(on_worker_message), Ok) {
             Ok(started) => worker.set_value(Some(started)),
             Err(why) => {
-                stage.set(Stage::Failed(why));
+                step(ImportStep::Failed(why));
                 return;
             }
         }
@@ -260,18 +235,17 @@ pub fn ImportPanel() -> impl IntoView {
             append_to: base.as_ref().map(|b| RowCounts::of(&b.dataset)),
             ..plan
         };
-        progress.set(0);
+        step(ImportStep::Validate);
         phase_started.set_value(now_ms());
         worker.with_value(|w| {
             if let Some(w) = w {
                 w.import(plan.clone(), base.as_ref().map(|b| &*b.dataset));
             }
         });
-        stage.set(Stage::Validating);
     };
 
     let commit = move |_| {
-        let Stage::Validated(validated) = stage.get_untracked() else {
+        let ImportStage::Validated(validated) = session.get_untracked().stage else {
             return;
         };
         let Some(chunks) = transferred.try_update_value(Option::take).flatten() else {
@@ -319,7 +293,7 @@ pub fn ImportPanel() -> impl IntoView {
             }
             (typed, _, _) => typed,
         };
-        stage.set(Stage::Committing);
+        step(ImportStep::Commit);
         let started = now_ms();
         spawn_local(async move {
             match state.commit_import(name, sources, rows, chunks).await {
@@ -329,15 +303,14 @@ pub fn ImportPanel() -> impl IntoView {
                         t.commit_steps = steps;
                     });
                     worker.set_value(None);
-                    files.set(Vec::new());
-                    stage.set(Stage::Idle);
+                    step(ImportStep::Committed);
                     state
                         .notice
                         .set(Some(state.lang.get_untracked().text(Msg::Imported).into()));
                 }
                 Err(why) => {
                     let lang = state.lang.get_untracked();
-                    stage.set(Stage::Failed(format!(
+                    step(ImportStep::Failed(format!(
                         "{} {why}",
                         lang.text(Msg::ImportFailed)
                     )));
@@ -350,8 +323,7 @@ pub fn ImportPanel() -> impl IntoView {
     let cancel = move |_| {
         worker.set_value(None);
         transferred.set_value(None);
-        files.set(Vec::new());
-        stage.set(Stage::Idle);
+        step(ImportStep::Cancel);
     };
 
     let timing_text = move || {
@@ -425,18 +397,19 @@ pub fn ImportPanel() -> impl IntoView {
             </label>
             <p class="hint" data-testid="import-timings">{timing_text}</p>
             {move || match stage.get() {
-                Stage::Idle => ().into_any(),
-                Stage::Reading => view! { <p class="loading">{t(Msg::ReadingFiles)}</p> }.into_any(),
-                Stage::Validating => {
-                    let total: usize = files.get_untracked().iter().map(|f| f.rows).sum();
+                ImportStage::Idle => ().into_any(),
+                ImportStage::Reading => view! { <p class="loading">{t(Msg::ReadingFiles)}</p> }.into_any(),
+                ImportStage::Validating => {
+                    let total = session.with_untracked(ImportSession::rows_expected);
+                    let progress = move || session.with(|s| s.rows_done);
                     view! {
                         <p class="loading" role="status">
                             {t(Msg::Validating)} " "
-                            <progress max=total value=move || progress.get() data-testid="import-progress"></progress>
-                            " " {move || count(progress.get())} " / " {count(total)} " " {t(Msg::Rows)}
+                             <progress max=total value=progress data-testid="import-progress"></progress>
+                            " " {move || count(progress())} " / " {count(total)} " " {t(Msg::Rows)}
                             {move || {
                                 let seconds = (now_ms() - phase_started.get_value()) / 1000.0;
-                                let rate = progress.get() as f64 / seconds.max(0.001);
+                                let rate = progress() as f64 / seconds.max(0.001);
                                 format!(" · {} {}/s", count(rate as usize), t(Msg::Rows))
                             }}
                         </p>
@@ -444,10 +417,10 @@ pub fn ImportPanel() -> impl IntoView {
                     }
                     .into_any()
                 }
-                Stage::Committing => view! { <p class="loading">{t(Msg::Committing)}</p> }.into_any(),
-                Stage::Failed(why) => view! { <p class="error" role="alert" data-testid="import-error">{why}</p> }.into_any(),
-                Stage::Mapping => view! {
-                    {move || applied_preset.get().map(|name| view! {
+                ImportStage::Committing => view! { <p class="loading">{t(Msg::Committing)}</p> }.into_any(),
+                ImportStage::Failed(why) => view! { <p class="error" role="alert" data-testid="import-error">{why.text(state.lang.get())}</p> }.into_any(),
+                ImportStage::Mapping => view! {
+                    {move || session.with(|s| s.applied_preset.clone()).map(|name| view! {
                         <p class="notice" data-testid="preset-applied">{t(Msg::PresetApplied)} " " {name}</p>
                     })}
                     <FileCards files=files reread=reread/>
@@ -469,7 +442,7 @@ pub fn ImportPanel() -> impl IntoView {
                         <button class="secondary" on:click=cancel>{t(Msg::CancelImport)}</button>
                     </div>
                 }.into_any(),
-                Stage::Validated(validated) => view! {
+                ImportStage::Validated(validated) => view! {
                     <Report validated=validated.clone()/>
                     <div class="actions">
                         <label>
@@ -489,10 +462,7 @@ pub fn ImportPanel() -> impl IntoView {
 
 /// One card per picked file: contents, encoding, mapping selects and a preview.
 #[component]
-fn FileCards(
-    files: RwSignal<Vec<DraftFile>>,
-    reread: Callback<(usize, ReadOptions)>,
-) -> impl IntoView {
+fn FileCards(files: Drafts, reread: Callback<(usize, ReadOptions)>) -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         let lang = state.lang.get();
@@ -506,7 +476,7 @@ fn FileCards(
 }
 
 fn file_card(
-    files: RwSignal<Vec<DraftFile>>,
+    files: Drafts,
     reread: Callback<(usize, ReadOptions)>,
     index: usize,
     draft: DraftFile,
@@ -836,12 +806,7 @@ fn reading_controls(
 }
 
 /// Day/month order of slash dates and the century of six-digit dates, when the file cannot tell.
-fn date_controls(
-    files: RwSignal<Vec<DraftFile>>,
-    index: usize,
-    draft: &DraftFile,
-    lang: Lang,
-) -> impl IntoView {
+fn date_controls(files: Drafts, index: usize, draft: &DraftFile, lang: Lang) -> impl IntoView {
     let style = draft.date_style;
     let on_order = move |event| {
         let order = match event_target_value(&event).as_str() {

@@ -12,8 +12,9 @@ use crate::i18n::{Lang, Msg};
 use crate::storage::catalogue::SnapshotRecord;
 use crate::storage::Store;
 use crate::ui::components::{ChartCanvas, KpiCard, WithData};
+use crate::ui::customers_href;
 use crate::ui::state::Loaded;
-use crate::ui::{page_href, Page};
+use crate::view::url::CustomersQuery;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -135,10 +136,10 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let as_of = loaded.as_of_text(lang);
 
     let tier_link = |tier: usize| {
-        page_href(
-            Page::Customers,
-            &format!("&tier={}", loaded.tier_rules.tiers[tier].key),
-        )
+        customers_href(&CustomersQuery {
+            tier: Some(loaded.tier_rules.tiers[tier].key.clone()),
+            ..CustomersQuery::default()
+        })
     };
     let rows = (0..loaded.tier_rules.tiers.len())
         .map(|tier| {

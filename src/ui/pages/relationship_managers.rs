@@ -8,8 +8,9 @@ use crate::format::{count, dated_title, money_compact};
 use crate::i18n::{Lang, Msg};
 use crate::model::NO_RELATIONSHIP_MANAGER;
 use crate::ui::components::{ChartCanvas, WithData};
+use crate::ui::customers_href;
 use crate::ui::state::Loaded;
-use crate::ui::{page_href, Page};
+use crate::view::url::CustomersQuery;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -70,7 +71,12 @@ fn relationship_managers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let managers = loaded.dataset.relationship_managers();
     let books = &loaded.analysis.books;
     let scores = average_scores(&loaded);
-    let book_link = |id: &str| page_href(Page::Customers, &format!("&rm={id}"));
+    let book_link = |id: &str| {
+        customers_href(&CustomersQuery {
+            relationship_manager: Some(id.to_owned()),
+            ..CustomersQuery::default()
+        })
+    };
     let mut order: Vec<usize> = (0..managers.len()).collect();
     order.sort_by(|&a, &b| {
         books.by_manager[b]

@@ -13,7 +13,8 @@ use crate::model::ProductType;
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, WithData};
 use crate::ui::state::{AppState, Loaded};
-use crate::ui::{page_href, Page};
+use crate::ui::{current_path, customers_href};
+use crate::view::url::{CustomerQuery, CustomersQuery};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -192,7 +193,12 @@ fn rfm_section(segments: &CustomerSegments, lang: Lang, as_of: &str) -> impl Int
         links: (1..=5)
             .map(|r| {
                 (1..=5)
-                    .map(|f| Some(page_href(Page::Customers, &format!("&r={r}&f={f}"))))
+                    .map(|f| {
+                        Some(customers_href(&CustomersQuery {
+                            rfm_cell: Some((r, f)),
+                            ..CustomersQuery::default()
+                        }))
+                    })
                     .collect()
             })
             .collect(),
@@ -252,7 +258,12 @@ fn cluster_section(
                         cluster + 1,
                         name_of(cluster)
                     ),
-                    Some(page_href(Page::Customer, &format!("&id={id}"))),
+                    Some(
+                        CustomerQuery {
+                            customer_id: id.to_string(),
+                        }
+                        .to_href(&current_path()),
+                    ),
                 )
             })
             .collect(),
@@ -276,7 +287,7 @@ fn cluster_section(
         .enumerate()
         .map(|(cluster, profile)| {
             view! {
-                <a class="card" href=page_href(Page::Customers, &format!("&cluster={cluster}")) data-cluster=cluster>
+                <a class="card" href=customers_href(&CustomersQuery { cluster: Some(cluster), ..CustomersQuery::default() }) data-cluster=cluster>
                     <h3>{lang.text(Msg::Cluster)} " " {cluster + 1}</h3>
                     <p class="cluster-words">{name_of(cluster)}</p>
                     <p>{count(profile.size)} " " {lang.text(Msg::Customers)} " · " {lang.text(Msg::AumShare)} " " {format!("{:.1}%", profile.aum_share * 100.0)}</p>

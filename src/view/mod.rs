@@ -1,0 +1,13 @@
+//! View models: what the pages show, computed from the loaded data and the URL, on both
+//! targets. Pages only bind signals to these; the logic is tested natively.
+//!
+//! `url` holds the typed navigational state of each page (`from_query` / `to_href`);
+//! `loaded` the snapshot in memory with its analysis; `customers` the Customers page's list;
+//! `import_session` the import panel's reducer.
+
+pub mod customers;
+pub mod import_session;
+mod loaded;
+pub mod url;
+
+pub use loaded::{Loaded, Scored};

@@ -1,0 +1,339 @@
+//! The view models the pages bind to: URL states that read back what they write, the Customers
+//! page's list against the core's filter, and the import panel's reducer on every path.
+
+use keystone::analytics::listing::{filter_customers, CustomerFilter};
+use keystone::analytics::scores::ScoreKind;
+use keystone::analytics::TierRules;
+use keystone::demo::{generate, DemoConfig};
+use keystone::i18n::Lang;
+use keystone::import::{read_sheet, Entity, Field, Mapping, MappingPreset};
+use keystone::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
+use keystone::storage::codec::RowCounts;
+use keystone::view::customers::{customers_page, listed, PAGE_SIZE};
+use keystone::view::import_session::{
+    ImportFailure, ImportSession, ImportStage, ImportStep, Validated,
+};
+use keystone::view::url::{Column, CustomerQuery, CustomersQuery, Page};
+use keystone::view::Loaded;
+use keystone::worker::protocol::SheetSummary;
+use std::sync::Arc;
+
+/// Splits a link's query into pairs, decoding `%XX` as UTF-8, as the router does.
+fn query_of(link: &str) -> Vec<(String, String)> {
+    let decode = |text: &str| {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).expect("hex"));
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).expect("utf-8")
+    };
+    let (_, query) = link.split_once('?').expect("a query");
+    query
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').expect("key=value");
+            (k.to_owned(), decode(v))
+        })
+        .collect()
+}
+
+fn read_back(link: &str) -> CustomersQuery {
+    let pairs = query_of(link);
+    let borrowed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(borrowed[0], ("page", "customers"));
+    CustomersQuery::from_query(borrowed.as_slice())
+}
+
+#[test]
+fn a_customer_list_url_reads_back_as_the_list_it_was_written_from() {
+    let cases = [
+        CustomersQuery::default(),
+        CustomersQuery {
+            tier: Some("private".into()),
+            relationship_manager: Some("RM 007/甲".into()),
+            city: Some("上海".into()),
+            risk_level: Some(4),
+            min_aum_fen: Some(100_000_050),
+            max_aum_fen: Some(-5),
+            search: "王 & co=1%".into(),
+            rfm_cell: Some((5, 1)),
+            cluster: Some(3),
+            score: Some(ScoreKind::Attrition),
+            score_min: 40,
+            score_max: 90,
+            sort: Column::Recency,
+            descending: false,
+            page: 7,
+        },
+    ];
+    for query in cases {
+        let link = query.to_href("/keystone/");
+        assert!(link.starts_with("/keystone/?page=customers"), "{link}");
+        assert_eq!(read_back(&link), query, "{link}");
+    }
+}
+
+#[test]
+fn a_customer_list_url_that_does_not_parse_falls_back_to_defaults() {
+    let query = CustomersQuery::from_query(
+        [
+            ("risk", "high"),
+            ("min", "1e9"),
+            ("max", "12.345"),
+            ("p", "0"),
+            ("sort", "nonsense"),
+            ("smin", "40"),
+        ]
+        .as_slice(),
+    );
+    // No score chosen, so its bounds are not read either.
+    assert_eq!(query, CustomersQuery::default());
+    let exact = CustomersQuery::from_query([("min", "1000000.5"), ("max", "12")].as_slice());
+    assert_eq!(exact.min_aum_fen, Some(100_000_050), "yuan to fen, exactly");
+    assert_eq!(exact.max_aum_fen, Some(1_200));
+}
+
+#[test]
+fn sorting_paging_and_filtering_move_the_list_as_a_manager_expects() {
+    let query = CustomersQuery::default().at_page(3);
+    let by_name = query.sorted_by(Column::Name);
+    assert_eq!(
+        (by_name.sort, by_name.descending, by_name.page),
+        (Column::Name, true, 1)
+    );
+    let again = by_name.sorted_by(Column::Name);
+    assert!(!again.descending, "a second click turns the order round");
+    let filtered = query.with_filter("tier", "wealth");
+    assert_eq!(
+        (filtered.tier.as_deref(), filtered.page),
+        (Some("wealth"), 1)
+    );
+    assert_eq!(filtered.with_filter("tier", "").tier, None, "empty clears");
+    let scored = query
+        .with_filter("score", "potential")
+        .with_filter("smin", "60");
+    assert_eq!(
+        (scored.score, scored.score_min),
+        (Some(ScoreKind::Potential), 60)
+    );
+    assert_eq!(scored.filter_value("smin"), "60");
+    let unscored = scored.with_filter("score", "");
+    assert_eq!((unscored.score, unscored.score_min), (None, 0));
+}
+
+#[test]
+fn page_and_customer_links_name_what_they_open() {
+    assert_eq!(
+        Page::from_slug(Some("managers")),
+        Page::RelationshipManagers
+    );
+    assert_eq!(Page::from_slug(Some("nope")), Page::Overview);
+    assert_eq!(Page::from_slug(None), Page::Overview);
+    for page in Page::NAVIGATION {
+        assert_eq!(Page::from_slug(Some(page.slug())), page);
+    }
+    let link = CustomerQuery {
+        customer_id: "C 01/乙".into(),
+    }
+    .to_href("/");
+    assert_eq!(link, "/?page=customer&id=C%2001%2F%E4%B9%99");
+    let pairs = query_of(&link);
+    let borrowed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        CustomerQuery::from_query(borrowed.as_slice()).map(|q| q.customer_id),
+        Some("C 01/乙".into())
+    );
+    assert_eq!(CustomerQuery::from_query([("id", "")].as_slice()), None);
+}
+
+fn demo_loaded() -> Loaded {
+    let dataset = generate(&DemoConfig {
+        n_customers: 600,
+        transactions_per_customer: 8,
+        seed: 11,
+    });
+    let record = SnapshotRecord {
+        schema_version: SCHEMA_VERSION,
+        snapshot_id: "demo-1".into(),
+        dataset_name: "demo".into(),
+        imported_at: "2026-12-04T00:00:00Z".into(),
+        as_of: None,
+        rows: RowCounts::of(&dataset),
+        second_part: RowCounts::NONE,
+        sources: Vec::new(),
+    };
+    Loaded::with_rules(record, Arc::new(dataset), TierRules::workload_defaults())
+}
+
+#[test]
+fn the_customers_page_lists_what_the_core_filter_keeps_in_the_urls_order() {
+    let loaded = demo_loaded();
+    let query = CustomersQuery {
+        tier: Some("affluent".into()),
+        sort: Column::Aum,
+        descending: true,
+        ..CustomersQuery::default()
+    };
+    let order = listed(&loaded, &query, None);
+    let tiers = &loaded.analysis.tier_of_customer;
+    let by_core = filter_customers(
+        &loaded.dataset,
+        &loaded.analysis.features.aum_fen,
+        tiers,
+        None,
+        None,
+        &CustomerFilter {
+            tier: Some(2),
+            ..CustomerFilter::default()
+        },
+    );
+    let mut expected = by_core.clone();
+    expected.sort_by_key(|&r| std::cmp::Reverse(loaded.analysis.features.aum_fen[r]));
+    assert!(
+        order.len() > PAGE_SIZE,
+        "more than one page: {}",
+        order.len()
+    );
+    let aum: Vec<i64> = order
+        .iter()
+        .map(|&r| loaded.analysis.features.aum_fen[r])
+        .collect();
+    let expected_aum: Vec<i64> = expected
+        .iter()
+        .map(|&r| loaded.analysis.features.aum_fen[r])
+        .collect();
+    assert_eq!(aum, expected_aum, "AUM, largest first");
+
+    let page = customers_page(&loaded, &query.at_page(2), None, Lang::En, "/k/");
+    assert_eq!(page.count, by_core.len());
+    assert_eq!(page.page, 2);
+    assert_eq!(page.n_pages, by_core.len().div_ceil(PAGE_SIZE));
+    let customers = loaded.dataset.customers();
+    let ids: Vec<&str> = page.rows.iter().map(|r| r.customer_id.as_str()).collect();
+    let expected_ids: Vec<&str> = order[PAGE_SIZE..(2 * PAGE_SIZE).min(order.len())]
+        .iter()
+        .map(|&r| customers.customer_id.get(r))
+        .collect();
+    assert_eq!(ids, expected_ids);
+    assert!(page.rows.iter().all(|r| r.tier == "Affluent"));
+    assert_eq!(page.previous, Some(query.at_page(1).to_href("/k/")));
+    let aum_header = page
+        .headers
+        .iter()
+        .find(|h| h.column == Column::Aum)
+        .expect("AUM");
+    assert_eq!(
+        (aum_header.aria_sort, aum_header.arrow),
+        ("descending", " ▼")
+    );
+    assert!(read_back(&aum_header.href).descending.eq(&false));
+    // A page past the end shows the last one.
+    let past = customers_page(&loaded, &query.at_page(999), None, Lang::Zh, "/");
+    assert_eq!(past.page, past.n_pages);
+    assert_eq!(past.next, None);
+}
+
+fn summary(name: &str, csv: &str) -> SheetSummary {
+    let sheet = read_sheet(name, csv.as_bytes(), None).expect("reads");
+    SheetSummary::of(name, csv.len(), &sheet)
+}
+
+#[test]
+fn an_import_session_goes_from_pick_to_commit() {
+    let mut session = ImportSession::default();
+    session.step(ImportStep::Picked { bytes: 1e6 });
+    assert_eq!(session.stage, ImportStage::Reading);
+    let exported = summary(
+        "a.csv",
+        "客户编号,户名\r\nC00000001,王伟\r\nC00000002,李娜\r\n",
+    );
+    let preset = MappingPreset {
+        name: "核心客户".into(),
+        signature: keystone::import::header_signature(&exported.headers),
+        entity: Entity::Customers,
+        mapping: Mapping {
+            columns: vec![(Field::CustomerId, 0), (Field::Name, 1)],
+        },
+    };
+    session.step(ImportStep::Read {
+        summaries: vec![exported, summary("b.csv", "x,y\n1,2\n")],
+        presets: vec![preset.clone()],
+    });
+    assert_eq!(session.stage, ImportStage::Mapping);
+    assert_eq!(session.applied_preset.as_deref(), Some("核心客户"));
+    assert_eq!(
+        session.files[0].mapping, preset.mapping,
+        "the preset's mapping applies"
+    );
+    session.step(ImportStep::Validate);
+    session.step(ImportStep::Progress(40));
+    assert_eq!(
+        (session.stage.clone(), session.rows_done),
+        (ImportStage::Validating, 40)
+    );
+    session.step(ImportStep::Validated(Validated {
+        report: Default::default(),
+        rows: RowCounts::NONE,
+        sha256: vec![String::new(); 2],
+    }));
+    assert!(matches!(session.stage, ImportStage::Validated(_)));
+    session.step(ImportStep::Progress(41));
+    assert_eq!(
+        session.rows_done, 40,
+        "progress after the import changes nothing"
+    );
+    session.step(ImportStep::Commit);
+    assert_eq!(session.stage, ImportStage::Committing);
+    session.step(ImportStep::Committed);
+    assert_eq!(session, ImportSession::default());
+}
+
+#[test]
+fn an_import_session_refuses_too_much_and_ignores_stale_messages() {
+    let mut session = ImportSession::default();
+    session.step(ImportStep::Picked { bytes: 1e9 });
+    let ImportStage::Failed(failure) = &session.stage else {
+        panic!("{:?}", session.stage)
+    };
+    assert!(matches!(failure, ImportFailure::TooLarge { .. }));
+    assert!(
+        failure.text(Lang::En).contains("3000 MB"),
+        "{}",
+        failure.text(Lang::En)
+    );
+
+    // A worker's reply after a cancel changes nothing.
+    let mut session = ImportSession::default();
+    session.step(ImportStep::Picked { bytes: 10.0 });
+    session.step(ImportStep::Cancel);
+    session.step(ImportStep::Read {
+        summaries: vec![summary("a.csv", "a\n1\n")],
+        presets: Vec::new(),
+    });
+    session.step(ImportStep::Failed("late".into()));
+    assert_eq!(session, ImportSession::default());
+
+    // A failure while reading is shown; the next pick starts afresh.
+    session.step(ImportStep::Picked { bytes: 10.0 });
+    session.step(ImportStep::Failed("a.csv: binary".into()));
+    assert_eq!(
+        session.stage,
+        ImportStage::Failed(ImportFailure::Said("a.csv: binary".into()))
+    );
+    session.step(ImportStep::Picked { bytes: 10.0 });
+    assert_eq!(session.stage, ImportStage::Reading);
+}
