@@ -1,6 +1,6 @@
 //! Customers by AUM on a logarithmic axis, with the tier thresholds marked.
 
-use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -31,7 +31,7 @@ impl ChartSpec for AumHistogramSpec {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw_plot<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
@@ -39,16 +39,14 @@ impl ChartSpec for AumHistogramSpec {
     where
         DB::ErrorType: 'static,
     {
-        let area = titled(area, &self.title, scaled(20, scale))?;
         let log = |fen: i64| (fen.max(1) as f64).log10();
         let (Some(&first), Some(&last)) = (self.edges_fen.first(), self.edges_fen.last()) else {
-            area.present()?;
             return Ok(Vec::new());
         };
         let (x_low, x_high) = (log(first), log(last).max(log(first) + 1.0));
         let top = self.counts.iter().copied().max().unwrap_or(0).max(1);
         let y_max = top + top / 8 + 1;
-        let mut chart = ChartBuilder::on(&area)
+        let mut chart = ChartBuilder::on(area)
             .margin(scaled(10, scale))
             .x_label_area_size(scaled(40, scale))
             .y_label_area_size(scaled(60, scale))
@@ -96,7 +94,6 @@ impl ChartSpec for AumHistogramSpec {
                 label.clone(),
             )])?;
         }
-        area.present()?;
         Ok((0..bins)
             .map(|i| {
                 let (left, top) = chart.backend_coord(&(log(self.edges_fen[i]), y_max));

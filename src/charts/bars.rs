@@ -1,7 +1,7 @@
 //! One panel of bars with their values: a customer's holdings by product, say.
 
 use super::tier_bars::draw_panel;
-use super::{scaled, titled, ChartError, ChartSpec, Hit, PALETTE};
+use super::{ChartError, ChartSpec, Hit, PALETTE};
 use crate::format::money_compact;
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -27,7 +27,7 @@ impl ChartSpec for BarsSpec {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw_plot<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
@@ -35,9 +35,8 @@ impl ChartSpec for BarsSpec {
     where
         DB::ErrorType: 'static,
     {
-        let area = titled(area, &self.title, scaled(20, scale))?;
         let rects = draw_panel(
-            &area,
+            area,
             &self.caption,
             &self.categories,
             &self.values_fen,
@@ -45,7 +44,6 @@ impl ChartSpec for BarsSpec {
             &|fen| money_compact(fen, self.lang),
             scale,
         )?;
-        area.present()?;
         Ok(rects
             .into_iter()
             .zip(self.categories.iter().zip(&self.values_fen))

@@ -1,7 +1,7 @@
 //! A score taken apart: the base and each factor's points as horizontal bars, adding up to the
 //! score, so the reason behind a number is visible.
 
-use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -21,11 +21,13 @@ pub struct ContributionsSpec {
 }
 
 impl ChartSpec for ContributionsSpec {
+    const TITLE_PX: u32 = 18;
+
     fn title(&self) -> &str {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw_plot<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
@@ -33,7 +35,6 @@ impl ChartSpec for ContributionsSpec {
     where
         DB::ErrorType: 'static,
     {
-        let area = titled(area, &self.title, scaled(18, scale))?;
         let rows: Vec<(String, f64)> = std::iter::once((self.base_label.clone(), self.base))
             .chain(self.factors.iter().cloned())
             .collect();
@@ -44,7 +45,7 @@ impl ChartSpec for ContributionsSpec {
         let (low, high) = (low - span * 0.04, high + span * 0.16);
         let decimals = self.decimals;
         let n = rows.len() as i32;
-        let mut chart = ChartBuilder::on(&area)
+        let mut chart = ChartBuilder::on(area)
             .margin(scaled(10, scale))
             .x_label_area_size(scaled(25, scale))
             .y_label_area_size(scaled(120, scale))
@@ -94,7 +95,6 @@ impl ChartSpec for ContributionsSpec {
                 (FONT_FAMILY, scaled(12, scale)).into_font(),
             )
         }))?;
-        area.present()?;
         Ok(rows
             .iter()
             .enumerate()

@@ -48,18 +48,40 @@ impl Hit {
 
 /// A chart: plain data that draws itself on any plotters backend.
 pub trait ChartSpec {
+    /// The title's font size in pixels at scale 1.
+    const TITLE_PX: u32 = 20;
+
     /// The title, with the as-of date: it is drawn into the image and names downloads.
     fn title(&self) -> &str;
 
-    /// Draws onto `area` with every size (fonts, margins, lines) times `scale` — the screen's
-    /// device-pixel ratio, so HiDPI canvases are crisp — and returns the hit regions.
-    fn draw<DB: DrawingBackend>(
+    /// Draws the chart's plot onto `area`, the space under its title, with every size (fonts,
+    /// margins, lines) times `scale`, and returns the hit regions.
+    fn draw_plot<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
     ) -> Result<Vec<Hit>, ChartError>
     where
         DB::ErrorType: 'static;
+
+    /// Draws the whole chart onto `area` — a white background, the title, the plot — at
+    /// `scale`, the screen's device-pixel ratio, so HiDPI canvases are crisp; returns the hit
+    /// regions.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        scale: f64,
+    ) -> Result<Vec<Hit>, ChartError>
+    where
+        DB::ErrorType: 'static,
+    {
+        area.fill(&WHITE)?;
+        let font = (FONT_FAMILY, scaled(Self::TITLE_PX, scale)).into_font();
+        let plot = area.titled(self.title(), font)?;
+        let hits = self.draw_plot(&plot, scale)?;
+        plot.present()?;
+        Ok(hits)
+    }
 }
 
 /// Renders a chart to an SVG document of `width` × `height`, with its hit regions.
@@ -74,19 +96,6 @@ pub fn render_svg<S: ChartSpec>(
         spec.draw(&area, 1.0)?
     };
     Ok((svg, hits))
-}
-
-/// A white background with the chart's title on top; the area below it for the plot.
-pub(crate) fn titled<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    font_size: u32,
-) -> Result<DrawingArea<DB, Shift>, ChartError>
-where
-    DB::ErrorType: 'static,
-{
-    area.fill(&WHITE)?;
-    Ok(area.titled(title, (FONT_FAMILY, font_size).into_font())?)
 }
 
 /// `size` pixels at `scale`.

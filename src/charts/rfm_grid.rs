@@ -1,7 +1,7 @@
 //! The RFM grid: recency down, frequency across, each cell coloured by its customers' mean
 //! monetary score, labelled with their number.
 
-use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY};
+use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY};
 use crate::format::count;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -35,11 +35,13 @@ fn shade(mean_m: f64) -> RGBColor {
 }
 
 impl ChartSpec for RfmGridSpec {
+    const TITLE_PX: u32 = 18;
+
     fn title(&self) -> &str {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw_plot<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
@@ -47,8 +49,7 @@ impl ChartSpec for RfmGridSpec {
     where
         DB::ErrorType: 'static,
     {
-        let area = titled(area, &self.title, scaled(18, scale))?;
-        let mut chart = ChartBuilder::on(&area)
+        let mut chart = ChartBuilder::on(area)
             .margin(scaled(10, scale))
             .x_label_area_size(scaled(40, scale))
             .y_label_area_size(scaled(60, scale))
@@ -111,7 +112,6 @@ impl ChartSpec for RfmGridSpec {
                 });
             }
         }
-        area.present()?;
         Ok(hits)
     }
 }

@@ -1,6 +1,6 @@
 //! Customers as points on two axes, coloured by cluster: the clusters' 2-D projection.
 
-use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -22,11 +22,13 @@ pub struct ScatterSpec {
 }
 
 impl ChartSpec for ScatterSpec {
+    const TITLE_PX: u32 = 18;
+
     fn title(&self) -> &str {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw_plot<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
@@ -34,7 +36,6 @@ impl ChartSpec for ScatterSpec {
     where
         DB::ErrorType: 'static,
     {
-        let area = titled(area, &self.title, scaled(18, scale))?;
         let bounds = |pick: fn(&(f64, f64, usize)) -> f64| {
             let (low, high) = self
                 .points
@@ -50,7 +51,7 @@ impl ChartSpec for ScatterSpec {
         };
         let (x_low, x_high) = bounds(|p| p.0);
         let (y_low, y_high) = bounds(|p| p.1);
-        let mut chart = ChartBuilder::on(&area)
+        let mut chart = ChartBuilder::on(area)
             .margin(scaled(10, scale))
             .x_label_area_size(scaled(40, scale))
             .y_label_area_size(scaled(50, scale))
@@ -85,7 +86,6 @@ impl ChartSpec for ScatterSpec {
             .label_font((FONT_FAMILY, scaled(12, scale)))
             .position(SeriesLabelPosition::UpperRight)
             .draw()?;
-        area.present()?;
         let r = radius as i32 + 1;
         Ok(self
             .points

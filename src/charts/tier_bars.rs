@@ -1,6 +1,6 @@
 //! Customers and AUM per tier, as two bar panels side by side.
 
-use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -44,7 +44,7 @@ impl ChartSpec for TierBarsSpec {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw_plot<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
@@ -52,7 +52,6 @@ impl ChartSpec for TierBarsSpec {
     where
         DB::ErrorType: 'static,
     {
-        let area = titled(area, &self.title, scaled(20, scale))?;
         let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
         let tooltip = |tier: usize| {
             format!(
@@ -83,7 +82,6 @@ impl ChartSpec for TierBarsSpec {
             &|fen| money_compact(fen, self.lang),
             scale,
         )?);
-        area.present()?;
         let tiers = self.tiers.len();
         Ok(hits
             .into_iter()

@@ -1,6 +1,6 @@
 //! Monthly AUM with its forecast band above, monthly activity below.
 
-use super::{scaled, titled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -36,7 +36,7 @@ impl ChartSpec for TrendSpec {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(
+    fn draw_plot<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         scale: f64,
@@ -44,7 +44,6 @@ impl ChartSpec for TrendSpec {
     where
         DB::ErrorType: 'static,
     {
-        let area = titled(area, &self.title, scaled(20, scale))?;
         let history = self.aum_fen.len();
         let months = self
             .months
@@ -146,7 +145,6 @@ impl ChartSpec for TrendSpec {
                 PALETTE[2].filled(),
             )
         }))?;
-        area.present()?;
 
         // One strip per month through both panels: the pointer need not find a thin line.
         Ok((0..months)
