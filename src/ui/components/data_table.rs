@@ -1,6 +1,6 @@
 //! `DataTable`: the app's one table markup — class, test id, a header row of column names
-//! (or a header row the page builds, for sortable links), the rows the page gives, and an
-//! optional horizontal scroll box for wide tables.
+//! (or a header row the page builds, for sortable links), the rows the page gives, an optional
+//! footer, and an optional horizontal scroll box for wide tables.
 
 use leptos::prelude::*;
 
@@ -17,6 +17,9 @@ pub fn DataTable(
     /// A header row's cells built by the page, instead of `headers`.
     #[prop(optional)]
     head: Option<AnyView>,
+    /// A footer row's cells (totals, the unassigned).
+    #[prop(optional)]
+    foot: Option<AnyView>,
     /// Classes besides `data-table`.
     #[prop(optional)]
     class: Option<&'static str>,
@@ -47,6 +50,7 @@ pub fn DataTable(
         <table class=class data-testid=testid role=role>
             {head.map(|cells| view! { <thead><tr>{cells}</tr></thead> })}
             <tbody>{children()}</tbody>
+            {foot.map(|cells| view! { <tfoot>{cells}</tfoot> })}
         </table>
     };
     if scroll {

@@ -15,7 +15,7 @@ use crate::i18n::{Lang, Msg};
 use crate::model::Day;
 use crate::model::{ProductType, NO_RELATIONSHIP_MANAGER};
 use crate::ui::background::{self, Job};
-use crate::ui::components::{job_status, ChartCanvas, KpiCard, WithData};
+use crate::ui::components::{job_status, ChartCanvas, DataTable, KpiCard, WithData};
 use crate::ui::state::Loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -285,7 +285,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
                         <td>{interactions.note.get(i).to_owned()}</td>
                     </tr>
                 }).collect_view();
-                view! { <table class="data-table" data-testid="customer-interactions"><tbody>{rows}</tbody></table> }.into_any()
+                view! { <DataTable testid="customer-interactions">{rows}</DataTable> }.into_any()
             }}
             <h3>{lang.text(Msg::Feedback)}</h3>
             {if answers.is_empty() {
@@ -298,7 +298,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
                         <td>{feedback.comment.get(i).to_owned()}</td>
                     </tr>
                 }).collect_view();
-                view! { <table class="data-table" data-testid="customer-feedback"><tbody>{rows}</tbody></table> }.into_any()
+                view! { <DataTable testid="customer-feedback">{rows}</DataTable> }.into_any()
             }}
         </section>
     }
@@ -367,15 +367,7 @@ fn next_best(loaded: &Loaded, lang: Lang, row: usize, as_of: &str) -> impl IntoV
                 decimals: 2,
             };
             view! {
-                <table class="data-table" data-testid="offers">
-                    <thead><tr>
-                        <th scope="col">{lang.text(Msg::NextBestProduct)}</th>
-                        <th scope="col">{lang.text(Msg::Probability)}</th>
-                        <th scope="col">{lang.text(Msg::HoldersShare)}</th>
-                        <th scope="col">{lang.text(Msg::ValidationAuc)}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <DataTable testid="offers" headers=vec![lang.text(Msg::NextBestProduct), lang.text(Msg::Probability), lang.text(Msg::HoldersShare), lang.text(Msg::ValidationAuc)]>{rows}</DataTable>
                 <p class="hint">{lang.text(Msg::WhyThisProduct)}</p>
                 <ChartCanvas spec=spec height=300 testid="offer-contributions"/>
                 <p class="hint">{lang.text(Msg::NextBestHint)}</p>
@@ -414,16 +406,7 @@ fn suitability(loaded: &Loaded, lang: Lang, flags: &[SuitabilityFlag]) -> impl I
         })
         .collect_view();
     view! {
-        <table class="data-table warning" role="alert" data-testid="suitability-flags">
-            <thead><tr>
-                <th scope="col">{lang.text(Msg::Product)}</th>
-                <th scope="col">{lang.text(Msg::Balance)}</th>
-                <th scope="col">{lang.text(Msg::ProductRisk)}</th>
-                <th scope="col">{lang.text(Msg::CustomerTolerance)}</th>
-                <th scope="col">{lang.text(Msg::Suitability)}</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable testid="suitability-flags" class="warning" role="alert" headers=vec![lang.text(Msg::Product), lang.text(Msg::Balance), lang.text(Msg::ProductRisk), lang.text(Msg::CustomerTolerance), lang.text(Msg::Suitability)]>{rows}</DataTable>
     }
     .into_any()
 }

@@ -4,7 +4,7 @@ use crate::format::{count, date};
 use crate::i18n::{Lang, Msg};
 use crate::model::Day;
 use crate::storage::Store;
-use crate::ui::components::WithData;
+use crate::ui::components::{DataTable, WithData};
 use crate::ui::pages::data_import::ImportPanel;
 use crate::ui::state::{AppState, Loaded, DEMO_DATASET_NAME};
 use leptos::prelude::*;
@@ -160,19 +160,7 @@ fn SnapshotList() -> impl IntoView {
         view! {
             <section class="panel">
                 <h2>{lang.text(Msg::Snapshots)}</h2>
-                <table class="data-table" data-testid="snapshots">
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.text(Msg::DatasetName)}</th>
-                            <th scope="col">{lang.text(Msg::ImportedAt)}</th>
-                            <th scope="col">{lang.text(Msg::AsOf)}</th>
-                            <th scope="col">{lang.text(Msg::Customers)}</th>
-                            <th scope="col">{lang.text(Msg::Transactions)}</th>
-                            <th scope="col"></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <DataTable testid="snapshots" headers=vec![lang.text(Msg::DatasetName), lang.text(Msg::ImportedAt), lang.text(Msg::AsOf), lang.text(Msg::Customers), lang.text(Msg::Transactions), ""]>{rows}</DataTable>
             </section>
         }
         .into_any()
@@ -223,17 +211,7 @@ fn snapshot(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 .collect_view();
             view! {
                 <h3>{lang.text(Msg::SourceFiles)}</h3>
-                <table class="data-table" data-testid="sources">
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.text(Msg::File)}</th>
-                            <th scope="col">{lang.text(Msg::Entity)}</th>
-                            <th scope="col">{lang.text(Msg::Bytes)}</th>
-                            <th scope="col">"SHA-256"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{sources}</tbody>
-                </table>
+                <DataTable testid="sources" headers=vec![lang.text(Msg::File), lang.text(Msg::Entity), lang.text(Msg::Bytes), "SHA-256"]>{sources}</DataTable>
             }
         })}
     }

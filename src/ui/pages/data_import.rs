@@ -10,6 +10,7 @@ use crate::import::{
 use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::storage::Store;
+use crate::ui::components::DataTable;
 use crate::ui::state::{AppState, CommitSteps, DataState};
 use crate::view::import_session::{ImportSession, ImportStage, ImportStep, Validated};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
@@ -592,16 +593,11 @@ fn file_card(
             {missing_text.map(|m| view! { <p class="error">{m}</p> })}
             <details open>
                 <summary>{lang.text(Msg::ColumnMapping)}</summary>
-                <table class="data-table mapping">{mapping_rows}</table>
+                <DataTable class="mapping">{mapping_rows}</DataTable>
             </details>
             <details>
                 <summary>{lang.text(Msg::Preview)}</summary>
-                <div class="table-scroll">
-                    <table class="data-table">
-                        <thead><tr>{preview_head}</tr></thead>
-                        <tbody>{preview_rows}</tbody>
-                    </table>
-                </div>
+                <DataTable scroll=true head=preview_head.into_any()>{preview_rows}</DataTable>
             </details>
         </div>
     }
@@ -656,35 +652,12 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
     let has_issues = !report.issues.is_empty();
     view! {
         <h3>{lang.text(Msg::ValidationReport)}</h3>
-        <table class="data-table" data-testid="import-summary">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.text(Msg::File)}</th>
-                    <th scope="col">{lang.text(Msg::Entity)}</th>
-                    <th scope="col">{lang.text(Msg::RowsRead)}</th>
-                    <th scope="col">{lang.text(Msg::Accepted)}</th>
-                    <th scope="col">{lang.text(Msg::Rejected)}</th>
-                    <th scope="col">{lang.text(Msg::Deduplicated)}</th>
-                </tr>
-            </thead>
-            <tbody>{summary_rows}</tbody>
-        </table>
+        <DataTable testid="import-summary" headers=vec![lang.text(Msg::File), lang.text(Msg::Entity), lang.text(Msg::RowsRead), lang.text(Msg::Accepted), lang.text(Msg::Rejected), lang.text(Msg::Deduplicated)]>{summary_rows}</DataTable>
         {has_issues.then(|| view! {
             <p class="hint">{lang.text(Msg::IssuesShown)}</p>
             <button class="secondary" on:click=download data-testid="import-download-issues">{lang.text(Msg::DownloadIssues)}</button>
             <div class="table-scroll issues">
-                <table class="data-table" data-testid="import-issues">
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.text(Msg::File)}</th>
-                            <th scope="col">{lang.text(Msg::Line)}</th>
-                            <th scope="col">{lang.text(Msg::Column)}</th>
-                            <th scope="col">{lang.text(Msg::RawValue)}</th>
-                            <th scope="col">{lang.text(Msg::Reason)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{issue_rows}</tbody>
-                </table>
+                <DataTable testid="import-issues" headers=vec![lang.text(Msg::File), lang.text(Msg::Line), lang.text(Msg::Column), lang.text(Msg::RawValue), lang.text(Msg::Reason)]>{issue_rows}</DataTable>
             </div>
         })}
     }

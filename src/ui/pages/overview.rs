@@ -11,7 +11,7 @@ use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::storage::catalogue::SnapshotRecord;
 use crate::storage::Store;
-use crate::ui::components::{ChartCanvas, KpiCard, WithData};
+use crate::ui::components::{ChartCanvas, DataTable, KpiCard, WithData};
 use crate::ui::customers_href;
 use crate::ui::state::Loaded;
 use crate::view::url::CustomersQuery;
@@ -109,16 +109,7 @@ fn migration_table(loaded: &Loaded, lang: Lang, since: &SincePrevious) -> impl I
         })
         .collect_view();
     view! {
-        <table class="data-table migration" data-testid="migration">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.text(Msg::FromTo)}</th>
-                    {headers}
-                    <th scope="col">{lang.text(Msg::GoneCustomers)}</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable testid="migration" class="migration" head=view! { <th scope="col">{lang.text(Msg::FromTo)}</th> {headers} <th scope="col">{lang.text(Msg::GoneCustomers)}</th> }.into_any()>{rows}</DataTable>
     }
 }
 
@@ -319,18 +310,7 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             }
         </section>
         <section class="panel">
-            <table class="data-table" data-testid="tier-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.text(Msg::Tier)}</th>
-                        <th scope="col">{lang.text(Msg::Threshold)}</th>
-                        <th scope="col">{lang.text(Msg::Customers)}</th>
-                        <th scope="col">{lang.text(Msg::Aum)}</th>
-                        <th scope="col">{lang.text(Msg::AumShare)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <DataTable testid="tier-table" headers=vec![lang.text(Msg::Tier), lang.text(Msg::Threshold), lang.text(Msg::Customers), lang.text(Msg::Aum), lang.text(Msg::AumShare)]>{rows}</DataTable>
         </section>
     }
 }

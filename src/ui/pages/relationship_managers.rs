@@ -7,7 +7,7 @@ use crate::charts::TierBarsSpec;
 use crate::format::{count, dated_title, money_compact};
 use crate::i18n::{Lang, Msg};
 use crate::model::NO_RELATIONSHIP_MANAGER;
-use crate::ui::components::{ChartCanvas, WithData};
+use crate::ui::components::{ChartCanvas, DataTable, WithData};
 use crate::ui::customers_href;
 use crate::ui::state::Loaded;
 use crate::view::url::CustomersQuery;
@@ -130,33 +130,7 @@ fn relationship_managers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             <ChartCanvas spec=workload height=360 testid="manager-workload"/>
         </section>
         <section class="panel">
-            <div class="table-scroll">
-                <table class="data-table" data-testid="manager-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.text(Msg::RmId)}</th>
-                            <th scope="col">{lang.text(Msg::Name)}</th>
-                            <th scope="col">{lang.text(Msg::Branch)}</th>
-                            <th scope="col">{lang.text(Msg::Clients)}</th>
-                            <th scope="col">{lang.text(Msg::KeyAccounts)}</th>
-                            <th scope="col">{lang.text(Msg::Aum)}</th>
-                            <th scope="col">{lang.text(Msg::AverageAum)}</th>
-                            <th scope="col">{lang.text(Msg::AverageAttrition)}</th>
-                            <th scope="col">{lang.text(Msg::AverageCapacity)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                    <tfoot>
-                        <tr data-manager="unassigned">
-                            <th scope="row" colspan="3">
-                                <a href=book_link("none") data-book="none">{lang.text(Msg::KeyAccountsWithoutRm)}</a>
-                            </th>
-                            {book_cells(&books.unassigned, lang)}
-                            {score_cells(unassigned_scores)}
-                        </tr>
-                    </tfoot>
-                </table>
-            </div>
+            <DataTable testid="manager-table" scroll=true headers=vec![lang.text(Msg::RmId), lang.text(Msg::Name), lang.text(Msg::Branch), lang.text(Msg::Clients), lang.text(Msg::KeyAccounts), lang.text(Msg::Aum), lang.text(Msg::AverageAum), lang.text(Msg::AverageAttrition), lang.text(Msg::AverageCapacity)] foot=view! { <tr data-manager="unassigned"> <th scope="row" colspan="3"> <a href=book_link("none") data-book="none">{lang.text(Msg::KeyAccountsWithoutRm)}</a> </th> {book_cells(&books.unassigned, lang)} {score_cells(unassigned_scores)} </tr> }.into_any()>{rows}</DataTable>
         </section>
     }
 }

@@ -11,7 +11,7 @@ use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::model::ProductType;
 use crate::ui::background::{self, Job};
-use crate::ui::components::{job_status, ChartCanvas, WithData};
+use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::{current_path, customers_href};
 use crate::view::url::{CustomerQuery, CustomersQuery};
@@ -140,22 +140,7 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang, as_of: String) -> impl IntoView 
             links: Vec::new(),
         };
         view! {
-            <table class="data-table" data-testid="whatif">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.text(Msg::Tier)}</th>
-                        <th scope="col">{lang.text(Msg::CustomersNow)}</th>
-                        <th scope="col">{lang.text(Msg::CustomersProposed)}</th>
-                        <th scope="col">{lang.text(Msg::MovingIn)}</th>
-                        <th scope="col">{lang.text(Msg::MovingOut)}</th>
-                        <th scope="col">{lang.text(Msg::AumNow)}</th>
-                        <th scope="col">{lang.text(Msg::AumProposed)}</th>
-                        <th scope="col">{lang.text(Msg::AumIn)}</th>
-                        <th scope="col">{lang.text(Msg::AumOut)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <DataTable testid="whatif" headers=vec![lang.text(Msg::Tier), lang.text(Msg::CustomersNow), lang.text(Msg::CustomersProposed), lang.text(Msg::MovingIn), lang.text(Msg::MovingOut), lang.text(Msg::AumNow), lang.text(Msg::AumProposed), lang.text(Msg::AumIn), lang.text(Msg::AumOut)]>{rows}</DataTable>
             <ChartCanvas spec=spec height=300 testid="whatif-bars"/>
         }
         .into_any()
@@ -347,19 +332,7 @@ fn product_mix(loaded: &Loaded, lang: Lang) -> impl IntoView {
         <section class="panel">
             <h2>{lang.text(Msg::ProductMixByTier)}</h2>
             <p class="hint">{lang.text(Msg::KeyAccountRule)}</p>
-            <div class="table-scroll">
-                <table class="data-table" data-testid="product-mix">
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.text(Msg::Tier)}</th>
-                            <th scope="col">{lang.text(Msg::Customers)}</th>
-                            <th scope="col">{lang.text(Msg::Aum)}</th>
-                            {headers}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable testid="product-mix" scroll=true head=view! { <th scope="col">{lang.text(Msg::Tier)}</th> <th scope="col">{lang.text(Msg::Customers)}</th> <th scope="col">{lang.text(Msg::Aum)}</th> {headers} }.into_any()>{rows}</DataTable>
         </section>
     }
 }

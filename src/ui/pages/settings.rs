@@ -4,7 +4,7 @@ use crate::analytics::pipeline::{time_stages, StageTimings};
 use crate::format::money_compact;
 use crate::i18n::{Lang, Msg};
 use crate::storage::Store;
-use crate::ui::components::WithData;
+use crate::ui::components::{DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -121,15 +121,6 @@ fn tier_rules(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="data-table" data-testid="tier-rules">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.text(Msg::Tier)}</th>
-                    <th scope="col">{lang.text(Msg::Threshold)}</th>
-                    <th scope="col">{lang.text(Msg::KeyAccounts)}</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable testid="tier-rules" headers=vec![lang.text(Msg::Tier), lang.text(Msg::Threshold), lang.text(Msg::KeyAccounts)]>{rows}</DataTable>
     }
 }
