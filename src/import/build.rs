@@ -11,6 +11,7 @@ use super::values::{
     infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
     parse_risk_level, DateStyle, DayMonthOrder, ValueError,
 };
+use crate::model::schema::reserve_rows;
 use crate::model::{
     Attribute, CodedColumn, Customers, Dataset, Day, Dictionary, Direction, Feedback, Gender,
     Holdings, Interactions, ProductType, RelationshipManagers, Tables, TextColumn, Transactions,
@@ -970,38 +971,12 @@ impl Staged {
         let rows = estimate + estimate / 64;
         match entity {
             Entity::Customers => {
-                let c = &mut self.customers;
-                c.customer_id.reserve(rows);
-                c.name.reserve(rows);
-                c.gender.reserve(rows);
-                c.birth_date.reserve(rows);
-                c.city.reserve(rows);
-                c.occupation.reserve(rows);
-                c.annual_income_fen.reserve(rows);
-                c.risk_level.reserve(rows);
-                c.open_date.reserve(rows);
+                reserve_rows(&mut self.customers, rows);
                 self.customer_rm.reserve(rows);
                 self.customer_has_rm.reserve(rows);
             }
-            Entity::Holdings => {
-                let h = &mut self.holdings;
-                h.product_type.reserve(rows);
-                h.product_code.reserve(rows);
-                h.balance_fen.reserve(rows);
-                h.as_of.reserve(rows);
-                h.risk_level.reserve(rows);
-                h.customer_idx.reserve(rows);
-            }
-            Entity::Transactions => {
-                let t = &mut self.transactions;
-                t.txn_id.reserve(rows);
-                t.txn_date.reserve(rows);
-                t.amount_fen.reserve(rows);
-                t.direction.reserve(rows);
-                t.channel.reserve(rows);
-                t.category.reserve(rows);
-                t.customer_idx.reserve(rows);
-            }
+            Entity::Holdings => reserve_rows(&mut self.holdings, rows),
+            Entity::Transactions => reserve_rows(&mut self.transactions, rows),
             Entity::RelationshipManagers | Entity::Interactions | Entity::Feedback => {}
         }
     }

@@ -6,10 +6,12 @@
 
 mod columns;
 mod date;
+pub mod schema;
 mod tables;
 
 pub use columns::{offsets_cut, CodedColumn, Dictionary, TextColumn};
 pub use date::Day;
+use schema::{column_lengths, table_column_bytes, Table};
 pub use tables::{
     Attribute, Customers, Direction, Feedback, Gender, Holdings, Interactions, ProductType,
     RelationshipManagers, Transactions, NO_RELATIONSHIP_MANAGER,
@@ -93,12 +95,21 @@ impl Dataset {
     /// Checks that every table is rectangular and every reference resolves.
     pub fn new(tables: Tables) -> Result<Dataset, ModelError> {
         let t = &tables;
-        t.customers.check_lengths()?;
-        t.holdings.check_lengths()?;
-        t.transactions.check_lengths()?;
-        t.relationship_managers.check_lengths()?;
-        t.interactions.check_lengths()?;
-        t.feedback.check_lengths()?;
+        check_table(&t.customers)?;
+        for attribute in &t.customers.attributes {
+            check_same_length(
+                Customers::NAME,
+                &[
+                    ("customer_id", t.customers.len()),
+                    ("attribute", attribute.values.len()),
+                ],
+            )?;
+        }
+        check_table(&t.holdings)?;
+        check_table(&t.transactions)?;
+        check_table(&t.relationship_managers)?;
+        check_table(&t.interactions)?;
+        check_table(&t.feedback)?;
         let n_customers = t.customers.len();
         check_indices("holdings", &t.holdings.customer_idx, n_customers)?;
         check_indices("transactions", &t.transactions.customer_idx, n_customers)?;
@@ -171,98 +182,20 @@ impl Dataset {
 
     /// [`Dataset::column_bytes`] per table.
     pub fn table_bytes(&self) -> TableBytes {
-        let Customers {
-            customer_id,
-            name,
-            gender,
-            birth_date,
-            city,
-            occupation,
-            annual_income_fen,
-            risk_level,
-            relationship_manager_idx,
-            open_date,
-            attributes,
-        } = &self.tables.customers;
-        let customers = customer_id.column_bytes()
-            + name.column_bytes()
-            + gender.column_bytes()
-            + birth_date.column_bytes()
-            + city.column_bytes()
-            + occupation.column_bytes()
-            + annual_income_fen.column_bytes()
-            + risk_level.column_bytes()
-            + relationship_manager_idx.column_bytes()
-            + open_date.column_bytes()
-            + attributes
-                .iter()
-                .map(|a| a.name.len() + a.values.column_bytes())
-                .sum::<usize>();
-        let Holdings {
-            customer_idx,
-            product_type,
-            product_code,
-            balance_fen,
-            as_of,
-            risk_level,
-        } = &self.tables.holdings;
-        let holdings = customer_idx.column_bytes()
-            + product_type.column_bytes()
-            + product_code.column_bytes()
-            + balance_fen.column_bytes()
-            + as_of.column_bytes()
-            + risk_level.column_bytes();
-        let Transactions {
-            txn_id,
-            customer_idx,
-            txn_date,
-            amount_fen,
-            direction,
-            channel,
-            category,
-        } = &self.tables.transactions;
-        let transactions = txn_id.column_bytes()
-            + customer_idx.column_bytes()
-            + txn_date.column_bytes()
-            + amount_fen.column_bytes()
-            + direction.column_bytes()
-            + channel.column_bytes()
-            + category.column_bytes();
-        let RelationshipManagers {
-            rm_id,
-            name,
-            branch,
-        } = &self.tables.relationship_managers;
-        let managers = rm_id.column_bytes() + name.column_bytes() + branch.column_bytes();
-        let Interactions {
-            customer_idx,
-            date,
-            kind,
-            relationship_manager_idx,
-            note,
-        } = &self.tables.interactions;
-        let interactions = customer_idx.column_bytes()
-            + date.column_bytes()
-            + kind.column_bytes()
-            + relationship_manager_idx.column_bytes()
-            + note.column_bytes();
-        let Feedback {
-            customer_idx,
-            date,
-            score,
-            comment,
-        } = &self.tables.feedback;
-        let feedback = customer_idx.column_bytes()
-            + date.column_bytes()
-            + score.column_bytes()
-            + comment.column_bytes();
+        let t = &self.tables;
+        let attributes: usize = t
+            .customers
+            .attributes
+            .iter()
+            .map(|a| a.name.len() + table_column_bytes_of_coded(&a.values))
+            .sum();
         TableBytes {
-            customers,
-            holdings,
-            transactions,
-            relationship_managers: managers,
-            interactions,
-            feedback,
+            customers: table_column_bytes(&t.customers) + attributes,
+            holdings: table_column_bytes(&t.holdings),
+            transactions: table_column_bytes(&t.transactions),
+            relationship_managers: table_column_bytes(&t.relationship_managers),
+            interactions: table_column_bytes(&t.interactions),
+            feedback: table_column_bytes(&t.feedback),
         }
     }
 }
@@ -290,27 +223,19 @@ impl TableBytes {
     }
 }
 
-/// What a column's values take in memory.
-trait ColumnBytes {
-    fn column_bytes(&self) -> usize;
+/// Bytes a coded column takes: its codes and its dictionary's values.
+fn table_column_bytes_of_coded(column: &CodedColumn) -> usize {
+    column.codes().len() * 4 + column.values().iter().map(String::len).sum::<usize>()
 }
 
-impl<T> ColumnBytes for Vec<T> {
-    fn column_bytes(&self) -> usize {
-        self.len() * std::mem::size_of::<T>()
-    }
+/// A table's name.
+fn table_name<T: Table>(_: &T) -> &'static str {
+    T::NAME
 }
 
-impl ColumnBytes for TextColumn {
-    fn column_bytes(&self) -> usize {
-        self.offsets().len() * 4 + self.bytes().len()
-    }
-}
-
-impl ColumnBytes for CodedColumn {
-    fn column_bytes(&self) -> usize {
-        self.codes().len() * 4 + self.values().iter().map(String::len).sum::<usize>()
-    }
+/// Checks that every column of a table has as many rows as the first.
+fn check_table(table: &impl Table) -> Result<(), ModelError> {
+    check_same_length(table_name(table), &column_lengths(table))
 }
 
 fn check_optional_indices(

@@ -1,6 +1,6 @@
 //! The four tables of an export and the coded values their rows hold.
 
-use super::{check_same_length, CodedColumn, Day, ModelError, TextColumn};
+use super::{CodedColumn, Day, TextColumn};
 
 /// `len` and `is_empty` for a table, counted by the column that every row has.
 macro_rules! row_count {
@@ -259,35 +259,7 @@ pub struct Attribute {
 
 row_count!(Customers, customer_id);
 
-impl Customers {
-    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
-        check_same_length(
-            "customers",
-            &[
-                ("customer_id", self.customer_id.len()),
-                ("name", self.name.len()),
-                ("gender", self.gender.len()),
-                ("birth_date", self.birth_date.len()),
-                ("city", self.city.len()),
-                ("occupation", self.occupation.len()),
-                ("annual_income", self.annual_income_fen.len()),
-                ("risk_level", self.risk_level.len()),
-                ("rm_id", self.relationship_manager_idx.len()),
-                ("open_date", self.open_date.len()),
-            ],
-        )?;
-        for attribute in &self.attributes {
-            check_same_length(
-                "customers",
-                &[
-                    ("customer_id", self.len()),
-                    ("attribute", attribute.values.len()),
-                ],
-            )?;
-        }
-        Ok(())
-    }
-}
+impl Customers {}
 
 /// Balances by product: one row per product a customer holds.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -306,38 +278,12 @@ pub struct Holdings {
     pub risk_level: Vec<u8>,
 }
 
-/// Appends `tail` to `column` with exactly the room needed (none when it was made up front):
-/// growing by doubling could take twice the column.
-fn extend_exact<T: Copy>(column: &mut Vec<T>, tail: &[T]) {
-    column.reserve_exact(tail.len());
-    column.extend_from_slice(tail);
-}
-
 row_count!(Holdings, customer_idx);
 
 impl Holdings {
     /// Adds `other`'s rows after these (both refer to the same customers).
     pub fn append(&mut self, other: &Holdings) {
-        extend_exact(&mut self.customer_idx, &other.customer_idx);
-        extend_exact(&mut self.product_type, &other.product_type);
-        self.product_code.append(&other.product_code);
-        extend_exact(&mut self.balance_fen, &other.balance_fen);
-        extend_exact(&mut self.as_of, &other.as_of);
-        extend_exact(&mut self.risk_level, &other.risk_level);
-    }
-
-    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
-        check_same_length(
-            "holdings",
-            &[
-                ("customer_id", self.customer_idx.len()),
-                ("product_type", self.product_type.len()),
-                ("product_code", self.product_code.len()),
-                ("balance", self.balance_fen.len()),
-                ("as_of", self.as_of.len()),
-                ("risk_level", self.risk_level.len()),
-            ],
-        )
+        super::schema::append_rows(self, other);
     }
 }
 
@@ -365,28 +311,7 @@ row_count!(Transactions, customer_idx);
 impl Transactions {
     /// Adds `other`'s rows after these (both refer to the same customers).
     pub fn append(&mut self, other: &Transactions) {
-        self.txn_id.append(&other.txn_id);
-        extend_exact(&mut self.customer_idx, &other.customer_idx);
-        extend_exact(&mut self.txn_date, &other.txn_date);
-        extend_exact(&mut self.amount_fen, &other.amount_fen);
-        extend_exact(&mut self.direction, &other.direction);
-        self.channel.append(&other.channel);
-        self.category.append(&other.category);
-    }
-
-    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
-        check_same_length(
-            "transactions",
-            &[
-                ("txn_id", self.txn_id.len()),
-                ("customer_id", self.customer_idx.len()),
-                ("txn_date", self.txn_date.len()),
-                ("amount", self.amount_fen.len()),
-                ("direction", self.direction.len()),
-                ("channel", self.channel.len()),
-                ("category", self.category.len()),
-            ],
-        )
+        super::schema::append_rows(self, other);
     }
 }
 
@@ -403,18 +328,7 @@ pub struct RelationshipManagers {
 
 row_count!(RelationshipManagers, rm_id);
 
-impl RelationshipManagers {
-    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
-        check_same_length(
-            "relationship_managers",
-            &[
-                ("rm_id", self.rm_id.len()),
-                ("name", self.name.len()),
-                ("branch", self.branch.len()),
-            ],
-        )
-    }
-}
+impl RelationshipManagers {}
 
 /// Contacts with customers: calls, visits, emails, events (接触记录).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -433,20 +347,7 @@ pub struct Interactions {
 
 row_count!(Interactions, customer_idx);
 
-impl Interactions {
-    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
-        check_same_length(
-            "interactions",
-            &[
-                ("customer_id", self.customer_idx.len()),
-                ("date", self.date.len()),
-                ("kind", self.kind.len()),
-                ("rm_id", self.relationship_manager_idx.len()),
-                ("note", self.note.len()),
-            ],
-        )
-    }
-}
+impl Interactions {}
 
 /// Survey answers: satisfaction or NPS scores with comments (满意度调查).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -463,16 +364,4 @@ pub struct Feedback {
 
 row_count!(Feedback, customer_idx);
 
-impl Feedback {
-    pub(crate) fn check_lengths(&self) -> Result<(), ModelError> {
-        check_same_length(
-            "feedback",
-            &[
-                ("customer_id", self.customer_idx.len()),
-                ("date", self.date.len()),
-                ("score", self.score.len()),
-                ("comment", self.comment.len()),
-            ],
-        )
-    }
-}
+impl Feedback {}

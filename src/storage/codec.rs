@@ -7,10 +7,10 @@
 //! columns keep their dictionary under `.../dict`.
 //! One record per chunk (not per row) is what makes IndexedDB fast enough for millions of rows.
 
+use crate::model::schema::{ByteCode, Column, ColumnVisitor, ColumnVisitorMut, Table};
 use crate::model::{
-    offsets_cut, Attribute, CodedColumn, Customers, Dataset, Day, Direction, Feedback, Gender,
-    Holdings, Interactions, ModelError, ProductType, RelationshipManagers, Tables, TextColumn,
-    Transactions,
+    offsets_cut, Attribute, CodedColumn, Customers, Dataset, Day, Holdings, ModelError,
+    RelationshipManagers, Tables, TextColumn, Transactions,
 };
 use crate::storage::catalogue::SCHEMA_VERSION;
 use std::borrow::Cow;
@@ -141,57 +141,137 @@ pub fn encode_dataset_each(
         chunk,
     };
     let c = dataset.customers();
-    out.text("customers", "customer_id", &c.customer_id);
-    out.text("customers", "name", &c.name);
-    out.fixed("customers", "gender", &c.gender, |g| [g as u8]);
-    out.days("customers", "birth_date", &c.birth_date);
-    out.coded("customers", "city", &c.city);
-    out.coded("customers", "occupation", &c.occupation);
-    out.amounts("customers", "annual_income", &c.annual_income_fen);
-    out.fixed("customers", "risk_level", &c.risk_level, |r| [r]);
-    out.indices("customers", "rm", &c.relationship_manager_idx);
-    out.days("customers", "open_date", &c.open_date);
+    encode_table(&mut out, c);
     let mut attribute_names = TextColumn::new();
     for (i, attribute) in c.attributes.iter().enumerate() {
         attribute_names.push(&attribute.name);
-        out.coded("customers", &format!("attribute{i}"), &attribute.values);
+        out.coded(Customers::NAME, &format!("attribute{i}"), &attribute.values);
     }
-    out.whole_text("customers", "attribute_names", &attribute_names);
+    out.whole_text(Customers::NAME, "attribute_names", &attribute_names);
+    encode_table(&mut out, dataset.holdings());
+    encode_table(&mut out, dataset.transactions());
+    encode_table(&mut out, dataset.relationship_managers());
+    encode_table(&mut out, dataset.interactions());
+    encode_table(&mut out, dataset.feedback());
+}
 
-    let h = dataset.holdings();
-    out.indices("holdings", "customer", &h.customer_idx);
-    out.fixed("holdings", "product_type", &h.product_type, |p| [p as u8]);
-    out.coded("holdings", "product_code", &h.product_code);
-    out.amounts("holdings", "balance", &h.balance_fen);
-    out.days("holdings", "as_of", &h.as_of);
-    out.fixed("holdings", "risk_level", &h.risk_level, |r| [r]);
+/// Encodes every column of a table, as its column list names them.
+fn encode_table<T: Table>(out: &mut Encoder<'_>, table: &T) {
+    struct TableEncoder<'e, 'c> {
+        out: &'e mut Encoder<'c>,
+        table: &'static str,
+    }
+    impl ColumnVisitor for TableEncoder<'_, '_> {
+        fn text(&mut self, column: Column, values: &TextColumn) {
+            self.out.text(self.table, column.name, values);
+        }
+        fn coded(&mut self, column: Column, values: &CodedColumn) {
+            self.out.coded(self.table, column.name, values);
+        }
+        fn days(&mut self, column: Column, values: &[Day]) {
+            self.out.days(self.table, column.name, values);
+        }
+        fn amounts(&mut self, column: Column, values: &[i64]) {
+            self.out.amounts(self.table, column.name, values);
+        }
+        fn indices(&mut self, column: Column, values: &[u32]) {
+            self.out.indices(self.table, column.name, values);
+        }
+        fn codes<V: ByteCode>(&mut self, column: Column, values: &[V]) {
+            self.out
+                .fixed(self.table, column.name, values, |v| [v.code()]);
+        }
+    }
+    table.visit(&mut TableEncoder {
+        out,
+        table: T::NAME,
+    });
+}
 
-    let t = dataset.transactions();
-    out.text("transactions", "txn_id", &t.txn_id);
-    out.indices("transactions", "customer", &t.customer_idx);
-    out.days("transactions", "txn_date", &t.txn_date);
-    out.amounts("transactions", "amount", &t.amount_fen);
-    out.fixed("transactions", "direction", &t.direction, |d| [d as u8]);
-    out.coded("transactions", "channel", &t.channel);
-    out.coded("transactions", "category", &t.category);
+/// Reads `rows` rows of every column of a table from chunks and adds them after `into`'s (an
+/// empty table is filled without a copy). A column newer than the chunks' schema reads as
+/// "unknown" (schema 1 had no product risk ratings), so old data stays readable without being
+/// rewritten. On an error `into` is left part-filled, for the caller to drop.
+fn decode_table<T: Table>(
+    into: &mut T,
+    input: &Decoder<'_>,
+    rows: usize,
+) -> Result<(), CodecError> {
+    struct TableDecoder<'d, 'a> {
+        input: &'d Decoder<'a>,
+        table: &'static str,
+        rows: usize,
+        failed: Option<CodecError>,
+    }
+    impl TableDecoder<'_, '_> {
+        fn read(&mut self, step: impl FnOnce(&Decoder<'_>, &str, usize) -> Result<(), CodecError>) {
+            if self.failed.is_none() {
+                if let Err(error) = step(self.input, self.table, self.rows) {
+                    self.failed = Some(error);
+                }
+            }
+        }
+    }
+    impl ColumnVisitorMut for TableDecoder<'_, '_> {
+        fn text(&mut self, column: Column, values: &mut TextColumn) {
+            self.read(|input, table, rows| {
+                let read = input.text(table, column.name, rows)?;
+                match values.is_empty() {
+                    true => *values = read,
+                    false => values.append(&read),
+                }
+                Ok(())
+            });
+        }
+        fn coded(&mut self, column: Column, values: &mut CodedColumn) {
+            self.read(|input, table, rows| {
+                let read = input.coded(table, column.name, rows)?;
+                match values.is_empty() {
+                    true => *values = read,
+                    false => values.append(&read),
+                }
+                Ok(())
+            });
+        }
+        fn days(&mut self, column: Column, values: &mut Vec<Day>) {
+            self.read(|input, table, rows| input.days_into(table, column.name, rows, values));
+        }
+        fn amounts(&mut self, column: Column, values: &mut Vec<i64>) {
+            self.read(|input, table, rows| input.amounts_into(table, column.name, rows, values));
+        }
+        fn indices(&mut self, column: Column, values: &mut Vec<u32>) {
+            self.read(|input, table, rows| input.indices_into(table, column.name, rows, values));
+        }
+        fn codes<V: ByteCode>(&mut self, column: Column, values: &mut Vec<V>) {
+            self.read(|input, table, rows| {
+                if input.schema_version < column.since_schema {
+                    values.resize(values.len() + rows, V::from_code(0));
+                    return Ok(());
+                }
+                let read = input.fixed(table, column.name, rows, |[b]| V::from_code(b))?;
+                match values.is_empty() {
+                    true => *values = read,
+                    false => values.extend_from_slice(&read),
+                }
+                Ok(())
+            });
+        }
+    }
+    let mut decoder = TableDecoder {
+        input,
+        table: T::NAME,
+        rows,
+        failed: None,
+    };
+    into.visit_mut(&mut decoder);
+    decoder.failed.map_or(Ok(()), Err)
+}
 
-    let r = dataset.relationship_managers();
-    out.text("relationship_managers", "rm_id", &r.rm_id);
-    out.text("relationship_managers", "name", &r.name);
-    out.coded("relationship_managers", "branch", &r.branch);
-
-    let i = dataset.interactions();
-    out.indices("interactions", "customer", &i.customer_idx);
-    out.days("interactions", "date", &i.date);
-    out.coded("interactions", "kind", &i.kind);
-    out.indices("interactions", "rm", &i.relationship_manager_idx);
-    out.text("interactions", "note", &i.note);
-
-    let f = dataset.feedback();
-    out.indices("feedback", "customer", &f.customer_idx);
-    out.days("feedback", "date", &f.date);
-    out.fixed("feedback", "score", &f.score, |s| [s]);
-    out.text("feedback", "comment", &f.comment);
+/// A table of `rows` rows read from chunks.
+fn read_table<T: Table + Default>(input: &Decoder<'_>, rows: usize) -> Result<T, CodecError> {
+    let mut table = T::default();
+    decode_table(&mut table, input, rows)?;
+    Ok(table)
 }
 
 /// Reads a dataset back from its chunks, looked up by key, written in layout `schema_version`.
@@ -207,49 +287,11 @@ pub fn decode_dataset(
 ) -> Result<Dataset, CodecError> {
     let input = Decoder::new(snapshot_id, schema_version, chunks);
     let customers = decode_customers(&input, rows.customers)?;
-    let n = rows.holdings;
-    let holdings = Holdings {
-        customer_idx: input.indices("holdings", "customer", n)?,
-        product_type: input.fixed("holdings", "product_type", n, |[b]| {
-            ProductType::from_code(b)
-        })?,
-        product_code: input.coded("holdings", "product_code", n)?,
-        balance_fen: input.amounts("holdings", "balance", n)?,
-        as_of: input.days("holdings", "as_of", n)?,
-        risk_level: if schema_version >= 2 {
-            input.fixed("holdings", "risk_level", n, |[b]| b)?
-        } else {
-            vec![0; n]
-        },
-    };
-    let n = rows.transactions;
-    let transactions = Transactions {
-        txn_id: input.text("transactions", "txn_id", n)?,
-        customer_idx: input.indices("transactions", "customer", n)?,
-        txn_date: input.days("transactions", "txn_date", n)?,
-        amount_fen: input.amounts("transactions", "amount", n)?,
-        direction: input.fixed("transactions", "direction", n, |[b]| {
-            Direction::from_code(b)
-        })?,
-        channel: input.coded("transactions", "channel", n)?,
-        category: input.coded("transactions", "category", n)?,
-    };
-    let relationship_managers = decode_managers(&input, rows.relationship_managers)?;
-    let n = rows.interactions;
-    let interactions = Interactions {
-        customer_idx: input.indices("interactions", "customer", n)?,
-        date: input.days("interactions", "date", n)?,
-        kind: input.coded("interactions", "kind", n)?,
-        relationship_manager_idx: input.indices("interactions", "rm", n)?,
-        note: input.text("interactions", "note", n)?,
-    };
-    let n = rows.feedback;
-    let feedback = Feedback {
-        customer_idx: input.indices("feedback", "customer", n)?,
-        date: input.days("feedback", "date", n)?,
-        score: input.fixed("feedback", "score", n, |[b]| b)?,
-        comment: input.text("feedback", "comment", n)?,
-    };
+    let holdings = read_table(&input, rows.holdings)?;
+    let transactions = read_table(&input, rows.transactions)?;
+    let relationship_managers = read_table(&input, rows.relationship_managers)?;
+    let interactions = read_table(&input, rows.interactions)?;
+    let feedback = read_table(&input, rows.feedback)?;
     Dataset::new(Tables {
         customers,
         holdings,
@@ -273,40 +315,20 @@ pub fn decode_customers_and_managers(
     let input = Decoder::new(snapshot_id, SCHEMA_VERSION, chunks);
     Ok((
         decode_customers(&input, rows.customers)?,
-        decode_managers(&input, rows.relationship_managers)?,
+        read_table(&input, rows.relationship_managers)?,
     ))
 }
 
 fn decode_customers(input: &Decoder<'_>, n: usize) -> Result<Customers, CodecError> {
-    let mut customers = Customers {
-        customer_id: input.text("customers", "customer_id", n)?,
-        name: input.text("customers", "name", n)?,
-        gender: input.fixed("customers", "gender", n, |[b]| Gender::from_code(b))?,
-        birth_date: input.days("customers", "birth_date", n)?,
-        city: input.coded("customers", "city", n)?,
-        occupation: input.coded("customers", "occupation", n)?,
-        annual_income_fen: input.amounts("customers", "annual_income", n)?,
-        risk_level: input.fixed("customers", "risk_level", n, |[b]| b)?,
-        relationship_manager_idx: input.indices("customers", "rm", n)?,
-        open_date: input.days("customers", "open_date", n)?,
-        attributes: Vec::new(),
-    };
-    let names = input.whole_text("customers", "attribute_names")?;
+    let mut customers: Customers = read_table(input, n)?;
+    let names = input.whole_text(Customers::NAME, "attribute_names")?;
     for (i, name) in names.iter().enumerate() {
         customers.attributes.push(Attribute {
             name: name.to_owned(),
-            values: input.coded("customers", &format!("attribute{i}"), n)?,
+            values: input.coded(Customers::NAME, &format!("attribute{i}"), n)?,
         });
     }
     Ok(customers)
-}
-
-fn decode_managers(input: &Decoder<'_>, n: usize) -> Result<RelationshipManagers, CodecError> {
-    Ok(RelationshipManagers {
-        rm_id: input.text("relationship_managers", "rm_id", n)?,
-        name: input.text("relationship_managers", "name", n)?,
-        branch: input.coded("relationship_managers", "branch", n)?,
-    })
 }
 
 /// Where a snapshot's second part is stored: under `{snapshot_id}/2/`, inside the snapshot's
@@ -384,17 +406,11 @@ pub fn append_transactions(
     rows: usize,
     chunks: &dyn ChunkSource,
 ) -> Result<(), CodecError> {
-    let input = Decoder::new(snapshot_id, schema_version, chunks);
-    let table = "transactions";
-    into.txn_id.append(&input.text(table, "txn_id", rows)?);
-    input.indices_into(table, "customer", rows, &mut into.customer_idx)?;
-    input.days_into(table, "txn_date", rows, &mut into.txn_date)?;
-    input.amounts_into(table, "amount", rows, &mut into.amount_fen)?;
-    let direction = input.fixed(table, "direction", rows, |[b]| Direction::from_code(b))?;
-    into.direction.extend_from_slice(&direction);
-    into.channel.append(&input.coded(table, "channel", rows)?);
-    into.category.append(&input.coded(table, "category", rows)?);
-    Ok(())
+    decode_table(
+        into,
+        &Decoder::new(snapshot_id, schema_version, chunks),
+        rows,
+    )
 }
 
 /// [`append_transactions`] for holdings.
@@ -405,18 +421,11 @@ pub fn append_holdings(
     rows: usize,
     chunks: &dyn ChunkSource,
 ) -> Result<(), CodecError> {
-    let input = Decoder::new(snapshot_id, schema_version, chunks);
-    let table = "holdings";
-    input.indices_into(table, "customer", rows, &mut into.customer_idx)?;
-    let product = input.fixed(table, "product_type", rows, |[b]| ProductType::from_code(b))?;
-    into.product_type.extend_from_slice(&product);
-    into.product_code
-        .append(&input.coded(table, "product_code", rows)?);
-    input.amounts_into(table, "balance", rows, &mut into.balance_fen)?;
-    input.days_into(table, "as_of", rows, &mut into.as_of)?;
-    into.risk_level
-        .extend_from_slice(&input.fixed(table, "risk_level", rows, |[b]| b)?);
-    Ok(())
+    decode_table(
+        into,
+        &Decoder::new(snapshot_id, schema_version, chunks),
+        rows,
+    )
 }
 
 struct Encoder<'c> {
@@ -775,6 +784,8 @@ struct Decoder<'a> {
     chunk_rows: usize,
     /// Whether text chunks may be numbered (schema 6 on).
     numbered_text: bool,
+    /// The layout read: columns added later read as "unknown".
+    schema_version: u32,
 }
 
 impl<'a> Decoder<'a> {
@@ -784,6 +795,7 @@ impl<'a> Decoder<'a> {
             chunks,
             chunk_rows: chunk_rows(schema_version),
             numbered_text: schema_version >= 6,
+            schema_version,
         }
     }
 
@@ -820,18 +832,6 @@ impl<'a> Decoder<'a> {
     fn indices(&self, table: &str, column: &str, rows: usize) -> Result<Vec<u32>, CodecError> {
         let mut values = Vec::new();
         self.indices_into(table, column, rows, &mut values)?;
-        Ok(values)
-    }
-
-    fn days(&self, table: &str, column: &str, rows: usize) -> Result<Vec<Day>, CodecError> {
-        let mut values = Vec::new();
-        self.days_into(table, column, rows, &mut values)?;
-        Ok(values)
-    }
-
-    fn amounts(&self, table: &str, column: &str, rows: usize) -> Result<Vec<i64>, CodecError> {
-        let mut values = Vec::new();
-        self.amounts_into(table, column, rows, &mut values)?;
         Ok(values)
     }
 

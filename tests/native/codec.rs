@@ -463,3 +463,101 @@ fn backups_round_trip_and_refuse_damage() {
     );
     assert_eq!(read_backup(b"name,city\n"), Err(BackupError::NotABackup));
 }
+
+/// One column list per table: every visit sees the same columns, named once.
+mod column_lists {
+    use keystone::demo::{generate, DemoConfig};
+    use keystone::model::schema::{column_lengths, table_column_bytes, Table};
+    use keystone::model::{Dataset, ModelError};
+    use keystone::storage::codec::encode_dataset;
+    use std::collections::HashSet;
+
+    fn names<T: Table>(table: &T) -> Vec<&'static str> {
+        column_lengths(table)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// The columns of a table that has rows (an empty one writes only its dictionaries).
+    fn filled<T: Table>(table: &T) -> Vec<&'static str> {
+        column_lengths(table)
+            .into_iter()
+            .filter(|&(_, rows)| rows > 0)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    #[test]
+    fn every_stored_column_is_one_the_lists_name() {
+        let data = generate(&DemoConfig {
+            n_customers: 300,
+            transactions_per_customer: 4,
+            seed: 3,
+        });
+        let mut listed = HashSet::new();
+        let mut expected = HashSet::new();
+        for (table, columns) in [
+            ("customers", filled(data.customers())),
+            ("holdings", filled(data.holdings())),
+            ("transactions", filled(data.transactions())),
+            (
+                "relationship_managers",
+                filled(data.relationship_managers()),
+            ),
+        ] {
+            expected.extend(columns.iter().map(|c| format!("{table}/{c}")));
+        }
+        let lists = [
+            ("customers", names(data.customers())),
+            ("holdings", names(data.holdings())),
+            ("transactions", names(data.transactions())),
+            ("relationship_managers", names(data.relationship_managers())),
+            ("interactions", names(data.interactions())),
+            ("feedback", names(data.feedback())),
+        ];
+        for (table, columns) in &lists {
+            let unique: HashSet<_> = columns.iter().collect();
+            assert_eq!(unique.len(), columns.len(), "{table} names a column twice");
+            for column in columns {
+                listed.insert(format!("{table}/{column}"));
+            }
+        }
+        // Every chunk the codec writes is a listed column's (or its dictionary, or a
+        // customer attribute's), and every listed column is written.
+        let mut written = HashSet::new();
+        for (key, _) in encode_dataset("s", &data) {
+            let parts: Vec<&str> = key.split('/').collect();
+            let column = format!("{}/{}", parts[1], parts[2]);
+            if column.starts_with("customers/attribute") {
+                continue;
+            }
+            assert!(listed.contains(&column), "{key} is not in a column list");
+            written.insert(column);
+        }
+        assert!(
+            written.is_superset(&expected),
+            "a listed column was not written"
+        );
+        let bytes = data.table_bytes();
+        assert_eq!(bytes.holdings, table_column_bytes(data.holdings()));
+        assert!(bytes.transactions > 0);
+    }
+
+    #[test]
+    fn a_ragged_table_is_refused_naming_its_short_column() {
+        let data = generate(&DemoConfig {
+            n_customers: 50,
+            transactions_per_customer: 2,
+            seed: 4,
+        });
+        let mut tables = data.into_tables();
+        tables.transactions.channel = Default::default();
+        match Dataset::new(tables) {
+            Err(ModelError::RaggedTable { table, column, .. }) => {
+                assert_eq!((table, column), ("transactions", "channel"));
+            }
+            other => panic!("expected a ragged table, got {:?}", other.map(|_| ())),
+        }
+    }
+}
