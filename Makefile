@@ -47,7 +47,7 @@ wasm-test:
 
 e2e-test:
 	trunk build --release
-	KEYSTONE_E2E_DIST=$(CURDIR)/dist cargo test --test e2e -- --nocapture
+	KEYSTONE_E2E_DIST=$(CURDIR)/dist cargo test --test e2e -- --nocapture --test-threads=1
 
 bench: test-tools node_modules/.package-lock.json
 	scripts/bench.sh
