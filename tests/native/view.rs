@@ -337,3 +337,57 @@ fn an_import_session_refuses_too_much_and_ignores_stale_messages() {
     session.step(ImportStep::Picked { bytes: 10.0 });
     assert_eq!(session.stage, ImportStage::Reading);
 }
+
+#[test]
+fn the_overview_shows_the_cores_figures_and_links_each_tier_to_its_list() {
+    use keystone::view::overview::{overview, SincePrevious};
+    let loaded = demo_loaded();
+    let page = overview(&loaded, Lang::En, "/k/");
+    let kpi = |id: &str| {
+        page.kpis
+            .iter()
+            .find(|k| k.testid == id)
+            .map(|k| k.value.clone())
+            .expect("a KPI")
+    };
+    assert_eq!(kpi("customers"), "600");
+    let key_tiers = loaded.tier_rules.key_account_tiers() as u8;
+    let key_accounts = loaded
+        .analysis
+        .tier_of_customer
+        .iter()
+        .filter(|&&t| t < key_tiers)
+        .count();
+    assert_eq!(kpi("key-accounts"), keystone::format::count(key_accounts));
+    assert_eq!(page.tiers.len(), 4);
+    for (tier, row) in page.tiers.iter().enumerate() {
+        assert_eq!(read_back(&row.href).tier.as_deref(), Some(row.key.as_str()));
+        let in_tier = loaded
+            .analysis
+            .tier_of_customer
+            .iter()
+            .filter(|&&t| t as usize == tier)
+            .count();
+        assert_eq!(row.customers, keystone::format::count(in_tier));
+    }
+    assert_eq!(
+        page.tiers[3].threshold, "–",
+        "the last rung takes everyone left"
+    );
+    assert_eq!(page.tier_bars.links.len(), 4);
+    let (trend, note) = page.trend.expect("the demo has transactions");
+    assert_eq!(trend.forecast_fen.len(), 6);
+    assert!(note.starts_with("Forecast"), "{note}");
+
+    // Against itself, every customer stays in their tier and AUM has not moved.
+    let since = SincePrevious::of(&loaded, loaded.record.clone(), &loaded.dataset);
+    let tiers = loaded.tier_rules.tiers.len();
+    for from in 0..=tiers {
+        for to in 0..=tiers {
+            if from != to {
+                assert_eq!(since.migration.customers[from][to], 0, "{from} → {to}");
+            }
+        }
+    }
+    assert_eq!(since.aum_change(&loaded, Lang::En), "¥0.00");
+}

@@ -1,45 +1,20 @@
 //! 总览 Overview: headline figures, the tier pyramid, the AUM distribution and the monthly
 //! trend with its forecast, as of the data's date.
 
-use crate::analytics::distribution::aum_histogram;
-use crate::analytics::forecast::{forecast, monthly_series, year_month, MonthIndex};
-use crate::analytics::migration::{tier_migration, Migration, TierSnapshot};
-use crate::analytics::pipeline::features_and_tiers;
-use crate::analytics::scores::potential_key_accounts;
-use crate::charts::{AumHistogramSpec, TierBarsSpec, TrendSpec};
-use crate::format::{count, dated_title, money_compact, percent};
+use crate::format::{count, money_compact};
 use crate::i18n::{Lang, Msg};
-use crate::storage::catalogue::SnapshotRecord;
 use crate::storage::Store;
 use crate::ui::components::{ChartCanvas, DataTable, KpiCard, WithData};
-use crate::ui::customers_href;
+use crate::ui::current_path;
 use crate::ui::state::Loaded;
-use crate::view::url::CustomersQuery;
+use crate::view::overview::{overview as overview_model, SincePrevious};
 use leptos::prelude::*;
 use std::sync::Arc;
-
-/// Months of history in the trend chart, and months forecast after them.
-const TREND_MONTHS: usize = 24;
-const FORECAST_MONTHS: usize = 6;
-
-/// A month as the reader writes it.
-fn month_label(month: MonthIndex, lang: Lang) -> String {
-    let (year, month) = year_month(month);
-    crate::format::month(year, month, lang)
-}
 
 /// The overview page.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     view! { <WithData render=overview/> }
-}
-
-/// What changed since the dataset's previous snapshot, with the current tier rules.
-#[derive(Clone)]
-struct SincePrevious {
-    record: SnapshotRecord,
-    aum_before_fen: i64,
-    migration: Migration,
 }
 
 /// The snapshot of the same dataset imported just before `current`, re-tiered with today's
@@ -49,28 +24,7 @@ async fn since_previous(loaded: Arc<Loaded>) -> Result<Option<SincePrevious>, St
         .previous(&loaded.record)
         .await
         .map_err(|e| e.to_string())?;
-    let Some((record, earlier)) = previous else {
-        return Ok(None);
-    };
-    let (_, features, tiers) = features_and_tiers(&earlier, &loaded.tier_rules);
-    let migration = tier_migration(
-        TierSnapshot {
-            customer_id: &earlier.customers().customer_id,
-            tier: &tiers,
-            aum_fen: &features.aum_fen,
-        },
-        TierSnapshot {
-            customer_id: &loaded.dataset.customers().customer_id,
-            tier: &loaded.analysis.tier_of_customer,
-            aum_fen: &loaded.analysis.features.aum_fen,
-        },
-        loaded.tier_rules.tiers.len(),
-    );
-    Ok(Some(SincePrevious {
-        record,
-        aum_before_fen: features.aum_fen.iter().sum(),
-        migration,
-    }))
+    Ok(previous.map(|(record, earlier)| SincePrevious::of(&loaded, record, &earlier)))
 }
 
 /// The tier-migration matrix: earlier tiers down (and new customers), later tiers across (and
@@ -118,127 +72,32 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         let loaded = loaded.clone();
         LocalResource::new(move || since_previous(loaded.clone()))
     };
-    let analysis = &loaded.analysis;
-    let tiers = &analysis.tier_summary;
-    let key_tiers = loaded.tier_rules.key_account_tiers();
-    let key_accounts: usize = tiers.customers[..key_tiers].iter().sum();
-    let key_aum: i64 = tiers.aum_fen[..key_tiers].iter().sum();
-    let total_aum = tiers.total_aum_fen();
-    let as_of = loaded.as_of_text(lang);
-
-    let tier_link = |tier: usize| {
-        customers_href(&CustomersQuery {
-            tier: Some(loaded.tier_rules.tiers[tier].key.clone()),
-            ..CustomersQuery::default()
-        })
-    };
-    let rows = (0..loaded.tier_rules.tiers.len())
-        .map(|tier| {
-            let rule = &loaded.tier_rules.tiers[tier];
-            let threshold = if tier + 1 == loaded.tier_rules.tiers.len() {
-                "–".to_string()
-            } else {
-                format!("≥ {}", money_compact(rule.min_aum_fen, lang))
-            };
+    let page = overview_model(&loaded, lang, &current_path());
+    let as_of = page.as_of.clone();
+    let rows = page
+        .tiers
+        .into_iter()
+        .map(|row| {
             view! {
-                <tr data-tier=rule.key.clone()>
+                <tr data-tier=row.key.clone()>
                     <th scope="row">
-                        <a href=tier_link(tier) data-tier-link=rule.key.clone()>{loaded.tier_name(tier, lang).to_owned()}</a>
+                        <a href=row.href data-tier-link=row.key.clone()>{row.name}</a>
                     </th>
-                    <td>{threshold}</td>
-                    <td class="num" data-count="customers">{count(tiers.customers[tier])}</td>
-                    <td class="num">{money_compact(tiers.aum_fen[tier], lang)}</td>
-                    <td class="num">{percent(tiers.aum_fen[tier], total_aum)}</td>
+                    <td>{row.threshold}</td>
+                    <td class="num" data-count="customers">{row.customers}</td>
+                    <td class="num">{row.aum}</td>
+                    <td class="num">{row.aum_share}</td>
                 </tr>
             }
         })
         .collect_view();
-
-    let spec = TierBarsSpec {
-        title: dated_title(lang.text(Msg::CustomersAndAumByTier), &as_of, lang),
-        tiers: (0..loaded.tier_rules.tiers.len())
-            .map(|tier| loaded.tier_name(tier, lang).to_owned())
-            .collect(),
-        customers: tiers.customers.iter().map(|&c| c as u64).collect(),
-        aum_fen: tiers.aum_fen.clone(),
-        customers_caption: lang.text(Msg::CustomerCountAxis).into(),
-        aum_caption: lang.text(Msg::AumAxis).into(),
-        lang,
-        links: (0..loaded.tier_rules.tiers.len())
-            .map(|tier| Some(tier_link(tier)))
-            .collect(),
-    };
-
-    let features = &analysis.features;
-    let histogram = aum_histogram(&features.aum_fen, 4);
-    let tier_count = loaded.tier_rules.tiers.len();
-    let histogram_spec = AumHistogramSpec {
-        title: dated_title(lang.text(Msg::AumDistribution), &as_of, lang),
-        edges_fen: histogram.edges_fen,
-        counts: histogram.counts,
-        thresholds: (0..tier_count.saturating_sub(1))
-            .map(|tier| {
-                (
-                    loaded.tier_name(tier, lang).to_owned(),
-                    loaded.tier_rules.tiers[tier].min_aum_fen,
-                )
-            })
-            .collect(),
-        x_caption: lang.text(Msg::AumAxis).into(),
-        y_caption: lang.text(Msg::CustomerCountAxis).into(),
-        lang,
-    };
-
-    let scored = loaded.scored();
-    let potential_count = potential_key_accounts(
-        &scored.potential,
-        &features.aum_fen,
-        scored.key_threshold_fen,
-    )
-    .len();
-
-    let trend = analysis
-        .as_of
-        .filter(|_| !loaded.dataset.transactions().is_empty())
-        .map(|as_of_day| {
-            let series = monthly_series(
-                &loaded.dataset,
-                as_of_day,
-                &features.aum_fen,
-                &analysis.tier_of_customer,
-                tier_count,
-                TREND_MONTHS,
-            );
-            let total = tier_count;
-            let aum = series.aum_fen.get(total).cloned().unwrap_or_default();
-            let predicted = forecast(&aum, FORECAST_MONTHS, 3);
-            let last = series.months.last().copied().unwrap_or_default();
-            let months = series
-                .months
-                .iter()
-                .copied()
-                .chain((1..=FORECAST_MONTHS as i32).map(|h| last + h))
-                .map(|m| month_label(m, lang))
-                .collect();
-            let error = predicted
-                .holdout_relative_error
-                .map(|e| format!("{:.1}%", e * 100.0))
-                .unwrap_or_else(|| "–".into());
-            let spec = TrendSpec {
-                title: dated_title(lang.text(Msg::AumTrend), &as_of, lang),
-                months,
-                aum_fen: aum,
-                activity: series.activity.get(total).cloned().unwrap_or_default(),
-                forecast_fen: predicted.values,
-                band_fen: predicted.band,
-                aum_caption: lang.text(Msg::AumMonthEnd).into(),
-                activity_caption: lang.text(Msg::TransactionsPerMonth).into(),
-                forecast_caption: lang.text(Msg::ForecastWord).into(),
-                lang,
-            };
-            (spec, format!("{} {error}", lang.text(Msg::ForecastNote)))
-        });
-    let without_aum = histogram.without_aum;
+    let kpis = page
+        .kpis
+        .into_iter()
+        .map(|k| view! { <KpiCard label=k.label value=k.value testid=k.testid/> })
+        .collect_view();
+    let (spec, histogram_spec, trend, without_aum) =
+        (page.tier_bars, page.histogram, page.trend, page.without_aum);
 
     view! {
         <div class="report-bar">
@@ -250,11 +109,7 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             </button>
         </div>
         <section class="kpis">
-            <KpiCard label=lang.text(Msg::Customers) value=count(loaded.dataset.n_customers()) testid="customers"/>
-            <KpiCard label=lang.text(Msg::KeyAccounts) value=count(key_accounts) testid="key-accounts"/>
-            <KpiCard label=lang.text(Msg::TotalAum) value=money_compact(total_aum, lang) testid="total-aum"/>
-            <KpiCard label=lang.text(Msg::KeyAccountAumShare) value=percent(key_aum, total_aum) testid="key-share"/>
-            <KpiCard label=lang.text(Msg::PotentialKeyAccounts) value=count(potential_count) testid="potential"/>
+            {kpis}
             {
                 let loaded = loaded.clone();
                 move || {
@@ -262,11 +117,7 @@ fn overview(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                         None => "…".to_owned(),
                         Some(Err(_)) => "–".to_owned(),
                         Some(Ok(None)) => lang.text(Msg::NoPreviousSnapshot).to_owned(),
-                        Some(Ok(Some(since))) => {
-                            let change = loaded.analysis.tier_summary.total_aum_fen() - since.aum_before_fen;
-                            let sign = if change > 0 { "+" } else { "" };
-                            format!("{sign}{}", money_compact(change, lang))
-                        }
+                        Some(Ok(Some(since))) => since.aum_change(&loaded, lang),
                     };
                     view! { <KpiCard label=lang.text(Msg::AumChange) value=value testid="aum-change"/> }
                 }
