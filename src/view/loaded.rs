@@ -26,6 +26,52 @@ pub struct Loaded {
     aum_index: OnceLock<AumIndex>,
     /// The customer profile and the rule scores, shared by every page that shows them.
     scored: OnceLock<Scored>,
+    /// Each customer's rows of the other tables, for the 360 page: built when first asked.
+    customer_rows: OnceLock<CustomerRows>,
+}
+
+/// Rows of a table grouped by customer: row numbers in table order, one run per customer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Grouped {
+    /// Where each customer's run starts in `rows`; one more entry than customers.
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Grouped {
+    /// Groups the rows of a table by their customer (a counting sort: two passes).
+    pub fn by_customer(customer_idx: &[u32], n_customers: usize) -> Grouped {
+        let mut starts = vec![0u32; n_customers + 1];
+        for &c in customer_idx {
+            starts[c as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut rows = vec![0u32; customer_idx.len()];
+        for (row, &c) in customer_idx.iter().enumerate() {
+            rows[next[c as usize] as usize] = row as u32;
+            next[c as usize] += 1;
+        }
+        Grouped { starts, rows }
+    }
+
+    /// The customer's rows, in table order.
+    pub fn of(&self, customer: usize) -> impl Iterator<Item = usize> + '_ {
+        let (start, end) = (self.starts[customer], self.starts[customer + 1]);
+        self.rows[start as usize..end as usize]
+            .iter()
+            .map(|&row| row as usize)
+    }
+}
+
+/// Each customer's holdings, interactions and feedback.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerRows {
+    pub holdings: Grouped,
+    pub interactions: Grouped,
+    pub feedback: Grouped,
 }
 
 /// The profile behind the scores, and the three rule scores of every customer.
@@ -58,6 +104,7 @@ impl Loaded {
             analysis,
             aum_index: OnceLock::new(),
             scored: OnceLock::new(),
+            customer_rows: OnceLock::new(),
         }
     }
 
@@ -75,6 +122,24 @@ impl Loaded {
                 profile,
             }
         })
+    }
+
+    /// Each customer's rows of the holdings, interactions and feedback, grouped once.
+    pub fn customer_rows(&self) -> &CustomerRows {
+        self.customer_rows.get_or_init(|| {
+            let n = self.dataset.n_customers();
+            CustomerRows {
+                holdings: Grouped::by_customer(&self.dataset.holdings().customer_idx, n),
+                interactions: Grouped::by_customer(&self.dataset.interactions().customer_idx, n),
+                feedback: Grouped::by_customer(&self.dataset.feedback().customer_idx, n),
+            }
+        })
+    }
+
+    /// The row of the customer with this id, if any.
+    pub fn find_customer(&self, customer_id: &str) -> Option<usize> {
+        let ids = &self.dataset.customers().customer_id;
+        (0..ids.len()).find(|&row| ids.get(row) == customer_id)
     }
 
     /// The sorted AUM column the what-if answers from.

@@ -11,4 +11,4 @@ mod loaded;
 pub mod overview;
 pub mod url;
 
-pub use loaded::{Loaded, Scored};
+pub use loaded::{CustomerRows, Grouped, Loaded, Scored};

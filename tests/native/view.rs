@@ -391,3 +391,24 @@ fn the_overview_shows_the_cores_figures_and_links_each_tier_to_its_list() {
     }
     assert_eq!(since.aum_change(&loaded, Lang::En), "¥0.00");
 }
+
+#[test]
+fn a_customers_rows_grouped_once_are_those_a_scan_finds_in_order() {
+    use keystone::view::Grouped;
+    let loaded = demo_loaded();
+    let holdings = loaded.dataset.holdings();
+    let grouped = &loaded.customer_rows().holdings;
+    for customer in [0, 1, 17, 599] {
+        let scanned: Vec<usize> = (0..holdings.len())
+            .filter(|&h| holdings.customer_idx[h] as usize == customer)
+            .collect();
+        assert_eq!(grouped.of(customer).collect::<Vec<_>>(), scanned);
+    }
+    let small = Grouped::by_customer(&[2, 0, 2, 1, 0], 4);
+    assert_eq!(small.of(0).collect::<Vec<_>>(), [1, 4]);
+    assert_eq!(small.of(2).collect::<Vec<_>>(), [0, 2]);
+    assert_eq!(small.of(3).count(), 0, "a customer without rows");
+    let id = loaded.dataset.customers().customer_id.get(42).to_owned();
+    assert_eq!(loaded.find_customer(&id), Some(42));
+    assert_eq!(loaded.find_customer("no such id"), None);
+}

@@ -34,8 +34,7 @@ fn customer(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let query = use_query_map();
     move || {
         let id = query.read().get("id").unwrap_or_default();
-        let customers = loaded.dataset.customers();
-        match (0..customers.len()).find(|&row| customers.customer_id.get(row) == id) {
+        match loaded.find_customer(&id) {
             Some(row) => profile(&loaded, lang, row).into_any(),
             None => view! {
                 <p class="empty" data-status="unknown-customer">
@@ -96,9 +95,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
     // Holdings by product type: what a relationship manager sees first.
     let holdings = dataset.holdings();
     // The customer's holdings, found once for the chart, the tags and the suitability check.
-    let own: Vec<usize> = (0..holdings.len())
-        .filter(|&h| holdings.customer_idx[h] as usize == row)
-        .collect();
+    let own: Vec<usize> = loaded.customer_rows().holdings.of(row).collect();
     let flags: Vec<SuitabilityFlag> = own
         .iter()
         .filter_map(|&h| suitability_flag(dataset, h))
@@ -175,13 +172,9 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
     .collect_view();
 
     let interactions = dataset.interactions();
-    let contacts: Vec<usize> = (0..interactions.len())
-        .filter(|&i| interactions.customer_idx[i] as usize == row)
-        .collect();
+    let contacts: Vec<usize> = loaded.customer_rows().interactions.of(row).collect();
     let feedback = dataset.feedback();
-    let answers: Vec<usize> = (0..feedback.len())
-        .filter(|&i| feedback.customer_idx[i] as usize == row)
-        .collect();
+    let answers: Vec<usize> = loaded.customer_rows().feedback.of(row).collect();
 
     // Tags: what a relationship manager should know at a glance.
     let mut tags = Vec::new();
