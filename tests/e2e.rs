@@ -99,256 +99,254 @@ impl Visit {
     }
 }
 
+/// Walks one journey in a new browser from the first visit, then checks that nothing left
+/// the page's origin; does nothing when no `dist/` is served.
+async fn journey(walk: impl AsyncFnOnce(&Client, &str)) {
+    let Some(visit) = Visit::start().await else {
+        return;
+    };
+    walk(&visit.client, &visit.home).await;
+    visit.end().await;
+}
+
 /// First visit: the demo is generated, stored and shown, in Chinese; the language switch
 /// shows English, and the choice survives a reload.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_visit_shows_the_demo_in_either_language() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    let client = &visit.client;
-    wait_text(client, "a[data-nav=overview]", |t| t == "总览").await;
-    let (tiers, _) = expected_demo();
-    assert_eq!(tiers.len(), 4);
-    for (key, customers) in &tiers {
-        let css = format!("tr[data-tier={key}] td[data-count=customers]");
-        let expected = with_thousands(customers);
-        wait_text(client, &css, |t| t == expected).await;
-    }
-    assert!(
-        inked_pixels(client, "tier-bars").await > 2_000,
-        "the tier chart is blank"
-    );
-    screenshot(client, "overview-zh").await;
+    journey(async |client, _| {
+        wait_text(client, "a[data-nav=overview]", |t| t == "总览").await;
+        let (tiers, _) = expected_demo();
+        assert_eq!(tiers.len(), 4);
+        for (key, customers) in &tiers {
+            let css = format!("tr[data-tier={key}] td[data-count=customers]");
+            let expected = with_thousands(customers);
+            wait_text(client, &css, |t| t == expected).await;
+        }
+        assert!(
+            inked_pixels(client, "tier-bars").await > 2_000,
+            "the tier chart is blank"
+        );
+        screenshot(client, "overview-zh").await;
 
-    click(client, "[data-testid=language-switch]").await;
-    wait_text(client, "a[data-nav=overview]", |t| t == "Overview").await;
-    wait_text(client, "[data-kpi=customers] .kpi-label", |t| {
-        t == "Customers"
+        click(client, "[data-testid=language-switch]").await;
+        wait_text(client, "a[data-nav=overview]", |t| t == "Overview").await;
+        wait_text(client, "[data-kpi=customers] .kpi-label", |t| {
+            t == "Customers"
+        })
+        .await;
+        screenshot(client, "overview-en").await;
+        client.refresh().await.expect("reload");
+        wait_text(client, "a[data-nav=customers]", |t| t == "Customers").await;
+        click(client, "[data-testid=language-switch]").await;
+        wait_text(client, "a[data-nav=overview]", |t| t == "总览").await;
     })
     .await;
-    screenshot(client, "overview-en").await;
-    client.refresh().await.expect("reload");
-    wait_text(client, "a[data-nav=customers]", |t| t == "Customers").await;
-    click(client, "[data-testid=language-switch]").await;
-    wait_text(client, "a[data-nav=overview]", |t| t == "总览").await;
-    visit.end().await;
 }
 
 /// Every navigation entry opens its page with real data; a reload shows the same stored
 /// snapshot, and the back button returns to the page before.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_opens_with_real_data_and_survives_a_reload() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    let client = &visit.client;
-    let (_, unassigned) = expected_demo();
-    for page in PAGES {
-        click(client, &format!("a[data-nav={page}]")).await;
-        wait_text(
-            client,
-            &format!("a[data-nav={page}][aria-current=page]"),
-            |t| !t.is_empty(),
-        )
-        .await;
-        let url = client.current_url().await.expect("url");
-        assert!(url.path().starts_with(SUB_PATH), "left the sub-path: {url}");
-        match page {
-            "overview" => {
-                wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+    journey(async |client, _| {
+        let (_, unassigned) = expected_demo();
+        for page in PAGES {
+            click(client, &format!("a[data-nav={page}]")).await;
+            wait_text(
+                client,
+                &format!("a[data-nav={page}][aria-current=page]"),
+                |t| !t.is_empty(),
+            )
+            .await;
+            let url = client.current_url().await.expect("url");
+            assert!(url.path().starts_with(SUB_PATH), "left the sub-path: {url}");
+            match page {
+                "overview" => {
+                    wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+                }
+                "customers" => {
+                    wait_text(client, "[data-testid=page-position]", |t| t == "1 / 100").await;
+                    assert_eq!(
+                        count(client, "[data-testid=customer-table] tbody tr").await,
+                        50
+                    );
+                    // Sorted by AUM, largest first: the first row is a private-banking client.
+                    wait_text(
+                        client,
+                        "[data-testid=customer-table] tbody tr td:nth-child(4)",
+                        |t| t == "私行",
+                    )
+                    .await;
+                    click(client, "a[data-sort=id]").await;
+                    wait_text(client, "[data-testid=customer-table] tbody tr td", |t| {
+                        t == "D00005000"
+                    })
+                    .await;
+                    click(client, "a[data-sort=id]").await;
+                    wait_text(client, "[data-testid=customer-table] tbody tr td", |t| {
+                        t == "D00000001"
+                    })
+                    .await;
+                    click(client, "[data-testid=page-next]").await;
+                    wait_text(client, "[data-testid=customer-table] tbody tr td", |t| {
+                        t == "D00000051"
+                    })
+                    .await;
+                }
+                "segments" => {
+                    wait_text(client, "[data-testid=product-mix] tbody tr th", |t| {
+                        t == "私行"
+                    })
+                    .await;
+                    assert_eq!(count(client, "[data-testid=product-mix] tbody tr").await, 4);
+                    assert_eq!(
+                        count(client, "[data-testid=product-mix] thead th").await,
+                        3 + 7
+                    );
+                }
+                "managers" => {
+                    wait_text(
+                        client,
+                        "tr[data-manager=unassigned] td[data-count=clients]",
+                        |t| t == unassigned,
+                    )
+                    .await;
+                    assert_eq!(
+                        count(client, "[data-testid=manager-table] tbody tr").await,
+                        20
+                    );
+                }
+                "data" => {
+                    wait_text(
+                        client,
+                        "[data-testid=snapshot] dd[data-count=customers]",
+                        |t| t == "5,000",
+                    )
+                    .await;
+                }
+                "settings" => {
+                    wait_text(client, "[data-testid=tier-rules] tbody tr th", |t| {
+                        t == "私行"
+                    })
+                    .await;
+                    assert_eq!(count(client, "[data-testid=tier-rules] tbody tr").await, 4);
+                    // The performance check times the analysis stages on the data shown.
+                    click(client, "[data-testid=performance-run]").await;
+                    wait_text(client, "[data-testid=performance]", |t| t.contains("ms")).await;
+                    let pipeline =
+                        number_attribute(client, "[data-testid=performance]", "data-pipeline-s")
+                            .await;
+                    assert!(pipeline > 0.0 && pipeline < 10.0, "pipeline {pipeline} s");
+                }
+                _ => unreachable!("every page is listed"),
             }
-            "customers" => {
-                wait_text(client, "[data-testid=page-position]", |t| t == "1 / 100").await;
-                assert_eq!(
-                    count(client, "[data-testid=customer-table] tbody tr").await,
-                    50
-                );
-                // Sorted by AUM, largest first: the first row is a private-banking client.
-                wait_text(
-                    client,
-                    "[data-testid=customer-table] tbody tr td:nth-child(4)",
-                    |t| t == "私行",
-                )
-                .await;
-                click(client, "a[data-sort=id]").await;
-                wait_text(client, "[data-testid=customer-table] tbody tr td", |t| {
-                    t == "D00005000"
-                })
-                .await;
-                click(client, "a[data-sort=id]").await;
-                wait_text(client, "[data-testid=customer-table] tbody tr td", |t| {
-                    t == "D00000001"
-                })
-                .await;
-                click(client, "[data-testid=page-next]").await;
-                wait_text(client, "[data-testid=customer-table] tbody tr td", |t| {
-                    t == "D00000051"
-                })
-                .await;
-            }
-            "segments" => {
-                wait_text(client, "[data-testid=product-mix] tbody tr th", |t| {
-                    t == "私行"
-                })
-                .await;
-                assert_eq!(count(client, "[data-testid=product-mix] tbody tr").await, 4);
-                assert_eq!(
-                    count(client, "[data-testid=product-mix] thead th").await,
-                    3 + 7
-                );
-            }
-            "managers" => {
-                wait_text(
-                    client,
-                    "tr[data-manager=unassigned] td[data-count=clients]",
-                    |t| t == unassigned,
-                )
-                .await;
-                assert_eq!(
-                    count(client, "[data-testid=manager-table] tbody tr").await,
-                    20
-                );
-            }
-            "data" => {
-                wait_text(
-                    client,
-                    "[data-testid=snapshot] dd[data-count=customers]",
-                    |t| t == "5,000",
-                )
-                .await;
-            }
-            "settings" => {
-                wait_text(client, "[data-testid=tier-rules] tbody tr th", |t| {
-                    t == "私行"
-                })
-                .await;
-                assert_eq!(count(client, "[data-testid=tier-rules] tbody tr").await, 4);
-                // The performance check times the analysis stages on the data shown.
-                click(client, "[data-testid=performance-run]").await;
-                wait_text(client, "[data-testid=performance]", |t| t.contains("ms")).await;
-                let pipeline =
-                    number_attribute(client, "[data-testid=performance]", "data-pipeline-s").await;
-                assert!(pipeline > 0.0 && pipeline < 10.0, "pipeline {pipeline} s");
-            }
-            _ => unreachable!("every page is listed"),
+            screenshot(client, page).await;
         }
-        screenshot(client, page).await;
-    }
 
-    // Reload shows the same stored snapshot: nothing is regenerated.
-    click(client, "a[data-nav=data]").await;
-    let snapshot = wait_text(client, "[data-testid=snapshot] dd:nth-of-type(2)", |t| {
-        t.starts_with("demo-")
+        // Reload shows the same stored snapshot: nothing is regenerated.
+        click(client, "a[data-nav=data]").await;
+        let snapshot = wait_text(client, "[data-testid=snapshot] dd:nth-of-type(2)", |t| {
+            t.starts_with("demo-")
+        })
+        .await;
+        client.refresh().await.expect("reload");
+        wait_text(client, "[data-testid=snapshot] dd:nth-of-type(2)", |t| {
+            t == snapshot
+        })
+        .await;
+        // The back button returns to the page before.
+        click(client, "a[data-nav=customers]").await;
+        wait_text(client, "[data-testid=page-position]", |t| t == "1 / 100").await;
+        client.back().await.expect("back");
+        wait_text(client, "[data-testid=snapshot] dd:nth-of-type(2)", |t| {
+            t == snapshot
+        })
+        .await;
     })
     .await;
-    client.refresh().await.expect("reload");
-    wait_text(client, "[data-testid=snapshot] dd:nth-of-type(2)", |t| {
-        t == snapshot
-    })
-    .await;
-    // The back button returns to the page before.
-    click(client, "a[data-nav=customers]").await;
-    wait_text(client, "[data-testid=page-position]", |t| t == "1 / 100").await;
-    client.back().await.expect("back");
-    wait_text(client, "[data-testid=snapshot] dd:nth-of-type(2)", |t| {
-        t == snapshot
-    })
-    .await;
-    visit.end().await;
 }
 
 /// The Overview's charts, their tooltips and drill-downs by pointer and keyboard.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_overview_charts_explain_themselves_and_open_their_customers() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    let (tiers, _) = expected_demo();
-    explore_the_insights(&visit.client, &tiers).await;
-    visit.end().await;
+    journey(async |client, _| {
+        let (tiers, _) = expected_demo();
+        explore_the_insights(client, &tiers).await;
+    })
+    .await;
 }
 
 /// Search, the CSV and Excel exports of a list, and a score-range list's export.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_filtered_list_exports_exactly_its_rows() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    export_lists(&visit.client, &visit.home).await;
-    visit.end().await;
+    journey(async |client, home| {
+        export_lists(client, home).await;
+    })
+    .await;
 }
 
 /// A customer's 360 page from a list and by its URL, with offers, suitability and activity.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_profile_opens_from_a_list_and_by_url() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    open_a_customer_profile(&visit.client, &visit.home).await;
-    visit.end().await;
+    journey(async |client, home| {
+        open_a_customer_profile(client, home).await;
+    })
+    .await;
 }
 
 /// The Segments page's what-if, RFM cells and clusters, and a manager's book.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn segments_and_books_open_as_lists() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    explore_the_segments(&visit.client).await;
-    open_a_managers_book(&visit.client).await;
-    visit.end().await;
+    journey(async |client, _| {
+        explore_the_segments(client).await;
+        open_a_managers_book(client).await;
+    })
+    .await;
 }
 
 /// The Overview printed to one A4 page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_overview_prints_on_one_page() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    print_the_report(&visit.client).await;
-    visit.end().await;
+    journey(async |client, _| {
+        print_the_report(client).await;
+    })
+    .await;
 }
 
 /// Every page in English, every chart drawn: and nothing the page loaded came from elsewhere.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_page_reaches_outside_its_origin() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    let client = &visit.client;
-    click(client, "[data-testid=language-switch]").await;
-    wait_text(client, "a[data-nav=overview]", |t| t == "Overview").await;
-    visit_every_page(client, "demo-en").await;
-    click(client, "a[data-nav=overview]").await;
-    visit.end().await;
+    journey(async |client, _| {
+        click(client, "[data-testid=language-switch]").await;
+        wait_text(client, "a[data-nav=overview]", |t| t == "Overview").await;
+        visit_every_page(client, "demo-en").await;
+        click(client, "a[data-nav=overview]").await;
+    })
+    .await;
 }
 
 /// Delete all, then import the S workload, append a period, cancel an import with problems,
 /// import a file read by two workers and delete a dataset.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_imports_exports_and_deletes_them() {
-    let Some(visit) = Visit::start().await else {
-        return;
-    };
-    let client = &visit.client;
-    // Delete all data, confirming the dialog: the app is empty, and stays empty after a reload.
-    click(client, "a[data-nav=data]").await;
-    click(client, "[data-testid=delete-all]").await;
-    client.accept_alert().await.expect("confirm deletion");
-    wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
-    screenshot(client, "data-deleted").await;
-    client.refresh().await.expect("reload");
-    click(client, "a[data-nav=overview]").await;
-    wait_text(client, "[data-status=empty]", |t| t.contains("数据")).await;
-    assert_eq!(count(client, "[data-kpi]").await, 0);
+    journey(async |client, _| {
+        // Delete all data, confirming the dialog: the app is empty, and stays empty after a reload.
+        click(client, "a[data-nav=data]").await;
+        click(client, "[data-testid=delete-all]").await;
+        client.accept_alert().await.expect("confirm deletion");
+        wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
+        screenshot(client, "data-deleted").await;
+        client.refresh().await.expect("reload");
+        click(client, "a[data-nav=overview]").await;
+        wait_text(client, "[data-status=empty]", |t| t.contains("数据")).await;
+        assert_eq!(count(client, "[data-kpi]").await, 0);
 
-    import_workload_s(client).await;
-    append_the_same_period_again(client).await;
-    cancel_an_import_with_problems(client).await;
-    import_a_file_read_by_two_workers(client).await;
-    delete_the_shown_dataset(client).await;
-    visit.end().await;
+        import_workload_s(client).await;
+        append_the_same_period_again(client).await;
+        cancel_an_import_with_problems(client).await;
+        import_a_file_read_by_two_workers(client).await;
+        delete_the_shown_dataset(client).await;
+    })
+    .await;
 }
 
 /// Moves the pointer over a chart, left to right across its middle, until a tooltip shows;
