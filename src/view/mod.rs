@@ -2,12 +2,13 @@
 //! targets. Pages only bind signals to these; the logic is tested natively.
 //!
 //! `url` holds the typed navigational state of each page (`from_query` / `to_href`);
-//! `loaded` the snapshot in memory with its analysis; `overview` and `customers` those pages' models;
+//! `loaded` the snapshot in memory with its analysis; `overview`, `customers` and `managers` those pages' models;
 //! `import_session` the import panel's reducer.
 
 pub mod customers;
 pub mod import_session;
 mod loaded;
+pub mod managers;
 pub mod overview;
 pub mod url;
 

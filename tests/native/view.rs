@@ -412,3 +412,39 @@ fn a_customers_rows_grouped_once_are_those_a_scan_finds_in_order() {
     assert_eq!(loaded.find_customer(&id), Some(42));
     assert_eq!(loaded.find_customer("no such id"), None);
 }
+
+#[test]
+fn the_managers_page_lists_every_book_largest_first_and_links_each_to_its_clients() {
+    use keystone::view::managers::{average_scores, managers_page};
+    let loaded = demo_loaded();
+    let page = managers_page(&loaded, Lang::En, "/");
+    let managers = loaded.dataset.relationship_managers();
+    assert_eq!(page.books.len(), managers.len());
+    let aum_of = |id: &str| {
+        let m = (0..managers.len())
+            .find(|&m| managers.rm_id.get(m) == id)
+            .expect("a manager");
+        loaded.analysis.books.by_manager[m].aum_fen
+    };
+    let aums: Vec<i64> = page.books.iter().map(|b| aum_of(&b.rm_id)).collect();
+    assert!(aums.windows(2).all(|w| w[0] >= w[1]), "largest book first");
+    for book in page.books.iter().chain([&page.unassigned]) {
+        assert_eq!(
+            read_back(&book.href).relationship_manager.as_deref(),
+            Some(book.rm_id.as_str())
+        );
+    }
+    assert_eq!(page.workload.tiers.len(), managers.len());
+    // Mean scores per book, against a plain mean over the book's clients.
+    let scores = average_scores(&loaded);
+    let customers = loaded.dataset.customers();
+    let first: Vec<usize> = (0..customers.len())
+        .filter(|&c| customers.relationship_manager_idx[c] == 0)
+        .collect();
+    let mean = first
+        .iter()
+        .map(|&c| loaded.scored().attrition.score(c))
+        .sum::<f64>()
+        / first.len() as f64;
+    assert!((scores[0].0 - mean).abs() < 1e-9);
+}
