@@ -2,7 +2,7 @@
 //! targets. Pages only bind signals to these; the logic is tested natively.
 //!
 //! `url` holds the typed navigational state of each page (`from_query` / `to_href`);
-//! `loaded` the snapshot in memory with its analysis; `overview`, `customers` and `managers` those pages' models;
+//! `loaded` the snapshot in memory with its analysis; `overview`, `customers`, `managers` and `segments` those pages' models;
 //! `import_session` the import panel's reducer.
 
 pub mod customers;
@@ -10,6 +10,7 @@ pub mod import_session;
 mod loaded;
 pub mod managers;
 pub mod overview;
+pub mod segments;
 pub mod url;
 
 pub use loaded::{CustomerRows, Grouped, Loaded, Scored};

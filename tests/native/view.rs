@@ -448,3 +448,60 @@ fn the_managers_page_lists_every_book_largest_first_and_links_each_to_its_client
         / first.len() as f64;
     assert!((scores[0].0 - mean).abs() < 1e-9);
 }
+
+#[test]
+fn tier_thresholds_typed_in_wan_read_exactly_and_a_ladder_must_fall() {
+    use keystone::view::segments::{fen_to_wan, valid_ladder, wan_to_fen, what_if_view};
+    for (typed, fen) in [
+        ("100", Some(100_000_000)),
+        (" 600 ", Some(600_000_000)),
+        ("0.5", Some(500_000)),
+        ("5.000001", Some(5_000_001)),
+        (".25", Some(250_000)),
+        ("0", None),
+        ("-5", None),
+        ("1e3", None),
+        ("5.0000001", None),
+        ("", None),
+        ("99999999999999", None),
+    ] {
+        assert_eq!(wan_to_fen(typed), fen, "{typed:?}");
+        if let Some(fen) = fen {
+            assert_eq!(
+                wan_to_fen(&fen_to_wan(fen)),
+                Some(fen),
+                "{typed:?} round trip"
+            );
+        }
+    }
+    assert_eq!(fen_to_wan(600_000_000), "600");
+    assert_eq!(fen_to_wan(500_000), "0.5");
+
+    let mut rules = TierRules::workload_defaults();
+    assert!(valid_ladder(&rules));
+    rules.tiers[1].min_aum_fen = rules.tiers[0].min_aum_fen;
+    assert!(!valid_ladder(&rules), "thresholds must fall");
+
+    let loaded = demo_loaded();
+    let (rows, spec) =
+        what_if_view(&loaded, &loaded.tier_rules, Lang::En).expect("an AUM-only ladder");
+    assert_eq!(rows.len(), 4);
+    assert!(rows
+        .iter()
+        .all(|r| r.customers_in == "+0" && r.customers_out == "−0"));
+    assert_eq!(
+        rows.iter()
+            .map(|r| r.customers_now.clone())
+            .collect::<Vec<_>>(),
+        rows.iter()
+            .map(|r| r.customers_proposed.clone())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(spec.tiers.len(), 4);
+    // Raising the wealth threshold moves customers down from it, and only down.
+    let mut higher = loaded.tier_rules.clone();
+    higher.tiers[1].min_aum_fen *= 2;
+    let (rows, _) = what_if_view(&loaded, &higher, Lang::En).expect("what-if");
+    assert_ne!(rows[1].customers_out, "−0");
+    assert_eq!(rows[0].customers_in, "+0");
+}

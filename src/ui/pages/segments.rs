@@ -4,9 +4,8 @@
 
 use crate::analytics::rfm::rfm_grid;
 use crate::analytics::segments::CustomerSegments;
-use crate::analytics::whatif::what_if;
 use crate::analytics::TierRules;
-use crate::charts::{RfmGridSpec, ScatterSpec, TierBarsSpec};
+use crate::charts::{RfmGridSpec, ScatterSpec};
 use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::model::ProductType;
@@ -14,6 +13,7 @@ use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::{current_path, customers_href};
+use crate::view::segments::{fen_to_wan, valid_ladder, wan_to_fen, what_if_view};
 use crate::view::url::{CustomerQuery, CustomersQuery};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -45,39 +45,23 @@ fn segments(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         }
     };
     view! {
-        {tier_editor(loaded.clone(), lang, loaded.as_of_text(lang))}
+        {tier_editor(loaded.clone(), lang)}
         {segment_views}
         {product_mix(&loaded, lang)}
     }
 }
 
-/// A threshold typed in 万元 (ten thousand yuan), as Chinese bankers quote them, in fen.
-fn wan_to_fen(text: &str) -> Option<i64> {
-    let wan: f64 = text.trim().parse().ok()?;
-    (wan.is_finite() && wan > 0.0).then(|| (wan * 1_000_000.0).round() as i64)
-}
-
-fn tier_editor(loaded: Arc<Loaded>, lang: Lang, as_of: String) -> impl IntoView {
+fn tier_editor(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let state = expect_context::<AppState>();
     let current = loaded.tier_rules.clone();
     let proposed = RwSignal::new(current.clone());
-    let valid = move || {
-        proposed.with(|rules| {
-            rules.tiers.windows(2).all(|pair| {
-                pair.len() < 2
-                    || pair[1].min_aum_fen == 0
-                    || pair[0].min_aum_fen > pair[1].min_aum_fen
-            }) && rules.tiers[..rules.tiers.len().saturating_sub(1)]
-                .iter()
-                .all(|rule| rule.min_aum_fen > 0)
-        })
-    };
+    let valid = move || proposed.with(valid_ladder);
     let tiers = current.tiers.len();
     let inputs_loaded = loaded.clone();
     let inputs = (0..tiers.saturating_sub(1))
         .map(|tier| {
             let rule = &inputs_loaded.tier_rules.tiers[tier];
-            let value = format!("{}", rule.min_aum_fen as f64 / 1_000_000.0);
+            let value = fen_to_wan(rule.min_aum_fen);
             let key = rule.key.clone();
             view! {
                 <label>
@@ -100,45 +84,28 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang, as_of: String) -> impl IntoView 
             }
         })
         .collect_view();
-    let table_loaded = loaded.clone();
-    let current_for_table = current.clone();
     let table = move || {
-        let rules = proposed.get();
-        let Some(shifts) = what_if(table_loaded.aum_index(), &current_for_table, &rules) else {
+        let Some((rows, spec)) = what_if_view(&loaded, &proposed.get(), lang) else {
             return view! { <p class="notice">{lang.text(Msg::WhatIfAumOnly)}</p> }.into_any();
         };
-        let rows = shifts
-            .iter()
-            .enumerate()
-            .map(|(tier, shift)| {
-                let money = |fen: i128| money_compact(fen as i64, lang);
+        let rows = rows
+            .into_iter()
+            .map(|row| {
                 view! {
-                    <tr data-tier=table_loaded.tier_rules.tiers[tier].key.clone()>
-                        <th scope="row">{table_loaded.tier_name(tier, lang).to_owned()}</th>
-                        <td class="num" data-whatif="now">{count(shift.customers_now)}</td>
-                        <td class="num" data-whatif="proposed">{count(shift.customers_proposed)}</td>
-                        <td class="num gain" data-whatif="in">{format!("+{}", count(shift.customers_in))}</td>
-                        <td class="num loss" data-whatif="out">{format!("−{}", count(shift.customers_out))}</td>
-                        <td class="num">{money(shift.aum_now_fen)}</td>
-                        <td class="num">{money(shift.aum_proposed_fen)}</td>
-                        <td class="num gain">{format!("+{}", money(shift.aum_in_fen))}</td>
-                        <td class="num loss">{format!("−{}", money(shift.aum_out_fen))}</td>
+                    <tr data-tier=row.key>
+                        <th scope="row">{row.name}</th>
+                        <td class="num" data-whatif="now">{row.customers_now}</td>
+                        <td class="num" data-whatif="proposed">{row.customers_proposed}</td>
+                        <td class="num gain" data-whatif="in">{row.customers_in}</td>
+                        <td class="num loss" data-whatif="out">{row.customers_out}</td>
+                        <td class="num">{row.aum_now}</td>
+                        <td class="num">{row.aum_proposed}</td>
+                        <td class="num gain">{row.aum_in}</td>
+                        <td class="num loss">{row.aum_out}</td>
                     </tr>
                 }
             })
             .collect_view();
-        let spec = TierBarsSpec {
-            title: dated_title(lang.text(Msg::ProposedTiers), &as_of, lang),
-            tiers: (0..shifts.len())
-                .map(|tier| table_loaded.tier_name(tier, lang).to_owned())
-                .collect(),
-            customers: shifts.iter().map(|s| s.customers_proposed as u64).collect(),
-            aum_fen: shifts.iter().map(|s| s.aum_proposed_fen as i64).collect(),
-            customers_caption: lang.text(Msg::CustomerCountAxis).into(),
-            aum_caption: lang.text(Msg::AumAxis).into(),
-            lang,
-            links: Vec::new(),
-        };
         view! {
             <DataTable testid="whatif" headers=vec![lang.text(Msg::Tier), lang.text(Msg::CustomersNow), lang.text(Msg::CustomersProposed), lang.text(Msg::MovingIn), lang.text(Msg::MovingOut), lang.text(Msg::AumNow), lang.text(Msg::AumProposed), lang.text(Msg::AumIn), lang.text(Msg::AumOut)]>{rows}</DataTable>
             <ChartCanvas spec=spec height=300 testid="whatif-bars"/>
