@@ -7,6 +7,7 @@ use crate::model::Dataset;
 use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
 use crate::storage::codec::{decode_with_part, RowCounts};
 use crate::storage::{SaveOptions, StorageError, Store};
+pub use crate::view::import_session::CommitSteps;
 pub use crate::view::Loaded;
 use crate::worker::protocol::TRANSFER_SNAPSHOT;
 use crate::worker::TransferredChunks;
@@ -339,15 +340,4 @@ async fn store_import(
         .await?;
     steps.wait_ms = clock() - steps.wait_ms;
     Ok((loaded, steps))
-}
-
-/// Where a commit's time went, for the import's figures: handing the chunks to IndexedDB
-/// (serialised on this thread), decoding the page's copy, analysing it, and waiting for the
-/// browser to finish writing.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct CommitSteps {
-    pub put_ms: f64,
-    pub decode_ms: f64,
-    pub analyse_ms: f64,
-    pub wait_ms: f64,
 }

@@ -2,10 +2,11 @@
 //! manager's actions and the worker's events and binds what it shows to the result, so every
 //! path through an import — late or stale worker messages included — is tested natively.
 
+use crate::format::count;
 use crate::i18n::{Lang, Msg};
 use crate::import::{find_preset, ImportReport, MappingPreset};
 use crate::storage::codec::RowCounts;
-use crate::worker::protocol::SheetSummary;
+use crate::worker::protocol::{ImportResult, SheetSummary};
 use std::sync::Arc;
 
 /// Files above this many bytes in total are refused before reading: decoding, parsing and the
@@ -175,5 +176,145 @@ impl ImportSession {
     /// Data rows in the picked files, as the worker estimated them.
     pub fn rows_expected(&self) -> usize {
         self.files.iter().map(|f| f.rows).sum()
+    }
+}
+
+/// Where a commit's time went: handing the chunks to IndexedDB (serialised on the page's
+/// thread), decoding the page's copy, analysing it, and waiting for the browser to finish
+/// writing.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CommitSteps {
+    pub put_ms: f64,
+    pub decode_ms: f64,
+    pub analyse_ms: f64,
+    pub wait_ms: f64,
+}
+
+/// What the last import took, step by step: shown to the manager in one line and read by
+/// `make bench` from the panel's `data-*` attributes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ImportFigures {
+    /// Bytes picked.
+    pub bytes: f64,
+    /// Milliseconds from the pick to the files read, and from the start of the import to its
+    /// report.
+    pub read_ms: f64,
+    pub validate_ms: f64,
+    /// Of `validate_ms`, the worker's parse and pack time, its waits for the files' bytes, its
+    /// packing, and the page's wait for the files' digests.
+    pub parse_ms: f64,
+    pub file_read_ms: f64,
+    pub pack_ms: f64,
+    pub digest_wait_ms: f64,
+    /// How much sooner the second worker's part was done than the first's.
+    pub second_lead_ms: f64,
+    /// Workers that read the files.
+    pub workers: u32,
+    /// The workers' memory high-water marks (added), the second worker's, the page's memory
+    /// while they ran, the dataset's columnar size and its stored size, in bytes.
+    pub worker_memory_bytes: f64,
+    pub second_worker_memory_bytes: f64,
+    pub page_memory_bytes: f64,
+    pub columnar_bytes: f64,
+    pub stored_bytes: f64,
+    /// Milliseconds to store it, and their steps.
+    pub commit_ms: f64,
+    pub commit_steps: CommitSteps,
+    /// Rows read.
+    pub rows: usize,
+}
+
+impl ImportFigures {
+    /// A new pick of `bytes`.
+    pub fn picked(bytes: f64) -> ImportFigures {
+        ImportFigures {
+            bytes,
+            ..ImportFigures::default()
+        }
+    }
+
+    /// The worker's figures for an import that took `validate_ms`, with the page's memory.
+    pub fn validated(&mut self, result: &ImportResult, validate_ms: f64, page_memory_bytes: f64) {
+        *self = ImportFigures {
+            validate_ms,
+            parse_ms: f64::from(result.parse_ms),
+            file_read_ms: f64::from(result.file_read_ms),
+            pack_ms: f64::from(result.pack_ms),
+            digest_wait_ms: f64::from(result.digest_wait_ms),
+            second_lead_ms: f64::from(result.second_lead_ms),
+            workers: result.workers,
+            worker_memory_bytes: result.worker_memory_bytes as f64,
+            second_worker_memory_bytes: result.second_worker_memory_bytes as f64,
+            page_memory_bytes,
+            columnar_bytes: result.columnar_bytes as f64,
+            stored_bytes: result.stored_bytes as f64,
+            rows: result.report.files.iter().map(|f| f.rows_read).sum(),
+            ..*self
+        };
+    }
+
+    /// The line shown under the import, once the files are read.
+    pub fn summary(&self, lang: Lang) -> Option<String> {
+        (self.read_ms > 0.0).then(|| {
+            let rate = match self.validate_ms > 0.0 {
+                true => self.rows as f64 / (self.validate_ms / 1000.0),
+                false => 0.0,
+            };
+            format!(
+                "{} {:.1} MB: {:.2} s · {} {} {}: {:.2} s ({:.0} {}/s, {} {}) · {}: {:.2} s",
+                lang.text(Msg::TimingRead),
+                self.bytes / 1e6,
+                self.read_ms / 1000.0,
+                lang.text(Msg::TimingValidate),
+                count(self.rows),
+                lang.text(Msg::Rows),
+                self.validate_ms / 1000.0,
+                rate,
+                lang.text(Msg::Rows),
+                self.workers,
+                lang.text(Msg::TimingWorkers),
+                lang.text(Msg::TimingSave),
+                self.commit_ms / 1000.0
+            )
+        })
+    }
+
+    /// The panel's `data-*` attributes that `make bench` reads; `worker_read_ms` is the files'
+    /// detection time as the worker reported it.
+    pub fn attributes(&self, worker_read_ms: f64) -> Vec<(&'static str, String)> {
+        let s = self.commit_steps;
+        vec![
+            ("data-read-ms", self.read_ms.to_string()),
+            ("data-validate-ms", self.validate_ms.to_string()),
+            ("data-worker-read-ms", worker_read_ms.to_string()),
+            (
+                "data-worker-memory-bytes",
+                self.worker_memory_bytes.to_string(),
+            ),
+            (
+                "data-second-worker-memory-bytes",
+                self.second_worker_memory_bytes.to_string(),
+            ),
+            (
+                "data-page-memory-during-bytes",
+                self.page_memory_bytes.to_string(),
+            ),
+            ("data-columnar-bytes", self.columnar_bytes.to_string()),
+            ("data-stored-bytes", self.stored_bytes.to_string()),
+            ("data-parse-ms", self.parse_ms.to_string()),
+            ("data-file-read-ms", self.file_read_ms.to_string()),
+            ("data-pack-ms", self.pack_ms.to_string()),
+            ("data-digest-wait-ms", self.digest_wait_ms.to_string()),
+            ("data-workers", self.workers.to_string()),
+            ("data-second-lead-ms", self.second_lead_ms.to_string()),
+            ("data-commit-ms", self.commit_ms.to_string()),
+            (
+                "data-commit-steps-ms",
+                format!(
+                    "{:.0} {:.0} {:.0} {:.0}",
+                    s.put_ms, s.decode_ms, s.analyse_ms, s.wait_ms
+                ),
+            ),
+        ]
     }
 }

@@ -505,3 +505,44 @@ fn tier_thresholds_typed_in_wan_read_exactly_and_a_ladder_must_fall() {
     assert_ne!(rows[1].customers_out, "−0");
     assert_eq!(rows[0].customers_in, "+0");
 }
+
+#[test]
+fn the_import_figures_carry_every_attribute_the_bench_reads() {
+    use keystone::view::import_session::ImportFigures;
+    let mut figures = ImportFigures::picked(125e6);
+    assert_eq!(figures.summary(Lang::En), None, "nothing read yet");
+    figures.read_ms = 110.0;
+    figures.validate_ms = 1_000.0;
+    figures.rows = 2_000_000;
+    figures.workers = 2;
+    figures.commit_ms = 330.0;
+    let line = figures.summary(Lang::En).expect("a summary");
+    assert!(line.contains("125.0 MB"), "{line}");
+    assert!(line.contains("2,000,000"), "{line}");
+    assert!(line.contains("2000000 "), "rows per second: {line}");
+    let names: Vec<&str> = figures
+        .attributes(7.0)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    // Every attribute of the import panel that benches/browser.rs reads.
+    let bench = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/browser.rs"))
+        .expect("the browser bench");
+    for read in [
+        "data-read-ms",
+        "data-validate-ms",
+        "data-worker-read-ms",
+        "data-parse-ms",
+        "data-file-read-ms",
+        "data-pack-ms",
+        "data-digest-wait-ms",
+        "data-commit-ms",
+        "data-commit-steps-ms",
+        "data-worker-memory-bytes",
+        "data-columnar-bytes",
+        "data-stored-bytes",
+    ] {
+        assert!(bench.contains(read), "the bench no longer reads {read}");
+        assert!(names.contains(&read), "{read} is not set");
+    }
+}

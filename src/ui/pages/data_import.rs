@@ -11,8 +11,10 @@ use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::storage::Store;
 use crate::ui::components::DataTable;
-use crate::ui::state::{AppState, CommitSteps, DataState};
-use crate::view::import_session::{ImportSession, ImportStage, ImportStep, Validated};
+use crate::ui::state::{AppState, DataState};
+use crate::view::import_session::{
+    ImportFigures, ImportSession, ImportStage, ImportStep, Validated,
+};
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
     warm_up_page, wasm_memory_bytes, ImportEvent, ImportWorker, Imported, TransferredChunks,
@@ -45,31 +47,6 @@ impl Drafts {
     }
 }
 
-/// Milliseconds spent in each step of the last import, shown to the user and read by `make bench`.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct Timings {
-    read_ms: f64,
-    validate_ms: f64,
-    /// Of `validate_ms`, the worker's parse and pack time.
-    parse_ms: f64,
-    file_read_ms: f64,
-    pack_ms: f64,
-    digest_wait_ms: f64,
-    second_lead_ms: f64,
-    workers: u32,
-    /// The workers' memory high-water marks (added), the second worker's, the page's memory
-    /// while they ran, and the dataset's columnar size, in bytes.
-    worker_memory_bytes: f64,
-    second_worker_memory_bytes: f64,
-    page_memory_bytes: f64,
-    columnar_bytes: f64,
-    stored_bytes: f64,
-    commit_ms: f64,
-    commit_steps: CommitSteps,
-    bytes: f64,
-    rows: usize,
-}
-
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }
@@ -85,7 +62,7 @@ pub fn ImportPanel() -> impl IntoView {
     // or mapping edit (which would recreate the inputs being typed in).
     let stage = Memo::new(move |_| session.with(|s| s.stage.clone()));
     let snapshot_name = RwSignal::new(String::new());
-    let timings = RwSignal::new(Timings::default());
+    let timings = RwSignal::new(ImportFigures::default());
     let t = move |msg: Msg| state.text(msg);
 
     // Append to the dataset shown (a later period) instead of starting a new one.
@@ -134,22 +111,8 @@ pub fn ImportPanel() -> impl IntoView {
             chunks,
             page_memory_bytes,
         }) => {
-            let rows = result.report.files.iter().map(|f| f.rows_read).sum();
-            timings.update(|t| {
-                t.validate_ms = now_ms() - phase_started.get_value();
-                t.parse_ms = f64::from(result.parse_ms);
-                t.file_read_ms = f64::from(result.file_read_ms);
-                t.pack_ms = f64::from(result.pack_ms);
-                t.digest_wait_ms = f64::from(result.digest_wait_ms);
-                t.second_lead_ms = f64::from(result.second_lead_ms);
-                t.workers = result.workers;
-                t.worker_memory_bytes = result.worker_memory_bytes as f64;
-                t.second_worker_memory_bytes = result.second_worker_memory_bytes as f64;
-                t.page_memory_bytes = page_memory_bytes;
-                t.columnar_bytes = result.columnar_bytes as f64;
-                t.stored_bytes = result.stored_bytes as f64;
-                t.rows = rows;
-            });
+            let validate_ms = now_ms() - phase_started.get_value();
+            timings.update(|t| t.validated(&result, validate_ms, page_memory_bytes));
             transferred.set_value(Some(chunks));
             step(ImportStep::Validated(Validated {
                 report: result.report,
@@ -184,10 +147,7 @@ pub fn ImportPanel() -> impl IntoView {
             return;
         }
         phase_started.set_value(now_ms());
-        timings.set(Timings {
-            bytes: total,
-            ..Timings::default()
-        });
+        timings.set(ImportFigures::picked(total));
         // A fresh worker per import (the previous one, if any, is terminated on replacement):
         // the one started with the panel, else one started now.
         let ready = spare.try_update_value(Option::take).flatten();
@@ -327,62 +287,28 @@ pub fn ImportPanel() -> impl IntoView {
         step(ImportStep::Cancel);
     };
 
-    let timing_text = move || {
-        let t = timings.get();
-        let lang = state.lang.get();
-        (t.read_ms > 0.0).then(|| {
-            let rate = if t.validate_ms > 0.0 {
-                t.rows as f64 / (t.validate_ms / 1000.0)
-            } else {
-                0.0
-            };
-            format!(
-                "{} {:.1} MB: {:.2} s · {} {} {}: {:.2} s ({:.0} {}/s, {} {}) · {}: {:.2} s",
-                lang.text(Msg::TimingRead),
-                t.bytes / 1e6,
-                t.read_ms / 1000.0,
-                lang.text(Msg::TimingValidate),
-                count(t.rows),
-                lang.text(Msg::Rows),
-                t.validate_ms / 1000.0,
-                rate,
-                lang.text(Msg::Rows),
-                t.workers,
-                lang.text(Msg::TimingWorkers),
-                lang.text(Msg::TimingSave),
-                t.commit_ms / 1000.0
-            )
-        })
-    };
+    let timing_text = move || timings.get().summary(state.lang.get());
+    // The figures `make bench` reads, as the panel's attributes.
+    let panel = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        let figures = timings.get();
+        let worker_read_ms = files
+            .get()
+            .iter()
+            .map(|f| f64::from(f.read_ms))
+            .sum::<f64>();
+        if let Some(panel) = panel.get() {
+            for (name, value) in figures.attributes(worker_read_ms) {
+                let _ = panel.set_attribute(name, &value);
+            }
+            let _ = panel.set_attribute("data-wasm-memory-bytes", &wasm_memory_bytes().to_string());
+        }
+    });
     view! {
         <section
             class="panel"
             data-testid="import"
-            data-read-ms=move || timings.get().read_ms
-            data-validate-ms=move || timings.get().validate_ms
-            data-worker-read-ms=move || {
-                files.get().iter().map(|f| f64::from(f.read_ms)).sum::<f64>()
-            }
-            data-worker-memory-bytes=move || timings.get().worker_memory_bytes
-            data-second-worker-memory-bytes=move || timings.get().second_worker_memory_bytes
-            data-page-memory-during-bytes=move || timings.get().page_memory_bytes
-            data-columnar-bytes=move || timings.get().columnar_bytes
-            data-stored-bytes=move || timings.get().stored_bytes
-            data-parse-ms=move || timings.get().parse_ms
-            data-file-read-ms=move || timings.get().file_read_ms
-            data-pack-ms=move || timings.get().pack_ms
-            data-digest-wait-ms=move || timings.get().digest_wait_ms
-            data-workers=move || timings.get().workers
-            data-second-lead-ms=move || timings.get().second_lead_ms
-            data-commit-ms=move || timings.get().commit_ms
-            data-commit-steps-ms=move || {
-                let s = timings.get().commit_steps;
-                format!("{:.0} {:.0} {:.0} {:.0}", s.put_ms, s.decode_ms, s.analyse_ms, s.wait_ms)
-            }
-            data-wasm-memory-bytes=move || {
-                timings.track();
-                wasm_memory_bytes()
-            }
+            node_ref=panel
         >
             <h2>{move || t(Msg::ImportTitle)}</h2>
             <p class="hint">{move || t(Msg::ImportHint)}</p>
