@@ -2,7 +2,8 @@
 //! on them.
 //!
 //! `protocol` (pure) defines the closed request/reply enums. In the browser, `port` is the only
-//! code that calls `postMessage` (typed envelope, attached files and transferred buffers);
+//! code that posts messages between threads (typed envelope, attached files and transferred
+//! buffers);
 //! `import_worker` is the worker's side of an import and `import_handle` the page's; `files`
 //! reads picked files ahead and hashes them; `chunks` carries column chunks between threads;
 //! `analysis` is the analysis worker and its page handle. Dropping a handle terminates its
