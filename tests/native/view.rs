@@ -546,3 +546,84 @@ fn the_import_figures_carry_every_attribute_the_bench_reads() {
         assert!(names.contains(&read), "{read} is not set");
     }
 }
+
+#[test]
+fn a_customers_profile_shows_their_own_facts_holdings_and_warnings() {
+    use keystone::analytics::propensity::Offer;
+    use keystone::analytics::suitability::suitability_flag;
+    use keystone::model::ProductType;
+    use keystone::view::customer::{customer_profile, offers_view, OFFER_FACTORS};
+    let loaded = demo_loaded();
+    let holdings = loaded.dataset.holdings();
+    // The customer with the most holdings.
+    let row = (0..loaded.dataset.n_customers())
+        .max_by_key(|&c| loaded.customer_rows().holdings.of(c).count())
+        .expect("a customer");
+    let page = customer_profile(&loaded, row, Lang::En);
+    let customers = loaded.dataset.customers();
+    assert_eq!(page.facts[0].1, customers.customer_id.get(row));
+    assert_eq!(page.name, customers.name.get(row));
+    let held: i64 = (0..holdings.len())
+        .filter(|&h| holdings.customer_idx[h] as usize == row)
+        .map(|h| holdings.balance_fen[h])
+        .sum();
+    let chart = page.holdings.expect("holdings");
+    assert_eq!(
+        chart.values_fen.iter().sum::<i64>(),
+        held,
+        "every holding, by product"
+    );
+    let flagged = (0..holdings.len())
+        .filter(|&h| holdings.customer_idx[h] as usize == row)
+        .filter(|&h| suitability_flag(&loaded.dataset, h).is_some())
+        .count();
+    assert_eq!(page.suitability.len(), flagged);
+    assert_eq!(
+        page.tags.iter().any(|&(_, key)| key == "suitability"),
+        flagged > 0
+    );
+    assert_eq!(page.scores.len(), 3);
+    assert_eq!(
+        page.kpis[0].value,
+        keystone::format::money_compact(loaded.analysis.features.aum_fen[row], Lang::En)
+    );
+
+    let offer = |product, probability| Offer {
+        product,
+        probability,
+        validation_auc: Some(0.8123),
+        base_rate: 0.25,
+        base: -1.0,
+        contributions: (0..OFFER_FACTORS + 2)
+            .map(|i| (format!("feature{i}"), 0.1))
+            .collect(),
+    };
+    assert_eq!(
+        offers_view(&[], Lang::En, "2026-12-01"),
+        None,
+        "nothing to offer"
+    );
+    let (rows, spec) = offers_view(
+        &[
+            offer(ProductType::Fund, 0.42),
+            offer(ProductType::Insurance, 0.2),
+        ],
+        Lang::En,
+        "2026-12-01",
+    )
+    .expect("offers");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (
+            rows[0].probability.as_str(),
+            rows[0].validation_auc.as_str()
+        ),
+        ("42%", "0.81")
+    );
+    assert_eq!(
+        spec.factors.len(),
+        OFFER_FACTORS + 1,
+        "the rest summed into one bar"
+    );
+    assert!((spec.factors[OFFER_FACTORS].1 - 0.2).abs() < 1e-9);
+}

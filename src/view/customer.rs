@@ -1,0 +1,398 @@
+//! The Customer 360 page's model: one customer's facts, tags, headline figures, holdings, AUM
+//! and activity by month, transaction mix, scores with their reasons, contacts, feedback,
+//! suitability warnings, and the next-best products once the worker has ranked them.
+
+use super::overview::Kpi;
+use super::Loaded;
+use crate::analytics::forecast::{customer_monthly_series, year_month};
+use crate::analytics::profile::{transaction_mix, MixLine, YEAR_DAYS};
+use crate::analytics::propensity::Offer;
+use crate::analytics::scores::{FactorScores, ATTRITION_HIGH_SCORE, POTENTIAL_MIN_SCORE};
+use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
+use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
+use crate::format::{count, date, dated_title, money_compact};
+use crate::i18n::{model_feature_name, Lang, Msg};
+use crate::model::{Day, ProductType, NO_RELATIONSHIP_MANAGER};
+
+/// Months of history on the profile's trend chart.
+pub const PROFILE_MONTHS: usize = 12;
+/// Contributions shown by name on the offer's chart; the rest are summed into one bar.
+pub const OFFER_FACTORS: usize = 6;
+
+/// A dated line of the contact log or the feedback, newest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    pub date: String,
+    /// The interaction's kind, or the survey's score.
+    pub what: String,
+    /// The note or the comment.
+    pub text: String,
+}
+
+/// A holding rated above what the customer may hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuitabilityRow {
+    pub product: &'static str,
+    pub balance: String,
+    pub product_level: String,
+    pub customer_level: String,
+    pub issue: &'static str,
+}
+
+/// One customer's page, ready to bind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerProfile {
+    pub name: String,
+    /// What a manager should know at a glance: `(label, data-tag)`.
+    pub tags: Vec<(&'static str, &'static str)>,
+    /// `(label, value)` pairs.
+    pub facts: Vec<(&'static str, String)>,
+    pub kpis: Vec<Kpi>,
+    /// Holdings by product; `None` when the customer holds nothing.
+    pub holdings: Option<BarsSpec>,
+    /// Month-end AUM and activity; `None` without an as-of date.
+    pub trend: Option<TrendSpec>,
+    /// Twelve months' turnover by category and by channel; `None` without transactions in
+    /// the year.
+    pub mix: Option<(BarsSpec, BarsSpec)>,
+    /// Each rule score's contributions, with the chart's test id.
+    pub scores: Vec<(ContributionsSpec, &'static str)>,
+    pub contacts: Vec<LogRow>,
+    pub feedback: Vec<LogRow>,
+    pub suitability: Vec<SuitabilityRow>,
+}
+
+fn product_name(product: ProductType, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => product.chinese_name(),
+        Lang::En => product.english_name(),
+    }
+}
+
+fn risk_level(level: u8) -> String {
+    match level {
+        0 => "–".into(),
+        level => format!("R{level}"),
+    }
+}
+
+/// A rule score as a contributions chart, largest effects first.
+pub fn score_contributions(
+    scores: &FactorScores,
+    row: usize,
+    lang: Lang,
+    title: &str,
+) -> ContributionsSpec {
+    ContributionsSpec {
+        title: title.to_owned(),
+        base_label: lang.text(Msg::BasePoints).into(),
+        base: scores.base,
+        factors: scores
+            .explain(row)
+            .into_iter()
+            .map(|(factor, points)| {
+                let name = match lang {
+                    Lang::Zh => factor.name_zh(),
+                    Lang::En => factor.name_en(),
+                };
+                (name.to_owned(), points)
+            })
+            .collect(),
+        decimals: 1,
+    }
+}
+
+/// The page of the customer at `row`.
+pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProfile {
+    let dataset = &loaded.dataset;
+    let analysis = &loaded.analysis;
+    let c = dataset.customers();
+    let f = &analysis.features;
+    let scored = loaded.scored();
+    let profile = &scored.profile;
+    let rows = loaded.customer_rows();
+    let as_of = loaded.as_of_text(lang);
+    let dated = |msg: Msg| dated_title(lang.text(msg), &as_of, lang);
+    let tier = analysis.tier_of_customer[row] as usize;
+    let manager = match c.relationship_manager_idx[row] {
+        NO_RELATIONSHIP_MANAGER => lang.text(Msg::Unassigned).to_owned(),
+        rm => {
+            let managers = dataset.relationship_managers();
+            let rm = rm as usize;
+            format!("{} {}", managers.rm_id.get(rm), managers.name.get(rm))
+        }
+    };
+    let facts = vec![
+        (
+            lang.text(Msg::CustomerId),
+            c.customer_id.get(row).to_owned(),
+        ),
+        (
+            lang.text(Msg::Tier),
+            loaded.tier_name(tier, lang).to_owned(),
+        ),
+        (lang.text(Msg::City), c.city.get(row).to_owned()),
+        (lang.text(Msg::RelationshipManager), manager),
+        (lang.text(Msg::RiskLevel), risk_level(c.risk_level[row])),
+        (
+            lang.text(Msg::Age),
+            profile.age_years[row].map_or("–".into(), |a| a.to_string()),
+        ),
+        (
+            lang.text(Msg::TenureMonths),
+            profile.tenure_months[row].map_or("–".into(), |m| m.to_string()),
+        ),
+    ];
+    let kpi = |label: Msg, value: String, testid: &'static str| Kpi {
+        label: lang.text(label),
+        value,
+        testid,
+    };
+    let kpis = vec![
+        kpi(
+            Msg::Aum,
+            money_compact(f.aum_fen[row], lang),
+            "customer-aum",
+        ),
+        kpi(
+            Msg::Deposits,
+            money_compact(profile.deposits_fen[row], lang),
+            "customer-deposits",
+        ),
+        kpi(
+            Msg::WealthProducts,
+            money_compact(profile.wealth_fen[row], lang),
+            "customer-wealth",
+        ),
+        kpi(
+            Msg::Loan,
+            money_compact(f.loan_fen[row], lang),
+            "customer-loans",
+        ),
+        kpi(Msg::F12, count(f.f12[row] as usize), "customer-f12"),
+    ];
+
+    // Holdings by product type: what a relationship manager sees first.
+    let holdings = dataset.holdings();
+    let own: Vec<usize> = rows.holdings.of(row).collect();
+    let mut by_product = [0i64; ProductType::ALL.len()];
+    for &h in &own {
+        by_product[holdings.product_type[h] as usize] += holdings.balance_fen[h];
+    }
+    let held: Vec<(ProductType, i64)> = ProductType::ALL
+        .into_iter()
+        .map(|p| (p, by_product[p as usize]))
+        .filter(|&(_, fen)| fen != 0)
+        .collect();
+    let holdings_chart = (!held.is_empty()).then(|| BarsSpec {
+        title: dated(Msg::HoldingsByProduct),
+        categories: held
+            .iter()
+            .map(|&(p, _)| product_name(p, lang).to_owned())
+            .collect(),
+        values_fen: held.iter().map(|&(_, fen)| fen).collect(),
+        caption: lang.text(Msg::Balance).into(),
+        lang,
+    });
+
+    let trend = analysis.as_of.map(|day| {
+        let series = customer_monthly_series(dataset, day, row, &f.aum_fen, PROFILE_MONTHS);
+        TrendSpec {
+            title: dated(Msg::AumTrend),
+            months: series
+                .months
+                .iter()
+                .map(|&m| {
+                    let (year, month) = year_month(m);
+                    crate::format::month(year, month, lang)
+                })
+                .collect(),
+            aum_fen: series.aum_fen.first().cloned().unwrap_or_default(),
+            activity: series.activity.first().cloned().unwrap_or_default(),
+            forecast_fen: Vec::new(),
+            band_fen: Vec::new(),
+            aum_caption: lang.text(Msg::AumMonthEnd).into(),
+            activity_caption: lang.text(Msg::TransactionsPerMonth).into(),
+            forecast_caption: lang.text(Msg::ForecastWord).into(),
+            lang,
+        }
+    });
+
+    // Twelve months of transactions by category and by channel.
+    let mix_chart = |lines: &[MixLine], title: Msg| BarsSpec {
+        title: dated(title),
+        categories: lines
+            .iter()
+            .map(|l| match l.label.as_str() {
+                "" => lang.text(Msg::BlankValue).to_owned(),
+                label => format!("{label} ({})", count(l.count as usize)),
+            })
+            .collect(),
+        values_fen: lines.iter().map(|l| l.turnover_fen).collect(),
+        caption: lang.text(Msg::Turnover).into(),
+        lang,
+    };
+    let mix = analysis
+        .as_of
+        .map(|day| transaction_mix(dataset, row, Day(day.0 - YEAR_DAYS), day))
+        .filter(|mix| !mix.by_category.is_empty())
+        .map(|mix| {
+            (
+                mix_chart(&mix.by_category, Msg::TransactionsByCategory),
+                mix_chart(&mix.by_channel, Msg::TransactionsByChannel),
+            )
+        });
+
+    let scores = [
+        (Msg::FinancialCapacity, &scored.capacity, "capacity"),
+        (Msg::AttritionRisk, &scored.attrition, "attrition"),
+        (Msg::KeyAccountPotential, &scored.potential, "potential"),
+    ]
+    .into_iter()
+    .map(|(name, scores, testid)| {
+        let title = format!("{} {:.0}", lang.text(name), scores.score(row));
+        let title = dated_title(&title, &as_of, lang);
+        (score_contributions(scores, row, lang, &title), testid)
+    })
+    .collect();
+
+    let flags: Vec<_> = own
+        .iter()
+        .filter_map(|&h| suitability_flag(dataset, h))
+        .collect();
+    let suitability = flags
+        .iter()
+        .map(|flag| {
+            let h = flag.holding as usize;
+            SuitabilityRow {
+                product: product_name(holdings.product_type[h], lang),
+                balance: money_compact(holdings.balance_fen[h], lang),
+                product_level: format!("R{}", flag.product_level),
+                customer_level: risk_level(flag.customer_level),
+                issue: lang.text(match flag.issue {
+                    SuitabilityIssue::AboveTolerance => Msg::AboveTolerance,
+                    SuitabilityIssue::NotAssessed => Msg::NotAssessed,
+                }),
+            }
+        })
+        .collect();
+
+    let mut tags = Vec::new();
+    if tier < loaded.tier_rules.key_account_tiers() {
+        tags.push((lang.text(Msg::TagKeyAccount), "key-account"));
+    } else if scored.potential.score(row) >= POTENTIAL_MIN_SCORE {
+        tags.push((lang.text(Msg::PotentialKeyAccounts), "potential"));
+    }
+    if scored.attrition.score(row) >= ATTRITION_HIGH_SCORE {
+        tags.push((lang.text(Msg::TagAttritionRisk), "attrition"));
+    }
+    if c.relationship_manager_idx[row] == NO_RELATIONSHIP_MANAGER {
+        tags.push((lang.text(Msg::Unassigned), "unassigned"));
+    }
+    if !flags.is_empty() {
+        tags.push((lang.text(Msg::TagSuitability), "suitability"));
+    }
+
+    let interactions = dataset.interactions();
+    let contacts = rows
+        .interactions
+        .of(row)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|i| LogRow {
+            date: date(interactions.date[i], lang),
+            what: interactions.kind.get(i).to_owned(),
+            text: interactions.note.get(i).to_owned(),
+        })
+        .collect();
+    let answers = dataset.feedback();
+    let feedback = rows
+        .feedback
+        .of(row)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|i| LogRow {
+            date: date(answers.date[i], lang),
+            what: answers.score[i].to_string(),
+            text: answers.comment.get(i).to_owned(),
+        })
+        .collect();
+
+    CustomerProfile {
+        name: c.name.get(row).to_owned(),
+        tags,
+        facts,
+        kpis,
+        holdings: holdings_chart,
+        trend,
+        mix,
+        scores,
+        contacts,
+        feedback,
+        suitability,
+    }
+}
+
+/// One family the customer does not hold, as the offers table shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OfferRow {
+    /// `data-product`.
+    pub key: &'static str,
+    pub product: &'static str,
+    pub probability: String,
+    pub holders_share: String,
+    pub validation_auc: String,
+}
+
+/// The worker's offers as table rows, and the first one's reasons as a chart; `None` when
+/// there is nothing to offer.
+pub fn offers_view(
+    offers: &[Offer],
+    lang: Lang,
+    as_of: &str,
+) -> Option<(Vec<OfferRow>, ContributionsSpec)> {
+    let best = offers.first()?;
+    let rows = offers
+        .iter()
+        .map(|offer| OfferRow {
+            key: offer.product.key(),
+            product: product_name(offer.product, lang),
+            probability: format!("{:.0}%", offer.probability * 100.0),
+            holders_share: format!("{:.0}%", offer.base_rate * 100.0),
+            validation_auc: offer
+                .validation_auc
+                .map_or("–".into(), |a| format!("{a:.2}")),
+        })
+        .collect();
+    let mut factors: Vec<(String, f64)> = best
+        .contributions
+        .iter()
+        .take(OFFER_FACTORS)
+        .map(|(name, part)| (model_feature_name(name, lang), *part))
+        .collect();
+    if best.contributions.len() > OFFER_FACTORS {
+        let rest: f64 = best
+            .contributions
+            .iter()
+            .skip(OFFER_FACTORS)
+            .map(|c| c.1)
+            .sum();
+        factors.push((lang.text(Msg::OtherFactors).to_owned(), rest));
+    }
+    let title = format!(
+        "{} · {} {:.0}%",
+        product_name(best.product, lang),
+        lang.text(Msg::Probability),
+        best.probability * 100.0
+    );
+    let spec = ContributionsSpec {
+        title: dated_title(&title, as_of, lang),
+        base_label: lang.text(Msg::ModelBase).into(),
+        base: best.base,
+        factors,
+        decimals: 2,
+    };
+    Some((rows, spec))
+}
