@@ -627,3 +627,43 @@ fn a_customers_profile_shows_their_own_facts_holdings_and_warnings() {
     );
     assert!((spec.factors[OFFER_FACTORS].1 - 0.2).abs() < 1e-9);
 }
+
+#[test]
+fn stored_snapshots_group_by_dataset_the_shown_one_first_newest_first() {
+    use keystone::view::data::dataset_groups;
+    let snapshot = |id: &str, dataset: &str, at: &str| SnapshotRecord {
+        schema_version: SCHEMA_VERSION,
+        snapshot_id: id.into(),
+        dataset_name: dataset.into(),
+        imported_at: at.into(),
+        as_of: None,
+        rows: RowCounts::NONE,
+        second_part: RowCounts::NONE,
+        sources: Vec::new(),
+    };
+    let list = vec![
+        snapshot("a1", "分行A", "2026-10-01T00:00:00Z"),
+        snapshot("z1", "总行", "2026-09-01T00:00:00Z"),
+        snapshot("b1", "分行B", "2026-10-02T00:00:00Z"),
+        snapshot("a2", "分行A", "2026-11-01T00:00:00Z"),
+        snapshot("b2", "分行B", "2026-11-02T00:00:00Z"),
+    ];
+    let groups = dataset_groups(list.clone(), Some("b1"));
+    let shape: Vec<(&str, Vec<&str>)> = groups
+        .iter()
+        .map(|g| {
+            let ids = g.snapshots.iter().map(|r| r.snapshot_id.as_str()).collect();
+            (g.dataset_name.as_str(), ids)
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("分行B", vec!["b2", "b1"]),
+            ("分行A", vec!["a2", "a1"]),
+            ("总行", vec!["z1"]),
+        ]
+    );
+    assert_eq!(dataset_groups(list, None)[0].dataset_name, "分行A");
+    assert!(dataset_groups(Vec::new(), None).is_empty());
+}

@@ -3,10 +3,12 @@
 use crate::format::{count, date};
 use crate::i18n::{Lang, Msg};
 use crate::model::Day;
+use crate::storage::catalogue::SnapshotRecord;
 use crate::storage::Store;
 use crate::ui::components::{DataTable, WithData};
 use crate::ui::pages::data_import::ImportPanel;
 use crate::ui::state::{AppState, Loaded, DEMO_DATASET_NAME};
+use crate::view::data::dataset_groups;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -68,6 +70,46 @@ pub fn DataPage() -> impl IntoView {
     }
 }
 
+/// One snapshot's row, with its buttons to make it current or delete it.
+fn snapshot_row(
+    state: AppState,
+    lang: Lang,
+    record: SnapshotRecord,
+    current: Option<&str>,
+) -> impl IntoView {
+    let id = record.snapshot_id.clone();
+    let is_current = current == Some(id.as_str());
+    let (activate_id, delete_id) = (id.clone(), id.clone());
+    let delete = move |_| {
+        let question = state.lang.get_untracked().text(Msg::ConfirmDeleteSnapshot);
+        if window().confirm_with_message(question).unwrap_or(false) {
+            state.delete_snapshot(delete_id.clone());
+        }
+    };
+    view! {
+        <tr data-snapshot=id>
+            <td>{display_name(&record.dataset_name, lang)}</td>
+            <td>{record.imported_at.clone()}</td>
+            <td>{record.as_of.clone().unwrap_or_default()}</td>
+            <td class="num">{count(record.rows.customers)}</td>
+            <td class="num">{count(record.rows.transactions)}</td>
+            <td>
+                {if is_current {
+                    view! { <strong>{lang.text(Msg::Current)}</strong> }.into_any()
+                } else {
+                    view! {
+                        <button class="secondary" on:click=move |_| state.activate_snapshot(activate_id.clone())>
+                            {lang.text(Msg::Activate)}
+                        </button>
+                    }.into_any()
+                }}
+                " "
+                <button class="danger" on:click=delete>{lang.text(Msg::Delete)}</button>
+            </td>
+        </tr>
+    }
+}
+
 /// Every stored snapshot, with buttons to make one current or delete it.
 #[component]
 fn SnapshotList() -> impl IntoView {
@@ -78,82 +120,39 @@ fn SnapshotList() -> impl IntoView {
     });
     move || {
         let lang = state.lang.get();
-        let Some(Some((mut list, active))) = snapshots.get() else {
+        let Some(Some((list, active))) = snapshots.get() else {
             return ().into_any();
         };
-        // Grouped by dataset (the one shown first), newest snapshot first within each.
-        let shown = list
-            .iter()
-            .find(|r| active.as_deref() == Some(r.snapshot_id.as_str()))
-            .map(|r| r.dataset_name.clone());
-        list.sort_by(|a, b| {
-            (Some(&b.dataset_name) == shown.as_ref())
-                .cmp(&(Some(&a.dataset_name) == shown.as_ref()))
-                .then(a.dataset_name.cmp(&b.dataset_name))
-                .then(b.imported_at.cmp(&a.imported_at))
-        });
-        let mut previous_dataset = None::<String>;
-        let rows = list
-            .iter()
-            .map(|record| {
-                let heading = (previous_dataset.as_ref() != Some(&record.dataset_name)).then(|| {
-                    let name = record.dataset_name.clone();
-                    let snapshots = list.iter().filter(|r| r.dataset_name == name).count();
-                    previous_dataset = Some(name.clone());
-                    let shown_name = display_name(&name, lang);
-                    let name_attribute = shown_name.clone();
-                    let delete_dataset = move |_| {
-                        let question = state.lang.get_untracked().text(Msg::ConfirmDeleteDataset);
-                        if window().confirm_with_message(question).unwrap_or(false) {
-                            state.delete_dataset(name.clone());
-                        }
-                    };
-                    view! {
-                        <tr class="dataset-row" data-dataset=name_attribute>
-                            <th scope="rowgroup" colspan="5">
-                                {shown_name} " · " {snapshots} " " {lang.text(Msg::SnapshotsOfDataset)}
-                            </th>
-                            <td>
-                                <button class="danger" data-testid="delete-dataset" on:click=delete_dataset>
-                                    {lang.text(Msg::DeleteDataset)}
-                                </button>
-                            </td>
-                        </tr>
-                    }
-                });
-                let record = record.clone();
-                let id = record.snapshot_id.clone();
-                let is_active = active.as_deref() == Some(id.as_str());
-                let activate_id = id.clone();
-                let delete_id = id.clone();
-                let delete = move |_| {
-                    let question = state.lang.get_untracked().text(Msg::ConfirmDeleteSnapshot);
+        let rows = dataset_groups(list, active.as_deref())
+            .into_iter()
+            .map(|group| {
+                let name = group.dataset_name.clone();
+                let shown_name = display_name(&name, lang);
+                let name_attribute = shown_name.clone();
+                let n_snapshots = group.snapshots.len();
+                let delete_dataset = move |_| {
+                    let question = state.lang.get_untracked().text(Msg::ConfirmDeleteDataset);
                     if window().confirm_with_message(question).unwrap_or(false) {
-                        state.delete_snapshot(delete_id.clone());
+                        state.delete_dataset(name.clone());
                     }
                 };
+                let snapshots = group
+                    .snapshots
+                    .into_iter()
+                    .map(|record| snapshot_row(state, lang, record, active.as_deref()))
+                    .collect_view();
                 view! {
-                    {heading}
-                    <tr data-snapshot=id.clone()>
-                        <td>{display_name(&record.dataset_name, lang)}</td>
-                        <td>{record.imported_at.clone()}</td>
-                        <td>{record.as_of.clone().unwrap_or_default()}</td>
-                        <td class="num">{count(record.rows.customers)}</td>
-                        <td class="num">{count(record.rows.transactions)}</td>
+                    <tr class="dataset-row" data-dataset=name_attribute>
+                        <th scope="rowgroup" colspan="5">
+                            {shown_name} " · " {n_snapshots} " " {lang.text(Msg::SnapshotsOfDataset)}
+                        </th>
                         <td>
-                            {if is_active {
-                                view! { <strong>{lang.text(Msg::Current)}</strong> }.into_any()
-                            } else {
-                                view! {
-                                    <button class="secondary" on:click=move |_| state.activate_snapshot(activate_id.clone())>
-                                        {lang.text(Msg::Activate)}
-                                    </button>
-                                }.into_any()
-                            }}
-                            " "
-                            <button class="danger" on:click=delete>{lang.text(Msg::Delete)}</button>
+                            <button class="danger" data-testid="delete-dataset" on:click=delete_dataset>
+                                {lang.text(Msg::DeleteDataset)}
+                            </button>
                         </td>
                     </tr>
+                    {snapshots}
                 }
             })
             .collect_view();
