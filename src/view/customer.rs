@@ -143,11 +143,7 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
             profile.tenure_months[row].map_or("–".into(), |m| m.to_string()),
         ),
     ];
-    let kpi = |label: Msg, value: String, testid: &'static str| Kpi {
-        label: lang.text(label),
-        value,
-        testid,
-    };
+    let kpi = |label, value, testid| Kpi::new(lang, label, value, testid);
     let kpis = vec![
         kpi(
             Msg::Aum,

@@ -27,6 +27,17 @@ pub struct Kpi {
     pub testid: &'static str,
 }
 
+impl Kpi {
+    /// The figure `label` in `lang`.
+    pub fn new(lang: Lang, label: Msg, value: String, testid: &'static str) -> Kpi {
+        Kpi {
+            label: lang.text(label),
+            value,
+            testid,
+        }
+    }
+}
+
 /// One tier's row of the tier table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TierRow {
@@ -88,11 +99,7 @@ pub fn overview(loaded: &Loaded, lang: Lang, path: &str) -> Overview {
         scored.key_threshold_fen,
     )
     .len();
-    let kpi = |label: Msg, value: String, testid: &'static str| Kpi {
-        label: lang.text(label),
-        value,
-        testid,
-    };
+    let kpi = |label, value, testid| Kpi::new(lang, label, value, testid);
     let kpis = vec![
         kpi(
             Msg::Customers,
