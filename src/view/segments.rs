@@ -7,36 +7,18 @@ use crate::analytics::TierRules;
 use crate::charts::TierBarsSpec;
 use crate::format::{count, dated_title, money_compact};
 use crate::i18n::{Lang, Msg};
+use crate::import::values::parse_money;
 
 /// Fen in one 万元 (ten thousand yuan).
 const FEN_PER_WAN: i64 = 1_000_000;
 
-/// A threshold typed in 万元, as Chinese bankers quote them, in fen: exact, positive, at most
-/// six decimals (one fen); `None` for anything else.
+/// A threshold typed in 万元, as Chinese bankers quote them, in fen: read exactly by the
+/// import's money rules (so `100` is ¥1,000,000), positive; `None` for anything else.
 pub fn wan_to_fen(text: &str) -> Option<i64> {
+    // A number input may hand over `.25` as typed; money in exports always has a whole part.
     let text = text.trim();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() && fraction.is_empty() || fraction.len() > 6 {
-        return None;
-    }
-    if !whole
-        .bytes()
-        .chain(fraction.bytes())
-        .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let wan: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let part: i64 = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<6}").parse().ok()?
-    };
-    let fen = wan.checked_mul(FEN_PER_WAN)?.checked_add(part)?;
+    let lead = if text.starts_with('.') { "0" } else { "" };
+    let fen = parse_money(&format!("{lead}{text}万")).ok().flatten()?;
     (fen > 0).then_some(fen)
 }
 

@@ -5,7 +5,9 @@
 //! and every view survives a reload, a bookmark and the back button.
 
 use crate::analytics::scores::ScoreKind;
+use crate::format::money_decimal;
 use crate::i18n::Msg;
+use crate::import::values::parse_money;
 
 /// The pages of the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,36 +238,10 @@ impl Default for CustomersQuery {
     }
 }
 
-/// Yuan as written in a URL (`1000000`, `12.5`) to fen, exactly; `None` for anything else.
+/// Yuan as written in a URL (`1000000`, `12.5`) to fen, exactly, by the import's own money
+/// rules; `None` for anything else.
 fn yuan_to_fen(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let negative = whole.starts_with('-');
-    let digits = whole.trim_start_matches('-');
-    if digits.is_empty() || fraction.len() > 2 {
-        return None;
-    }
-    if !digits
-        .bytes()
-        .chain(fraction.bytes())
-        .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let yuan: i64 = digits.parse().ok()?;
-    let cents: i64 = format!("{fraction:0<2}").parse().ok()?;
-    let fen = yuan.checked_mul(100)?.checked_add(cents)?;
-    Some(if negative { -fen } else { fen })
-}
-
-/// Fen as yuan in a URL: no fraction when whole.
-fn fen_to_yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let (yuan, cents) = (fen.unsigned_abs() / 100, fen.unsigned_abs() % 100);
-    match cents {
-        0 => format!("{sign}{yuan}"),
-        _ => format!("{sign}{yuan}.{cents:02}"),
-    }
+    parse_money(text).ok().flatten()
 }
 
 impl CustomersQuery {
@@ -324,8 +300,8 @@ impl CustomersQuery {
         put("rm", self.relationship_manager.clone());
         put("city", self.city.clone());
         put("risk", self.risk_level.map(|r| r.to_string()));
-        put("min", self.min_aum_fen.map(fen_to_yuan));
-        put("max", self.max_aum_fen.map(fen_to_yuan));
+        put("min", self.min_aum_fen.map(money_decimal));
+        put("max", self.max_aum_fen.map(money_decimal));
         put("q", Some(self.search.clone()));
         put("r", self.rfm_cell.map(|(r, _)| r.to_string()));
         put("f", self.rfm_cell.map(|(_, f)| f.to_string()));
