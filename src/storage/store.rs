@@ -42,36 +42,28 @@ impl Store {
         }
     }
 
-    async fn with_db<T, F, Fut>(&self, work: F) -> Result<T, StorageError>
-    where
-        F: FnOnce(Database) -> Fut,
-        Fut: std::future::Future<Output = (Database, Result<T, StorageError>)>,
-    {
+    /// Opens the database, does `work` with it and closes it, whatever the work's outcome.
+    async fn with_db<T>(
+        &self,
+        work: impl AsyncFnOnce(&Database) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
         let db = idb::open_named(&self.database).await?;
-        let (db, result) = work(db).await;
+        let result = work(&db).await;
         db.close();
         result
     }
 
     /// The current snapshot, read into memory; `None` when nothing is stored.
     pub async fn current(&self) -> Result<Option<(SnapshotRecord, Dataset)>, StorageError> {
-        self.with_db(|db| async move {
-            let loaded = idb::load_active(&db).await;
-            (db, loaded)
-        })
-        .await
+        self.with_db(async |db| idb::load_active(db).await).await
     }
 
     /// Every stored snapshot's record, and the current one's id.
     pub async fn list(&self) -> Result<(Vec<SnapshotRecord>, Option<String>), StorageError> {
-        self.with_db(|db| async move {
-            let listed = async {
-                let list = idb::list_snapshots(&db).await?;
-                let active = idb::active_record(&db).await?.map(|r| r.snapshot_id);
-                Ok((list, active))
-            }
-            .await;
-            (db, listed)
+        self.with_db(async |db| {
+            let list = idb::list_snapshots(db).await?;
+            let active = idb::active_record(db).await?.map(|r| r.snapshot_id);
+            Ok((list, active))
         })
         .await
     }
@@ -81,39 +73,29 @@ impl Store {
         &self,
         current: &SnapshotRecord,
     ) -> Result<Option<(SnapshotRecord, Dataset)>, StorageError> {
-        let current = current.clone();
-        self.with_db(|db| async move {
-            let found = async {
-                let previous = idb::list_snapshots(&db)
-                    .await?
-                    .into_iter()
-                    .filter(|r| {
-                        r.dataset_name == current.dataset_name
-                            && r.imported_at < current.imported_at
-                    })
-                    .max_by(|a, b| a.imported_at.cmp(&b.imported_at));
-                match previous {
-                    Some(record) => {
-                        let dataset = idb::load_snapshot(&db, &record).await?;
-                        Ok(Some((record, dataset)))
-                    }
-                    None => Ok(None),
+        self.with_db(async |db| {
+            let previous = idb::list_snapshots(db)
+                .await?
+                .into_iter()
+                .filter(|r| {
+                    r.dataset_name == current.dataset_name && r.imported_at < current.imported_at
+                })
+                .max_by(|a, b| a.imported_at.cmp(&b.imported_at));
+            match previous {
+                Some(record) => {
+                    let dataset = idb::load_snapshot(db, &record).await?;
+                    Ok(Some((record, dataset)))
                 }
+                None => Ok(None),
             }
-            .await;
-            (db, found)
         })
         .await
     }
 
     /// One snapshot's data.
     pub async fn load(&self, record: &SnapshotRecord) -> Result<Dataset, StorageError> {
-        let record = record.clone();
-        self.with_db(|db| async move {
-            let dataset = idb::load_snapshot(&db, &record).await;
-            (db, dataset)
-        })
-        .await
+        self.with_db(async |db| idb::load_snapshot(db, record).await)
+            .await
     }
 
     /// Stores a dataset as a new snapshot and makes it current, all or nothing.
@@ -123,11 +105,8 @@ impl Store {
         dataset: &Dataset,
         options: SaveOptions,
     ) -> Result<(), StorageError> {
-        self.with_db(|db| async move {
-            let saved = idb::save_snapshot(&db, record, dataset, options).await;
-            (db, saved)
-        })
-        .await
+        self.with_db(async |db| idb::save_snapshot(db, record, dataset, options).await)
+            .await
     }
 
     /// Stores an import's chunks, encoded under `from_prefix`, as the snapshot `snapshot_id`,
@@ -142,71 +121,50 @@ impl Store {
         options: SaveOptions,
         finish: impl FnOnce() -> Result<(SnapshotRecord, T), StorageError>,
     ) -> Result<T, StorageError> {
-        self.with_db(|db| async move {
-            let committed = async {
-                let pending =
-                    idb::start_encoded_snapshot(&db, snapshot_id, from_prefix, chunks, options)
-                        .await?;
-                match finish() {
-                    Ok((record, kept)) => {
-                        pending.commit(&record).await?;
-                        Ok(kept)
-                    }
-                    Err(error) => {
-                        pending.abort().await;
-                        Err(error)
-                    }
+        self.with_db(async |db| {
+            let pending =
+                idb::start_encoded_snapshot(db, snapshot_id, from_prefix, chunks, options).await?;
+            match finish() {
+                Ok((record, kept)) => {
+                    pending.commit(&record).await?;
+                    Ok(kept)
+                }
+                Err(error) => {
+                    pending.abort().await;
+                    Err(error)
                 }
             }
-            .await;
-            (db, committed)
         })
         .await
     }
 
     /// Makes another stored snapshot current.
     pub async fn set_current(&self, snapshot_id: &str) -> Result<(), StorageError> {
-        self.with_db(|db| async move {
-            let set = idb::set_active(&db, snapshot_id).await;
-            (db, set)
-        })
-        .await
+        self.with_db(async |db| idb::set_active(db, snapshot_id).await)
+            .await
     }
 
     /// Deletes one snapshot; the newest remaining one becomes current.
     pub async fn delete_snapshot(&self, snapshot_id: &str) -> Result<(), StorageError> {
-        self.with_db(|db| async move {
-            let deleted = idb::delete_snapshot(&db, snapshot_id).await;
-            (db, deleted)
-        })
-        .await
+        self.with_db(async |db| idb::delete_snapshot(db, snapshot_id).await)
+            .await
     }
 
     /// Deletes every snapshot of a dataset; the newest remaining one becomes current.
     pub async fn delete_dataset(&self, dataset_name: &str) -> Result<(), StorageError> {
-        self.with_db(|db| async move {
-            let deleted = idb::delete_dataset(&db, dataset_name).await;
-            (db, deleted)
-        })
-        .await
+        self.with_db(async |db| idb::delete_dataset(db, dataset_name).await)
+            .await
     }
 
     /// Deletes every snapshot.
     pub async fn delete_all(&self) -> Result<(), StorageError> {
-        self.with_db(|db| async move {
-            let deleted = idb::delete_all(&db).await;
-            (db, deleted)
-        })
-        .await
+        self.with_db(async |db| idb::delete_all(db).await).await
     }
 
     /// Every snapshot packed into one backup file.
     pub async fn backup(&self, created_at: &str) -> Result<Vec<u8>, StorageError> {
-        self.with_db(|db| async move {
-            let file = idb::export_backup(&db, created_at).await;
-            (db, file)
-        })
-        .await
+        self.with_db(async |db| idb::export_backup(db, created_at).await)
+            .await
     }
 
     /// Replaces everything stored by a backup file, verified whole first (a refused file
@@ -216,24 +174,17 @@ impl Store {
         file: &[u8],
     ) -> Result<Option<(SnapshotRecord, Dataset)>, StorageError> {
         let backup = read_backup(file)?;
-        self.with_db(|db| async move {
-            let restored = async {
-                idb::restore_backup(&db, &backup).await?;
-                idb::load_active(&db).await
-            }
-            .await;
-            (db, restored)
+        self.with_db(async |db| {
+            idb::restore_backup(db, &backup).await?;
+            idb::load_active(db).await
         })
         .await
     }
 
     /// How many chunks a snapshot has stored (zero for one never committed).
     pub async fn chunk_count(&self, snapshot_id: &str) -> Result<u32, StorageError> {
-        self.with_db(|db| async move {
-            let n = idb::chunk_count(&db, snapshot_id).await;
-            (db, n)
-        })
-        .await
+        self.with_db(async |db| idb::chunk_count(db, snapshot_id).await)
+            .await
     }
 
     /// Bytes used and available to this origin, as the browser estimates them.
