@@ -305,8 +305,7 @@ async fn store_import(
     let clock = || js_sys::Date::now();
     let started = clock();
     let snapshot_id = record.snapshot_id.clone();
-    let mut steps = CommitSteps::default();
-    let loaded = Store::browser()
+    let (loaded, [put, decoded, analysed_at]) = Store::browser()
         .commit_import(
             &snapshot_id,
             &TransferredChunks::prefix(),
@@ -327,17 +326,16 @@ async fn store_import(
                 let decoded = clock();
                 let mut loaded = analysed(record, dataset);
                 loaded.record.as_of = loaded.analysis.as_of.map(|day| day.to_string());
-                let analysed = clock();
-                steps = CommitSteps {
-                    put_ms: put - started,
-                    decode_ms: decoded - put,
-                    analyse_ms: analysed - decoded,
-                    wait_ms: analysed,
-                };
-                Ok((loaded.record.clone(), loaded))
+                let record = loaded.record.clone();
+                Ok((record, (loaded, [put, decoded, clock()])))
             },
         )
         .await?;
-    steps.wait_ms = clock() - steps.wait_ms;
+    let steps = CommitSteps {
+        put_ms: put - started,
+        decode_ms: decoded - put,
+        analyse_ms: analysed_at - decoded,
+        wait_ms: clock() - analysed_at,
+    };
     Ok((loaded, steps))
 }
