@@ -73,6 +73,11 @@ impl TextColumn {
         self.len() == 0
     }
 
+    /// Bytes the column takes in memory: its offsets and its text.
+    pub fn column_bytes(&self) -> usize {
+        self.offsets.len() * 4 + self.bytes.len()
+    }
+
     /// Row offsets into [`TextColumn::bytes`], one more than the rows.
     pub fn offsets(&self) -> &[u32] {
         &self.offsets
@@ -424,6 +429,11 @@ impl CodedColumn {
     /// Whether the column has no rows.
     pub fn is_empty(&self) -> bool {
         self.codes.is_empty()
+    }
+
+    /// Bytes the column takes in memory: its codes and its dictionary's values.
+    pub fn column_bytes(&self) -> usize {
+        self.codes.len() * 4 + self.values().iter().map(String::len).sum::<usize>()
     }
 
     /// The distinct values, indexed by code.

@@ -187,7 +187,7 @@ impl Dataset {
             .customers
             .attributes
             .iter()
-            .map(|a| a.name.len() + table_column_bytes_of_coded(&a.values))
+            .map(|a| a.name.len() + a.values.column_bytes())
             .sum();
         TableBytes {
             customers: table_column_bytes(&t.customers) + attributes,
@@ -221,11 +221,6 @@ impl TableBytes {
             + self.interactions
             + self.feedback
     }
-}
-
-/// Bytes a coded column takes: its codes and its dictionary's values.
-fn table_column_bytes_of_coded(column: &CodedColumn) -> usize {
-    column.codes().len() * 4 + column.values().iter().map(String::len).sum::<usize>()
 }
 
 /// A table's name.

@@ -224,11 +224,10 @@ pub fn table_column_bytes(table: &impl Table) -> usize {
     struct Bytes(usize);
     impl ColumnVisitor for Bytes {
         fn text(&mut self, _: Column, values: &TextColumn) {
-            self.0 += values.offsets().len() * 4 + values.bytes().len();
+            self.0 += values.column_bytes();
         }
         fn coded(&mut self, _: Column, values: &CodedColumn) {
-            self.0 +=
-                values.codes().len() * 4 + values.values().iter().map(String::len).sum::<usize>();
+            self.0 += values.column_bytes();
         }
         fn days(&mut self, _: Column, values: &[Day]) {
             self.0 += std::mem::size_of_val(values);

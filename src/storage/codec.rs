@@ -216,20 +216,14 @@ fn decode_table<T: Table>(
         fn text(&mut self, column: Column, values: &mut TextColumn) {
             self.read(|input, table, rows| {
                 let read = input.text(table, column.name, rows)?;
-                match values.is_empty() {
-                    true => *values = read,
-                    false => values.append(&read),
-                }
+                put(values, read, values.is_empty(), TextColumn::append);
                 Ok(())
             });
         }
         fn coded(&mut self, column: Column, values: &mut CodedColumn) {
             self.read(|input, table, rows| {
                 let read = input.coded(table, column.name, rows)?;
-                match values.is_empty() {
-                    true => *values = read,
-                    false => values.append(&read),
-                }
+                put(values, read, values.is_empty(), CodedColumn::append);
                 Ok(())
             });
         }
@@ -249,10 +243,9 @@ fn decode_table<T: Table>(
                     return Ok(());
                 }
                 let read = input.fixed(table, column.name, rows, |[b]| V::from_code(b))?;
-                match values.is_empty() {
-                    true => *values = read,
-                    false => values.extend_from_slice(&read),
-                }
+                put(values, read, values.is_empty(), |v, r| {
+                    v.extend_from_slice(r)
+                });
                 Ok(())
             });
         }
@@ -265,6 +258,15 @@ fn decode_table<T: Table>(
     };
     into.visit_mut(&mut decoder);
     decoder.failed.map_or(Ok(()), Err)
+}
+
+/// Rows read into a column: an empty one takes them without a copy, a filled one (a snapshot's
+/// second part) appends them.
+fn put<C>(values: &mut C, read: C, empty: bool, append: fn(&mut C, &C)) {
+    match empty {
+        true => *values = read,
+        false => append(values, &read),
+    }
 }
 
 /// A table of `rows` rows read from chunks.

@@ -1,16 +1,12 @@
 //! The browser's files, as the import reads them: slices read ahead of the parse, a file's
 //! SHA-256, and the clocks and memory figures the import reports.
 
-use super::port::release;
+use super::port::{field, release};
 use crate::import::{ByteSource, ImportOutcome, ImportRequest, Importer, ReadError};
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-
-fn field(object: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)
-}
 
 /// A picked file, read in slices with `FileReaderSync` (workers may block): detection,
 /// previews and a sync import's fallback read a little at a time instead of holding the file in

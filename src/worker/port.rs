@@ -45,7 +45,8 @@ impl Attachments {
     }
 }
 
-fn field(object: &JsValue, name: &str) -> JsValue {
+/// A property of a JavaScript object (`undefined` when absent).
+pub(super) fn field(object: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
