@@ -2,12 +2,15 @@
 //! and activity by month, transaction mix, scores with their reasons, contacts, feedback,
 //! suitability warnings, and the next-best products once the worker has ranked them.
 
+use super::customers::score_title;
 use super::overview::Kpi;
 use super::Loaded;
 use crate::analytics::forecast::{customer_monthly_series, year_month};
 use crate::analytics::profile::{transaction_mix, MixLine, YEAR_DAYS};
 use crate::analytics::propensity::Offer;
-use crate::analytics::scores::{FactorScores, ATTRITION_HIGH_SCORE, POTENTIAL_MIN_SCORE};
+use crate::analytics::scores::{
+    FactorScores, ScoreKind, ATTRITION_HIGH_SCORE, POTENTIAL_MIN_SCORE,
+};
 use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
@@ -239,18 +242,15 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
             )
         });
 
-    let scores = [
-        (Msg::FinancialCapacity, &scored.capacity, "capacity"),
-        (Msg::AttritionRisk, &scored.attrition, "attrition"),
-        (Msg::KeyAccountPotential, &scored.potential, "potential"),
-    ]
-    .into_iter()
-    .map(|(name, scores, testid)| {
-        let title = format!("{} {:.0}", lang.text(name), scores.score(row));
-        let title = dated_title(&title, &as_of, lang);
-        (score_contributions(scores, row, lang, &title), testid)
-    })
-    .collect();
+    let scores = ScoreKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let scores = scored.of(kind);
+            let title = format!("{} {:.0}", lang.text(score_title(kind)), scores.score(row));
+            let title = dated_title(&title, &as_of, lang);
+            (score_contributions(scores, row, lang, &title), kind.key())
+        })
+        .collect();
 
     let flags: Vec<_> = own
         .iter()

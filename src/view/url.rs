@@ -238,6 +238,11 @@ impl Default for CustomersQuery {
     }
 }
 
+/// The score a `score=` value names.
+fn score_kind(key: &str) -> Option<ScoreKind> {
+    ScoreKind::ALL.into_iter().find(|s| s.key() == key)
+}
+
 /// Yuan as written in a URL (`1000000`, `12.5`) to fen, exactly, by the import's own money
 /// rules; `None` for anything else.
 fn yuan_to_fen(text: &str) -> Option<i64> {
@@ -248,8 +253,7 @@ impl CustomersQuery {
     /// The state a URL asks for; what does not parse is left at its default.
     pub fn from_query(query: &(impl Query + ?Sized)) -> CustomersQuery {
         let text = |key: &str| query.param(key).filter(|v| !v.is_empty());
-        let score =
-            text("score").and_then(|key| ScoreKind::ALL.into_iter().find(|s| s.key() == key));
+        let score = text("score").and_then(|key| score_kind(&key));
         let bound = |key: &str, default: i32| {
             text(key)
                 .and_then(|v| v.trim().parse::<i32>().ok())
@@ -375,7 +379,7 @@ impl CustomersQuery {
             "city" => next.city = text,
             "risk" => next.risk_level = value.parse().ok(),
             "score" => {
-                next.score = ScoreKind::ALL.into_iter().find(|s| s.key() == value);
+                next.score = score_kind(value);
                 if next.score.is_none() {
                     (next.score_min, next.score_max) = (0, 100);
                 }

@@ -35,15 +35,15 @@ struct Held {
 }
 
 /// Posts a reply, with a workbook's bytes transferred beside it.
-type Post = Rc<dyn Fn(&AnalysisReply, Option<Vec<u8>>)>;
+type Post = Rc<dyn Fn(AnalysisReply, Option<Vec<u8>>)>;
 
 fn poster() -> Post {
-    Rc::new(|reply: &AnalysisReply, bytes: Option<Vec<u8>>| {
+    Rc::new(|reply: AnalysisReply, bytes: Option<Vec<u8>>| {
         let attachments = Attachments {
             bytes: bytes.map(|bytes| js_sys::Uint8Array::from(bytes.as_slice())),
             ..Attachments::default()
         };
-        port::reply(&WorkerReply::Analysis(reply.clone()), attachments);
+        port::reply(&WorkerReply::Analysis(reply), attachments);
     })
 }
 
@@ -55,14 +55,14 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRe
         AnalysisRequest::Open(record) => {
             let (session, post) = (session.clone(), post.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                post(&progress(AnalysisJob::Open, 0, 2), None);
+                post(progress(AnalysisJob::Open, 0, 2), None);
                 match load(&record).await {
                     Ok(dataset) => {
-                        post(&progress(AnalysisJob::Open, 1, 2), None);
+                        post(progress(AnalysisJob::Open, 1, 2), None);
                         // Features only: tiers and books depend on the page's rules.
                         let as_of = as_of_date(&dataset);
                         let features = customer_features(&dataset, as_of);
-                        post(&progress(AnalysisJob::Open, 2, 2), None);
+                        post(progress(AnalysisJob::Open, 2, 2), None);
                         let waiting = {
                             let mut session = session.borrow_mut();
                             session.held = Some(Held {
@@ -78,7 +78,7 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRe
                         }
                     }
                     Err(error) => post(
-                        &AnalysisReply::Failed {
+                        AnalysisReply::Failed {
                             job: AnalysisJob::Open,
                             message: error,
                         },
@@ -122,15 +122,15 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
         AnalysisRequest::Open(_) => {}
         AnalysisRequest::Segments => {
             let segments = segment_customers(&held.dataset, &held.features, &mut |done, of| {
-                post(&progress(AnalysisJob::Segments, done, of), None)
+                post(progress(AnalysisJob::Segments, done, of), None)
             });
-            post(&AnalysisReply::Segments(Box::new(segments)), None);
+            post(AnalysisReply::Segments(Box::new(segments)), None);
         }
         AnalysisRequest::Offers { customer } => {
             let customer = customer as usize;
             if customer >= held.dataset.n_customers() {
                 post(
-                    &AnalysisReply::Failed {
+                    AnalysisReply::Failed {
                         job: AnalysisJob::Offers,
                         message: format!("no customer at row {customer}"),
                     },
@@ -151,11 +151,11 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
                     features,
                     &profile,
                     ModelKind::Gbdt,
-                    &mut |done, of| post(&progress(AnalysisJob::Offers, done, of), None),
+                    &mut |done, of| post(progress(AnalysisJob::Offers, done, of), None),
                 )
             });
             post(
-                &AnalysisReply::Offers {
+                AnalysisReply::Offers {
                     customer: customer as u32,
                     offers: customer_offers(products, customer),
                 },
@@ -163,11 +163,11 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
             );
         }
         AnalysisRequest::ListXlsx(export) => {
-            post(&progress(AnalysisJob::ListXlsx, 0, 1), None);
+            post(progress(AnalysisJob::ListXlsx, 0, 1), None);
             match workbook(held, &export) {
-                Ok(bytes) => post(&AnalysisReply::ListXlsx, Some(bytes)),
+                Ok(bytes) => post(AnalysisReply::ListXlsx, Some(bytes)),
                 Err(message) => post(
-                    &AnalysisReply::Failed {
+                    AnalysisReply::Failed {
                         job: AnalysisJob::ListXlsx,
                         message,
                     },
