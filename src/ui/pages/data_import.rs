@@ -290,13 +290,13 @@ pub fn ImportPanel() -> impl IntoView {
     let timing_text = move || timings.get().summary(state.lang.get());
     // The figures `make bench` reads, as the panel's attributes.
     let panel = NodeRef::<leptos::html::Section>::new();
+    // A memo: the session changes with every progress report, the files' read times rarely.
+    let worker_read_ms = Memo::new(move |_| {
+        session.with(|s| s.files.iter().map(|f| f64::from(f.read_ms)).sum::<f64>())
+    });
     Effect::new(move |_| {
         let figures = timings.get();
-        let worker_read_ms = files
-            .get()
-            .iter()
-            .map(|f| f64::from(f.read_ms))
-            .sum::<f64>();
+        let worker_read_ms = worker_read_ms.get();
         if let Some(panel) = panel.get() {
             for (name, value) in figures.attributes(worker_read_ms) {
                 let _ = panel.set_attribute(name, &value);
