@@ -30,6 +30,49 @@ pub fn money_compact(fen: i64, lang: Lang) -> String {
     format!("{sign}¥{}{suffix}", two_decimals(hundredths))
 }
 
+/// The labels of a money axis: one unit for every tick (the largest tick's, so ¥8,000万 never
+/// stands beside ¥1.2亿 but reads ¥0.8亿) and the fewest decimals that keep the ticks apart.
+/// Axis labels are approximate by nature, so the float division is harmless here.
+pub fn money_axis(ticks_fen: &[f64], lang: Lang) -> Vec<String> {
+    let units: &[(f64, &str)] = match lang {
+        Lang::Zh => &[(1e10, "亿"), (1e6, "万"), (100.0, "")],
+        Lang::En => &[(1e11, "B"), (1e8, "M"), (1e5, "K"), (100.0, "")],
+    };
+    let largest = ticks_fen.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let (unit, suffix) = units
+        .iter()
+        .copied()
+        .find(|&(unit, _)| largest >= unit)
+        .unwrap_or((100.0, ""));
+    distinct(ticks_fen, |fen, decimals| {
+        let amount = fen / unit;
+        let text = format!("{:.decimals$}", amount.abs());
+        if text.chars().all(|c| c == '0' || c == '.') {
+            return "¥0".to_owned();
+        }
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let sign = if amount < 0.0 { "-" } else { "" };
+        let whole = group_thousands(whole.parse().unwrap_or(0));
+        let point = if fraction.is_empty() { "" } else { "." };
+        format!("{sign}¥{whole}{point}{fraction}{suffix}")
+    })
+}
+
+/// `values` formatted with the fewest decimals (up to six) under which no two read the same.
+pub fn distinct(values: &[f64], format: impl Fn(f64, usize) -> String) -> Vec<String> {
+    let mut labels = Vec::new();
+    for decimals in 0..=6 {
+        labels = values.iter().map(|&v| format(v, decimals)).collect();
+        let mut sorted = labels.clone();
+        sorted.sort();
+        sorted.dedup();
+        if sorted.len() == labels.len() {
+            break;
+        }
+    }
+    labels
+}
+
 /// A sum in fen written in full: `¥2,554,436,292.45`.
 pub fn money_exact(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };

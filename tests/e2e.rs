@@ -1368,3 +1368,79 @@ async fn import_a_file_read_by_two_workers(client: &Client) {
     )
     .await;
 }
+
+/// Every page in each language: the interface speaks that language alone (data such as names
+/// and ids aside), every date is written the reader's way, nothing sticks out of its card at
+/// 1366 px, and a full-page screenshot of each is kept for a person to look at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_speaks_one_language_and_fits_its_cards() {
+    journey(async |client, home| {
+        let customer = {
+            client
+                .goto(&format!("{home}?page=customers"))
+                .await
+                .expect("the list");
+            wait_text(client, "[data-testid=page-position]", |t| t == "1 / 100").await;
+            browser::attribute(
+                client,
+                "[data-testid=customer-table] tbody tr:first-child",
+                "data-customer",
+            )
+            .await
+        };
+        let mut problems = Vec::new();
+        for lang in ["zh", "en"] {
+            if lang == "en" {
+                click(client, "[data-testid=language-switch]").await;
+                wait_text(client, "a[data-nav=overview]", |t| t == "Overview").await;
+            }
+            for page in [
+                "overview",
+                "customers",
+                "customer",
+                "segments",
+                "managers",
+                "data",
+                "settings",
+            ] {
+                let url = match page {
+                    "customer" => format!("{home}?page=customer&id={customer}"),
+                    _ => format!("{home}?page={page}"),
+                };
+                client.goto(&url).await.expect("open the page");
+                let ready = match page {
+                    "overview" => "canvas[data-chart=aum-trend][data-hits]",
+                    "customers" => "[data-testid=customer-table] tbody tr",
+                    "customer" => "canvas[data-chart=customer-trend][data-hits]",
+                    "segments" => "canvas[data-chart=cluster-scatter][data-hits]",
+                    "managers" => "canvas[data-chart=manager-workload][data-hits]",
+                    "data" => "[data-testid=snapshot] dd",
+                    _ => "[data-testid=tier-rules] tbody tr",
+                };
+                wait_text(client, ready, |_| true).await;
+                if page == "settings" {
+                    click(client, "[data-testid=performance-run]").await;
+                    wait_text(client, "[data-testid=performance]", |t| t.contains("ms")).await;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+                let report = browser::interface_report(client).await;
+                for slip in browser::language_slips(&report.texts, lang) {
+                    problems.push(format!("{page} ({lang}): {slip}"));
+                }
+                for part in &report.overflowing {
+                    problems.push(format!("{page} ({lang}): overflows its card: {part}"));
+                }
+                if report.page_width > 1366 {
+                    problems.push(format!(
+                        "{page} ({lang}): the page is {} px wide",
+                        report.page_width
+                    ));
+                }
+                browser::screenshot_page(client, &format!("page-{page}-{lang}")).await;
+            }
+        }
+        problems.dedup();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    })
+    .await;
+}

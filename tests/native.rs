@@ -10,6 +10,8 @@ mod native {
     pub mod analytics;
     /// The core modules stay free of browser and async code, and say what they are for.
     pub mod architecture;
+    /// Every page's charts, on the demo and a sparse book: labels apart, inside, distinct.
+    pub mod chart_legibility;
     /// Per-type SVG rendering of each chart.
     pub mod charts;
     /// Storage chunks read back exactly what was written.

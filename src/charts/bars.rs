@@ -1,8 +1,7 @@
 //! One panel of bars with their values: a customer's holdings by product, say.
 
-use super::tier_bars::draw_panel;
+use super::tier_bars::{draw_panel, Measure};
 use super::{ChartError, ChartSpec, Hit, PALETTE};
-use crate::format::money_compact;
 use crate::i18n::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -41,7 +40,7 @@ impl ChartSpec for BarsSpec {
             &self.categories,
             &self.values_fen,
             PALETTE[2],
-            &|fen| money_compact(fen, self.lang),
+            Measure::Money(self.lang),
             scale,
         )?;
         Ok(rects

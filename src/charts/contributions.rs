@@ -1,9 +1,12 @@
 //! A score taken apart: the base and each factor's points as horizontal bars, adding up to the
 //! score, so the reason behind a number is visible.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{
+    fit, scaled, text_width, tick_count, ChartError, ChartSpec, Hit, Ticks, FONT_FAMILY, PALETTE,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// A score's parts, already in the reader's language.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,15 +43,43 @@ impl ChartSpec for ContributionsSpec {
             .collect();
         let low = rows.iter().map(|r| r.1).fold(0.0, f64::min);
         let high = rows.iter().map(|r| r.1).fold(0.0, f64::max);
-        // Room for the value labels right of the bars, whatever the scale of the parts.
-        let span = (high - low).max(1e-6);
-        let (low, high) = (low - span * 0.04, high + span * 0.16);
         let decimals = self.decimals;
+        let px = f64::from(scaled(12, scale));
+        let width = f64::from(area.dim_in_pixel().0);
+        // Names get the room they need, up to two fifths of the card; longer ones shorten.
+        let name_room = rows
+            .iter()
+            .map(|r| text_width(&r.0, px))
+            .fold(0.0, f64::max)
+            .min(width * 0.4);
+        let names: Vec<String> = rows.iter().map(|r| fit(&r.0, px, name_room)).collect();
+        let value_text = |points: f64| {
+            let text = format!("{points:+.decimals$}");
+            // −0.00 is nothing taken away: say +0.00.
+            if points.abs() * 10f64.powi(decimals as i32) < 0.5 {
+                format!("{:+.decimals$}", 0.0)
+            } else {
+                text
+            }
+        };
+        let margin = scaled(10, scale);
+        let plot_width = (width - name_room - px - f64::from(margin) * 2.0).max(1.0);
+        // Room right of the bars for the widest value label, whatever the scale of the parts.
+        let widest_value = rows
+            .iter()
+            .map(|r| text_width(&value_text(r.1), px))
+            .fold(0.0, f64::max)
+            + px * 0.5;
+        let span = (high - low).max(10f64.powi(-(decimals as i32)));
+        let share = (widest_value / plot_width).min(0.45);
+        let low = low - span * 0.04;
+        let high = low + (high - low + span * 0.04) / (1.0 - share);
+        let ticks = Ticks::numbers(low..high, tick_count(plot_width as u32, px * 1.6, 8));
         let n = rows.len() as i32;
         let mut chart = ChartBuilder::on(area)
-            .margin(scaled(10, scale))
+            .margin(margin)
             .x_label_area_size(scaled(25, scale))
-            .y_label_area_size(scaled(120, scale))
+            .y_label_area_size((name_room + px) as u32)
             .build_cartesian_2d(low..high, (0..n - 1).into_segmented())?;
         chart
             .configure_mesh()
@@ -56,14 +87,15 @@ impl ChartSpec for ContributionsSpec {
             .light_line_style(TRANSPARENT)
             .y_labels(rows.len())
             .y_label_formatter(&|segment| match segment {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => rows
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => names
                     .get((n - 1 - *i) as usize)
-                    .map(|r| r.0.clone())
+                    .cloned()
                     .unwrap_or_default(),
                 SegmentValue::Last => String::new(),
             })
-            .x_label_formatter(&|v| format!("{v:.decimals$}"))
-            .label_style((FONT_FAMILY, scaled(12, scale)))
+            .x_labels(ticks.values.len())
+            .x_label_formatter(&|v| ticks.label(*v))
+            .label_style((FONT_FAMILY, px))
             .draw()?;
         // The first row at the top: row i sits in segment n - 1 - i.
         let band = |i: usize| {
@@ -90,9 +122,10 @@ impl ChartSpec for ContributionsSpec {
                 top
             };
             Text::new(
-                format!("{points:+.decimals$}"),
+                value_text(points),
                 (points.max(0.0) + span * 0.01, at),
-                (FONT_FAMILY, scaled(12, scale)).into_font(),
+                TextStyle::from((FONT_FAMILY, px).into_font())
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
             )
         }))?;
         Ok(rows
@@ -104,7 +137,7 @@ impl ChartSpec for ContributionsSpec {
                 let (right, y1) = chart.backend_coord(&(high, bottom));
                 Hit {
                     rect: (left, y0, right, y1),
-                    text: format!("{name}: {points:+.decimals$}"),
+                    text: format!("{name}: {}", value_text(*points)),
                     link: None,
                 }
             })

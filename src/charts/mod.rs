@@ -4,6 +4,7 @@
 //! in native tests, which check what a user would see: bars, labels, title.
 
 mod aum_histogram;
+mod axis;
 mod bars;
 mod contributions;
 mod rfm_grid;
@@ -12,6 +13,7 @@ mod tier_bars;
 mod trend;
 
 pub use aum_histogram::AumHistogramSpec;
+pub use axis::{fit, is_wide, label_step, padded, text_width, tick_count, Ticks};
 pub use bars::BarsSpec;
 pub use contributions::ContributionsSpec;
 pub use rfm_grid::RfmGridSpec;
@@ -76,8 +78,16 @@ pub trait ChartSpec {
         DB::ErrorType: 'static,
     {
         area.fill(&WHITE)?;
-        let font = (FONT_FAMILY, scaled(Self::TITLE_PX, scale)).into_font();
-        let plot = area.titled(self.title(), font)?;
+        // A long title on a narrow card shrinks a little, then gives up its end to an ellipsis
+        // (the download's name keeps it whole).
+        let room = f64::from(area.dim_in_pixel().0) - f64::from(scaled(16, scale));
+        let full = f64::from(scaled(Self::TITLE_PX, scale));
+        let mut px = full;
+        while px > full * 0.75 && text_width(self.title(), px) > room {
+            px -= 1.0;
+        }
+        let title = fit(self.title(), px, room);
+        let plot = area.titled(&title, (FONT_FAMILY, px).into_font())?;
         let hits = self.draw_plot(&plot, scale)?;
         plot.present()?;
         Ok(hits)

@@ -1,6 +1,6 @@
 //! Customers as points on two axes, coloured by cluster: the clusters' 2-D projection.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{scaled, tick_count, ChartError, ChartSpec, Hit, Ticks, FONT_FAMILY, PALETTE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -51,18 +51,24 @@ impl ChartSpec for ScatterSpec {
         };
         let (x_low, x_high) = bounds(|p| p.0);
         let (y_low, y_high) = bounds(|p| p.1);
+        let px = f64::from(scaled(12, scale));
+        let (width, height) = area.dim_in_pixel();
+        let x_ticks = Ticks::numbers(x_low..x_high, tick_count(width, px * 2.0, 10));
+        let y_ticks = Ticks::numbers(y_low..y_high, tick_count(height, px, 10));
         let mut chart = ChartBuilder::on(area)
             .margin(scaled(10, scale))
             .x_label_area_size(scaled(40, scale))
-            .y_label_area_size(scaled(50, scale))
+            .y_label_area_size((y_ticks.widest(px) + px * 2.5) as u32)
             .build_cartesian_2d(x_low..x_high, y_low..y_high)?;
         chart
             .configure_mesh()
             .light_line_style(TRANSPARENT)
             .x_desc(self.x_caption.as_str())
             .y_desc(self.y_caption.as_str())
-            .x_label_formatter(&|v| format!("{v:.1}"))
-            .y_label_formatter(&|v| format!("{v:.1}"))
+            .x_labels(x_ticks.values.len())
+            .y_labels(y_ticks.values.len())
+            .x_label_formatter(&|v| x_ticks.label(*v))
+            .y_label_formatter(&|v| y_ticks.label(*v))
             .label_style((FONT_FAMILY, scaled(12, scale)))
             .axis_desc_style((FONT_FAMILY, scaled(13, scale)))
             .draw()?;

@@ -1,6 +1,9 @@
 //! Customers and AUM per tier, as two bar panels side by side.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{
+    fit, label_step, scaled, text_width, tick_count, ChartError, ChartSpec, Hit, Ticks,
+    FONT_FAMILY, PALETTE,
+};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -70,7 +73,7 @@ impl ChartSpec for TierBarsSpec {
             &self.tiers,
             &customers,
             PALETTE[0],
-            &|v| count(v.max(0) as usize),
+            Measure::Count,
             scale,
         )?;
         hits.extend(draw_panel(
@@ -79,7 +82,7 @@ impl ChartSpec for TierBarsSpec {
             &self.tiers,
             &self.aum_fen,
             PALETTE[1],
-            &|fen| money_compact(fen, self.lang),
+            Measure::Money(self.lang),
             scale,
         )?);
         let tiers = self.tiers.len();
@@ -95,76 +98,129 @@ impl ChartSpec for TierBarsSpec {
     }
 }
 
-/// Draws one panel; the bars' rectangles, in order.
+/// What a panel's bars measure: it picks the axis' and the labels' writing.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Measure {
+    /// Customers, transactions: whole numbers.
+    Count,
+    /// Amounts in fen, in the reader's units.
+    Money(Lang),
+}
+
+impl Measure {
+    fn label(self, value: i64) -> String {
+        match self {
+            Measure::Count => count(value.max(0) as usize),
+            Measure::Money(lang) => money_compact(value, lang),
+        }
+    }
+
+    fn ticks(self, range: std::ops::Range<f64>, n: usize) -> Ticks {
+        match self {
+            Measure::Count => Ticks::counts(range, n),
+            Measure::Money(lang) => Ticks::money(range, n, lang),
+        }
+    }
+}
+
+/// Draws one panel; the bars' rectangles, in order. Category names skip or shorten to fit
+/// under their bars, value labels show only when each fits over its own bar: the tooltip
+/// always names the bar and its exact value.
 pub(super) fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     caption: &str,
     categories: &[String],
     values: &[i64],
     colour: RGBColor,
-    format_value: &dyn Fn(i64) -> String,
+    measure: Measure,
     scale: f64,
 ) -> Result<Vec<(i32, i32, i32, i32)>, ChartError>
 where
     DB::ErrorType: 'static,
 {
-    let top = values.iter().copied().max().unwrap_or(0).max(1);
+    let px = f64::from(scaled(12, scale));
+    let top = values.iter().copied().max().unwrap_or(0).max(1) as f64;
     // Headroom above the tallest bar so its value label fits.
-    let y_max = top + top / 8 + 1;
+    let y_max = top * 1.15 + 1.0;
     let n = categories.len().max(1);
-    // A gap between bars a sixth of their slot, at most 12 px: twenty managers still get bars.
-    let slot = f64::from(area.dim_in_pixel().0) * 0.8 / n as f64;
-    let margin = (scaled(12, scale) as f64).min(slot / 6.0).max(1.0) as u32;
-    // Every label while they fit; beyond eight, every few (the tooltip names each bar).
-    let label_step = n.div_ceil(8);
+    let (margin, caption_px, x_area) = (scaled(10, scale), scaled(16, scale), scaled(30, scale));
+    let plot_height = area
+        .dim_in_pixel()
+        .1
+        .saturating_sub(caption_px * 2 + margin * 2 + x_area);
+    let ticks = measure.ticks(0.0..y_max, tick_count(plot_height, px, 6));
+    let caption = fit(
+        caption,
+        f64::from(caption_px),
+        f64::from(area.dim_in_pixel().0),
+    );
     let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT_FAMILY, scaled(16, scale)))
-        .margin(scaled(10, scale))
-        .x_label_area_size(scaled(30, scale))
-        .y_label_area_size(scaled(70, scale))
+        .caption(&caption, (FONT_FAMILY, caption_px))
+        .margin(margin)
+        .x_label_area_size(x_area)
+        .y_label_area_size((ticks.widest(px) + px) as u32)
         // An integer range is inclusive in plotters' segmented coordinates: n categories are 0..n-1.
-        .build_cartesian_2d(
-            (0..categories.len().max(1) as i32 - 1).into_segmented(),
-            0..y_max,
-        )?;
+        .build_cartesian_2d((0..n as i32 - 1).into_segmented(), 0.0..y_max)?;
+    let slot = f64::from(chart.plotting_area().dim_in_pixel().0) / n as f64;
+    // A gap between bars a sixth of their slot, at most 12 px: twenty managers still get bars.
+    let gap = (f64::from(scaled(12, scale))).min(slot / 6.0).max(1.0) as u32;
+    let step = label_step(categories, px, slot);
+    let shown: Vec<String> = categories
+        .iter()
+        .map(|c| fit(c, px, slot * step as f64 - px * 0.5))
+        .collect();
     chart
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(TRANSPARENT)
-        .x_labels(categories.len())
+        .x_labels(n)
         .x_label_formatter(&|segment| match segment {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i)
-                if (*i as usize).is_multiple_of(label_step) =>
+                if (*i as usize).is_multiple_of(step) =>
             {
-                categories.get(*i as usize).cloned().unwrap_or_default()
+                shown.get(*i as usize).cloned().unwrap_or_default()
             }
             _ => String::new(),
         })
-        .y_label_formatter(&|v| format_value(*v))
-        .label_style((FONT_FAMILY, scaled(12, scale)))
+        .y_labels(ticks.values.len())
+        .y_label_formatter(&|v| ticks.label(*v))
+        .label_style((FONT_FAMILY, px))
         .draw()?;
     chart.draw_series(
         Histogram::vertical(&chart)
             .style(colour.filled())
-            .margin(margin)
-            .data(values.iter().enumerate().map(|(i, &v)| (i as i32, v))),
+            .margin(gap)
+            .data(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (i as i32, v as f64)),
+            ),
     )?;
-    let label_style = TextStyle::from((FONT_FAMILY, scaled(12, scale)).into_font())
-        .pos(Pos::new(HPos::Center, VPos::Bottom));
-    let labelled = if n <= 8 { values.len() } else { 0 };
-    chart.draw_series(values.iter().take(labelled).enumerate().map(|(i, &v)| {
-        Text::new(
-            format_value(v),
-            (SegmentValue::CenterOf(i as i32), v + top / 100),
-            label_style.clone(),
-        )
-    }))?;
+    let label_style =
+        TextStyle::from((FONT_FAMILY, px).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let value_labels: Vec<String> = values.iter().map(|&v| measure.label(v)).collect();
+    let fits = value_labels
+        .iter()
+        .all(|l| text_width(l, px) + px * 0.3 <= slot);
+    if fits {
+        chart.draw_series(value_labels.into_iter().enumerate().map(|(i, text)| {
+            Text::new(
+                text,
+                (
+                    SegmentValue::CenterOf(i as i32),
+                    values[i] as f64 + top / 100.0,
+                ),
+                label_style.clone(),
+            )
+        }))?;
+    }
     // The bar as drawn, the full column height: a small bar is still easy to point at.
     Ok((0..values.len())
         .map(|i| {
             let (left, top) = chart.backend_coord(&(SegmentValue::Exact(i as i32), y_max));
-            let (right, bottom) = chart.backend_coord(&(SegmentValue::Exact(i as i32 + 1), 0));
-            (left + margin as i32, top, right - margin as i32, bottom)
+            let (right, bottom) = chart.backend_coord(&(SegmentValue::Exact(i as i32 + 1), 0.0));
+            (left + gap as i32, top, right - gap as i32, bottom)
         })
         .collect())
 }

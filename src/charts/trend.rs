@@ -1,6 +1,9 @@
 //! Monthly AUM with its forecast band above, monthly activity below.
 
-use super::{scaled, ChartError, ChartSpec, Hit, FONT_FAMILY, PALETTE};
+use super::{
+    label_step, padded, scaled, text_width, tick_count, ChartError, ChartSpec, Hit, Ticks,
+    FONT_FAMILY, PALETTE,
+};
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
 use plotters::coord::Shift;
@@ -50,7 +53,7 @@ impl ChartSpec for TrendSpec {
             .len()
             .max(history + self.forecast_fen.len())
             .max(1);
-        let (upper, lower) = area.split_vertically(area.dim_in_pixel().1 * 3 / 5);
+        let (upper, lower) = area.split_vertically(area.dim_in_pixel().1 * 11 / 20);
         let lang = self.lang;
         let values = self
             .aum_fen
@@ -59,21 +62,57 @@ impl ChartSpec for TrendSpec {
             .copied()
             .chain(self.band_fen.iter().flat_map(|&(low, high)| [low, high]));
         let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
-        let (low, high) = if low > high { (0.0, 1.0) } else { (low, high) };
-        let pad = ((high - low) * 0.1).max(1.0);
+        let (y_low, y_high) = padded(low, high, true);
         let label = |i: usize| self.months.get(i).cloned().unwrap_or_default();
         let x_range = -0.5..months as f64 - 0.5;
+        let px = f64::from(scaled(12, scale));
+        let margin = scaled(10, scale);
+        let caption_px = scaled(15, scale);
+        // The plot's height: the panel less its caption, margins and the x label strip.
+        let plot_height = |panel: u32, x_labels: u32| {
+            panel.saturating_sub(caption_px * 2 + margin * 2 + x_labels)
+        };
+        let aum_ticks = Ticks::money(
+            y_low..y_high,
+            tick_count(
+                plot_height(upper.dim_in_pixel().1, scaled(10, scale)),
+                px,
+                6,
+            ),
+            lang,
+        );
+        let busiest = self.activity.iter().copied().fold(0.0, f64::max).max(1.0);
+        let activity_ticks = Ticks::counts(
+            0.0..busiest * 1.1,
+            tick_count(
+                plot_height(lower.dim_in_pixel().1, scaled(30, scale)),
+                px,
+                4,
+            ),
+        );
+        // Both panels share one label strip width, so their plots line up month for month.
+        let y_area = (aum_ticks.widest(px).max(activity_ticks.widest(px)) + px) as u32;
+        let month_labels: Vec<String> = (0..months).map(label).collect();
+        // The last month's label is centred on its slot near the right edge: half of it needs room.
+        let right = (month_labels
+            .iter()
+            .map(|l| text_width(l, px))
+            .fold(0.0, f64::max)
+            / 2.0) as u32
+            + margin;
         let mut top = ChartBuilder::on(&upper)
-            .caption(&self.aum_caption, (FONT_FAMILY, scaled(15, scale)))
-            .margin(scaled(10, scale))
+            .caption(&self.aum_caption, (FONT_FAMILY, caption_px))
+            .margin(margin)
+            .margin_right(right)
             .x_label_area_size(scaled(10, scale))
-            .y_label_area_size(scaled(80, scale))
-            .build_cartesian_2d(x_range.clone(), (low - pad).max(0.0)..high + pad)?;
+            .y_label_area_size(y_area)
+            .build_cartesian_2d(x_range.clone(), y_low..y_high)?;
         top.configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_label_formatter(&|v| money_compact(v.round() as i64, lang))
-            .label_style((FONT_FAMILY, scaled(12, scale)))
+            .y_labels(aum_ticks.values.len())
+            .y_label_formatter(&|v| aum_ticks.label(*v))
+            .label_style((FONT_FAMILY, px))
             .draw()?;
         if !self.forecast_fen.is_empty() && history > 0 {
             // The band starts at the last known month, so it grows out of the line.
@@ -116,14 +155,15 @@ impl ChartSpec for TrendSpec {
                 .map(|(i, &v)| Circle::new((i as f64, v), scaled(3, scale), PALETTE[0].filled())),
         )?;
 
-        let busiest = self.activity.iter().copied().fold(0.0, f64::max).max(1.0);
         let mut bottom = ChartBuilder::on(&lower)
-            .caption(&self.activity_caption, (FONT_FAMILY, scaled(15, scale)))
-            .margin(scaled(10, scale))
+            .caption(&self.activity_caption, (FONT_FAMILY, caption_px))
+            .margin(margin)
+            .margin_right(right)
             .x_label_area_size(scaled(30, scale))
-            .y_label_area_size(scaled(80, scale))
+            .y_label_area_size(y_area)
             .build_cartesian_2d(x_range, 0.0..busiest * 1.1)?;
-        let step = (months / 12).max(1);
+        let slot = f64::from(bottom.plotting_area().dim_in_pixel().0) / months as f64;
+        let step = label_step(&month_labels, px, slot);
         bottom
             .configure_mesh()
             .disable_x_mesh()
@@ -136,8 +176,9 @@ impl ChartSpec for TrendSpec {
                     String::new()
                 }
             })
-            .y_label_formatter(&|v| count(v.round() as usize))
-            .label_style((FONT_FAMILY, scaled(12, scale)))
+            .y_labels(activity_ticks.values.len())
+            .y_label_formatter(&|v| activity_ticks.label(*v))
+            .label_style((FONT_FAMILY, px))
             .draw()?;
         bottom.draw_series(self.activity.iter().enumerate().map(|(i, &v)| {
             Rectangle::new(
@@ -150,8 +191,8 @@ impl ChartSpec for TrendSpec {
         Ok((0..months)
             .map(|i| {
                 let x = i as f64;
-                let (left, top_y) = top.backend_coord(&(x - 0.5, high + pad));
-                let (right, _) = top.backend_coord(&(x + 0.5, high + pad));
+                let (left, top_y) = top.backend_coord(&(x - 0.5, y_high));
+                let (right, _) = top.backend_coord(&(x + 0.5, y_high));
                 let (_, bottom_y) = bottom.backend_coord(&(x, 0.0));
                 let text = if i < history {
                     format!(

@@ -194,9 +194,17 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
         lang,
     });
 
-    let trend = analysis.as_of.map(|day| {
+    // The trend is rebuilt from net flows: without transactions, or with neither assets nor
+    // activity, it would be a line at zero that says nothing.
+    let has_transactions = !dataset.transactions().is_empty();
+    let trend = analysis.as_of.filter(|_| has_transactions).and_then(|day| {
         let series = customer_monthly_series(dataset, day, row, &f.aum_fen, PROFILE_MONTHS);
-        TrendSpec {
+        let aum_fen = series.aum_fen.first().cloned().unwrap_or_default();
+        let activity = series.activity.first().cloned().unwrap_or_default();
+        if aum_fen.iter().chain(&activity).all(|&v| v == 0.0) {
+            return None;
+        }
+        Some(TrendSpec {
             title: dated(Msg::AumTrend),
             months: series
                 .months
@@ -206,15 +214,15 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
                     crate::format::month(year, month, lang)
                 })
                 .collect(),
-            aum_fen: series.aum_fen.first().cloned().unwrap_or_default(),
-            activity: series.activity.first().cloned().unwrap_or_default(),
+            aum_fen,
+            activity,
             forecast_fen: Vec::new(),
             band_fen: Vec::new(),
             aum_caption: lang.text(Msg::AumMonthEnd).into(),
             activity_caption: lang.text(Msg::TransactionsPerMonth).into(),
             forecast_caption: lang.text(Msg::ForecastWord).into(),
             lang,
-        }
+        })
     });
 
     // Twelve months of transactions by category and by channel.

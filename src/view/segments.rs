@@ -2,12 +2,15 @@
 //! validity, and the what-if's rows and chart for a proposed ladder.
 
 use super::Loaded;
+use crate::analytics::rfm::rfm_grid;
+use crate::analytics::segments::CustomerSegments;
 use crate::analytics::whatif::what_if;
 use crate::analytics::TierRules;
-use crate::charts::TierBarsSpec;
+use crate::charts::{RfmGridSpec, ScatterSpec, TierBarsSpec};
 use crate::format::{count, dated_title, money_compact};
 use crate::i18n::{Lang, Msg};
 use crate::import::values::parse_money;
+use crate::view::url::{CustomerQuery, CustomersQuery};
 
 /// Fen in one 万元 (ten thousand yuan).
 const FEN_PER_WAN: i64 = 1_000_000;
@@ -110,4 +113,112 @@ pub fn what_if_view(
         links: Vec::new(),
     };
     Some((rows, spec))
+}
+
+/// The RFM grid's chart: each cell leads to its customers.
+pub fn rfm_spec(segments: &CustomerSegments, lang: Lang, as_of: &str, path: &str) -> RfmGridSpec {
+    let grid = rfm_grid(&segments.rfm);
+    RfmGridSpec {
+        title: dated_title(lang.text(Msg::RfmGrid), as_of, lang),
+        cells: grid.map(|row| row.map(|cell| (cell.customers, cell.mean_m))),
+        r_caption: lang.text(Msg::RecencyScore).into(),
+        f_caption: lang.text(Msg::FrequencyScore).into(),
+        customers_word: lang.text(Msg::CustomerCountAxis).into(),
+        mean_m_word: lang.text(Msg::MeanMonetary).into(),
+        links: (1..=5)
+            .map(|r| {
+                (1..=5)
+                    .map(|f| {
+                        Some(
+                            CustomersQuery {
+                                rfm_cell: Some((r, f)),
+                                ..CustomersQuery::default()
+                            }
+                            .to_href(path),
+                        )
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// A cluster's description in the reader's language.
+pub fn cluster_name(segments: &CustomerSegments, cluster: usize, lang: Lang) -> String {
+    segments
+        .profiles
+        .get(cluster)
+        .map(|p| match lang {
+            Lang::Zh => p.description.0.clone(),
+            Lang::En => p.description.1.clone(),
+        })
+        .unwrap_or_default()
+}
+
+/// Customers drawn on the cluster map: at most this many, an even sample.
+pub const SCATTER_POINTS: usize = 2_000;
+
+/// The cluster map: an even sample of customers on the first two components, each point
+/// leading to its customer's profile.
+pub fn cluster_spec(
+    loaded: &Loaded,
+    segments: &CustomerSegments,
+    lang: Lang,
+    as_of: &str,
+    path: &str,
+) -> ScatterSpec {
+    let clustering = &segments.chosen.clustering;
+    let n = clustering.assignment.len();
+    // Every n/2000-th customer: the same sample on every visit.
+    let stride = n.div_ceil(SCATTER_POINTS).max(1);
+    let ids = &loaded.dataset.customers().customer_id;
+    let sampled: Vec<usize> = (0..n).step_by(stride).collect();
+    ScatterSpec {
+        title: dated_title(
+            &format!("{} (k = {})", lang.text(Msg::ClusterMap), segments.chosen.k),
+            as_of,
+            lang,
+        ),
+        points: sampled
+            .iter()
+            .map(|&row| {
+                let [x, y] = segments.projection.points[row];
+                (x, y, clustering.assignment[row] as usize)
+            })
+            .collect(),
+        labels: sampled
+            .iter()
+            .map(|&row| {
+                let cluster = clustering.assignment[row] as usize;
+                let id = ids.get(row);
+                (
+                    format!(
+                        "{id} · {} {} · {}",
+                        lang.text(Msg::Cluster),
+                        cluster + 1,
+                        cluster_name(segments, cluster, lang)
+                    ),
+                    Some(
+                        CustomerQuery {
+                            customer_id: id.to_string(),
+                        }
+                        .to_href(path),
+                    ),
+                )
+            })
+            .collect(),
+        series: (0..segments.profiles.len())
+            .map(|c| format!("{} {}", lang.text(Msg::Cluster), c + 1))
+            .collect(),
+        x_caption: format!(
+            "{} 1 ({:.0}%)",
+            lang.text(Msg::Component),
+            segments.projection.explained[0] * 100.0
+        ),
+        y_caption: format!(
+            "{} 2 ({:.0}%)",
+            lang.text(Msg::Component),
+            segments.projection.explained[1] * 100.0
+        ),
+    }
 }

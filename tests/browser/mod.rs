@@ -86,7 +86,7 @@ pub async fn start_browser() -> (Chromedriver, Client, tempdir::Dir) {
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1366,768", "--lang=zh-CN",
+                "--disable-sync", "--window-size=1366,900", "--lang=zh-CN",
                 format!("--user-data-dir={}", profile.path().display()),
             ],
             "prefs": { "intl.accept_languages": "zh-CN,zh" }
@@ -286,4 +286,173 @@ pub async fn type_text(client: &Client, css: &str, text: &str) {
         .send_keys(text)
         .await
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// What a reader sees on the page that the app wrote, not the data: every visible text node
+/// and label-like attribute outside elements marked `translate="no"` (names, ids, file names,
+/// figures); and every element that sticks out of its card to the right.
+pub async fn interface_report(client: &Client) -> InterfaceReport {
+    let report = client
+        .execute(
+            r#"
+            const visible = el => {
+                for (let e = el; e; e = e.parentElement) {
+                    const s = getComputedStyle(e);
+                    if (s.display === 'none' || s.visibility === 'hidden') return false;
+                    if (e.classList && e.classList.contains('sr-only')) return true;
+                }
+                return true;
+            };
+            const isData = el => el.closest('[translate="no"]') !== null;
+            const texts = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const text = node.textContent.trim();
+                const el = node.parentElement;
+                if (!text || !el || el.closest('script,style,noscript') || isData(el) || !visible(el)) continue;
+                texts.push(text);
+            }
+            for (const el of document.querySelectorAll('[placeholder],[aria-label],[title],option,input[type=button],input[type=submit]')) {
+                if (isData(el) || !visible(el)) continue;
+                for (const a of ['placeholder', 'aria-label', 'title']) {
+                    const v = el.getAttribute(a);
+                    if (v) texts.push(v.trim());
+                }
+            }
+            const overflowing = [];
+            for (const card of document.querySelectorAll('.panel, .kpi, .card, .file-card')) {
+                const edge = card.getBoundingClientRect().right + 1;
+                for (const el of card.querySelectorAll('*')) {
+                    if (!visible(el) || el.closest('.sr-only')) continue;
+                    // A part inside a scroller that belongs to the card scrolls, it does not overflow.
+                    let clipped = false;
+                    for (let p = el.parentElement; p && p !== card; p = p.parentElement) {
+                        const o = getComputedStyle(p).overflowX;
+                        if (o !== 'visible') { clipped = true; break; }
+                    }
+                    if (clipped) continue;
+                    const r = el.getBoundingClientRect();
+                    if (r.width > 0 && r.right > edge) {
+                        overflowing.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || '').trim().slice(0, 40)}" ends at ${Math.round(r.right)} past ${Math.round(edge)}`);
+                    }
+                }
+            }
+            return { texts, overflowing, pageWidth: document.documentElement.scrollWidth };
+            "#,
+            vec![],
+        )
+        .await
+        .expect("read the interface");
+    serde_json::from_value(report).expect("interface report")
+}
+
+#[derive(serde::Deserialize, Debug)]
+pub struct InterfaceReport {
+    pub texts: Vec<String>,
+    pub overflowing: Vec<String>,
+    #[serde(rename = "pageWidth")]
+    pub page_width: u32,
+}
+
+/// Words a Chinese interface may keep in Latin letters: abbreviations bankers use as they are,
+/// file formats, units and the score letters.
+const LATIN_IN_CHINESE: &[&str] = &[
+    "AUM",
+    "RFM",
+    "NPS",
+    "CSV",
+    "TSV",
+    "PNG",
+    "SVG",
+    "ID",
+    "KPI",
+    "JSON",
+    "NDJSON",
+    "XLSX",
+    "XLS",
+    "Excel",
+    "GBK",
+    "GB18030",
+    "UTF",
+    "SHA",
+    "Keystone",
+    "R",
+    "F",
+    "M",
+    "K",
+    "k",
+    "AUC",
+    "RM",
+    "IndexedDB",
+    "Esc",
+    "Enter",
+    "ms",
+    "s",
+    "MB",
+    "GB",
+    "KB",
+    "CRLF",
+    "BOM",
+    "Tab",
+    "VIP",
+];
+
+/// Why the interface text is not in `lang` alone ("en" or "zh"), one line per stray text.
+pub fn language_slips(texts: &[String], lang: &str) -> Vec<String> {
+    let cjk = |c: char| {
+        ('\u{3400}'..='\u{9fff}').contains(&c)
+            || ('\u{3000}'..='\u{303f}').contains(&c)
+            || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    };
+    let iso_time = |t: &str| {
+        let b = t.as_bytes();
+        b.windows(10).any(|w| {
+            w[..4].iter().all(u8::is_ascii_digit)
+                && w[4] == b'-'
+                && w[5..7].iter().all(u8::is_ascii_digit)
+                && w[7] == b'-'
+                && w[8..10].iter().all(u8::is_ascii_digit)
+        })
+    };
+    let mut slips = Vec::new();
+    for text in texts {
+        if iso_time(text) {
+            slips.push(format!("unlocalised date: {text:?}"));
+        }
+        match lang {
+            "en" => {
+                if text.chars().any(cjk) {
+                    slips.push(format!("Chinese in English: {text:?}"));
+                }
+            }
+            _ => {
+                let words = text
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|w| !w.is_empty());
+                for word in words {
+                    if !LATIN_IN_CHINESE.contains(&word) {
+                        slips.push(format!("English in Chinese: {word:?} in {text:?}"));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    slips
+}
+
+/// A screenshot of the whole page, not only the window: the window grows to the document's
+/// height for the picture, then returns to 1366 × 900.
+pub async fn screenshot_page(client: &Client, name: &str) {
+    let height = client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(900)
+        .clamp(900, 8_000) as u32;
+    let _ = client.set_window_size(1366, height + 140).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(client, name).await;
+    let _ = client.set_window_size(1366, 900).await;
 }

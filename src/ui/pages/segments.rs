@@ -2,25 +2,21 @@
 //! on a 2-D projection with a profile card each, and the products each tier holds. Every
 //! segment opens as a customer list.
 
-use crate::analytics::rfm::rfm_grid;
 use crate::analytics::segments::CustomerSegments;
 use crate::analytics::TierRules;
-use crate::charts::{RfmGridSpec, ScatterSpec};
-use crate::format::{count, dated_title, money_compact, percent};
+use crate::format::{count, money_compact, percent};
 use crate::i18n::{Lang, Msg};
 use crate::model::ProductType;
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::{current_path, customers_href};
-use crate::view::segments::{fen_to_wan, valid_ladder, wan_to_fen, what_if_view};
-use crate::view::url::{CustomerQuery, CustomersQuery};
+use crate::view::segments::{
+    cluster_name, cluster_spec, fen_to_wan, rfm_spec, valid_ladder, wan_to_fen, what_if_view,
+};
+use crate::view::url::CustomersQuery;
 use leptos::prelude::*;
 use std::sync::Arc;
-
-/// Points drawn on the cluster scatter at most: enough to see the shapes, few enough to draw
-/// and hover at once.
-const SCATTER_POINTS: usize = 2_000;
 
 /// The segments page.
 #[component]
@@ -134,27 +130,7 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
 }
 
 fn rfm_section(segments: &CustomerSegments, lang: Lang, as_of: &str) -> impl IntoView {
-    let grid = rfm_grid(&segments.rfm);
-    let spec = RfmGridSpec {
-        title: dated_title(lang.text(Msg::RfmGrid), as_of, lang),
-        cells: grid.map(|row| row.map(|cell| (cell.customers, cell.mean_m))),
-        r_caption: lang.text(Msg::RecencyScore).into(),
-        f_caption: lang.text(Msg::FrequencyScore).into(),
-        customers_word: lang.text(Msg::CustomerCountAxis).into(),
-        mean_m_word: lang.text(Msg::MeanMonetary).into(),
-        links: (1..=5)
-            .map(|r| {
-                (1..=5)
-                    .map(|f| {
-                        Some(customers_href(&CustomersQuery {
-                            rfm_cell: Some((r, f)),
-                            ..CustomersQuery::default()
-                        }))
-                    })
-                    .collect()
-            })
-            .collect(),
-    };
+    let spec = rfm_spec(segments, lang, as_of, &current_path());
     view! {
         <section class="panel">
             <ChartCanvas spec=spec height=420 testid="rfm-grid"/>
@@ -169,70 +145,7 @@ fn cluster_section(
     lang: Lang,
     as_of: &str,
 ) -> impl IntoView {
-    let clustering = &segments.chosen.clustering;
-    let n = clustering.assignment.len();
-    // Every n/2000-th customer: the same sample on every visit.
-    let stride = n.div_ceil(SCATTER_POINTS).max(1);
-    let ids = &loaded.dataset.customers().customer_id;
-    let name_of = |cluster: usize| {
-        segments
-            .profiles
-            .get(cluster)
-            .map(|p| match lang {
-                Lang::Zh => p.description.0.clone(),
-                Lang::En => p.description.1.clone(),
-            })
-            .unwrap_or_default()
-    };
-    let sampled: Vec<usize> = (0..n).step_by(stride).collect();
-    let spec = ScatterSpec {
-        title: dated_title(
-            &format!("{} (k = {})", lang.text(Msg::ClusterMap), segments.chosen.k),
-            as_of,
-            lang,
-        ),
-        points: sampled
-            .iter()
-            .map(|&row| {
-                let [x, y] = segments.projection.points[row];
-                (x, y, clustering.assignment[row] as usize)
-            })
-            .collect(),
-        labels: sampled
-            .iter()
-            .map(|&row| {
-                let cluster = clustering.assignment[row] as usize;
-                let id = ids.get(row);
-                (
-                    format!(
-                        "{id} · {} {} · {}",
-                        lang.text(Msg::Cluster),
-                        cluster + 1,
-                        name_of(cluster)
-                    ),
-                    Some(
-                        CustomerQuery {
-                            customer_id: id.to_string(),
-                        }
-                        .to_href(&current_path()),
-                    ),
-                )
-            })
-            .collect(),
-        series: (0..segments.profiles.len())
-            .map(|c| format!("{} {}", lang.text(Msg::Cluster), c + 1))
-            .collect(),
-        x_caption: format!(
-            "{} 1 ({:.0}%)",
-            lang.text(Msg::Component),
-            segments.projection.explained[0] * 100.0
-        ),
-        y_caption: format!(
-            "{} 2 ({:.0}%)",
-            lang.text(Msg::Component),
-            segments.projection.explained[1] * 100.0
-        ),
-    };
+    let spec = cluster_spec(loaded, segments, lang, as_of, &current_path());
     let cards = segments
         .profiles
         .iter()
@@ -241,7 +154,7 @@ fn cluster_section(
             view! {
                 <a class="card" href=customers_href(&CustomersQuery { cluster: Some(cluster), ..CustomersQuery::default() }) data-cluster=cluster>
                     <h3>{lang.text(Msg::Cluster)} " " {cluster + 1}</h3>
-                    <p class="cluster-words">{name_of(cluster)}</p>
+                    <p class="cluster-words">{cluster_name(segments, cluster, lang)}</p>
                     <p>{count(profile.size)} " " {lang.text(Msg::Customers)} " · " {lang.text(Msg::AumShare)} " " {format!("{:.1}%", profile.aum_share * 100.0)}</p>
                 </a>
             }
