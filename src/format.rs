@@ -109,6 +109,38 @@ pub fn date(day: Day, lang: Lang) -> String {
     }
 }
 
+/// A stored UTC time (`2026-12-04T14:52:16.763Z`) in the reader's local time, as each language
+/// writes it: `2026年12月4日 22:52` or `4 Dec 2026, 22:52`. `offset_minutes` is the browser's
+/// `Date.getTimezoneOffset()` (UTC minus local, so −480 in China). Anything else reads as given.
+pub fn date_time(iso: &str, offset_minutes: i32, lang: Lang) -> String {
+    let parsed = (|| {
+        let day = Day::parse_iso(iso.get(..10)?)?;
+        if iso.as_bytes().get(10) != Some(&b'T') {
+            return None;
+        }
+        let hours: i32 = iso.get(11..13)?.parse().ok()?;
+        let minutes: i32 = iso.get(14..16)?.parse().ok()?;
+        let local = day.0 * 1_440 + hours * 60 + minutes - offset_minutes;
+        Some((Day(local.div_euclid(1_440)), local.rem_euclid(1_440)))
+    })();
+    match parsed {
+        Some((day, minute)) => {
+            let clock = format!("{:02}:{:02}", minute / 60, minute % 60);
+            match lang {
+                Lang::Zh => format!("{} {clock}", date(day, lang)),
+                Lang::En => format!("{}, {clock}", date(day, lang)),
+            }
+        }
+        None => iso.to_owned(),
+    }
+}
+
+/// `n` and the noun in the right number: `1 snapshot`, `2 snapshots`; Chinese has one form.
+pub fn counted(n: usize, one: Msg, many: Msg, lang: Lang) -> String {
+    let noun = if n == 1 { one } else { many };
+    format!("{} {}", count(n), lang.text(noun))
+}
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];

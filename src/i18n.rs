@@ -187,6 +187,11 @@ messages! {
     PagePrevious => "上一页", "Previous";
     PageNext => "下一页", "Next";
     Rows => "行", "rows";
+    Row => "行", "row";
+    DefaultImportName => "导入", "Import";
+    SkipToContent => "跳到正文", "Skip to main content";
+    MainNavigation => "主导航", "Main";
+    PagesNavigation => "分页", "Pages";
     SortBy => "点击表头排序", "Click a column header to sort";
     ProductMixByTier => "各层级持有产品的客户数", "Customers holding each product, by tier";
     ProductType => "产品类型", "Product type";
@@ -211,16 +216,17 @@ messages! {
     StorageUsage => "浏览器存储用量", "Browser storage used";
     StorageUnknown => "浏览器未提供存储用量", "The browser does not report storage use";
     PerformanceCheck => "性能检测", "Performance check";
-    PerformanceHint => "在当前数据上重复运行分析各阶段（特征与分层、RFM、k-means、阈值模拟）五次，显示中位耗时。运行期间页面会短暂停顿。", "Runs each analysis stage (features and tiers, RFM, k-means, threshold what-if) five times on the current data and shows the median time. The page pauses while it runs.";
+    PerformanceHint => "在当前数据上重复运行分析各阶段（特征与分层、RFM、K 均值聚类、阈值模拟）五次，显示中位耗时。运行期间页面会短暂停顿。", "Runs each analysis stage (features and tiers, RFM, k-means, threshold what-if) five times on the current data and shows the median time. The page pauses while it runs.";
     PerformanceRun => "运行检测", "Run check";
     StageFeatures => "特征与分层", "Features and tiers";
     StageRfm => "RFM 评分", "RFM scores";
-    StageKmeans => "k-means 聚类（k = 8）", "k-means (k = 8)";
+    StageKmeans => "K 均值聚类：k = 8 拟合一次（细分页按轮廓系数在 2–8 中选 k）", "k-means: one fit at k = 8 (Segments picks k from 2–8 by silhouette)";
     StagePipeline => "完整流程", "Whole pipeline";
     StageWhatIf => "一次阈值模拟", "One threshold what-if";
     DeleteDataset => "删除数据集", "Delete dataset";
     ConfirmDeleteDataset => "删除这个数据集的全部快照？此操作不可撤销。", "Delete every snapshot of this dataset? This cannot be undone.";
     SnapshotsOfDataset => "个快照", "snapshots";
+    SnapshotOfDataset => "个快照", "snapshot";
     Privacy => "隐私", "Privacy";
     PrivacyNote => "Keystone 不向任何服务器发送数据：所有分析都在本机浏览器中完成。", "Keystone sends no data to any server: all analysis runs in this browser.";
     Yes => "是", "Yes";
@@ -249,6 +255,7 @@ messages! {
     TimingValidate => "解析与校验", "Parsed and validated";
     TimingSave => "保存", "Saved";
     TimingWorkers => "个后台线程", "background workers";
+    TimingWorker => "个后台线程", "background worker";
     HeaderRow => "首行为表头", "First row is the header";
     DateOrder => "日期格式", "Date order";
     DateOrderAuto => "自动识别", "Detect";
@@ -271,7 +278,7 @@ messages! {
     Reason => "原因", "Reason";
     IssuesShown => "显示前 1,000 条问题；完整列表请下载。", "The first 1,000 issues are listed; download the full list.";
     DownloadIssues => "下载问题清单 (CSV)", "Download issues (CSV)";
-    SnapshotName => "快照名称", "Snapshot name";
+    SnapshotName => "数据集名称", "Dataset name";
     Commit => "确认导入", "Commit import";
     CancelImport => "取消", "Cancel";
     Committing => "正在保存…", "Saving…";
@@ -398,6 +405,49 @@ fn value_error_zh(error: crate::import::ValueError) -> &'static str {
         V::NotADirection => "不是借贷方向（借/贷/IN/OUT/D/C）",
         V::NotYesNo => "不是“是/否”",
         V::NotANumber => "不是有效范围内的整数",
+    }
+}
+
+/// Stored entity keys (`customers`, or `customers/holdings` for a file that held both) in the
+/// reader's words; a key this release does not know is shown as stored.
+pub fn entity_names(keys: &str, lang: Lang) -> String {
+    keys.split(['/', ','])
+        .map(|key| {
+            crate::import::Entity::ALL
+                .into_iter()
+                .find(|e| e.key() == key.trim())
+                .map_or_else(
+                    || key.trim().to_owned(),
+                    |e| entity_name(e, lang).to_owned(),
+                )
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The demo's and common Chinese core-banking exports' channel and category words, in English:
+/// product names are translated, so these are too. A value not in the list is data and is
+/// shown as it was imported.
+pub fn banking_term(value: &str, lang: Lang) -> &str {
+    if lang == Lang::Zh {
+        return value;
+    }
+    match value {
+        "手机银行" => "Mobile banking",
+        "网上银行" | "网银" => "Online banking",
+        "柜面" | "柜台" => "Branch counter",
+        "ATM" => "ATM",
+        "POS" => "POS",
+        "工资" | "代发工资" => "Salary",
+        "转账收入" => "Transfer in",
+        "转账支出" => "Transfer out",
+        "理财赎回" => "Wealth redemption",
+        "理财申购" => "Wealth purchase",
+        "经营收入" => "Business income",
+        "消费" => "Spending",
+        "还款" => "Loan repayment",
+        "缴费" => "Bill payment",
+        other => other,
     }
 }
 

@@ -27,6 +27,11 @@ pub fn current_path() -> String {
         .unwrap_or_else(|_| "/".into())
 }
 
+/// The browser's `Date.getTimezoneOffset()`: UTC minus local time, in minutes.
+pub fn timezone_offset() -> i32 {
+    js_sys::Date::new_0().get_timezone_offset() as i32
+}
+
 /// The link to a page with no parameters.
 pub fn page_href(page: Page) -> String {
     href(&current_path(), page, &[])
@@ -72,6 +77,16 @@ fn Frame() -> impl IntoView {
         };
         state.set_lang(next);
     };
+    // Focus moves to the page's content without the router treating `#content` as a route.
+    let skip_to_content = move |event: leptos::ev::MouseEvent| {
+        event.prevent_default();
+        if let Some(main) = document()
+            .get_element_by_id("content")
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = main.focus();
+        }
+    };
     let nav = Page::NAVIGATION
         .into_iter()
         .map(|target| {
@@ -84,22 +99,28 @@ fn Frame() -> impl IntoView {
         })
         .collect_view();
     view! {
+        <a class="skip-link" href="#content" on:click=skip_to_content data-testid="skip-link">
+            {move || t(Msg::SkipToContent)}
+        </a>
         <header class="app-header">
             <div class="brand">
                 <span class="product-name">{move || t(Msg::ProductName)}</span>
                 <span class="tagline">{move || t(Msg::Tagline)}</span>
             </div>
-            <nav aria-label="main">{nav}</nav>
+            <nav aria-label=move || t(Msg::MainNavigation)>{nav}</nav>
             <button
                 class="language-switch"
                 on:click=toggle_language
                 aria-label=move || t(Msg::LanguageSwitchLabel)
+                // The switch names the other language in that language: it is not this page's text.
+                lang=move || if state.lang.get() == Lang::Zh { "en" } else { "zh-CN" }
+                translate="no"
                 data-testid="language-switch"
             >
                 {move || t(Msg::LanguageSwitch)}
             </button>
         </header>
-        <main data-page=move || page.get().slug()>
+        <main id="content" tabindex="-1" data-page=move || page.get().slug()>
             <h1>{move || t(page.get().title())}</h1>
             {move || match page.get() {
                 Page::Overview => view! { <pages::overview::OverviewPage/> }.into_any(),

@@ -130,8 +130,20 @@ impl AppState {
         let record = SnapshotRecord {
             schema_version: SCHEMA_VERSION,
             snapshot_id: format!("import-{}", now.get_time() as u64),
+            // An unnamed import is named in the language of the person who made it.
             dataset_name: if name.trim().is_empty() {
-                format!("导入 {}", &imported_at[..10])
+                let lang = self.lang.get_untracked();
+                // The local calendar day, not UTC's.
+                let today = crate::model::Day::from_ymd(
+                    now.get_full_year() as i32,
+                    now.get_month() + 1,
+                    now.get_date(),
+                )
+                .map_or_else(
+                    || imported_at[..10].to_owned(),
+                    |day| crate::format::date(day, lang),
+                );
+                format!("{} {today}", lang.text(Msg::DefaultImportName))
             } else {
                 name.trim().to_owned()
             },

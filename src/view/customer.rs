@@ -14,7 +14,7 @@ use crate::analytics::scores::{
 use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
-use crate::i18n::{model_feature_name, Lang, Msg};
+use crate::i18n::{banking_term, model_feature_name, Lang, Msg};
 use crate::model::{Day, ProductType, NO_RELATIONSHIP_MANAGER};
 
 /// Months of history on the profile's trend chart.
@@ -48,8 +48,9 @@ pub struct CustomerProfile {
     pub name: String,
     /// What a manager should know at a glance: `(label, data-tag)`.
     pub tags: Vec<(&'static str, &'static str)>,
-    /// `(label, value)` pairs.
-    pub facts: Vec<(&'static str, String)>,
+    /// `(label, value, is data)`: a value that is the bank's data (an id, a city, a name) is
+    /// shown as imported, whatever the page's language.
+    pub facts: Vec<(&'static str, String, bool)>,
     pub kpis: Vec<Kpi>,
     /// Holdings by product; `None` when the customer holds nothing.
     pub holdings: Option<BarsSpec>,
@@ -125,25 +126,34 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
             format!("{} {}", managers.rm_id.get(rm), managers.name.get(rm))
         }
     };
+    let assigned = c.relationship_manager_idx[row] != NO_RELATIONSHIP_MANAGER;
     let facts = vec![
         (
             lang.text(Msg::CustomerId),
             c.customer_id.get(row).to_owned(),
+            true,
         ),
         (
             lang.text(Msg::Tier),
             loaded.tier_name(tier, lang).to_owned(),
+            false,
         ),
-        (lang.text(Msg::City), c.city.get(row).to_owned()),
-        (lang.text(Msg::RelationshipManager), manager),
-        (lang.text(Msg::RiskLevel), risk_level(c.risk_level[row])),
+        (lang.text(Msg::City), c.city.get(row).to_owned(), true),
+        (lang.text(Msg::RelationshipManager), manager, assigned),
+        (
+            lang.text(Msg::RiskLevel),
+            risk_level(c.risk_level[row]),
+            false,
+        ),
         (
             lang.text(Msg::Age),
             profile.age_years[row].map_or("–".into(), |a| a.to_string()),
+            false,
         ),
         (
             lang.text(Msg::TenureMonths),
             profile.tenure_months[row].map_or("–".into(), |m| m.to_string()),
+            false,
         ),
     ];
     let kpi = |label, value, testid| Kpi::new(lang, label, value, testid);
@@ -232,7 +242,11 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
             .iter()
             .map(|l| match l.label.as_str() {
                 "" => lang.text(Msg::BlankValue).to_owned(),
-                label => format!("{label} ({})", count(l.count as usize)),
+                label => format!(
+                    "{} ({})",
+                    banking_term(label, lang),
+                    count(l.count as usize)
+                ),
             })
             .collect(),
         values_fen: lines.iter().map(|l| l.turnover_fen).collect(),

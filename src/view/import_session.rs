@@ -2,7 +2,7 @@
 //! manager's actions and the worker's events and binds what it shows to the result, so every
 //! path through an import — late or stale worker messages included — is tested natively.
 
-use crate::format::count;
+use crate::format::counted;
 use crate::i18n::{Lang, Msg};
 use crate::import::{find_preset, ImportReport, MappingPreset};
 use crate::storage::codec::RowCounts;
@@ -261,18 +261,21 @@ impl ImportFigures {
                 false => 0.0,
             };
             format!(
-                "{} {:.1} MB: {:.2} s · {} {} {}: {:.2} s ({:.0} {}/s, {} {}) · {}: {:.2} s",
+                "{} {:.1} MB: {:.2} s · {} {}: {:.2} s ({:.0} {}/s, {}) · {}: {:.2} s",
                 lang.text(Msg::TimingRead),
                 self.bytes / 1e6,
                 self.read_ms / 1000.0,
                 lang.text(Msg::TimingValidate),
-                count(self.rows),
-                lang.text(Msg::Rows),
+                counted(self.rows, Msg::Row, Msg::Rows, lang),
                 self.validate_ms / 1000.0,
                 rate,
                 lang.text(Msg::Rows),
-                self.workers,
-                lang.text(Msg::TimingWorkers),
+                counted(
+                    self.workers as usize,
+                    Msg::TimingWorker,
+                    Msg::TimingWorkers,
+                    lang
+                ),
                 lang.text(Msg::TimingSave),
                 self.commit_ms / 1000.0
             )

@@ -384,6 +384,8 @@ const LATIN_IN_CHINESE: &[&str] = &[
     "AUC",
     "RM",
     "IndexedDB",
+    "CRM",
+    "Holt",
     "Esc",
     "Enter",
     "ms",

@@ -42,8 +42,8 @@ fn log_table(rows: Vec<LogRow>, testid: &'static str, what_class: &'static str) 
             view! {
                 <tr>
                     <td>{row.date}</td>
-                    <td class=what_class>{row.what}</td>
-                    <td>{row.text}</td>
+                    <td class=what_class translate="no">{row.what}</td>
+                    <td translate="no">{row.text}</td>
                 </tr>
             }
         })
@@ -62,7 +62,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
     let facts = page
         .facts
         .into_iter()
-        .map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> })
+        .map(|(label, value, data)| view! { <dt>{label}</dt><dd translate=data.then_some("no")>{value}</dd> })
         .collect_view();
     let kpis = page
         .kpis
@@ -100,7 +100,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
         None => view! { <p class="empty">{lang.text(Msg::NoTransactionsInYear)}</p> }.into_any(),
     };
     view! {
-        <h2 data-testid="customer-name">{page.name}</h2>
+        <h2 data-testid="customer-name" translate="no">{page.name}</h2>
         <ul class="tags" data-testid="customer-tags">{tags}</ul>
         <dl class="facts" data-testid="customer-facts">{facts}</dl>
         <section class="kpis">{kpis}</section>
@@ -198,7 +198,7 @@ fn suitability(lang: Lang, flags: Vec<SuitabilityRow>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <DataTable testid="suitability-flags" class="warning" role="alert" headers=vec![lang.text(Msg::Product), lang.text(Msg::Balance), lang.text(Msg::ProductRisk), lang.text(Msg::CustomerTolerance), lang.text(Msg::Suitability)]>{rows}</DataTable>
+        <DataTable testid="suitability-flags" class="warning" role="alert" scroll=true headers=vec![lang.text(Msg::Product), lang.text(Msg::Balance), lang.text(Msg::ProductRisk), lang.text(Msg::CustomerTolerance), lang.text(Msg::Suitability)]>{rows}</DataTable>
     }
     .into_any()
 }

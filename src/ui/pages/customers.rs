@@ -2,7 +2,7 @@
 //! column; filters, paging and sort live in the URL, so a list can be bookmarked and shared.
 //! The list, its rows and links come from `view::customers`; this page binds them.
 
-use crate::format::count;
+use crate::format::counted;
 use crate::i18n::{Lang, Msg};
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, DataTable, WithData};
@@ -143,16 +143,16 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             .map(|row| {
                 view! {
                     <tr data-customer=row.customer_id.clone()>
-                        <td><a href=row.profile_href data-customer-link=row.customer_id.clone()>{row.customer_id.clone()}</a></td>
-                        <td>{row.name}</td>
-                        <td>{row.city}</td>
+                        <td translate="no"><a href=row.profile_href data-customer-link=row.customer_id.clone()>{row.customer_id.clone()}</a></td>
+                        <td translate="no">{row.name}</td>
+                        <td translate="no">{row.city}</td>
                         <td>{row.tier}</td>
                         <td class="num">{row.aum}</td>
                         <td class="num">{row.loan}</td>
                         <td class="num">{row.products}</td>
                         <td class="num">{row.f12}</td>
                         <td class="num">{row.recency}</td>
-                        <td>{row.relationship_manager}</td>
+                        <td translate="no">{row.relationship_manager}</td>
                         {row.score.map(|s| view! { <td class="num" data-score>{s}</td> })}
                     </tr>
                 }
@@ -160,12 +160,12 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             .collect_view();
         view! {
             <p class="hint" data-testid="list-count" data-count=page.count>
-                {lang.text(Msg::SortBy)} " · " {count(page.count)} " " {lang.text(Msg::Rows)}
+                {lang.text(Msg::SortBy)} " · " {counted(page.count, Msg::Row, Msg::Rows, lang)}
             </p>
             <DataTable testid="customer-table" scroll=true head=view! { {headers}{score_header} }.into_any()>
                 {rows}
             </DataTable>
-            <nav class="pager" aria-label="pages">
+            <nav class="pager" aria-label=lang.text(Msg::PagesNavigation)>
                 {page.previous.map(|href| view! {
                     <a href=href data-testid="page-previous">{lang.text(Msg::PagePrevious)}</a>
                 })}
@@ -200,11 +200,13 @@ fn filter_controls(
     let select = |key: &'static str, label: Msg, options: Vec<(String, String)>| {
         let set = set_filter.clone();
         let selected = current(key);
+        // Managers and cities are the bank's own names, shown as imported.
+        let data = matches!(key, "rm" | "city").then_some("no");
         let options = options
             .into_iter()
             .map(|(value, text)| {
                 let is = value == selected;
-                view! { <option value=value selected=is>{text}</option> }
+                view! { <option value=value selected=is translate=data>{text}</option> }
             })
             .collect_view();
         view! {

@@ -1,13 +1,14 @@
 //! 数据 Data: what is stored in this browser, loading the demo, deleting everything.
 
-use crate::format::{count, date};
-use crate::i18n::{Lang, Msg};
+use crate::format::{count, counted, date, date_time};
+use crate::i18n::{entity_names, Lang, Msg};
 use crate::model::Day;
 use crate::storage::catalogue::SnapshotRecord;
 use crate::storage::Store;
 use crate::ui::components::{DataTable, WithData};
 use crate::ui::pages::data_import::ImportPanel;
 use crate::ui::state::{AppState, Loaded, DEMO_DATASET_NAME};
+use crate::ui::timezone_offset;
 use crate::view::data::dataset_groups;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -88,9 +89,9 @@ fn snapshot_row(
     };
     view! {
         <tr data-snapshot=id>
-            <td>{display_name(&record.dataset_name, lang)}</td>
-            <td>{record.imported_at.clone()}</td>
-            <td>{record.as_of.clone().unwrap_or_default()}</td>
+            <td translate="no">{display_name(&record.dataset_name, lang)}</td>
+            <td>{date_time(&record.imported_at, timezone_offset(), lang)}</td>
+            <td>{record.as_of.as_deref().and_then(Day::parse_iso).map_or_else(|| "–".into(), |day| date(day, lang))}</td>
             <td class="num">{count(record.rows.customers)}</td>
             <td class="num">{count(record.rows.transactions)}</td>
             <td>
@@ -144,7 +145,7 @@ fn SnapshotList() -> impl IntoView {
                 view! {
                     <tr class="dataset-row" data-dataset=name_attribute>
                         <th scope="rowgroup" colspan="5">
-                            {shown_name} " · " {n_snapshots} " " {lang.text(Msg::SnapshotsOfDataset)}
+                            <span translate="no">{shown_name}</span> " · " {counted(n_snapshots, Msg::SnapshotOfDataset, Msg::SnapshotsOfDataset, lang)}
                         </th>
                         <td>
                             <button class="danger" data-testid="delete-dataset" on:click=delete_dataset>
@@ -186,9 +187,9 @@ fn snapshot(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let rows = &record.rows;
     view! {
         <dl class="facts" data-testid="snapshot">
-            <dt>{lang.text(Msg::DatasetName)}</dt><dd>{name}</dd>
-            <dt>{lang.text(Msg::Snapshot)}</dt><dd>{record.snapshot_id.clone()}</dd>
-            <dt>{lang.text(Msg::ImportedAt)}</dt><dd>{record.imported_at.clone()}</dd>
+            <dt>{lang.text(Msg::DatasetName)}</dt><dd translate="no">{name}</dd>
+            <dt>{lang.text(Msg::Snapshot)}</dt><dd translate="no">{record.snapshot_id.clone()}</dd>
+            <dt>{lang.text(Msg::ImportedAt)}</dt><dd>{date_time(&record.imported_at, timezone_offset(), lang)}</dd>
             <dt>{lang.text(Msg::AsOf)}</dt><dd>{as_of}</dd>
             <dt>{lang.text(Msg::Customers)}</dt><dd data-count="customers">{count(rows.customers)}</dd>
             <dt>{lang.text(Msg::Holdings)}</dt><dd>{count(rows.holdings)}</dd>
@@ -201,10 +202,10 @@ fn snapshot(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 .iter()
                 .map(|source| view! {
                     <tr data-source=source.name.clone()>
-                        <td>{source.name.clone()}</td>
-                        <td>{source.entity.clone().unwrap_or_default()}</td>
+                        <td translate="no">{source.name.clone()}</td>
+                        <td>{source.entity.as_deref().map_or_else(|| "–".into(), |keys| entity_names(keys, lang))}</td>
                         <td class="num">{count(source.size as usize)}</td>
-                        <td class="hash" data-sha256=source.sha256.clone()>{source.sha256.clone()}</td>
+                        <td class="hash" translate="no" data-sha256=source.sha256.clone()>{source.sha256.clone()}</td>
                     </tr>
                 })
                 .collect_view();

@@ -1,7 +1,7 @@
 //! The import panel of the Data page: pick files, check each guess (contents, encoding, column
 //! mapping), validate, read the report, then commit as a new snapshot or cancel.
 
-use crate::format::count;
+use crate::format::{count, counted};
 use crate::i18n::{entity_name, field_name, issue_reason, Lang, Msg};
 use crate::import::{
     auto_map, header_signature, DayMonthOrder, Entity, MappingPreset, ReadOptions, TextEncoding,
@@ -506,7 +506,7 @@ fn file_card(
                 {delimiter.map(|d| format!(" · {}: {d}", lang.text(Msg::Delimiter)))}
                 {draft.sheet.clone().map(|s| format!(" · {}: {s}", lang.text(Msg::Sheet)))}
                 " · " {if draft.format == "Delimited" { "≈" } else { "" }}
-                {count(draft.rows)} " " {lang.text(Msg::Rows)}
+                {counted(draft.rows, Msg::Row, Msg::Rows, lang)}
             </p>
             <div class="controls">
                 <label>

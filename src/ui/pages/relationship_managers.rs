@@ -38,8 +38,8 @@ fn relationship_managers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             view! {
                 <tr data-manager=id.clone()>
                     <td><a href=book.href.clone() data-book=id.clone()>{id.clone()}</a></td>
-                    <td>{book.name.clone()}</td>
-                    <td>{book.branch.clone()}</td>
+                    <td translate="no">{book.name.clone()}</td>
+                    <td translate="no">{book.branch.clone()}</td>
                     {book_cells(book)}
                 </tr>
             }

@@ -30,8 +30,9 @@ pub fn SettingsPage() -> impl IntoView {
         <section class="panel">
             <label for="language-select">{move || state.text(Msg::Language)}</label>
             <select id="language-select" on:change=on_language data-testid="language-select">
-                <option value="zh-CN" selected=move || state.lang.get() == Lang::Zh>"简体中文"</option>
-                <option value="en" selected=move || state.lang.get() == Lang::En>"English"</option>
+                // Each language named in itself.
+                <option value="zh-CN" lang="zh-CN" translate="no" selected=move || state.lang.get() == Lang::Zh>"简体中文"</option>
+                <option value="en" lang="en" translate="no" selected=move || state.lang.get() == Lang::En>"English"</option>
             </select>
         </section>
         <section class="panel">
