@@ -324,6 +324,11 @@ messages! {
     Turnover => "交易金额（收支合计）", "Turnover (in and out)";
     BlankValue => "（未填）", "(blank)";
     NoTransactionsInYear => "近12个月没有交易", "No transactions in the last 12 months";
+    NoTransactionsImported => "本数据集没有导入交易流水：月度 AUM 走势、交易构成和流失风险都需要交易数据，请在“数据”页导入。", "No transactions were imported for this dataset: the monthly AUM trend, the transaction mix and attrition risk need them — import them on the Data page.";
+    NoAssetsOrActivity => "近12个月既无资产也无交易，没有走势可画。", "No assets and no transactions in the last 12 months: there is no trend to draw.";
+    AttritionNeedsTransactions => "流失风险依据交易活跃度计算；本数据集没有交易流水，因此不给出分数。", "Attrition risk is read from transaction activity; this dataset has no transactions, so no score is given.";
+    OffersNeedHoldings => "该客户没有导入任何持仓：推荐需要知道客户已持有什么，请导入持仓后再看。", "No holdings were imported for this customer: an offer needs to know what they already hold — import holdings to see offers.";
+    SuitabilityNeedsHoldings => "该客户没有导入任何持仓，没有可检查的产品。", "No holdings were imported for this customer: there is nothing to check.";
     Score => "评分", "Score";
     ScoreFrom => "评分不低于", "Score from";
     ScoreTo => "评分不高于", "Score up to";

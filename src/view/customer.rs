@@ -64,6 +64,11 @@ pub struct CustomerProfile {
     pub contacts: Vec<LogRow>,
     pub feedback: Vec<LogRow>,
     pub suitability: Vec<SuitabilityRow>,
+    /// Whether the dataset has any transactions: without them the trend, the mix and attrition
+    /// say so instead of showing zeros as if they were facts.
+    pub has_transactions: bool,
+    /// Whether the customer holds anything on record: offers and suitability need holdings.
+    pub has_holdings: bool,
 }
 
 fn product_name(product: ProductType, lang: Lang) -> &'static str {
@@ -266,6 +271,8 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
 
     let scores = ScoreKind::ALL
         .into_iter()
+        // Attrition is read from activity: with no transactions at all it would be a guess.
+        .filter(|&kind| has_transactions || kind != ScoreKind::Attrition)
         .map(|kind| {
             let scores = scored.of(kind);
             let title = format!("{} {:.0}", lang.text(score_title(kind)), scores.score(row));
@@ -301,7 +308,7 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
     } else if scored.potential.score(row) >= POTENTIAL_MIN_SCORE {
         tags.push((lang.text(Msg::PotentialKeyAccounts), "potential"));
     }
-    if scored.attrition.score(row) >= ATTRITION_HIGH_SCORE {
+    if has_transactions && scored.attrition.score(row) >= ATTRITION_HIGH_SCORE {
         tags.push((lang.text(Msg::TagAttritionRisk), "attrition"));
     }
     if c.relationship_manager_idx[row] == NO_RELATIONSHIP_MANAGER {
@@ -350,6 +357,8 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
         contacts,
         feedback,
         suitability,
+        has_transactions,
+        has_holdings: !own.is_empty(),
     }
 }
 

@@ -95,7 +95,12 @@ fn book_row(
         key_accounts: count(book.key_accounts),
         aum: money_compact(book.aum_fen, lang),
         average_aum: money_compact(average, lang),
-        attrition: format!("{attrition:.1}"),
+        // NaN: the dataset has no transactions, so attrition is not known.
+        attrition: if attrition.is_nan() {
+            "–".into()
+        } else {
+            format!("{attrition:.1}")
+        },
         capacity: format!("{capacity:.1}"),
     }
 }
@@ -104,7 +109,12 @@ fn book_row(
 pub fn managers_page(loaded: &Loaded, lang: Lang, path: &str) -> ManagersPage {
     let managers = loaded.dataset.relationship_managers();
     let books = &loaded.analysis.books;
-    let scores = average_scores(loaded);
+    let mut scores = average_scores(loaded);
+    if loaded.dataset.transactions().is_empty() {
+        for book in &mut scores {
+            book.0 = f64::NAN;
+        }
+    }
     let mut order: Vec<usize> = (0..managers.len()).collect();
     order.sort_by(|&a, &b| {
         books.by_manager[b]

@@ -6,21 +6,17 @@
 //! Text is measured as the canvas draws it (plotters' SVG writes font sizes divided by 1.24;
 //! the canvas uses the size itself) with the charts' own generous width estimate.
 
-use super::support::dataset;
+use super::support::{loaded, sparse_book};
 use keystone::analytics::segments::segment_customers;
 use keystone::analytics::TierRules;
 use keystone::charts::{render_svg, text_width, ChartSpec};
 use keystone::demo::{generate, DemoConfig};
 use keystone::i18n::Lang;
-use keystone::model::{Dataset, ProductType};
-use keystone::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
-use keystone::storage::codec::RowCounts;
 use keystone::view::customer::customer_profile;
 use keystone::view::managers::managers_page;
 use keystone::view::overview::overview;
 use keystone::view::segments::{cluster_spec, rfm_spec, what_if_view};
 use keystone::view::Loaded;
-use std::sync::Arc;
 
 /// The card widths a chart is drawn at, and its heights on the pages.
 const WIDTHS: [u32; 3] = [360, 600, 1200];
@@ -171,33 +167,6 @@ fn check<S: ChartSpec>(name: &str, spec: &S, height: u32, problems: &mut Vec<Str
     }
 }
 
-fn loaded(dataset: Dataset) -> Loaded {
-    let record = SnapshotRecord {
-        schema_version: SCHEMA_VERSION,
-        snapshot_id: "chart-test".into(),
-        dataset_name: "chart test".into(),
-        imported_at: "2026-12-04T00:00:00Z".into(),
-        as_of: None,
-        rows: RowCounts::of(&dataset),
-        second_part: RowCounts::NONE,
-        sources: Vec::new(),
-    };
-    Loaded::with_rules(record, Arc::new(dataset), TierRules::workload_defaults())
-}
-
-/// A branch's small book exported without transactions: three customers, one with nothing.
-fn sparse() -> Dataset {
-    dataset(
-        &[("S1", 0), ("S2", 1), ("S3", u32::MAX)],
-        &[
-            (0, ProductType::CurrentDeposit, 8_000_000),
-            (0, ProductType::Fund, 1_200_000),
-            (1, ProductType::TimeDeposit, 60_000),
-        ],
-        &[],
-    )
-}
-
 /// Every chart of every page for `loaded`, in `lang`.
 fn page_charts(name: &str, loaded: &Loaded, lang: Lang, problems: &mut Vec<String>) {
     let tag = |chart: &str| format!("{name} {lang:?} {chart}");
@@ -253,7 +222,7 @@ fn every_chart_keeps_its_labels_apart_inside_the_image_with_distinct_ticks() {
         n_customers: 2_000,
         ..DemoConfig::default()
     }));
-    let sparse = loaded(sparse());
+    let sparse = loaded(sparse_book());
     let mut problems = Vec::new();
     for lang in [Lang::Zh, Lang::En] {
         page_charts("demo", &demo, lang, &mut problems);

@@ -2,13 +2,18 @@
 //! when `UPDATE_EXPECT=1`).
 
 use flate2::read::GzDecoder;
+use keystone::analytics::TierRules;
 use keystone::import::{guessed_inputs, import, read_sheet, ImportOutcome, ImportRequest, Sheet};
 use keystone::model::{
     Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Tables,
     Transactions,
 };
+use keystone::storage::catalogue::{SnapshotRecord, SCHEMA_VERSION};
+use keystone::storage::codec::RowCounts;
+use keystone::view::Loaded;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Path of an expected-output file under `tests/data/expected/`.
 pub fn expected_path(name: &str) -> PathBuf {
@@ -170,4 +175,33 @@ pub fn report_text(outcome: &ImportOutcome) -> String {
         ));
     }
     out
+}
+
+/// `dataset` analysed with the workload's tier rules, as a page receives it.
+pub fn loaded(dataset: Dataset) -> Loaded {
+    let record = SnapshotRecord {
+        schema_version: SCHEMA_VERSION,
+        snapshot_id: "chart-test".into(),
+        dataset_name: "chart test".into(),
+        imported_at: "2026-12-04T00:00:00Z".into(),
+        as_of: None,
+        rows: RowCounts::of(&dataset),
+        second_part: RowCounts::NONE,
+        sources: Vec::new(),
+    };
+    Loaded::with_rules(record, Arc::new(dataset), TierRules::workload_defaults())
+}
+
+/// A branch's small book exported without transactions: three customers, the last with no
+/// holdings and no manager.
+pub fn sparse_book() -> Dataset {
+    dataset(
+        &[("S1", 0), ("S2", 1), ("S3", u32::MAX)],
+        &[
+            (0, ProductType::CurrentDeposit, 8_000_000),
+            (0, ProductType::Fund, 1_200_000),
+            (1, ProductType::TimeDeposit, 60_000),
+        ],
+        &[],
+    )
 }

@@ -667,3 +667,38 @@ fn stored_snapshots_group_by_dataset_the_shown_one_first_newest_first() {
     assert_eq!(dataset_groups(list, None)[0].dataset_name, "分行A");
     assert!(dataset_groups(Vec::new(), None).is_empty());
 }
+
+#[test]
+fn a_book_without_transactions_or_holdings_says_what_is_missing_instead_of_guessing() {
+    use super::support::{loaded, sparse_book};
+    use keystone::view::customer::customer_profile;
+    use keystone::view::managers::managers_page;
+    let book = loaded(sparse_book());
+    for lang in [Lang::Zh, Lang::En] {
+        // S1 holds deposits and a fund; S3 holds nothing. Nobody has a transaction.
+        let rich = customer_profile(&book, 0, lang);
+        assert!(!rich.has_transactions && rich.has_holdings);
+        assert!(
+            rich.trend.is_none(),
+            "no trend drawn from flows nobody imported"
+        );
+        assert!(rich.mix.is_none());
+        let scores: Vec<&str> = rich.scores.iter().map(|s| s.1).collect();
+        assert!(
+            !scores.contains(&"attrition"),
+            "no attrition score without activity: {scores:?}"
+        );
+        assert!(scores.contains(&"capacity"));
+        assert!(rich.tags.iter().all(|t| t.1 != "attrition"));
+        let empty = customer_profile(&book, 2, lang);
+        assert!(!empty.has_holdings && empty.holdings.is_none());
+        let page = managers_page(&book, lang, "/");
+        assert!(page.books.iter().all(|b| b.attrition == "–"));
+        assert_eq!(page.unassigned.attrition, "–");
+    }
+    // With transactions, the same pages show them.
+    let demo = demo_loaded();
+    let profile = customer_profile(&demo, 0, Lang::En);
+    assert!(profile.has_transactions);
+    assert!(profile.scores.iter().any(|s| s.1 == "attrition"));
+}

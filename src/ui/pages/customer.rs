@@ -97,8 +97,23 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
             }
             .into_any()
         }
+        None if !page.has_transactions => ().into_any(),
         None => view! { <p class="empty">{lang.text(Msg::NoTransactionsInYear)}</p> }.into_any(),
     };
+    let trend = match (page.trend, page.has_transactions) {
+        (Some(spec), _) => view! { <ChartCanvas spec=spec height=320 testid="customer-trend"/> }.into_any(),
+        (None, false) => view! { <p class="empty" data-testid="needs-transactions">{lang.text(Msg::NoTransactionsImported)}</p> }.into_any(),
+        (None, true) => view! { <p class="empty">{lang.text(Msg::NoAssetsOrActivity)}</p> }.into_any(),
+    };
+    let attrition_note = (!page.has_transactions).then(|| {
+        view! {
+            <section class="panel half" data-testid="attrition-needs-transactions">
+                <h3>{lang.text(Msg::AttritionRisk)}</h3>
+                <p class="empty">{lang.text(Msg::AttritionNeedsTransactions)}</p>
+            </section>
+        }
+    });
+    let has_holdings = page.has_holdings;
     view! {
         <h2 data-testid="customer-name" translate="no">{page.name}</h2>
         <ul class="tags" data-testid="customer-tags">{tags}</ul>
@@ -110,19 +125,25 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
                 None => view! { <p class="empty">{lang.text(Msg::NoHoldings)}</p> }.into_any(),
             }}
         </section>
-        <section class="panel">
-            {page.trend.map(|spec| view! { <ChartCanvas spec=spec height=320 testid="customer-trend"/> })}
-        </section>
+        <section class="panel">{trend}</section>
         {mix_charts}
-        <div class="panel-row">{scores}</div>
+        <div class="panel-row">{scores} {attrition_note}</div>
         <div class="panel-row">
             <section class="panel half" data-testid="next-best">
                 <h3>{lang.text(Msg::NextBestProduct)}</h3>
-                {next_best(loaded, lang, row, &as_of)}
+                {if has_holdings {
+                    next_best(loaded, lang, row, &as_of).into_any()
+                } else {
+                    view! { <p class="empty" data-testid="offers-need-holdings">{lang.text(Msg::OffersNeedHoldings)}</p> }.into_any()
+                }}
             </section>
             <section class="panel half" data-testid="suitability">
                 <h3>{lang.text(Msg::Suitability)}</h3>
-                {suitability(lang, page.suitability)}
+                {if has_holdings {
+                    suitability(lang, page.suitability).into_any()
+                } else {
+                    view! { <p class="empty">{lang.text(Msg::SuitabilityNeedsHoldings)}</p> }.into_any()
+                }}
             </section>
         </div>
         <section class="panel">
