@@ -187,6 +187,8 @@ messages! {
     PagePrevious => "上一页", "Previous";
     PageNext => "下一页", "Next";
     Rows => "行", "rows";
+    RfmCell => "RFM 格", "RFM cell";
+    RemoveFilter => "移除此筛选", "Remove this filter";
     Row => "行", "row";
     DefaultImportName => "导入", "Import";
     SkipToContent => "跳到正文", "Skip to main content";

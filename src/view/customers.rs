@@ -4,7 +4,7 @@
 use super::url::{Column, CustomerQuery, CustomersQuery};
 use super::Loaded;
 use crate::analytics::listing::{filter_customers, CustomerFilter, CustomerList};
-use crate::analytics::scores::ScoreKind;
+use crate::analytics::scores::{FactorScores, ScoreKind};
 use crate::analytics::segments::CustomerSegments;
 use crate::analytics::NO_TRANSACTION_RECENCY;
 use crate::format::money_compact;
@@ -35,13 +35,24 @@ fn manager_id(loaded: &Loaded, customer: usize) -> &str {
     }
 }
 
-fn compare(column: Column, loaded: &Loaded, a: usize, b: usize) -> Ordering {
+/// Ids and codes as people read them: `C2` before `C10`, digits by their value.
+pub fn natural(a: &str, b: &str) -> Ordering {
+    natord::compare(a, b)
+}
+
+fn compare(
+    column: Column,
+    loaded: &Loaded,
+    score: Option<&FactorScores>,
+    a: usize,
+    b: usize,
+) -> Ordering {
     let c = loaded.dataset.customers();
     let f = &loaded.analysis.features;
     match column {
-        Column::CustomerId => c.customer_id.get(a).cmp(c.customer_id.get(b)),
-        Column::Name => c.name.get(a).cmp(c.name.get(b)),
-        Column::City => c.city.get(a).cmp(c.city.get(b)),
+        Column::CustomerId => natural(c.customer_id.get(a), c.customer_id.get(b)),
+        Column::Name => natural(c.name.get(a), c.name.get(b)),
+        Column::City => natural(c.city.get(a), c.city.get(b)),
         // Tier 0 is the highest, so "ascending tier" lists the lowest rung first.
         Column::Tier => {
             loaded.analysis.tier_of_customer[b].cmp(&loaded.analysis.tier_of_customer[a])
@@ -51,7 +62,8 @@ fn compare(column: Column, loaded: &Loaded, a: usize, b: usize) -> Ordering {
         Column::Products => f.products[a].cmp(&f.products[b]),
         Column::F12 => f.f12[a].cmp(&f.f12[b]),
         Column::Recency => f.recency_days[a].cmp(&f.recency_days[b]),
-        Column::RelationshipManager => manager_id(loaded, a).cmp(manager_id(loaded, b)),
+        Column::RelationshipManager => natural(manager_id(loaded, a), manager_id(loaded, b)),
+        Column::Score => score.map_or(Ordering::Equal, |s| s.score(a).total_cmp(&s.score(b))),
     }
 }
 
@@ -102,14 +114,15 @@ pub fn listed(
         query.score.map(|s| loaded.scored().of(s)),
         &customer_filter(loaded, query),
     );
+    let score = query.score.map(|s| loaded.scored().of(s));
     order.sort_by(|&a, &b| {
-        let primary = compare(query.sort, loaded, a, b);
+        let primary = compare(query.sort, loaded, score, a, b);
         let primary = if query.descending {
             primary.reverse()
         } else {
             primary
         };
-        primary.then_with(|| compare(Column::CustomerId, loaded, a, b))
+        primary.then_with(|| compare(Column::CustomerId, loaded, None, a, b))
     });
     order
 }
@@ -191,8 +204,11 @@ pub struct CustomersPage {
     pub page: usize,
     pub n_pages: usize,
     pub headers: Vec<SortHeader>,
-    /// The chosen score's header, when the list is narrowed by one.
-    pub score_header: Option<&'static str>,
+    /// The chosen score's header, when the list is narrowed by one: sortable like the others.
+    pub score_header: Option<SortHeader>,
+    /// The segment the list is of (an RFM cell, a cluster), each with the link that drops it:
+    /// the selects cannot show these.
+    pub chips: Vec<FilterChip>,
     pub rows: Vec<CustomerRow>,
     /// Links to the neighbouring pages, where there are such.
     pub previous: Option<String>,
@@ -211,24 +227,25 @@ pub fn customers_page(
     let count = order.len();
     let n_pages = count.div_ceil(PAGE_SIZE).max(1);
     let page = query.page.clamp(1, n_pages);
-    let headers = Column::ALL
-        .into_iter()
-        .map(|column| {
-            let active = column == query.sort;
-            let (aria_sort, arrow) = match (active, query.descending) {
-                (false, _) => ("none", ""),
-                (true, true) => ("descending", " ▼"),
-                (true, false) => ("ascending", " ▲"),
-            };
-            SortHeader {
-                column,
-                title: lang.text(column.title()),
-                aria_sort,
-                arrow,
-                href: query.sorted_by(column).to_href(path),
-            }
-        })
-        .collect();
+    let header = |column: Column| {
+        let active = column == query.sort;
+        let (aria_sort, arrow) = match (active, query.descending) {
+            (false, _) => ("none", ""),
+            (true, true) => ("descending", " ▼"),
+            (true, false) => ("ascending", " ▲"),
+        };
+        SortHeader {
+            column,
+            title: lang.text(match (column, query.score) {
+                (Column::Score, Some(kind)) => score_title(kind),
+                _ => column.title(),
+            }),
+            aria_sort,
+            arrow,
+            href: query.sorted_by(column).to_href(path),
+        }
+    };
+    let headers = Column::ALL.into_iter().map(header).collect();
     let score = query.score.map(|s| loaded.scored().of(s));
     let c = loaded.dataset.customers();
     let f = &loaded.analysis.features;
@@ -269,11 +286,54 @@ pub fn customers_page(
         page,
         n_pages,
         headers,
-        score_header: query.score.map(|s| lang.text(score_title(s))),
+        score_header: query.score.map(|_| header(Column::Score)),
+        chips: segment_chips(query, segments, lang, path),
         rows,
         previous: (page > 1).then(|| query.at_page(page - 1).to_href(path)),
         next: (page < n_pages).then(|| query.at_page(page + 1).to_href(path)),
     }
+}
+
+/// An active filter the selects cannot show, with the link that drops it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilterChip {
+    /// `rfm` or `cluster`, for tests and styling.
+    pub key: &'static str,
+    /// What the list is narrowed to, in words.
+    pub label: String,
+    /// The same list without it.
+    pub remove_href: String,
+}
+
+/// The segment a drill-down list is of: its RFM cell, its cluster (named, once the segments
+/// are there).
+pub fn segment_chips(
+    query: &CustomersQuery,
+    segments: Option<&CustomerSegments>,
+    lang: Lang,
+    path: &str,
+) -> Vec<FilterChip> {
+    let mut chips = Vec::new();
+    if let Some((r, f)) = query.rfm_cell {
+        chips.push(FilterChip {
+            key: "rfm",
+            label: format!("{} R{r} F{f}", lang.text(Msg::RfmCell)),
+            remove_href: query.with_filter("rfm", "").to_href(path),
+        });
+    }
+    if let Some(cluster) = query.cluster {
+        let words = segments
+            .map(|s| super::segments::cluster_name(s, cluster, lang))
+            .filter(|w| !w.is_empty())
+            .map(|w| format!(" · {w}"))
+            .unwrap_or_default();
+        chips.push(FilterChip {
+            key: "cluster",
+            label: format!("{} {}{words}", lang.text(Msg::Cluster), cluster + 1),
+            remove_href: query.with_filter("cluster", "").to_href(path),
+        });
+    }
+    chips
 }
 
 /// The choices of the filter selects: `(value, text)` pairs.
@@ -307,10 +367,11 @@ pub fn filter_choices(loaded: &Loaded, lang: Lang) -> FilterChoices {
             (id.to_owned(), text)
         })
         .collect();
+    managers.sort_by(|a, b| natural(&a.0, &b.0));
     managers.push(("none".into(), lang.text(Msg::Unassigned).into()));
     let mut cities: Vec<String> = loaded.dataset.customers().city.values().to_vec();
     cities.retain(|city| !city.is_empty());
-    cities.sort();
+    cities.sort_by(|a, b| natural(a, b));
     FilterChoices {
         tiers,
         managers,

@@ -133,6 +133,8 @@ pub enum Column {
     F12,
     Recency,
     RelationshipManager,
+    /// The score the list is narrowed by: a column only while there is one.
+    Score,
 }
 
 impl Column {
@@ -163,6 +165,7 @@ impl Column {
             Column::F12 => "f12",
             Column::Recency => "recency",
             Column::RelationshipManager => "rm",
+            Column::Score => "score",
         }
     }
 
@@ -179,6 +182,7 @@ impl Column {
             Column::F12 => Msg::F12,
             Column::Recency => Msg::Recency,
             Column::RelationshipManager => Msg::RelationshipManager,
+            Column::Score => Msg::Score,
         }
     }
 }
@@ -280,7 +284,14 @@ impl CustomersQuery {
             },
             score,
             sort: text("sort")
-                .and_then(|slug| Column::ALL.into_iter().find(|c| c.slug() == slug))
+                .and_then(|slug| {
+                    Column::ALL
+                        .into_iter()
+                        .chain([Column::Score])
+                        .find(|c| c.slug() == slug)
+                })
+                // Sorting by a score needs one chosen.
+                .filter(|&c| c != Column::Score || score.is_some())
                 .unwrap_or(defaults.sort),
             descending: text("desc")
                 .map(|d| d != "0")
@@ -382,8 +393,13 @@ impl CustomersQuery {
                 next.score = score_kind(value);
                 if next.score.is_none() {
                     (next.score_min, next.score_max) = (0, 100);
+                    if next.sort == Column::Score {
+                        (next.sort, next.descending) = (Column::Aum, true);
+                    }
                 }
             }
+            "rfm" => next.rfm_cell = None,
+            "cluster" => next.cluster = value.parse().ok(),
             "smin" => next.score_min = value.trim().parse().unwrap_or(0),
             "smax" => next.score_max = value.trim().parse().unwrap_or(100),
             _ => {}

@@ -702,3 +702,66 @@ fn a_book_without_transactions_or_holdings_says_what_is_missing_instead_of_guess
     assert!(profile.has_transactions);
     assert!(profile.scores.iter().any(|s| s.1 == "attrition"));
 }
+
+#[test]
+fn ids_sort_as_numbers_a_score_column_sorts_and_a_segment_shows_as_a_removable_chip() {
+    use super::support::{dataset, loaded};
+    use keystone::view::customers::natural;
+    assert_eq!(natural("C2", "C10"), std::cmp::Ordering::Less);
+    assert_eq!(natural("10", "9"), std::cmp::Ordering::Greater);
+    // Ids 1, 2, 10, 100 as a core system numbers them: a text sort would put 10 before 2.
+    let book = loaded(dataset(
+        &[("100", 0), ("2", 0), ("10", 1), ("1", 1)],
+        &[],
+        &[],
+    ));
+    let by_id = CustomersQuery {
+        sort: Column::CustomerId,
+        descending: false,
+        ..CustomersQuery::default()
+    };
+    let ids: Vec<String> = customers_page(&book, &by_id, None, Lang::En, "/")
+        .rows
+        .into_iter()
+        .map(|r| r.customer_id)
+        .collect();
+    assert_eq!(ids, ["1", "2", "10", "100"]);
+
+    // The score a list is narrowed by is a sortable column, both ways.
+    let demo = demo_loaded();
+    let scored = CustomersQuery {
+        score: Some(ScoreKind::Capacity),
+        ..CustomersQuery::default()
+    }
+    .sorted_by(Column::Score);
+    let page = customers_page(&demo, &scored, None, Lang::En, "/");
+    let header = page.score_header.expect("a score column");
+    assert_eq!(header.aria_sort, "descending");
+    let link = read_back(&header.href);
+    assert_eq!((link.sort, link.descending), (Column::Score, false));
+    let scores: Vec<f64> = page
+        .rows
+        .iter()
+        .map(|r| r.score.as_deref().expect("score").parse().expect("number"))
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    // Dropping the score drops its sort too.
+    assert_eq!(scored.with_filter("score", "").sort, Column::Aum);
+
+    // An RFM drill-down names its cell, and the chip's link is the list without it.
+    let cell = CustomersQuery {
+        rfm_cell: Some((5, 4)),
+        tier: Some("private".into()),
+        ..CustomersQuery::default()
+    };
+    let chips = keystone::view::customers::segment_chips(&cell, None, Lang::En, "/");
+    assert_eq!(chips.len(), 1);
+    assert_eq!(chips[0].label, "RFM cell R5 F4");
+    let without = read_back(&chips[0].remove_href);
+    assert_eq!(without.rfm_cell, None);
+    assert_eq!(
+        without.tier.as_deref(),
+        Some("private"),
+        "other filters stay"
+    );
+}

@@ -134,9 +134,25 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             })
             .collect_view();
         // The chosen score gets a column of its own, so the range it is narrowed to shows.
-        let score_header = page
-            .score_header
-            .map(|title| view! { <th scope="col">{title}</th> });
+        let score_header = page.score_header.map(|h| {
+            view! {
+                <th scope="col" aria-sort=h.aria_sort>
+                    <a href=h.href.clone() data-sort=h.column.slug()>{h.title}{h.arrow}</a>
+                </th>
+            }
+        });
+        let chips = page
+            .chips
+            .into_iter()
+            .map(|chip| {
+                view! {
+                    <li class="tag chip" data-chip=chip.key>
+                        {chip.label.clone()} " "
+                        <a href=chip.remove_href aria-label=format!("{} {}", lang.text(Msg::RemoveFilter), chip.label) data-remove-chip=chip.key>"×"</a>
+                    </li>
+                }
+            })
+            .collect_view();
         let rows = page
             .rows
             .into_iter()
@@ -159,6 +175,7 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             })
             .collect_view();
         view! {
+            <ul class="tags" data-testid="filter-chips">{chips}</ul>
             <p class="hint" data-testid="list-count" data-count=page.count>
                 {lang.text(Msg::SortBy)} " · " {counted(page.count, Msg::Row, Msg::Rows, lang)}
             </p>
