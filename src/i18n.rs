@@ -112,8 +112,8 @@ messages! {
     WorkloadAcrossManagers => "客户经理管户数与管理资产", "Clients and AUM per relationship manager";
     AverageAttrition => "平均流失风险", "Mean attrition risk";
     AverageCapacity => "平均财务实力", "Mean financial capacity";
-    ThresholdWan => "门槛（万元）", "threshold (10k yuan)";
-    Wan => "万元", "× ¥10k";
+    ThresholdWan => "门槛（万元）", "threshold (thousand yuan)";
+    Wan => "万元", "thousand ¥";
     WhatIfAumOnly => "当前分层规则含收入或流水条件，无法即时推演；保存后按新规则重新分层。", "The ladder has income or turnover conditions: no instant what-if; customers are re-tiered when it is saved.";
     ProposedTiers => "调整后各层级客户数与资产", "Customers and AUM by tier, as proposed";
     CustomersNow => "现有客户", "Customers now";

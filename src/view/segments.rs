@@ -12,31 +12,51 @@ use crate::i18n::{Lang, Msg};
 use crate::import::values::parse_money;
 use crate::view::url::{CustomerQuery, CustomersQuery};
 
-/// Fen in one 万元 (ten thousand yuan).
-const FEN_PER_WAN: i64 = 1_000_000;
+/// The unit a tier threshold is typed in, as each language's bankers say it: 万元 (ten
+/// thousand yuan) in Chinese, thousands of yuan in English; with its size in fen and the
+/// number of decimal places that move when a typed figure becomes yuan.
+fn threshold_unit(lang: Lang) -> (u64, usize) {
+    match lang {
+        Lang::Zh => (1_000_000, 4),
+        Lang::En => (100_000, 3),
+    }
+}
 
-/// A threshold typed in 万元, as Chinese bankers quote them, in fen: read exactly by the
-/// import's money rules (so `100` is ¥1,000,000), positive; `None` for anything else.
-pub fn wan_to_fen(text: &str) -> Option<i64> {
-    // A number input may hand over `.25` as typed; money in exports always has a whole part.
+/// A threshold typed in the reader's unit (`100` 万元, or `1000` thousand yuan, are both
+/// ¥1,000,000), in fen: read exactly by the import's money rules after moving the decimal
+/// point, positive; `None` for anything else.
+pub fn threshold_to_fen(text: &str, lang: Lang) -> Option<i64> {
     let text = text.trim();
-    let lead = if text.starts_with('.') { "0" } else { "" };
-    let fen = parse_money(&format!("{lead}{text}万")).ok().flatten()?;
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    // A number input may hand over `.25` as typed; money in exports always has a whole part.
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.contains('.') {
+        return None;
+    }
+    let places = threshold_unit(lang).1;
+    let padded = format!("{fraction:0<places$}");
+    let (moved, rest) = padded.split_at(places);
+    let yuan = match rest {
+        "" => format!("{whole}{moved}"),
+        rest => format!("{whole}{moved}.{rest}"),
+    };
+    let fen = parse_money(&yuan).ok().flatten()?;
     (fen > 0).then_some(fen)
 }
 
-/// Fen as 万元 for the editor's inputs: no trailing zeros.
-pub fn fen_to_wan(fen: i64) -> String {
+/// Fen in the reader's threshold unit, for the editor's inputs: no trailing zeros.
+pub fn fen_to_threshold(fen: i64, lang: Lang) -> String {
+    let unit = threshold_unit(lang).0;
+    let width = unit.ilog10() as usize;
     let sign = if fen < 0 { "-" } else { "" };
-    let (wan, part) = (
-        fen.unsigned_abs() / FEN_PER_WAN as u64,
-        fen.unsigned_abs() % FEN_PER_WAN as u64,
-    );
+    let (whole, part) = (fen.unsigned_abs() / unit, fen.unsigned_abs() % unit);
     match part {
-        0 => format!("{sign}{wan}"),
+        0 => format!("{sign}{whole}"),
         part => {
-            let digits = format!("{part:06}");
-            format!("{sign}{wan}.{}", digits.trim_end_matches('0'))
+            let digits = format!("{part:0width$}");
+            format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
         }
     }
 }

@@ -450,32 +450,43 @@ fn the_managers_page_lists_every_book_largest_first_and_links_each_to_its_client
 }
 
 #[test]
-fn tier_thresholds_typed_in_wan_read_exactly_and_a_ladder_must_fall() {
-    use keystone::view::segments::{fen_to_wan, valid_ladder, wan_to_fen, what_if_view};
-    for (typed, fen) in [
-        ("100", Some(100_000_000)),
-        (" 600 ", Some(600_000_000)),
-        ("0.5", Some(500_000)),
-        ("5.000001", Some(5_000_001)),
-        (".25", Some(250_000)),
-        ("0", None),
-        ("-5", None),
-        ("1e3", None),
-        ("5.0000001", None),
-        ("", None),
-        ("99999999999999", None),
+fn tier_thresholds_typed_in_the_readers_unit_read_exactly_and_a_ladder_must_fall() {
+    use keystone::view::segments::{
+        fen_to_threshold, threshold_to_fen, valid_ladder, what_if_view,
+    };
+    // Chinese bankers type 万元, English ones thousands: ¥1,000,000 is 100 or 1000.
+    for (typed, zh, en) in [
+        ("100", Some(100_000_000), Some(10_000_000)),
+        (" 600 ", Some(600_000_000), Some(60_000_000)),
+        ("1000", Some(1_000_000_000), Some(100_000_000)),
+        ("0.5", Some(500_000), Some(50_000)),
+        ("5.000001", Some(5_000_001), None),
+        ("1.2345", Some(1_234_500), Some(123_450)),
+        ("5.00001", Some(5_000_010), Some(500_001)),
+        (".25", Some(250_000), Some(25_000)),
+        ("0", None, None),
+        ("-5", None, None),
+        ("1e3", None, None),
+        ("1.2.3", None, None),
+        ("5.0000001", None, None),
+        ("", None, None),
+        ("99999999999999", None, None),
     ] {
-        assert_eq!(wan_to_fen(typed), fen, "{typed:?}");
-        if let Some(fen) = fen {
-            assert_eq!(
-                wan_to_fen(&fen_to_wan(fen)),
-                Some(fen),
-                "{typed:?} round trip"
-            );
+        for (lang, fen) in [(Lang::Zh, zh), (Lang::En, en)] {
+            assert_eq!(threshold_to_fen(typed, lang), fen, "{typed:?} {lang:?}");
+            if let Some(fen) = fen {
+                assert_eq!(
+                    threshold_to_fen(&fen_to_threshold(fen, lang), lang),
+                    Some(fen),
+                    "{typed:?} {lang:?} round trip"
+                );
+            }
         }
     }
-    assert_eq!(fen_to_wan(600_000_000), "600");
-    assert_eq!(fen_to_wan(500_000), "0.5");
+    assert_eq!(fen_to_threshold(600_000_000, Lang::Zh), "600");
+    assert_eq!(fen_to_threshold(600_000_000, Lang::En), "6000");
+    assert_eq!(fen_to_threshold(500_000, Lang::Zh), "0.5");
+    assert_eq!(fen_to_threshold(5_000_000, Lang::En), "50");
 
     let mut rules = TierRules::workload_defaults();
     assert!(valid_ladder(&rules));

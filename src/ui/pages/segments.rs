@@ -12,7 +12,8 @@ use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::{current_path, customers_href};
 use crate::view::segments::{
-    cluster_name, cluster_spec, fen_to_wan, rfm_spec, valid_ladder, wan_to_fen, what_if_view,
+    cluster_name, cluster_spec, fen_to_threshold, rfm_spec, threshold_to_fen, valid_ladder,
+    what_if_view,
 };
 use crate::view::url::CustomersQuery;
 use leptos::prelude::*;
@@ -57,7 +58,7 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let inputs = (0..tiers.saturating_sub(1))
         .map(|tier| {
             let rule = &inputs_loaded.tier_rules.tiers[tier];
-            let value = fen_to_wan(rule.min_aum_fen);
+            let value = fen_to_threshold(rule.min_aum_fen, lang);
             let key = rule.key.clone();
             view! {
                 <label>
@@ -70,7 +71,7 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                         data-whatif-input=key
                         aria-label=format!("{} {}", inputs_loaded.tier_name(tier, lang), lang.text(Msg::ThresholdWan))
                         on:input=move |event| {
-                            if let Some(fen) = wan_to_fen(&event_target_value(&event)) {
+                            if let Some(fen) = threshold_to_fen(&event_target_value(&event), lang) {
                                 proposed.update(|rules| rules.tiers[tier].min_aum_fen = fen);
                             }
                         }
