@@ -440,6 +440,29 @@ async fn explore_the_insights(client: &Client, tiers: &[(String, String)]) {
     })
     .await;
     wait_text(client, "figure .sr-only", |t| t.contains("私行")).await;
+    // The region is outlined over the first bar's column, and its tip sits above the plot,
+    // not over the bar's value label.
+    let geometry = client
+        .execute(
+            "const c = document.querySelector('canvas[data-chart=tier-bars]').getBoundingClientRect();
+             const f = document.querySelector('[data-testid=chart-focus]').getBoundingClientRect();
+             const t = document.querySelector('[data-testid=chart-tooltip]').getBoundingClientRect();
+             return [f.left - c.left, f.width, f.top - c.top, f.height, t.bottom - f.top, c.width];",
+            vec![],
+        )
+        .await
+        .expect("read the outline");
+    let g: Vec<f64> = serde_json::from_value(geometry).expect("numbers");
+    let (left, width, top, height, tip_over, canvas_width) = (g[0], g[1], g[2], g[3], g[4], g[5]);
+    assert!(
+        left > 0.0
+            && left + width < canvas_width / 4.0
+            && width > 10.0
+            && height > 100.0
+            && top > 0.0,
+        "outline at {g:?}"
+    );
+    assert!(tip_over <= 0.0, "the tip ends above the column: {g:?}");
     chart
         .send_keys(&fantoccini::key::Key::Enter.to_string())
         .await

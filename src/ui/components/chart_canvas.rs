@@ -33,7 +33,9 @@ where
     // How many regions the last drawing left: also tells tests the chart is drawn.
     let drawn = RwSignal::new(0usize);
     let scale = StoredValue::new(1.0f64);
-    let tooltip = RwSignal::new(None::<(i32, i32, String)>);
+    // Where the tip shows, what it says, and whether it sits above the point (the keyboard's
+    // region: above the plot, so it never hides the bar's own value label).
+    let tooltip = RwSignal::new(None::<(i32, i32, String, bool)>);
     let measure = move || {
         if let Some(element) = container.get_untracked() {
             let measured = element.client_width().max(320) as u32;
@@ -92,7 +94,7 @@ where
             .map(|hit| (x, y, hit))
     };
     let on_move = move |event: ev::MouseEvent| {
-        tooltip.set(hit_at(&event).map(|(x, y, hit)| (x, y, hit.text)));
+        tooltip.set(hit_at(&event).map(|(x, y, hit)| (x, y, hit.text, false)));
     };
     let navigate = use_navigate();
     let click_navigate = navigate.clone();
@@ -110,7 +112,7 @@ where
                 let (left, top, right, _) = hit.rect;
                 let x = (f64::from(left + right) / 2.0 / ratio) as i32;
                 let y = (f64::from(top) / ratio) as i32;
-                (x, y, hit.text.clone())
+                (x, y, hit.text.clone(), true)
             })
         });
         if shown.is_some() {
@@ -210,22 +212,42 @@ where
                     }
                 ></canvas>
                 <p class="sr-only" aria-live="polite">
-                    {move || focused.get().and(tooltip.get()).map(|(_, _, text)| text)}
+                    {move || focused.get().and(tooltip.get()).map(|(_, _, text, _)| text)}
                 </p>
+                // The region the arrow keys are on, outlined: the keyboard's pointer.
+                {move || {
+                    let ratio = scale.get_value();
+                    focused.get().and_then(|i| hits.with_value(|hits| hits.get(i).map(|h| h.rect))).map(
+                        |(left, top, right, bottom)| {
+                            let css = |v: i32| format!("{}px", (f64::from(v) / ratio).round());
+                            view! {
+                                <div
+                                    class="chart-focus"
+                                    data-testid="chart-focus"
+                                    style:left=css(left.min(right))
+                                    style:top=css(top.min(bottom))
+                                    style:width=css((right - left).abs())
+                                    style:height=css((bottom - top).abs())
+                                ></div>
+                            }
+                        },
+                    )
+                }}
                 {move || {
                     tooltip
                         .get()
-                        .map(|(x, y, text)| {
+                        .map(|(x, y, text, above)| {
                             view! {
                                 <div
                                     class="chart-tooltip"
+                                    class:above=above
                                     role="tooltip"
                                     // On the right half the tip opens leftwards, so it stays on the page.
                                     style:left=(x * 2 < width.get_untracked() as i32)
                                         .then(|| format!("{}px", x + 12))
                                     style:right=(x * 2 >= width.get_untracked() as i32)
                                         .then(|| format!("{}px", width.get_untracked() as i32 - x + 12))
-                                    style:top=format!("{}px", y + 12)
+                                    style:top=format!("{}px", if above { y - 6 } else { y + 12 })
                                     data-testid="chart-tooltip"
                                 >
                                     {text}
