@@ -71,6 +71,10 @@ impl ChartSpec for AumHistogramSpec {
             .fold(0.0, f64::max);
         let mut chart = ChartBuilder::on(area)
             .margin(margin)
+            // The top tick's label is centred on the plot's edge: half of it needs room.
+            .margin_top(margin + (px / 2.0) as u32)
+            // The top tick's label is centred on the plot's edge: half of it needs room.
+            .margin_top(margin + (px / 2.0) as u32)
             // The last decade's label is centred on the axis' end: half of it needs room.
             .margin_right((widest / 2.0) as u32 + margin)
             .x_label_area_size(x_area)

@@ -6,10 +6,14 @@
 //! generous side: the browser picks the face behind `sans-serif`, and a label that fits with
 //! the widest common face fits with all of them.
 
+use super::{ChartError, FONT_FAMILY};
 use crate::format::{distinct, money_axis};
 use crate::i18n::Lang;
 use plotters::coord::ranged1d::{BoldPoints, Ranged};
 use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The width in pixels of `text` drawn at `px` pixels: wide (CJK, full-width) characters take
 /// a whole em, narrow punctuation a third, everything else 0.62 em (DejaVu Sans' digits are
@@ -160,13 +164,39 @@ fn key_points(range: std::ops::Range<f64>, count: usize) -> Vec<f64> {
 pub fn padded(low: f64, high: f64, floor_at_zero: bool) -> (f64, f64) {
     let (low, high) = if low > high { (0.0, 1.0) } else { (low, high) };
     let spread = high - low;
-    let pad = (spread * 0.1)
-        .max(high.abs().max(low.abs()) * 0.05)
-        .max(1.0);
+    let size = high.abs().max(low.abs());
+    // Nearly flat: less than a thousandth of the values apart.
+    let pad = if spread <= size * 1e-3 {
+        size * 0.05
+    } else {
+        spread * 0.1
+    }
+    .max(1.0);
     let bottom = if floor_at_zero && low >= 0.0 {
         (low - pad).max(0.0)
     } else {
         low - pad
     };
     (bottom, high + pad)
+}
+
+/// Writes `caption` centred at the top of `area` and returns the space under it: a line and a
+/// half of the caption's size, measured as the canvas draws it (plotters' own caption reserves
+/// what its built-in font estimate says, which the browser's text outgrows).
+pub fn under_caption<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+    px: f64,
+) -> Result<DrawingArea<DB, Shift>, ChartError>
+where
+    DB::ErrorType: 'static,
+{
+    let (width, _) = area.dim_in_pixel();
+    let band = (px * 1.6).round() as u32;
+    let (top, rest) = area.split_vertically(band);
+    let text = fit(caption, px, f64::from(width));
+    let style =
+        TextStyle::from((FONT_FAMILY, px).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+    top.draw_text(&text, &style, ((width / 2) as i32, (px * 0.3) as i32))?;
+    Ok(rest)
 }

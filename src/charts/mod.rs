@@ -13,7 +13,7 @@ mod tier_bars;
 mod trend;
 
 pub use aum_histogram::AumHistogramSpec;
-pub use axis::{fit, is_wide, label_step, padded, text_width, tick_count, Ticks};
+pub use axis::{fit, is_wide, label_step, padded, text_width, tick_count, under_caption, Ticks};
 pub use bars::BarsSpec;
 pub use contributions::ContributionsSpec;
 pub use rfm_grid::RfmGridSpec;

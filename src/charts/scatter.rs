@@ -57,6 +57,7 @@ impl ChartSpec for ScatterSpec {
         let y_ticks = Ticks::numbers(y_low..y_high, tick_count(height, px, 10));
         let mut chart = ChartBuilder::on(area)
             .margin(scaled(10, scale))
+            .margin_top(scaled(10, scale) + (px / 2.0) as u32)
             .x_label_area_size(scaled(40, scale))
             .y_label_area_size((y_ticks.widest(px) + px * 2.5) as u32)
             .build_cartesian_2d(x_low..x_high, y_low..y_high)?;

@@ -1,8 +1,8 @@
 //! Customers and AUM per tier, as two bar panels side by side.
 
 use super::{
-    fit, label_step, scaled, text_width, tick_count, ChartError, ChartSpec, Hit, Ticks,
-    FONT_FAMILY, PALETTE,
+    fit, label_step, scaled, text_width, tick_count, under_caption, ChartError, ChartSpec, Hit,
+    Ticks, FONT_FAMILY, PALETTE,
 };
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
@@ -149,14 +149,11 @@ where
         .1
         .saturating_sub(caption_px * 2 + margin * 2 + x_area);
     let ticks = measure.ticks(0.0..y_max, tick_count(plot_height, px, 6));
-    let caption = fit(
-        caption,
-        f64::from(caption_px),
-        f64::from(area.dim_in_pixel().0),
-    );
-    let mut chart = ChartBuilder::on(area)
-        .caption(&caption, (FONT_FAMILY, caption_px))
+    let area = under_caption(area, caption, f64::from(caption_px))?;
+    let mut chart = ChartBuilder::on(&area)
         .margin(margin)
+        // The top tick's label is centred on the plot's edge: half of it needs room.
+        .margin_top(margin + (px / 2.0) as u32)
         .x_label_area_size(x_area)
         .y_label_area_size((ticks.widest(px) + px) as u32)
         // An integer range is inclusive in plotters' segmented coordinates: n categories are 0..n-1.

@@ -1,8 +1,8 @@
 //! Monthly AUM with its forecast band above, monthly activity below.
 
 use super::{
-    label_step, padded, scaled, text_width, tick_count, ChartError, ChartSpec, Hit, Ticks,
-    FONT_FAMILY, PALETTE,
+    label_step, padded, scaled, text_width, tick_count, under_caption, ChartError, ChartSpec, Hit,
+    Ticks, FONT_FAMILY, PALETTE,
 };
 use crate::format::{count, money_compact};
 use crate::i18n::Lang;
@@ -100,9 +100,13 @@ impl ChartSpec for TrendSpec {
             .fold(0.0, f64::max)
             / 2.0) as u32
             + margin;
+        let upper = under_caption(&upper, &self.aum_caption, f64::from(caption_px))?;
         let mut top = ChartBuilder::on(&upper)
-            .caption(&self.aum_caption, (FONT_FAMILY, caption_px))
             .margin(margin)
+            // The top tick's label is centred on the plot's edge: half of it needs room.
+            .margin_top(margin + (px / 2.0) as u32)
+            // The top tick's label is centred on the plot's edge: half of it needs room.
+            .margin_top(margin + (px / 2.0) as u32)
             .margin_right(right)
             .x_label_area_size(scaled(10, scale))
             .y_label_area_size(y_area)
@@ -155,9 +159,13 @@ impl ChartSpec for TrendSpec {
                 .map(|(i, &v)| Circle::new((i as f64, v), scaled(3, scale), PALETTE[0].filled())),
         )?;
 
+        let lower = under_caption(&lower, &self.activity_caption, f64::from(caption_px))?;
         let mut bottom = ChartBuilder::on(&lower)
-            .caption(&self.activity_caption, (FONT_FAMILY, caption_px))
             .margin(margin)
+            // The top tick's label is centred on the plot's edge: half of it needs room.
+            .margin_top(margin + (px / 2.0) as u32)
+            // The top tick's label is centred on the plot's edge: half of it needs room.
+            .margin_top(margin + (px / 2.0) as u32)
             .margin_right(right)
             .x_label_area_size(scaled(30, scale))
             .y_label_area_size(y_area)

@@ -107,7 +107,7 @@ fn Frame() -> impl IntoView {
                 <span class="product-name">{move || t(Msg::ProductName)}</span>
                 <span class="tagline">{move || t(Msg::Tagline)}</span>
             </div>
-            <nav aria-label=move || t(Msg::MainNavigation)>{nav}</nav>
+            <nav class="main-nav" aria-label=move || t(Msg::MainNavigation)>{nav}</nav>
             <button
                 class="language-switch"
                 on:click=toggle_language

@@ -161,6 +161,9 @@ fn layout_problems(svg: &str) -> Vec<String> {
 fn check<S: ChartSpec>(name: &str, spec: &S, height: u32, problems: &mut Vec<String>) {
     for width in WIDTHS {
         let (svg, _) = render_svg(spec, width, height).expect("draws");
+        if std::env::var("DUMP_CHART").is_ok_and(|d| name.contains(&d)) {
+            let _ = std::fs::write(format!("/tmp/chart-{width}.svg"), &svg);
+        }
         for problem in layout_problems(&svg) {
             problems.push(format!("{name} at {width}×{height}: {problem}"));
         }
