@@ -378,8 +378,11 @@ pub fn issue_reason(reason: &crate::import::IssueReason, lang: Lang) -> String {
         R::MissingValue => "必填值为空".into(),
         R::RaggedRow { found, expected } => format!("本行有 {found} 列，表头有 {expected} 列"),
         R::UnknownCustomer => "找不到该客户号".into(),
-        R::DuplicateCustomer { first_line } => {
-            format!("客户号重复（首次出现在第 {first_line} 行）")
+        R::DuplicateCustomer {
+            first_line,
+            first_file,
+        } => {
+            format!("客户号重复（首次出现在 {first_file} 第 {first_line} 行）")
         }
         R::DuplicateTransaction => "流水号重复：已去重，保留第一条".into(),
         R::CustomerAlreadyHeld => "客户已存在：保留原有记录".into(),

@@ -81,10 +81,13 @@ pub enum IssueReason {
     },
     /// The row refers to a customer that no customer file contains.
     UnknownCustomer,
-    /// A second customer row with an id seen before (at `first_line`).
+    /// A second customer row with an id seen before (in `first_file`, at `first_line`).
     DuplicateCustomer {
         /// Where the id first appeared.
         first_line: u64,
+        /// The file it appeared in first (customers may come in more than one file).
+        #[serde(default)]
+        first_file: String,
     },
     /// A second transaction with an id seen before; dropped, the first one kept.
     DuplicateTransaction,
@@ -129,8 +132,14 @@ impl fmt::Display for IssueReason {
                 write!(f, "row has {found} cells, the header has {expected}")
             }
             IssueReason::UnknownCustomer => write!(f, "no customer with this id"),
-            IssueReason::DuplicateCustomer { first_line } => {
-                write!(f, "duplicate customer id (first at line {first_line})")
+            IssueReason::DuplicateCustomer {
+                first_line,
+                first_file,
+            } => {
+                write!(
+                    f,
+                    "duplicate customer id (first at line {first_line} of {first_file})"
+                )
             }
             IssueReason::DuplicateTransaction => {
                 write!(f, "duplicate transaction id: removed, the first kept")
@@ -680,6 +689,10 @@ struct Staged {
     customer_ids: Dictionary,
     /// Per customer row, the line it was read from ([`HELD`] for the dataset appended to).
     customer_lines: Vec<u64>,
+    /// Per customer row, which of `customer_files` it came from.
+    customer_file: Vec<u32>,
+    /// The customers files' names, in the order first met.
+    customer_files: Vec<String>,
     customer_rm: CodedColumn,
     customer_has_rm: Vec<bool>,
     managers: RelationshipManagers,
@@ -779,6 +792,7 @@ impl Staged {
         for (row, id) in base.customers().customer_id.iter().enumerate() {
             staged.customer_ids.code_for(id);
             staged.customer_lines.push(HELD);
+            staged.customer_file.push(u32::MAX);
             let rm = base.customers().relationship_manager_idx[row];
             let has_rm = rm != NO_RELATIONSHIP_MANAGER;
             staged.customer_rm.push(if has_rm {
@@ -1011,18 +1025,35 @@ impl Staged {
         }
         if let Some(existing) = self.customer_ids.find(id) {
             let first_line = self.customer_lines[existing as usize];
+            let first_file = self
+                .customer_files
+                .get(self.customer_file[existing as usize] as usize)
+                .cloned()
+                .unwrap_or_default();
             if first_line == HELD {
                 row.fail(Field::CustomerId, IssueReason::CustomerAlreadyHeld);
                 return RowOutcome::Deduplicated;
             }
             row.fail(
                 Field::CustomerId,
-                IssueReason::DuplicateCustomer { first_line },
+                IssueReason::DuplicateCustomer {
+                    first_line,
+                    first_file,
+                },
             );
             return RowOutcome::Rejected;
         }
         self.customer_ids.code_for(id);
         self.customer_lines.push(row.line);
+        let file = &row.file.file_name;
+        let code = match self.customer_files.iter().rposition(|name| name == file) {
+            Some(code) => code,
+            None => {
+                self.customer_files.push(file.clone());
+                self.customer_files.len() - 1
+            }
+        };
+        self.customer_file.push(code as u32);
         let c = &mut self.customers;
         c.customer_id.push(id);
         c.name.push(row.text(Field::Name));
