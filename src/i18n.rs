@@ -187,6 +187,12 @@ messages! {
     PagePrevious => "上一页", "Previous";
     PageNext => "下一页", "Next";
     Rows => "行", "rows";
+    CommitBlockedUnreadable => "有文件完全无法读取，不能保存：请更换或移除该文件，再重新验证。", "A file could not be read at all, so nothing can be saved: replace or remove it, then validate again.";
+    CommitBlockedNothingAccepted => "没有任何一行通过验证，没有可保存的数据：请查看下面的问题，调整映射后重新验证。", "No row passed validation, so there is nothing to save: see the problems below, change the mapping and validate again.";
+    MoreIssuesInCsv => "条问题只在下载的 CSV 中", "more problems are only in the downloaded CSV";
+    BackToMapping => "返回修改映射", "Back to the mapping";
+    RemoveFile => "移除此文件", "Remove this file";
+    AttachToCurrent => "这些文件不含客户名单，将挂接到当前数据集的客户上（已勾选“追加”）：", "These files hold no customer list: they will be attached to the customers of the dataset shown (“Append” is ticked):";
     RfmCell => "RFM 格", "RFM cell";
     RemoveFilter => "移除此筛选", "Remove this filter";
     Row => "行", "row";
@@ -274,11 +280,11 @@ messages! {
     Accepted => "通过", "Accepted";
     Rejected => "拒绝", "Rejected";
     Deduplicated => "去重", "Deduplicated";
-    Line => "行号", "Line";
+    Line => "位置", "Where";
     Column => "列", "Column";
     RawValue => "原始值", "Raw value";
     Reason => "原因", "Reason";
-    IssuesShown => "显示前 1,000 条问题；完整列表请下载。", "The first 1,000 issues are listed; download the full list.";
+    IssuesShown => "每个文件都列出其问题，共最多 1,000 条；完整列表请下载。位置是文件中的行号（与文本编辑器一致，表头是第 1 行）、工作表的行号，或 JSON 的第几条记录。", "Each file's problems are listed, 1,000 at most in all; download the full list. Where is the line in the file (as a text editor counts, the header being line 1), the row of a worksheet, or the record of a JSON file.";
     DownloadIssues => "下载问题清单 (CSV)", "Download issues (CSV)";
     SnapshotName => "数据集名称", "Dataset name";
     Commit => "确认导入", "Commit import";

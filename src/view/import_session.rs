@@ -4,7 +4,7 @@
 
 use crate::format::counted;
 use crate::i18n::{Lang, Msg};
-use crate::import::{find_preset, ImportReport, MappingPreset};
+use crate::import::{find_preset, Entity, ImportIssue, ImportReport, MappingPreset};
 use crate::storage::codec::RowCounts;
 use crate::worker::protocol::{ImportResult, SheetSummary};
 use std::sync::Arc;
@@ -96,6 +96,10 @@ pub enum ImportStep {
     Committed,
     /// The manager cancelled.
     Cancel,
+    /// The manager left a report to change the mapping: the files and choices stay.
+    BackToMapping,
+    /// The manager dropped the file at this position from the pick.
+    Drop(usize),
     /// Something failed.
     Failed(String),
 }
@@ -162,6 +166,13 @@ impl ImportSession {
                 self.stage = S::Validated(Arc::new(validated));
             }
             (ImportStep::Commit, S::Validated(_)) => self.stage = S::Committing,
+            (ImportStep::BackToMapping, S::Validated(_)) => self.stage = S::Mapping,
+            (ImportStep::Drop(index), S::Mapping) if index < self.files.len() => {
+                self.files.remove(index);
+                if self.files.is_empty() {
+                    *self = ImportSession::default();
+                }
+            }
             (ImportStep::Committed, S::Committing) | (ImportStep::Cancel, _) => {
                 *self = ImportSession::default();
             }
@@ -171,6 +182,12 @@ impl ImportSession {
             // Anything else is stale or out of turn.
             _ => {}
         }
+    }
+
+    /// Whether the picked files hold no customers (holdings, transactions … alone): they can
+    /// only be attached to the customers of a dataset already there.
+    pub fn lacks_customers(&self) -> bool {
+        !self.files.is_empty() && self.files.iter().all(|f| f.entity != Entity::Customers)
     }
 
     /// Data rows in the picked files, as the worker estimated them.
@@ -253,18 +270,22 @@ impl ImportFigures {
         };
     }
 
-    /// The line shown under the import, once the files are read.
+    /// The line shown under the import, once the files are read: each step's figures only
+    /// once that step has run.
     pub fn summary(&self, lang: Lang) -> Option<String> {
-        (self.read_ms > 0.0).then(|| {
-            let rate = match self.validate_ms > 0.0 {
-                true => self.rows as f64 / (self.validate_ms / 1000.0),
-                false => 0.0,
-            };
-            format!(
-                "{} {:.1} MB: {:.2} s · {} {}: {:.2} s ({:.0} {}/s, {}) · {}: {:.2} s",
-                lang.text(Msg::TimingRead),
-                self.bytes / 1e6,
-                self.read_ms / 1000.0,
+        if self.read_ms <= 0.0 {
+            return None;
+        }
+        let mut parts = vec![format!(
+            "{} {:.1} MB: {:.2} s",
+            lang.text(Msg::TimingRead),
+            self.bytes / 1e6,
+            self.read_ms / 1000.0
+        )];
+        if self.validate_ms > 0.0 {
+            let rate = self.rows as f64 / (self.validate_ms / 1000.0);
+            parts.push(format!(
+                "{} {}: {:.2} s ({:.0} {}/s, {})",
                 lang.text(Msg::TimingValidate),
                 counted(self.rows, Msg::Row, Msg::Rows, lang),
                 self.validate_ms / 1000.0,
@@ -276,10 +297,16 @@ impl ImportFigures {
                     Msg::TimingWorkers,
                     lang
                 ),
+            ));
+        }
+        if self.commit_ms > 0.0 {
+            parts.push(format!(
+                "{}: {:.2} s",
                 lang.text(Msg::TimingSave),
                 self.commit_ms / 1000.0
-            )
-        })
+            ));
+        }
+        Some(parts.join(" · "))
     }
 
     /// The panel's `data-*` attributes that `make bench` reads; `worker_read_ms` is the files'
@@ -320,4 +347,58 @@ impl ImportFigures {
             ),
         ]
     }
+}
+
+/// Why a validated import cannot be saved, if it cannot: a file that could not be read at
+/// all, or no row kept from any file. The page says so where the Commit button would be.
+pub fn commit_blocked(report: &ImportReport) -> Option<Msg> {
+    if !report.can_commit() {
+        Some(Msg::CommitBlockedUnreadable)
+    } else if report.files.iter().all(|f| f.accepted == 0) {
+        Some(Msg::CommitBlockedNothingAccepted)
+    } else {
+        None
+    }
+}
+
+/// One file's problems as the report lists them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileIssues<'a> {
+    pub file: &'a str,
+    /// The first problems, in line order.
+    pub shown: Vec<&'a ImportIssue>,
+    /// How many more are only in the downloaded CSV.
+    pub more: usize,
+}
+
+/// The report's problems file by file, at most `limit` in all but every file with problems
+/// getting its share, so one file's thousand bad rows never hide another file's reason.
+pub fn issues_by_file(report: &ImportReport, limit: usize) -> Vec<FileIssues<'_>> {
+    let mut files: Vec<FileIssues<'_>> = Vec::new();
+    let mut all: Vec<Vec<&ImportIssue>> = Vec::new();
+    for issue in &report.issues {
+        match files.iter().position(|f| f.file == issue.file) {
+            Some(i) => all[i].push(issue),
+            None => {
+                files.push(FileIssues {
+                    file: &issue.file,
+                    shown: Vec::new(),
+                    more: 0,
+                });
+                all.push(vec![issue]);
+            }
+        }
+    }
+    // Shares: the files with few problems show them all, the rest split what is left.
+    let mut left = limit;
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by_key(|&i| all[i].len());
+    for (done, &i) in order.iter().enumerate() {
+        let share = left / (order.len() - done).max(1);
+        let take = all[i].len().min(share.max(1));
+        left = left.saturating_sub(take);
+        files[i].more = all[i].len() - take;
+        files[i].shown = all[i][..take].to_vec();
+    }
+    files
 }

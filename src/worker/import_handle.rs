@@ -273,6 +273,18 @@ impl ImportWorker {
         self.send(ImportRequest::Reread(request), Attachments::default());
     }
 
+    /// Leaves the file at `index` out of the pick: its handle, its digest and the worker's copy.
+    pub fn drop_file(&self, index: usize) {
+        let mut files = self.shared.files.borrow_mut();
+        let mut digests = self.shared.digests.borrow_mut();
+        if index < files.len() && index < digests.len() {
+            files.remove(index);
+            // Its hashing may finish; nobody waits for it.
+            let _unwanted = digests.remove(index);
+            self.send(ImportRequest::Drop(index), Attachments::default());
+        }
+    }
+
     /// Starts the import of the files read, as planned; `base` goes along for an append.
     pub fn import(&self, plan: ImportPlan, base: Option<&Dataset>) {
         let chunks = match base {

@@ -82,6 +82,13 @@ fn handle(session: &Rc<RefCell<ImportSession>>, request: ImportRequest, attached
             });
         }
         ImportRequest::Reread(request) => reread(&mut session.borrow_mut().picked, request),
+        ImportRequest::Drop(index) => {
+            let picked = &mut session.borrow_mut().picked;
+            if index < picked.sheets.len() && index < picked.files.len() {
+                picked.sheets.remove(index);
+                picked.files.remove(index);
+            }
+        }
         ImportRequest::Import(plan) => start_import(session, plan, attached),
         ImportRequest::SecondPartRead(result) => {
             let part = (result, TransferredChunks::from(attached.chunks));

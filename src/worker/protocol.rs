@@ -267,6 +267,8 @@ pub enum ImportRequest {
     Read,
     /// Read one file again with other options.
     Reread(Reread),
+    /// Leave the file at this position out of the pick (the manager dropped it).
+    Drop(usize),
     /// Import the files read, as planned; for an append, the current dataset's chunks are
     /// attached.
     Import(ImportPlan),

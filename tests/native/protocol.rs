@@ -18,6 +18,7 @@ fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + st
 #[test]
 fn requests_and_replies_survive_the_trip() {
     round_trip(ToWorker::Import(ImportRequest::WarmUp));
+    round_trip(ToWorker::Import(ImportRequest::Drop(2)));
     round_trip(ToWorker::Import(ImportRequest::Reread(Reread {
         index: 3,
         options: ReadOptions {

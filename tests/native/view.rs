@@ -776,3 +776,116 @@ fn ids_sort_as_numbers_a_score_column_sorts_and_a_segment_shows_as_a_removable_c
         "other filters stay"
     );
 }
+
+#[test]
+fn a_report_can_go_back_to_its_mapping_and_a_file_can_be_dropped_from_the_pick() {
+    let mut session = ImportSession::default();
+    session.step(ImportStep::Picked { bytes: 100.0 });
+    session.step(ImportStep::Read {
+        summaries: vec![
+            summary("holdings.csv", "客户号,产品类型,余额\nC1,基金,100\n"),
+            summary("balances.dat", "客户号,产品类型,余额\nC2,理财,5\n"),
+        ],
+        presets: Vec::new(),
+    });
+    assert!(
+        session.lacks_customers(),
+        "holdings alone must be attached to customers already there"
+    );
+    let mapped = session.files[0].mapping.clone();
+    session.step(ImportStep::Drop(1));
+    assert_eq!(session.files.len(), 1);
+    assert_eq!(session.files[0].name, "holdings.csv");
+    session.step(ImportStep::Drop(5));
+    assert_eq!(
+        session.files.len(),
+        1,
+        "a position past the end changes nothing"
+    );
+    session.step(ImportStep::Validate);
+    session.step(ImportStep::Validated(Validated {
+        report: Default::default(),
+        rows: RowCounts::NONE,
+        sha256: vec![String::new()],
+    }));
+    session.step(ImportStep::BackToMapping);
+    assert_eq!(session.stage, ImportStage::Mapping);
+    assert_eq!(
+        session.files[0].mapping, mapped,
+        "the mapping survives the report"
+    );
+    session.step(ImportStep::Drop(0));
+    assert_eq!(session, ImportSession::default(), "nothing left to import");
+
+    let mut with_customers = ImportSession::default();
+    with_customers.step(ImportStep::Picked { bytes: 100.0 });
+    with_customers.step(ImportStep::Read {
+        summaries: vec![summary("customers.csv", "客户号,姓名\nC1,王伟\n")],
+        presets: Vec::new(),
+    });
+    assert!(!with_customers.lacks_customers());
+}
+
+#[test]
+fn the_import_line_shows_only_the_steps_that_ran_and_a_report_says_why_it_cannot_be_saved() {
+    use keystone::import::{FileSummary, ImportIssue, ImportReport, IssueReason};
+    use keystone::view::import_session::{commit_blocked, issues_by_file, ImportFigures};
+    let mut figures = ImportFigures::picked(2e6);
+    figures.read_ms = 50.0;
+    let read = figures.summary(Lang::En).expect("read");
+    assert!(
+        read.contains("2.0 MB") && !read.contains("Saved") && !read.contains("0 rows"),
+        "{read}"
+    );
+    figures.validate_ms = 500.0;
+    figures.rows = 1;
+    figures.workers = 1;
+    let validated = figures.summary(Lang::En).expect("validated");
+    assert!(validated.contains("1 row:"), "singular: {validated}");
+    assert!(
+        validated.contains("1 background worker)"),
+        "singular: {validated}"
+    );
+    assert!(!validated.contains("Saved"), "{validated}");
+
+    let issue = |file: &str, line: u64| ImportIssue {
+        file: file.into(),
+        line,
+        column: None,
+        value: String::new(),
+        reason: IssueReason::MissingValue,
+    };
+    let file = |name: &str, accepted: usize| FileSummary {
+        file: name.into(),
+        accepted,
+        ..FileSummary::default()
+    };
+    // One file with a thousand bad rows, another with two: both files' reasons are listed.
+    let report = ImportReport {
+        files: vec![file("big.csv", 0), file("small.csv", 0)],
+        issues: (1..=1_000)
+            .map(|l| issue("big.csv", l))
+            .chain([issue("small.csv", 7), issue("small.csv", 9)])
+            .collect(),
+    };
+    let listed = issues_by_file(&report, 100);
+    assert_eq!(listed.len(), 2);
+    assert_eq!(
+        (listed[0].file, listed[0].shown.len(), listed[0].more),
+        ("big.csv", 98, 902)
+    );
+    assert_eq!(
+        (listed[1].file, listed[1].shown.len(), listed[1].more),
+        ("small.csv", 2, 0)
+    );
+    assert_eq!(
+        commit_blocked(&report),
+        Some(keystone::i18n::Msg::CommitBlockedNothingAccepted),
+        "nothing kept, nothing to save"
+    );
+    let kept = ImportReport {
+        files: vec![file("big.csv", 3)],
+        issues: Vec::new(),
+    };
+    assert_eq!(commit_blocked(&kept), None);
+}

@@ -13,7 +13,8 @@ use crate::storage::Store;
 use crate::ui::components::DataTable;
 use crate::ui::state::{AppState, DataState};
 use crate::view::import_session::{
-    ImportFigures, ImportSession, ImportStage, ImportStep, Validated,
+    commit_blocked, issues_by_file, ImportFigures, ImportSession, ImportStage, ImportStep,
+    Validated,
 };
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
@@ -142,6 +143,8 @@ pub fn ImportPanel() -> impl IntoView {
         // Empty the input, so the next pick (even of the same files) starts a new import.
         input.set_value("");
         let total: f64 = picked.iter().map(|f| f.size()).sum();
+        // The last import's "saved" message belongs to that import.
+        state.notice.set(None);
         step(ImportStep::Picked { bytes: total });
         if !matches!(session.get_untracked().stage, ImportStage::Reading) {
             return;
@@ -171,6 +174,23 @@ pub fn ImportPanel() -> impl IntoView {
                 w.reread(Reread { index, options });
             }
         });
+    });
+
+    let drop_file = Callback::new(move |index: usize| {
+        worker.with_value(|w| {
+            if let Some(w) = w {
+                w.drop_file(index);
+            }
+        });
+        step(ImportStep::Drop(index));
+    });
+
+    // Files with no customers can only join the customers shown: tick "Append" for them.
+    Effect::new(move |_| {
+        let lacks = session.with(|s| s.stage == ImportStage::Mapping && s.lacks_customers());
+        if lacks && current().is_some() {
+            append.set(true);
+        }
     });
 
     let validate = move |_| {
@@ -280,6 +300,12 @@ pub fn ImportPanel() -> impl IntoView {
         });
     };
 
+    // From a report back to its files and mapping: the worker keeps the files it read.
+    let back_to_mapping = move |_| {
+        transferred.set_value(None);
+        step(ImportStep::BackToMapping);
+    };
+
     // Cancelling terminates the worker mid-parse; nothing was stored, so nothing is undone.
     let cancel = move |_| {
         worker.set_value(None);
@@ -312,15 +338,18 @@ pub fn ImportPanel() -> impl IntoView {
         >
             <h2>{move || t(Msg::ImportTitle)}</h2>
             <p class="hint">{move || t(Msg::ImportHint)}</p>
+            // Any file: exports come as .dat, .prn, .asc, .txt …, and the content says what it is.
+            // The browser's own button speaks the browser's language: a label in the page's
+            // stands in for it, and the input stays focusable under it.
             <label class="file-pick">
-                <span>{move || t(Msg::ChooseFiles)}</span>
                 <input
                     type="file"
                     multiple
-                    accept=".csv,.txt,.tsv,.xlsx,.xls,.xlsb,.ods,.json,.jsonl,.ndjson"
+                    class="file-input"
                     on:change=on_pick
                     data-testid="import-files"
                 />
+                <span class="button">{move || t(Msg::ChooseFiles)}</span>
             </label>
             <p class="hint" data-testid="import-timings">{timing_text}</p>
             {move || match stage.get() {
@@ -350,7 +379,16 @@ pub fn ImportPanel() -> impl IntoView {
                     {move || session.with(|s| s.applied_preset.clone()).map(|name| view! {
                         <p class="notice" data-testid="preset-applied">{t(Msg::PresetApplied)} " " {name}</p>
                     })}
-                    <FileCards files=files reread=reread/>
+                    {move || (session.with(ImportSession::lacks_customers) && matches!(state.data.get(), DataState::Ready(_))).then(|| view! {
+                        <p class="notice" data-testid="import-attach">
+                            {t(Msg::AttachToCurrent)} " "
+                            <strong translate="no">{move || match state.data.get() {
+                                DataState::Ready(loaded) => loaded.record.dataset_name.clone(),
+                                _ => String::new(),
+                            }}</strong>
+                        </p>
+                    })}
+                    <FileCards files=files reread=reread drop_file=drop_file/>
                     {move || matches!(state.data.get(), DataState::Ready(_)).then(|| view! {
                         <label class="append">
                             <input type="checkbox" bind:checked=append data-testid="import-append"/>
@@ -376,9 +414,15 @@ pub fn ImportPanel() -> impl IntoView {
                             {t(Msg::SnapshotName)} " "
                             <input type="text" bind:value=snapshot_name data-testid="import-name"/>
                         </label>
-                        {validated.report.can_commit().then(|| view! {
-                            <button on:click=commit data-testid="import-commit">{t(Msg::Commit)}</button>
-                        })}
+                        {match commit_blocked(&validated.report) {
+                            None => view! {
+                                <button on:click=commit data-testid="import-commit">{t(Msg::Commit)}</button>
+                            }.into_any(),
+                            Some(why) => view! {
+                                <p class="error" role="alert" data-testid="import-blocked">{t(why)}</p>
+                            }.into_any(),
+                        }}
+                        <button class="secondary" on:click=back_to_mapping data-testid="import-back">{t(Msg::BackToMapping)}</button>
                         <button class="secondary" on:click=cancel data-testid="import-cancel">{t(Msg::CancelImport)}</button>
                     </div>
                 }.into_any(),
@@ -389,7 +433,11 @@ pub fn ImportPanel() -> impl IntoView {
 
 /// One card per picked file: contents, encoding, mapping selects and a preview.
 #[component]
-fn FileCards(files: Drafts, reread: Callback<(usize, ReadOptions)>) -> impl IntoView {
+fn FileCards(
+    files: Drafts,
+    reread: Callback<(usize, ReadOptions)>,
+    drop_file: Callback<usize>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         let lang = state.lang.get();
@@ -397,7 +445,7 @@ fn FileCards(files: Drafts, reread: Callback<(usize, ReadOptions)>) -> impl Into
             .get()
             .into_iter()
             .enumerate()
-            .map(|(index, draft)| file_card(files, reread, index, draft, lang))
+            .map(|(index, draft)| file_card(files, reread, drop_file, index, draft, lang))
             .collect_view()
     }
 }
@@ -405,6 +453,7 @@ fn FileCards(files: Drafts, reread: Callback<(usize, ReadOptions)>) -> impl Into
 fn file_card(
     files: Drafts,
     reread: Callback<(usize, ReadOptions)>,
+    drop_file: Callback<usize>,
     index: usize,
     draft: DraftFile,
     lang: Lang,
@@ -495,7 +544,17 @@ fn file_card(
         .collect_view();
     view! {
         <div class="file-card" data-file=draft.name.clone()>
-            <h3>{draft.name.clone()}</h3>
+            <div class="report-bar">
+                <h3 translate="no">{draft.name.clone()}</h3>
+                <button
+                    class="secondary small"
+                    on:click=move |_| drop_file.run(index)
+                    aria-label=format!("{} {}", lang.text(Msg::RemoveFile), draft.name)
+                    data-testid="import-remove-file"
+                >
+                    {lang.text(Msg::RemoveFile)}
+                </button>
+            </div>
             <p class="hint">
                 {lang.text(match draft.format.as_str() {
                     "Workbook" => Msg::FormatWorkbook,
@@ -549,7 +608,7 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
         .map(|f| {
             view! {
                 <tr data-file=f.file.clone()>
-                    <td>{f.file.clone()}</td>
+                    <td translate="no">{f.file.clone()}</td>
                     <td>{f.entity.map(|e| entity_name(e, lang)).unwrap_or("–")}</td>
                     <td class="num">{count(f.rows_read)}</td>
                     <td class="num" data-count="accepted">{count(f.accepted)}</td>
@@ -559,20 +618,35 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
             }
         })
         .collect_view();
-    let issue_rows = report
-        .issues
-        .iter()
-        .take(ISSUES_LISTED)
-        .map(|issue| {
-            view! {
-                <tr>
-                    <td>{issue.file.clone()}</td>
-                    <td class="num">{issue.line}</td>
-                    <td>{issue.column.clone().unwrap_or_default()}</td>
-                    <td>{issue.value.clone()}</td>
-                    <td>{issue_reason(&issue.reason, lang)}</td>
-                </tr>
-            }
+    // File by file, each with its share of the rows listed: one file's thousand bad rows
+    // never hide another file's reason.
+    let issue_rows = issues_by_file(report, ISSUES_LISTED)
+        .into_iter()
+        .map(|listed| {
+            let rows = listed
+                .shown
+                .iter()
+                .map(|issue| {
+                    view! {
+                        <tr>
+                            <td translate="no">{issue.file.clone()}</td>
+                            <td class="num">{issue.line}</td>
+                            <td translate="no">{issue.column.clone().unwrap_or_default()}</td>
+                            <td translate="no">{issue.value.clone()}</td>
+                            <td>{issue_reason(&issue.reason, lang)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let more = (listed.more > 0).then(|| {
+                view! {
+                    <tr class="more" data-more=listed.file.to_owned()>
+                        <td translate="no">{listed.file.to_owned()}</td>
+                        <td colspan="4">{count(listed.more)} " " {lang.text(Msg::MoreIssuesInCsv)}</td>
+                    </tr>
+                }
+            });
+            view! { {rows} {more} }
         })
         .collect_view();
     let has_issues = !report.issues.is_empty();
