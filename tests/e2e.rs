@@ -1192,6 +1192,17 @@ async fn cancel_an_import_with_problems(client: &Client) {
     )
     .await;
     screenshot(client, "import-issues").await;
+    // Back from the report to the mapping: the file and its choices are still there, and it
+    // validates again to the same report.
+    click(client, "[data-testid=import-back]").await;
+    wait_text(
+        client,
+        ".file-card [data-field=CustomerId] option:checked",
+        |t| t == "客户号",
+    )
+    .await;
+    click(client, "[data-testid=import-validate]").await;
+    wait_text(client, css, |t| t == "4").await;
     click(client, "[data-testid=import-cancel]").await;
     assert_eq!(count(client, "[data-testid=import-summary]").await, 0);
     assert_eq!(
@@ -1204,6 +1215,31 @@ async fn cancel_an_import_with_problems(client: &Client) {
     })
     .await;
     click(client, ".actions button.secondary:last-child").await;
+
+    // Holdings alone, picked while a dataset is shown: they are to be attached to its
+    // customers, and the panel says so with "Append" ticked. A file dropped from the pick
+    // leaves nothing to import.
+    let holdings = upload_files(&source, "fixtures", &["holdings_wan.csv"]);
+    pick_files(client, "[data-testid=import-files]", &holdings).await;
+    wait_text(client, "[data-testid=import-attach]", |t| !t.is_empty()).await;
+    let ticked = client
+        .execute(
+            "return document.querySelector('[data-testid=import-append]').checked;",
+            vec![],
+        )
+        .await
+        .expect("read the box");
+    assert_eq!(
+        ticked,
+        serde_json::json!(true),
+        "Append is ticked for holdings alone"
+    );
+    click(client, "[data-testid=import-remove-file]").await;
+    let started = std::time::Instant::now();
+    while count(client, ".file-card").await > 0 {
+        assert!(started.elapsed().as_secs() < 10, "the dropped file stays");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     click(client, "a[data-nav=overview]").await;
     wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "10,000").await;
 }
