@@ -1108,7 +1108,8 @@ async fn append_the_same_period_again(client: &Client) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workload-s");
     let paths = upload_files(&source, "S", &["transactions.csv"]);
     pick_files(client, "[data-testid=import-files]", &paths).await;
-    click(client, "[data-testid=import-append]").await;
+    // Transactions alone are attached to the dataset shown: "Append" is ticked for them.
+    wait_text(client, "[data-testid=import-attach]", |t| !t.is_empty()).await;
     click(client, "[data-testid=import-validate]").await;
     let row = "[data-testid=import-summary] tr[data-file='transactions.csv']";
     wait_text(client, &format!("{row} td:nth-child(6)"), |t| {
@@ -1119,6 +1120,7 @@ async fn append_the_same_period_again(client: &Client) {
         t == "0"
     })
     .await;
+    wait_text(client, "[data-testid=import-caveat]", |t| !t.is_empty()).await;
     commit_import(client, "10,000").await;
     assert_eq!(
         count(client, "[data-testid=snapshots] tr[data-snapshot]").await,

@@ -354,11 +354,22 @@ impl ImportFigures {
 pub fn commit_blocked(report: &ImportReport) -> Option<Msg> {
     if !report.can_commit() {
         Some(Msg::CommitBlockedUnreadable)
-    } else if report.files.iter().all(|f| f.accepted == 0) {
+    } else if report
+        .files
+        .iter()
+        .all(|f| f.accepted == 0 && f.deduplicated == 0)
+    {
         Some(Msg::CommitBlockedNothingAccepted)
     } else {
         None
     }
+}
+
+/// What saving a validated import will do when it adds nothing new: every row kept was one
+/// already held (the same period appended again), so the new snapshot repeats the data.
+pub fn commit_caveat(report: &ImportReport) -> Option<Msg> {
+    (commit_blocked(report).is_none() && report.files.iter().all(|f| f.accepted == 0))
+        .then_some(Msg::CommitAddsNothingNew)
 }
 
 /// One file's problems as the report lists them.

@@ -829,7 +829,9 @@ fn a_report_can_go_back_to_its_mapping_and_a_file_can_be_dropped_from_the_pick()
 #[test]
 fn the_import_line_shows_only_the_steps_that_ran_and_a_report_says_why_it_cannot_be_saved() {
     use keystone::import::{FileSummary, ImportIssue, ImportReport, IssueReason};
-    use keystone::view::import_session::{commit_blocked, issues_by_file, ImportFigures};
+    use keystone::view::import_session::{
+        commit_blocked, commit_caveat, issues_by_file, ImportFigures,
+    };
     let mut figures = ImportFigures::picked(2e6);
     figures.read_ms = 50.0;
     let read = figures.summary(Lang::En).expect("read");
@@ -888,4 +890,19 @@ fn the_import_line_shows_only_the_steps_that_ran_and_a_report_says_why_it_cannot
         issues: Vec::new(),
     };
     assert_eq!(commit_blocked(&kept), None);
+    assert_eq!(commit_caveat(&kept), None);
+    // The same period appended again: nothing new, every row a duplicate; saved with a caveat.
+    let again = ImportReport {
+        files: vec![FileSummary {
+            file: "transactions.csv".into(),
+            deduplicated: 5,
+            ..FileSummary::default()
+        }],
+        issues: Vec::new(),
+    };
+    assert_eq!(commit_blocked(&again), None);
+    assert_eq!(
+        commit_caveat(&again),
+        Some(keystone::i18n::Msg::CommitAddsNothingNew)
+    );
 }

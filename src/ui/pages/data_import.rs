@@ -13,8 +13,8 @@ use crate::storage::Store;
 use crate::ui::components::DataTable;
 use crate::ui::state::{AppState, DataState};
 use crate::view::import_session::{
-    commit_blocked, issues_by_file, ImportFigures, ImportSession, ImportStage, ImportStep,
-    Validated,
+    commit_blocked, commit_caveat, issues_by_file, ImportFigures, ImportSession, ImportStage,
+    ImportStep, Validated,
 };
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
@@ -414,6 +414,9 @@ pub fn ImportPanel() -> impl IntoView {
                             {t(Msg::SnapshotName)} " "
                             <input type="text" bind:value=snapshot_name data-testid="import-name"/>
                         </label>
+                        {commit_caveat(&validated.report).map(|why| view! {
+                            <p class="notice" data-testid="import-caveat">{t(why)}</p>
+                        })}
                         {match commit_blocked(&validated.report) {
                             None => view! {
                                 <button on:click=commit data-testid="import-commit">{t(Msg::Commit)}</button>
