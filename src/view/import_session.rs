@@ -115,6 +115,9 @@ pub struct ImportSession {
     pub rows_done: usize,
     /// The name of the preset applied when the files were read, if one was.
     pub applied_preset: Option<String>,
+    /// The files are being read again to go back from a report to their mapping: the read
+    /// that arrives restores the worker's copy; the choices made here stay.
+    pub restoring: bool,
 }
 
 impl ImportSession {
@@ -134,6 +137,10 @@ impl ImportSession {
                 } else {
                     S::Reading
                 };
+            }
+            (ImportStep::Read { .. }, S::Reading) if self.restoring => {
+                self.restoring = false;
+                self.stage = S::Mapping;
             }
             (
                 ImportStep::Read {
@@ -166,7 +173,11 @@ impl ImportSession {
                 self.stage = S::Validated(Arc::new(validated));
             }
             (ImportStep::Commit, S::Validated(_)) => self.stage = S::Committing,
-            (ImportStep::BackToMapping, S::Validated(_)) => self.stage = S::Mapping,
+            // The worker that validated is gone with its memory: the files are read again.
+            (ImportStep::BackToMapping, S::Validated(_)) => {
+                self.stage = S::Reading;
+                self.restoring = true;
+            }
             (ImportStep::Drop(index), S::Mapping) if index < self.files.len() => {
                 self.files.remove(index);
                 if self.files.is_empty() {

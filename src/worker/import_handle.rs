@@ -10,7 +10,7 @@ use super::protocol::{
     ImportPlan, ImportReply, ImportRequest, ImportResult, Reread, SecondPartResult, SheetSummary,
     ToWorker, WorkerReply, TRANSFER_SNAPSHOT,
 };
-use crate::import::SecondPart;
+use crate::import::{ReadOptions, SecondPart};
 use crate::model::Dataset;
 use crate::storage::catalogue::SCHEMA_VERSION;
 use crate::storage::codec::{decode_dataset, encode_dataset, RowCounts};
@@ -247,7 +247,7 @@ impl ImportWorker {
     }
 
     /// Sends the picked files to be read: handles, not contents; the worker reads them.
-    pub fn read(&self, files: &[web_sys::File]) {
+    pub fn read(&self, files: &[web_sys::File], options: Vec<ReadOptions>) {
         *self.shared.files.borrow_mut() = files.to_vec();
         // This thread is idle while the workers parse, so it hashes the files then (a worker
         // busy parsing would get to them only when done), one after the other: small ones
@@ -265,7 +265,15 @@ impl ImportWorker {
             digests.push(sha256_hex(file.clone(), previous, wanted));
         }
         *self.shared.digests.borrow_mut() = digests;
-        self.send(ImportRequest::Read, Attachments::files(files.to_vec()));
+        self.send(
+            ImportRequest::Read(options),
+            Attachments::files(files.to_vec()),
+        );
+    }
+
+    /// The picked files, as handed to [`ImportWorker::read`] (less any dropped).
+    pub fn files(&self) -> Vec<web_sys::File> {
+        self.shared.files.borrow().clone()
     }
 
     /// Reads one file again with other options.

@@ -69,11 +69,19 @@ pub fn run_worker() {
 fn handle(session: &Rc<RefCell<ImportSession>>, request: ImportRequest, attached: Attachments) {
     match request {
         ImportRequest::WarmUp => warm_up(),
-        ImportRequest::Read => {
+        ImportRequest::Read(options) => {
             let session = session.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match read_picked(attached.files).await {
-                    Ok((picked, summaries)) => {
+                    Ok((mut picked, summaries)) => {
+                        for (index, options) in options.into_iter().enumerate() {
+                            if let Some((name, source, slot)) = picked.sheets.get_mut(index) {
+                                match read_sheet_from(name, source.clone(), Some(options)) {
+                                    Ok(sheet) => *slot = sheet,
+                                    Err(error) => return fail(format!("{name}: {error}")),
+                                }
+                            }
+                        }
                         session.borrow_mut().picked = picked;
                         send(ImportReply::Read(summaries), Attachments::default());
                     }

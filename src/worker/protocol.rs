@@ -263,8 +263,10 @@ pub enum ImportRequest {
     /// Import made-up files once, so the import's code is compiled when the manager's files
     /// come (a worker started ahead of the pick).
     WarmUp,
-    /// Read the attached picked files: detect, preview, guess their mapping.
-    Read,
+    /// Read the attached picked files: detect, preview, guess their mapping; or, when options
+    /// are given (one per file), read each as the manager chose before (a report's files read
+    /// again after the worker that validated them is gone).
+    Read(Vec<ReadOptions>),
     /// Read one file again with other options.
     Reread(Reread),
     /// Leave the file at this position out of the pick (the manager dropped it).

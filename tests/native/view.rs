@@ -809,7 +809,18 @@ fn a_report_can_go_back_to_its_mapping_and_a_file_can_be_dropped_from_the_pick()
         sha256: vec![String::new()],
     }));
     session.step(ImportStep::BackToMapping);
+    assert_eq!(
+        session.stage,
+        ImportStage::Reading,
+        "a new worker reads the files again"
+    );
+    // Its read brings the files back as detected; the choices made stay.
+    session.step(ImportStep::Read {
+        summaries: vec![summary("holdings.csv", "x\n1\n")],
+        presets: Vec::new(),
+    });
     assert_eq!(session.stage, ImportStage::Mapping);
+    assert!(!session.restoring);
     assert_eq!(
         session.files[0].mapping, mapped,
         "the mapping survives the report"

@@ -55,9 +55,10 @@ pub fn DataPage() -> impl IntoView {
                 <button class="secondary" on:click=move |_| state.export_backup() data-testid="export-backup">
                     {move || state.text(Msg::ExportBackup)}
                 </button>
+                // The page's own button over the file input: the browser's speaks its own language.
                 <label class="file-pick">
-                    <span>{move || state.text(Msg::RestoreBackup)}</span>
-                    <input type="file" accept=".keystone" on:change=restore data-testid="restore-backup"/>
+                    <input type="file" class="file-input" accept=".keystone" on:change=restore data-testid="restore-backup"/>
+                    <span class="button secondary">{move || state.text(Msg::RestoreBackup)}</span>
                 </label>
             </div>
             {move || state.notice.get().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}

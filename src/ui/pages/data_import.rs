@@ -163,7 +163,7 @@ pub fn ImportPanel() -> impl IntoView {
         }
         worker.with_value(|w| {
             if let Some(w) = w {
-                w.read(&picked);
+                w.read(&picked, Vec::new());
             }
         });
     };
@@ -300,10 +300,27 @@ pub fn ImportPanel() -> impl IntoView {
         });
     };
 
-    // From a report back to its files and mapping: the worker keeps the files it read.
+    // From a report back to its files and mapping. The worker that validated them is gone (its
+    // memory with it): a new one reads the same files, each as the manager chose to read it.
     let back_to_mapping = move |_| {
         transferred.set_value(None);
+        let picked = worker.with_value(|w| w.as_ref().map(ImportWorker::files));
+        let Some(picked) = picked else {
+            return;
+        };
+        let options = files
+            .get_untracked()
+            .into_iter()
+            .map(|d| d.options)
+            .collect();
         step(ImportStep::BackToMapping);
+        match ImportWorker::start(on_worker_message) {
+            Ok(started) => {
+                started.read(&picked, options);
+                worker.set_value(Some(started));
+            }
+            Err(why) => step(ImportStep::Failed(why)),
+        }
     };
 
     // Cancelling terminates the worker mid-parse; nothing was stored, so nothing is undone.
