@@ -16,7 +16,6 @@ use keystone::view::import_session::{
 use keystone::view::url::{Column, CustomerQuery, CustomersQuery, Page};
 use keystone::view::Loaded;
 use keystone::worker::protocol::SheetSummary;
-use std::sync::Arc;
 
 /// Splits a link's query into pairs, decoding `%XX` as UTF-8, as the router does.
 fn query_of(link: &str) -> Vec<(String, String)> {
@@ -161,22 +160,11 @@ fn page_and_customer_links_name_what_they_open() {
 }
 
 fn demo_loaded() -> Loaded {
-    let dataset = generate(&DemoConfig {
+    super::support::loaded(generate(&DemoConfig {
         n_customers: 600,
         transactions_per_customer: 8,
         seed: 11,
-    });
-    let record = SnapshotRecord {
-        schema_version: SCHEMA_VERSION,
-        snapshot_id: "demo-1".into(),
-        dataset_name: "demo".into(),
-        imported_at: "2026-12-04T00:00:00Z".into(),
-        as_of: None,
-        rows: RowCounts::of(&dataset),
-        second_part: RowCounts::NONE,
-        sources: Vec::new(),
-    };
-    Loaded::with_rules(record, Arc::new(dataset), TierRules::workload_defaults())
+    }))
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::ui::components::{job_status, DataTable, WithData};
 use crate::ui::state::Loaded;
 use crate::ui::{current_path, customers_href};
 use crate::view::customers::{
-    customers_page, export_list, filter_choices, list_headers, listed, tier_names,
+    customers_page, export_list, filter_choices, list_headers, listed, tier_names, SortHeader,
 };
 use crate::view::url::{CustomersQuery, Query};
 use crate::worker::protocol::ListExport;
@@ -122,25 +122,16 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             false => None,
         };
         let page = customers_page(&loaded, &query, segments.as_deref(), lang, &current_path());
-        let headers = page
-            .headers
-            .iter()
-            .map(|h| {
-                view! {
-                    <th scope="col" aria-sort=h.aria_sort>
-                        <a href=h.href.clone() data-sort=h.column.slug()>{h.title}{h.arrow}</a>
-                    </th>
-                }
-            })
-            .collect_view();
-        // The chosen score gets a column of its own, so the range it is narrowed to shows.
-        let score_header = page.score_header.map(|h| {
+        let header = |h: &SortHeader| {
             view! {
                 <th scope="col" aria-sort=h.aria_sort>
                     <a href=h.href.clone() data-sort=h.column.slug()>{h.title}{h.arrow}</a>
                 </th>
             }
-        });
+        };
+        let headers = page.headers.iter().map(header).collect_view();
+        // The chosen score gets a column of its own, so the range it is narrowed to shows.
+        let score_header = page.score_header.as_ref().map(header);
         let chips = page
             .chips
             .into_iter()
