@@ -1502,6 +1502,27 @@ async fn every_page_speaks_one_language_and_fits_its_cards() {
         }
         problems.dedup();
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+        // The first stop of the keyboard skips the navigation to the page's content.
+        let first_stop = client
+            .execute(
+                "document.activeElement.blur(); window.scrollTo(0, 0);
+                 const links = [...document.querySelectorAll('a[href], button, input, select, [tabindex]')]
+                     .filter(e => e.tabIndex >= 0);
+                 return links[0].dataset.testid;",
+                vec![],
+            )
+            .await
+            .expect("the first stop");
+        assert_eq!(first_stop, serde_json::json!("skip-link"));
+        let focused = client
+            .execute(
+                "const skip = document.querySelector('[data-testid=skip-link]');
+                 skip.focus(); skip.click(); return document.activeElement.id;",
+                vec![],
+            )
+            .await
+            .expect("focus");
+        assert_eq!(focused, serde_json::json!("content"), "the skip link focuses the page");
     })
     .await;
 }
