@@ -129,17 +129,32 @@ impl ChartSpec for AumHistogramSpec {
         // Each label starts just right of its line (or ends just left of it near the right
         // edge), in the first row where it touches no label already placed.
         let mut rows: Vec<Vec<(f64, f64)>> = Vec::new();
+        let lines: Vec<f64> = thresholds
+            .iter()
+            .map(|(x, _)| f64::from(chart.backend_coord(&(*x, 0.0)).0 - base.0))
+            .collect();
         for (x, text) in &thresholds {
             chart.draw_series(LineSeries::new([(*x, 0.0), (*x, y_max)], marker))?;
             let (line, _) = chart.backend_coord(&(*x, 0.0));
             let line = f64::from(line - base.0);
             let w = text_width(text, px);
             let gap = px * 0.3;
-            let rightwards = line + gap + w <= plot_right;
-            let span = if rightwards {
-                (line + gap, line + gap + w)
-            } else {
-                ((line - gap - w).max(plot_left), line - gap)
+            // Right of its line if it fits, else left; and of the two, a side that crosses no
+            // other threshold's line when there is one.
+            let right = (line + gap, line + gap + w);
+            let left_start = (line - gap - w).max(plot_left);
+            let left = (left_start, left_start + w);
+            let crosses = |(from, to): (f64, f64)| {
+                lines
+                    .iter()
+                    .any(|&other| other != line && other > from - gap && other < to + gap)
+            };
+            let fits_right = right.1 <= plot_right;
+            let span = match (fits_right, crosses(right), crosses(left)) {
+                (true, false, _) => right,
+                (_, _, false) => left,
+                (true, _, _) => right,
+                _ => left,
             };
             let free = |placed: &Vec<(f64, f64)>| {
                 placed
