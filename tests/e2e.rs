@@ -1483,6 +1483,20 @@ async fn every_page_speaks_one_language_and_fits_its_cards() {
                     click(client, "[data-testid=performance-run]").await;
                     wait_text(client, "[data-testid=performance]", |t| t.contains("ms")).await;
                 }
+                if page == "data" {
+                    // The import panel with a file read: its card, mapping and preview.
+                    let source =
+                        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+                    let paths = upload_files(&source, "fixtures", &["customers_zh_gbk.csv"]);
+                    pick_files(client, "[data-testid=import-files]", &paths).await;
+                    wait_text(client, ".file-card .hint", |t| t.contains("GBK")).await;
+                    let _ = client
+                        .execute(
+                            "document.querySelectorAll('.file-card details').forEach(d => d.open = true);",
+                            vec![],
+                        )
+                        .await;
+                }
                 tokio::time::sleep(std::time::Duration::from_millis(800)).await;
                 let report = browser::interface_report(client).await;
                 for slip in browser::language_slips(&report.texts, lang) {

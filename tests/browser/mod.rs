@@ -390,6 +390,13 @@ const LATIN_IN_CHINESE: &[&str] = &[
     "AUC",
     "RM",
     "IndexedDB",
+    // Encodings and date patterns are written as they are named.
+    "LE",
+    "BE",
+    "DD",
+    "MM",
+    "YY",
+    "YYYY",
     "CRM",
     "Holt",
     "Esc",

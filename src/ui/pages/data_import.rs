@@ -526,7 +526,7 @@ fn file_card(
                 .iter()
                 .enumerate()
                 .map(|(c, header)| {
-                    view! { <option value=c.to_string() selected=current == Some(c)>{header.clone()}</option> }
+                    view! { <option value=c.to_string() selected=current == Some(c) translate="no">{header.clone()}</option> }
                 })
                 .collect_view();
             view! {
@@ -548,7 +548,7 @@ fn file_card(
     let preview_head = draft
         .headers
         .iter()
-        .map(|h| view! { <th scope="col">{h.clone()}</th> })
+        .map(|h| view! { <th scope="col" translate="no">{h.clone()}</th> })
         .collect_view();
     let preview_rows = draft
         .preview
@@ -557,7 +557,7 @@ fn file_card(
         .map(|cells| {
             let cells = cells
                 .into_iter()
-                .map(|c| view! { <td>{c}</td> })
+                .map(|c| view! { <td translate="no">{c}</td> })
                 .collect_view();
             view! { <tr>{cells}</tr> }
         })
@@ -565,11 +565,11 @@ fn file_card(
     view! {
         <div class="file-card" data-file=draft.name.clone()>
             <div class="report-bar">
-                <h3 translate="no">{draft.name.clone()}</h3>
+                <h3 translate="no" id=format!("import-file-{index}")>{draft.name.clone()}</h3>
                 <button
                     class="secondary small"
                     on:click=move |_| drop_file.run(index)
-                    aria-label=format!("{} {}", lang.text(Msg::RemoveFile), draft.name)
+                    aria-describedby=format!("import-file-{index}")
                     data-testid="import-remove-file"
                 >
                     {lang.text(Msg::RemoveFile)}
