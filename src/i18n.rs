@@ -190,6 +190,10 @@ messages! {
     CommitBlockedUnreadable => "有文件完全无法读取，不能保存：请更换或移除该文件，再重新验证。", "A file could not be read at all, so nothing can be saved: replace or remove it, then validate again.";
     CommitBlockedNothingAccepted => "没有任何一行通过验证，没有可保存的数据：请查看下面的问题，调整映射后重新验证。", "No row passed validation, so there is nothing to save: see the problems below, change the mapping and validate again.";
     CommitAddsNothingNew => "所有行都已存在：保存后的新快照与当前数据相同。", "Every row is one already held: the snapshot saved will repeat the data shown.";
+    CellWarnings => "单元格警告", "Cell warnings";
+    IssueKind => "类型", "Kind";
+    RejectedRow => "整行未导入", "Row refused";
+    CellWarning => "单元格已略过，行已导入", "Cell left out, row kept";
     MoreIssuesInCsv => "条问题只在下载的 CSV 中", "more problems are only in the downloaded CSV";
     BackToMapping => "返回修改映射", "Back to the mapping";
     RemoveFile => "移除此文件", "Remove this file";

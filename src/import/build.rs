@@ -189,6 +189,9 @@ pub struct ImportIssue {
     pub value: String,
     /// What is wrong.
     pub reason: IssueReason,
+    /// A cell warning: an optional value that did not read was left out, and the row was kept.
+    #[serde(default)]
+    pub warning: bool,
 }
 
 /// Row counts of one file.
@@ -206,6 +209,9 @@ pub struct FileSummary {
     pub rejected: usize,
     /// Duplicate rows removed (transactions with an id seen before).
     pub deduplicated: usize,
+    /// Optional cells left out of rows that were kept (cell warnings).
+    #[serde(default)]
+    pub warnings: usize,
 }
 
 /// The validation report shown before anything is stored.
@@ -232,11 +238,17 @@ impl ImportReport {
             .any(|issue| matches!(issue.reason, IssueReason::Unreadable(_)))
     }
 
-    /// The issues as CSV (`file,line,column,value,reason`), for download; cells that a
-    /// spreadsheet would run as a formula are neutralised.
+    /// Cell warnings over all files: optional values left out of rows that were kept.
+    pub fn warnings(&self) -> usize {
+        self.files.iter().map(|f| f.warnings).sum()
+    }
+
+    /// The issues as CSV (`file,line,column,value,reason,kind`, the kind `rejected row` or
+    /// `cell warning`), for download; cells that a spreadsheet would run as a formula are
+    /// neutralised.
     pub fn issues_csv(&self) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let _ = writer.write_record(["file", "line", "column", "value", "reason"]);
+        let _ = writer.write_record(["file", "line", "column", "value", "reason", "kind"]);
         for issue in &self.issues {
             let _ = writer.write_record(
                 [
@@ -245,6 +257,12 @@ impl ImportReport {
                     neutralise_formula(issue.column.as_deref().unwrap_or("")),
                     neutralise_formula(&issue.value),
                     issue.reason.to_string().into(),
+                    if issue.warning {
+                        "cell warning"
+                    } else {
+                        "rejected row"
+                    }
+                    .into(),
                 ]
                 .iter()
                 .map(|cell| cell.as_bytes()),
@@ -562,6 +580,7 @@ fn file_issue(file: &FileInput<'_>, reason: IssueReason) -> ImportIssue {
         column: None,
         value: String::new(),
         reason,
+        warning: false,
     }
 }
 
@@ -576,9 +595,32 @@ struct RowReader<'r> {
     money_units: &'r [Option<&'static str>; FIELD_COUNT],
     date_style: DateStyle,
     issues: Vec<ImportIssue>,
+    /// Optional cells that did not read: reported, the row kept without them.
+    warnings: Vec<ImportIssue>,
 }
 
 impl<'r> RowReader<'r> {
+    /// An optional, descriptive cell (a birth date, an income, a rating): when `read` finds
+    /// it wrong the field is left missing and the problem becomes a cell warning, so one bad
+    /// optional value never costs the row (nor, for a customer, every row that refers to it).
+    fn optional<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let before = self.issues.len();
+        let value = read(self);
+        if self.issues.len() == before {
+            return value;
+        }
+        let demoted: Vec<ImportIssue> = self
+            .issues
+            .drain(before..)
+            .map(|issue| ImportIssue {
+                warning: true,
+                ..issue
+            })
+            .collect();
+        self.warnings.extend(demoted);
+        None
+    }
+
     fn text(&self, field: Field) -> &'r str {
         // ASCII trimming is a byte scan; full-width spaces are handled by the value parsers.
         self.columns[field as usize]
@@ -595,6 +637,7 @@ impl<'r> RowReader<'r> {
             column: column.and_then(|c| self.file.sheet.headers.get(c).cloned()),
             value: self.text(field).to_owned(),
             reason,
+            warning: false,
         });
     }
 
@@ -935,6 +978,7 @@ impl Staged {
                         expected: width,
                     }
                 },
+                warning: false,
             });
             return;
         }
@@ -949,6 +993,7 @@ impl Staged {
                     reason: IssueReason::UndecodableCharacters(
                         record.iter().map(|c| c.matches('\u{FFFD}').count()).sum(),
                     ),
+                    warning: false,
                 });
                 return;
             }
@@ -961,6 +1006,7 @@ impl Staged {
             record,
             date_style: mapped.date_style,
             issues: Vec::new(),
+            warnings: Vec::new(),
         };
         let outcome = match file.entity {
             Entity::Customers => self.customer_row(&mut row, today, &mapped.attribute_columns),
@@ -975,7 +1021,9 @@ impl Staged {
             RowOutcome::Rejected => summary.rejected += 1,
             RowOutcome::Deduplicated => summary.deduplicated += 1,
         }
+        summary.warnings += row.warnings.len();
         issues.append(&mut row.issues);
+        issues.append(&mut row.warnings);
     }
 
     /// Makes room for a file's rows up front: growing columns by doubling would hold up to
@@ -1009,14 +1057,17 @@ impl Staged {
             generated = format!("U{:08}", self.customers.len() + 1);
             Some(generated.as_str())
         };
-        let gender = row.value(Field::Gender, parse_gender);
-        let birth_date = row.date(Field::BirthDate, today, false);
-        let income = row.money(Field::AnnualIncome, false);
-        if income.is_some_and(|fen| fen < 0) {
-            row.fail(Field::AnnualIncome, IssueReason::NegativeAmount);
-        }
-        let risk = row.value(Field::RiskLevel, parse_risk_level);
-        let open_date = row.date(Field::OpenDate, today, false);
+        let gender = row.optional(|r| r.value(Field::Gender, parse_gender));
+        let birth_date = row.optional(|r| r.date(Field::BirthDate, today, false));
+        let income = row.optional(|r| {
+            let income = r.money(Field::AnnualIncome, false);
+            if income.is_some_and(|fen| fen < 0) {
+                r.fail(Field::AnnualIncome, IssueReason::NegativeAmount);
+            }
+            income
+        });
+        let risk = row.optional(|r| r.value(Field::RiskLevel, parse_risk_level));
+        let open_date = row.optional(|r| r.date(Field::OpenDate, today, false));
         let Some(id) = id else {
             return RowOutcome::Rejected;
         };
@@ -1092,8 +1143,8 @@ impl Staged {
         let customer = row.required_text(Field::CustomerId);
         let product = row.required_text(Field::ProductType);
         let balance = row.money(Field::Balance, true);
-        let as_of = row.date(Field::AsOf, today, false);
-        let risk = row.value(Field::ProductRiskLevel, parse_risk_level);
+        let as_of = row.optional(|r| r.date(Field::AsOf, today, false));
+        let risk = row.optional(|r| r.value(Field::ProductRiskLevel, parse_risk_level));
         let (Some(customer), Some(product), Some(balance)) = (customer, product, balance) else {
             return RowOutcome::Rejected;
         };
@@ -1223,7 +1274,7 @@ impl Staged {
 
     fn feedback_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
         let customer = row.required_text(Field::CustomerId);
-        let date = row.date(Field::Date, today, false);
+        let date = row.optional(|r| r.date(Field::Date, today, false));
         let score = row.required(Field::Score, |t| {
             t.parse::<u8>()
                 .map(Some)
@@ -1318,6 +1369,7 @@ pub(super) fn checked_dataset(tables: Tables, report: &mut ImportReport) -> Data
                 column: None,
                 value: String::new(),
                 reason: IssueReason::Unreadable(error.to_string()),
+                warning: false,
             });
             Dataset::default()
         }

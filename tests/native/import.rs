@@ -676,18 +676,18 @@ fn product_risk_ratings_are_imported_for_suitability() {
             .to_vec();
     let (_, outcome) = import_files(&[("customers.csv", customers), ("holdings.csv", holdings)]);
     let h = outcome.dataset.holdings();
-    assert_eq!(
-        h.risk_level,
-        vec![4, 0],
-        "R9 is no rating: that row is refused"
-    );
-    let refused: Vec<(u64, &str)> = outcome
+    // R9 is no rating: the holding is kept (its balance is the customer's) as unrated, and
+    // the cell is reported as a warning, not a refused row.
+    assert_eq!(h.risk_level, vec![4, 0, 0]);
+    assert_eq!(outcome.report.rejected(), 0);
+    let warned: Vec<(u64, &str, bool)> = outcome
         .report
         .issues
         .iter()
-        .map(|i| (i.line, i.value.as_str()))
+        .map(|i| (i.line, i.value.as_str(), i.warning))
         .collect();
-    assert_eq!(refused, [(4, "R9")]);
+    assert_eq!(warned, [(4, "R9", true)]);
+    assert_eq!(outcome.report.warnings(), 1);
 }
 
 /// Every delimited fixture and the S customers, as (file name, bytes).

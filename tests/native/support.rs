@@ -155,18 +155,20 @@ pub fn report_text(outcome: &ImportOutcome) -> String {
     let mut out = String::new();
     for file in &outcome.report.files {
         out.push_str(&format!(
-            "file {} entity={:?} read={} accepted={} rejected={} deduplicated={}\n",
+            "file {} entity={:?} read={} accepted={} rejected={} deduplicated={} cell_warnings={}\n",
             file.file,
             file.entity.map(|e| e.key()),
             file.rows_read,
             file.accepted,
             file.rejected,
-            file.deduplicated
+            file.deduplicated,
+            file.warnings
         ));
     }
     for issue in &outcome.report.issues {
         out.push_str(&format!(
-            "issue {}:{} column={:?} value={:?} reason={}\n",
+            "{} {}:{} column={:?} value={:?} reason={}\n",
+            if issue.warning { "warning" } else { "issue" },
             issue.file,
             issue.line,
             issue.column.as_deref().unwrap_or(""),

@@ -855,6 +855,7 @@ fn the_import_line_shows_only_the_steps_that_ran_and_a_report_says_why_it_cannot
         column: None,
         value: String::new(),
         reason: IssueReason::MissingValue,
+        warning: false,
     };
     let file = |name: &str, accepted: usize| FileSummary {
         file: name.into(),

@@ -634,6 +634,7 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
                     <td class="num" data-count="accepted">{count(f.accepted)}</td>
                     <td class="num" data-count="rejected">{count(f.rejected)}</td>
                     <td class="num">{count(f.deduplicated)}</td>
+                    <td class="num" data-count="warnings">{count(f.warnings)}</td>
                 </tr>
             }
         })
@@ -654,6 +655,9 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
                             <td translate="no">{issue.column.clone().unwrap_or_default()}</td>
                             <td translate="no">{issue.value.clone()}</td>
                             <td>{issue_reason(&issue.reason, lang)}</td>
+                            <td class=if issue.warning { "notice" } else { "error" } data-kind=if issue.warning { "warning" } else { "rejected" }>
+                                {lang.text(if issue.warning { Msg::CellWarning } else { Msg::RejectedRow })}
+                            </td>
                         </tr>
                     }
                 })
@@ -662,7 +666,7 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
                 view! {
                     <tr class="more" data-more=listed.file.to_owned()>
                         <td translate="no">{listed.file.to_owned()}</td>
-                        <td colspan="4">{count(listed.more)} " " {lang.text(Msg::MoreIssuesInCsv)}</td>
+                        <td colspan="5">{count(listed.more)} " " {lang.text(Msg::MoreIssuesInCsv)}</td>
                     </tr>
                 }
             });
@@ -672,12 +676,12 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
     let has_issues = !report.issues.is_empty();
     view! {
         <h3>{lang.text(Msg::ValidationReport)}</h3>
-        <DataTable testid="import-summary" headers=vec![lang.text(Msg::File), lang.text(Msg::Entity), lang.text(Msg::RowsRead), lang.text(Msg::Accepted), lang.text(Msg::Rejected), lang.text(Msg::Deduplicated)]>{summary_rows}</DataTable>
+        <DataTable testid="import-summary" headers=vec![lang.text(Msg::File), lang.text(Msg::Entity), lang.text(Msg::RowsRead), lang.text(Msg::Accepted), lang.text(Msg::Rejected), lang.text(Msg::Deduplicated), lang.text(Msg::CellWarnings)]>{summary_rows}</DataTable>
         {has_issues.then(|| view! {
             <p class="hint">{lang.text(Msg::IssuesShown)}</p>
             <button class="secondary" on:click=download data-testid="import-download-issues">{lang.text(Msg::DownloadIssues)}</button>
             <div class="table-scroll issues">
-                <DataTable testid="import-issues" headers=vec![lang.text(Msg::File), lang.text(Msg::Line), lang.text(Msg::Column), lang.text(Msg::RawValue), lang.text(Msg::Reason)]>{issue_rows}</DataTable>
+                <DataTable testid="import-issues" headers=vec![lang.text(Msg::File), lang.text(Msg::Line), lang.text(Msg::Column), lang.text(Msg::RawValue), lang.text(Msg::Reason), lang.text(Msg::IssueKind)]>{issue_rows}</DataTable>
             </div>
         })}
     }
