@@ -73,7 +73,9 @@ fn analyze(dir: &Path) -> ExitCode {
     });
     for issue in &outcome.report.issues {
         eprintln!(
-            "{}:{}: {}{}: {}",
+            "{}{}:{}: {}{}: {}",
+            // A cell left out of a row that was kept, as against a refused row.
+            if issue.warning { "warning: " } else { "" },
             issue.file,
             issue.line,
             issue
@@ -144,6 +146,7 @@ fn analyze(dir: &Path) -> ExitCode {
         "top5_aum": top5,
         "kmeans_inertia_per_row": (result.clustering.inertia / rows * 10_000.0).round() / 10_000.0,
         "rejected_rows": outcome.report.rejected(),
+        "cell_warnings": outcome.report.warnings(),
         "seconds": {
             "load": (loaded * 1000.0).round() / 1000.0,
             "analyse": (analysed * 1000.0).round() / 1000.0,
