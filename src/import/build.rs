@@ -721,6 +721,8 @@ struct MappedFile<'r> {
     money_units: [Option<&'static str>; FIELD_COUNT],
     /// Per kept customer attribute, this file's column of the same name.
     attribute_columns: Vec<Option<usize>>,
+    /// For a customers file, its place in `Staged::customer_files`.
+    customer_file: u32,
 }
 
 /// Staged tables: managers are still named by id until every manager is known.
@@ -916,6 +918,13 @@ impl Staged {
                     .find(|&c| file.sheet.headers[c] == a.name)
             })
             .collect();
+        // A customers file is named once here, not looked up for each of its rows.
+        let customer_file = if file.entity == Entity::Customers {
+            self.customer_files.push(file.file_name.clone());
+            (self.customer_files.len() - 1) as u32
+        } else {
+            u32::MAX
+        };
         self.reserve(file.entity, file.sheet.row_estimate());
         if file.entity == Entity::Transactions {
             // Transaction ids are the one unique text of a large file: its bytes are sized from
@@ -941,6 +950,7 @@ impl Staged {
             columns,
             money_units,
             attribute_columns,
+            customer_file,
         }
     }
 
@@ -1009,7 +1019,7 @@ impl Staged {
             warnings: Vec::new(),
         };
         let outcome = match file.entity {
-            Entity::Customers => self.customer_row(&mut row, today, &mapped.attribute_columns),
+            Entity::Customers => self.customer_row(&mut row, today, mapped),
             Entity::RelationshipManagers => self.manager_row(&mut row),
             Entity::Holdings => self.holding_row(&mut row, today),
             Entity::Transactions => self.transaction_row(&mut row, today),
@@ -1047,7 +1057,7 @@ impl Staged {
         &mut self,
         row: &mut RowReader<'_>,
         today: Day,
-        attributes: &[Option<usize>],
+        mapped: &MappedFile<'_>,
     ) -> RowOutcome {
         let generated: String;
         let id = if row.file.mapping.column(Field::CustomerId).is_some() {
@@ -1096,15 +1106,7 @@ impl Staged {
         }
         self.customer_ids.code_for(id);
         self.customer_lines.push(row.line);
-        let file = &row.file.file_name;
-        let code = match self.customer_files.iter().rposition(|name| name == file) {
-            Some(code) => code,
-            None => {
-                self.customer_files.push(file.clone());
-                self.customer_files.len() - 1
-            }
-        };
-        self.customer_file.push(code as u32);
+        self.customer_file.push(mapped.customer_file);
         let c = &mut self.customers;
         c.customer_id.push(id);
         c.name.push(row.text(Field::Name));
@@ -1118,7 +1120,7 @@ impl Staged {
         let rm = row.text(Field::RmId);
         self.customer_rm.push(rm);
         self.customer_has_rm.push(!rm.is_empty());
-        for (attribute, &column) in c.attributes.iter_mut().zip(attributes) {
+        for (attribute, &column) in c.attributes.iter_mut().zip(&mapped.attribute_columns) {
             let value = column.and_then(|c| row.record.get(c)).unwrap_or("");
             attribute.values.push(value.trim());
         }
