@@ -43,6 +43,12 @@ impl ScoreKind {
         }
     }
 
+    /// Whether `dataset` holds what this score is read from: attrition is read from activity,
+    /// so on a dataset without transactions it would be a default, not a finding.
+    pub fn applies_to(self, dataset: &Dataset) -> bool {
+        self != ScoreKind::Attrition || !dataset.transactions().is_empty()
+    }
+
     /// Every customer's score of this kind; potential is measured against `key_threshold_fen`
     /// (see [`key_threshold_fen`]).
     pub fn compute(

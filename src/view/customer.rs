@@ -271,8 +271,7 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
 
     let scores = ScoreKind::ALL
         .into_iter()
-        // Attrition is read from activity: with no transactions at all it would be a guess.
-        .filter(|&kind| has_transactions || kind != ScoreKind::Attrition)
+        .filter(|&kind| kind.applies_to(dataset))
         .map(|kind| {
             let scores = scored.of(kind);
             let title = format!("{} {:.0}", lang.text(score_title(kind)), scores.score(row));
@@ -308,7 +307,9 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
     } else if scored.potential.score(row) >= POTENTIAL_MIN_SCORE {
         tags.push((lang.text(Msg::PotentialKeyAccounts), "potential"));
     }
-    if has_transactions && scored.attrition.score(row) >= ATTRITION_HIGH_SCORE {
+    if ScoreKind::Attrition.applies_to(dataset)
+        && scored.attrition.score(row) >= ATTRITION_HIGH_SCORE
+    {
         tags.push((lang.text(Msg::TagAttritionRisk), "attrition"));
     }
     if c.relationship_manager_idx[row] == NO_RELATIONSHIP_MANAGER {

@@ -377,8 +377,10 @@ pub fn filter_choices(loaded: &Loaded, lang: Lang) -> FilterChoices {
         managers,
         cities: cities.into_iter().map(|c| (c.clone(), c)).collect(),
         risks: (1..=5).map(|r| (r.to_string(), format!("R{r}"))).collect(),
+        // Only the scores this dataset can give: no attrition without transactions.
         scores: ScoreKind::ALL
             .into_iter()
+            .filter(|s| s.applies_to(&loaded.dataset))
             .map(|s| (s.key().to_owned(), lang.text(score_title(s)).to_owned()))
             .collect(),
     }

@@ -4,6 +4,7 @@
 
 use super::url::CustomersQuery;
 use super::Loaded;
+use crate::analytics::scores::ScoreKind;
 use crate::analytics::Book;
 use crate::charts::TierBarsSpec;
 use crate::format::{count, dated_title, money_compact};
@@ -39,8 +40,9 @@ pub struct ManagersPage {
     pub workload: TierBarsSpec,
 }
 
-/// Mean scores per book: `(attrition, capacity)` per manager, then the unassigned.
-pub fn average_scores(loaded: &Loaded) -> Vec<(f64, f64)> {
+/// Mean scores per book: `(attrition, capacity)` per manager, then the unassigned; attrition is
+/// `None` on a dataset it cannot be read from (no transactions).
+pub fn average_scores(loaded: &Loaded) -> Vec<(Option<f64>, f64)> {
     let dataset = &loaded.dataset;
     let scored = loaded.scored();
     let books = dataset.relationship_managers().len();
@@ -59,10 +61,14 @@ pub fn average_scores(loaded: &Loaded) -> Vec<(f64, f64)> {
         sums[book].1 += scored.capacity.score(customer);
         sums[book].2 += 1;
     }
+    let attrition_known = ScoreKind::Attrition.applies_to(dataset);
     sums.into_iter()
-        .map(|(a, c, n)| match n {
-            0 => (0.0, 0.0),
-            n => (a / n as f64, c / n as f64),
+        .map(|(a, c, n)| {
+            let (a, c) = match n {
+                0 => (0.0, 0.0),
+                n => (a / n as f64, c / n as f64),
+            };
+            (attrition_known.then_some(a), c)
         })
         .collect()
 }
@@ -78,7 +84,7 @@ fn book_href(rm_id: &str, path: &str) -> String {
 fn book_row(
     (rm_id, name, branch): (&str, &str, &str),
     book: &Book,
-    (attrition, capacity): (f64, f64),
+    (attrition, capacity): (Option<f64>, f64),
     lang: Lang,
     path: &str,
 ) -> BookRow {
@@ -95,12 +101,7 @@ fn book_row(
         key_accounts: count(book.key_accounts),
         aum: money_compact(book.aum_fen, lang),
         average_aum: money_compact(average, lang),
-        // NaN: the dataset has no transactions, so attrition is not known.
-        attrition: if attrition.is_nan() {
-            "–".into()
-        } else {
-            format!("{attrition:.1}")
-        },
+        attrition: attrition.map_or("–".into(), |a| format!("{a:.1}")),
         capacity: format!("{capacity:.1}"),
     }
 }
@@ -109,12 +110,7 @@ fn book_row(
 pub fn managers_page(loaded: &Loaded, lang: Lang, path: &str) -> ManagersPage {
     let managers = loaded.dataset.relationship_managers();
     let books = &loaded.analysis.books;
-    let mut scores = average_scores(loaded);
-    if loaded.dataset.transactions().is_empty() {
-        for book in &mut scores {
-            book.0 = f64::NAN;
-        }
-    }
+    let scores = average_scores(loaded);
     let mut order: Vec<usize> = (0..managers.len()).collect();
     order.sort_by(|&a, &b| {
         books.by_manager[b]
