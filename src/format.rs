@@ -6,13 +6,19 @@
 use crate::i18n::{Lang, Msg};
 use crate::model::Day;
 
-/// A sum in fen, shortened to the unit a reader expects: `¥25.54亿` or `¥2.55B`.
-pub fn money_compact(fen: i64, lang: Lang) -> String {
-    // (unit in fen, suffix), largest first; amounts below the smallest unit are shown in full.
-    let units: &[(i64, &str)] = match lang {
+/// The units a reader shortens money to, `(unit in fen, suffix)`, largest first: 亿 and 万 in
+/// Chinese, B, M and K in English.
+fn money_units(lang: Lang) -> &'static [(i64, &'static str)] {
+    match lang {
         Lang::Zh => &[(10_000_000_000, "亿"), (1_000_000, "万")],
         Lang::En => &[(100_000_000_000, "B"), (100_000_000, "M"), (100_000, "K")],
-    };
+    }
+}
+
+/// A sum in fen, shortened to the unit a reader expects: `¥25.54亿` or `¥2.55B`.
+pub fn money_compact(fen: i64, lang: Lang) -> String {
+    // Amounts below the smallest unit are shown in full.
+    let units = money_units(lang);
     let sign = if fen < 0 { "-" } else { "" };
     let magnitude = fen.unsigned_abs();
     // The unit is chosen on the exact amount, so ¥99,999,949.99 reads 9,999.99万, not 1.00亿.
@@ -34,14 +40,11 @@ pub fn money_compact(fen: i64, lang: Lang) -> String {
 /// stands beside ¥1.2亿 but reads ¥0.8亿) and the fewest decimals that keep the ticks apart.
 /// Axis labels are approximate by nature, so the float division is harmless here.
 pub fn money_axis(ticks_fen: &[f64], lang: Lang) -> Vec<String> {
-    let units: &[(f64, &str)] = match lang {
-        Lang::Zh => &[(1e10, "亿"), (1e6, "万"), (100.0, "")],
-        Lang::En => &[(1e11, "B"), (1e8, "M"), (1e5, "K"), (100.0, "")],
-    };
     let largest = ticks_fen.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let (unit, suffix) = units
+    // Below the smallest unit, whole yuan.
+    let (unit, suffix) = money_units(lang)
         .iter()
-        .copied()
+        .map(|&(unit, suffix)| (unit as f64, suffix))
         .find(|&(unit, _)| largest >= unit)
         .unwrap_or((100.0, ""));
     distinct(ticks_fen, |fen, decimals| {

@@ -133,10 +133,8 @@ impl ChartSpec for AumHistogramSpec {
             .iter()
             .map(|(x, _)| f64::from(chart.backend_coord(&(*x, 0.0)).0 - base.0))
             .collect();
-        for (x, text) in &thresholds {
+        for ((x, text), &line) in thresholds.iter().zip(&lines) {
             chart.draw_series(LineSeries::new([(*x, 0.0), (*x, y_max)], marker))?;
-            let (line, _) = chart.backend_coord(&(*x, 0.0));
-            let line = f64::from(line - base.0);
             let w = text_width(text, px);
             let gap = px * 0.3;
             // Right of its line if it fits, else left; and of the two, a side that crosses no

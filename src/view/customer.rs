@@ -323,8 +323,6 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
     let contacts = rows
         .interactions
         .of(row)
-        .collect::<Vec<_>>()
-        .into_iter()
         .rev()
         .map(|i| LogRow {
             date: date(interactions.date[i], lang),
@@ -336,8 +334,6 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
     let feedback = rows
         .feedback
         .of(row)
-        .collect::<Vec<_>>()
-        .into_iter()
         .rev()
         .map(|i| LogRow {
             date: date(answers.date[i], lang),

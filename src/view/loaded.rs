@@ -58,7 +58,7 @@ impl Grouped {
     }
 
     /// The customer's rows, in table order.
-    pub fn of(&self, customer: usize) -> impl Iterator<Item = usize> + '_ {
+    pub fn of(&self, customer: usize) -> impl DoubleEndedIterator<Item = usize> + '_ {
         let (start, end) = (self.starts[customer], self.starts[customer + 1]);
         self.rows[start as usize..end as usize]
             .iter()
