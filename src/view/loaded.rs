@@ -1,10 +1,7 @@
 //! A stored snapshot in memory with its analysis: what every page model is built from.
 
 use crate::analytics::profile::{customer_profile, CustomerProfile};
-use crate::analytics::scores::{
-    attrition_risk, financial_capacity, key_account_potential, key_threshold_fen, FactorScores,
-    ScoreKind,
-};
+use crate::analytics::scores::{key_threshold_fen, FactorScores, ScoreKind};
 use crate::analytics::whatif::AumIndex;
 use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
 use crate::i18n::Lang;
@@ -114,10 +111,12 @@ impl Loaded {
             let (dataset, features) = (&*self.dataset, &self.analysis.features);
             let profile = customer_profile(dataset, self.analysis.as_of);
             let key_threshold_fen = key_threshold_fen(&self.tier_rules);
+            let compute =
+                |kind: ScoreKind| kind.compute(dataset, features, &profile, key_threshold_fen);
             Scored {
-                capacity: financial_capacity(dataset, features, &profile),
-                attrition: attrition_risk(features, &profile),
-                potential: key_account_potential(dataset, features, &profile, key_threshold_fen),
+                capacity: compute(ScoreKind::Capacity),
+                attrition: compute(ScoreKind::Attrition),
+                potential: compute(ScoreKind::Potential),
                 key_threshold_fen,
                 profile,
             }
