@@ -298,6 +298,9 @@ messages! {
     Imported => "导入完成，已保存为新快照。", "Imported and saved as a new snapshot.";
     ImportFailed => "导入失败，原有数据未受影响：", "Import failed; the data held before is untouched:";
     MissingRequired => "必填字段未映射：", "Required fields not mapped:";
+    NeedsMapping => "需要映射：表头无法说明此文件的内容，请选择类型或移除该文件。", "Needs mapping: the headers do not show what this file holds. Choose its contents or remove it.";
+    ChooseEntity => "（请选择）", "(choose)";
+    ValidateWaitsForMapping => "以下文件尚未映射，映射或移除后才能导入：", "These files need mapping; map or remove them to import:";
     QuotaExceeded => "浏览器存储空间不足，快照未保存。已用 / 可用：", "Not enough browser storage; the snapshot was not saved. Used / available:";
     ExportBackup => "导出备份", "Export backup";
     RestoreBackup => "从备份恢复", "Restore from backup";

@@ -1,12 +1,15 @@
 //! `keystone-cli analyze DIR`: the app's import and analytics over a folder of export files,
-//! printing the workload summary as JSON. Row-level problems go to stderr; the exit code is
-//! non-zero when nothing usable remains.
+//! printing the workload summary as JSON on stdout. On stderr, always: per file, the kind it
+//! was read as, the columns mapped and left unmapped, and its row counts; then every row-level
+//! problem. Exit status: 0 when analysed, 1 when nothing usable remains, 2 when a file shows no
+//! kind (it needs mapping: nothing is analysed on a guess) or the command is wrong.
 
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
 use keystone::analytics::TierRules;
 use keystone::format::money_decimal;
 use keystone::import::{
-    guessed_inputs, import, read_sheet_from, ByteSource, ImportRequest, SharedSource,
+    guess_inputs, import, read_sheet_from, ByteSource, FileInput, ImportReport, ImportRequest,
+    SharedSource,
 };
 use keystone::model::Day;
 use std::path::Path;
@@ -65,12 +68,22 @@ fn analyze(dir: &Path) -> ExitCode {
             Err(error) => eprintln!("{name}: {error}"),
         }
     }
-    let files = guessed_inputs(&sheets);
-    let outcome = import(&ImportRequest {
-        files,
+    let guessed = guess_inputs(&sheets);
+    let request = ImportRequest {
+        files: guessed.inputs,
         today: today(),
         base: None,
-    });
+    };
+    let outcome = import(&request);
+    eprint!(
+        "{}",
+        file_table(
+            &request.files,
+            &guessed.needs_mapping,
+            &sheets,
+            &outcome.report
+        )
+    );
     for issue in &outcome.report.issues {
         eprintln!(
             "{}{}:{}: {}{}: {}",
@@ -90,6 +103,13 @@ fn analyze(dir: &Path) -> ExitCode {
             },
             issue.reason
         );
+    }
+    if !guessed.needs_mapping.is_empty() {
+        eprintln!(
+            "{} file(s) need mapping: their headers show no kind, and nothing is analysed on a guess",
+            guessed.needs_mapping.len()
+        );
+        return ExitCode::from(2);
     }
     let dataset = outcome.dataset;
     if dataset.n_customers() == 0 {
@@ -155,6 +175,60 @@ fn analyze(dir: &Path) -> ExitCode {
     });
     println!("{summary}");
     ExitCode::SUCCESS
+}
+
+/// Per file, in the folder's order: the kind it was read as, its row counts, the columns
+/// mapped (`header → field`) and those left unmapped.
+fn file_table(
+    inputs: &[FileInput<'_>],
+    needs_mapping: &[&str],
+    sheets: &[(String, keystone::import::Sheet)],
+    report: &ImportReport,
+) -> String {
+    let mut table = String::new();
+    for (name, sheet) in sheets {
+        let input = inputs.iter().find(|f| &f.file_name == name);
+        let summary = report.files.iter().find(|f| &f.file == name);
+        match (input, summary) {
+            (Some(input), Some(summary)) => {
+                table.push_str(&format!(
+                    "{name}: {} · {} rows read, {} accepted, {} rejected, {} deduplicated, {} cell warnings\n",
+                    input.entity.key(),
+                    summary.rows_read,
+                    summary.accepted,
+                    summary.rejected,
+                    summary.deduplicated,
+                    summary.warnings
+                ));
+                let mapped: Vec<String> = input
+                    .mapping
+                    .columns
+                    .iter()
+                    .map(|&(field, column)| format!("{} → {}", sheet.headers[column], field.key()))
+                    .collect();
+                table.push_str(&format!("  mapped: {}\n", mapped.join(", ")));
+            }
+            _ if needs_mapping.contains(&name.as_str()) => {
+                table.push_str(&format!(
+                    "{name}: needs mapping · its headers show no kind of file\n"
+                ));
+            }
+            _ => continue,
+        }
+        let unmapped: Vec<&str> = sheet
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|&(column, _)| {
+                input.is_none_or(|f| f.mapping.columns.iter().all(|&(_, c)| c != column))
+            })
+            .map(|(_, header)| header.as_str())
+            .collect();
+        if !unmapped.is_empty() {
+            table.push_str(&format!("  unmapped: {}\n", unmapped.join(", ")));
+        }
+    }
+    table
 }
 
 /// A file on disk, read with positioned reads (the command-line tool, benchmarks).

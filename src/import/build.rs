@@ -35,22 +35,41 @@ pub struct FileInput<'a> {
     pub date_style: DateStyle,
 }
 
-/// Each read file with the entity and mapping its headers suggest: what an import without a
-/// person to ask (the command line, benchmarks, tests) uses.
-pub fn guessed_inputs(sheets: &[(String, Sheet)]) -> Vec<FileInput<'_>> {
-    sheets
-        .iter()
-        .map(|(name, sheet)| {
-            let entity = super::mapping::guess_entity(&sheet.headers);
-            FileInput {
+/// The read files split by what their headers give evidence of: an import without a person to
+/// ask (the command line, benchmarks, tests) takes `inputs` and must say that `needs_mapping`
+/// were left out, never guess what they hold.
+pub struct Guessed<'a> {
+    /// The files whose kind the headers show, with the mapping they suggest.
+    pub inputs: Vec<FileInput<'a>>,
+    /// The names of the files that show no kind.
+    pub needs_mapping: Vec<&'a str>,
+}
+
+/// [`Guessed`] for `sheets`, in their order.
+pub fn guess_inputs(sheets: &[(String, Sheet)]) -> Guessed<'_> {
+    let mut guessed = Guessed {
+        inputs: Vec::new(),
+        needs_mapping: Vec::new(),
+    };
+    for (name, sheet) in sheets {
+        match super::mapping::guess_entity(&sheet.headers) {
+            Some(entity) => guessed.inputs.push(FileInput {
                 file_name: name.clone(),
                 entity,
                 sheet,
                 mapping: super::mapping::auto_map(entity, &sheet.headers),
                 date_style: DateStyle::default(),
-            }
-        })
-        .collect()
+            }),
+            None => guessed.needs_mapping.push(name),
+        }
+    }
+    guessed
+}
+
+/// The files of `sheets` whose kind their headers show (see [`guess_inputs`]), for callers
+/// that know every file they pass is of a kind.
+pub fn guessed_inputs(sheets: &[(String, Sheet)]) -> Vec<FileInput<'_>> {
+    guess_inputs(sheets).inputs
 }
 
 /// What to import, and the facts the core cannot know by itself.

@@ -43,6 +43,11 @@ impl Entity {
         }
     }
 
+    /// The entity named `key` (see [`Entity::key`]).
+    pub fn from_key(key: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|e| e.key() == key)
+    }
+
     /// The fields a file of this entity can hold.
     pub fn fields(self) -> &'static [FieldSpec] {
         match self {
@@ -154,6 +159,26 @@ impl Field {
         Field::Comment,
         Field::ProductRiskLevel,
     ];
+}
+
+impl Field {
+    /// The field's name in mapping plans and the command line's report: `customer_id`,
+    /// `txn_date` … (the stored presets keep serde's own names).
+    pub fn key(self) -> String {
+        let mut key = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                key.push('_');
+            }
+            key.push(c.to_ascii_lowercase());
+        }
+        key
+    }
+
+    /// The field named `key` (see [`Field::key`]).
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key() == key)
+    }
 }
 
 /// The number of [`Field`] variants, for tables indexed by field.
@@ -626,6 +651,20 @@ impl Mapping {
     }
 }
 
+impl Mapping {
+    /// Whether this mapping shows a file holds `entity`: its required fields are mapped, and a
+    /// customers file (whose fields are all optional) names its customers by id, or by name
+    /// beside at least one other customer field.
+    pub fn is_evidence_of(&self, entity: Entity) -> bool {
+        if !self.missing_required(entity).is_empty() {
+            return false;
+        }
+        entity != Entity::Customers
+            || self.column(Field::CustomerId).is_some()
+            || (self.column(Field::Name).is_some() && self.columns.len() >= 2)
+    }
+}
+
 /// Maps headers to `entity`'s fields by synonym; each header and each field is used once.
 pub fn auto_map(entity: Entity, headers: &[String]) -> Mapping {
     let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
@@ -646,23 +685,30 @@ pub fn auto_map(entity: Entity, headers: &[String]) -> Mapping {
     mapping
 }
 
-/// The entity whose fields the headers match best: complete mappings first, then the most
-/// mapped columns (a customer file names its manager, but is not a manager file), then the
-/// most required fields.
-pub fn guess_entity(headers: &[String]) -> Entity {
+/// The entity the headers give evidence of, if any: every required field of it recognised (a
+/// customers file, which needs no field, by its customer id, or by a name beside another
+/// customer field). Among those, the one that maps the most columns (a customer file names its
+/// manager, but is not a manager file), then the most required fields. A file that is evidence
+/// of nothing is `None` — it needs a person to say what it holds, never a guess.
+pub fn guess_entity(headers: &[String]) -> Option<Entity> {
     Entity::ALL
         .into_iter()
-        .max_by_key(|&entity| {
+        .filter_map(|entity| {
             let mapping = auto_map(entity, headers);
+            if !mapping.is_evidence_of(entity) {
+                return None;
+            }
             let required = entity
                 .fields()
                 .iter()
                 .filter(|s| s.required && mapping.column(s.field).is_some())
                 .count();
-            let complete = mapping.missing_required(entity).is_empty();
-            (complete, mapping.columns.len(), required)
+            Some((entity, (mapping.columns.len(), required)))
         })
-        .unwrap_or(Entity::Customers)
+        // The first entity wins a tie (`max_by_key` would take the last).
+        .rev()
+        .max_by_key(|&(_, rank)| rank)
+        .map(|(entity, _)| entity)
 }
 
 /// The unit a money column's header declares, as the suffix its values lack:

@@ -20,8 +20,9 @@ pub mod values;
 pub mod warm;
 
 pub use build::{
-    guessed_inputs, import, import_with_progress, neutralise_formula, FileInput, FileSummary,
-    ImportIssue, ImportOutcome, ImportReport, ImportRequest, Importer, IssueReason, TextRead,
+    guess_inputs, guessed_inputs, import, import_with_progress, neutralise_formula, FileInput,
+    FileSummary, Guessed, ImportIssue, ImportOutcome, ImportReport, ImportRequest, Importer,
+    IssueReason, TextRead,
 };
 pub use decode::TextEncoding;
 pub use mapping::{

@@ -151,7 +151,7 @@ impl ImportSession {
             ) => {
                 for summary in &mut summaries {
                     if let Some(preset) = find_preset(&presets, &summary.headers) {
-                        summary.entity = preset.entity;
+                        summary.entity = Some(preset.entity);
                         summary.mapping = preset.mapping.clone();
                         self.applied_preset = Some(preset.name.clone());
                     }
@@ -164,7 +164,7 @@ impl ImportSession {
                     *slot = summary;
                 }
             }
-            (ImportStep::Validate, S::Mapping) => {
+            (ImportStep::Validate, S::Mapping) if self.needs_mapping().is_empty() => {
                 self.rows_done = 0;
                 self.stage = S::Validating;
             }
@@ -198,7 +198,20 @@ impl ImportSession {
     /// Whether the picked files hold no customers (holdings, transactions … alone): they can
     /// only be attached to the customers of a dataset already there.
     pub fn lacks_customers(&self) -> bool {
-        !self.files.is_empty() && self.files.iter().all(|f| f.entity != Entity::Customers)
+        !self.files.is_empty()
+            && self
+                .files
+                .iter()
+                .all(|f| f.entity != Some(Entity::Customers))
+    }
+
+    /// The picked files that show no kind: the import waits until each is mapped or removed.
+    pub fn needs_mapping(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| f.entity.is_none())
+            .map(|f| f.name.as_str())
+            .collect()
     }
 
     /// Data rows in the picked files, as the worker estimated them.

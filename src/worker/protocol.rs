@@ -28,8 +28,9 @@ pub struct SheetSummary {
     pub preview: Vec<Vec<String>>,
     /// Data rows in the file (from line breaks for text: an estimate when quoted fields span lines).
     pub rows: usize,
-    /// The entity guessed from the headers.
-    pub entity: Entity,
+    /// The entity the headers give evidence of; `None`: the file needs mapping (the user says
+    /// what it holds, or removes it) before anything is imported.
+    pub entity: Option<Entity>,
     /// The mapping guessed from the headers.
     pub mapping: Mapping,
     /// How the file was read; the user may change any of it and have the file read again.
@@ -62,7 +63,9 @@ impl SheetSummary {
                 .collect(),
             rows: sheet.row_estimate(),
             entity,
-            mapping: crate::import::auto_map(entity, &sheet.headers),
+            mapping: entity
+                .map(|entity| crate::import::auto_map(entity, &sheet.headers))
+                .unwrap_or_default(),
             options: sheet.options.clone(),
             sheet_names: sheet.sheet_names.clone(),
             date_style: DateStyle::default(),

@@ -3,13 +3,18 @@
 //! scikit-learn reaches ROC AUC 0.765 (logistic regression) and 0.799 (gradient boosting) on
 //! the same data.
 
-use super::support::{bytes, import_files};
+use super::support::{bytes, import_declared};
 use keystone::analytics::models::{
     cross_validate, outcome_labels, Design, FeatureValues, Model, ModelKind,
 };
+use keystone::import::Entity;
 
 fn uci() -> (Design, Vec<bool>) {
-    let (_, outcome) = import_files(&[("bank-full.csv", bytes("uci-bank-full.csv.gz"))]);
+    let (_, outcome) = import_declared(
+        "bank-full.csv",
+        &bytes("uci-bank-full.csv.gz"),
+        Entity::Customers,
+    );
     let customers = outcome.dataset.customers();
     let y = customers
         .attributes

@@ -3,7 +3,9 @@
 
 use flate2::read::GzDecoder;
 use keystone::analytics::TierRules;
-use keystone::import::{guessed_inputs, import, read_sheet, ImportOutcome, ImportRequest, Sheet};
+use keystone::import::{
+    auto_map, import, read_sheet, DateStyle, Entity, FileInput, ImportOutcome, ImportRequest, Sheet,
+};
 use keystone::model::{
     Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Tables,
     Transactions,
@@ -77,7 +79,26 @@ pub fn today() -> Day {
     Day::parse_iso("2026-11-29").expect("date")
 }
 
-/// Reads each file, guesses its entity and mapping, and imports them together.
+/// Reads one file and imports it as `entity`, with the mapping its headers suggest: a file
+/// whose headers show no kind, as a person would declare it.
+pub fn import_declared(name: &str, bytes: &[u8], entity: Entity) -> (Sheet, ImportOutcome) {
+    let sheet = read_sheet(name, bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let outcome = import(&ImportRequest {
+        files: vec![FileInput {
+            file_name: name.to_owned(),
+            entity,
+            sheet: &sheet,
+            mapping: auto_map(entity, &sheet.headers),
+            date_style: DateStyle::default(),
+        }],
+        today: today(),
+        base: None,
+    });
+    (sheet, outcome)
+}
+
+/// Reads each file, guesses its entity and mapping, and imports them together (the files
+/// must each show their kind: one that does not fails the test).
 pub fn import_files(files: &[(&str, Vec<u8>)]) -> (Vec<Sheet>, ImportOutcome) {
     let named: Vec<(String, Sheet)> = files
         .iter()
@@ -86,8 +107,14 @@ pub fn import_files(files: &[(&str, Vec<u8>)]) -> (Vec<Sheet>, ImportOutcome) {
             (name.to_string(), sheet)
         })
         .collect();
+    let guessed = keystone::import::guess_inputs(&named);
+    assert!(
+        guessed.needs_mapping.is_empty(),
+        "files that show no kind: {:?}",
+        guessed.needs_mapping
+    );
     let outcome = import(&ImportRequest {
-        files: guessed_inputs(&named),
+        files: guessed.inputs,
         today: today(),
         base: None,
     });

@@ -267,6 +267,13 @@ fn an_import_session_goes_from_pick_to_commit() {
         session.files[0].mapping, preset.mapping,
         "the preset's mapping applies"
     );
+    // `x,y` shows no kind: the import waits until it is mapped or removed (#19, problem 1).
+    assert_eq!(session.files[1].entity, None);
+    assert_eq!(session.needs_mapping(), ["b.csv"]);
+    session.step(ImportStep::Validate);
+    assert_eq!(session.stage, ImportStage::Mapping);
+    session.step(ImportStep::Drop(1));
+    assert!(session.needs_mapping().is_empty());
     session.step(ImportStep::Validate);
     session.step(ImportStep::Progress(40));
     assert_eq!(
@@ -276,7 +283,7 @@ fn an_import_session_goes_from_pick_to_commit() {
     session.step(ImportStep::Validated(Validated {
         report: Default::default(),
         rows: RowCounts::NONE,
-        sha256: vec![String::new(); 2],
+        sha256: vec![String::new(); 1],
     }));
     assert!(matches!(session.stage, ImportStage::Validated(_)));
     session.step(ImportStep::Progress(41));

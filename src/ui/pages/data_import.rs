@@ -80,10 +80,11 @@ pub fn ImportPanel() -> impl IntoView {
         }
         let mut presets = Store::mapping_presets();
         for draft in files.get_untracked() {
+            let Some(entity) = draft.entity else { continue };
             presets.push(MappingPreset {
                 name: name.clone(),
                 signature: header_signature(&draft.headers),
-                entity: draft.entity,
+                entity,
                 mapping: draft.mapping.clone(),
             });
         }
@@ -198,10 +199,12 @@ pub fn ImportPanel() -> impl IntoView {
             files: files
                 .get_untracked()
                 .iter()
-                .map(|d| PlannedFile {
-                    entity: d.entity,
-                    mapping: d.mapping.clone(),
-                    date_style: d.date_style,
+                .filter_map(|d| {
+                    Some(PlannedFile {
+                        entity: d.entity?,
+                        mapping: d.mapping.clone(),
+                        date_style: d.date_style,
+                    })
                 })
                 .collect(),
             today: (js_sys::Date::now() / 86_400_000.0).floor() as i32,
@@ -248,7 +251,7 @@ pub fn ImportPanel() -> impl IntoView {
                         name: d.name.clone(),
                         size: d.size,
                         sha256: sha256.clone(),
-                        entity: Some(d.entity.key().to_owned()),
+                        entity: d.entity.map(|e| e.key().to_owned()),
                         mapping: d
                             .mapping
                             .columns
@@ -419,8 +422,22 @@ pub fn ImportPanel() -> impl IntoView {
                         </label>
                         <button class="secondary" on:click=save_preset data-testid="preset-save">{t(Msg::SavePreset)}</button>
                     </div>
+                    {move || {
+                        let waiting = session.with(|s| s.needs_mapping().join("、"));
+                        (!waiting.is_empty()).then(|| view! {
+                            <p class="error" role="alert" data-testid="import-needs-mapping">
+                                {t(Msg::ValidateWaitsForMapping)} " " <span translate="no">{waiting}</span>
+                            </p>
+                        })
+                    }}
                     <div class="actions">
-                        <button on:click=validate data-testid="import-validate">{t(Msg::Validate)}</button>
+                        <button
+                            on:click=validate
+                            disabled=move || session.with(|s| !s.needs_mapping().is_empty())
+                            data-testid="import-validate"
+                        >
+                            {t(Msg::Validate)}
+                        </button>
                         <button class="secondary" on:click=cancel>{t(Msg::CancelImport)}</button>
                     </div>
                 }.into_any(),
@@ -486,18 +503,21 @@ fn file_card(
     let on_entity = move |event| {
         let key = event_target_value(&event);
         files.update(|all| {
-            if let Some(entity) = Entity::ALL.into_iter().find(|e| e.key() == key) {
+            if let Some(entity) = Entity::from_key(&key) {
                 let d = &mut all[index];
-                d.entity = entity;
+                d.entity = Some(entity);
                 d.mapping = auto_map(entity, &d.headers);
             }
         });
     };
+    let choose = draft.entity.is_none().then(|| {
+        view! { <option value="" selected=true disabled=true>{lang.text(Msg::ChooseEntity)}</option> }
+    });
     let entity_options = Entity::ALL
         .into_iter()
         .map(|entity| {
             view! {
-                <option value=entity.key() selected=entity == draft.entity>
+                <option value=entity.key() selected=Some(entity) == draft.entity>
                     {entity_name(entity, lang)}
                 </option>
             }
@@ -505,15 +525,20 @@ fn file_card(
         .collect_view();
     let reading = reading_controls(reread, index, &draft, lang);
     let dates = date_controls(files, index, &draft, lang);
-    let missing = draft.mapping.missing_required(draft.entity);
-    let missing_text = (!missing.is_empty()).then(|| {
-        let names: Vec<&str> = missing.iter().map(|&f| field_name(f, lang)).collect();
-        format!("{} {}", lang.text(Msg::MissingRequired), names.join("、"))
-    });
+    let missing_text = match draft.entity {
+        None => Some(lang.text(Msg::NeedsMapping).to_owned()),
+        Some(entity) => {
+            let missing = draft.mapping.missing_required(entity);
+            (!missing.is_empty()).then(|| {
+                let names: Vec<&str> = missing.iter().map(|&f| field_name(f, lang)).collect();
+                format!("{} {}", lang.text(Msg::MissingRequired), names.join("、"))
+            })
+        }
+    };
     let headers = draft.headers.clone();
     let mapping_rows = draft
         .entity
-        .fields()
+        .map_or(&[][..], Entity::fields)
         .iter()
         .map(|spec| {
             let field = spec.field;
@@ -590,12 +615,12 @@ fn file_card(
             <div class="controls">
                 <label>
                     {lang.text(Msg::Entity)} " "
-                    <select on:change=on_entity data-testid="import-entity">{entity_options}</select>
+                    <select on:change=on_entity data-testid="import-entity">{choose}{entity_options}</select>
                 </label>
                 {reading}
                 {dates}
             </div>
-            {missing_text.map(|m| view! { <p class="error">{m}</p> })}
+            {missing_text.map(|m| view! { <p class="error" data-testid="import-file-problem">{m}</p> })}
             <details open>
                 <summary>{lang.text(Msg::ColumnMapping)}</summary>
                 <DataTable class="mapping">{mapping_rows}</DataTable>
