@@ -133,6 +133,8 @@ messages! {
     RecencyScore => "最近交易 R 分", "Recency score R";
     FrequencyScore => "交易频次 F 分", "Frequency score F";
     MeanMonetary => "平均 M 分", "mean M";
+    RfmNeedsTransactions => "RFM 需要交易数据：此数据集没有交易，因此没有客户有最近一次交易、频次或金额得分。", "RFM needs transactions: this dataset has none, so no customer has a recency, frequency or monetary score.";
+    RfmNoActivity => "近 12 个月无交易、不参与评分（无交易客户）：", "No transaction in the 12 months, so no RFM score (segment: no activity):";
     RfmHint => "点击格子查看该组客户。R、F、M 各按五分位打分，5 分最好。", "Click a cell for its customers. R, F and M are quintile scores; 5 is best.";
     ClusterMap => "客户聚类（主成分投影）", "Customer clusters (principal components)";
     Cluster => "群组", "Cluster";
@@ -201,6 +203,8 @@ messages! {
     RfmCell => "RFM 格", "RFM cell";
     RemoveFilter => "移除此筛选", "Remove this filter";
     Row => "行", "row";
+    CustomerCounted => "位客户", "customer";
+    CustomersCounted => "位客户", "customers";
     DefaultImportName => "导入", "Import";
     SkipToContent => "跳到正文", "Skip to main content";
     MainNavigation => "主导航", "Main";

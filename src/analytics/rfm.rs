@@ -1,9 +1,15 @@
 //! RFM scoring exactly as the workload defines it: quintiles with SQL `ntile(5)` semantics,
 //! ties broken by customer id, and the named segments bankers use.
+//!
+//! A customer with no transaction in the 12-month window has no RFM score (0 in each column,
+//! segment "no activity"): ranking by id among equal zeros would otherwise make up to 40% of a
+//! dataset without transactions "champions". They still take their places at the bottom of
+//! the ranking, as the workload's `ntile` over every customer has it, so the scores of the
+//! active customers — and the workload's figures — are as defined.
 
 use crate::model::TextColumn;
 
-/// R, F and M scores (1–5) per customer.
+/// R, F and M scores (1–5) per customer; 0 for a customer with no activity in the window.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RfmScores {
     /// Recency score: 5 for the most recent transactors.
@@ -33,11 +39,13 @@ pub enum RfmSegment {
     Regular,
     /// 一般挽留: low on all three.
     Dormant,
+    /// 无交易: no transaction in the 12 months, so no score.
+    NoActivity,
 }
 
 impl RfmSegment {
     /// Segments in display order.
-    pub const ALL: [RfmSegment; 8] = [
+    pub const ALL: [RfmSegment; 9] = [
         RfmSegment::Champions,
         RfmSegment::Promising,
         RfmSegment::AtRiskLoyal,
@@ -46,10 +54,15 @@ impl RfmSegment {
         RfmSegment::New,
         RfmSegment::Regular,
         RfmSegment::Dormant,
+        RfmSegment::NoActivity,
     ];
 
-    /// The segment of one customer's scores: a score of 4 or 5 counts as high.
+    /// The segment of one customer's scores: a score of 4 or 5 counts as high; no score (0)
+    /// is no activity.
     pub fn of(r: u8, f: u8, m: u8) -> RfmSegment {
+        if r == 0 || f == 0 || m == 0 {
+            return RfmSegment::NoActivity;
+        }
         match (r >= 4, f >= 4, m >= 4) {
             (true, true, true) => RfmSegment::Champions,
             (true, false, true) => RfmSegment::Promising,
@@ -73,6 +86,7 @@ impl RfmSegment {
             RfmSegment::New => "一般发展客户",
             RfmSegment::Regular => "一般保持客户",
             RfmSegment::Dormant => "一般挽留客户",
+            RfmSegment::NoActivity => "无交易客户",
         }
     }
 
@@ -87,6 +101,7 @@ impl RfmSegment {
             RfmSegment::New => "Recent, occasional",
             RfmSegment::Regular => "Frequent, not recent",
             RfmSegment::Dormant => "Dormant",
+            RfmSegment::NoActivity => "No activity",
         }
     }
 }
@@ -144,11 +159,24 @@ pub fn rfm_scores(
         }
         scores
     };
-    RfmScores {
+    let mut scores = RfmScores {
         // "Recency descending": the longest-silent customers come first and score 1.
         r: score(&|c| -(recency_days[c] as i64)),
         f: score(&|c| f12[c] as i64),
         m: score(&|c| m12_fen[c]),
+    };
+    for c in (0..n).filter(|&c| f12[c] == 0) {
+        scores.r[c] = 0;
+        scores.f[c] = 0;
+        scores.m[c] = 0;
+    }
+    scores
+}
+
+impl RfmScores {
+    /// Customers with no score: no transaction in the window.
+    pub fn without_activity(&self) -> usize {
+        self.f.iter().filter(|&&f| f == 0).count()
     }
 }
 
@@ -181,8 +209,36 @@ mod tests {
         let scores = rfm_scores(&ids, &[7; 5], &[2; 5], &[100; 5]);
         assert_eq!(scores.f, vec![3, 1, 5, 2, 4]);
         // Recency descending: the most recent (smallest recency) scores 5.
-        let scores = rfm_scores(&ids, &[1, 50, 30, 30, 99_999], &[0; 5], &[0; 5]);
+        let scores = rfm_scores(&ids, &[1, 50, 30, 30, 99_999], &[1; 5], &[0; 5]);
         assert_eq!(scores.r, vec![5, 2, 4, 3, 1]);
+    }
+
+    #[test]
+    fn customers_without_transactions_have_no_score_and_are_never_champions() {
+        let mut ids = TextColumn::new();
+        for id in ["C1", "C2", "C3", "C4", "C5"] {
+            ids.push(id);
+        }
+        // Nobody transacted: ranking the equal zeros by id would make C4 and C5 champions.
+        let none = rfm_scores(&ids, &[99_999; 5], &[0; 5], &[0; 5]);
+        assert_eq!(champions(&none), 0);
+        assert_eq!(none.without_activity(), 5);
+        assert_eq!(
+            RfmSegment::of(none.r[4], none.f[4], none.m[4]),
+            RfmSegment::NoActivity
+        );
+        let grid = rfm_grid(&none);
+        assert_eq!(grid.iter().flatten().map(|c| c.customers).sum::<usize>(), 0);
+        // One active customer keeps the top place it earns among all five.
+        let one = rfm_scores(
+            &ids,
+            &[99_999, 99_999, 3, 99_999, 99_999],
+            &[0, 0, 4, 0, 0],
+            &[0, 0, 900, 0, 0],
+        );
+        assert_eq!((one.r[2], one.f[2], one.m[2]), (5, 5, 5));
+        assert_eq!(champions(&one), 1);
+        assert_eq!(one.without_activity(), 4);
     }
 }
 
@@ -195,11 +251,14 @@ pub struct RfmCell {
     pub mean_m: f64,
 }
 
-/// The R × F grid: `grid[r - 1][f - 1]`.
+/// The R × F grid of the scored customers: `grid[r - 1][f - 1]`.
 pub fn rfm_grid(scores: &RfmScores) -> [[RfmCell; 5]; 5] {
     let mut sums = [[(0usize, 0u64); 5]; 5];
     for ((&r, &f), &m) in scores.r.iter().zip(&scores.f).zip(&scores.m) {
-        let cell = &mut sums[usize::from(r.clamp(1, 5)) - 1][usize::from(f.clamp(1, 5)) - 1];
+        if r == 0 || f == 0 {
+            continue;
+        }
+        let cell = &mut sums[usize::from(r.min(5)) - 1][usize::from(f.min(5)) - 1];
         cell.0 += 1;
         cell.1 += u64::from(m);
     }

@@ -163,6 +163,23 @@ pub fn rfm_spec(segments: &CustomerSegments, lang: Lang, as_of: &str, path: &str
     }
 }
 
+/// What the RFM section says beside or instead of its grid: that the dataset has no
+/// transactions to score (the grid is then not drawn), or how many customers had none in the
+/// window and so have no score.
+pub fn rfm_note(segments: &CustomerSegments, has_transactions: bool, lang: Lang) -> Option<String> {
+    if !has_transactions {
+        return Some(lang.text(Msg::RfmNeedsTransactions).to_owned());
+    }
+    let idle = segments.rfm.without_activity();
+    (idle > 0).then(|| {
+        format!(
+            "{} {}",
+            lang.text(Msg::RfmNoActivity),
+            crate::format::counted(idle, Msg::CustomerCounted, Msg::CustomersCounted, lang)
+        )
+    })
+}
+
 /// A cluster's description in the reader's language.
 pub fn cluster_name(segments: &CustomerSegments, cluster: usize, lang: Lang) -> String {
     segments

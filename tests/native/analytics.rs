@@ -394,6 +394,11 @@ fn rfm_matches_sorting_by_hand_including_silent_customers_and_ties() {
         let scores = rfm_scores(&subset, &f.recency_days[..n], &f.f12[..n], &f.m12_fen[..n]);
         let buckets = ntile(n, 5);
         for c in 0..n {
+            if f.f12[c] == 0 {
+                // Silent in the window: ranked at the bottom, but given no score.
+                assert_eq!((scores.r[c], scores.f[c], scores.m[c]), (0, 0, 0));
+                continue;
+            }
             // Position = how many rows sort before c (by key, then by id).
             let before = |key: &dyn Fn(usize) -> i64| {
                 (0..n)
@@ -417,7 +422,8 @@ fn rfm_matches_sorting_by_hand_including_silent_customers_and_ties() {
             );
         }
     }
-    // A customer with no holdings and no transactions is still scored, as silent as can be.
+    // A customer with no holdings and no transactions takes the bottom place but no score: the
+    // others rank above it.
     let silent = three_customers();
     let features = customer_features(&silent, as_of_date(&silent));
     let mut only = keystone::model::TextColumn::new();
@@ -430,7 +436,8 @@ fn rfm_matches_sorting_by_hand_including_silent_customers_and_ties() {
         &[0, 5, 5, 9, 1],
         &[0, 50, 60, 90, 5],
     );
-    assert_eq!((scores.r[0], scores.f[0], scores.m[0]), (1, 1, 1));
+    assert_eq!((scores.r[0], scores.f[0], scores.m[0]), (0, 0, 0));
+    assert_eq!(scores.r[1..], [3, 4, 5, 2]);
     assert_eq!(features.recency_days.len(), 3);
 }
 
@@ -588,7 +595,13 @@ fn rfm_grid_counts_every_customer_once_with_the_mean_m_of_its_cell() {
     );
     let grid = rfm_grid(&scores);
     let total: usize = grid.iter().flatten().map(|cell| cell.customers).sum();
-    assert_eq!(total, data.n_customers());
+    let silent = f.f12.iter().filter(|&&n| n == 0).count();
+    assert!(
+        silent > 0,
+        "the workload has customers silent in the window"
+    );
+    assert_eq!(total + silent, data.n_customers());
+    assert_eq!(scores.without_activity(), silent);
     for r in 1..=5u8 {
         for fr in 1..=5u8 {
             let members: Vec<usize> = (0..scores.r.len())

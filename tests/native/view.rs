@@ -919,3 +919,39 @@ fn the_import_line_shows_only_the_steps_that_ran_and_a_report_says_why_it_cannot
         Some(keystone::i18n::Msg::CommitAddsNothingNew)
     );
 }
+
+#[test]
+fn rfm_on_a_book_without_transactions_has_no_champions_and_says_what_is_missing() {
+    use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
+    use keystone::analytics::segments::segment_customers;
+    use keystone::view::segments::rfm_note;
+    // #19, problem 8: ranked by id among equal zeros, 40% of such a book were "champions".
+    let sparse = super::support::sparse_book();
+    let result = run_pipeline(&sparse, &TierRules::workload_defaults(), &WORKLOAD_KMEANS);
+    assert_eq!(result.champions, 0);
+    let segments = segment_customers(&sparse, &result.features, &mut |_, _| {});
+    assert_eq!(segments.rfm.without_activity(), sparse.n_customers());
+    assert_eq!(
+        rfm_note(&segments, false, Lang::En).as_deref(),
+        Some("RFM needs transactions: this dataset has none, so no customer has a recency, frequency or monetary score.")
+    );
+    // With transactions, the customers idle in the window are counted apart from the grid.
+    let loaded = demo_loaded();
+    let features = &loaded.analysis.features;
+    let segments = segment_customers(&loaded.dataset, features, &mut |_, _| {});
+    let idle = features.f12.iter().filter(|&&f| f == 0).count();
+    assert_eq!(segments.rfm.without_activity(), idle);
+    let gridded: usize = keystone::analytics::rfm::rfm_grid(&segments.rfm)
+        .iter()
+        .flatten()
+        .map(|c| c.customers)
+        .sum();
+    assert_eq!(gridded + idle, loaded.dataset.n_customers());
+    match rfm_note(&segments, true, Lang::En) {
+        None => assert_eq!(idle, 0),
+        Some(note) => assert!(
+            note.ends_with(&format!("{idle} customers")) || idle == 1,
+            "{note}"
+        ),
+    }
+}

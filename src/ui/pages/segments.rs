@@ -12,8 +12,8 @@ use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::{current_path, customers_href};
 use crate::view::segments::{
-    cluster_name, cluster_spec, fen_to_threshold, rfm_spec, threshold_to_fen, valid_ladder,
-    what_if_view,
+    cluster_name, cluster_spec, fen_to_threshold, rfm_note, rfm_spec, threshold_to_fen,
+    valid_ladder, what_if_view,
 };
 use crate::view::url::CustomersQuery;
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ fn segments(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let segment_loaded = loaded.clone();
     let segment_views = move || match job.get() {
         Job::Ready(segments) => view! {
-            {rfm_section(&segments, lang, &as_of)}
+            {rfm_section(&segment_loaded, &segments, lang, &as_of)}
             {cluster_section(&segment_loaded, &segments, lang, &as_of)}
         }
         .into_any(),
@@ -130,14 +130,31 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     }
 }
 
-fn rfm_section(segments: &CustomerSegments, lang: Lang, as_of: &str) -> impl IntoView {
+fn rfm_section(
+    loaded: &Loaded,
+    segments: &CustomerSegments,
+    lang: Lang,
+    as_of: &str,
+) -> impl IntoView {
+    let has_transactions = !loaded.dataset.transactions().is_empty();
+    let note = rfm_note(segments, has_transactions, lang);
+    if !has_transactions {
+        return view! {
+            <section class="panel">
+                <p class="empty" data-testid="rfm-missing">{note}</p>
+            </section>
+        }
+        .into_any();
+    }
     let spec = rfm_spec(segments, lang, as_of, &current_path());
     view! {
         <section class="panel">
             <ChartCanvas spec=spec height=420 testid="rfm-grid"/>
             <p class="hint">{lang.text(Msg::RfmHint)}</p>
+            {note.map(|note| view! { <p class="hint" data-testid="rfm-no-activity">{note}</p> })}
         </section>
     }
+    .into_any()
 }
 
 fn cluster_section(
