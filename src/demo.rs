@@ -125,6 +125,9 @@ pub fn generate(config: &DemoConfig) -> Dataset {
                 .unwrap_or(Day(16_436))
                 .plus_days(rng.below(365 * 11) as i32),
         );
+        // The demo has birth dates: no exported age, no income bands.
+        customers.age.push(0);
+        customers.income_band.push(false);
     }
 
     let mut holdings = Holdings::default();

@@ -142,6 +142,8 @@ messages! {
     ClusterHint => "k 由轮廓系数选出；每点为一位客户（大样本时抽样显示），点击查看客户画像，点击卡片查看整组客户。", "k is chosen by silhouette; each point is a customer (a sample when many); click a point for the profile, a card for the whole cluster.";
     UnknownCustomer => "找不到该客户：", "No customer with the ID";
     Age => "年龄", "Age";
+    AnnualIncomeFact => "年收入", "Annual income";
+    IncomeBandMidpoint => "（区间中值）", "(midpoint of a band)";
     TenureMonths => "开户月数", "Months as a customer";
     HoldingsByProduct => "按产品的持仓余额", "Holdings by product";
     Balance => "余额", "Balance";
@@ -531,6 +533,14 @@ pub fn field_name(field: crate::import::Field, lang: Lang) -> &'static str {
         Score => ("评分", "Score"),
         Comment => ("意见", "Comment"),
         ProductRiskLevel => ("产品风险等级", "Product risk level"),
+        Age => ("年龄", "Age"),
+        DepositBalance => ("活期余额", "Demand deposit balance"),
+        TimeDepositBalance => ("定期余额", "Time deposit balance"),
+        WealthBalance => ("理财余额", "Wealth product balance"),
+        FundBalance => ("基金余额", "Fund balance"),
+        InsuranceBalance => ("保险余额", "Insurance balance"),
+        LoanBalance => ("贷款余额", "Loan balance"),
+        CardBalance => ("信用卡余额", "Credit card balance"),
     };
     match lang {
         Lang::Zh => zh,

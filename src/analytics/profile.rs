@@ -99,18 +99,22 @@ pub fn customer_profile(dataset: &Dataset, as_of: Option<Day>) -> CustomerProfil
             _ => p.wealth_fen[c] += balance,
         }
     }
+    let customers = dataset.customers();
+    // An exported age is the age at the data's date: it stands when no birth date does.
+    for (c, &age) in customers.age.iter().enumerate() {
+        p.age_years[c] = (age > 0).then_some(age);
+    }
     let Some(as_of) = as_of else {
         return p;
     };
-    let customers = dataset.customers();
     for c in 0..n {
         let open = customers.open_date[c];
         if !open.is_missing() && open <= as_of {
             p.tenure_months[c] = Some(months_between(open, as_of));
         }
-        p.age_years[c] = customers.birth_date[c]
-            .years_until(as_of)
-            .and_then(|years| u8::try_from(years).ok());
+        if let Some(years) = customers.birth_date[c].years_until(as_of) {
+            p.age_years[c] = u8::try_from(years).ok();
+        }
     }
     let t = dataset.transactions();
     // Per-code answers, so the text tests run once per distinct channel or category.

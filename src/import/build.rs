@@ -8,8 +8,8 @@
 use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
 use super::sheet::{Pass, ReadError, Row, Sheet, TextRows, TextSpan};
 use super::values::{
-    infer_day_month_order, parse_date, parse_direction, parse_gender, parse_money,
-    parse_risk_level, DateStyle, DayMonthOrder, ValueError,
+    infer_day_month_order, parse_age, parse_date, parse_direction, parse_gender, parse_income,
+    parse_money, parse_risk_level, DateStyle, DayMonthOrder, ValueError,
 };
 use crate::model::schema::reserve_rows;
 use crate::model::{
@@ -728,6 +728,17 @@ impl<'r> RowReader<'r> {
     }
 }
 
+/// The customer-file fields that hold a product family's balance (a wide snapshot).
+const WIDE_BALANCES: [Field; 7] = [
+    Field::DepositBalance,
+    Field::TimeDepositBalance,
+    Field::WealthBalance,
+    Field::FundBalance,
+    Field::InsuranceBalance,
+    Field::LoanBalance,
+    Field::CardBalance,
+];
+
 /// A file's mapping, prepared once for all its rows.
 struct MappedFile<'r> {
     file: &'r FileInput<'r>,
@@ -1089,12 +1100,20 @@ impl Staged {
         let gender = row.optional(|r| r.value(Field::Gender, parse_gender));
         let birth_date = row.optional(|r| r.date(Field::BirthDate, today, false));
         let income = row.optional(|r| {
-            let income = r.money(Field::AnnualIncome, false);
-            if income.is_some_and(|fen| fen < 0) {
+            let income = r.value(Field::AnnualIncome, parse_income);
+            if income.is_some_and(|(fen, _)| fen < 0) {
                 r.fail(Field::AnnualIncome, IssueReason::NegativeAmount);
             }
             income
         });
+        let age = row.optional(|r| r.value(Field::Age, parse_age));
+        // A wide snapshot's balance columns, each a holding of its product family.
+        let mut balances = [None; WIDE_BALANCES.len()];
+        for (slot, &field) in balances.iter_mut().zip(&WIDE_BALANCES) {
+            if mapped.columns[field as usize].is_some() {
+                *slot = row.optional(|r| r.money(field, false));
+            }
+        }
         let risk = row.optional(|r| r.value(Field::RiskLevel, parse_risk_level));
         let open_date = row.optional(|r| r.date(Field::OpenDate, today, false));
         let Some(id) = id else {
@@ -1133,7 +1152,9 @@ impl Staged {
         c.birth_date.push(birth_date.unwrap_or(Day::MISSING));
         c.city.push(row.text(Field::City));
         c.occupation.push(row.text(Field::Occupation));
-        c.annual_income_fen.push(income.unwrap_or(0));
+        c.annual_income_fen.push(income.map_or(0, |(fen, _)| fen));
+        c.income_band.push(income.is_some_and(|(_, band)| band));
+        c.age.push(age.unwrap_or(0));
         c.risk_level.push(risk.unwrap_or(0));
         c.open_date.push(open_date.unwrap_or(Day::MISSING));
         let rm = row.text(Field::RmId);
@@ -1142,6 +1163,28 @@ impl Staged {
         for (attribute, &column) in c.attributes.iter_mut().zip(&mapped.attribute_columns) {
             let value = column.and_then(|c| row.record.get(c)).unwrap_or("");
             attribute.values.push(value.trim());
+        }
+        let customer = (c.len() - 1) as u32;
+        for (&field, balance) in WIDE_BALANCES.iter().zip(balances) {
+            // A zero balance is no holding: the product is not held.
+            let (Some(balance), Some(product)) =
+                (balance.filter(|&b| b != 0), field.product_balance())
+            else {
+                continue;
+            };
+            let h = &mut self.holdings;
+            h.customer_idx.push(customer);
+            h.product_type.push(product);
+            h.product_code.push("");
+            // A liability may be written negative; an asset's sign stands (an overdrawn
+            // account lowers the customer's AUM).
+            h.balance_fen.push(if product.is_liability() {
+                balance.abs()
+            } else {
+                balance
+            });
+            h.as_of.push(Day::MISSING);
+            h.risk_level.push(0);
         }
         RowOutcome::Accepted
     }

@@ -3,6 +3,8 @@
 //! Every target field has Chinese and English synonyms; a header maps to the first field whose
 //! synonym matches it once case, spaces, underscores and brackets are ignored.
 
+use crate::model::ProductType;
+
 /// The kinds of file an import understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Entity {
@@ -124,6 +126,22 @@ pub enum Field {
     Comment,
     /// 产品风险等级, R1–R5: the product's rating, for suitability checks.
     ProductRiskLevel,
+    /// 年龄, in years at the data's date, for exports without a birth date.
+    Age,
+    /// 活期余额 in a one-row-per-customer file: becomes a demand-deposit holding.
+    DepositBalance,
+    /// 定期余额: becomes a time-deposit holding.
+    TimeDepositBalance,
+    /// 理财余额: becomes a wealth-management holding.
+    WealthBalance,
+    /// 基金余额 / 市值: becomes a fund holding.
+    FundBalance,
+    /// 保险余额: becomes an insurance holding.
+    InsuranceBalance,
+    /// 贷款余额: becomes a loan (a liability).
+    LoanBalance,
+    /// 信用卡余额: becomes a credit-card balance (a liability).
+    CardBalance,
 }
 
 impl Field {
@@ -158,21 +176,75 @@ impl Field {
         Field::Score,
         Field::Comment,
         Field::ProductRiskLevel,
+        Field::Age,
+        Field::DepositBalance,
+        Field::TimeDepositBalance,
+        Field::WealthBalance,
+        Field::FundBalance,
+        Field::InsuranceBalance,
+        Field::LoanBalance,
+        Field::CardBalance,
     ];
+
+    /// The product family whose balance this customer-file column holds (a wide snapshot:
+    /// one row per customer, balances as columns).
+    pub fn product_balance(self) -> Option<ProductType> {
+        Some(match self {
+            Field::DepositBalance => ProductType::CurrentDeposit,
+            Field::TimeDepositBalance => ProductType::TimeDeposit,
+            Field::WealthBalance => ProductType::WealthManagement,
+            Field::FundBalance => ProductType::Fund,
+            Field::InsuranceBalance => ProductType::Insurance,
+            Field::LoanBalance => ProductType::Loan,
+            Field::CardBalance => ProductType::CreditCard,
+            _ => return None,
+        })
+    }
 }
 
 impl Field {
-    /// The field's name in mapping plans and the command line's report: `customer_id`,
-    /// `txn_date` … (the stored presets keep serde's own names).
-    pub fn key(self) -> String {
-        let mut key = String::new();
-        for (i, c) in format!("{self:?}").chars().enumerate() {
-            if c.is_ascii_uppercase() && i > 0 {
-                key.push('_');
-            }
-            key.push(c.to_ascii_lowercase());
+    /// The field's name in mapping plans and the command line's report. Fixed: a plan file
+    /// written today must read tomorrow, whatever the variant is called.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::CustomerId => "customer_id",
+            Field::Name => "name",
+            Field::Gender => "gender",
+            Field::BirthDate => "birth_date",
+            Field::City => "city",
+            Field::Occupation => "occupation",
+            Field::AnnualIncome => "annual_income",
+            Field::RiskLevel => "risk_level",
+            Field::RmId => "rm_id",
+            Field::OpenDate => "open_date",
+            Field::ProductType => "product_type",
+            Field::ProductCode => "product_code",
+            Field::Balance => "balance",
+            Field::AsOf => "as_of",
+            Field::TxnId => "txn_id",
+            Field::TxnDate => "txn_date",
+            Field::Amount => "amount",
+            Field::Direction => "direction",
+            Field::DebitAmount => "debit_amount",
+            Field::CreditAmount => "credit_amount",
+            Field::Channel => "channel",
+            Field::Category => "category",
+            Field::Branch => "branch",
+            Field::Date => "date",
+            Field::InteractionKind => "interaction_kind",
+            Field::Note => "note",
+            Field::Score => "score",
+            Field::Comment => "comment",
+            Field::ProductRiskLevel => "product_risk_level",
+            Field::Age => "age",
+            Field::DepositBalance => "deposit_balance",
+            Field::TimeDepositBalance => "time_deposit_balance",
+            Field::WealthBalance => "wealth_balance",
+            Field::FundBalance => "fund_balance",
+            Field::InsuranceBalance => "insurance_balance",
+            Field::LoanBalance => "loan_balance",
+            Field::CardBalance => "card_balance",
         }
-        key
     }
 
     /// The field named `key` (see [`Field::key`]).
@@ -182,7 +254,7 @@ impl Field {
 }
 
 /// The number of [`Field`] variants, for tables indexed by field.
-pub const FIELD_COUNT: usize = Field::ProductRiskLevel as usize + 1;
+pub const FIELD_COUNT: usize = Field::CardBalance as usize + 1;
 
 /// A field of an entity, whether it must be present, and the headers that name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,6 +292,10 @@ const CUSTOMER_ID: &[&str] = &[
     "客户号码",
     "cif",
     "cifno",
+    "clientnum",
+    "customerkey",
+    "custkey",
+    "客户标识",
 ];
 const RM_ID: &[&str] = &[
     "rmid",
@@ -246,6 +322,8 @@ const CUSTOMER_FIELDS: &[FieldSpec] = &[
             "name",
             "customername",
             "clientname",
+            "fullname",
+            "surname",
             "姓名",
             "客户名称",
             "客户姓名",
@@ -270,12 +348,31 @@ const CUSTOMER_FIELDS: &[FieldSpec] = &[
     spec(
         Field::City,
         false,
-        &["city", "城市", "所在城市", "居住城市", "地区"],
+        &[
+            "city",
+            "region",
+            "geography",
+            "province",
+            "district",
+            "城市",
+            "所在城市",
+            "居住城市",
+            "地区",
+            "区域",
+            "省份",
+        ],
     ),
     spec(
         Field::Occupation,
         false,
-        &["occupation", "profession", "职业", "职业类别"],
+        &[
+            "occupation",
+            "profession",
+            "job",
+            "jobtitle",
+            "职业",
+            "职业类别",
+        ],
     ),
     spec(
         Field::AnnualIncome,
@@ -284,9 +381,14 @@ const CUSTOMER_FIELDS: &[FieldSpec] = &[
             "annualincome",
             "income",
             "yearlyincome",
+            "incomecategory",
+            "salary",
+            "annualsalary",
+            "estimatedsalary",
             "年收入",
             "收入",
             "年收入元",
+            "年薪",
         ],
     ),
     spec(
@@ -310,9 +412,103 @@ const CUSTOMER_FIELDS: &[FieldSpec] = &[
             "opendate",
             "accountopendate",
             "since",
+            "customersince",
+            "creationdate",
+            "createdate",
+            "createddate",
+            "datecreated",
             "开户日期",
             "开户时间",
             "建档日期",
+            "创建日期",
+        ],
+    ),
+    spec(Field::Age, false, &["age", "customerage", "年龄"]),
+    // A wide snapshot's balances: one column per product family. A bare `loan` is left out
+    // on purpose: exports use it for a yes/no "has a loan".
+    spec(
+        Field::DepositBalance,
+        false,
+        &[
+            "balance",
+            "depositbalance",
+            "deposits",
+            "deposit",
+            "savings",
+            "savingsbalance",
+            "demanddeposit",
+            "活期余额",
+            "活期存款",
+            "存款余额",
+            "存款",
+        ],
+    ),
+    spec(
+        Field::TimeDepositBalance,
+        false,
+        &[
+            "timedeposit",
+            "fixeddeposit",
+            "termdeposit",
+            "定期余额",
+            "定期存款",
+        ],
+    ),
+    spec(
+        Field::WealthBalance,
+        false,
+        &[
+            "wealthbalance",
+            "wealthmanagement",
+            "理财余额",
+            "理财",
+            "理财产品余额",
+        ],
+    ),
+    spec(
+        Field::FundBalance,
+        false,
+        &[
+            "fundbalance",
+            "funds",
+            "mutualfunds",
+            "基金余额",
+            "基金市值",
+            "基金",
+        ],
+    ),
+    spec(
+        Field::InsuranceBalance,
+        false,
+        &[
+            "insurancebalance",
+            "insurance",
+            "保险余额",
+            "保险",
+            "保单价值",
+        ],
+    ),
+    spec(
+        Field::LoanBalance,
+        false,
+        &[
+            "loanbalance",
+            "loanamount",
+            "outstandingloan",
+            "贷款余额",
+            "贷款金额",
+        ],
+    ),
+    spec(
+        Field::CardBalance,
+        false,
+        &[
+            "creditcardbalance",
+            "cardbalance",
+            "revolvingbalance",
+            "totalrevolvingbal",
+            "信用卡余额",
+            "信用卡透支余额",
         ],
     ),
 ];

@@ -311,6 +311,105 @@ fn valid_grouping(whole: &str) -> bool {
             .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// An income given as a figure or as a band, in fen, with whether it was a band. A band —
+/// `10-20万`, `$60K - $80K`, `40K以下`, `Less than $40K`, `$120K +`, `100万以上` — reads as its
+/// midpoint; a band open below as half its bound, one open above as its bound. `K` and `M`
+/// scale by a thousand and a million; a unit written once (`10-20万`) applies to both ends.
+pub fn parse_income(text: &str) -> Result<Option<(i64, bool)>, ValueError> {
+    match parse_money(text) {
+        Ok(value) => return Ok(value.map(|fen| (fen, false))),
+        Err(ValueError::AmountOverflow) => return Err(ValueError::AmountOverflow),
+        Err(_) => {}
+    }
+    let text = normalise_width(text.trim());
+    let lower = text.trim().to_lowercase();
+    let lower = lower.as_str();
+    if matches!(lower, "unknown" | "未知" | "不详") {
+        return Ok(None);
+    }
+    for prefix in ["less than", "under", "below", "up to", "<"] {
+        if let Some(bound) = lower.strip_prefix(prefix) {
+            return Ok(Some((band_bound(bound, None)? / 2, true)));
+        }
+    }
+    for suffix in ["以下", "以内"] {
+        if let Some(bound) = lower.strip_suffix(suffix) {
+            return Ok(Some((band_bound(bound, None)? / 2, true)));
+        }
+    }
+    for prefix in ["more than", "over", "above", ">"] {
+        if let Some(bound) = lower.strip_prefix(prefix) {
+            return Ok(Some((band_bound(bound, None)?, true)));
+        }
+    }
+    for suffix in ["以上", "+", "及以上"] {
+        if let Some(bound) = lower.strip_suffix(suffix) {
+            return Ok(Some((band_bound(bound, None)?, true)));
+        }
+    }
+    let Some((low, high)) = lower
+        .split_once(" - ")
+        .or_else(|| lower.split_once(['-', '–', '~', '～', '至']))
+    else {
+        return Ok(Some((band_bound(lower, None)?, false)));
+    };
+    // `10-20万`: the unit written after the upper end is the lower end's too.
+    let unit = high
+        .trim()
+        .chars()
+        .last()
+        .filter(|c| matches!(c, 'k' | 'm' | '万' | '亿'));
+    let (low, high) = (band_bound(low, unit)?, band_bound(high, None)?);
+    if low > high {
+        return Err(ValueError::NotAnAmount);
+    }
+    let midpoint = low.checked_add(high).ok_or(ValueError::AmountOverflow)? / 2;
+    Ok(Some((midpoint, true)))
+}
+
+/// One end of an income band in fen: an amount with an optional currency sign and a `K`,
+/// `M`, `万` or `亿`; `unit` is the other end's when this one has none.
+fn band_bound(text: &str, unit: Option<char>) -> Result<i64, ValueError> {
+    let mut rest = text.trim();
+    for sign in ["us$", "$", "€", "£", "¥"] {
+        if let Some(r) = rest.strip_prefix(sign) {
+            rest = r.trim_start();
+        }
+    }
+    let own = rest
+        .chars()
+        .last()
+        .filter(|c| matches!(c, 'k' | 'm' | '万' | '亿'));
+    let (digits, scale) = match own.or(unit) {
+        Some(c) => (
+            rest.strip_suffix(c).unwrap_or(rest).trim_end(),
+            match c {
+                'k' => 1_000,
+                'm' => 1_000_000,
+                '万' => 10_000,
+                _ => 100_000_000,
+            },
+        ),
+        None => (rest, 1),
+    };
+    let fen = parse_money(digits)?.ok_or(ValueError::NotAnAmount)?;
+    fen.checked_mul(scale).ok_or(ValueError::AmountOverflow)
+}
+
+/// An age in whole years, 0–120 (`35`, `35.0`, `35岁`).
+pub fn parse_age(text: &str) -> Result<Option<u8>, ValueError> {
+    let text = normalise_width(text.trim());
+    let text = text.trim().trim_end_matches('岁');
+    if is_missing(text) {
+        return Ok(None);
+    }
+    let whole = text.strip_suffix(".0").unwrap_or(text);
+    match whole.parse::<u8>() {
+        Ok(age @ 0..=120) => Ok(Some(age)),
+        _ => Err(ValueError::NotANumber),
+    }
+}
+
 /// Parses a gender code: 男/女, M/F, Male/Female, 1 (male)/2 (female) as in Chinese ID conventions.
 pub fn parse_gender(text: &str) -> Result<Option<Gender>, ValueError> {
     let text = normalise_width(text.trim());
@@ -332,10 +431,10 @@ pub fn parse_direction(text: &str) -> Result<Option<Direction>, ValueError> {
     let text = normalise_width(text.trim());
     match text.trim().to_ascii_lowercase().as_str() {
         "" | "-" => Ok(None),
-        "贷" | "收" | "入" | "收入" | "转入" | "in" | "c" | "cr" | "credit" => {
+        "贷" | "收" | "入" | "收入" | "转入" | "存入" | "存" | "in" | "c" | "cr" | "credit" => {
             Ok(Some(Direction::In))
         }
-        "借" | "支" | "出" | "支出" | "转出" | "out" | "d" | "dr" | "debit" => {
+        "借" | "支" | "出" | "支出" | "转出" | "支取" | "取" | "out" | "d" | "dr" | "debit" => {
             Ok(Some(Direction::Out))
         }
         _ => Err(ValueError::NotADirection),

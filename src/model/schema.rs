@@ -55,6 +55,15 @@ macro_rules! byte_code {
 
 byte_code!(Gender, ProductType, Direction);
 
+impl ByteCode for bool {
+    fn code(self) -> u8 {
+        u8::from(self)
+    }
+    fn from_code(code: u8) -> bool {
+        code != 0
+    }
+}
+
 /// Sees a table's columns, in their stored order.
 pub trait ColumnVisitor {
     fn text(&mut self, column: Column, values: &TextColumn);
@@ -149,6 +158,8 @@ table_columns!(Customers, "customers" {
     codes risk_level as "risk_level",
     indices relationship_manager_idx as "rm",
     days open_date as "open_date",
+    codes age as "age" since 7,
+    codes income_band as "income_band" since 7,
 });
 
 table_columns!(Holdings, "holdings" {

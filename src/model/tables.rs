@@ -244,6 +244,12 @@ pub struct Customers {
     pub relationship_manager_idx: Vec<u32>,
     /// Account opening date (开户日期).
     pub open_date: Vec<Day>,
+    /// Age in years as exported (年龄) when no birth date is: the age at the data's date;
+    /// 0 when not given.
+    pub age: Vec<u8>,
+    /// Whether `annual_income_fen` is the midpoint of a band the export gave (`10-20万`,
+    /// `$60K - $80K`) rather than a figure.
+    pub income_band: Vec<bool>,
     /// Columns of the export that map to no field (e.g. `job`, `y`), kept as text so models can use them.
     pub attributes: Vec<Attribute>,
 }

@@ -163,6 +163,14 @@ pub fn stored_field_name(field: Field) -> &'static str {
         Field::Score => "Score",
         Field::Comment => "Comment",
         Field::ProductRiskLevel => "ProductRiskLevel",
+        Field::Age => "Age",
+        Field::DepositBalance => "DepositBalance",
+        Field::TimeDepositBalance => "TimeDepositBalance",
+        Field::WealthBalance => "WealthBalance",
+        Field::FundBalance => "FundBalance",
+        Field::InsuranceBalance => "InsuranceBalance",
+        Field::LoanBalance => "LoanBalance",
+        Field::CardBalance => "CardBalance",
     }
 }
 

@@ -156,6 +156,19 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
             false,
         ),
         (
+            lang.text(Msg::AnnualIncomeFact),
+            match c.annual_income_fen[row] {
+                0 => "–".into(),
+                fen if c.income_band[row] => format!(
+                    "{} {}",
+                    money_compact(fen, lang),
+                    lang.text(Msg::IncomeBandMidpoint)
+                ),
+                fen => money_compact(fen, lang),
+            },
+            false,
+        ),
+        (
             lang.text(Msg::TenureMonths),
             profile.tenure_months[row].map_or("–".into(), |m| m.to_string()),
             false,

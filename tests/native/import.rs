@@ -1,12 +1,16 @@
 //! Imports: every value rule, detection, header synonyms, and whole files — good, malformed,
 //! the S workload (UTF-8 and GBK) and the UCI bank-marketing file — against checked-in outputs.
 
-use super::support::{bytes, check_expected, import_declared, import_files, report_text, today};
+use super::support::{
+    bytes, check_expected, dataset_text, import_declared, import_files, report_text, summary_text,
+    today,
+};
 use keystone::format::money_decimal;
 use keystone::import::decode::detect_encoding;
 use keystone::import::mapping::normalise_header;
 use keystone::import::values::{
-    parse_date, parse_direction, parse_gender, parse_money, parse_risk_level, parse_yes_no,
+    parse_age, parse_date, parse_direction, parse_gender, parse_income, parse_money,
+    parse_risk_level, parse_yes_no,
 };
 use keystone::import::{
     auto_map, guess_entity, guessed_inputs, import, read_sheet, read_sheet_from, ByteSource,
@@ -102,11 +106,43 @@ fn value_rules_match_expected_output() {
         };
         out.push_str(&format!("money\t{input}\t\t{result}\n"));
     }
+    for input in [
+        "85000",
+        "$60K - $80K",
+        "$60K - 80K",
+        "Less than $40K",
+        "$120K +",
+        "10-20万",
+        "10万-20万",
+        "５０万以上",
+        "20万以下",
+        "30~50万",
+        "Unknown",
+        "$80K - $60K",
+        "about 50K",
+        "99999999999999999K - 1",
+        "(5000)",
+    ] {
+        let result = match parse_income(input) {
+            Ok(Some((fen, band))) => {
+                format!("{}{}", money_decimal(fen), if band { " band" } else { "" })
+            }
+            Ok(None) => "missing".into(),
+            Err(e) => format!("error: {e}"),
+        };
+        out.push_str(&format!("income\t{input}\t\t{result}\n"));
+    }
+    for input in [
+        "42", "42.0", "42岁", "０", "120", "121", "-3", "4.5", "", "old",
+    ] {
+        out.push_str(&format!("age\t{input}\t\t{:?}\n", parse_age(input)));
+    }
     for input in ["男", "女", "M", "F", "1", "2", "male", "Ｆ", "", "x"] {
         out.push_str(&format!("gender\t{input}\t\t{:?}\n", parse_gender(input)));
     }
     for input in [
-        "借", "贷", "IN", "OUT", "D", "C", "收入", "支出", "in", "", "sideways",
+        "借", "贷", "IN", "OUT", "D", "C", "收入", "支出", "in", "", "sideways", "CR", "DR",
+        "存入", "支取",
     ] {
         out.push_str(&format!(
             "direction\t{input}\t\t{:?}\n",
@@ -270,56 +306,7 @@ fn fixture_exports_import_with_a_precise_report() {
     }
     out.push_str(&report_text(&outcome));
     let data = &outcome.dataset;
-    let c = data.customers();
-    for row in 0..c.len() {
-        out.push_str(&format!(
-            "customer {} {} {:?} birth={} income={} risk={} rm={} open={}\n",
-            c.customer_id.get(row),
-            c.name.get(row),
-            c.gender[row],
-            c.birth_date[row],
-            money_decimal(c.annual_income_fen[row]),
-            c.risk_level[row],
-            c.relationship_manager_idx[row],
-            c.open_date[row]
-        ));
-    }
-    let h = data.holdings();
-    for row in 0..h.len() {
-        out.push_str(&format!(
-            "holding {} {:?} {} {}\n",
-            c.customer_id.get(h.customer_idx[row] as usize),
-            h.product_type[row],
-            h.product_code.get(row),
-            money_decimal(h.balance_fen[row])
-        ));
-    }
-    let t = data.transactions();
-    for row in 0..t.len() {
-        out.push_str(&format!(
-            "transaction {} {} {} {:?} {}\n",
-            t.txn_id.get(row),
-            c.customer_id.get(t.customer_idx[row] as usize),
-            t.txn_date[row],
-            t.direction[row],
-            money_decimal(t.amount_fen[row])
-        ));
-    }
-    let r = data.relationship_managers();
-    for row in 0..r.len() {
-        out.push_str(&format!(
-            "manager {} {:?} {:?}\n",
-            r.rm_id.get(row),
-            r.name.get(row),
-            r.branch.get(row)
-        ));
-    }
-    out.push_str(&format!(
-        "interactions={} feedback={} scores={:?}\n",
-        data.interactions().len(),
-        data.feedback().len(),
-        data.feedback().score
-    ));
+    out.push_str(&dataset_text(data));
     check_expected("import_fixtures.txt", &out);
 
     // Everything imported survives the storage codec, attributes and all.
@@ -447,7 +434,7 @@ fn fifty_broken_rows_of_workload_s_are_exactly_the_fifty_reported() {
 #[test]
 fn uci_bank_marketing_needs_mapping_then_imports_as_customers_with_generated_ids() {
     let raw = bytes("uci-bank-full.csv.gz");
-    let (sheet, outcome) = import_declared("bank-full.csv", &raw, Entity::Customers);
+    let (sheet, outcome) = import_declared("bank-full.csv", &raw, Entity::Customers, true);
     // No id, no name: the headers alone say nothing of what the file holds.
     assert_eq!(guess_entity(&sheet.headers), None);
     let layout = sheet.options.layout.expect("delimited");
@@ -459,12 +446,40 @@ fn uci_bank_marketing_needs_mapping_then_imports_as_customers_with_generated_ids
     let customers = outcome.dataset.customers();
     assert_eq!(customers.customer_id.get(0), "U00000001");
     assert_eq!(customers.customer_id.get(45_210), "U00045211");
+    // Once declared customers, `age`, `job` and `balance` read as fields: the balance column
+    // (the year's average balance, negative when overdrawn) is a deposit holding.
     let names: Vec<&str> = customers
         .attributes
         .iter()
         .map(|a| a.name.as_str())
         .collect();
-    assert_eq!(names.len(), 17, "{names:?}");
+    assert_eq!(names.len(), 14, "{names:?}");
+    assert!(!names.contains(&"age") && !names.contains(&"balance"));
+    assert_eq!(customers.age[0], 58);
+    assert!(customers.age.iter().all(|&a| (18..=95).contains(&a)));
+    assert_eq!(customers.occupation.get(0), "management");
+    let holdings = outcome.dataset.holdings();
+    let raw_text = String::from_utf8(raw).expect("utf-8");
+    let balances: Vec<i64> = raw_text
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.split(';')
+                .nth(5)
+                .expect("balance")
+                .parse::<i64>()
+                .expect("whole")
+        })
+        .collect();
+    assert_eq!(holdings.len(), balances.iter().filter(|&&b| b != 0).count());
+    assert_eq!(
+        holdings.balance_fen.iter().sum::<i64>(),
+        balances.iter().sum::<i64>() * 100
+    );
+    assert!(holdings
+        .product_type
+        .iter()
+        .all(|&p| p == keystone::model::ProductType::CurrentDeposit));
     let y = customers
         .attributes
         .iter()
@@ -962,4 +977,30 @@ fn warm_up_files_import_whole() {
     );
     let t = outcome.dataset.transactions();
     assert!(t.amount_fen.iter().all(|&fen| fen > 0) && t.channel.len() == 4 * n);
+}
+
+#[test]
+fn a_one_row_per_customer_snapshot_gets_holdings_ages_and_income_bands_from_its_columns() {
+    // #19, problem 5: balances as columns of the customer file, an age, income as bands.
+    let name = "churn_snapshot.csv";
+    let (_, outcome) = import_files(&[(name, bytes(&format!("exports/wide/{name}")))]);
+    let data = &outcome.dataset;
+    let mut out = report_text(&outcome);
+    out.push_str(&dataset_text(data));
+    out.push_str(&summary_text(data));
+    check_expected("import_wide.txt", &out);
+    let c = data.customers();
+    assert_eq!(c.age[..3], [42, 41, 42]);
+    // `$60K - $80K` is a band: its midpoint, flagged as one.
+    assert_eq!(
+        (c.annual_income_fen[0], c.income_band[0]),
+        (7_000_000, true)
+    );
+    // Nobody lands in the lowest tier for want of holdings: the third customer's deposits,
+    // time deposit and fund make a private-banking client.
+    let analysis = keystone::analytics::analyse(data, &Default::default());
+    assert_eq!(
+        analysis.features.aum_fen[2],
+        15_966_080 + 500_000_000 + 120_000_000
+    );
 }

@@ -14,6 +14,7 @@ fn uci() -> (Design, Vec<bool>) {
         "bank-full.csv",
         &bytes("uci-bank-full.csv.gz"),
         Entity::Customers,
+        false,
     );
     let customers = outcome.dataset.customers();
     let y = customers

@@ -79,16 +79,26 @@ pub fn today() -> Day {
     Day::parse_iso("2026-11-29").expect("date")
 }
 
-/// Reads one file and imports it as `entity`, with the mapping its headers suggest: a file
-/// whose headers show no kind, as a person would declare it.
-pub fn import_declared(name: &str, bytes: &[u8], entity: Entity) -> (Sheet, ImportOutcome) {
+/// Reads one file and imports it as `entity` — a file whose headers show no kind, as a person
+/// would declare it — with the mapping its headers suggest, or with no column mapped (every
+/// column then kept as a customer attribute) when `map_columns` is false.
+pub fn import_declared(
+    name: &str,
+    bytes: &[u8],
+    entity: Entity,
+    map_columns: bool,
+) -> (Sheet, ImportOutcome) {
     let sheet = read_sheet(name, bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"));
     let outcome = import(&ImportRequest {
         files: vec![FileInput {
             file_name: name.to_owned(),
             entity,
             sheet: &sheet,
-            mapping: auto_map(entity, &sheet.headers),
+            mapping: if map_columns {
+                auto_map(entity, &sheet.headers)
+            } else {
+                Default::default()
+            },
             date_style: DateStyle::default(),
         }],
         today: today(),
@@ -141,6 +151,8 @@ pub fn dataset(
         c.risk_level.push(3);
         c.relationship_manager_idx.push(rm);
         c.open_date.push(Day::MISSING);
+        c.age.push(0);
+        c.income_band.push(false);
     }
     let mut h = Holdings::default();
     for &(customer, product, yuan) in holdings {
@@ -232,5 +244,100 @@ pub fn sparse_book() -> Dataset {
             (1, ProductType::TimeDeposit, 60_000),
         ],
         &[],
+    )
+}
+
+/// A dataset row by row, for expected-output files: customers with every field, then
+/// holdings, transactions, managers, and the counts of interactions and feedback.
+pub fn dataset_text(data: &Dataset) -> String {
+    use keystone::format::money_decimal;
+    let mut out = String::new();
+    let c = data.customers();
+    for row in 0..c.len() {
+        out.push_str(&format!(
+            "customer {} {} {:?} birth={} age={} income={}{} risk={} rm={} open={} city={}\n",
+            c.customer_id.get(row),
+            c.name.get(row),
+            c.gender[row],
+            c.birth_date[row],
+            c.age[row],
+            money_decimal(c.annual_income_fen[row]),
+            if c.income_band[row] { " (band)" } else { "" },
+            c.risk_level[row],
+            c.relationship_manager_idx[row],
+            c.open_date[row],
+            c.city.get(row)
+        ));
+    }
+    let h = data.holdings();
+    for row in 0..h.len() {
+        out.push_str(&format!(
+            "holding {} {:?} {} {}\n",
+            c.customer_id.get(h.customer_idx[row] as usize),
+            h.product_type[row],
+            h.product_code.get(row),
+            money_decimal(h.balance_fen[row])
+        ));
+    }
+    let t = data.transactions();
+    for row in 0..t.len() {
+        out.push_str(&format!(
+            "transaction {} {} {} {:?} {}\n",
+            t.txn_id.get(row),
+            c.customer_id.get(t.customer_idx[row] as usize),
+            t.txn_date[row],
+            t.direction[row],
+            money_decimal(t.amount_fen[row])
+        ));
+    }
+    let r = data.relationship_managers();
+    for row in 0..r.len() {
+        out.push_str(&format!(
+            "manager {} {:?} {:?}\n",
+            r.rm_id.get(row),
+            r.name.get(row),
+            r.branch.get(row)
+        ));
+    }
+    out.push_str(&format!(
+        "interactions={} feedback={} scores={:?}\n",
+        data.interactions().len(),
+        data.feedback().len(),
+        data.feedback().score
+    ));
+    out
+}
+
+/// What the workload pipeline makes of a dataset, as the command line prints it: rows, the
+/// date, tiers, champions and the money sums.
+pub fn summary_text(data: &Dataset) -> String {
+    use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
+    use keystone::format::money_decimal;
+    let rules = TierRules::workload_defaults();
+    let result = run_pipeline(data, &rules, &WORKLOAD_KMEANS);
+    let mut tiers = vec![0usize; rules.tiers.len()];
+    for &t in &result.tier_of_customer {
+        tiers[t as usize] += 1;
+    }
+    let f = &result.features;
+    let tiers: Vec<String> = rules
+        .tiers
+        .iter()
+        .zip(&tiers)
+        .map(|(rule, n)| format!("{}={n}", rule.key))
+        .collect();
+    format!(
+        "summary customers={} holdings={} transactions={} as_of={:?} tiers=[{}] champions={} aum={} loan={} f12={} m12={} in12={}\n",
+        data.customers().len(),
+        data.holdings().len(),
+        data.transactions().len(),
+        result.as_of.map(|d| d.to_string()),
+        tiers.join(" "),
+        result.champions,
+        money_decimal(f.aum_fen.iter().sum()),
+        money_decimal(f.loan_fen.iter().sum()),
+        f.f12.iter().map(|&v| u64::from(v)).sum::<u64>(),
+        money_decimal(f.m12_fen.iter().sum()),
+        money_decimal(f.in12_fen.iter().sum()),
     )
 }
