@@ -418,6 +418,9 @@ pub fn issue_reason(reason: &crate::import::IssueReason, lang: Lang) -> String {
             format!("必填字段未映射：{}", names.join("、"))
         }
         R::UndecodableCharacters(n) => format!("{n} 个字符无法解码：请检查文件编码"),
+        R::UnsignedAmounts => {
+            "金额没有正负号，也没有借贷方向列：请映射借贷方向（借贷标志、CR/DR、收/支），以区分流入和流出".into()
+        }
     }
 }
 
@@ -435,6 +438,7 @@ fn value_error_zh(error: crate::import::ValueError) -> &'static str {
         V::NotADirection => "不是借贷方向（借/贷/IN/OUT/D/C）",
         V::NotYesNo => "不是“是/否”",
         V::NotANumber => "不是有效范围内的整数",
+        V::UnknownProduct => "不是已知的产品大类：暂计入其他资产，可在取值映射中指定",
     }
 }
 
@@ -443,13 +447,10 @@ fn value_error_zh(error: crate::import::ValueError) -> &'static str {
 pub fn entity_names(keys: &str, lang: Lang) -> String {
     keys.split(['/', ','])
         .map(|key| {
-            crate::import::Entity::ALL
-                .into_iter()
-                .find(|e| e.key() == key.trim())
-                .map_or_else(
-                    || key.trim().to_owned(),
-                    |e| entity_name(e, lang).to_owned(),
-                )
+            crate::import::Entity::from_key(key.trim()).map_or_else(
+                || key.trim().to_owned(),
+                |e| entity_name(e, lang).to_owned(),
+            )
         })
         .collect::<Vec<_>>()
         .join(" / ")

@@ -130,6 +130,8 @@ pub enum IssueReason {
     UnmappedFields(Vec<Field>),
     /// Some characters could not be decoded in the file's encoding.
     UndecodableCharacters(usize),
+    /// A transactions file's amounts carry no sign and no column says their direction.
+    UnsignedAmounts,
 }
 
 impl IssueReason {
@@ -185,6 +187,10 @@ impl fmt::Display for IssueReason {
             IssueReason::UnmappedFields(fields) => {
                 write!(f, "required fields not mapped: {fields:?}")
             }
+            IssueReason::UnsignedAmounts => write!(
+                f,
+                "amounts have no sign and no direction column: map the direction (借贷标志, CR/DR, in/out) so inflows and outflows are told apart"
+            ),
             IssueReason::UndecodableCharacters(n) => {
                 write!(
                     f,
@@ -257,6 +263,40 @@ impl ImportReport {
             .any(|issue| matches!(issue.reason, IssueReason::Unreadable(_)))
     }
 
+    /// The codes no field understood, once per file, column and value with the rows that
+    /// hold it, most frequent first: what to assign in the value map.
+    pub fn unknown_codes(&self) -> Vec<UnknownCode> {
+        let mut codes: Vec<UnknownCode> = Vec::new();
+        for issue in &self.issues {
+            let IssueReason::BadValue(error) = issue.reason else {
+                continue;
+            };
+            if !error.is_unknown_code() {
+                continue;
+            }
+            let column = issue.column.clone().unwrap_or_default();
+            match codes
+                .iter_mut()
+                .find(|c| c.file == issue.file && c.column == column && c.value == issue.value)
+            {
+                Some(code) => code.rows += 1,
+                None => codes.push(UnknownCode {
+                    file: issue.file.clone(),
+                    column,
+                    value: issue.value.clone(),
+                    rows: 1,
+                    error,
+                }),
+            }
+        }
+        codes.sort_by(|a, b| {
+            b.rows
+                .cmp(&a.rows)
+                .then_with(|| (&a.file, &a.column, &a.value).cmp(&(&b.file, &b.column, &b.value)))
+        });
+        codes
+    }
+
     /// Cell warnings over all files: optional values left out of rows that were kept.
     pub fn warnings(&self) -> usize {
         self.files.iter().map(|f| f.warnings).sum()
@@ -289,6 +329,17 @@ impl ImportReport {
         }
         String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
     }
+}
+
+/// A code that no field understood (see [`ImportReport::unknown_codes`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCode {
+    pub file: String,
+    pub column: String,
+    pub value: String,
+    /// Rows holding it.
+    pub rows: usize,
+    pub error: ValueError,
 }
 
 /// Prefixes a cell that a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR) with `'`.
@@ -513,6 +564,11 @@ impl<'r> Importer<'r> {
                     .issues
                     .push(file_issue(input, IssueReason::UnmappedFields(missing)));
                 FileRows::Refused
+            } else if entity == Entity::Transactions && amounts_unsigned(input) {
+                self.report
+                    .issues
+                    .push(file_issue(input, IssueReason::UnsignedAmounts));
+                FileRows::Refused
             } else {
                 FileRows::Mapped(Box::new(self.staged.begin_file(input, self.request.today)))
             };
@@ -642,10 +698,16 @@ impl<'r> RowReader<'r> {
 
     fn text(&self, field: Field) -> &'r str {
         // ASCII trimming is a byte scan; full-width spaces are handled by the value parsers.
-        self.columns[field as usize]
+        let raw = self.columns[field as usize]
             .and_then(|column| self.record.get(column))
             .unwrap_or("")
-            .trim_ascii()
+            .trim_ascii();
+        let mapping: &'r Mapping = &self.file.mapping;
+        if mapping.values.is_empty() {
+            raw
+        } else {
+            mapping.value(field, raw)
+        }
     }
 
     fn fail(&mut self, field: Field, reason: IssueReason) {
@@ -1209,6 +1271,17 @@ impl Staged {
         let balance = row.money(Field::Balance, true);
         let as_of = row.optional(|r| r.date(Field::AsOf, today, false));
         let risk = row.optional(|r| r.value(Field::ProductRiskLevel, parse_risk_level));
+        if product.is_some_and(|p| !ProductType::is_known_name(p)) {
+            // Kept as other assets, and said: a local code silently counted as an asset would
+            // move the customer's AUM and tier.
+            row.optional(|r| {
+                r.fail(
+                    Field::ProductType,
+                    IssueReason::BadValue(ValueError::UnknownProduct),
+                );
+                None::<()>
+            });
+        }
         let (Some(customer), Some(product), Some(balance)) = (customer, product, balance) else {
             return RowOutcome::Rejected;
         };
@@ -1444,6 +1517,26 @@ enum RowOutcome {
     Accepted,
     Rejected,
     Deduplicated,
+}
+
+/// Whether a transactions file gives amounts without a direction: no direction column, no
+/// debit/credit pair, and not one negative amount among its first thousand rows. Taking such
+/// amounts as inflows would make every flow figure wrong, so the file needs a direction.
+fn amounts_unsigned(file: &FileInput<'_>) -> bool {
+    let mapping = &file.mapping;
+    let Some(column) = mapping.column(Field::Amount) else {
+        return false;
+    };
+    if mapping.column(Field::Direction).is_some() {
+        return false;
+    }
+    let mut amounts = file
+        .sheet
+        .preview(1000)
+        .into_iter()
+        .filter_map(|(_, cells)| parse_money(cells.get(column)?).ok().flatten())
+        .peekable();
+    amounts.peek().is_some() && amounts.all(|fen| fen >= 0)
 }
 
 /// The day/month order of a file's slash dates, from the first thousand rows of its date columns.

@@ -804,14 +804,64 @@ pub fn normalise_header(header: &str) -> String {
         .collect()
 }
 
-/// Which source column feeds each field.
+/// Which source column feeds each field, and how coded values translate.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mapping {
     /// `(field, column index)` pairs; a column feeds at most one field.
     pub columns: Vec<(Field, usize)>,
+    /// The value map: `(field, value as exported, value as read)` — a system's code (`PRIJEM`,
+    /// `1`, `Closed`) assigned to a word the field's reader knows (`in`, `female`, `yes`).
+    #[serde(default)]
+    pub values: Vec<(Field, String, String)>,
+}
+
+/// The canonical values a coded field takes, as the value map offers them: a value of the
+/// export is assigned one of these (the first of each pair is what is stored in the map, the
+/// second its Chinese name).
+pub fn canonical_values(field: Field) -> &'static [(&'static str, &'static str)] {
+    match field {
+        Field::Direction => &[("in", "收入（贷）"), ("out", "支出（借）")],
+        Field::Gender => &[("male", "男"), ("female", "女"), ("unknown", "未知")],
+        Field::RiskLevel | Field::ProductRiskLevel => &[
+            ("1", "1 保守"),
+            ("2", "2 稳健"),
+            ("3", "3 平衡"),
+            ("4", "4 成长"),
+            ("5", "5 进取"),
+        ],
+        Field::ProductType => &[
+            ("活期存款", "活期存款"),
+            ("定期存款", "定期存款"),
+            ("理财", "理财"),
+            ("基金", "基金"),
+            ("保险", "保险"),
+            ("贷款", "贷款"),
+            ("信用卡", "信用卡"),
+            ("其他", "其他"),
+        ],
+        _ => &[],
+    }
 }
 
 impl Mapping {
+    /// What `raw`, exported in `field`'s column, is read as: its assigned value, or itself.
+    pub fn value<'a>(&'a self, field: Field, raw: &'a str) -> &'a str {
+        self.values
+            .iter()
+            .find(|(f, from, _)| *f == field && from == raw)
+            .map_or(raw, |(_, _, to)| to.as_str())
+    }
+
+    /// Assigns `raw` of `field` to `to`, or takes the assignment back when `to` is `None`.
+    pub fn assign(&mut self, field: Field, raw: &str, to: Option<&str>) {
+        self.values
+            .retain(|(f, from, _)| !(*f == field && from == raw));
+        if let Some(to) = to {
+            self.values.push((field, raw.to_owned(), to.to_owned()));
+            self.values.sort();
+        }
+    }
+
     /// The column that feeds `field`, if mapped.
     pub fn column(&self, field: Field) -> Option<usize> {
         self.columns

@@ -22,19 +22,20 @@ pub mod warm;
 pub use build::{
     guess_inputs, guessed_inputs, import, import_with_progress, neutralise_formula, FileInput,
     FileSummary, Guessed, ImportIssue, ImportOutcome, ImportReport, ImportRequest, Importer,
-    IssueReason, TextRead,
+    IssueReason, TextRead, UnknownCode,
 };
 pub use decode::TextEncoding;
 pub use mapping::{
-    auto_map, find_preset, guess_entity, header_signature, Entity, Field, Mapping, MappingPreset,
+    auto_map, canonical_values, find_preset, guess_entity, header_signature, Entity, Field,
+    Mapping, MappingPreset,
 };
 pub use parts::{
     import_in_parts, import_parts, stored_id_range, PartOutcome, Rendezvous, RendezvousStep,
     SecondPart, TwoParts, MIN_CUT_BYTES,
 };
 pub use sheet::{
-    read_sheet, read_sheet_from, FileFormat, Pass, ReadError, ReadOptions, Sheet, SheetSpec,
-    TextLayout, TextRows, TextSpan, HEAD_BYTES,
+    read_sheet, read_sheet_from, DistinctValues, FileFormat, Pass, ReadError, ReadOptions, Sheet,
+    SheetSpec, TextLayout, TextRows, TextSpan, HEAD_BYTES,
 };
 pub use stream::{ByteSource, SharedSource};
 pub use values::{DateStyle, DayMonthOrder, ValueError};

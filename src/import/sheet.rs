@@ -193,6 +193,15 @@ impl SheetSpec {
 /// How far past a cut's target the next line break is looked for.
 const CUT_WINDOW_BYTES: usize = 64 * 1024;
 
+/// A column's distinct values with their row counts (see [`Sheet::distinct_values`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DistinctValues {
+    /// `(value, rows)`, most frequent first.
+    pub values: Vec<(String, usize)>,
+    /// Whether more distinct values were seen than were kept.
+    pub more: bool,
+}
+
 impl Sheet {
     /// Calls `row` with each data row's 1-based line number and cells, in file order.
     pub fn for_each_row(&self, mut row: impl FnMut(u64, Row<'_>)) -> Result<(), ReadError> {
@@ -403,6 +412,32 @@ impl Sheet {
             body.piece_bytes = bytes;
         }
         self
+    }
+
+    /// The distinct values of column `column` over the whole file with how many rows hold
+    /// each, most frequent first: what a value map offers to assign. At most `limit` values
+    /// are kept (a column with more is not a coded one); `more` says whether others were seen.
+    pub fn distinct_values(
+        &self,
+        column: usize,
+        limit: usize,
+    ) -> Result<DistinctValues, ReadError> {
+        let mut counts: rustc_hash::FxHashMap<String, usize> = Default::default();
+        let mut more = false;
+        self.for_each_row(|_, record| {
+            let value = record.get(column).unwrap_or("").trim();
+            let full = counts.len() >= limit;
+            match counts.get_mut(value) {
+                Some(n) => *n += 1,
+                None if !full => {
+                    counts.insert(value.to_owned(), 1);
+                }
+                None => more = true,
+            }
+        })?;
+        let mut values: Vec<(String, usize)> = counts.into_iter().collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(DistinctValues { values, more })
     }
 
     /// The first `n` data rows, for the mapping preview: those before a read error, if any

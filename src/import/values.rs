@@ -31,6 +31,22 @@ pub enum ValueError {
     NotYesNo,
     /// Not a whole number in the allowed range.
     NotANumber,
+    /// A product name or code that names no product family: kept as other assets.
+    UnknownProduct,
+}
+
+impl ValueError {
+    /// Whether the value is a code the field does not know — one a value map can assign — as
+    /// against a malformed date or amount.
+    pub fn is_unknown_code(self) -> bool {
+        matches!(
+            self,
+            ValueError::NotAGender
+                | ValueError::NotADirection
+                | ValueError::NotYesNo
+                | ValueError::UnknownProduct
+        )
+    }
 }
 
 impl fmt::Display for ValueError {
@@ -47,6 +63,9 @@ impl fmt::Display for ValueError {
             ValueError::NotADirection => "not a direction (借/贷/IN/OUT/D/C)",
             ValueError::NotYesNo => "not yes/no",
             ValueError::NotANumber => "not a whole number in range",
+            ValueError::UnknownProduct => {
+                "not a known product family: counted as other assets; assign it in the value map"
+            }
         })
     }
 }

@@ -194,6 +194,16 @@ impl ProductType {
             .unwrap_or(ProductType::Other)
     }
 
+    /// Whether `name` is a product family's name or alias (`其他` / `Other` included), not an
+    /// unknown code that [`ProductType::from_name`] counts as other assets.
+    pub fn is_known_name(name: &str) -> bool {
+        ProductType::from_name(name) != ProductType::Other
+            || ProductType::Other.chinese_name() == name.trim()
+            || ProductType::Other
+                .english_name()
+                .eq_ignore_ascii_case(name.trim())
+    }
+
     /// Loans and card balances are owed to the bank, so they are not assets under management.
     pub fn is_liability(self) -> bool {
         matches!(self, ProductType::Loan | ProductType::CreditCard)

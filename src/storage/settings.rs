@@ -115,6 +115,9 @@ pub struct StoredPreset {
     pub entity: String,
     /// `(field, column index)`.
     pub columns: Vec<(String, usize)>,
+    /// The value map: `(field, value as exported, value as read)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<(String, String, String)>,
 }
 
 /// Version 0: the core's `MappingPreset` list as earlier releases serialised it.
@@ -199,6 +202,18 @@ impl StoredPreset {
                 .iter()
                 .map(|&(field, column)| (stored_field_name(field).to_owned(), column))
                 .collect(),
+            values: preset
+                .mapping
+                .values
+                .iter()
+                .map(|(field, from, to)| {
+                    (
+                        stored_field_name(*field).to_owned(),
+                        from.clone(),
+                        to.clone(),
+                    )
+                })
+                .collect(),
         }
     }
 
@@ -210,11 +225,16 @@ impl StoredPreset {
             .into_iter()
             .map(|(field, column)| Some((stored_field(&field)?, column)))
             .collect::<Option<Vec<_>>>()?;
+        let values = self
+            .values
+            .into_iter()
+            .map(|(field, from, to)| Some((stored_field(&field)?, from, to)))
+            .collect::<Option<Vec<_>>>()?;
         Some(MappingPreset {
             name: self.name,
             signature: self.signature,
             entity: stored_entity(&self.entity)?,
-            mapping: Mapping { columns },
+            mapping: Mapping { columns, values },
         })
     }
 }
@@ -241,6 +261,7 @@ impl StoredPresets {
                     signature: v0.signature,
                     entity: v0.entity,
                     columns: v0.mapping.columns,
+                    values: Vec::new(),
                 }
                 .into_preset()
             })

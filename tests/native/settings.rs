@@ -47,14 +47,16 @@ fn ladders_this_build_cannot_use_are_refused_not_half_read() {
 fn mapping_presets_round_trip_and_old_ones_read_without_unknown_fields() {
     let preset = MappingPreset {
         name: "流水".into(),
-        signature: "客户号|交易日期|金额".into(),
+        signature: "客户号|交易日期|金额|方向".into(),
         entity: Entity::Transactions,
         mapping: Mapping {
             columns: vec![
                 (Field::CustomerId, 0),
                 (Field::TxnDate, 1),
                 (Field::Amount, 2),
+                (Field::Direction, 3),
             ],
+            values: vec![(Field::Direction, "PRIJEM".into(), "in".into())],
         },
     };
     let json = StoredPresets::write(std::slice::from_ref(&preset));

@@ -255,6 +255,7 @@ fn an_import_session_goes_from_pick_to_commit() {
         entity: Entity::Customers,
         mapping: Mapping {
             columns: vec![(Field::CustomerId, 0), (Field::Name, 1)],
+            values: Vec::new(),
         },
     };
     session.step(ImportStep::Read {
