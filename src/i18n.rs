@@ -418,6 +418,9 @@ pub fn issue_reason(reason: &crate::import::IssueReason, lang: Lang) -> String {
             format!("必填字段未映射：{}", names.join("、"))
         }
         R::UndecodableCharacters(n) => format!("{n} 个字符无法解码：请检查文件编码"),
+        R::UnknownAccount => "找不到该账号，或该账号在持有关系中没有户主".into(),
+        R::NotOwner => "持有关系不是户主：此关系不归属账户（如需计入，请在取值映射中把该关系指定为户主）".into(),
+        R::SecondOwner => "该账户已有户主：归属于先出现的户主".into(),
         R::UnsignedAmounts => {
             "金额没有正负号，也没有借贷方向列：请映射借贷方向（借贷标志、CR/DR、收/支），以区分流入和流出".into()
         }
@@ -498,6 +501,10 @@ pub fn entity_name(entity: crate::import::Entity, lang: Lang) -> &'static str {
         (Interactions, Lang::En) => "Interactions",
         (Feedback, Lang::Zh) => "满意度反馈",
         (Feedback, Lang::En) => "Feedback",
+        (Accounts, Lang::Zh) => "账户",
+        (Accounts, Lang::En) => "Accounts",
+        (AccountLinks, Lang::Zh) => "账户持有关系",
+        (AccountLinks, Lang::En) => "Account-holder links",
     }
 }
 
@@ -542,6 +549,8 @@ pub fn field_name(field: crate::import::Field, lang: Lang) -> &'static str {
         InsuranceBalance => ("保险余额", "Insurance balance"),
         LoanBalance => ("贷款余额", "Loan balance"),
         CardBalance => ("信用卡余额", "Credit card balance"),
+        AccountId => ("账号", "Account ID"),
+        Role => ("持有关系", "Holder role"),
     };
     match lang {
         Lang::Zh => zh,

@@ -1,27 +1,50 @@
-//! `keystone-cli analyze DIR`: the app's import and analytics over a folder of export files,
-//! printing the workload summary as JSON on stdout. On stderr, always: per file, the kind it
-//! was read as, the columns mapped and left unmapped, and its row counts; then every row-level
-//! problem. Exit status: 0 when analysed, 1 when nothing usable remains, 2 when a file shows no
-//! kind (it needs mapping: nothing is analysed on a guess) or the command is wrong.
+//! `keystone-cli`: the app's import and analytics over a folder of export files.
+//!
+//! - `keystone-cli inspect DIR` prints the mapping plan Keystone detects for the folder's files
+//!   (JSON on stdout) for a person to check and edit;
+//! - `keystone-cli analyze DIR [--plan PLAN.json]` imports the files — as the plan says, or as
+//!   their headers show — and prints the workload summary as JSON on stdout.
+//!
+//! On stderr, always: per file, the kind it was read as, the columns mapped and left unmapped,
+//! and its row counts; then every row-level problem, and each code no field understood once
+//! with its rows. Exit status: 0 when analysed, 1 when nothing usable remains, 2 when a file
+//! shows no kind (it needs mapping: nothing is analysed on a guess), the plan does not fit the
+//! files, or the command is wrong.
 
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
 use keystone::analytics::TierRules;
 use keystone::format::money_decimal;
 use keystone::import::{
-    guess_inputs, import, read_sheet_from, ByteSource, FileInput, ImportReport, ImportRequest,
-    SharedSource,
+    auto_map, guess_entity, import, read_sheet_from, ByteSource, DateStyle, Entity, FileInput,
+    FilePlan, ImportReport, ImportRequest, Mapping, Plan, SharedSource, Sheet, PLAN_VERSION,
 };
 use keystone::model::Day;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+const USAGE: &str =
+    "usage: keystone-cli inspect DIR\n       keystone-cli analyze DIR [--plan PLAN.json]";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     match args.as_slice() {
-        [_, command, dir] if command == "analyze" => analyze(Path::new(dir)),
+        [_, command, dir] if command == "inspect" => inspect(Path::new(dir)),
+        [_, command, dir] if command == "analyze" => analyze(Path::new(dir), None),
+        [_, command, dir, flag, path] if command == "analyze" && flag == "--plan" => {
+            let plan = std::fs::read_to_string(path)
+                .map_err(|e| e.to_string())
+                .and_then(|json| Plan::from_json(&json).map_err(|e| e.to_string()));
+            match plan {
+                Ok(plan) => analyze(Path::new(dir), Some(&plan)),
+                Err(error) => {
+                    eprintln!("{path}: {error}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         _ => {
-            eprintln!("usage: keystone-cli analyze DIR");
+            eprintln!("{USAGE}");
             ExitCode::from(2)
         }
     }
@@ -35,8 +58,21 @@ fn today() -> Day {
     Day(days as i32)
 }
 
-fn analyze(dir: &Path) -> ExitCode {
-    let started = Instant::now();
+/// What becomes of one file of the folder.
+enum Decision {
+    /// Imported as this kind, with this mapping and date style.
+    Kind(Entity, Mapping, DateStyle),
+    /// Its headers show no kind and no plan gives one.
+    NeedsMapping,
+}
+
+/// The folder's files as read (with the plan's read settings), each with its decision; files
+/// the plan skips are left out and said so. `Err` with the exit code when the folder or the
+/// plan cannot be used.
+fn read_folder(
+    dir: &Path,
+    plan: Option<&Plan>,
+) -> Result<Vec<(String, Sheet, Decision)>, ExitCode> {
     let mut paths: Vec<_> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .flatten()
@@ -45,16 +81,22 @@ fn analyze(dir: &Path) -> ExitCode {
             .collect(),
         Err(error) => {
             eprintln!("{}: {error}", dir.display());
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     paths.sort();
-    let mut sheets = Vec::new();
+    let mut files = Vec::new();
+    let mut plan_fits = true;
     for path in &paths {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let planned = plan.and_then(|p| p.file(&name));
+        if planned.is_some_and(|p| p.skip) {
+            eprintln!("{name}: skipped, as the plan says");
+            continue;
+        }
         let source = match FileSource::open(path) {
             Ok(source) => SharedSource::new(source),
             Err(error) => {
@@ -63,26 +105,127 @@ fn analyze(dir: &Path) -> ExitCode {
             }
         };
         // Read from the file as the import goes: the exports are never held whole.
-        match read_sheet_from(&name, source, None) {
-            Ok(sheet) => sheets.push((name, sheet)),
-            Err(error) => eprintln!("{name}: {error}"),
+        let mut sheet = match read_sheet_from(&name, source.clone(), None) {
+            Ok(sheet) => sheet,
+            Err(error) => {
+                eprintln!("{name}: {error}");
+                continue;
+            }
+        };
+        let decision = match planned {
+            Some(planned) => {
+                let decided = planned.read_options(&sheet.options).and_then(|options| {
+                    if options != sheet.options {
+                        sheet = read_sheet_from(&name, source, Some(options))
+                            .map_err(|e| keystone::import::PlanError::BadSetting(e.to_string()))?;
+                    }
+                    planned.apply(&sheet.headers)
+                });
+                match decided {
+                    Ok(Some((Some(entity), mapping, dates))) => {
+                        Decision::Kind(entity, mapping, dates)
+                    }
+                    Ok(Some((None, _, _))) => Decision::NeedsMapping,
+                    Ok(None) => continue,
+                    Err(error) => {
+                        eprintln!("{name}: the plan does not fit: {error}");
+                        plan_fits = false;
+                        continue;
+                    }
+                }
+            }
+            None => match guess_entity(&sheet.headers) {
+                Some(entity) => Decision::Kind(
+                    entity,
+                    auto_map(entity, &sheet.headers),
+                    DateStyle::default(),
+                ),
+                None => Decision::NeedsMapping,
+            },
+        };
+        files.push((name, sheet, decision));
+    }
+    if let Some(plan) = plan {
+        for missing in plan
+            .files
+            .iter()
+            .filter(|f| !files.iter().any(|(name, _, _)| name == &f.file) && !f.skip)
+        {
+            eprintln!("{}: in the plan, not in the folder", missing.file);
         }
     }
-    let guessed = guess_inputs(&sheets);
+    if plan_fits {
+        Ok(files)
+    } else {
+        Err(ExitCode::from(2))
+    }
+}
+
+/// Prints the plan detected for the folder's files.
+fn inspect(dir: &Path) -> ExitCode {
+    let files = match read_folder(dir, None) {
+        Ok(files) => files,
+        Err(code) => return code,
+    };
+    let plan = Plan {
+        keystone_plan: PLAN_VERSION,
+        files: files
+            .iter()
+            .map(|(name, sheet, decision)| {
+                let (entity, mapping, dates) = match decision {
+                    Decision::Kind(entity, mapping, dates) => {
+                        (Some(*entity), mapping.clone(), *dates)
+                    }
+                    Decision::NeedsMapping => (None, Mapping::default(), DateStyle::default()),
+                };
+                FilePlan::of(
+                    name,
+                    &sheet.headers,
+                    &sheet.options,
+                    entity,
+                    &mapping,
+                    dates,
+                )
+            })
+            .collect(),
+    };
+    print!("{}", plan.to_json());
+    ExitCode::SUCCESS
+}
+
+fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
+    let started = Instant::now();
+    let files = match read_folder(dir, plan) {
+        Ok(files) => files,
+        Err(code) => return code,
+    };
     let request = ImportRequest {
-        files: guessed.inputs,
+        files: files
+            .iter()
+            .filter_map(|(name, sheet, decision)| match decision {
+                Decision::Kind(entity, mapping, dates) => Some(FileInput {
+                    file_name: name.clone(),
+                    entity: *entity,
+                    sheet,
+                    mapping: mapping.clone(),
+                    date_style: *dates,
+                }),
+                Decision::NeedsMapping => None,
+            })
+            .collect(),
         today: today(),
         base: None,
     };
+    let needs_mapping: Vec<&str> = files
+        .iter()
+        .filter(|(_, _, d)| matches!(d, Decision::NeedsMapping))
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    let sheets: Vec<(&str, &Sheet)> = files.iter().map(|(n, s, _)| (n.as_str(), s)).collect();
     let outcome = import(&request);
     eprint!(
         "{}",
-        file_table(
-            &request.files,
-            &guessed.needs_mapping,
-            &sheets,
-            &outcome.report
-        )
+        file_table(&request.files, &needs_mapping, &sheets, &outcome.report)
     );
     for issue in &outcome.report.issues {
         eprintln!(
@@ -104,10 +247,16 @@ fn analyze(dir: &Path) -> ExitCode {
             issue.reason
         );
     }
-    if !guessed.needs_mapping.is_empty() {
+    for code in outcome.report.unknown_codes() {
         eprintln!(
-            "{} file(s) need mapping: their headers show no kind, and nothing is analysed on a guess",
-            guessed.needs_mapping.len()
+            "{}: column {}: value {:?} in {} rows is not understood: assign it in the plan's \"values\"",
+            code.file, code.column, code.value, code.rows
+        );
+    }
+    if !needs_mapping.is_empty() {
+        eprintln!(
+            "{} file(s) need mapping: their headers show no kind, and nothing is analysed on a guess (write a plan with `keystone-cli inspect`, set each file's \"kind\" or \"skip\", and pass it with --plan)",
+            needs_mapping.len()
         );
         return ExitCode::from(2);
     }
@@ -182,13 +331,13 @@ fn analyze(dir: &Path) -> ExitCode {
 fn file_table(
     inputs: &[FileInput<'_>],
     needs_mapping: &[&str],
-    sheets: &[(String, keystone::import::Sheet)],
+    sheets: &[(&str, &Sheet)],
     report: &ImportReport,
 ) -> String {
     let mut table = String::new();
-    for (name, sheet) in sheets {
-        let input = inputs.iter().find(|f| &f.file_name == name);
-        let summary = report.files.iter().find(|f| &f.file == name);
+    for &(name, sheet) in sheets {
+        let input = inputs.iter().find(|f| f.file_name == name);
+        let summary = report.files.iter().find(|f| f.file == name);
         match (input, summary) {
             (Some(input), Some(summary)) => {
                 table.push_str(&format!(
@@ -208,7 +357,7 @@ fn file_table(
                     .collect();
                 table.push_str(&format!("  mapped: {}\n", mapped.join(", ")));
             }
-            _ if needs_mapping.contains(&name.as_str()) => {
+            _ if needs_mapping.contains(&name) => {
                 table.push_str(&format!(
                     "{name}: needs mapping · its headers show no kind of file\n"
                 ));

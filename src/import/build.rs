@@ -132,6 +132,12 @@ pub enum IssueReason {
     UndecodableCharacters(usize),
     /// A transactions file's amounts carry no sign and no column says their direction.
     UnsignedAmounts,
+    /// The row's account is in no accounts file and has no owner among the links.
+    UnknownAccount,
+    /// A link whose role is not the owner's: it attributes no account.
+    NotOwner,
+    /// A second owner of an account: the first one holds it.
+    SecondOwner,
 }
 
 impl IssueReason {
@@ -186,6 +192,16 @@ impl fmt::Display for IssueReason {
             IssueReason::Unreadable(why) => write!(f, "{why}"),
             IssueReason::UnmappedFields(fields) => {
                 write!(f, "required fields not mapped: {fields:?}")
+            }
+            IssueReason::UnknownAccount => {
+                write!(f, "no account with this id has an owner among the links")
+            }
+            IssueReason::NotOwner => write!(
+                f,
+                "role is not the owner's: this link attributes no account (assign the role to owner in the value map to count it)"
+            ),
+            IssueReason::SecondOwner => {
+                write!(f, "the account already has an owner: the first one holds it")
             }
             IssueReason::UnsignedAmounts => write!(
                 f,
@@ -698,11 +714,12 @@ impl<'r> RowReader<'r> {
 
     fn text(&self, field: Field) -> &'r str {
         // ASCII trimming is a byte scan; full-width spaces are handled by the value parsers.
-        let raw = self.columns[field as usize]
-            .and_then(|column| self.record.get(column))
-            .unwrap_or("")
-            .trim_ascii();
         let mapping: &'r Mapping = &self.file.mapping;
+        let raw = match self.columns[field as usize] {
+            Some(column) => self.record.get(column).unwrap_or("").trim_ascii(),
+            None if mapping.fixed.is_empty() => "",
+            None => mapping.fixed(field).unwrap_or(""),
+        };
         if mapping.values.is_empty() {
             raw
         } else {
@@ -766,6 +783,17 @@ impl<'r> RowReader<'r> {
         }
     }
 
+    /// The row's holder: its customer id, or, in a file keyed by account, its account.
+    fn holder(&mut self) -> Option<Holder<'r>> {
+        if self.columns[Field::CustomerId as usize].is_none()
+            && self.columns[Field::AccountId as usize].is_some()
+        {
+            self.required_text(Field::AccountId).map(Holder::Account)
+        } else {
+            self.required_text(Field::CustomerId).map(Holder::Customer)
+        }
+    }
+
     fn required_text(&mut self, field: Field) -> Option<&'r str> {
         let text = self.text(field);
         if text.is_empty() {
@@ -800,6 +828,45 @@ const WIDE_BALANCES: [Field; 7] = [
     Field::LoanBalance,
     Field::CardBalance,
 ];
+
+/// Whom a row belongs to: a customer by id, or the holder of an account.
+#[derive(Clone, Copy)]
+enum Holder<'r> {
+    Customer(&'r str),
+    Account(&'r str),
+}
+
+impl Holder<'_> {
+    /// Reports that no customer (or no account with a holder) answers to this.
+    fn report_unknown(self, row: &mut RowReader<'_>) {
+        match self {
+            Holder::Customer(_) => row.fail(Field::CustomerId, IssueReason::UnknownCustomer),
+            Holder::Account(_) => row.fail(Field::AccountId, IssueReason::UnknownAccount),
+        }
+    }
+}
+
+/// Whether a link's role attributes the account to its customer: an owner (`owner`, `户主`,
+/// `本人` …), or a link that states no role. Another role counts once the value map assigns it
+/// to `owner`.
+fn is_owner_role(role: &str) -> bool {
+    const OWNER: [&str; 11] = [
+        "",
+        "owner",
+        "primary",
+        "holder",
+        "main",
+        "户主",
+        "主",
+        "本人",
+        "所有人",
+        "持有人",
+        "主卡",
+    ];
+    OWNER
+        .iter()
+        .any(|word| word.eq_ignore_ascii_case(role.trim()))
+}
 
 /// A file's mapping, prepared once for all its rows.
 struct MappedFile<'r> {
@@ -839,6 +906,9 @@ struct Staged {
     interactions: Interactions,
     interaction_rm: Vec<Option<String>>,
     feedback: Feedback,
+    /// Account id → the row of its holder: the owner its links name, or the customer the
+    /// accounts file gives. Files keyed by account find their customer here.
+    account_holders: FxHashMap<String, u32>,
 }
 
 /// Finds repeated transaction ids without a copy of every id.
@@ -1117,6 +1187,8 @@ impl Staged {
             Entity::Transactions => self.transaction_row(&mut row, today),
             Entity::Interactions => self.interaction_row(&mut row, today),
             Entity::Feedback => self.feedback_row(&mut row, today),
+            Entity::AccountLinks => self.link_row(&mut row),
+            Entity::Accounts => self.account_row(&mut row, today),
         };
         match outcome {
             RowOutcome::Accepted => summary.accepted += 1,
@@ -1139,9 +1211,12 @@ impl Staged {
                 self.customer_rm.reserve(rows);
                 self.customer_has_rm.reserve(rows);
             }
-            Entity::Holdings => reserve_rows(&mut self.holdings, rows),
+            Entity::Holdings | Entity::Accounts => reserve_rows(&mut self.holdings, rows),
             Entity::Transactions => reserve_rows(&mut self.transactions, rows),
-            Entity::RelationshipManagers | Entity::Interactions | Entity::Feedback => {}
+            Entity::RelationshipManagers
+            | Entity::Interactions
+            | Entity::Feedback
+            | Entity::AccountLinks => {}
         }
     }
 
@@ -1266,7 +1341,7 @@ impl Staged {
     }
 
     fn holding_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
-        let customer = row.required_text(Field::CustomerId);
+        let holder = row.holder();
         let product = row.required_text(Field::ProductType);
         let balance = row.money(Field::Balance, true);
         let as_of = row.optional(|r| r.date(Field::AsOf, today, false));
@@ -1282,19 +1357,24 @@ impl Staged {
                 None::<()>
             });
         }
-        let (Some(customer), Some(product), Some(balance)) = (customer, product, balance) else {
+        let (Some(holder), Some(product), Some(balance)) = (holder, product, balance) else {
             return RowOutcome::Rejected;
         };
         if !row.issues.is_empty() {
             return RowOutcome::Rejected;
         }
-        let Some(customer) = self.known_customer(row, customer) else {
+        let Some(customer) = self.known_holder(row, holder) else {
             return RowOutcome::Rejected;
         };
         let h = &mut self.holdings;
         h.customer_idx.push(customer);
         h.product_type.push(ProductType::from_name(product));
-        h.product_code.push(row.text(Field::ProductCode));
+        // Keyed by account and with no product code: the account is the product held.
+        h.product_code
+            .push(match (row.text(Field::ProductCode), holder) {
+                ("", Holder::Account(account)) => account,
+                (code, _) => code,
+            });
         h.balance_fen.push(balance);
         h.as_of.push(as_of.unwrap_or(Day::MISSING));
         h.risk_level.push(risk.unwrap_or(0));
@@ -1305,7 +1385,7 @@ impl Staged {
         let mapping = &row.file.mapping;
         let split = mapping.column(Field::Amount).is_none();
         let has_direction = mapping.column(Field::Direction).is_some();
-        let customer = row.required_text(Field::CustomerId);
+        let holder = row.holder();
         let date = row.date(Field::TxnDate, today, true);
         let signed = if split {
             let before = row.issues.len();
@@ -1340,14 +1420,13 @@ impl Staged {
                 _ => None,
             }
         };
-        let (Some(customer), Some(date), Some((amount, direction))) = (customer, date, signed)
-        else {
+        let (Some(holder), Some(date), Some((amount, direction))) = (holder, date, signed) else {
             return RowOutcome::Rejected;
         };
         if !row.issues.is_empty() {
             return RowOutcome::Rejected;
         }
-        let known = self.customer_ids.find(customer);
+        let known = self.holder_row(holder);
         let txn_id = row.text(Field::TxnId);
         // Only stored rows count as seen: a row refused for its customer repeats nothing.
         if !txn_id.is_empty() && self.is_duplicate_transaction(txn_id, known.is_some()) {
@@ -1355,7 +1434,7 @@ impl Staged {
             return RowOutcome::Deduplicated;
         }
         let Some(customer) = known else {
-            row.fail(Field::CustomerId, IssueReason::UnknownCustomer);
+            holder.report_unknown(row);
             return RowOutcome::Rejected;
         };
         let t = &mut self.transactions;
@@ -1375,6 +1454,96 @@ impl Staged {
         let next_row = self.transactions.txn_id.len() as u32;
         self.transaction_ids
             .seen(&self.transactions.txn_id, txn_id, next_row, stored)
+    }
+
+    /// The customer row a holder names, if known.
+    fn holder_row(&self, holder: Holder<'_>) -> Option<u32> {
+        match holder {
+            Holder::Customer(id) => self.customer_ids.find(id),
+            Holder::Account(account) => self.account_holders.get(account).copied(),
+        }
+    }
+
+    /// [`Staged::holder_row`]; `None`, reported, when unknown.
+    fn known_holder(&self, row: &mut RowReader<'_>, holder: Holder<'_>) -> Option<u32> {
+        let found = self.holder_row(holder);
+        if found.is_none() {
+            holder.report_unknown(row);
+        }
+        found
+    }
+
+    /// An account-holder link: an owner's link attributes the account to its customer; a
+    /// link of another role (an authorised user) attributes nothing, and says so.
+    fn link_row(&mut self, row: &mut RowReader<'_>) -> RowOutcome {
+        let account = row.required_text(Field::AccountId);
+        let customer = row.required_text(Field::CustomerId);
+        let (Some(account), Some(customer)) = (account, customer) else {
+            return RowOutcome::Rejected;
+        };
+        let Some(customer) = self.known_customer(row, customer) else {
+            return RowOutcome::Rejected;
+        };
+        if !is_owner_role(row.text(Field::Role)) {
+            row.optional(|r| {
+                r.fail(Field::Role, IssueReason::NotOwner);
+                None::<()>
+            });
+            return RowOutcome::Accepted;
+        }
+        if self.account_holders.contains_key(account) {
+            // A second owner (a joint account): the first one named holds it.
+            row.optional(|r| {
+                r.fail(Field::AccountId, IssueReason::SecondOwner);
+                None::<()>
+            });
+            return RowOutcome::Accepted;
+        }
+        self.account_holders.insert(account.to_owned(), customer);
+        RowOutcome::Accepted
+    }
+
+    /// An account: its holder from its own customer column or its owner's link; with a
+    /// balance, a holding (the account id as its product code).
+    fn account_row(&mut self, row: &mut RowReader<'_>, today: Day) -> RowOutcome {
+        let account = row.required_text(Field::AccountId);
+        let customer = row.text(Field::CustomerId);
+        let balance = row.optional(|r| r.money(Field::Balance, false));
+        let as_of = row.optional(|r| r.date(Field::AsOf, today, false));
+        let product = row.text(Field::ProductType);
+        if !product.is_empty() && !ProductType::is_known_name(product) {
+            row.optional(|r| {
+                r.fail(
+                    Field::ProductType,
+                    IssueReason::BadValue(ValueError::UnknownProduct),
+                );
+                None::<()>
+            });
+        }
+        let Some(account) = account else {
+            return RowOutcome::Rejected;
+        };
+        let holder = if customer.is_empty() {
+            Holder::Account(account)
+        } else {
+            Holder::Customer(customer)
+        };
+        let Some(customer) = self.known_holder(row, holder) else {
+            return RowOutcome::Rejected;
+        };
+        self.account_holders
+            .entry(account.to_owned())
+            .or_insert(customer);
+        if let Some(balance) = balance.filter(|&b| b != 0) {
+            let h = &mut self.holdings;
+            h.customer_idx.push(customer);
+            h.product_type.push(ProductType::from_name(product));
+            h.product_code.push(account);
+            h.balance_fen.push(balance);
+            h.as_of.push(as_of.unwrap_or(Day::MISSING));
+            h.risk_level.push(0);
+        }
+        RowOutcome::Accepted
     }
 
     /// The row of customer `id`; `None`, reported, when no customer has that id.

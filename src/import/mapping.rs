@@ -20,13 +20,22 @@ pub enum Entity {
     Interactions,
     /// Survey scores and comments.
     Feedback,
+    /// A core system's accounts: each belongs to a customer (by its own column or through
+    /// the account-holder links); one with a balance is a holding.
+    Accounts,
+    /// Account-holder links: which customer holds which account, in which role (owner,
+    /// authorised user …).
+    AccountLinks,
 }
 
 impl Entity {
-    /// Every entity, in import order (customers first: the others refer to them).
-    pub const ALL: [Entity; 6] = [
+    /// Every entity, in import order (customers first: the others refer to them; links and
+    /// accounts before what is keyed by account).
+    pub const ALL: [Entity; 8] = [
         Entity::Customers,
         Entity::RelationshipManagers,
+        Entity::AccountLinks,
+        Entity::Accounts,
         Entity::Holdings,
         Entity::Transactions,
         Entity::Interactions,
@@ -42,6 +51,8 @@ impl Entity {
             Entity::RelationshipManagers => "relationship_managers",
             Entity::Interactions => "interactions",
             Entity::Feedback => "feedback",
+            Entity::Accounts => "accounts",
+            Entity::AccountLinks => "account_links",
         }
     }
 
@@ -59,7 +70,15 @@ impl Entity {
             Entity::RelationshipManagers => MANAGER_FIELDS,
             Entity::Interactions => INTERACTION_FIELDS,
             Entity::Feedback => FEEDBACK_FIELDS,
+            Entity::Accounts => ACCOUNT_FIELDS,
+            Entity::AccountLinks => LINK_FIELDS,
         }
+    }
+
+    /// Whether a file of this entity may name its rows' customer by account instead (the
+    /// account's holder, through the accounts and links files).
+    pub fn keyed_by_account(self) -> bool {
+        matches!(self, Entity::Holdings | Entity::Transactions)
     }
 }
 
@@ -142,6 +161,10 @@ pub enum Field {
     LoanBalance,
     /// 信用卡余额: becomes a credit-card balance (a liability).
     CardBalance,
+    /// 账号: an account's id, in accounts, links and files keyed by account.
+    AccountId,
+    /// 关系类型: a holder's role on an account (owner, authorised user …).
+    Role,
 }
 
 impl Field {
@@ -184,6 +207,8 @@ impl Field {
         Field::InsuranceBalance,
         Field::LoanBalance,
         Field::CardBalance,
+        Field::AccountId,
+        Field::Role,
     ];
 
     /// The product family whose balance this customer-file column holds (a wide snapshot:
@@ -244,6 +269,8 @@ impl Field {
             Field::InsuranceBalance => "insurance_balance",
             Field::LoanBalance => "loan_balance",
             Field::CardBalance => "card_balance",
+            Field::AccountId => "account_id",
+            Field::Role => "role",
         }
     }
 
@@ -254,7 +281,7 @@ impl Field {
 }
 
 /// The number of [`Field`] variants, for tables indexed by field.
-pub const FIELD_COUNT: usize = Field::CardBalance as usize + 1;
+pub const FIELD_COUNT: usize = Field::Role as usize + 1;
 
 /// A field of an entity, whether it must be present, and the headers that name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -512,8 +539,81 @@ const CUSTOMER_FIELDS: &[FieldSpec] = &[
         ],
     ),
 ];
+const ACCOUNT_ID: &[&str] = &[
+    "accountid",
+    "accountno",
+    "accountnumber",
+    "acctid",
+    "acctno",
+    "account",
+    "账号",
+    "账户",
+    "账户号",
+    "账户编号",
+    "帐号",
+    "卡号",
+];
+const ACCOUNT_FIELDS: &[FieldSpec] = &[
+    spec(Field::AccountId, true, ACCOUNT_ID),
+    spec(Field::CustomerId, false, CUSTOMER_ID),
+    spec(
+        Field::ProductType,
+        false,
+        &[
+            "producttype",
+            "product",
+            "accounttype",
+            "产品类型",
+            "账户类型",
+            "账户种类",
+            "业务品种",
+        ],
+    ),
+    spec(
+        Field::Balance,
+        false,
+        &["balance", "currentbalance", "余额", "账户余额", "当前余额"],
+    ),
+    spec(
+        Field::OpenDate,
+        false,
+        &[
+            "opendate",
+            "opened",
+            "date",
+            "creationdate",
+            "开户日期",
+            "开户时间",
+        ],
+    ),
+    spec(
+        Field::AsOf,
+        false,
+        &["asof", "balancedate", "数据日期", "余额日期"],
+    ),
+];
+const LINK_FIELDS: &[FieldSpec] = &[
+    spec(Field::AccountId, true, ACCOUNT_ID),
+    spec(Field::CustomerId, true, CUSTOMER_ID),
+    spec(
+        Field::Role,
+        false,
+        &[
+            "role",
+            "type",
+            "relation",
+            "relationship",
+            "holdertype",
+            "关系",
+            "关系类型",
+            "持有人类型",
+            "角色",
+        ],
+    ),
+];
 const HOLDING_FIELDS: &[FieldSpec] = &[
     spec(Field::CustomerId, true, CUSTOMER_ID),
+    spec(Field::AccountId, false, ACCOUNT_ID),
     spec(
         Field::ProductType,
         true,
@@ -589,6 +689,7 @@ const TRANSACTION_FIELDS: &[FieldSpec] = &[
         &[
             "txnid",
             "transactionid",
+            "transid",
             "txnno",
             "serialno",
             "流水号",
@@ -598,6 +699,7 @@ const TRANSACTION_FIELDS: &[FieldSpec] = &[
         ],
     ),
     spec(Field::CustomerId, true, CUSTOMER_ID),
+    spec(Field::AccountId, false, ACCOUNT_ID),
     spec(
         Field::TxnDate,
         true,
@@ -813,6 +915,10 @@ pub struct Mapping {
     /// `1`, `Closed`) assigned to a word the field's reader knows (`in`, `female`, `yes`).
     #[serde(default)]
     pub values: Vec<(Field, String, String)>,
+    /// Fields with one value for every row of the file, no column: `(product type, 贷款)` for
+    /// a loans file that names no product.
+    #[serde(default)]
+    pub fixed: Vec<(Field, String)>,
 }
 
 /// The canonical values a coded field takes, as the value map offers them: a value of the
@@ -839,11 +945,30 @@ pub fn canonical_values(field: Field) -> &'static [(&'static str, &'static str)]
             ("信用卡", "信用卡"),
             ("其他", "其他"),
         ],
+        Field::Role => &[("owner", "户主 / 所有人"), ("other", "其他关系（不归属）")],
         _ => &[],
     }
 }
 
 impl Mapping {
+    /// The value every row takes for `field`, if the mapping fixes one.
+    pub fn fixed(&self, field: Field) -> Option<&str> {
+        self.fixed
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Fixes `field` to `value` for every row (and maps no column to it), or un-fixes it.
+    pub fn set_fixed(&mut self, field: Field, value: Option<&str>) {
+        self.fixed.retain(|(f, _)| *f != field);
+        if let Some(value) = value {
+            self.columns.retain(|&(f, _)| f != field);
+            self.fixed.push((field, value.to_owned()));
+            self.fixed.sort();
+        }
+    }
+
     /// What `raw`, exported in `field`'s column, is read as: its assigned value, or itself.
     pub fn value<'a>(&'a self, field: Field, raw: &'a str) -> &'a str {
         self.values
@@ -875,6 +1000,7 @@ impl Mapping {
         self.columns
             .retain(|&(f, c)| f != field && Some(c) != column);
         if let Some(column) = column {
+            self.fixed.retain(|(f, _)| *f != field);
             self.columns.push((field, column));
             self.columns.sort();
         }
@@ -886,11 +1012,20 @@ impl Mapping {
         entity
             .fields()
             .iter()
-            .filter(|spec| spec.required && self.column(spec.field).is_none())
+            .filter(|spec| {
+                spec.required
+                    && self.column(spec.field).is_none()
+                    && self.fixed(spec.field).is_none()
+            })
             .filter(|spec| {
                 !(spec.field == Field::Amount
                     && self.column(Field::DebitAmount).is_some()
                     && self.column(Field::CreditAmount).is_some())
+            })
+            .filter(|spec| {
+                !(spec.field == Field::CustomerId
+                    && entity.keyed_by_account()
+                    && self.column(Field::AccountId).is_some())
             })
             .map(|spec| spec.field)
             .collect()

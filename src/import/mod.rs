@@ -13,6 +13,7 @@ pub mod build;
 pub mod decode;
 pub mod mapping;
 pub mod parts;
+pub mod plan;
 pub mod records;
 pub mod sheet;
 pub mod stream;
@@ -33,6 +34,7 @@ pub use parts::{
     import_in_parts, import_parts, stored_id_range, PartOutcome, Rendezvous, RendezvousStep,
     SecondPart, TwoParts, MIN_CUT_BYTES,
 };
+pub use plan::{FilePlan, Plan, PlanError, PLAN_VERSION};
 pub use sheet::{
     read_sheet, read_sheet_from, DistinctValues, FileFormat, Pass, ReadError, ReadOptions, Sheet,
     SheetSpec, TextLayout, TextRows, TextSpan, HEAD_BYTES,

@@ -150,10 +150,11 @@ impl TwoParts {
     }
 
     /// Cuts file `file` of the request at the first line break from byte `target` on; `None`
-    /// when it cannot be: an incremental import, not a holdings or transactions file, not its
-    /// entity's last file (duplicate ids are found in file order), another file of the same
-    /// name, customers or managers not in delimited files (the second worker reads them from
-    /// a [`SheetSpec`]), or a file [`Sheet::cut_at`] cannot cut.
+    /// when it cannot be: an incremental import, one with accounts or account-holder links, not
+    /// a holdings or transactions file, not its entity's last file (duplicate ids are found in
+    /// file order), another file of the same name, customers or managers not in delimited
+    /// files (the second worker reads them from a [`SheetSpec`]), or a file
+    /// [`Sheet::cut_at`] cannot cut.
     pub fn cut(
         request: &ImportRequest<'_>,
         file: usize,
@@ -173,7 +174,12 @@ impl TwoParts {
                 > 1
             || files
                 .iter()
-                .any(|f| shared(f.entity) && f.sheet.spec().is_none());
+                .any(|f| shared(f.entity) && f.sheet.spec().is_none())
+            // Rows keyed by account find their holder through the accounts and links the
+            // first worker reads: one worker reads such an import.
+            || files
+                .iter()
+                .any(|f| matches!(f.entity, Entity::Accounts | Entity::AccountLinks));
         if refused {
             return Ok(None);
         }

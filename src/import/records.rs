@@ -101,6 +101,9 @@ pub struct Records {
     /// The line the next record starts on, as a whole-text reader counts it: the tokenizer's
     /// line when the previous record ended (blank lines before a record count as its start).
     line: u64,
+    /// The last byte the tokenizer took: a record that ends on `\r` ends its line there,
+    /// though the tokenizer counts the line only at the `\n` it reads next.
+    last_byte: u8,
 }
 
 impl Records {
@@ -112,6 +115,7 @@ impl Records {
             ends: vec![0; 64],
             filled: (0, 0),
             line: 1,
+            last_byte: 0,
         }
     }
 
@@ -135,6 +139,9 @@ impl Records {
             let (result, read, written, ended) =
                 self.tokenizer
                     .read_record(text, &mut self.bytes[bytes..], &mut self.ends[ends..]);
+            if read > 0 {
+                self.last_byte = text[read - 1];
+            }
             text = &text[read..];
             self.filled = (bytes + written, ends + ended);
             match result {
@@ -150,7 +157,9 @@ impl Records {
                 }
                 ReadRecordResult::Record => {
                     let (bytes, ends) = std::mem::take(&mut self.filled);
-                    let line = std::mem::replace(&mut self.line, self.tokenizer.line());
+                    // CRLF: the next record starts on the line after the `\n` still to come.
+                    let next = self.tokenizer.line() + u64::from(self.last_byte == b'\r');
+                    let line = std::mem::replace(&mut self.line, next);
                     let record = Row {
                         bytes: &self.bytes[..bytes],
                         ends: &self.ends[..ends],

@@ -118,6 +118,9 @@ pub struct StoredPreset {
     /// The value map: `(field, value as exported, value as read)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<(String, String, String)>,
+    /// Fields fixed to one value for every row: `(field, value)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<(String, String)>,
 }
 
 /// Version 0: the core's `MappingPreset` list as earlier releases serialised it.
@@ -174,6 +177,8 @@ pub fn stored_field_name(field: Field) -> &'static str {
         Field::InsuranceBalance => "InsuranceBalance",
         Field::LoanBalance => "LoanBalance",
         Field::CardBalance => "CardBalance",
+        Field::AccountId => "AccountId",
+        Field::Role => "Role",
     }
 }
 
@@ -214,6 +219,12 @@ impl StoredPreset {
                     )
                 })
                 .collect(),
+            fixed: preset
+                .mapping
+                .fixed
+                .iter()
+                .map(|(field, value)| (stored_field_name(*field).to_owned(), value.clone()))
+                .collect(),
         }
     }
 
@@ -230,11 +241,20 @@ impl StoredPreset {
             .into_iter()
             .map(|(field, from, to)| Some((stored_field(&field)?, from, to)))
             .collect::<Option<Vec<_>>>()?;
+        let fixed = self
+            .fixed
+            .into_iter()
+            .map(|(field, value)| Some((stored_field(&field)?, value)))
+            .collect::<Option<Vec<_>>>()?;
         Some(MappingPreset {
             name: self.name,
             signature: self.signature,
             entity: stored_entity(&self.entity)?,
-            mapping: Mapping { columns, values },
+            mapping: Mapping {
+                columns,
+                values,
+                fixed,
+            },
         })
     }
 }
@@ -262,6 +282,7 @@ impl StoredPresets {
                     entity: v0.entity,
                     columns: v0.mapping.columns,
                     values: Vec::new(),
+                    fixed: Vec::new(),
                 }
                 .into_preset()
             })

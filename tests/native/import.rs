@@ -245,8 +245,9 @@ fn header_synonyms_map_chinese_and_english_exports() {
         // interactions for a `date` beside some other id.
         &["x", "y"],
         &["id", "date"],
-        &["account_id", "date", "amount"],
         &["name"],
+        // Keyed by account: transactions whose holder the links and accounts name.
+        &["account_id", "date", "amount"],
         // A name beside another customer field is a customer list; an id alone is one too.
         &["name", "city"],
         &["客户号"],

@@ -57,6 +57,7 @@ fn mapping_presets_round_trip_and_old_ones_read_without_unknown_fields() {
                 (Field::Direction, 3),
             ],
             values: vec![(Field::Direction, "PRIJEM".into(), "in".into())],
+            fixed: vec![(Field::Channel, "柜面".into())],
         },
     };
     let json = StoredPresets::write(std::slice::from_ref(&preset));

@@ -256,6 +256,7 @@ fn an_import_session_goes_from_pick_to_commit() {
         mapping: Mapping {
             columns: vec![(Field::CustomerId, 0), (Field::Name, 1)],
             values: Vec::new(),
+            fixed: Vec::new(),
         },
     };
     session.step(ImportStep::Read {
