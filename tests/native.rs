@@ -14,6 +14,9 @@ mod native {
     pub mod chart_legibility;
     /// Per-type SVG rendering of each chart.
     pub mod charts;
+    /// The command-line tool run as a user would: inspect, analyze with and without a plan,
+    /// its per-file table and exit codes; its plan is the app's.
+    pub mod cli;
     /// Storage chunks read back exactly what was written.
     pub mod codec;
     /// The demo generator is deterministic and realistic.

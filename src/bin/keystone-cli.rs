@@ -249,8 +249,12 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
     }
     for code in outcome.report.unknown_codes() {
         eprintln!(
-            "{}: column {}: value {:?} in {} rows is not understood: assign it in the plan's \"values\"",
-            code.file, code.column, code.value, code.rows
+            "{}: column {}: value {:?} is not understood ({} {}): assign it in the plan's \"values\"",
+            code.file,
+            code.column,
+            code.value,
+            code.rows,
+            if code.rows == 1 { "row" } else { "rows" }
         );
     }
     if !needs_mapping.is_empty() {

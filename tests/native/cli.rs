@@ -1,0 +1,224 @@
+//! `keystone-cli` run as a binary on the export-shaped fixtures (#19): the per-file table it
+//! always prints, its exit codes, `inspect`'s plan — the same JSON the app writes for the same
+//! files — and `analyze --plan`.
+
+use super::support::{check_expected, data_path, dataset_text, report_text, summary_text, today};
+use keystone::import::{
+    auto_map, guess_entity, import, read_sheet, FileInput, FilePlan, ImportRequest, Plan,
+    PLAN_VERSION,
+};
+use keystone::worker::protocol::SheetSummary;
+use std::process::Command;
+
+/// Runs the tool; its exit code, stdout and stderr.
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_keystone-cli"))
+        .args(args)
+        .output()
+        .expect("run keystone-cli");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn fixture_dir(name: &str) -> String {
+    data_path(&format!("exports/{name}"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The summary without its timings, which vary run to run.
+fn without_seconds(stdout: &str) -> String {
+    let mut summary: serde_json::Value = serde_json::from_str(stdout).expect("JSON summary");
+    summary.as_object_mut().expect("object").remove("seconds");
+    summary.to_string()
+}
+
+#[test]
+fn a_file_that_shows_no_kind_stops_the_analysis_with_status_2_and_the_table_says_why() {
+    let (code, stdout, stderr) = cli(&["analyze", &fixture_dir("nokind")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stdout.is_empty(),
+        "nothing is analysed on a guess: {stdout}"
+    );
+    assert!(
+        stderr.contains("survey_scores.csv: needs mapping · its headers show no kind of file\n  unmapped: respondent_no, q1_service, q2_speed, remarks\n"),
+        "{stderr}"
+    );
+    // The other file is still read and counted, so the table is whole.
+    assert!(
+        stderr.contains("churn_snapshot.csv: customers · 9 rows read, 9 accepted, 0 rejected"),
+        "{stderr}"
+    );
+    // A plan that skips the file lets the rest be analysed.
+    let plan = Plan {
+        keystone_plan: PLAN_VERSION,
+        files: vec![FilePlan {
+            file: "survey_scores.csv".into(),
+            skip: true,
+            ..FilePlan::default()
+        }],
+    };
+    let path = std::env::temp_dir().join(format!("keystone-skip-{}.json", std::process::id()));
+    std::fs::write(&path, plan.to_json()).expect("write plan");
+    let (code, stdout, stderr) = cli(&[
+        "analyze",
+        &fixture_dir("nokind"),
+        "--plan",
+        &path.to_string_lossy(),
+    ]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("survey_scores.csv: skipped, as the plan says"));
+    assert!(stdout.contains("\"customers\":9"), "{stdout}");
+}
+
+#[test]
+fn inspect_writes_the_plan_the_app_writes_and_analyze_applies_the_edited_one() {
+    let dir = fixture_dir("accounts");
+    let (code, detected, stderr) = cli(&["inspect", &dir]);
+    assert_eq!(code, 0, "{stderr}");
+    // The app's plan for the same files: each read as the worker reads it, with the kind and
+    // mapping its card starts from.
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixture dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let app = Plan {
+        keystone_plan: PLAN_VERSION,
+        files: names
+            .iter()
+            .map(|name| {
+                let bytes = std::fs::read(format!("{dir}/{name}")).expect("fixture");
+                let sheet = read_sheet(name, &bytes, None).expect("reads");
+                let card = SheetSummary::of(name, bytes.len(), &sheet);
+                FilePlan::of(
+                    &card.name,
+                    &card.headers,
+                    &card.options,
+                    card.entity,
+                    &card.mapping,
+                    card.date_style,
+                )
+            })
+            .collect(),
+    };
+    assert_eq!(detected, app.to_json(), "the CLI's plan is the app's");
+    let read_back = Plan::from_json(&detected).expect("reads back");
+    assert_eq!(read_back, app);
+    for file in &read_back.files {
+        let bytes = std::fs::read(format!("{dir}/{}", file.file)).expect("fixture");
+        let sheet = read_sheet(&file.file, &bytes, None).expect("reads");
+        let (entity, mapping, _) = file.apply(&sheet.headers).expect("fits").expect("kept");
+        assert_eq!(entity, guess_entity(&sheet.headers));
+        assert_eq!(mapping, auto_map(entity.expect("a kind"), &sheet.headers));
+    }
+
+    // Without the plan: two-digit years have no century, a direction code is unknown, the
+    // loans are read as unsigned transactions and refused.
+    let (code, stdout, bare) = cli(&["analyze", &dir]);
+    assert_eq!(code, 0, "{bare}");
+    assert!(stdout.contains("\"transactions\":0"), "{stdout}");
+    assert!(bare.contains("loans.csv: transactions · 2 rows read, 0 accepted, 2 rejected"));
+    assert!(bare.contains("amounts have no sign and no direction column"));
+    // With it: the table, the grouped codes and the summary are checked in.
+    let plan = data_path("exports/accounts.plan.json");
+    let (code, stdout, stderr) = cli(&["analyze", &dir, "--plan", &plan.to_string_lossy()]);
+    assert_eq!(code, 0, "{stderr}");
+    check_expected(
+        "cli_accounts.txt",
+        &format!("{stderr}--- stdout\n{}\n", without_seconds(&stdout)),
+    );
+
+    // A plan that names a column the file lacks is refused, saying which.
+    let mut wrong = Plan::from_json(&std::fs::read_to_string(&plan).expect("plan")).expect("plan");
+    wrong.files[0]
+        .columns
+        .insert("acct_no".into(), "account_id".into());
+    let path = std::env::temp_dir().join(format!("keystone-wrong-{}.json", std::process::id()));
+    std::fs::write(&path, wrong.to_json()).expect("write plan");
+    let (code, _, stderr) = cli(&["analyze", &dir, "--plan", &path.to_string_lossy()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("accounts.csv: the plan does not fit: the file has no column \"acct_no\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_account_keyed_extract_imports_through_its_links_to_the_expected_dataset() {
+    let dir = fixture_dir("accounts");
+    let plan = Plan::from_json(
+        &std::fs::read_to_string(data_path("exports/accounts.plan.json")).expect("plan"),
+    )
+    .expect("plan");
+    let sheets: Vec<(String, keystone::import::Sheet)> = plan
+        .files
+        .iter()
+        .map(|file| {
+            let bytes = std::fs::read(format!("{dir}/{}", file.file)).expect("fixture");
+            let sheet = read_sheet(&file.file, &bytes, None).expect("reads");
+            (file.file.clone(), sheet)
+        })
+        .collect();
+    let files: Vec<FileInput<'_>> = plan
+        .files
+        .iter()
+        .zip(&sheets)
+        .map(|(file, (name, sheet))| {
+            let (entity, mapping, date_style) =
+                file.apply(&sheet.headers).expect("fits").expect("kept");
+            FileInput {
+                file_name: name.clone(),
+                entity: entity.expect("a kind"),
+                sheet,
+                mapping,
+                date_style,
+            }
+        })
+        .collect();
+    let outcome = import(&ImportRequest {
+        files,
+        today: today(),
+        base: None,
+    });
+    let data = &outcome.dataset;
+    let mut out = report_text(&outcome);
+    out.push_str(&dataset_text(data));
+    out.push_str(&summary_text(data));
+    check_expected("import_accounts.txt", &out);
+    // C101 owns A9001 (demand) and A9002 (time deposit); C102 is only an authorised user of
+    // A9002, so it is not theirs; the loan on A9001 is C101's.
+    let c = data.customers();
+    let h = data.holdings();
+    let held_by = |id: &str| -> Vec<String> {
+        (0..h.len())
+            .filter(|&r| c.customer_id.get(h.customer_idx[r] as usize) == id)
+            .map(|r| format!("{:?} {}", h.product_type[r], h.product_code.get(r)))
+            .collect()
+    };
+    assert_eq!(
+        held_by("C101"),
+        ["CurrentDeposit A9001", "TimeDeposit A9002", "Loan L1"]
+    );
+    assert_eq!(held_by("C102"), ["WealthManagement A9003"]);
+    // `VYDAJ`, mapped to out by hand, is an outflow; the account nobody owns is refused.
+    let t = data.transactions();
+    let out_flows: i64 = (0..t.len())
+        .filter(|&r| t.direction[r] == keystone::model::Direction::Out)
+        .map(|r| t.amount_fen[r])
+        .sum();
+    assert_eq!(out_flows, (1_200 + 300 + 500 + 250) * 100);
+    assert_eq!(
+        c.birth_date[0].to_string(),
+        "1965-03-12",
+        "century 1900 declared"
+    );
+    let _ = DateStyle::default();
+}
