@@ -220,5 +220,4 @@ fn an_account_keyed_extract_imports_through_its_links_to_the_expected_dataset() 
         "1965-03-12",
         "century 1900 declared"
     );
-    let _ = DateStyle::default();
 }
