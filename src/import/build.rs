@@ -846,6 +846,20 @@ impl Holder<'_> {
     }
 }
 
+/// Whether `field`'s reader knows `text` as exported, without a value map: a direction,
+/// gender, risk level or product family it can read (a role: an owner's word; any other role
+/// reads as "not the owner").
+pub fn known_value(field: Field, text: &str) -> bool {
+    match field {
+        Field::Direction => matches!(parse_direction(text), Ok(Some(_))),
+        Field::Gender => parse_gender(text).is_ok(),
+        Field::RiskLevel | Field::ProductRiskLevel => parse_risk_level(text).is_ok(),
+        Field::ProductType => ProductType::is_known_name(text),
+        Field::Role => is_owner_role(text),
+        _ => true,
+    }
+}
+
 /// Whether a link's role attributes the account to its customer: an owner (`owner`, `户主`,
 /// `本人` …), or a link that states no role. Another role counts once the value map assigns it
 /// to `owner`.

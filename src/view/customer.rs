@@ -42,6 +42,16 @@ pub struct SuitabilityRow {
     pub issue: &'static str,
 }
 
+/// One holding or account the customer holds, as the 360's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldRow {
+    pub product: &'static str,
+    /// The account id or product code, as imported.
+    pub code: String,
+    pub balance: String,
+    pub as_of: String,
+}
+
 /// One customer's page, ready to bind.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerProfile {
@@ -64,6 +74,8 @@ pub struct CustomerProfile {
     pub contacts: Vec<LogRow>,
     pub feedback: Vec<LogRow>,
     pub suitability: Vec<SuitabilityRow>,
+    /// Every holding, largest balance first: accounts by their ids for an account-keyed export.
+    pub held: Vec<HeldRow>,
     /// Whether the dataset has any transactions: without them the trend, the mix and attrition
     /// say so instead of showing zeros as if they were facts.
     pub has_transactions: bool,
@@ -355,6 +367,18 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
         })
         .collect();
 
+    let mut by_balance = own.clone();
+    by_balance.sort_by_key(|&h| std::cmp::Reverse(holdings.balance_fen[h]));
+    let held = by_balance
+        .into_iter()
+        .map(|h| HeldRow {
+            product: product_name(holdings.product_type[h], lang),
+            code: holdings.product_code.get(h).to_owned(),
+            balance: money_compact(holdings.balance_fen[h], lang),
+            as_of: date(holdings.as_of[h], lang),
+        })
+        .collect();
+
     CustomerProfile {
         name: c.name.get(row).to_owned(),
         tags,
@@ -367,6 +391,7 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
         contacts,
         feedback,
         suitability,
+        held,
         has_transactions,
         has_holdings: !own.is_empty(),
     }

@@ -4,7 +4,10 @@
 
 use crate::format::counted;
 use crate::i18n::{Lang, Msg};
-use crate::import::{find_preset, Entity, ImportIssue, ImportReport, MappingPreset};
+use crate::import::{
+    canonical_values, find_preset, known_value, DistinctValues, Entity, Field, FilePlan,
+    ImportIssue, ImportReport, MappingPreset, Plan, PLAN_VERSION,
+};
 use crate::storage::codec::RowCounts;
 use crate::worker::protocol::{ImportResult, SheetSummary};
 use std::sync::Arc;
@@ -83,7 +86,10 @@ pub enum ImportStep {
         presets: Vec<MappingPreset>,
     },
     /// The worker read one file again.
-    Reread { index: usize, summary: SheetSummary },
+    Reread {
+        index: usize,
+        summary: Box<SheetSummary>,
+    },
     /// The manager started the import.
     Validate,
     /// Rows parsed so far.
@@ -100,6 +106,12 @@ pub enum ImportStep {
     BackToMapping,
     /// The manager dropped the file at this position from the pick.
     Drop(usize),
+    /// The worker counted a column's distinct values, for its value map.
+    Values {
+        index: usize,
+        column: usize,
+        values: DistinctValues,
+    },
     /// Something failed.
     Failed(String),
 }
@@ -161,7 +173,7 @@ impl ImportSession {
             }
             (ImportStep::Reread { index, summary }, S::Mapping) => {
                 if let Some(slot) = self.files.get_mut(index) {
-                    *slot = summary;
+                    *slot = *summary;
                 }
             }
             (ImportStep::Validate, S::Mapping) if self.needs_mapping().is_empty() => {
@@ -177,6 +189,19 @@ impl ImportSession {
             (ImportStep::BackToMapping, S::Validated(_)) => {
                 self.stage = S::Reading;
                 self.restoring = true;
+            }
+            (
+                ImportStep::Values {
+                    index,
+                    column,
+                    values,
+                },
+                S::Mapping,
+            ) => {
+                if let Some(file) = self.files.get_mut(index) {
+                    file.distinct.retain(|(c, _)| *c != column);
+                    file.distinct.push((column, values));
+                }
             }
             (ImportStep::Drop(index), S::Mapping) if index < self.files.len() => {
                 self.files.remove(index);
@@ -214,10 +239,75 @@ impl ImportSession {
             .collect()
     }
 
+    /// The picked files as a mapping plan: what the manager chose for each, by header.
+    pub fn plan(&self) -> Plan {
+        Plan {
+            keystone_plan: PLAN_VERSION,
+            files: self
+                .files
+                .iter()
+                .map(|f| {
+                    FilePlan::of(
+                        &f.name,
+                        &f.headers,
+                        &f.options,
+                        f.entity,
+                        &f.mapping,
+                        f.date_style,
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Applies a plan to the picked files it names (by file name): kinds, mappings and date
+    /// styles are set here; what else it asks is returned for the page to do — files to read
+    /// again with other settings, files to leave out (positions, highest first) — with the
+    /// problems of the entries that do not fit their file (that file is left as it was).
+    pub fn apply_plan(&mut self, plan: &Plan) -> PlanApplied {
+        let mut applied = PlanApplied::default();
+        for (index, file) in self.files.iter_mut().enumerate() {
+            let Some(planned) = plan.file(&file.name) else {
+                continue;
+            };
+            let decided = planned.read_options(&file.options).and_then(|options| {
+                if options != file.options {
+                    applied.reread.push((index, options));
+                }
+                planned.apply(&file.headers)
+            });
+            match decided {
+                Ok(Some((entity, mapping, date_style))) => {
+                    file.entity = entity;
+                    file.mapping = mapping;
+                    file.date_style = date_style;
+                    applied.files += 1;
+                }
+                Ok(None) => applied.skip.push(index),
+                Err(error) => applied.problems.push(format!("{}: {error}", file.name)),
+            }
+        }
+        applied.skip.reverse();
+        applied
+    }
+
     /// Data rows in the picked files, as the worker estimated them.
     pub fn rows_expected(&self) -> usize {
         self.files.iter().map(|f| f.rows).sum()
     }
+}
+
+/// What applying a plan left for the page to do (see [`ImportSession::apply_plan`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlanApplied {
+    /// Files the plan set.
+    pub files: usize,
+    /// Files to read again with the plan's settings: `(position, options)`.
+    pub reread: Vec<(usize, crate::import::ReadOptions)>,
+    /// Files the plan skips, highest position first (so each drop leaves the rest in place).
+    pub skip: Vec<usize>,
+    /// Entries that do not fit their file.
+    pub problems: Vec<String>,
 }
 
 /// Where a commit's time went: handing the chunks to IndexedDB (serialised on the page's
@@ -436,4 +526,51 @@ pub fn issues_by_file(report: &ImportReport, limit: usize) -> Vec<FileIssues<'_>
         files[i].shown = all[i][..take].to_vec();
     }
     files
+}
+
+/// The fields of a file's mapping whose values a value map translates, with their column
+/// (or none, for a field fixed to one value).
+pub fn coded_fields(file: &SheetSummary) -> Vec<(Field, usize)> {
+    file.mapping
+        .columns
+        .iter()
+        .copied()
+        .filter(|&(field, _)| !canonical_values(field).is_empty())
+        .collect()
+}
+
+/// One exported value of a coded column, as its value map lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueRow {
+    /// The value as exported.
+    pub value: String,
+    /// Rows holding it.
+    pub rows: usize,
+    /// What the manager assigned it to, if anything.
+    pub assigned: Option<String>,
+    /// Whether the field reads it as it is (no assignment needed).
+    pub understood: bool,
+}
+
+/// The value map of `field` in file `file`: each distinct value of its column, most frequent
+/// first; `None` until the worker has counted them.
+pub fn value_rows(file: &SheetSummary, field: Field) -> Option<(Vec<ValueRow>, bool)> {
+    let column = file.mapping.column(field)?;
+    let (_, distinct) = file.distinct.iter().find(|(c, _)| *c == column)?;
+    let rows = distinct
+        .values
+        .iter()
+        .map(|(value, rows)| ValueRow {
+            value: value.clone(),
+            rows: *rows,
+            assigned: file
+                .mapping
+                .values
+                .iter()
+                .find(|(f, from, _)| *f == field && from == value)
+                .map(|(_, _, to)| to.clone()),
+            understood: known_value(field, value),
+        })
+        .collect();
+    Some((rows, distinct.more))
 }

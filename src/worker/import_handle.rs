@@ -25,6 +25,8 @@ pub enum ImportEvent {
     Read(Vec<SheetSummary>),
     /// One file read again with other options.
     Reread(usize, SheetSummary),
+    /// A column's distinct values: file, column, values.
+    Values(usize, usize, crate::import::DistinctValues),
     /// Rows parsed so far, by both workers.
     Progress(usize),
     /// The import finished: the report, the figures and the dataset's chunks.
@@ -130,6 +132,11 @@ impl ImportShared {
         let event = match reply {
             ImportReply::Read(summaries) => ImportEvent::Read(summaries),
             ImportReply::Reread { index, summary } => ImportEvent::Reread(index, summary),
+            ImportReply::Values {
+                index,
+                column,
+                values,
+            } => ImportEvent::Values(index, column, values),
             ImportReply::Progress { rows } => self.progress(which, rows),
             ImportReply::CutInTwo(job) => match self.send_second(job) {
                 Ok(()) => return,
@@ -279,6 +286,14 @@ impl ImportWorker {
     /// Reads one file again with other options.
     pub fn reread(&self, request: Reread) {
         self.send(ImportRequest::Reread(request), Attachments::default());
+    }
+
+    /// Asks for the distinct values of column `column` of file `index`.
+    pub fn values(&self, index: usize, column: usize) {
+        self.send(
+            ImportRequest::Values { index, column },
+            Attachments::default(),
+        );
     }
 
     /// Leaves the file at `index` out of the pick: its handle, its digest and the worker's copy.

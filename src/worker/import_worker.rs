@@ -66,6 +66,9 @@ pub fn run_worker() {
     });
 }
 
+/// Distinct values a value map lists: a column with more is not a coded one.
+const DISTINCT_VALUES: usize = 64;
+
 fn handle(session: &Rc<RefCell<ImportSession>>, request: ImportRequest, attached: Attachments) {
     match request {
         ImportRequest::WarmUp => warm_up(),
@@ -95,6 +98,25 @@ fn handle(session: &Rc<RefCell<ImportSession>>, request: ImportRequest, attached
             if index < picked.sheets.len() && index < picked.files.len() {
                 picked.sheets.remove(index);
                 picked.files.remove(index);
+            }
+        }
+        ImportRequest::Values { index, column } => {
+            let values = match session.borrow().picked.sheets.get(index) {
+                Some((name, _, sheet)) => sheet
+                    .distinct_values(column, DISTINCT_VALUES)
+                    .map_err(|error| format!("{name}: {error}")),
+                None => Err(format!("no file at position {index}")),
+            };
+            match values {
+                Ok(values) => send(
+                    ImportReply::Values {
+                        index,
+                        column,
+                        values,
+                    },
+                    Attachments::default(),
+                ),
+                Err(why) => fail(why),
             }
         }
         ImportRequest::Import(plan) => start_import(session, plan, attached),

@@ -42,6 +42,10 @@ pub struct SheetSummary {
     /// Milliseconds the worker spent on this file: read its start, detect, preview.
     #[serde(default)]
     pub read_ms: u32,
+    /// The distinct values of the columns asked about so far, for value maps: `(column,
+    /// values)`.
+    #[serde(default)]
+    pub distinct: Vec<(usize, crate::import::DistinctValues)>,
 }
 
 impl SheetSummary {
@@ -70,6 +74,7 @@ impl SheetSummary {
             sheet_names: sheet.sheet_names.clone(),
             date_style: DateStyle::default(),
             read_ms: 0,
+            distinct: Vec::new(),
         }
     }
 }
@@ -274,6 +279,13 @@ pub enum ImportRequest {
     Reread(Reread),
     /// Leave the file at this position out of the pick (the manager dropped it).
     Drop(usize),
+    /// The distinct values of one column of one file, with their counts, for its value map.
+    Values {
+        /// The file's position in the read order.
+        index: usize,
+        /// The column.
+        column: usize,
+    },
     /// Import the files read, as planned; for an append, the current dataset's chunks are
     /// attached.
     Import(ImportPlan),
@@ -295,6 +307,15 @@ pub enum ImportReply {
         index: usize,
         /// What was found.
         summary: SheetSummary,
+    },
+    /// A column's distinct values.
+    Values {
+        /// The file's position in the read order.
+        index: usize,
+        /// The column.
+        column: usize,
+        /// What it holds.
+        values: crate::import::DistinctValues,
     },
     /// Rows this worker has parsed so far.
     Progress {

@@ -957,3 +957,92 @@ fn rfm_on_a_book_without_transactions_has_no_champions_and_says_what_is_missing(
         ),
     }
 }
+
+#[test]
+fn a_value_map_lists_a_columns_codes_and_the_sessions_plan_applies_to_the_same_files() {
+    use keystone::import::{Field, Plan};
+    use keystone::view::import_session::{coded_fields, value_rows};
+    let dir = super::support::data_path("exports/accounts");
+    let read = |name: &str| {
+        let bytes = std::fs::read(dir.join(name)).expect("fixture");
+        let sheet = read_sheet(name, &bytes, None).expect("reads");
+        (SheetSummary::of(name, bytes.len(), &sheet), sheet)
+    };
+    let (trans, trans_sheet) = read("trans.csv");
+    let (loans, _) = read("loans.csv");
+    let mut session = ImportSession::default();
+    session.step(ImportStep::Picked { bytes: 1e3 });
+    session.step(ImportStep::Read {
+        summaries: vec![trans, loans],
+        presets: Vec::new(),
+    });
+    let direction_column = session.files[0]
+        .mapping
+        .column(Field::Direction)
+        .expect("借贷 maps to the direction");
+    assert_eq!(
+        coded_fields(&session.files[0]),
+        [(Field::Direction, direction_column)]
+    );
+    assert_eq!(
+        value_rows(&session.files[0], Field::Direction),
+        None,
+        "not counted yet"
+    );
+    session.step(ImportStep::Values {
+        index: 0,
+        column: direction_column,
+        values: trans_sheet
+            .distinct_values(direction_column, 64)
+            .expect("counts"),
+    });
+    let shown = |session: &ImportSession| -> Vec<(String, usize, Option<String>, bool)> {
+        value_rows(&session.files[0], Field::Direction)
+            .expect("counted")
+            .0
+            .into_iter()
+            .map(|r| (r.value, r.rows, r.assigned, r.understood))
+            .collect()
+    };
+    assert_eq!(
+        shown(&session),
+        [
+            ("存入".into(), 4, None, true),
+            ("VYDAJ".into(), 2, None, false),
+            ("支取".into(), 2, None, true),
+        ]
+    );
+    session.files[0]
+        .mapping
+        .assign(Field::Direction, "VYDAJ", Some("out"));
+    assert_eq!(
+        shown(&session)[1],
+        ("VYDAJ".into(), 2, Some("out".into()), false)
+    );
+
+    // The session's plan, read back into a fresh pick of the same files, sets the same
+    // choices; an entry that skips a file asks for it to be dropped.
+    let mut plan = Plan::from_json(&session.plan().to_json()).expect("reads back");
+    plan.files[1].skip = true;
+    let mut fresh = ImportSession::default();
+    fresh.step(ImportStep::Picked { bytes: 1e3 });
+    fresh.step(ImportStep::Read {
+        summaries: vec![read("trans.csv").0, read("loans.csv").0],
+        presets: Vec::new(),
+    });
+    let applied = fresh.apply_plan(&plan);
+    assert_eq!((applied.files, applied.skip.clone()), (1, vec![1]));
+    assert!(applied.reread.is_empty() && applied.problems.is_empty());
+    assert_eq!(fresh.files[0].mapping, session.files[0].mapping);
+    // A plan naming a column the file lacks leaves the file as it was, and says why.
+    plan.files[0]
+        .columns
+        .insert("no such".into(), "channel".into());
+    let before = fresh.files[0].clone();
+    let applied = fresh.apply_plan(&plan);
+    assert_eq!(
+        applied.problems,
+        ["trans.csv: the file has no column \"no such\""]
+    );
+    assert_eq!(fresh.files[0], before);
+}

@@ -7,7 +7,7 @@ use crate::i18n::{Lang, Msg};
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, DataTable, KpiCard, WithData};
 use crate::ui::state::Loaded;
-use crate::view::customer::{customer_profile, offers_view, LogRow, SuitabilityRow};
+use crate::view::customer::{customer_profile, offers_view, HeldRow, LogRow, SuitabilityRow};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::sync::Arc;
@@ -124,6 +124,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
                 Some(spec) => view! { <ChartCanvas spec=spec height=300 testid="customer-holdings"/> }.into_any(),
                 None => view! { <p class="empty">{lang.text(Msg::NoHoldings)}</p> }.into_any(),
             }}
+            {held_accounts(lang, page.held)}
         </section>
         <section class="panel">{trend}</section>
         {mix_charts}
@@ -199,6 +200,32 @@ fn next_best(loaded: &Loaded, lang: Lang, row: usize, as_of: &str) -> impl IntoV
 }
 
 /// Holdings whose risk rating is above what the customer may hold.
+/// Every account and holding, by its id as imported.
+fn held_accounts(lang: Lang, held: Vec<HeldRow>) -> impl IntoView {
+    (!held.is_empty()).then(|| {
+        let rows = held
+            .into_iter()
+            .map(|h| {
+                let code = h.code.clone();
+                view! {
+                    <tr data-code=code>
+                        <td>{h.product}</td>
+                        <td translate="no">{h.code}</td>
+                        <td class="num">{h.balance}</td>
+                        <td>{h.as_of}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <details>
+                <summary>{lang.text(Msg::HeldAccounts)}</summary>
+                <DataTable testid="customer-accounts" scroll=true headers=vec![lang.text(Msg::Product), lang.text(Msg::AccountOrCode), lang.text(Msg::Balance), lang.text(Msg::AsOfShort)]>{rows}</DataTable>
+            </details>
+        }
+    })
+}
+
 fn suitability(lang: Lang, flags: Vec<SuitabilityRow>) -> impl IntoView {
     if flags.is_empty() {
         return view! { <p class="ok" data-testid="suitability-clear">{lang.text(Msg::SuitabilityClear)}</p> }

@@ -4,17 +4,19 @@
 use crate::format::{count, counted};
 use crate::i18n::{entity_name, field_name, issue_reason, Lang, Msg};
 use crate::import::{
-    auto_map, header_signature, DayMonthOrder, Entity, MappingPreset, ReadOptions, TextEncoding,
-    TextLayout,
+    auto_map, canonical_values, header_signature, DayMonthOrder, Entity, Field, MappingPreset,
+    Plan, ReadOptions, TextEncoding, TextLayout,
 };
+use crate::model::ProductType;
 use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::storage::Store;
 use crate::ui::components::DataTable;
+use crate::ui::download::download_bytes;
 use crate::ui::state::{AppState, DataState};
 use crate::view::import_session::{
-    commit_blocked, commit_caveat, issues_by_file, ImportFigures, ImportSession, ImportStage,
-    ImportStep, Validated,
+    coded_fields, commit_blocked, commit_caveat, issues_by_file, value_rows, ImportFigures,
+    ImportSession, ImportStage, ImportStep, PlanApplied, Validated,
 };
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
@@ -106,7 +108,15 @@ pub fn ImportPanel() -> impl IntoView {
             let presets = Store::mapping_presets();
             step(ImportStep::Read { summaries, presets });
         }
-        ImportEvent::Reread(index, summary) => step(ImportStep::Reread { index, summary }),
+        ImportEvent::Reread(index, summary) => step(ImportStep::Reread {
+            index,
+            summary: Box::new(summary),
+        }),
+        ImportEvent::Values(index, column, values) => step(ImportStep::Values {
+            index,
+            column,
+            values,
+        }),
         ImportEvent::Progress(rows) => step(ImportStep::Progress(rows)),
         ImportEvent::Imported(Imported {
             result,
@@ -185,6 +195,78 @@ pub fn ImportPanel() -> impl IntoView {
         });
         step(ImportStep::Drop(index));
     });
+
+    let ask_values = Callback::new(move |(index, column): (usize, usize)| {
+        worker.with_value(|w| {
+            if let Some(w) = w {
+                w.values(index, column);
+            }
+        });
+    });
+
+    // A mapping plan: the same JSON `keystone-cli inspect` writes and `analyze --plan` reads.
+    let plan_notice = RwSignal::new(None::<(bool, String)>);
+    let export_plan = move |_| {
+        let json = session.with_untracked(|s| s.plan().to_json());
+        download_bytes("keystone-plan.json", "application/json", json.as_bytes());
+    };
+    let on_plan = move |event: leptos::ev::Event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|list| list.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        spawn_local(async move {
+            let lang = state.lang.get_untracked();
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default();
+            let plan = match Plan::from_json(&text) {
+                Ok(plan) => plan,
+                Err(error) => {
+                    plan_notice.set(Some((
+                        false,
+                        format!("{} {error}", lang.text(Msg::PlanRefused)),
+                    )));
+                    return;
+                }
+            };
+            let mut applied = PlanApplied::default();
+            session.update(|s| applied = s.apply_plan(&plan));
+            for (index, options) in applied.reread {
+                reread.run((index, options));
+            }
+            for index in applied.skip.iter().copied() {
+                drop_file.run(index);
+            }
+            plan_notice.set(Some(if applied.problems.is_empty() {
+                (
+                    true,
+                    format!(
+                        "{} {}",
+                        lang.text(Msg::PlanApplied),
+                        counted(applied.files, Msg::FileCounted, Msg::FilesCounted, lang)
+                    ),
+                )
+            } else {
+                (
+                    false,
+                    format!(
+                        "{} {}",
+                        lang.text(Msg::PlanRefused),
+                        applied.problems.join("; ")
+                    ),
+                )
+            }));
+        });
+    };
 
     // Files with no customers can only join the customers shown: tick "Append" for them.
     Effect::new(move |_| {
@@ -408,7 +490,17 @@ pub fn ImportPanel() -> impl IntoView {
                             }}</strong>
                         </p>
                     })}
-                    <FileCards files=files reread=reread drop_file=drop_file/>
+                    <FileCards files=files reread=reread drop_file=drop_file ask_values=ask_values/>
+                    <div class="actions">
+                        <button class="secondary" on:click=export_plan data-testid="plan-export">{t(Msg::ExportPlan)}</button>
+                        <label class="file-pick">
+                            <input type="file" accept=".json,application/json" class="file-input" on:change=on_plan data-testid="plan-import"/>
+                            <span class="button secondary">{t(Msg::ImportPlan)}</span>
+                        </label>
+                    </div>
+                    {move || plan_notice.get().map(|(ok, text)| view! {
+                        <p class=if ok { "notice" } else { "error" } role="status" data-testid="plan-notice">{text}</p>
+                    })}
                     {move || matches!(state.data.get(), DataState::Ready(_)).then(|| view! {
                         <label class="append">
                             <input type="checkbox" bind:checked=append data-testid="import-append"/>
@@ -474,6 +566,7 @@ fn FileCards(
     files: Drafts,
     reread: Callback<(usize, ReadOptions)>,
     drop_file: Callback<usize>,
+    ask_values: Callback<(usize, usize)>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
@@ -482,19 +575,38 @@ fn FileCards(
             .get()
             .into_iter()
             .enumerate()
-            .map(|(index, draft)| file_card(files, reread, drop_file, index, draft, lang))
+            .map(|(index, draft)| {
+                let calls = CardCalls {
+                    reread,
+                    drop_file,
+                    ask_values,
+                };
+                file_card(files, calls, index, draft, lang)
+            })
             .collect_view()
     }
 }
 
-fn file_card(
-    files: Drafts,
+/// What a file card asks of the panel: read again, drop, count a column's values.
+#[derive(Clone, Copy)]
+struct CardCalls {
     reread: Callback<(usize, ReadOptions)>,
     drop_file: Callback<usize>,
+    ask_values: Callback<(usize, usize)>,
+}
+
+fn file_card(
+    files: Drafts,
+    calls: CardCalls,
     index: usize,
     draft: DraftFile,
     lang: Lang,
 ) -> impl IntoView {
+    let CardCalls {
+        reread,
+        drop_file,
+        ask_values,
+    } = calls;
     let encoding = draft.encoding.clone().unwrap_or_else(|| "–".into());
     let delimiter = draft.delimiter.map(|d| match d {
         b'\t' => "Tab".to_string(),
@@ -543,9 +655,19 @@ fn file_card(
         .map(|spec| {
             let field = spec.field;
             let current = draft.mapping.column(field);
+            let fixed = draft.mapping.fixed(field).map(str::to_owned);
             let on_change = move |event| {
                 let value = event_target_value(&event);
-                files.update(|all| all[index].mapping.set(field, value.parse::<usize>().ok()));
+                files.update(|all| {
+                    let mapping = &mut all[index].mapping;
+                    match value.strip_prefix("fixed:") {
+                        Some(fixed) => mapping.set_fixed(field, Some(fixed)),
+                        None => {
+                            mapping.set_fixed(field, None);
+                            mapping.set(field, value.parse::<usize>().ok());
+                        }
+                    }
+                });
             };
             let column_options = headers
                 .iter()
@@ -554,6 +676,21 @@ fn file_card(
                     view! { <option value=c.to_string() selected=current == Some(c) translate="no">{header.clone()}</option> }
                 })
                 .collect_view();
+            // A file of one product family (loans) names none: every row takes one value.
+            let fixed_options = (!canonical_values(field).is_empty()).then(|| {
+                let options = canonical_values(field)
+                    .iter()
+                    .map(|&(value, _)| {
+                        let selected = fixed.as_deref() == Some(value);
+                        view! {
+                            <option value=format!("fixed:{value}") selected=selected>
+                                {canonical_label(field, value, lang)}
+                            </option>
+                        }
+                    })
+                    .collect_view();
+                view! { <optgroup label=lang.text(Msg::FixedValue)>{options}</optgroup> }
+            });
             view! {
                 <tr>
                     <th scope="row">
@@ -562,13 +699,18 @@ fn file_card(
                     </th>
                     <td>
                         <select on:change=on_change aria-label=field_name(field, lang) data-field=format!("{field:?}")>
-                            <option value="" selected=current.is_none()>{lang.text(Msg::NotMapped)}</option>
+                            <option value="" selected=current.is_none() && fixed.is_none()>{lang.text(Msg::NotMapped)}</option>
                             {column_options}
+                            {fixed_options}
                         </select>
                     </td>
                 </tr>
             }
         })
+        .collect_view();
+    let value_maps = coded_fields(&draft)
+        .into_iter()
+        .map(|(field, column)| value_map(files, ask_values, index, &draft, field, column, lang))
         .collect_view();
     let preview_head = draft
         .headers
@@ -625,11 +767,109 @@ fn file_card(
                 <summary>{lang.text(Msg::ColumnMapping)}</summary>
                 <DataTable class="mapping">{mapping_rows}</DataTable>
             </details>
+            {value_maps}
             <details>
                 <summary>{lang.text(Msg::Preview)}</summary>
                 <DataTable scroll=true head=preview_head.into_any()>{preview_rows}</DataTable>
             </details>
         </div>
+    }
+}
+
+/// The value map of one coded column: each value found with its rows, whether it reads as it
+/// is, and what the manager assigns it to.
+fn value_map(
+    files: Drafts,
+    ask_values: Callback<(usize, usize)>,
+    index: usize,
+    draft: &DraftFile,
+    field: Field,
+    column: usize,
+    lang: Lang,
+) -> impl IntoView {
+    let body = match value_rows(draft, field) {
+        None => view! {
+            <button
+                class="secondary small"
+                on:click=move |_| ask_values.run((index, column))
+                data-testid="value-map-load"
+            >
+                {lang.text(Msg::CountValues)}
+            </button>
+        }
+        .into_any(),
+        Some((rows, more)) => {
+            let rows = rows
+                .into_iter()
+                .map(|row| {
+                    let value = row.value.clone();
+                    let on_change = move |event| {
+                        let to = event_target_value(&event);
+                        files.update(|all| {
+                            all[index]
+                                .mapping
+                                .assign(field, &value, (!to.is_empty()).then_some(to.as_str()))
+                        });
+                    };
+                    let options = canonical_values(field)
+                        .iter()
+                        .map(|&(canonical, _)| {
+                            view! {
+                                <option value=canonical selected=row.assigned.as_deref() == Some(canonical)>
+                                    {canonical_label(field, canonical, lang)}
+                                </option>
+                            }
+                        })
+                        .collect_view();
+                    let status = match (&row.assigned, row.understood) {
+                        (Some(_), _) => Msg::ValueAssigned,
+                        (None, true) => Msg::ValueUnderstood,
+                        (None, false) => Msg::ValueNotUnderstood,
+                    };
+                    view! {
+                        <tr data-value=row.value.clone() data-understood=row.understood.to_string()>
+                            <td translate="no">{row.value.clone()}</td>
+                            <td class="num">{count(row.rows)}</td>
+                            <td>{lang.text(status)}</td>
+                            <td>
+                                <select on:change=on_change aria-label=row.value.clone() data-testid="value-map-assign">
+                                    <option value="" selected=row.assigned.is_none()>{lang.text(Msg::AsExported)}</option>
+                                    {options}
+                                </select>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <DataTable class="mapping" headers=vec![lang.text(Msg::ExportedValue), lang.text(Msg::Rows), lang.text(Msg::ValueStatus), lang.text(Msg::ReadAs)]>{rows}</DataTable>
+                {more.then(|| view! { <p class="hint">{lang.text(Msg::MoreValues)}</p> })}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <details open class="value-map" data-field=format!("{field:?}") data-testid="value-map">
+            <summary>{lang.text(Msg::ValueMap)} " · " {field_name(field, lang)}</summary>
+            {body}
+        </details>
+    }
+}
+
+/// A canonical value as the value map offers it, in the reader's words.
+fn canonical_label(field: Field, value: &str, lang: Lang) -> String {
+    let zh = canonical_values(field)
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map_or(value, |(_, zh)| zh);
+    match (lang, field) {
+        (Lang::Zh, _) => zh.to_owned(),
+        (Lang::En, Field::ProductType) => ProductType::from_name(value).english_name().to_owned(),
+        (Lang::En, Field::Direction) => match value {
+            "in" => "In (credit)".into(),
+            _ => "Out (debit)".into(),
+        },
+        (Lang::En, _) => value.to_owned(),
     }
 }
 
@@ -699,9 +939,32 @@ fn Report(validated: Arc<Validated>) -> impl IntoView {
         })
         .collect_view();
     let has_issues = !report.issues.is_empty();
+    // Each code no field understood, once, with its rows: what to assign in the value map.
+    let codes = report.unknown_codes();
+    let unknown_codes = (!codes.is_empty()).then(|| {
+        let rows = codes
+            .into_iter()
+            .map(|code| {
+                let value = code.value.clone();
+                view! {
+                    <tr data-value=value>
+                        <td translate="no">{code.file}</td>
+                        <td translate="no">{code.column}</td>
+                        <td translate="no">{code.value}</td>
+                        <td class="num">{count(code.rows)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <p class="notice">{lang.text(Msg::UnknownCodesHint)}</p>
+            <DataTable testid="import-unknown-codes" headers=vec![lang.text(Msg::File), lang.text(Msg::Column), lang.text(Msg::ExportedValue), lang.text(Msg::Rows)]>{rows}</DataTable>
+        }
+    });
     view! {
         <h3>{lang.text(Msg::ValidationReport)}</h3>
         <DataTable testid="import-summary" headers=vec![lang.text(Msg::File), lang.text(Msg::Entity), lang.text(Msg::RowsRead), lang.text(Msg::Accepted), lang.text(Msg::Rejected), lang.text(Msg::Deduplicated), lang.text(Msg::CellWarnings)]>{summary_rows}</DataTable>
+        {unknown_codes}
         {has_issues.then(|| view! {
             <p class="hint">{lang.text(Msg::IssuesShown)}</p>
             <button class="secondary" on:click=download data-testid="import-download-issues">{lang.text(Msg::DownloadIssues)}</button>
