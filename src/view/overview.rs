@@ -100,7 +100,7 @@ pub fn overview(loaded: &Loaded, lang: Lang, path: &str) -> Overview {
     )
     .len();
     let kpi = |label, value, testid| Kpi::new(lang, label, value, testid);
-    let kpis = vec![
+    let mut kpis = vec![
         kpi(
             Msg::Customers,
             count(loaded.dataset.n_customers()),
@@ -115,6 +115,22 @@ pub fn overview(loaded: &Loaded, lang: Lang, path: &str) -> Overview {
         ),
         kpi(Msg::PotentialKeyAccounts, count(potential), "potential"),
     ];
+    // The year's money in and out, when there are transactions to count: an unsigned file is
+    // refused at import, so these are flows the export says, not guesses.
+    if !loaded.dataset.transactions().is_empty() {
+        let inflow: i64 = features.in12_fen.iter().sum();
+        let turnover: i64 = features.m12_fen.iter().sum();
+        kpis.push(kpi(
+            Msg::Inflows12,
+            money_compact(inflow, lang),
+            "inflow-12m",
+        ));
+        kpis.push(kpi(
+            Msg::Outflows12,
+            money_compact(turnover - inflow, lang),
+            "outflow-12m",
+        ));
+    }
     let n_tiers = rules.tiers.len();
     let tier_rows = (0..n_tiers)
         .map(|tier| TierRow {
