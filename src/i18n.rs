@@ -306,6 +306,7 @@ messages! {
     MissingRequired => "必填字段未映射：", "Required fields not mapped:";
     NeedsMapping => "需要映射：表头无法说明此文件的内容，请选择类型或移除该文件。", "Needs mapping: the headers do not show what this file holds. Choose its contents or remove it.";
     ChooseEntity => "（请选择）", "(choose)";
+    SpaceRuns => "空格（连续空格算一个）", "Spaces (a run counts once)";
     ExportPlan => "导出映射方案", "Export mapping plan";
     ImportPlan => "导入映射方案", "Import mapping plan";
     PlanApplied => "已按映射方案设置：", "Mapping plan applied to";
@@ -356,6 +357,8 @@ messages! {
     ProductRisk => "产品风险等级", "Product risk";
     CustomerTolerance => "客户风险承受能力", "Customer tolerance";
     Product => "产品", "Product";
+    Inflows12 => "近 12 个月流入", "Inflows, 12 months";
+    Outflows12 => "近 12 个月流出", "Outflows, 12 months";
     HeldAccounts => "账户与持仓", "Accounts and holdings";
     AccountOrCode => "账号 / 产品代码", "Account / product code";
     AsOfShort => "数据日期", "As of";

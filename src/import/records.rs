@@ -104,6 +104,47 @@ pub struct Records {
     /// The last byte the tokenizer took: a record that ends on `\r` ends its line there,
     /// though the tokenizer counts the line only at the `\n` it reads next.
     last_byte: u8,
+    /// For text whose columns are runs of spaces ([`SPACE_RUNS`]): the runs folded to one
+    /// space, and spaces at either end of a line dropped, before the tokenizer sees them.
+    spaces: Option<SpaceRuns>,
+}
+
+/// The delimiter that stands for runs of spaces (or tabs): mainframe and report exports
+/// (`.prn`, `.dat`) align their columns with as many spaces as each value needs.
+pub const SPACE_RUNS: u8 = b' ';
+
+/// The state of folding runs of spaces across pieces.
+#[derive(Default)]
+struct SpaceRuns {
+    at_line_start: bool,
+    pending_space: bool,
+    folded: Vec<u8>,
+}
+
+impl SpaceRuns {
+    /// `text` with each run of spaces and tabs inside a line as one space, none at its ends.
+    fn fold(&mut self, text: &[u8]) -> Vec<u8> {
+        let mut out = std::mem::take(&mut self.folded);
+        out.clear();
+        for &b in text {
+            match b {
+                b' ' | b'\t' => self.pending_space = !self.at_line_start,
+                b'\r' | b'\n' => {
+                    self.pending_space = false;
+                    self.at_line_start = true;
+                    out.push(b);
+                }
+                _ => {
+                    if std::mem::take(&mut self.pending_space) {
+                        out.push(b' ');
+                    }
+                    self.at_line_start = false;
+                    out.push(b);
+                }
+            }
+        }
+        out
+    }
 }
 
 impl Records {
@@ -116,6 +157,10 @@ impl Records {
             filled: (0, 0),
             line: 1,
             last_byte: 0,
+            spaces: (delimiter == SPACE_RUNS).then(|| SpaceRuns {
+                at_line_start: true,
+                ..SpaceRuns::default()
+            }),
         }
     }
 
@@ -128,6 +173,25 @@ impl Records {
     /// the line it starts on, until `row` returns `false`; whether to go on. `suspect` as in
     /// [`Row::may_hold_replacements`], for the records this text completes.
     pub fn feed(
+        &mut self,
+        text: &[u8],
+        suspect: bool,
+        row: &mut dyn FnMut(u64, Row<'_>) -> bool,
+    ) -> bool {
+        let Some(spaces) = &mut self.spaces else {
+            return self.tokenize(text, suspect, row);
+        };
+        let folded = spaces.fold(text);
+        // An empty piece is the end of the text: a piece of spaces alone folds to nothing and
+        // must not end it.
+        let go_on = folded.is_empty() && !text.is_empty() || self.tokenize(&folded, suspect, row);
+        if let Some(spaces) = &mut self.spaces {
+            spaces.folded = folded;
+        }
+        go_on
+    }
+
+    fn tokenize(
         &mut self,
         mut text: &[u8],
         suspect: bool,

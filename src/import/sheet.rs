@@ -6,7 +6,7 @@ use super::decode::{
 };
 use super::mapping::normalise_header;
 pub use super::records::Row;
-use super::records::{Record, Records};
+use super::records::{Record, Records, SPACE_RUNS};
 use super::stream::{read_pieces, SharedSource, TextDecoder, PIECE_BYTES};
 use std::fmt;
 use std::io::Cursor;
@@ -49,7 +49,8 @@ impl FileFormat {
 /// How to read a delimited text file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TextLayout {
-    /// The field separator: `,` `;` tab or `|`.
+    /// The field separator: `,` `;` tab or `|`, or [`SPACE_RUNS`] for columns aligned by
+    /// runs of spaces.
     pub delimiter: u8,
     /// Whether the first row names the columns.
     pub has_header: bool,
@@ -638,6 +639,17 @@ pub fn sniff_layout(text: &str) -> TextLayout {
         let consistent = rows.iter().filter(|(_, r)| r.len() == width).count();
         if (consistent, width) > (best.0, best.1) {
             best = (consistent, width, delimiter);
+        }
+    }
+    // Runs of spaces only when no delimiter character splits the lines: a date-time or a
+    // name with a space in a comma file must not turn it into a space-separated one.
+    if best.1 < 2 {
+        let rows = parse_records(&sample, SPACE_RUNS);
+        if let Some(width) = rows.first().map(|(_, r)| r.len()).filter(|&w| w >= 2) {
+            let consistent = rows.iter().filter(|(_, r)| r.len() == width).count();
+            if consistent * 10 >= rows.len() * 9 {
+                best = (consistent, width, SPACE_RUNS);
+            }
         }
     }
     let delimiter = best.2;

@@ -805,7 +805,18 @@ fn an_import_fed_its_files_in_any_slices_is_the_import_of_the_files() {
         "holdings_wan.csv",
     ]
     .map(|n| (n, bytes(&format!("import/{n}"))));
-    for files in [fixtures.to_vec(), workload_s(true)] {
+    // Runs of spaces fold across slices too (a piece of spaces alone ends nothing).
+    let spaced = vec![
+        (
+            "customers.csv",
+            b"customer_id,name\nC101,A\nC102,B\n".to_vec(),
+        ),
+        (
+            "balances_header.txt",
+            bytes("exports/spaces/balances_header.txt"),
+        ),
+    ];
+    for files in [fixtures.to_vec(), spaced, workload_s(true)] {
         let (sheets, reference) = import_files(&files);
         let named: Vec<(String, _)> = files
             .iter()
@@ -1004,4 +1015,50 @@ fn a_one_row_per_customer_snapshot_gets_holdings_ages_and_income_bands_from_its_
         analysis.features.aum_fen[2],
         15_966_080 + 500_000_000 + 120_000_000
     );
+}
+
+#[test]
+fn whitespace_separated_files_read_their_columns_with_or_without_a_header() {
+    // #19, problem 7: columns aligned by runs of spaces (and a stray tab), no header, were one
+    // text column with no warning.
+    let bare = bytes("exports/spaces/balances.prn");
+    let sheet = read_sheet("balances.prn", &bare, None).expect("reads");
+    let layout = sheet.options.layout.expect("delimited");
+    assert_eq!(layout.delimiter, keystone::import::records::SPACE_RUNS);
+    assert!(!layout.has_header);
+    assert_eq!(
+        sheet.headers,
+        ["column 1", "column 2", "column 3", "column 4"]
+    );
+    let rows: Vec<Vec<String>> = sheet.preview(10).into_iter().map(|(_, r)| r).collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[1], ["C101", "定期", "3000000.00", "2026-06-30"]);
+    // Numbered columns show no kind: the file needs mapping, it is not a customer list.
+    assert_eq!(guess_entity(&sheet.headers), None);
+
+    // With a header (CRLF, a tab inside a run), the columns map and the holdings import.
+    let named = bytes("exports/spaces/balances_header.txt");
+    let (sheets, outcome) = import_files(&[
+        (
+            "customers.csv",
+            b"customer_id,name\nC101,A\nC102,B\n".to_vec(),
+        ),
+        ("balances_header.txt", named),
+    ]);
+    assert_eq!(sheets[1].options.layout.map(|l| l.delimiter), Some(b' '));
+    assert_eq!(
+        sheets[1].headers,
+        ["客户号", "产品类型", "余额", "数据日期"]
+    );
+    let h = outcome.dataset.holdings();
+    assert_eq!(h.len(), 2, "{:?}", outcome.report);
+    assert_eq!(h.balance_fen, [12_000_000, 250_000_000]);
+    // A comma file whose values hold spaces stays a comma file.
+    let commas = read_sheet(
+        "t.csv",
+        "customer_id,txn_time\nC1,2026-01-05 10:00:00\nC2,2026-01-06 11:30:00\n".as_bytes(),
+        None,
+    )
+    .expect("reads");
+    assert_eq!(commas.options.layout.map(|l| l.delimiter), Some(b','));
 }

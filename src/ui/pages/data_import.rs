@@ -610,6 +610,7 @@ fn file_card(
     let encoding = draft.encoding.clone().unwrap_or_else(|| "–".into());
     let delimiter = draft.delimiter.map(|d| match d {
         b'\t' => "Tab".to_string(),
+        b' ' => lang.text(Msg::SpaceRuns).to_string(),
         d => (d as char).to_string(),
     });
     let on_entity = move |event| {
@@ -1023,6 +1024,7 @@ fn reading_controls(
                 ";" => b';',
                 "tab" => b'\t',
                 "|" => b'|',
+                "spaces" => b' ',
                 _ => b',',
             };
             let layout = TextLayout {
@@ -1051,13 +1053,23 @@ fn reading_controls(
                 },
             ));
         };
-        let choices = [(",", b','), (";", b';'), ("tab", b'\t'), ("|", b'|')]
-            .into_iter()
-            .map(|(value, byte)| {
-                let label = if byte == b'\t' { "Tab" } else { value };
-                view! { <option value=value selected=byte == layout.delimiter>{label}</option> }
-            })
-            .collect_view();
+        let choices = [
+            (",", b','),
+            (";", b';'),
+            ("tab", b'\t'),
+            ("|", b'|'),
+            ("spaces", b' '),
+        ]
+        .into_iter()
+        .map(|(value, byte)| {
+            let label = match byte {
+                b'\t' => "Tab",
+                b' ' => lang.text(Msg::SpaceRuns),
+                _ => value,
+            };
+            view! { <option value=value selected=byte == layout.delimiter>{label}</option> }
+        })
+        .collect_view();
         view! {
             <label>
                 {lang.text(Msg::Delimiter)} " "
@@ -1116,7 +1128,7 @@ fn date_controls(files: Drafts, index: usize, draft: &DraftFile, lang: Lang) -> 
         </label>
         <label>
             {lang.text(Msg::Century)} " "
-            <select on:change=on_century>
+            <select on:change=on_century data-testid="import-century">
                 <option value="" selected=style.century.is_none()>"–"</option>
                 <option value="1900" selected=style.century == Some(1900)>"19YY"</option>
                 <option value="2000" selected=style.century == Some(2000)>"20YY"</option>
