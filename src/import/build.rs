@@ -1074,11 +1074,22 @@ impl Staged {
         let attribute_columns: Vec<usize> = (0..width)
             .filter(|c| !file.mapping.columns.iter().any(|&(_, mapped)| mapped == *c))
             .collect();
-        if file.entity == Entity::Customers && self.customers.attributes.is_empty() {
+        if file.entity == Entity::Customers {
+            // Every customers file's own columns are kept: a second file's extra column is a
+            // new attribute, blank for the customers read before it.
             for &c in &attribute_columns {
+                let name = &file.sheet.headers[c];
+                if self.customers.attributes.iter().any(|a| &a.name == name) {
+                    continue;
+                }
+                let mut values = CodedColumn::new();
+                values.reserve(self.customers.len());
+                for _ in 0..self.customers.len() {
+                    values.push("");
+                }
                 self.customers.attributes.push(Attribute {
-                    name: file.sheet.headers[c].clone(),
-                    values: CodedColumn::new(),
+                    name: name.clone(),
+                    values,
                 });
             }
         }

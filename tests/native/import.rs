@@ -1062,3 +1062,58 @@ fn whitespace_separated_files_read_their_columns_with_or_without_a_header() {
     .expect("reads");
     assert_eq!(commas.options.layout.map(|l| l.delimiter), Some(b','));
 }
+
+#[test]
+fn every_header_synonym_maps_to_its_field_in_its_kind_of_file() {
+    // The synonym table is the one place headers are recognised: each spelling, written as an
+    // export would (upper case, spaces, a unit in brackets), maps to its own field — none is
+    // shadowed by another field of the same kind of file.
+    use keystone::import::{Entity, Mapping};
+    let mut checked = 0;
+    for entity in Entity::ALL {
+        for spec in entity.fields() {
+            for synonym in spec.synonyms {
+                for header in [
+                    synonym.to_string(),
+                    format!(" {}（元）", synonym.to_uppercase()),
+                ] {
+                    let mapping: Mapping = auto_map(entity, std::slice::from_ref(&header));
+                    assert_eq!(
+                        mapping.columns,
+                        [(spec.field, 0)],
+                        "{header:?} in a {} file",
+                        entity.key()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 400, "{checked}");
+}
+
+#[test]
+fn a_second_customers_file_keeps_its_own_extra_columns() {
+    // #19, problem 9: a branch's second client list with a column the first lacks.
+    let (_, outcome) = import_files(&[
+        (
+            "north.csv",
+            "customer_id,name,segment\nN1,甲,VIP\nN2,乙,\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        (
+            "south.csv",
+            "customer_id,name,segment,churn_flag\nS1,丙,大众,Closed\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+    ]);
+    let c = outcome.dataset.customers();
+    let column = |name: &str| -> Vec<String> {
+        let a = c.attributes.iter().find(|a| a.name == name).expect(name);
+        (0..c.len()).map(|r| a.values.get(r).to_owned()).collect()
+    };
+    assert_eq!(column("segment"), ["VIP", "", "大众"]);
+    assert_eq!(column("churn_flag"), ["", "", "Closed"]);
+}
