@@ -818,17 +818,6 @@ impl<'r> RowReader<'r> {
     }
 }
 
-/// The customer-file fields that hold a product family's balance (a wide snapshot).
-const WIDE_BALANCES: [Field; 7] = [
-    Field::DepositBalance,
-    Field::TimeDepositBalance,
-    Field::WealthBalance,
-    Field::FundBalance,
-    Field::InsuranceBalance,
-    Field::LoanBalance,
-    Field::CardBalance,
-];
-
 /// Whom a row belongs to: a customer by id, or the holder of an account.
 #[derive(Clone, Copy)]
 enum Holder<'r> {
@@ -896,6 +885,8 @@ struct MappedFile<'r> {
     attribute_columns: Vec<Option<usize>>,
     /// For a customers file, its place in `Staged::customer_files`.
     customer_file: u32,
+    /// For a customers file, its balance columns: each a product family's holding.
+    balances: Vec<(Field, ProductType)>,
 }
 
 /// Staged tables: managers are still named by id until every manager is known.
@@ -1138,6 +1129,13 @@ impl Staged {
             money_units,
             attribute_columns,
             customer_file,
+            balances: file
+                .mapping
+                .columns
+                .iter()
+                .filter(|_| file.entity == Entity::Customers)
+                .filter_map(|&(field, _)| Some((field, field.product_balance()?)))
+                .collect(),
         }
     }
 
@@ -1270,12 +1268,11 @@ impl Staged {
         });
         let age = row.optional(|r| r.value(Field::Age, parse_age));
         // A wide snapshot's balance columns, each a holding of its product family.
-        let mut balances = [None; WIDE_BALANCES.len()];
-        for (slot, &field) in balances.iter_mut().zip(&WIDE_BALANCES) {
-            if mapped.columns[field as usize].is_some() {
-                *slot = row.optional(|r| r.money(field, false));
-            }
-        }
+        let balances: Vec<(ProductType, Option<i64>)> = mapped
+            .balances
+            .iter()
+            .map(|&(field, product)| (product, row.optional(|r| r.money(field, false))))
+            .collect();
         let risk = row.optional(|r| r.value(Field::RiskLevel, parse_risk_level));
         let open_date = row.optional(|r| r.date(Field::OpenDate, today, false));
         let Some(id) = id else {
@@ -1327,11 +1324,9 @@ impl Staged {
             attribute.values.push(value.trim());
         }
         let customer = (c.len() - 1) as u32;
-        for (&field, balance) in WIDE_BALANCES.iter().zip(balances) {
+        for (product, balance) in balances {
             // A zero balance is no holding: the product is not held.
-            let (Some(balance), Some(product)) =
-                (balance.filter(|&b| b != 0), field.product_balance())
-            else {
+            let Some(balance) = balance.filter(|&b| b != 0) else {
                 continue;
             };
             let h = &mut self.holdings;
