@@ -249,18 +249,17 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
     }
     for code in outcome.report.unknown_codes() {
         eprintln!(
-            "{}: column {}: value {:?} is not understood ({} {}): assign it in the plan's \"values\"",
+            "{}: column {}: value {:?} is not understood ({}): assign it in the plan's \"values\"",
             code.file,
             code.column,
             code.value,
-            code.rows,
-            if code.rows == 1 { "row" } else { "rows" }
+            counted(code.rows, "row", "rows")
         );
     }
     if !needs_mapping.is_empty() {
         eprintln!(
-            "{} file(s) need mapping: their headers show no kind, and nothing is analysed on a guess (write a plan with `keystone-cli inspect`, set each file's \"kind\" or \"skip\", and pass it with --plan)",
-            needs_mapping.len()
+            "{} mapping: their headers show no kind, and nothing is analysed on a guess (write a plan with `keystone-cli inspect`, set each file's \"kind\" or \"skip\", and pass it with --plan)",
+            counted(needs_mapping.len(), "file needs", "files need")
         );
         return ExitCode::from(2);
     }
@@ -345,13 +344,13 @@ fn file_table(
         match (input, summary) {
             (Some(input), Some(summary)) => {
                 table.push_str(&format!(
-                    "{name}: {} · {} rows read, {} accepted, {} rejected, {} deduplicated, {} cell warnings\n",
+                    "{name}: {} · {} read, {} accepted, {} rejected, {} deduplicated, {}\n",
                     input.entity.key(),
-                    summary.rows_read,
+                    counted(summary.rows_read, "row", "rows"),
                     summary.accepted,
                     summary.rejected,
                     summary.deduplicated,
-                    summary.warnings
+                    counted(summary.warnings, "cell warning", "cell warnings")
                 ));
                 let mapped: Vec<String> = input
                     .mapping
@@ -382,6 +381,11 @@ fn file_table(
         }
     }
     table
+}
+
+/// `n` and its noun, singular or plural.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A file on disk, read with positioned reads (the command-line tool, benchmarks).
