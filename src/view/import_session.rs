@@ -130,6 +130,9 @@ pub struct ImportSession {
     /// The files are being read again to go back from a report to their mapping: the read
     /// that arrives restores the worker's copy; the choices made here stay.
     pub restoring: bool,
+    /// A plan applied to files that are being read again with its settings: it applies to
+    /// each again when its new read arrives (which brings the headers' own guesses).
+    pub pending_plan: Option<Plan>,
 }
 
 impl ImportSession {
@@ -174,6 +177,14 @@ impl ImportSession {
             (ImportStep::Reread { index, summary }, S::Mapping) => {
                 if let Some(slot) = self.files.get_mut(index) {
                     *slot = *summary;
+                    if let Some(planned) =
+                        self.pending_plan.as_ref().and_then(|p| p.file(&slot.name))
+                    {
+                        // Read as the plan says: its choices now fit the new headers.
+                        if let Ok(Some(decided)) = planned.apply(&slot.headers) {
+                            (slot.entity, slot.mapping, slot.date_style) = decided;
+                        }
+                    }
                 }
             }
             (ImportStep::Validate, S::Mapping) if self.needs_mapping().is_empty() => {
@@ -262,25 +273,35 @@ impl ImportSession {
 
     /// Applies a plan to the picked files it names (by file name): kinds, mappings and date
     /// styles are set here; what else it asks is returned for the page to do — files to read
-    /// again with other settings, files to leave out (positions, highest first) — with the
-    /// problems of the entries that do not fit their file (that file is left as it was).
+    /// again with other settings (the plan applies to each when its new read arrives), files
+    /// to leave out (positions, highest first) — with the problems of the entries that do not
+    /// fit their file (that file is left as it was).
     pub fn apply_plan(&mut self, plan: &Plan) -> PlanApplied {
         let mut applied = PlanApplied::default();
         for (index, file) in self.files.iter_mut().enumerate() {
             let Some(planned) = plan.file(&file.name) else {
                 continue;
             };
-            let decided = planned.read_options(&file.options).and_then(|options| {
-                if options != file.options {
+            if planned.skip {
+                applied.skip.push(index);
+                continue;
+            }
+            match planned.read_options(&file.options) {
+                // Read again first: the plan's columns are the new read's headers.
+                Ok(options) if options != file.options => {
                     applied.reread.push((index, options));
+                    applied.files += 1;
+                    continue;
                 }
-                planned.apply(&file.headers)
-            });
-            match decided {
-                Ok(Some((entity, mapping, date_style))) => {
-                    file.entity = entity;
-                    file.mapping = mapping;
-                    file.date_style = date_style;
+                Ok(_) => {}
+                Err(error) => {
+                    applied.problems.push(format!("{}: {error}", file.name));
+                    continue;
+                }
+            }
+            match planned.apply(&file.headers) {
+                Ok(Some(decided)) => {
+                    (file.entity, file.mapping, file.date_style) = decided;
                     applied.files += 1;
                 }
                 Ok(None) => applied.skip.push(index),
@@ -288,6 +309,7 @@ impl ImportSession {
             }
         }
         applied.skip.reverse();
+        self.pending_plan = (!applied.reread.is_empty()).then(|| plan.clone());
         applied
     }
 

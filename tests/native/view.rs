@@ -1046,3 +1046,46 @@ fn a_value_map_lists_a_columns_codes_and_the_sessions_plan_applies_to_the_same_f
     );
     assert_eq!(fresh.files[0], before);
 }
+
+#[test]
+fn a_plan_that_reads_a_file_otherwise_applies_when_the_new_read_arrives() {
+    use keystone::import::{Field, Plan};
+    // A GBK export read as UTF-8 has garbled headers: the plan's encoding has it read again,
+    // and its columns apply to the new read's headers, not the garbled ones.
+    let gbk = super::support::bytes("import/customers_zh_gbk.csv");
+    let as_utf8 = keystone::import::ReadOptions {
+        encoding: Some(keystone::import::TextEncoding::Utf8),
+        ..read_sheet("c.csv", &gbk, None).expect("reads").options
+    };
+    let garbled = read_sheet("c.csv", &gbk, Some(as_utf8)).expect("reads");
+    let right = read_sheet("c.csv", &gbk, None).expect("reads");
+    let mut session = ImportSession::default();
+    session.step(ImportStep::Picked { bytes: 1e3 });
+    session.step(ImportStep::Read {
+        summaries: vec![SheetSummary::of("c.csv", gbk.len(), &garbled)],
+        presets: Vec::new(),
+    });
+    assert_eq!(
+        session.files[0].entity, None,
+        "garbled headers show no kind"
+    );
+    let mut plan_of_right = ImportSession::default();
+    plan_of_right.step(ImportStep::Picked { bytes: 1e3 });
+    plan_of_right.step(ImportStep::Read {
+        summaries: vec![SheetSummary::of("c.csv", gbk.len(), &right)],
+        presets: Vec::new(),
+    });
+    plan_of_right.files[0].mapping.set(Field::City, None);
+    let plan: Plan = plan_of_right.plan();
+    let applied = session.apply_plan(&plan);
+    assert_eq!((applied.files, applied.reread.len()), (1, 1));
+    assert!(applied.problems.is_empty(), "{:?}", applied.problems);
+    // The worker's new read arrives with the headers' own guess; the plan wins.
+    session.step(ImportStep::Reread {
+        index: 0,
+        summary: Box::new(SheetSummary::of("c.csv", gbk.len(), &right)),
+    });
+    assert_eq!(session.files[0].entity, Some(Entity::Customers));
+    assert_eq!(session.files[0].mapping, plan_of_right.files[0].mapping);
+    assert_eq!(session.files[0].mapping.column(Field::City), None);
+}
