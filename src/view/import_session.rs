@@ -177,13 +177,15 @@ impl ImportSession {
             (ImportStep::Reread { index, summary }, S::Mapping) => {
                 if let Some(slot) = self.files.get_mut(index) {
                     *slot = *summary;
-                    if let Some(planned) =
-                        self.pending_plan.as_ref().and_then(|p| p.file(&slot.name))
-                    {
-                        // Read as the plan says: its choices now fit the new headers.
-                        if let Ok(Some(decided)) = planned.apply(&slot.headers) {
-                            (slot.entity, slot.mapping, slot.date_style) = decided;
+                    if let Some(plan) = &mut self.pending_plan {
+                        // Read as the plan says: its choices now fit the new headers (once: a
+                        // later read the manager asks for keeps their own choices).
+                        if let Some(planned) = plan.file(&slot.name) {
+                            if let Ok(Some(decided)) = planned.apply(&slot.headers) {
+                                (slot.entity, slot.mapping, slot.date_style) = decided;
+                            }
                         }
+                        plan.files.retain(|f| f.file != slot.name);
                     }
                 }
             }
