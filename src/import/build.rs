@@ -843,7 +843,7 @@ pub fn known_value(field: Field, text: &str) -> bool {
         Field::Direction => matches!(parse_direction(text), Ok(Some(_))),
         Field::Gender => parse_gender(text).is_ok(),
         Field::RiskLevel | Field::ProductRiskLevel => parse_risk_level(text).is_ok(),
-        Field::ProductType => ProductType::is_known_name(text),
+        Field::ProductType => ProductType::from_known_name(text).is_some(),
         Field::Role => is_owner_role(text),
         _ => true,
     }
@@ -1366,9 +1366,10 @@ impl Staged {
         let balance = row.money(Field::Balance, true);
         let as_of = row.optional(|r| r.date(Field::AsOf, today, false));
         let risk = row.optional(|r| r.value(Field::ProductRiskLevel, parse_risk_level));
-        if product.is_some_and(|p| !ProductType::is_known_name(p)) {
-            // Kept as other assets, and said: a local code silently counted as an asset would
-            // move the customer's AUM and tier.
+        // One lookup a row: an unknown code is kept as other assets, and said — silently
+        // counted as an asset it would move the customer's AUM and tier.
+        let product_type = product.map(ProductType::from_known_name);
+        if product_type.is_some_and(|known| known.is_none()) {
             row.optional(|r| {
                 r.fail(
                     Field::ProductType,
@@ -1377,7 +1378,7 @@ impl Staged {
                 None::<()>
             });
         }
-        let (Some(holder), Some(product), Some(balance)) = (holder, product, balance) else {
+        let (Some(holder), Some(product), Some(balance)) = (holder, product_type, balance) else {
             return RowOutcome::Rejected;
         };
         if !row.issues.is_empty() {
@@ -1388,7 +1389,7 @@ impl Staged {
         };
         let h = &mut self.holdings;
         h.customer_idx.push(customer);
-        h.product_type.push(ProductType::from_name(product));
+        h.product_type.push(product.unwrap_or(ProductType::Other));
         // Keyed by account and with no product code: the account is the product held.
         h.product_code
             .push(match (row.text(Field::ProductCode), holder) {
@@ -1531,7 +1532,8 @@ impl Staged {
         let balance = row.optional(|r| r.money(Field::Balance, false));
         let as_of = row.optional(|r| r.date(Field::AsOf, today, false));
         let product = row.text(Field::ProductType);
-        if !product.is_empty() && !ProductType::is_known_name(product) {
+        let product_type = ProductType::from_known_name(product);
+        if !product.is_empty() && product_type.is_none() {
             row.optional(|r| {
                 r.fail(
                     Field::ProductType,
@@ -1557,7 +1559,8 @@ impl Staged {
         if let Some(balance) = balance.filter(|&b| b != 0) {
             let h = &mut self.holdings;
             h.customer_idx.push(customer);
-            h.product_type.push(ProductType::from_name(product));
+            h.product_type
+                .push(product_type.unwrap_or(ProductType::Other));
             h.product_code.push(account);
             h.balance_fen.push(balance);
             h.as_of.push(as_of.unwrap_or(Day::MISSING));

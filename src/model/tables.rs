@@ -146,6 +146,12 @@ impl ProductType {
     /// Recognises a product family by its Chinese or English name or a common alias
     /// (`活期`, `deposit`, `loan` …); anything else is [`ProductType::Other`].
     pub fn from_name(name: &str) -> ProductType {
+        ProductType::from_known_name(name).unwrap_or(ProductType::Other)
+    }
+
+    /// [`ProductType::from_name`], but `None` for a name no family answers to (`其他` and
+    /// `Other` answer: other assets), so an unknown code can be said, not silently counted.
+    pub fn from_known_name(name: &str) -> Option<ProductType> {
         // Compared in place, not lowercased into a new string: this runs for every holding.
         const ALIASES: [(&str, ProductType); 32] = [
             ("活期", ProductType::CurrentDeposit),
@@ -191,17 +197,6 @@ impl ProductType {
                     .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
                     .map(|&(_, product)| product)
             })
-            .unwrap_or(ProductType::Other)
-    }
-
-    /// Whether `name` is a product family's name or alias (`其他` / `Other` included), not an
-    /// unknown code that [`ProductType::from_name`] counts as other assets.
-    pub fn is_known_name(name: &str) -> bool {
-        ProductType::from_name(name) != ProductType::Other
-            || ProductType::Other.chinese_name() == name.trim()
-            || ProductType::Other
-                .english_name()
-                .eq_ignore_ascii_case(name.trim())
     }
 
     /// Loans and card balances are owed to the bank, so they are not assets under management.
