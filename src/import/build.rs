@@ -688,6 +688,8 @@ struct RowReader<'r> {
     issues: Vec<ImportIssue>,
     /// Optional cells that did not read: reported, the row kept without them.
     warnings: Vec<ImportIssue>,
+    /// The mapping fixes no field and assigns no value: cells read as they are.
+    plain: bool,
 }
 
 impl<'r> RowReader<'r> {
@@ -712,19 +714,32 @@ impl<'r> RowReader<'r> {
         None
     }
 
+    #[inline]
     fn text(&self, field: Field) -> &'r str {
         // ASCII trimming is a byte scan; full-width spaces are handled by the value parsers.
-        let mapping: &'r Mapping = &self.file.mapping;
-        let raw = match self.columns[field as usize] {
-            Some(column) => self.record.get(column).unwrap_or("").trim_ascii(),
-            None if mapping.fixed.is_empty() => "",
-            None => mapping.fixed(field).unwrap_or(""),
-        };
-        if mapping.values.is_empty() {
+        let raw = self.columns[field as usize]
+            .and_then(|column| self.record.get(column))
+            .unwrap_or("")
+            .trim_ascii();
+        // Most files map columns only: the lookup of fixed and assigned values stays out of
+        // the loop that every cell of a large file goes through.
+        if self.plain {
             raw
         } else {
-            mapping.value(field, raw)
+            self.mapped_text(field, raw)
         }
+    }
+
+    /// `raw` as the mapping reads it: a field's fixed value, or a value assigned to it.
+    #[cold]
+    #[inline(never)]
+    fn mapped_text(&self, field: Field, raw: &'r str) -> &'r str {
+        let mapping: &'r Mapping = &self.file.mapping;
+        let raw = match (self.columns[field as usize], mapping.fixed(field)) {
+            (None, Some(fixed)) => fixed,
+            _ => raw,
+        };
+        mapping.value(field, raw)
     }
 
     fn fail(&mut self, field: Field, reason: IssueReason) {
@@ -1202,6 +1217,7 @@ impl Staged {
             date_style: mapped.date_style,
             issues: Vec::new(),
             warnings: Vec::new(),
+            plain: file.mapping.values.is_empty() && file.mapping.fixed.is_empty(),
         };
         let outcome = match file.entity {
             Entity::Customers => self.customer_row(&mut row, today, mapped),
