@@ -229,11 +229,16 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
     );
     for issue in &outcome.report.issues {
         eprintln!(
-            "{}{}:{}: {}{}: {}",
+            "{}{}{}: {}{}{}",
             // A cell left out of a row that was kept, as against a refused row.
             if issue.warning { "warning: " } else { "" },
             issue.file,
-            issue.line,
+            // Line 0 is the whole file.
+            if issue.line == 0 {
+                String::new()
+            } else {
+                format!(":{}", issue.line)
+            },
             issue
                 .column
                 .as_deref()
@@ -242,7 +247,7 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
             if issue.value.is_empty() {
                 String::new()
             } else {
-                format!("value {:?}", issue.value)
+                format!("value {:?}: ", issue.value)
             },
             issue.reason
         );
@@ -258,7 +263,7 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
     }
     if !needs_mapping.is_empty() {
         eprintln!(
-            "{} mapping: their headers show no kind, and nothing is analysed on a guess (write a plan with `keystone-cli inspect`, set each file's \"kind\" or \"skip\", and pass it with --plan)",
+            "{} mapping: the headers show no kind, and nothing is analysed on a guess (write a plan with `keystone-cli inspect`, set each file's \"kind\" or \"skip\", and pass it with --plan)",
             counted(needs_mapping.len(), "file needs", "files need")
         );
         return ExitCode::from(2);
