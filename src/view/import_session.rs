@@ -415,9 +415,9 @@ impl ImportFigures {
             return None;
         }
         let mut parts = vec![format!(
-            "{} {:.1} MB: {:.2} s",
+            "{} {}: {:.2} s",
             lang.text(Msg::TimingRead),
-            self.bytes / 1e6,
+            crate::format::file_size(self.bytes),
             self.read_ms / 1000.0
         )];
         if self.validate_ms > 0.0 {

@@ -527,6 +527,11 @@ fn the_import_figures_carry_every_attribute_the_bench_reads() {
     figures.commit_ms = 330.0;
     let line = figures.summary(Lang::En).expect("a summary");
     assert!(line.contains("125.0 MB"), "{line}");
+    // A small export is not "0.0 MB".
+    let mut small = ImportFigures::picked(1_730.0);
+    small.read_ms = 5.0;
+    let small = small.summary(Lang::Zh).expect("read");
+    assert!(small.contains("1.7 KB"), "{small}");
     assert!(line.contains("2,000,000"), "{line}");
     assert!(line.contains("2000000 "), "rows per second: {line}");
     let names: Vec<&str> = figures

@@ -657,6 +657,11 @@ fn file_card(
             let field = spec.field;
             let current = draft.mapping.column(field);
             let fixed = draft.mapping.fixed(field).map(str::to_owned);
+            // The customer id is not needed where the account id names the row's holder.
+            let by_account = field == Field::CustomerId
+                && draft.entity.is_some_and(Entity::keyed_by_account)
+                && draft.mapping.column(Field::AccountId).is_some();
+            let required = spec.required && !by_account;
             let on_change = move |event| {
                 let value = event_target_value(&event);
                 files.update(|all| {
@@ -696,7 +701,7 @@ fn file_card(
                 <tr>
                     <th scope="row">
                         {field_name(field, lang)}
-                        {spec.required.then(|| view! { <span class="required">" *"</span> })}
+                        {required.then(|| view! { <span class="required">" *"</span> })}
                     </th>
                     <td>
                         <select on:change=on_change aria-label=field_name(field, lang) data-field=format!("{field:?}")>
