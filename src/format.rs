@@ -89,12 +89,10 @@ pub fn money_decimal(fen: i64) -> String {
     format!("{sign}{}.{:02}", magnitude / 100, magnitude % 100)
 }
 
-/// A file's size as people read it: `820 B`, `4.2 KB`, `125.0 MB` (decimal units, as file
-/// pickers show them).
+/// A file's size as people read it: `0.8 KB`, `4.2 KB`, `125.0 MB` (decimal units, as file
+/// pickers show them; KB and MB read the same in both languages).
 pub fn file_size(bytes: f64) -> String {
-    if bytes < 1e3 {
-        format!("{bytes:.0} B")
-    } else if bytes < 1e6 {
+    if bytes < 1e6 {
         format!("{:.1} KB", bytes / 1e3)
     } else {
         format!("{:.1} MB", bytes / 1e6)
