@@ -714,6 +714,14 @@ impl<'r> RowReader<'r> {
         None
     }
 
+    /// Reports a cell warning on `field`: the row is kept.
+    fn warn(&mut self, field: Field, reason: IssueReason) {
+        self.optional(|r| {
+            r.fail(field, reason);
+            None::<()>
+        });
+    }
+
     #[inline]
     fn text(&self, field: Field) -> &'r str {
         // ASCII trimming is a byte scan; full-width spaces are handled by the value parsers.
@@ -902,6 +910,8 @@ struct MappedFile<'r> {
     customer_file: u32,
     /// For a customers file, its balance columns: each a product family's holding.
     balances: Vec<(Field, ProductType)>,
+    /// The mapping fixes no field and assigns no value: cells read as they are.
+    plain: bool,
 }
 
 /// Staged tables: managers are still named by id until every manager is known.
@@ -1151,6 +1161,7 @@ impl Staged {
                 .filter(|_| file.entity == Entity::Customers)
                 .filter_map(|&(field, _)| Some((field, field.product_balance()?)))
                 .collect(),
+            plain: file.mapping.values.is_empty() && file.mapping.fixed.is_empty(),
         }
     }
 
@@ -1217,7 +1228,7 @@ impl Staged {
             date_style: mapped.date_style,
             issues: Vec::new(),
             warnings: Vec::new(),
-            plain: file.mapping.values.is_empty() && file.mapping.fixed.is_empty(),
+            plain: mapped.plain,
         };
         let outcome = match file.entity {
             Entity::Customers => self.customer_row(&mut row, today, mapped),
@@ -1386,13 +1397,10 @@ impl Staged {
         // counted as an asset it would move the customer's AUM and tier.
         let product_type = product.map(ProductType::from_known_name);
         if product_type.is_some_and(|known| known.is_none()) {
-            row.optional(|r| {
-                r.fail(
-                    Field::ProductType,
-                    IssueReason::BadValue(ValueError::UnknownProduct),
-                );
-                None::<()>
-            });
+            row.warn(
+                Field::ProductType,
+                IssueReason::BadValue(ValueError::UnknownProduct),
+            );
         }
         let (Some(holder), Some(product), Some(balance)) = (holder, product_type, balance) else {
             return RowOutcome::Rejected;
@@ -1522,18 +1530,12 @@ impl Staged {
             return RowOutcome::Rejected;
         };
         if !is_owner_role(row.text(Field::Role)) {
-            row.optional(|r| {
-                r.fail(Field::Role, IssueReason::NotOwner);
-                None::<()>
-            });
+            row.warn(Field::Role, IssueReason::NotOwner);
             return RowOutcome::Accepted;
         }
         if self.account_holders.contains_key(account) {
             // A second owner (a joint account): the first one named holds it.
-            row.optional(|r| {
-                r.fail(Field::AccountId, IssueReason::SecondOwner);
-                None::<()>
-            });
+            row.warn(Field::AccountId, IssueReason::SecondOwner);
             return RowOutcome::Accepted;
         }
         self.account_holders.insert(account.to_owned(), customer);
@@ -1550,13 +1552,10 @@ impl Staged {
         let product = row.text(Field::ProductType);
         let product_type = ProductType::from_known_name(product);
         if !product.is_empty() && product_type.is_none() {
-            row.optional(|r| {
-                r.fail(
-                    Field::ProductType,
-                    IssueReason::BadValue(ValueError::UnknownProduct),
-                );
-                None::<()>
-            });
+            row.warn(
+                Field::ProductType,
+                IssueReason::BadValue(ValueError::UnknownProduct),
+            );
         }
         let Some(account) = account else {
             return RowOutcome::Rejected;
