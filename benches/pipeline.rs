@@ -102,6 +102,7 @@ fn workload(dir: &Path, name: &str) {
         import(&ImportRequest {
             files: guessed_inputs(&sheets),
             today: Day(30_000),
+            currency: Default::default(),
             base: None,
         })
         .dataset

@@ -2,9 +2,42 @@
 //!
 //! Money arrives as integer fen and is rounded with integer arithmetic, so a figure never drifts
 //! by the float error that `fen as f64 / 1e6` would bring.
+//!
+//! Amounts are written with the sign of the loaded dataset's currency ([`show_amounts_in`]):
+//! `¥` for renminbi, `$`, `€`, `HK$` … for the others. Nothing is converted.
 
 use crate::i18n::{Lang, Msg};
-use crate::model::Day;
+use crate::model::{Currency, Day};
+use std::cell::Cell;
+
+thread_local! {
+    /// The currency of the dataset on screen. One thread draws one dataset at a time (the
+    /// page, or a worker exporting one), and every amount it writes is in that dataset's
+    /// currency, so the currency is set once where the dataset is loaded rather than passed
+    /// through every view.
+    static SHOWN_CURRENCY: Cell<Currency> = const { Cell::new(Currency::Cny) };
+}
+
+/// Writes every amount from now on (on this thread) in `currency`: called where a dataset is
+/// loaded, with the currency stored with its snapshot.
+pub fn show_amounts_in(currency: Currency) {
+    SHOWN_CURRENCY.with(|shown| shown.set(currency));
+}
+
+/// The currency amounts are written in (see [`show_amounts_in`]).
+pub fn shown_currency() -> Currency {
+    SHOWN_CURRENCY.with(Cell::get)
+}
+
+/// The unit tier thresholds are typed in: `万元` / `万美元` in Chinese, `thousand CNY` /
+/// `thousand USD` in English.
+pub fn threshold_unit(lang: Lang) -> String {
+    let currency = shown_currency();
+    match lang {
+        Lang::Zh => format!("万{}", currency.zh_name()),
+        Lang::En => format!("thousand {}", currency.code()),
+    }
+}
 
 /// The units a reader shortens money to, `(unit in fen, suffix)`, largest first: 亿 and 万 in
 /// Chinese, B, M and K in English.
@@ -31,9 +64,17 @@ pub fn money_compact(fen: i64, lang: Lang) -> String {
     if i > 0 && hundredths >= 100 * (units[i - 1].0 / unit) as u64 {
         let (bigger, bigger_suffix) = units[i - 1];
         let bigger_hundredths = round_div(magnitude, bigger as u64 / 100);
-        return format!("{sign}¥{}{bigger_suffix}", two_decimals(bigger_hundredths));
+        return format!(
+            "{sign}{}{}{bigger_suffix}",
+            shown_currency().sign(),
+            two_decimals(bigger_hundredths)
+        );
     }
-    format!("{sign}¥{}{suffix}", two_decimals(hundredths))
+    format!(
+        "{sign}{}{}{suffix}",
+        shown_currency().sign(),
+        two_decimals(hundredths)
+    )
 }
 
 /// The labels of a money axis: one unit for every tick (the largest tick's, so ¥8,000万 never
@@ -47,17 +88,18 @@ pub fn money_axis(ticks_fen: &[f64], lang: Lang) -> Vec<String> {
         .map(|&(unit, suffix)| (unit as f64, suffix))
         .find(|&(unit, _)| largest >= unit)
         .unwrap_or((100.0, ""));
+    let currency_sign = shown_currency().sign();
     distinct(ticks_fen, |fen, decimals| {
         let amount = fen / unit;
         let text = format!("{:.decimals$}", amount.abs());
         if text.chars().all(|c| c == '0' || c == '.') {
-            return "¥0".to_owned();
+            return format!("{currency_sign}0");
         }
         let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
         let sign = if amount < 0.0 { "-" } else { "" };
         let whole = group_thousands(whole.parse().unwrap_or(0));
         let point = if fraction.is_empty() { "" } else { "." };
-        format!("{sign}¥{whole}{point}{fraction}{suffix}")
+        format!("{sign}{currency_sign}{whole}{point}{fraction}{suffix}")
     })
 }
 
@@ -79,7 +121,11 @@ pub fn distinct(values: &[f64], format: impl Fn(f64, usize) -> String) -> Vec<St
 /// A sum in fen written in full: `¥2,554,436,292.45`.
 pub fn money_exact(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
-    format!("{sign}¥{}", two_decimals(fen.unsigned_abs()))
+    format!(
+        "{sign}{}{}",
+        shown_currency().sign(),
+        two_decimals(fen.unsigned_abs())
+    )
 }
 
 /// A sum in fen as a plain decimal (`2554436292.45`), as exports and JSON carry it.

@@ -112,8 +112,6 @@ messages! {
     WorkloadAcrossManagers => "客户经理管户数与管理资产", "Clients and AUM per relationship manager";
     AverageAttrition => "平均流失风险", "Mean attrition risk";
     AverageCapacity => "平均财务实力", "Mean financial capacity";
-    ThresholdWan => "门槛（万元）", "threshold (thousand yuan)";
-    Wan => "万元", "thousand ¥";
     WhatIfAumOnly => "当前分层规则含收入或流水条件，无法即时推演；保存后按新规则重新分层。", "The ladder has income or turnover conditions: no instant what-if; customers are re-tiered when it is saved.";
     ProposedTiers => "调整后各层级客户数与资产", "Customers and AUM by tier, as proposed";
     CustomersNow => "现有客户", "Customers now";
@@ -205,6 +203,11 @@ messages! {
     RfmCell => "RFM 格", "RFM cell";
     RemoveFilter => "移除此筛选", "Remove this filter";
     Row => "行", "row";
+    Cell => "个单元格", "cell";
+    Cells => "个单元格", "cells";
+    Currency => "币种", "Currency";
+    CurrencyAppended => "追加的数据沿用当前数据集的币种", "appended data is in the current dataset's currency";
+    CurrencyLadderNote => "分层门槛按数据集币种计（不做换算）；默认门槛按人民币设定，请按本币种调整。", "Tier thresholds are read in the dataset's currency (nothing is converted); the default ladder was set in CNY: adjust it to this currency.";
     CustomerCounted => "位客户", "customer";
     CustomersCounted => "位客户", "customers";
     DefaultImportName => "导入", "Import";
@@ -418,6 +421,9 @@ pub fn issue_reason(reason: &crate::import::IssueReason, lang: Lang) -> String {
         return reason.to_string();
     }
     match reason {
+        R::BadValue(crate::import::ValueError::OtherCurrency(currency)) => {
+            format!("金额币种为 {currency}，不是数据集的币种：不做换算；请声明数据集币种或更正该单元格")
+        }
         R::BadValue(error) => value_error_zh(*error).to_owned(),
         R::MissingValue => "必填值为空".into(),
         R::RaggedRow { found, expected } => format!("本行有 {found} 列，表头有 {expected} 列"),
@@ -466,6 +472,7 @@ fn value_error_zh(error: crate::import::ValueError) -> &'static str {
         V::NotYesNo => "不是“是/否”",
         V::NotANumber => "不是有效范围内的整数",
         V::UnknownProduct => "不是已知的产品大类：暂计入其他资产，可在取值映射中指定",
+        V::OtherCurrency(_) => "金额币种不是数据集的币种",
     }
 }
 
@@ -609,6 +616,8 @@ mod tests {
             ValueError::NotADirection,
             ValueError::NotYesNo,
             ValueError::NotANumber,
+            ValueError::UnknownProduct,
+            ValueError::OtherCurrency(crate::model::Currency::Usd),
         ];
         for error in errors {
             let zh = issue_reason(&IssueReason::BadValue(error), Lang::Zh);

@@ -428,6 +428,18 @@ async fn an_account_keyed_extract_imports_with_a_direction_code_mapped_by_hand()
             t == "已指定"
         })
         .await;
+        // No cell names a currency: CNY until the manager says the extract is in koruna.
+        wait_text(
+            client,
+            "[data-testid=import-currency] option:checked",
+            |t| t.starts_with("CNY"),
+        )
+        .await;
+        select(client, "[data-testid=import-currency]", "CZK").await;
+        wait_text(client, "[data-testid=import-currency-note]", |t| {
+            t == "文件中没有币种符号"
+        })
+        .await;
         click(client, "[data-testid=import-validate]").await;
         // Two transactions name an account nobody owns; nothing is left not understood.
         let rejected =
@@ -453,7 +465,10 @@ async fn an_account_keyed_extract_imports_with_a_direction_code_mapped_by_hand()
 
         click(client, "a[data-nav=overview]").await;
         wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "4").await;
+        // Every amount is in the dataset's currency, converted from nothing.
+        keystone::format::show_amounts_in(keystone::model::Currency::Czk);
         let inflow = money_compact((5_000 + 100_000) * 100, Lang::Zh);
+        assert!(inflow.starts_with("Kč "), "{inflow}");
         let outflow = money_compact((1_200 + 300 + 500 + 250) * 100, Lang::Zh);
         wait_text(client, "[data-kpi=inflow-12m] .kpi-value", |t| t == inflow).await;
         wait_text(client, "[data-kpi=outflow-12m] .kpi-value", |t| {
@@ -1531,6 +1546,7 @@ async fn import_a_file_read_by_two_workers(client: &Client) {
     let expected = import(&ImportRequest {
         files: guessed_inputs(&named),
         today: keystone::model::Day(days as i32),
+        currency: Default::default(),
         base: None,
     });
     assert!(expected.report.rejected() > 10, "broken rows on both sides");

@@ -31,6 +31,7 @@ fn record(snapshot_id: &str, data: &Dataset) -> SnapshotRecord {
         rows: RowCounts::of(data),
         second_part: RowCounts::NONE,
         sources: Vec::new(),
+        currency: Default::default(),
     }
 }
 

@@ -5,7 +5,8 @@
 //! - `keystone-cli analyze DIR [--plan PLAN.json]` imports the files — as the plan says, or as
 //!   their headers show — and prints the workload summary as JSON on stdout.
 //!
-//! On stderr, always: per file, the kind it was read as, the columns mapped and left unmapped,
+//! On stderr, always: the dataset's currency and why (the plan's, the one the cells' signs
+//! name, or the default CNY); per file, the kind it was read as, the columns mapped and left unmapped,
 //! and its row counts; then every row-level problem, and each code no field understood once
 //! with its rows. Exit status: 0 when analysed, 1 when nothing usable remains, 2 when a file
 //! shows no kind (it needs mapping: nothing is analysed on a guess), the plan does not fit the
@@ -14,11 +15,14 @@
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
 use keystone::analytics::TierRules;
 use keystone::format::money_decimal;
+use keystone::i18n::Lang;
 use keystone::import::{
-    auto_map, guess_entity, import, read_sheet_from, ByteSource, DateStyle, Entity, FileInput,
-    FilePlan, ImportReport, ImportRequest, Mapping, Plan, SharedSource, Sheet, PLAN_VERSION,
+    auto_map, currencies_named, detect_currency, guess_entity, import, read_sheet_from,
+    total_named, ByteSource, DateStyle, Entity, FileInput, FilePlan, ImportReport, ImportRequest,
+    Mapping, Plan, SharedSource, Sheet, PLAN_VERSION,
 };
-use keystone::model::Day;
+use keystone::model::{Currency, Day};
+use keystone::view::import_session::currency_note;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -169,6 +173,7 @@ fn inspect(dir: &Path) -> ExitCode {
     };
     let plan = Plan {
         keystone_plan: PLAN_VERSION,
+        currency: Some(detect_currency(&named_currencies(&files))),
         files: files
             .iter()
             .map(|(name, sheet, decision)| {
@@ -199,6 +204,7 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
         Ok(files) => files,
         Err(code) => return code,
     };
+    let named = named_currencies(&files);
     let request = ImportRequest {
         files: files
             .iter()
@@ -214,8 +220,18 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
             })
             .collect(),
         today: today(),
+        currency: plan
+            .and_then(|p| p.currency)
+            .unwrap_or_else(|| detect_currency(&named)),
         base: None,
     };
+    let planned = plan.is_some_and(|p| p.currency.is_some());
+    eprintln!(
+        "currency: {}{} ({})",
+        request.currency,
+        if planned { ", as the plan says" } else { "" },
+        currency_note(request.currency, planned, &named, Lang::En)
+    );
     let needs_mapping: Vec<&str> = files
         .iter()
         .filter(|(_, _, d)| matches!(d, Decision::NeedsMapping))
@@ -311,6 +327,7 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
             "transactions": dataset.transactions().len(),
         },
         "as_of": result.as_of.map(|d| d.to_string()),
+        "currency": request.currency.code(),
         "tiers": tier_counts,
         "champions": result.champions,
         "sums": {
@@ -386,6 +403,15 @@ fn file_table(
         }
     }
     table
+}
+
+/// The currencies the files' cells name, over all files, most named first.
+fn named_currencies(files: &[(String, Sheet, Decision)]) -> Vec<(Currency, usize)> {
+    let per_file: Vec<Vec<(Currency, usize)>> = files
+        .iter()
+        .map(|(_, sheet, _)| currencies_named(sheet))
+        .collect();
+    total_named(per_file.iter().map(Vec::as_slice))
 }
 
 /// `n` and its noun, singular or plural.

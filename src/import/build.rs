@@ -8,14 +8,15 @@
 use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
 use super::sheet::{Pass, ReadError, Row, Sheet, TextRows, TextSpan};
 use super::values::{
-    infer_day_month_order, parse_age, parse_date, parse_direction, parse_gender, parse_income,
-    parse_money, parse_risk_level, DateStyle, DayMonthOrder, ValueError,
+    currency_named, infer_day_month_order, parse_age, parse_date, parse_direction, parse_gender,
+    parse_income_in, parse_money, parse_money_in, parse_risk_level, DateStyle, DayMonthOrder,
+    ValueError,
 };
 use crate::model::schema::reserve_rows;
 use crate::model::{
-    Attribute, CodedColumn, Customers, Dataset, Day, Dictionary, Direction, Feedback, Gender,
-    Holdings, Interactions, ProductType, RelationshipManagers, Tables, TextColumn, Transactions,
-    NO_RELATIONSHIP_MANAGER,
+    Attribute, CodedColumn, Currency, Customers, Dataset, Day, Dictionary, Direction, Feedback,
+    Gender, Holdings, Interactions, ProductType, RelationshipManagers, Tables, TextColumn,
+    Transactions, NO_RELATIONSHIP_MANAGER,
 };
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
@@ -78,6 +79,9 @@ pub struct ImportRequest<'a> {
     pub files: Vec<FileInput<'a>>,
     /// Today's date, from the caller's clock: later dates are rejected as in the future.
     pub today: Day,
+    /// The dataset's currency, as declared or detected ([`detect_currency`]): amounts are read
+    /// in it, and a cell that names another is refused.
+    pub currency: Currency,
     /// The dataset to append to (an incremental import), or `None` for a fresh one.
     /// Its customers, managers and transactions are kept; transactions are deduplicated by id
     /// against it; a holdings file in the import replaces its holdings (a newer balance date).
@@ -586,7 +590,11 @@ impl<'r> Importer<'r> {
                     .push(file_issue(input, IssueReason::UnsignedAmounts));
                 FileRows::Refused
             } else {
-                FileRows::Mapped(Box::new(self.staged.begin_file(input, self.request.today)))
+                FileRows::Mapped(Box::new(self.staged.begin_file(
+                    input,
+                    self.request.today,
+                    self.request.currency,
+                )))
             };
             self.reading = Some(Reading {
                 index,
@@ -684,6 +692,7 @@ struct RowReader<'r> {
     record: Row<'r>,
     /// Per field, the money unit its header declares (`余额（万元）`), found once per file.
     money_units: &'r [Option<&'static str>; FIELD_COUNT],
+    currency: Currency,
     date_style: DateStyle,
     issues: Vec<ImportIssue>,
     /// Optional cells that did not read: reported, the row kept without them.
@@ -793,11 +802,12 @@ impl<'r> RowReader<'r> {
     /// carries its own.
     fn money(&mut self, field: Field, required: bool) -> Option<i64> {
         let unit = self.money_units[field as usize];
+        let currency = self.currency;
         let parse = move |text: &str| match unit {
             Some(unit) if !text.is_empty() && text != "-" && !text.ends_with(['万', '亿']) => {
-                parse_money(&format!("{text}{unit}"))
+                parse_money_in(&format!("{text}{unit}"), currency)
             }
-            _ => parse_money(text),
+            _ => parse_money_in(text, currency),
         };
         if required {
             self.required(field, parse)
@@ -898,6 +908,8 @@ fn is_owner_role(role: &str) -> bool {
 struct MappedFile<'r> {
     file: &'r FileInput<'r>,
     today: Day,
+    /// The dataset's currency: a money cell that names another is refused.
+    currency: Currency,
     width: usize,
     date_style: DateStyle,
     /// The mapping as a lookup table by field.
@@ -1071,7 +1083,12 @@ impl Staged {
 
     /// Prepares for a file's rows: its mapping as lookup tables, its attribute columns, room
     /// for its rows.
-    fn begin_file<'r>(&mut self, file: &'r FileInput<'r>, today: Day) -> MappedFile<'r> {
+    fn begin_file<'r>(
+        &mut self,
+        file: &'r FileInput<'r>,
+        today: Day,
+        currency: Currency,
+    ) -> MappedFile<'r> {
         let width = file.sheet.headers.len();
         let mut date_style = file.date_style;
         if date_style.order == DayMonthOrder::Unknown {
@@ -1148,6 +1165,7 @@ impl Staged {
         MappedFile {
             file,
             today,
+            currency,
             width,
             date_style,
             columns,
@@ -1223,6 +1241,7 @@ impl Staged {
             file,
             columns: &mapped.columns,
             money_units: &mapped.money_units,
+            currency: mapped.currency,
             line,
             record,
             date_style: mapped.date_style,
@@ -1287,7 +1306,8 @@ impl Staged {
         let gender = row.optional(|r| r.value(Field::Gender, parse_gender));
         let birth_date = row.optional(|r| r.date(Field::BirthDate, today, false));
         let income = row.optional(|r| {
-            let income = r.value(Field::AnnualIncome, parse_income);
+            let currency = r.currency;
+            let income = r.value(Field::AnnualIncome, |t| parse_income_in(t, currency));
             if income.is_some_and(|(fen, _)| fen < 0) {
                 r.fail(Field::AnnualIncome, IssueReason::NegativeAmount);
             }
@@ -1744,6 +1764,49 @@ fn amounts_unsigned(file: &FileInput<'_>) -> bool {
         .filter_map(|(_, cells)| parse_money(cells.get(column)?).ok().flatten())
         .peekable();
     amounts.peek().is_some() && amounts.all(|fen| fen >= 0)
+}
+
+/// The currencies a sheet's cells name by sign, code or name (`$1,200`, `HK$`, `12 EUR`,
+/// `$60K - $80K`), with how many cells name each, over its first thousand rows, most named
+/// first: the evidence for the dataset's currency.
+pub fn currencies_named(sheet: &Sheet) -> Vec<(Currency, usize)> {
+    let mut named = Vec::new();
+    for (_, cells) in sheet.preview(1000) {
+        for currency in cells.iter().filter_map(|cell| currency_named(cell)) {
+            add_named(&mut named, currency, 1);
+        }
+    }
+    sort_named(named)
+}
+
+/// The currencies several files name ([`currencies_named`] of each), added up.
+pub fn total_named<'a>(
+    per_file: impl IntoIterator<Item = &'a [(Currency, usize)]>,
+) -> Vec<(Currency, usize)> {
+    let mut named = Vec::new();
+    for &(currency, n) in per_file.into_iter().flatten() {
+        add_named(&mut named, currency, n);
+    }
+    sort_named(named)
+}
+
+fn add_named(named: &mut Vec<(Currency, usize)>, currency: Currency, n: usize) {
+    match named.iter_mut().find(|(c, _)| *c == currency) {
+        Some((_, total)) => *total += n,
+        None => named.push((currency, n)),
+    }
+}
+
+fn sort_named(mut named: Vec<(Currency, usize)>) -> Vec<(Currency, usize)> {
+    named.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    named
+}
+
+/// The dataset currency the files' cells point to: the most named, or the default (CNY) when
+/// none names one. With several named, amounts in the others are refused at import, each
+/// reported, so the choice is the user's to confirm.
+pub fn detect_currency(named: &[(Currency, usize)]) -> Currency {
+    named.first().map_or(Currency::default(), |&(c, _)| c)
 }
 
 /// The day/month order of a file's slash dates, from the first thousand rows of its date columns.

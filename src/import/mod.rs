@@ -21,9 +21,9 @@ pub mod values;
 pub mod warm;
 
 pub use build::{
-    guess_inputs, guessed_inputs, import, import_with_progress, known_value, neutralise_formula,
-    FileInput, FileSummary, Guessed, ImportIssue, ImportOutcome, ImportReport, ImportRequest,
-    Importer, IssueReason, TextRead, UnknownCode,
+    currencies_named, detect_currency, guess_inputs, guessed_inputs, import, import_with_progress,
+    known_value, neutralise_formula, total_named, FileInput, FileSummary, Guessed, ImportIssue,
+    ImportOutcome, ImportReport, ImportRequest, Importer, IssueReason, TextRead, UnknownCode,
 };
 pub use decode::TextEncoding;
 pub use mapping::{

@@ -37,6 +37,9 @@ pub struct SecondPart {
     pub files: Vec<PartFile>,
     /// Today, as a day number.
     pub today: i32,
+    /// The dataset's currency.
+    #[serde(default)]
+    pub currency: crate::model::Currency,
 }
 
 /// One file of a [`SecondPart`].
@@ -73,6 +76,7 @@ impl SecondPart {
                 })
                 .collect(),
             today: Day(self.today),
+            currency: self.currency,
             base: None,
         }
     }
@@ -223,6 +227,7 @@ impl TwoParts {
                 })
                 .collect(),
             today: request.today,
+            currency: request.currency,
             base: None,
         }
     }
@@ -253,6 +258,7 @@ impl TwoParts {
         SecondPart {
             files,
             today: request.today.0,
+            currency: request.currency,
         }
     }
 

@@ -11,6 +11,7 @@ use super::decode::TextEncoding;
 use super::mapping::{Entity, Field, Mapping};
 use super::sheet::{ReadOptions, TextLayout};
 use super::values::{DateStyle, DayMonthOrder};
+use crate::model::Currency;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -22,6 +23,9 @@ pub const PLAN_VERSION: u32 = 1;
 pub struct Plan {
     /// [`PLAN_VERSION`] when written.
     pub keystone_plan: u32,
+    /// The dataset's currency (ISO code); absent: detected from the cells' signs, else CNY.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
     /// One entry per file, by file name.
     pub files: Vec<FilePlan>,
 }

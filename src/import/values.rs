@@ -3,7 +3,7 @@
 //! Each parser takes one cell's text and answers with the value or the reason it is not one;
 //! blank cells are `Ok(None)` (missing), never an error.
 
-use crate::model::{Day, Direction, Gender};
+use crate::model::{Currency, Day, Direction, Gender};
 use std::fmt;
 
 /// Why a cell's text is not a value of the expected kind.
@@ -33,6 +33,8 @@ pub enum ValueError {
     NotANumber,
     /// A product name or code that names no product family: kept as other assets.
     UnknownProduct,
+    /// An amount marked as another currency than the dataset's: Keystone converts nothing.
+    OtherCurrency(Currency),
 }
 
 impl ValueError {
@@ -51,6 +53,13 @@ impl ValueError {
 
 impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let ValueError::OtherCurrency(currency) = self {
+            return write!(
+                f,
+                "amount in {currency}, not the dataset's currency: nothing is converted; \
+                 declare the dataset's currency or correct the cell"
+            );
+        }
         f.write_str(match self {
             ValueError::NotADate => "not a date",
             ValueError::ImpossibleDate => "no such calendar day",
@@ -66,6 +75,7 @@ impl fmt::Display for ValueError {
             ValueError::UnknownProduct => {
                 "not a known product family: counted as other assets; assign it in the value map"
             }
+            ValueError::OtherCurrency(_) => unreachable!("written above"),
         })
     }
 }
@@ -214,13 +224,54 @@ fn ymd(year: i32, month: i32, day: i32) -> Result<Option<Day>, ValueError> {
         .ok_or(ValueError::ImpossibleDate)
 }
 
-/// Parses an amount of money into exact fen.
+/// Parses an amount of money into exact fen (hundredths of whatever currency it is in).
 ///
-/// Accepts thousands separators, `¥`/`￥`/`CNY`/`RMB`/`元`, a leading minus or accounting
-/// parentheses, 万 and 亿 multipliers and full-width digits. Blank and `-` are missing.
+/// Accepts thousands separators, a currency sign, code or name before or after the figure
+/// (`¥`, `US$`, `HK$`, `€`, `CNY`, `元`, `Kč` … — see [`Currency::markers`]), a leading minus or
+/// accounting parentheses, 万 and 亿 multipliers and full-width digits. Blank and `-` are
+/// missing. Which currency the cell named is not checked here: see [`parse_money_in`].
 pub fn parse_money(text: &str) -> Result<Option<i64>, ValueError> {
+    Ok(parse_money_marked(text)?.map(|(fen, _)| fen))
+}
+
+/// [`parse_money`] for a dataset in `currency`: a cell that names another currency is refused
+/// with [`ValueError::OtherCurrency`] rather than summed with the others.
+pub fn parse_money_in(text: &str, currency: Currency) -> Result<Option<i64>, ValueError> {
+    match parse_money_marked(text)? {
+        Some((_, Some(marker))) if !currency.is_written_as(marker) => Err(
+            ValueError::OtherCurrency(Currency::named_by(marker).unwrap_or(currency)),
+        ),
+        value => Ok(value.map(|(fen, _)| fen)),
+    }
+}
+
+/// The currency a money cell (or an income band such as `$60K - $80K`) names by its sign,
+/// code or name, if it names one.
+pub fn currency_named(text: &str) -> Option<Currency> {
+    // Most cells are plain figures or words: neither names a currency.
+    if !text.bytes().any(|b| b.is_ascii_digit()) || plain_amount(text.as_bytes()).is_some() {
+        return None;
+    }
+    match parse_money_marked(text) {
+        Ok(Some((_, Some(marker)))) => Currency::named_by(marker),
+        Ok(_) => None,
+        Err(_) => {
+            if !matches!(parse_income(text), Ok(Some((_, true)))) {
+                return None;
+            }
+            let lower = normalise_width(text).to_lowercase();
+            Currency::markers()
+                .iter()
+                .find(|m| lower.contains(&m.to_lowercase()))
+                .and_then(|m| Currency::named_by(m))
+        }
+    }
+}
+
+/// An amount in fen with the currency marker it carried, if any.
+fn parse_money_marked(text: &str) -> Result<Option<(i64, Option<&'static str>)>, ValueError> {
     if let Some(fen) = plain_amount(text.as_bytes()) {
-        return Ok(Some(fen));
+        return Ok(Some((fen, None)));
     }
     let text = normalise_width(text.trim());
     let mut rest = text.trim();
@@ -238,17 +289,13 @@ pub fn parse_money(text: &str) -> Result<Option<i64>, ValueError> {
     } else if let Some(r) = rest.strip_prefix('+') {
         rest = r.trim_start();
     }
-    for prefix in ["¥", "CNY", "RMB"] {
-        if let Some(r) = rest.strip_prefix(prefix) {
-            rest = r.trim_start();
-        }
-    }
+    let (unmarked, marker) = strip_currency(rest);
+    rest = unmarked;
     // A minus after the currency sign: `¥-12.00`.
     if let Some(r) = rest.strip_prefix('-') {
         negative = !negative;
         rest = r.trim_start();
     }
-    rest = rest.strip_suffix('元').unwrap_or(rest).trim_end();
     let (digits, scale_digits) = if let Some(r) = rest.strip_suffix('亿') {
         (r.trim_end(), 8)
     } else if let Some(r) = rest.strip_suffix('万') {
@@ -257,7 +304,27 @@ pub fn parse_money(text: &str) -> Result<Option<i64>, ValueError> {
         (rest, 0)
     };
     let fen = decimal_to_fen(digits, scale_digits)?;
-    Ok(Some(if negative { -fen } else { fen }))
+    Ok(Some((if negative { -fen } else { fen }, marker)))
+}
+
+/// `text` without the currency marker it starts or ends with, and that marker.
+fn strip_currency(text: &str) -> (&str, Option<&'static str>) {
+    for &marker in Currency::markers() {
+        let n = marker.len();
+        let head = text.get(..n).filter(|h| h.eq_ignore_ascii_case(marker));
+        if head.is_some() {
+            return (text[n..].trim_start(), Some(marker));
+        }
+        let tail = text
+            .len()
+            .checked_sub(n)
+            .and_then(|at| text.get(at..))
+            .filter(|t| t.eq_ignore_ascii_case(marker));
+        if tail.is_some() {
+            return (text[..text.len() - n].trim_end(), Some(marker));
+        }
+    }
+    (text, None)
 }
 
 /// The common case without allocation: `[-]digits[.d[d]]`, as exports write most amounts.
@@ -386,15 +453,30 @@ pub fn parse_income(text: &str) -> Result<Option<(i64, bool)>, ValueError> {
     Ok(Some((midpoint, true)))
 }
 
+/// [`parse_income`] for a dataset in `currency`: a band or figure that names another
+/// currency (`$60K - $80K` in a renminbi dataset) is refused, not read as renminbi.
+pub fn parse_income_in(text: &str, currency: Currency) -> Result<Option<(i64, bool)>, ValueError> {
+    let income = parse_income(text)?;
+    let mut left = normalise_width(text).to_lowercase();
+    for &marker in Currency::markers() {
+        let marker_lower = marker.to_lowercase();
+        if left.contains(&marker_lower) {
+            if !currency.is_written_as(marker) {
+                return Err(ValueError::OtherCurrency(
+                    Currency::named_by(marker).unwrap_or(currency),
+                ));
+            }
+            // Taken, so `$` is not found again inside `HK$`.
+            left = left.replace(&marker_lower, " ");
+        }
+    }
+    Ok(income)
+}
+
 /// One end of an income band in fen: an amount with an optional currency sign and a `K`,
 /// `M`, `万` or `亿`; `unit` is the other end's when this one has none.
 fn band_bound(text: &str, unit: Option<char>) -> Result<i64, ValueError> {
-    let mut rest = text.trim();
-    for sign in ["us$", "$", "€", "£", "¥"] {
-        if let Some(r) = rest.strip_prefix(sign) {
-            rest = r.trim_start();
-        }
-    }
+    let rest = strip_currency(text.trim()).0;
     let own = rest
         .chars()
         .last()

@@ -76,6 +76,7 @@ pub fn warm_up_import() -> ImportOutcome {
         files: guessed_inputs(&sheets),
         // After every date in the files, so none is in the future.
         today: Day::from_ymd(2026, 12, 31).unwrap_or(Day(0)),
+        currency: Default::default(),
         base: None,
     })
 }

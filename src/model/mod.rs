@@ -5,11 +5,13 @@
 //! invariants that [`Dataset::new`] checks, so they never re-check lengths or indices.
 
 mod columns;
+mod currency;
 mod date;
 pub mod schema;
 mod tables;
 
 pub use columns::{offsets_cut, CodedColumn, Dictionary, TextColumn};
+pub use currency::Currency;
 pub use date::Day;
 use schema::{column_lengths, table_column_bytes, Table};
 pub use tables::{

@@ -4,6 +4,7 @@
 //! ever added (with serde defaults) and [`SCHEMA_VERSION`] names the layout a record was written in.
 
 use super::codec::RowCounts;
+use crate::model::Currency;
 use serde::{Deserialize, Serialize};
 
 /// The layout version written into every record; readers refuse newer ones. Schema 2 added
@@ -38,6 +39,10 @@ pub struct SnapshotRecord {
     /// The files it came from.
     #[serde(default)]
     pub sources: Vec<SourceFile>,
+    /// The currency its amounts are in; snapshots stored before currencies were asked are
+    /// renminbi, as every import then read them.
+    #[serde(default)]
+    pub currency: Currency,
 }
 
 /// A file an import read.

@@ -122,6 +122,7 @@ impl AppState {
         self,
         name: String,
         sources: Vec<SourceFile>,
+        currency: crate::model::Currency,
         rows: RowCounts,
         chunks: TransferredChunks,
     ) -> Result<CommitSteps, StorageError> {
@@ -152,6 +153,7 @@ impl AppState {
             rows,
             second_part: chunks.second_part,
             sources,
+            currency,
         };
         let (loaded, steps) = store_import(record, chunks).await?;
         self.data.set(DataState::Ready(Arc::new(loaded)));
@@ -296,6 +298,7 @@ fn demo_record(dataset: &Dataset) -> SnapshotRecord {
         rows: RowCounts::of(dataset),
         second_part: RowCounts::NONE,
         sources: Vec::new(),
+        currency: crate::model::Currency::Cny,
     }
 }
 

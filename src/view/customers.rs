@@ -127,12 +127,17 @@ pub fn listed(
     order
 }
 
-/// The list's column headers in `lang`, the chosen score's last.
-pub fn list_headers(lang: Lang, score: Option<ScoreKind>) -> Vec<&'static str> {
+/// The exported list's column headers in `lang`, the chosen score's last; money columns name
+/// the dataset's currency (`AUM (USD)`), as their cells are bare numbers.
+pub fn list_headers(lang: Lang, score: Option<ScoreKind>) -> Vec<String> {
+    let currency = crate::format::shown_currency();
     Column::ALL
         .iter()
-        .map(|c| lang.text(c.title()))
-        .chain(score.map(|s| lang.text(score_title(s))))
+        .map(|&c| match c {
+            Column::Aum | Column::Loan => format!("{} ({currency})", lang.text(c.title())),
+            _ => lang.text(c.title()).to_owned(),
+        })
+        .chain(score.map(|s| lang.text(score_title(s)).to_owned()))
         .collect()
 }
 

@@ -5,9 +5,10 @@
 use crate::format::counted;
 use crate::i18n::{Lang, Msg};
 use crate::import::{
-    canonical_values, find_preset, known_value, DistinctValues, Entity, Field, FilePlan,
-    ImportIssue, ImportReport, MappingPreset, Plan, PLAN_VERSION,
+    canonical_values, detect_currency, find_preset, known_value, total_named, DistinctValues,
+    Entity, Field, FilePlan, ImportIssue, ImportReport, MappingPreset, Plan, PLAN_VERSION,
 };
+use crate::model::Currency;
 use crate::storage::codec::RowCounts;
 use crate::worker::protocol::{ImportResult, SheetSummary};
 use std::sync::Arc;
@@ -133,6 +134,9 @@ pub struct ImportSession {
     /// A plan applied to files that are being read again with its settings: it applies to
     /// each again when its new read arrives (which brings the headers' own guesses).
     pub pending_plan: Option<Plan>,
+    /// The dataset's currency as the manager (or a plan) chose it; `None`: as the files' cells
+    /// name it (see [`ImportSession::currency`]).
+    pub currency: Option<Currency>,
 }
 
 impl ImportSession {
@@ -252,10 +256,23 @@ impl ImportSession {
             .collect()
     }
 
+    /// The currencies the picked files' cells name, most named first.
+    pub fn currencies_named(&self) -> Vec<(Currency, usize)> {
+        total_named(self.files.iter().map(|f| f.currencies.as_slice()))
+    }
+
+    /// The dataset's currency: the manager's choice, else the one the cells name most, else
+    /// the default.
+    pub fn currency(&self) -> Currency {
+        self.currency
+            .unwrap_or_else(|| detect_currency(&self.currencies_named()))
+    }
+
     /// The picked files as a mapping plan: what the manager chose for each, by header.
     pub fn plan(&self) -> Plan {
         Plan {
             keystone_plan: PLAN_VERSION,
+            currency: Some(self.currency()),
             files: self
                 .files
                 .iter()
@@ -280,6 +297,9 @@ impl ImportSession {
     /// fit their file (that file is left as it was).
     pub fn apply_plan(&mut self, plan: &Plan) -> PlanApplied {
         let mut applied = PlanApplied::default();
+        if plan.currency.is_some() {
+            self.currency = plan.currency;
+        }
         for (index, file) in self.files.iter_mut().enumerate() {
             let Some(planned) = plan.file(&file.name) else {
                 continue;
@@ -501,6 +521,41 @@ pub fn commit_blocked(report: &ImportReport) -> Option<Msg> {
     } else {
         None
     }
+}
+
+/// Why the dataset's currency is what it is, in the reader's words: what the files' cells
+/// name (or that none does, so the default holds), and that amounts in another currency than
+/// `currency` are refused rather than converted. `chosen`: the currency was declared (by the
+/// manager or a plan), not taken from the cells or the default.
+pub fn currency_note(
+    currency: Currency,
+    chosen: bool,
+    named: &[(Currency, usize)],
+    lang: Lang,
+) -> String {
+    let cells: Vec<String> = named
+        .iter()
+        .map(|&(c, n)| match lang {
+            Lang::Zh => format!("{c}（{}）", counted(n, Msg::Cell, Msg::Cells, lang)),
+            Lang::En => format!("{c} in {}", counted(n, Msg::Cell, Msg::Cells, lang)),
+        })
+        .collect();
+    let default = Currency::default();
+    let mut note = match (cells.is_empty(), chosen, lang) {
+        (true, true, Lang::Zh) => "文件中没有币种符号".to_owned(),
+        (true, true, Lang::En) => "no cell names a currency".to_owned(),
+        (true, false, Lang::Zh) => format!("文件中没有币种符号，默认 {default}"),
+        (true, false, Lang::En) => format!("no cell names a currency: the default is {default}"),
+        (false, _, Lang::Zh) => format!("文件中的币种：{}", cells.join("、")),
+        (false, _, Lang::En) => format!("the files name {}", cells.join(", ")),
+    };
+    if named.iter().any(|&(c, _)| c != currency) {
+        note.push_str(match lang {
+            Lang::Zh => "；其他币种的金额将被拒绝，不做换算",
+            Lang::En => "; amounts in another currency are refused, not converted",
+        });
+    }
+    note
 }
 
 /// What saving a validated import will do when it adds nothing new: every row kept was one

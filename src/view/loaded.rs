@@ -94,6 +94,8 @@ impl Loaded {
     ) -> Loaded {
         let config = AnalysisConfig { tier_rules };
         let analysis = analyse(&dataset, &config);
+        // The dataset loaded is the one on screen: its amounts are written in its currency.
+        crate::format::show_amounts_in(record.currency);
         Loaded {
             record,
             dataset,

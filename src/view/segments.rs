@@ -15,7 +15,7 @@ use crate::view::url::{CustomerQuery, CustomersQuery};
 /// The unit a tier threshold is typed in, as each language's bankers say it: 万元 (ten
 /// thousand yuan) in Chinese, thousands of yuan in English; with its size in fen and the
 /// number of decimal places that move when a typed figure becomes yuan.
-fn threshold_unit(lang: Lang) -> (u64, usize) {
+fn threshold_scale(lang: Lang) -> (u64, usize) {
     match lang {
         Lang::Zh => (1_000_000, 4),
         Lang::En => (100_000, 3),
@@ -35,7 +35,7 @@ pub fn threshold_to_fen(text: &str, lang: Lang) -> Option<i64> {
     if fraction.contains('.') {
         return None;
     }
-    let places = threshold_unit(lang).1;
+    let places = threshold_scale(lang).1;
     let padded = format!("{fraction:0<places$}");
     let (moved, rest) = padded.split_at(places);
     let yuan = match rest {
@@ -48,7 +48,7 @@ pub fn threshold_to_fen(text: &str, lang: Lang) -> Option<i64> {
 
 /// Fen in the reader's threshold unit, for the editor's inputs: no trailing zeros.
 pub fn fen_to_threshold(fen: i64, lang: Lang) -> String {
-    let unit = threshold_unit(lang).0;
+    let unit = threshold_scale(lang).0;
     let width = unit.ilog10() as usize;
     let sign = if fen < 0 { "-" } else { "" };
     let (whole, part) = (fen.unsigned_abs() / unit, fen.unsigned_abs() % unit);

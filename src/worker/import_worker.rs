@@ -209,6 +209,7 @@ fn start_import(session: &Rc<RefCell<ImportSession>>, plan: ImportPlan, attached
         let request = crate::import::ImportRequest {
             files: inputs(&held, &plan),
             today: Day(plan.today),
+            currency: plan.currency,
             base: base.as_ref(),
         };
         // A second core reads the second part of the largest file meanwhile.
@@ -268,6 +269,7 @@ fn take_part(waiting: Waiting, result: SecondPartResult, chunks: TransferredChun
     let request = crate::import::ImportRequest {
         files: inputs(&waiting.picked, &waiting.plan),
         today: Day(waiting.plan.today),
+        currency: waiting.plan.currency,
         base: None,
     };
     let mut helped = Helped::NONE;

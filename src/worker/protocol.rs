@@ -4,6 +4,7 @@
 //! only the small control data is JSON.
 
 use crate::import::{DateStyle, Entity, ImportReport, Mapping, ReadOptions, Sheet};
+use crate::model::Currency;
 use crate::storage::codec::RowCounts;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +47,10 @@ pub struct SheetSummary {
     /// values)`.
     #[serde(default)]
     pub distinct: Vec<(usize, crate::import::DistinctValues)>,
+    /// The currencies its first rows' cells name, with how many cells name each, most named
+    /// first: the evidence for the dataset's currency.
+    #[serde(default)]
+    pub currencies: Vec<(Currency, usize)>,
 }
 
 impl SheetSummary {
@@ -75,6 +80,7 @@ impl SheetSummary {
             date_style: DateStyle::default(),
             read_ms: 0,
             distinct: Vec::new(),
+            currencies: crate::import::currencies_named(sheet),
         }
     }
 }
@@ -89,6 +95,9 @@ pub struct ImportPlan {
     /// For an incremental import: the row counts of the current dataset, sent along as chunks.
     #[serde(default)]
     pub append_to: Option<RowCounts>,
+    /// The dataset's currency: amounts are read in it.
+    #[serde(default)]
+    pub currency: Currency,
 }
 
 /// One file's decisions.

@@ -410,6 +410,20 @@ const LATIN_IN_CHINESE: &[&str] = &[
     "BOM",
     "Tab",
     "VIP",
+    // Currencies by ISO code and sign, as Chinese bank screens write them.
+    "CNY",
+    "USD",
+    "EUR",
+    "GBP",
+    "HKD",
+    "TWD",
+    "MOP",
+    "SGD",
+    "JPY",
+    "CHF",
+    "CZK",
+    "AUD",
+    "CAD",
 ];
 
 /// Why the interface text is not in `lang` alone ("en" or "zh"), one line per stray text.

@@ -7,6 +7,8 @@ use keystone::import::{
     auto_map, guess_entity, import, read_sheet, FileInput, FilePlan, ImportRequest, Plan,
     PLAN_VERSION,
 };
+use keystone::model::Currency;
+use keystone::view::import_session::ImportSession;
 use keystone::worker::protocol::SheetSummary;
 use std::process::Command;
 
@@ -56,6 +58,7 @@ fn a_file_that_shows_no_kind_stops_the_analysis_with_status_2_and_the_table_says
     // A plan that skips the file lets the rest be analysed.
     let plan = Plan {
         keystone_plan: PLAN_VERSION,
+        currency: None,
         files: vec![FilePlan {
             file: "survey_scores.csv".into(),
             skip: true,
@@ -89,25 +92,16 @@ fn inspect_writes_the_plan_the_app_writes_and_analyze_applies_the_edited_one() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let app = Plan {
-        keystone_plan: PLAN_VERSION,
-        files: names
-            .iter()
-            .map(|name| {
-                let bytes = std::fs::read(format!("{dir}/{name}")).expect("fixture");
-                let sheet = read_sheet(name, &bytes, None).expect("reads");
-                let card = SheetSummary::of(name, bytes.len(), &sheet);
-                FilePlan::of(
-                    &card.name,
-                    &card.headers,
-                    &card.options,
-                    card.entity,
-                    &card.mapping,
-                    card.date_style,
-                )
-            })
-            .collect(),
-    };
+    let mut session = ImportSession::default();
+    session.files = names
+        .iter()
+        .map(|name| {
+            let bytes = std::fs::read(format!("{dir}/{name}")).expect("fixture");
+            let sheet = read_sheet(name, &bytes, None).expect("reads");
+            SheetSummary::of(name, bytes.len(), &sheet)
+        })
+        .collect();
+    let app = session.plan();
     assert_eq!(detected, app.to_json(), "the CLI's plan is the app's");
     let read_back = Plan::from_json(&detected).expect("reads back");
     assert_eq!(read_back, app);
@@ -186,6 +180,7 @@ fn an_account_keyed_extract_imports_through_its_links_to_the_expected_dataset() 
     let outcome = import(&ImportRequest {
         files,
         today: today(),
+        currency: Default::default(),
         base: None,
     });
     let data = &outcome.dataset;
@@ -220,4 +215,40 @@ fn an_account_keyed_extract_imports_through_its_links_to_the_expected_dataset() 
         "1965-03-12",
         "century 1900 declared"
     );
+}
+
+#[test]
+fn a_dollar_export_is_read_in_dollars_and_a_euro_cell_is_refused_not_converted() {
+    let dir = fixture_dir("usd");
+    let (code, stdout, stderr) = cli(&["analyze", &dir]);
+    assert_eq!(code, 0, "{stderr}");
+    check_expected(
+        "cli_usd.txt",
+        &format!("{stderr}--- stdout\n{}\n", without_seconds(&stdout)),
+    );
+    // `inspect` writes the currency it found, for a person to confirm.
+    let (_, plan, _) = cli(&["inspect", &dir]);
+    let mut plan = Plan::from_json(&plan).expect("a plan");
+    assert_eq!(plan.currency, Some(Currency::Usd));
+    // Declared otherwise, every dollar cell is refused: nothing is read as another currency.
+    plan.currency = Some(Currency::Cny);
+    let path = std::env::temp_dir().join(format!("keystone-cny-{}.json", std::process::id()));
+    std::fs::write(&path, plan.to_json()).expect("write plan");
+    let (code, stdout, stderr) = cli(&["analyze", &dir, "--plan", &path.to_string_lossy()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with("currency: CNY, as the plan says"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("holdings.csv: holdings · 5 rows read, 0 accepted, 5 rejected"),
+        "{stderr}"
+    );
+    // The income is optional: a dollar income is left out of the row, not the customer.
+    assert!(
+        stderr.contains("clients.csv: customers · 3 rows read, 3 accepted, 0 rejected, 0 deduplicated, 2 cell warnings"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("\"currency\":\"CNY\""), "{stdout}");
 }

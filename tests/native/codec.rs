@@ -408,6 +408,7 @@ fn catalogue_records_round_trip_and_refuse_newer_schemas() {
         rows: RowCounts::default(),
         second_part: RowCounts::NONE,
         sources: Vec::new(),
+        currency: Default::default(),
     };
     assert_eq!(
         SnapshotRecord::from_json(&record.to_json()),
@@ -415,10 +416,21 @@ fn catalogue_records_round_trip_and_refuse_newer_schemas() {
     );
     let newer = SnapshotRecord {
         schema_version: SCHEMA_VERSION + 1,
-        ..record
+        ..record.clone()
     };
     assert!(SnapshotRecord::from_json(&newer.to_json()).is_err());
     assert!(SnapshotRecord::from_json("{not json").is_err());
+    // Snapshots stored before the currency was asked were read as renminbi: so they stay.
+    let mut older: serde_json::Value = serde_json::from_str(&record.to_json()).expect("json");
+    older.as_object_mut().expect("object").remove("currency");
+    let older = SnapshotRecord::from_json(&older.to_string()).expect("an older record reads");
+    assert_eq!(older.currency, keystone::model::Currency::Cny);
+    let dollars = SnapshotRecord {
+        currency: keystone::model::Currency::Usd,
+        ..record.clone()
+    };
+    assert!(dollars.to_json().contains("\"currency\":\"USD\""));
+    assert_eq!(SnapshotRecord::from_json(&dollars.to_json()), Ok(dollars));
 }
 
 #[test]
@@ -438,6 +450,7 @@ fn backups_round_trip_and_refuse_damage() {
         rows: RowCounts::of(&data),
         second_part: RowCounts::NONE,
         sources: Vec::new(),
+        currency: Default::default(),
     };
     let file = write_backup(
         "2026-11-29T01:00:00Z",

@@ -9,15 +9,15 @@ use keystone::format::money_decimal;
 use keystone::import::decode::detect_encoding;
 use keystone::import::mapping::normalise_header;
 use keystone::import::values::{
-    parse_age, parse_date, parse_direction, parse_gender, parse_income, parse_money,
-    parse_risk_level, parse_yes_no,
+    currency_named, parse_age, parse_date, parse_direction, parse_gender, parse_income,
+    parse_income_in, parse_money, parse_money_in, parse_risk_level, parse_yes_no,
 };
 use keystone::import::{
     auto_map, guess_entity, guessed_inputs, import, read_sheet, read_sheet_from, ByteSource,
     DateStyle, DayMonthOrder, Entity, FileInput, ImportRequest, Importer, IssueReason,
     SharedSource, TextEncoding, TextLayout,
 };
-use keystone::model::ProductType;
+use keystone::model::{Currency, ProductType};
 use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
@@ -131,6 +131,68 @@ fn value_rules_match_expected_output() {
             Err(e) => format!("error: {e}"),
         };
         out.push_str(&format!("income\t{input}\t\t{result}\n"));
+    }
+    // Amounts read in a dataset's currency: a sign, code or name of another is refused.
+    for (input, currency) in [
+        ("$1,200.50", Currency::Usd),
+        ("-US$12", Currency::Usd),
+        ("1,200.50 USD", Currency::Usd),
+        ("12万美元", Currency::Usd),
+        ("HK$ 3,000", Currency::Hkd),
+        ("$3,000", Currency::Hkd),
+        ("HK$ 3,000", Currency::Usd),
+        ("€ 99.90", Currency::Eur),
+        ("(€99.90)", Currency::Eur),
+        ("12 eur", Currency::Eur),
+        ("£5", Currency::Gbp),
+        ("NT$250", Currency::Twd),
+        ("12,500 Kč", Currency::Czk),
+        ("Kč 12,500", Currency::Czk),
+        ("¥880", Currency::Jpy),
+        ("¥880", Currency::Cny),
+        ("880元", Currency::Cny),
+        ("$880", Currency::Cny),
+        ("880 EUR", Currency::Cny),
+        ("1,234 Kč", Currency::Eur),
+        ("12 apples", Currency::Usd),
+    ] {
+        let result = match parse_money_in(input, currency) {
+            Ok(Some(fen)) => format!("{}", money_decimal(fen)),
+            Ok(None) => "missing".into(),
+            Err(e) => format!("error: {e}"),
+        };
+        out.push_str(&format!("money in {currency}\t{input}\t\t{result}\n"));
+    }
+    for (input, currency) in [
+        ("$60K - $80K", Currency::Usd),
+        ("$60K - $80K", Currency::Cny),
+        ("10-20万", Currency::Cny),
+        ("10-20万", Currency::Usd),
+        ("HK$200K +", Currency::Hkd),
+    ] {
+        let result = match parse_income_in(input, currency) {
+            Ok(Some((fen, band))) => {
+                format!("{}{}", money_decimal(fen), if band { " band" } else { "" })
+            }
+            Ok(None) => "missing".into(),
+            Err(e) => format!("error: {e}"),
+        };
+        out.push_str(&format!("income in {currency}\t{input}\t\t{result}\n"));
+    }
+    for input in [
+        "$1,200",
+        "1200",
+        "HK$5",
+        "12 EUR",
+        "$60K - $80K",
+        "Less than $40K",
+        "张元",
+        "10-20万",
+        "880元",
+        "CHF 10",
+    ] {
+        let named = currency_named(input).map_or("none".to_owned(), |c| c.to_string());
+        out.push_str(&format!("currency named\t{input}\t\t{named}\n"));
     }
     for input in [
         "42", "42.0", "42岁", "０", "120", "121", "-3", "4.5", "", "old",
@@ -564,6 +626,7 @@ fn a_later_period_appends_to_the_dataset_deduplicating_transactions() {
             date_style: DateStyle::default(),
         }],
         today: today(),
+        currency: Default::default(),
         base: Some(&base.dataset),
     });
     let summary = &outcome.report.files[0];
@@ -590,6 +653,7 @@ fn a_later_period_appends_to_the_dataset_deduplicating_transactions() {
             date_style: DateStyle::default(),
         }],
         today: today(),
+        currency: Default::default(),
         base: Some(data),
     });
     assert_eq!(replaced.dataset.holdings().len(), 35_070);
@@ -779,6 +843,7 @@ fn text_read_in_pieces_gives_the_rows_and_report_of_the_whole_file_decoded_at_on
             let outcome = import(&ImportRequest {
                 files: guessed_inputs(&[(name.clone(), pieces)]),
                 today: today(),
+                currency: Default::default(),
                 base: None,
             });
             assert_eq!(
@@ -826,6 +891,7 @@ fn an_import_fed_its_files_in_any_slices_is_the_import_of_the_files() {
         let request = ImportRequest {
             files: guessed_inputs(&named),
             today: today(),
+            currency: Default::default(),
             base: None,
         };
         let expected = encode_dataset("s", &reference.dataset);
@@ -907,6 +973,7 @@ fn a_broken_byte_in_a_utf8_file_rejects_only_its_row() {
         let outcome = import(&ImportRequest {
             files: guessed_inputs(&[("broken.csv".to_owned(), sheet)]),
             today: today(),
+            currency: Default::default(),
             base: None,
         });
         assert_eq!(outcome.dataset.customers().len(), 99, "pieces of {piece}");
@@ -950,6 +1017,7 @@ fn a_file_that_fails_midway_leaves_nothing_to_commit() {
     let outcome = import(&ImportRequest {
         files: guessed_inputs(&[("customers.csv".to_owned(), sheet)]),
         today: today(),
+        currency: Default::default(),
         base: None,
     });
     assert!(!outcome.report.can_commit());

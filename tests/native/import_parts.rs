@@ -36,6 +36,7 @@ fn request(named: &[(String, Sheet)]) -> ImportRequest<'_> {
     ImportRequest {
         files: guessed_inputs(named),
         today: today(),
+        currency: Default::default(),
         base: None,
     }
 }
@@ -220,6 +221,7 @@ fn the_plan_balances_the_workers_and_leaves_small_or_appended_imports_whole() {
     );
     let base = import(&whole).dataset;
     let appended = ImportRequest {
+        currency: Default::default(),
         base: Some(&base),
         ..request(&named)
     };

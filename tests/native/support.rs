@@ -4,7 +4,8 @@
 use flate2::read::GzDecoder;
 use keystone::analytics::TierRules;
 use keystone::import::{
-    auto_map, import, read_sheet, DateStyle, Entity, FileInput, ImportOutcome, ImportRequest, Sheet,
+    auto_map, currencies_named, detect_currency, import, read_sheet, total_named, DateStyle,
+    Entity, FileInput, ImportOutcome, ImportRequest, Sheet,
 };
 use keystone::model::{
     Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Tables,
@@ -102,6 +103,8 @@ pub fn import_declared(
             date_style: DateStyle::default(),
         }],
         today: today(),
+        // As the app and the CLI start: in the currency the cells name, else the default.
+        currency: detect_currency(&currencies_named(&sheet)),
         base: None,
     });
     (sheet, outcome)
@@ -123,9 +126,11 @@ pub fn import_files(files: &[(&str, Vec<u8>)]) -> (Vec<Sheet>, ImportOutcome) {
         "files that show no kind: {:?}",
         guessed.needs_mapping
     );
+    let named_currencies: Vec<_> = named.iter().map(|(_, s)| currencies_named(s)).collect();
     let outcome = import(&ImportRequest {
         files: guessed.inputs,
         today: today(),
+        currency: detect_currency(&total_named(named_currencies.iter().map(Vec::as_slice))),
         base: None,
     });
     let sheets = named.into_iter().map(|(_, sheet)| sheet).collect();
@@ -229,6 +234,7 @@ pub fn loaded(dataset: Dataset) -> Loaded {
         rows: RowCounts::of(&dataset),
         second_part: RowCounts::NONE,
         sources: Vec::new(),
+        currency: Default::default(),
     };
     Loaded::with_rules(record, Arc::new(dataset), TierRules::workload_defaults())
 }

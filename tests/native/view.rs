@@ -654,6 +654,7 @@ fn stored_snapshots_group_by_dataset_the_shown_one_first_newest_first() {
         rows: RowCounts::NONE,
         second_part: RowCounts::NONE,
         sources: Vec::new(),
+        currency: Default::default(),
     };
     let list = vec![
         snapshot("a1", "分行A", "2026-10-01T00:00:00Z"),
@@ -1093,4 +1094,87 @@ fn a_plan_that_reads_a_file_otherwise_applies_when_the_new_read_arrives() {
     assert_eq!(session.files[0].entity, Some(Entity::Customers));
     assert_eq!(session.files[0].mapping, plan_of_right.files[0].mapping);
     assert_eq!(session.files[0].mapping.column(Field::City), None);
+}
+
+#[test]
+fn a_dollar_dataset_shows_every_amount_in_dollars_and_its_thresholds_in_thousands_of_usd() {
+    use super::support::{bytes, import_files, loaded};
+    use keystone::format::{money_axis, money_compact, money_exact, threshold_unit};
+    use keystone::model::Currency;
+    use keystone::view::overview::overview;
+    let (_, outcome) = import_files(&[
+        ("clients.csv", bytes("exports/usd/clients.csv")),
+        ("holdings.csv", bytes("exports/usd/holdings.csv")),
+    ]);
+    let mut loaded = loaded(outcome.dataset.clone());
+    // A renminbi snapshot writes ¥ …
+    let page = overview(&loaded, Lang::En, "/k/");
+    let aum = |page: &keystone::view::overview::Overview| {
+        page.kpis
+            .iter()
+            .find(|k| k.testid == "total-aum")
+            .map(|k| k.value.clone())
+            .expect("the AUM KPI")
+    };
+    assert_eq!(aum(&page), "¥1.60M");
+    // … and the same figures stored as dollars write $, with nothing converted.
+    loaded.record.currency = Currency::Usd;
+    let loaded = keystone::view::Loaded::with_rules(
+        loaded.record.clone(),
+        loaded.dataset.clone(),
+        loaded.tier_rules.clone(),
+    );
+    let page = overview(&loaded, Lang::En, "/k/");
+    assert_eq!(aum(&page), "$1.60M");
+    assert_eq!(money_compact(159_500_050, Lang::Zh), "$159.50万");
+    assert_eq!(money_exact(-85_025), "-$850.25");
+    assert_eq!(money_axis(&[0.0, 50_000_000.0], Lang::En), ["$0", "$500K"]);
+    assert_eq!(threshold_unit(Lang::Zh), "万美元");
+    assert_eq!(threshold_unit(Lang::En), "thousand USD");
+    keystone::format::show_amounts_in(Currency::Chf);
+    assert_eq!(money_exact(1_000), "CHF 10.00");
+}
+
+#[test]
+fn an_import_session_takes_the_currency_its_cells_name_unless_the_manager_or_a_plan_says() {
+    use super::support::bytes;
+    use keystone::model::Currency;
+    use keystone::view::import_session::currency_note;
+    let card = |name: &str| {
+        let bytes = bytes(&format!("exports/usd/{name}"));
+        let sheet = read_sheet(name, &bytes, None).expect("reads");
+        SheetSummary::of(name, bytes.len(), &sheet)
+    };
+    let mut session = ImportSession::default();
+    session.files = vec![card("clients.csv"), card("holdings.csv")];
+    assert_eq!(
+        session.currencies_named(),
+        [(Currency::Usd, 6), (Currency::Eur, 1)]
+    );
+    assert_eq!(session.currency(), Currency::Usd);
+    assert_eq!(
+        currency_note(
+            session.currency(),
+            false,
+            &session.currencies_named(),
+            Lang::Zh
+        ),
+        "文件中的币种：USD（6 个单元格）、EUR（1 个单元格）；其他币种的金额将被拒绝，不做换算"
+    );
+    let mut plan = session.plan();
+    assert_eq!(plan.currency, Some(Currency::Usd));
+    // A plan's currency is the session's; the manager's choice goes into the next plan.
+    plan.currency = Some(Currency::Hkd);
+    session.apply_plan(&plan);
+    assert_eq!(session.currency(), Currency::Hkd);
+    session.currency = Some(Currency::Eur);
+    assert_eq!(session.plan().currency, Some(Currency::Eur));
+    // Files that name no currency are in the default, and the note says so.
+    let mut plain = ImportSession::default();
+    plain.files = vec![summary("c.csv", "客户号,姓名\n1,张元\n")];
+    assert_eq!(plain.currency(), Currency::Cny);
+    assert_eq!(
+        currency_note(plain.currency(), false, &plain.currencies_named(), Lang::En),
+        "no cell names a currency: the default is CNY"
+    );
 }

@@ -74,7 +74,8 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         let Some(rows) = current_list(&csv_loaded, &query) else {
             return;
         };
-        let headers = list_headers(lang, query.score);
+        let owned = list_headers(lang, query.score);
+        let headers: Vec<&str> = owned.iter().map(String::as_str).collect();
         let csv = export_list(&csv_loaded, &query, &csv_names, &headers, &rows).to_csv();
         // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
         let mut bytes = "\u{FEFF}".as_bytes().to_vec();
@@ -92,10 +93,7 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         let export = ListExport {
             tier_rules: xlsx_loaded.tier_rules.clone(),
             tier_names: names.clone(),
-            headers: list_headers(lang, query.score)
-                .iter()
-                .map(|h| h.to_string())
-                .collect(),
+            headers: list_headers(lang, query.score),
             sheet_name: lang.text(Msg::NavCustomers).to_owned(),
             rows: rows.iter().map(|&row| row as u32).collect(),
             score: query.score,

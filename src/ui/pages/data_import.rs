@@ -7,7 +7,7 @@ use crate::import::{
     auto_map, canonical_values, header_signature, DayMonthOrder, Entity, Field, MappingPreset,
     Plan, ReadOptions, TextEncoding, TextLayout,
 };
-use crate::model::ProductType;
+use crate::model::{Currency, ProductType};
 use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::storage::Store;
@@ -15,8 +15,8 @@ use crate::ui::components::DataTable;
 use crate::ui::download::download_bytes;
 use crate::ui::state::{AppState, DataState};
 use crate::view::import_session::{
-    coded_fields, commit_blocked, commit_caveat, issues_by_file, value_rows, ImportFigures,
-    ImportSession, ImportStage, ImportStep, PlanApplied, Validated,
+    coded_fields, commit_blocked, commit_caveat, currency_note, issues_by_file, value_rows,
+    ImportFigures, ImportSession, ImportStage, ImportStep, PlanApplied, Validated,
 };
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
@@ -276,6 +276,11 @@ pub fn ImportPanel() -> impl IntoView {
         }
     });
 
+    // The dataset's currency: an appended period's is the dataset's own.
+    let dataset_currency = move || match (append.get_untracked(), current()) {
+        (true, Some(loaded)) => loaded.record.currency,
+        _ => session.with_untracked(ImportSession::currency),
+    };
     let validate = move |_| {
         let plan = ImportPlan {
             files: files
@@ -291,6 +296,7 @@ pub fn ImportPanel() -> impl IntoView {
                 .collect(),
             today: (js_sys::Date::now() / 86_400_000.0).floor() as i32,
             append_to: None,
+            currency: dataset_currency(),
         };
         let base = if append.get_untracked() {
             current()
@@ -359,10 +365,14 @@ pub fn ImportPanel() -> impl IntoView {
             }
             (typed, _, _) => typed,
         };
+        let currency = dataset_currency();
         step(ImportStep::Commit);
         let started = now_ms();
         spawn_local(async move {
-            match state.commit_import(name, sources, rows, chunks).await {
+            match state
+                .commit_import(name, sources, currency, rows, chunks)
+                .await
+            {
                 Ok(steps) => {
                     timings.update(|t| {
                         t.commit_ms = now_ms() - started;
@@ -507,6 +517,46 @@ pub fn ImportPanel() -> impl IntoView {
                             " " {t(Msg::AppendToCurrent)}
                         </label>
                     })}
+                    {move || {
+                        let lang = state.lang.get();
+                        let appended = append.get().then(current).flatten();
+                        let currency = match &appended {
+                            Some(loaded) => loaded.record.currency,
+                            None => session.with(ImportSession::currency),
+                        };
+                        let options = Currency::ALL
+                            .into_iter()
+                            .map(|c| {
+                                let name = match lang {
+                                    Lang::Zh => c.zh_name(),
+                                    Lang::En => c.sign().trim(),
+                                };
+                                view! { <option value=c.code() selected=c == currency>{format!("{} {name}", c.code())}</option> }
+                            })
+                            .collect_view();
+                        let note = match &appended {
+                            Some(_) => t(Msg::CurrencyAppended).to_owned(),
+                            None => currency_note(currency, session.with(|s| s.currency.is_some()), &session.with(ImportSession::currencies_named), lang),
+                        };
+                        view! {
+                            <div class="controls">
+                                <label>
+                                    {t(Msg::Currency)} " "
+                                    <select
+                                        disabled=appended.is_some()
+                                        on:change=move |event| {
+                                            let chosen = Currency::from_code(&event_target_value(&event));
+                                            session.update(|s| s.currency = chosen);
+                                        }
+                                        data-testid="import-currency"
+                                    >
+                                        {options}
+                                    </select>
+                                </label>
+                                <span class="hint" data-testid="import-currency-note">{note}</span>
+                            </div>
+                        }
+                    }}
                     <div class="actions">
                         <label>
                             {t(Msg::PresetName)} " "

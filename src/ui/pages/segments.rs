@@ -4,9 +4,9 @@
 
 use crate::analytics::segments::CustomerSegments;
 use crate::analytics::TierRules;
-use crate::format::{count, money_compact, percent};
+use crate::format::{count, money_compact, percent, threshold_unit};
 use crate::i18n::{Lang, Msg};
-use crate::model::ProductType;
+use crate::model::{Currency, ProductType};
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
@@ -51,6 +51,8 @@ fn segments(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
 fn tier_editor(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let state = expect_context::<AppState>();
     let current = loaded.tier_rules.clone();
+    // The default ladder is in renminbi; in another currency its figures are only a start.
+    let other_currency = loaded.record.currency != Currency::default();
     let proposed = RwSignal::new(current.clone());
     let valid = move || proposed.with(valid_ladder);
     let tiers = current.tiers.len();
@@ -69,14 +71,14 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                         step="any"
                         value=value
                         data-whatif-input=key
-                        aria-label=format!("{} {}", inputs_loaded.tier_name(tier, lang), lang.text(Msg::ThresholdWan))
+                        aria-label=format!("{} {} ({})", inputs_loaded.tier_name(tier, lang), lang.text(Msg::Threshold), threshold_unit(lang))
                         on:input=move |event| {
                             if let Some(fen) = threshold_to_fen(&event_target_value(&event), lang) {
                                 proposed.update(|rules| rules.tiers[tier].min_aum_fen = fen);
                             }
                         }
                     />
-                    " " {lang.text(Msg::Wan)}
+                    " " {threshold_unit(lang)}
                 </label>
             }
         })
@@ -119,6 +121,9 @@ fn tier_editor(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         <section class="panel">
             <h2>{lang.text(Msg::TierRuleEditor)}</h2>
             <p class="hint">{lang.text(Msg::TierRuleEditorHint)}</p>
+            {other_currency.then(|| view! {
+                <p class="notice" data-testid="tier-currency">{lang.text(Msg::CurrencyLadderNote)}</p>
+            })}
             <div class="filters">{inputs}</div>
             {move || (!valid()).then(|| view! { <p class="error" role="alert">{lang.text(Msg::ThresholdsMustFall)}</p> })}
             {table}
