@@ -327,6 +327,9 @@ messages! {
     ValueUnderstood => "可识别", "understood";
     ValueNotUnderstood => "无法识别，请指定", "not understood: assign it";
     ValueAssigned => "已指定", "assigned";
+    ValueKeptAsWritten => "按原文保留", "kept as written";
+    KeptValueMaps => "保留列的取值映射（是/否标志、结果标签）", "Value maps of kept columns (yes/no flags, outcome labels)";
+    KeptValueMapsHint => "未映射的列作为客户属性保留；可把其取值指定为“是/否”，供模型使用。", "Unmapped columns are kept as customer attributes; their values can be assigned yes or no, for models to use.";
     MoreValues => "取值超过 64 种，只列出前 64 种：此列可能不是代码列。", "More than 64 distinct values; the first 64 are listed: this column may not be a coded one.";
     ValidateWaitsForMapping => "以下文件尚未映射，映射或移除后才能导入：", "These files need mapping; map or remove them to import:";
     QuotaExceeded => "浏览器存储空间不足，快照未保存。已用 / 可用：", "Not enough browser storage; the snapshot was not saved. Used / available:";
@@ -540,6 +543,48 @@ pub fn entity_name(entity: crate::import::Entity, lang: Lang) -> &'static str {
 }
 
 /// The name of an import field, in the bank's words.
+/// A canonical value of a value map in the reader's words: `field`'s (`in`, `card`, `贷款` …),
+/// or, for `None`, a kept column's yes/no.
+pub fn canonical_label(field: Option<crate::import::Field>, value: &str, lang: Lang) -> String {
+    use crate::import::{canonical_values, Field, FLAG_VALUES};
+    let canonical = field.map_or(&FLAG_VALUES[..], canonical_values);
+    let zh = canonical
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map_or(value, |(_, zh)| zh);
+    if lang == Lang::Zh {
+        return zh.to_owned();
+    }
+    let english = match (field, value) {
+        (Some(Field::ProductType), _) => {
+            return crate::model::ProductType::from_name(value)
+                .english_name()
+                .to_owned()
+        }
+        (Some(Field::Direction), "in") => "In (credit)",
+        (Some(Field::Direction), _) => "Out (debit)",
+        (Some(Field::Channel), "counter") => "Counter",
+        (Some(Field::Channel), "online") => "Online banking",
+        (Some(Field::Channel), "mobile") => "Mobile banking",
+        (Some(Field::Channel), "atm") => "ATM",
+        (Some(Field::Channel), "card") => "Card (POS)",
+        (Some(Field::Channel), "third_party") => "Third-party payment",
+        (Some(Field::Category), "purchase") => "Purchase",
+        (Some(Field::Category), "repayment") => "Repayment",
+        (Some(Field::Category), "salary") => "Salary",
+        (Some(Field::Category), "transfer") => "Transfer",
+        (Some(Field::Category), "investment") => "Investment",
+        (Some(Field::Category), "cash") => "Cash withdrawal",
+        (Some(Field::Category), "fee") => "Fee",
+        (Some(Field::Category), "interest") => "Interest",
+        (Some(Field::Channel | Field::Category), "other") => "Other",
+        (None, "yes") => "Yes",
+        (None, "no") => "No",
+        _ => value,
+    };
+    english.to_owned()
+}
+
 pub fn field_name(field: crate::import::Field, lang: Lang) -> &'static str {
     use crate::import::Field::*;
     let (zh, en) = match field {

@@ -5,7 +5,7 @@
 //! more by [`Dataset::new`]. Nothing is dropped without an [`ImportIssue`] saying which file,
 //! line, column and value, and why.
 
-use super::mapping::{declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
+use super::mapping::{canonical_values, declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
 use super::sheet::{Pass, ReadError, Row, Sheet, TextRows, TextSpan};
 use super::values::{
     currency_named, infer_day_month_order, parse_age, parse_date, parse_direction, parse_gender,
@@ -870,7 +870,8 @@ impl Holder<'_> {
 
 /// Whether `field`'s reader knows `text` as exported, without a value map: a direction,
 /// gender, risk level or product family it can read (a role: an owner's word; any other role
-/// reads as "not the owner").
+/// reads as "not the owner"; a channel or category: a canonical key or a word that stands for
+/// one — any other is kept as written).
 pub fn known_value(field: Field, text: &str) -> bool {
     match field {
         Field::Direction => matches!(parse_direction(text), Ok(Some(_))),
@@ -878,6 +879,10 @@ pub fn known_value(field: Field, text: &str) -> bool {
         Field::RiskLevel | Field::ProductRiskLevel => parse_risk_level(text).is_ok(),
         Field::ProductType => ProductType::from_known_name(text).is_some(),
         Field::Role => is_owner_role(text),
+        Field::Channel | Field::Category => {
+            super::mapping::known_word(field, text).is_some()
+                || canonical_values(field).iter().any(|&(key, _)| key == text)
+        }
         _ => true,
     }
 }
@@ -1179,7 +1184,9 @@ impl Staged {
                 .filter(|_| file.entity == Entity::Customers)
                 .filter_map(|&(field, _)| Some((field, field.product_balance()?)))
                 .collect(),
-            plain: file.mapping.values.is_empty() && file.mapping.fixed.is_empty(),
+            plain: file.mapping.values.is_empty()
+                && file.mapping.fixed.is_empty()
+                && file.mapping.kept_values.is_empty(),
         }
     }
 
@@ -1367,8 +1374,18 @@ impl Staged {
         self.customer_rm.push(rm);
         self.customer_has_rm.push(!rm.is_empty());
         for (attribute, &column) in c.attributes.iter_mut().zip(&mapped.attribute_columns) {
-            let value = column.and_then(|c| row.record.get(c)).unwrap_or("");
-            attribute.values.push(value.trim());
+            let value = match column {
+                Some(column) => {
+                    let value = row.record.get(column).unwrap_or("").trim();
+                    if mapped.plain {
+                        value
+                    } else {
+                        row.file.mapping.kept_value(column, value)
+                    }
+                }
+                None => "",
+            };
+            attribute.values.push(value);
         }
         let customer = (c.len() - 1) as u32;
         for (product, balance) in balances {

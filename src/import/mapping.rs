@@ -919,7 +919,15 @@ pub struct Mapping {
     /// a loans file that names no product.
     #[serde(default)]
     pub fixed: Vec<(Field, String)>,
+    /// Value maps of columns kept as customer attributes — a yes/no flag, an outcome label
+    /// (`Attrited Customer`, `1`/`2`): `(column index, value as exported, value as read)`.
+    #[serde(default)]
+    pub kept_values: Vec<(usize, String, String)>,
 }
+
+/// What a kept column's values are assigned to: a yes/no flag's two values, which is what an
+/// outcome such as churn, default or response comes down to.
+pub const FLAG_VALUES: [(&str, &str); 2] = [("yes", "是"), ("no", "否")];
 
 /// The canonical values a coded field takes, as the value map offers them: a value of the
 /// export is assigned one of these (the first of each pair is what is stored in the map, the
@@ -946,8 +954,121 @@ pub fn canonical_values(field: Field) -> &'static [(&'static str, &'static str)]
             ("其他", "其他"),
         ],
         Field::Role => &[("owner", "户主 / 所有人"), ("other", "其他关系（不归属）")],
+        // Channels and categories are kept as written unless assigned; the analytics know
+        // these keys (card spending, repayments) as they know the words they stand for.
+        Field::Channel => &[
+            ("counter", "柜面"),
+            ("online", "网上银行"),
+            ("mobile", "手机银行"),
+            ("atm", "ATM 自助"),
+            ("card", "刷卡（POS）"),
+            ("third_party", "第三方支付"),
+            ("other", "其他"),
+        ],
+        Field::Category => &[
+            ("purchase", "消费"),
+            ("repayment", "还款"),
+            ("salary", "工资"),
+            ("transfer", "转账"),
+            ("investment", "投资理财"),
+            ("cash", "取现"),
+            ("fee", "手续费"),
+            ("interest", "利息"),
+            ("other", "其他"),
+        ],
         _ => &[],
     }
+}
+
+/// The canonical value a channel or category word of Chinese or English exports stands for
+/// (`手机银行`, `POS`, `代发工资`, `Salary` …): what its value map assigns before anyone does.
+/// Other fields' words are read by their parsers; `None` for any other word.
+pub fn known_word(field: Field, text: &str) -> Option<&'static str> {
+    const CHANNEL: &[(&str, &[&str])] = &[
+        (
+            "counter",
+            &["柜面", "柜台", "网点", "counter", "branch", "teller"],
+        ),
+        (
+            "online",
+            &[
+                "网银",
+                "网上银行",
+                "online",
+                "internet",
+                "internet banking",
+                "web",
+            ],
+        ),
+        (
+            "mobile",
+            &["手机银行", "手机", "mobile", "mobile banking", "app"],
+        ),
+        ("atm", &["atm", "自助", "自助设备", "自动柜员机"]),
+        ("card", &["pos", "刷卡", "card", "pos刷卡"]),
+        (
+            "third_party",
+            &[
+                "第三方",
+                "第三方支付",
+                "支付宝",
+                "微信",
+                "alipay",
+                "wechat",
+                "wechat pay",
+            ],
+        ),
+    ];
+    const CATEGORY: &[(&str, &[&str])] = &[
+        (
+            "purchase",
+            &["消费", "购物", "purchase", "shopping", "consumption"],
+        ),
+        (
+            "repayment",
+            &[
+                "还款",
+                "贷款还款",
+                "信用卡还款",
+                "repayment",
+                "loan repayment",
+            ],
+        ),
+        (
+            "salary",
+            &["工资", "代发工资", "薪资", "salary", "payroll", "wages"],
+        ),
+        ("transfer", &["转账", "汇款", "transfer", "remittance"]),
+        (
+            "investment",
+            &["理财", "投资", "申购", "investment", "securities"],
+        ),
+        (
+            "cash",
+            &[
+                "取现",
+                "取款",
+                "现金",
+                "cash",
+                "withdrawal",
+                "cash withdrawal",
+            ],
+        ),
+        ("fee", &["手续费", "费用", "fee", "fees", "charge"]),
+        ("interest", &["利息", "结息", "interest"]),
+    ];
+    let words = match field {
+        Field::Channel => CHANNEL,
+        Field::Category => CATEGORY,
+        _ => return None,
+    };
+    let text = text.trim();
+    words
+        .iter()
+        .find(|(key, words)| {
+            key.eq_ignore_ascii_case(text) || words.iter().any(|w| w.eq_ignore_ascii_case(text))
+        })
+        .map(|&(key, _)| key)
 }
 
 impl Mapping {
@@ -984,6 +1105,25 @@ impl Mapping {
         if let Some(to) = to {
             self.values.push((field, raw.to_owned(), to.to_owned()));
             self.values.sort();
+        }
+    }
+
+    /// What `raw`, in kept column `column`, is read as: its assigned value, or itself.
+    pub fn kept_value<'a>(&'a self, column: usize, raw: &'a str) -> &'a str {
+        self.kept_values
+            .iter()
+            .find(|(c, from, _)| *c == column && from == raw)
+            .map_or(raw, |(_, _, to)| to.as_str())
+    }
+
+    /// Assigns `raw` of kept column `column` to `to`, or takes the assignment back.
+    pub fn assign_kept(&mut self, column: usize, raw: &str, to: Option<&str>) {
+        self.kept_values
+            .retain(|(c, from, _)| !(*c == column && from == raw));
+        if let Some(to) = to {
+            self.kept_values
+                .push((column, raw.to_owned(), to.to_owned()));
+            self.kept_values.sort();
         }
     }
 

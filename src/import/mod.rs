@@ -27,8 +27,8 @@ pub use build::{
 };
 pub use decode::TextEncoding;
 pub use mapping::{
-    auto_map, canonical_values, find_preset, guess_entity, header_signature, Entity, Field,
-    Mapping, MappingPreset,
+    auto_map, canonical_values, find_preset, guess_entity, header_signature, known_word, Entity,
+    Field, Mapping, MappingPreset, FLAG_VALUES,
 };
 pub use parts::{
     import_in_parts, import_parts, stored_id_range, PartOutcome, Rendezvous, RendezvousStep,

@@ -51,6 +51,10 @@ pub struct FilePlan {
     /// Field → (value as exported → value as read): `"direction": {"VYDAJ": "out"}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Header of a column kept as a customer attribute → its value map: `"Attrition_Flag":
+    /// {"Attrited Customer": "yes", "Existing Customer": "no"}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kept_values: BTreeMap<String, BTreeMap<String, String>>,
     /// How dates are written.
     #[serde(default)]
     pub dates: DatesPlan,
@@ -157,6 +161,15 @@ impl FilePlan {
                 .or_default()
                 .insert(from.clone(), to.clone());
         }
+        let mut kept_values: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for (column, from, to) in &mapping.kept_values {
+            if let Some(header) = headers.get(*column) {
+                kept_values
+                    .entry(header.clone())
+                    .or_default()
+                    .insert(from.clone(), to.clone());
+            }
+        }
         FilePlan {
             file: name.to_owned(),
             kind: entity.map(|e| e.key().to_owned()),
@@ -174,6 +187,7 @@ impl FilePlan {
                 .map(|(field, value)| (field_name(*field), value.clone()))
                 .collect(),
             values,
+            kept_values,
             dates: DatesPlan {
                 order: match dates.order {
                     DayMonthOrder::Unknown => None,
@@ -248,6 +262,15 @@ impl FilePlan {
             let field = field(key)?;
             for (from, to) in assigned {
                 mapping.assign(field, from, Some(to));
+            }
+        }
+        for (header, assigned) in &self.kept_values {
+            let column = headers
+                .iter()
+                .position(|h| h == header)
+                .ok_or_else(|| PlanError::NoSuchColumn(header.clone()))?;
+            for (from, to) in assigned {
+                mapping.assign_kept(column, from, Some(to));
             }
         }
         let order = match self.dates.order.as_deref() {

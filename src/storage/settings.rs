@@ -121,6 +121,9 @@ pub struct StoredPreset {
     /// Fields fixed to one value for every row: `(field, value)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixed: Vec<(String, String)>,
+    /// Value maps of kept columns: `(column index, value as exported, value as read)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_values: Vec<(usize, String, String)>,
 }
 
 /// Version 0: the core's `MappingPreset` list as earlier releases serialised it.
@@ -225,6 +228,7 @@ impl StoredPreset {
                 .iter()
                 .map(|(field, value)| (stored_field_name(*field).to_owned(), value.clone()))
                 .collect(),
+            kept_values: preset.mapping.kept_values.clone(),
         }
     }
 
@@ -254,6 +258,7 @@ impl StoredPreset {
                 columns,
                 values,
                 fixed,
+                kept_values: self.kept_values,
             },
         })
     }
@@ -283,6 +288,7 @@ impl StoredPresets {
                     columns: v0.mapping.columns,
                     values: Vec::new(),
                     fixed: Vec::new(),
+                    kept_values: Vec::new(),
                 }
                 .into_preset()
             })

@@ -14,7 +14,8 @@ use crate::analytics::scores::{
 use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
-use crate::i18n::{banking_term, model_feature_name, Lang, Msg};
+use crate::i18n::{banking_term, canonical_label, model_feature_name, Lang, Msg};
+use crate::import::{canonical_values, Field};
 use crate::model::{Day, ProductType, NO_RELATIONSHIP_MANAGER};
 
 /// Months of history on the profile's trend chart.
@@ -266,17 +267,22 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
     });
 
     // Twelve months of transactions by category and by channel.
-    let mix_chart = |lines: &[MixLine], title: Msg| BarsSpec {
+    // A value the import's value map assigned (`card`, `salary`) reads in the reader's words,
+    // as does a Chinese export's own word.
+    let term = |field: Field, label: &str| {
+        if canonical_values(field).iter().any(|&(key, _)| key == label) {
+            canonical_label(Some(field), label, lang)
+        } else {
+            banking_term(label, lang).to_owned()
+        }
+    };
+    let mix_chart = |lines: &[MixLine], title: Msg, field: Field| BarsSpec {
         title: dated(title),
         categories: lines
             .iter()
             .map(|l| match l.label.as_str() {
                 "" => lang.text(Msg::BlankValue).to_owned(),
-                label => format!(
-                    "{} ({})",
-                    banking_term(label, lang),
-                    count(l.count as usize)
-                ),
+                label => format!("{} ({})", term(field, label), count(l.count as usize)),
             })
             .collect(),
         values_fen: lines.iter().map(|l| l.turnover_fen).collect(),
@@ -289,8 +295,12 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
         .filter(|mix| !mix.by_category.is_empty())
         .map(|mix| {
             (
-                mix_chart(&mix.by_category, Msg::TransactionsByCategory),
-                mix_chart(&mix.by_channel, Msg::TransactionsByChannel),
+                mix_chart(
+                    &mix.by_category,
+                    Msg::TransactionsByCategory,
+                    Field::Category,
+                ),
+                mix_chart(&mix.by_channel, Msg::TransactionsByChannel, Field::Channel),
             )
         });
 

@@ -4,9 +4,11 @@
 
 use crate::format::counted;
 use crate::i18n::{Lang, Msg};
+use crate::import::values::parse_yes_no;
 use crate::import::{
-    canonical_values, detect_currency, find_preset, known_value, total_named, DistinctValues,
-    Entity, Field, FilePlan, ImportIssue, ImportReport, MappingPreset, Plan, PLAN_VERSION,
+    canonical_values, detect_currency, find_preset, known_value, known_word, total_named,
+    DistinctValues, Entity, Field, FilePlan, ImportIssue, ImportReport, Mapping, MappingPreset,
+    Plan, FLAG_VALUES, PLAN_VERSION,
 };
 use crate::model::Currency;
 use crate::storage::codec::RowCounts;
@@ -216,6 +218,17 @@ impl ImportSession {
                 S::Mapping,
             ) => {
                 if let Some(file) = self.files.get_mut(index) {
+                    // Channel and category words that stand for a canonical value are
+                    // assigned it, for the manager to see and change.
+                    let field = file.mapping.columns.iter().find(|&&(_, c)| c == column);
+                    if let Some(&(field, _)) = field {
+                        for (value, _) in &values.values {
+                            let known = known_word(field, value);
+                            if known.is_some() && file.mapping.value(field, value) == value {
+                                file.mapping.assign(field, value, known);
+                            }
+                        }
+                    }
                     file.distinct.retain(|(c, _)| *c != column);
                     file.distinct.push((column, values));
                 }
@@ -607,15 +620,96 @@ pub fn issues_by_file(report: &ImportReport, limit: usize) -> Vec<FileIssues<'_>
     files
 }
 
-/// The fields of a file's mapping whose values a value map translates, with their column
-/// (or none, for a field fixed to one value).
-pub fn coded_fields(file: &SheetSummary) -> Vec<(Field, usize)> {
-    file.mapping
+/// A column whose values a value map translates: one mapped to a coded field, or one of a
+/// customers file kept as an attribute (a yes/no flag or an outcome label).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueMapOf {
+    /// The column feeding a coded field.
+    Field(Field, usize),
+    /// A column kept as a customer attribute.
+    Kept(usize),
+}
+
+impl ValueMapOf {
+    /// The file's column.
+    pub fn column(self) -> usize {
+        match self {
+            ValueMapOf::Field(_, column) | ValueMapOf::Kept(column) => column,
+        }
+    }
+
+    /// What its values may be assigned to: `(value, Chinese name)`.
+    pub fn canonical(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            ValueMapOf::Field(field, _) => canonical_values(field),
+            ValueMapOf::Kept(_) => &FLAG_VALUES,
+        }
+    }
+
+    /// What `value` is assigned to in `mapping`, if anything.
+    pub fn assigned<'m>(self, mapping: &'m Mapping, value: &str) -> Option<&'m str> {
+        match self {
+            ValueMapOf::Field(field, _) => mapping
+                .values
+                .iter()
+                .find(|(f, from, _)| *f == field && from == value)
+                .map(|(_, _, to)| to.as_str()),
+            ValueMapOf::Kept(column) => mapping
+                .kept_values
+                .iter()
+                .find(|(c, from, _)| *c == column && from == value)
+                .map(|(_, _, to)| to.as_str()),
+        }
+    }
+
+    /// Assigns `value` to `to`, or takes the assignment back.
+    pub fn assign(self, mapping: &mut Mapping, value: &str, to: Option<&str>) {
+        match self {
+            ValueMapOf::Field(field, _) => mapping.assign(field, value, to),
+            ValueMapOf::Kept(column) => mapping.assign_kept(column, value, to),
+        }
+    }
+
+    /// How `value` reads without an assignment.
+    fn unassigned(self, value: &str) -> ValueStatus {
+        match self {
+            ValueMapOf::Field(field, _) if known_value(field, value) => ValueStatus::Understood,
+            // Channels and categories are descriptions: an unknown one is kept as written.
+            ValueMapOf::Field(Field::Channel | Field::Category, _) => ValueStatus::KeptAsWritten,
+            ValueMapOf::Field(..) => ValueStatus::NotUnderstood,
+            ValueMapOf::Kept(_) if parse_yes_no(value).is_ok() => ValueStatus::Understood,
+            ValueMapOf::Kept(_) => ValueStatus::KeptAsWritten,
+        }
+    }
+}
+
+/// The value maps a file's card offers: its coded fields' columns (or none, for a field fixed
+/// to one value), then, for a customers file, every column kept as an attribute.
+pub fn value_maps(file: &SheetSummary) -> Vec<ValueMapOf> {
+    let fields = file
+        .mapping
         .columns
         .iter()
-        .copied()
-        .filter(|&(field, _)| !canonical_values(field).is_empty())
-        .collect()
+        .filter(|&&(field, _)| !canonical_values(field).is_empty())
+        .map(|&(field, column)| ValueMapOf::Field(field, column));
+    let kept = (0..file.headers.len())
+        .filter(|_| file.entity == Some(Entity::Customers))
+        .filter(|&column| file.mapping.columns.iter().all(|&(_, c)| c != column))
+        .map(ValueMapOf::Kept);
+    fields.chain(kept).collect()
+}
+
+/// How an exported value reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueStatus {
+    /// The manager (or a known word) assigned it a value.
+    Assigned,
+    /// The field's reader knows it as it is (`借`, `F`, `yes`).
+    Understood,
+    /// A code the field cannot read: rows holding it are refused or misread until assigned.
+    NotUnderstood,
+    /// A description (a channel, a category, an attribute's label) kept as written.
+    KeptAsWritten,
 }
 
 /// One exported value of a coded column, as its value map lists it.
@@ -627,28 +721,36 @@ pub struct ValueRow {
     pub rows: usize,
     /// What the manager assigned it to, if anything.
     pub assigned: Option<String>,
-    /// Whether the field reads it as it is (no assignment needed).
-    pub understood: bool,
+    /// How it reads.
+    pub status: ValueStatus,
 }
 
-/// The value map of `field` in file `file`: each distinct value of its column, most frequent
-/// first; `None` until the worker has counted them.
-pub fn value_rows(file: &SheetSummary, field: Field) -> Option<(Vec<ValueRow>, bool)> {
-    let column = file.mapping.column(field)?;
-    let (_, distinct) = file.distinct.iter().find(|(c, _)| *c == column)?;
+impl ValueRow {
+    /// Whether it reads as something the field knows: assigned, or understood as it is.
+    pub fn understood(&self) -> bool {
+        matches!(self.status, ValueStatus::Assigned | ValueStatus::Understood)
+    }
+}
+
+/// The value map of one column of file `file`: each distinct value with its rows, most
+/// frequent first, and whether more values exist than were counted; `None` until the worker
+/// has counted them.
+pub fn value_rows(file: &SheetSummary, of: ValueMapOf) -> Option<(Vec<ValueRow>, bool)> {
+    let (_, distinct) = file.distinct.iter().find(|(c, _)| *c == of.column())?;
     let rows = distinct
         .values
         .iter()
-        .map(|(value, rows)| ValueRow {
-            value: value.clone(),
-            rows: *rows,
-            assigned: file
-                .mapping
-                .values
-                .iter()
-                .find(|(f, from, _)| *f == field && from == value)
-                .map(|(_, _, to)| to.clone()),
-            understood: known_value(field, value),
+        .map(|(value, rows)| {
+            let assigned = of.assigned(&file.mapping, value).map(str::to_owned);
+            ValueRow {
+                value: value.clone(),
+                rows: *rows,
+                status: match assigned {
+                    Some(_) => ValueStatus::Assigned,
+                    None => of.unassigned(value),
+                },
+                assigned,
+            }
         })
         .collect();
     Some((rows, distinct.more))

@@ -58,6 +58,7 @@ fn mapping_presets_round_trip_and_old_ones_read_without_unknown_fields() {
             ],
             values: vec![(Field::Direction, "PRIJEM".into(), "in".into())],
             fixed: vec![(Field::Channel, "柜面".into())],
+            kept_values: vec![(4, "Attrited Customer".into(), "yes".into())],
         },
     };
     let json = StoredPresets::write(std::slice::from_ref(&preset));

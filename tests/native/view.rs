@@ -255,8 +255,7 @@ fn an_import_session_goes_from_pick_to_commit() {
         entity: Entity::Customers,
         mapping: Mapping {
             columns: vec![(Field::CustomerId, 0), (Field::Name, 1)],
-            values: Vec::new(),
-            fixed: Vec::new(),
+            ..Mapping::default()
         },
     };
     session.step(ImportStep::Read {
@@ -967,7 +966,7 @@ fn rfm_on_a_book_without_transactions_has_no_champions_and_says_what_is_missing(
 #[test]
 fn a_value_map_lists_a_columns_codes_and_the_sessions_plan_applies_to_the_same_files() {
     use keystone::import::{Field, Plan};
-    use keystone::view::import_session::{coded_fields, value_rows};
+    use keystone::view::import_session::{value_maps, value_rows, ValueMapOf};
     let dir = super::support::data_path("exports/accounts");
     let read = |name: &str| {
         let bytes = std::fs::read(dir.join(name)).expect("fixture");
@@ -986,12 +985,10 @@ fn a_value_map_lists_a_columns_codes_and_the_sessions_plan_applies_to_the_same_f
         .mapping
         .column(Field::Direction)
         .expect("借贷 maps to the direction");
+    let direction = ValueMapOf::Field(Field::Direction, direction_column);
+    assert_eq!(value_maps(&session.files[0]), [direction]);
     assert_eq!(
-        coded_fields(&session.files[0]),
-        [(Field::Direction, direction_column)]
-    );
-    assert_eq!(
-        value_rows(&session.files[0], Field::Direction),
+        value_rows(&session.files[0], direction),
         None,
         "not counted yet"
     );
@@ -1003,11 +1000,14 @@ fn a_value_map_lists_a_columns_codes_and_the_sessions_plan_applies_to_the_same_f
             .expect("counts"),
     });
     let shown = |session: &ImportSession| -> Vec<(String, usize, Option<String>, bool)> {
-        value_rows(&session.files[0], Field::Direction)
+        value_rows(&session.files[0], direction)
             .expect("counted")
             .0
             .into_iter()
-            .map(|r| (r.value, r.rows, r.assigned, r.understood))
+            .map(|r| {
+                let understood = r.understood();
+                (r.value, r.rows, r.assigned, understood)
+            })
             .collect()
     };
     assert_eq!(
@@ -1023,7 +1023,7 @@ fn a_value_map_lists_a_columns_codes_and_the_sessions_plan_applies_to_the_same_f
         .assign(Field::Direction, "VYDAJ", Some("out"));
     assert_eq!(
         shown(&session)[1],
-        ("VYDAJ".into(), 2, Some("out".into()), false)
+        ("VYDAJ".into(), 2, Some("out".into()), true)
     );
 
     // The session's plan, read back into a fresh pick of the same files, sets the same
@@ -1176,5 +1176,135 @@ fn an_import_session_takes_the_currency_its_cells_name_unless_the_manager_or_a_p
     assert_eq!(
         currency_note(plain.currency(), false, &plain.currencies_named(), Lang::En),
         "no cell names a currency: the default is CNY"
+    );
+}
+
+#[test]
+fn an_outcome_label_and_channel_words_are_assigned_in_value_maps_and_imported_as_assigned() {
+    use super::support::{bytes, today};
+    use keystone::import::{import, Field, FileInput, ImportRequest, Plan};
+    use keystone::view::import_session::{value_maps, value_rows, ValueMapOf, ValueStatus};
+    // The churn snapshot's outcome is a text label, kept as an attribute: its value map
+    // turns it into the yes/no a model reads.
+    let churn = bytes("exports/wide/churn_snapshot.csv");
+    let sheet = read_sheet("churn_snapshot.csv", &churn, None).expect("reads");
+    let mut session = ImportSession::default();
+    session.step(ImportStep::Picked { bytes: 1e3 });
+    session.step(ImportStep::Read {
+        summaries: vec![SheetSummary::of("churn_snapshot.csv", churn.len(), &sheet)],
+        presets: Vec::new(),
+    });
+    let flag = sheet
+        .headers
+        .iter()
+        .position(|h| h == "Attrition_Flag")
+        .expect("the outcome column");
+    let outcome = ValueMapOf::Kept(flag);
+    assert!(value_maps(&session.files[0]).contains(&outcome));
+    session.step(ImportStep::Values {
+        index: 0,
+        column: flag,
+        values: sheet.distinct_values(flag, 64).expect("counts"),
+    });
+    let statuses = |session: &ImportSession| -> Vec<(String, usize, ValueStatus)> {
+        value_rows(&session.files[0], outcome)
+            .expect("counted")
+            .0
+            .into_iter()
+            .map(|r| (r.value, r.rows, r.status))
+            .collect()
+    };
+    assert_eq!(
+        statuses(&session),
+        [
+            ("Existing Customer".into(), 6, ValueStatus::KeptAsWritten),
+            ("Attrited Customer".into(), 3, ValueStatus::KeptAsWritten),
+        ]
+    );
+    for (label, to) in [("Attrited Customer", "yes"), ("Existing Customer", "no")] {
+        outcome.assign(&mut session.files[0].mapping, label, Some(to));
+    }
+    assert!(statuses(&session)
+        .iter()
+        .all(|(_, _, s)| *s == ValueStatus::Assigned));
+    // The plan names the column by its header, and reads back to the same mapping.
+    let json = session.plan().to_json();
+    assert!(json.contains("\"kept_values\""), "{json}");
+    assert!(json.contains("\"Attrited Customer\": \"yes\""), "{json}");
+    let plan = Plan::from_json(&json).expect("reads back");
+    let (_, mapping, _) = plan.files[0]
+        .apply(&sheet.headers)
+        .expect("fits")
+        .expect("kept");
+    assert_eq!(mapping, session.files[0].mapping);
+    let imported = import(&ImportRequest {
+        files: vec![FileInput {
+            file_name: "churn_snapshot.csv".into(),
+            entity: Entity::Customers,
+            sheet: &sheet,
+            mapping,
+            date_style: Default::default(),
+        }],
+        today: today(),
+        currency: keystone::model::Currency::Usd,
+        base: None,
+    });
+    let customers = imported.dataset.customers();
+    let attribute = customers
+        .attributes
+        .iter()
+        .find(|a| a.name == "Attrition_Flag")
+        .expect("kept");
+    let labels: Vec<&str> = (0..customers.len())
+        .map(|r| attribute.values.get(r))
+        .collect();
+    assert_eq!(labels.iter().filter(|&&l| l == "yes").count(), 3);
+    assert_eq!(labels.iter().filter(|&&l| l == "no").count(), 6);
+
+    // Channel and category words are assigned what they stand for when counted; a word
+    // nobody knows is kept as written, not refused.
+    let csv = "流水号,客户号,交易日期,金额,渠道,交易类别\n\
+               T1,C1,2026-01-05,-88.00,POS,Groceries\n\
+               T2,C1,2026-01-06,-20.00,KIOSK,Fee\n\
+               T3,C1,2026-01-25,9000.00,Mobile Banking,Salary\n";
+    let txn_sheet = read_sheet("txn.csv", csv.as_bytes(), None).expect("reads");
+    let mut session = ImportSession::default();
+    session.step(ImportStep::Picked { bytes: 1e3 });
+    session.step(ImportStep::Read {
+        summaries: vec![SheetSummary::of("txn.csv", csv.len(), &txn_sheet)],
+        presets: Vec::new(),
+    });
+    let mut read_as = Vec::new();
+    for field in [Field::Channel, Field::Category] {
+        let column = session.files[0].mapping.column(field).expect("mapped");
+        session.step(ImportStep::Values {
+            index: 0,
+            column,
+            values: txn_sheet.distinct_values(column, 64).expect("counts"),
+        });
+        let (rows, _) =
+            value_rows(&session.files[0], ValueMapOf::Field(field, column)).expect("counted");
+        let mut rows: Vec<(String, Option<String>, ValueStatus)> = rows
+            .into_iter()
+            .map(|r| (r.value, r.assigned, r.status))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        read_as.push(rows);
+    }
+    let assigned = |value: &str, to: &str| (value.into(), Some(to.into()), ValueStatus::Assigned);
+    assert_eq!(
+        read_as,
+        [
+            vec![
+                ("KIOSK".into(), None, ValueStatus::KeptAsWritten),
+                assigned("Mobile Banking", "mobile"),
+                assigned("POS", "card"),
+            ],
+            vec![
+                assigned("Fee", "fee"),
+                ("Groceries".into(), None, ValueStatus::KeptAsWritten),
+                assigned("Salary", "salary"),
+            ],
+        ]
     );
 }

@@ -2,12 +2,12 @@
 //! mapping), validate, read the report, then commit as a new snapshot or cancel.
 
 use crate::format::{count, counted};
-use crate::i18n::{entity_name, field_name, issue_reason, Lang, Msg};
+use crate::i18n::{canonical_label, entity_name, field_name, issue_reason, Lang, Msg};
 use crate::import::{
     auto_map, canonical_values, header_signature, DayMonthOrder, Entity, Field, MappingPreset,
     Plan, ReadOptions, TextEncoding, TextLayout,
 };
-use crate::model::{Currency, ProductType};
+use crate::model::Currency;
 use crate::storage::catalogue::SourceFile;
 use crate::storage::codec::RowCounts;
 use crate::storage::Store;
@@ -15,8 +15,9 @@ use crate::ui::components::DataTable;
 use crate::ui::download::download_bytes;
 use crate::ui::state::{AppState, DataState};
 use crate::view::import_session::{
-    coded_fields, commit_blocked, commit_caveat, currency_note, issues_by_file, value_rows,
-    ImportFigures, ImportSession, ImportStage, ImportStep, PlanApplied, Validated,
+    commit_blocked, commit_caveat, currency_note, issues_by_file, value_maps, value_rows,
+    ImportFigures, ImportSession, ImportStage, ImportStep, PlanApplied, Validated, ValueMapOf,
+    ValueStatus,
 };
 use crate::worker::protocol::{ImportPlan, PlannedFile, Reread, SheetSummary};
 use crate::worker::{
@@ -740,7 +741,7 @@ fn file_card(
                         let selected = fixed.as_deref() == Some(value);
                         view! {
                             <option value=format!("fixed:{value}") selected=selected>
-                                {canonical_label(field, value, lang)}
+                                {canonical_label(Some(field), value, lang)}
                             </option>
                         }
                     })
@@ -764,10 +765,26 @@ fn file_card(
             }
         })
         .collect_view();
-    let value_maps = coded_fields(&draft)
-        .into_iter()
-        .map(|(field, column)| value_map(files, ask_values, index, &draft, field, column, lang))
+    let maps = value_maps(&draft);
+    let field_maps = maps
+        .iter()
+        .filter(|of| matches!(of, ValueMapOf::Field(..)))
+        .map(|&of| value_map(files, ask_values, index, &draft, of, lang))
         .collect_view();
+    let kept_maps = maps
+        .iter()
+        .filter(|of| matches!(of, ValueMapOf::Kept(_)))
+        .map(|&of| value_map(files, ask_values, index, &draft, of, lang))
+        .collect_view();
+    let kept_group = (maps.iter().any(|of| matches!(of, ValueMapOf::Kept(_)))).then(|| {
+        view! {
+            <details class="kept-value-maps" data-testid="kept-value-maps">
+                <summary>{lang.text(Msg::KeptValueMaps)}</summary>
+                <p class="hint">{lang.text(Msg::KeptValueMapsHint)}</p>
+                {kept_maps}
+            </details>
+        }
+    });
     let preview_head = draft
         .headers
         .iter()
@@ -823,7 +840,8 @@ fn file_card(
                 <summary>{lang.text(Msg::ColumnMapping)}</summary>
                 <DataTable class="mapping">{mapping_rows}</DataTable>
             </details>
-            {value_maps}
+            {field_maps}
+            {kept_group}
             <details>
                 <summary>{lang.text(Msg::Preview)}</summary>
                 <DataTable scroll=true head=preview_head.into_any()>{preview_rows}</DataTable>
@@ -832,18 +850,22 @@ fn file_card(
     }
 }
 
-/// The value map of one coded column: each value found with its rows, whether it reads as it
-/// is, and what the manager assigns it to.
+/// The value map of one column: each value found with its rows, how it reads, and what the
+/// manager assigns it to.
 fn value_map(
     files: Drafts,
     ask_values: Callback<(usize, usize)>,
     index: usize,
     draft: &DraftFile,
-    field: Field,
-    column: usize,
+    of: ValueMapOf,
     lang: Lang,
 ) -> impl IntoView {
-    let body = match value_rows(draft, field) {
+    let column = of.column();
+    let field = match of {
+        ValueMapOf::Field(field, _) => Some(field),
+        ValueMapOf::Kept(_) => None,
+    };
+    let body = match value_rows(draft, of) {
         None => view! {
             <button
                 class="secondary small"
@@ -862,12 +884,15 @@ fn value_map(
                     let on_change = move |event| {
                         let to = event_target_value(&event);
                         files.update(|all| {
-                            all[index]
-                                .mapping
-                                .assign(field, &value, (!to.is_empty()).then_some(to.as_str()))
+                            of.assign(
+                                &mut all[index].mapping,
+                                &value,
+                                (!to.is_empty()).then_some(to.as_str()),
+                            )
                         });
                     };
-                    let options = canonical_values(field)
+                    let options = of
+                        .canonical()
                         .iter()
                         .map(|&(canonical, _)| {
                             view! {
@@ -877,13 +902,14 @@ fn value_map(
                             }
                         })
                         .collect_view();
-                    let status = match (&row.assigned, row.understood) {
-                        (Some(_), _) => Msg::ValueAssigned,
-                        (None, true) => Msg::ValueUnderstood,
-                        (None, false) => Msg::ValueNotUnderstood,
+                    let status = match row.status {
+                        ValueStatus::Assigned => Msg::ValueAssigned,
+                        ValueStatus::Understood => Msg::ValueUnderstood,
+                        ValueStatus::NotUnderstood => Msg::ValueNotUnderstood,
+                        ValueStatus::KeptAsWritten => Msg::ValueKeptAsWritten,
                     };
                     view! {
-                        <tr data-value=row.value.clone() data-understood=row.understood.to_string()>
+                        <tr data-value=row.value.clone() data-understood=row.understood().to_string()>
                             <td translate="no">{row.value.clone()}</td>
                             <td class="num">{count(row.rows)}</td>
                             <td>{lang.text(status)}</td>
@@ -904,28 +930,18 @@ fn value_map(
             .into_any()
         }
     };
+    let (title, data_field) = match of {
+        ValueMapOf::Field(field, _) => (field_name(field, lang).to_owned(), format!("{field:?}")),
+        ValueMapOf::Kept(column) => {
+            let header = draft.headers.get(column).cloned().unwrap_or_default();
+            (header.clone(), format!("kept:{header}"))
+        }
+    };
     view! {
-        <details open class="value-map" data-field=format!("{field:?}") data-testid="value-map">
-            <summary>{lang.text(Msg::ValueMap)} " · " {field_name(field, lang)}</summary>
+        <details open=field.is_some() class="value-map" data-field=data_field data-testid="value-map">
+            <summary>{lang.text(Msg::ValueMap)} " · " <span translate=if field.is_some() { "yes" } else { "no" }>{title}</span></summary>
             {body}
         </details>
-    }
-}
-
-/// A canonical value as the value map offers it, in the reader's words.
-fn canonical_label(field: Field, value: &str, lang: Lang) -> String {
-    let zh = canonical_values(field)
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map_or(value, |(_, zh)| zh);
-    match (lang, field) {
-        (Lang::Zh, _) => zh.to_owned(),
-        (Lang::En, Field::ProductType) => ProductType::from_name(value).english_name().to_owned(),
-        (Lang::En, Field::Direction) => match value {
-            "in" => "In (credit)".into(),
-            _ => "Out (debit)".into(),
-        },
-        (Lang::En, _) => value.to_owned(),
     }
 }
 
