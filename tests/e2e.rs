@@ -383,14 +383,7 @@ async fn an_account_keyed_extract_imports_with_a_direction_code_mapped_by_hand()
             ".file-card[data-file='survey_scores.csv'] [data-testid=import-remove-file]",
         )
         .await;
-        let started = std::time::Instant::now();
-        while count(client, "[data-testid=import-needs-mapping]").await > 0 {
-            assert!(
-                started.elapsed().as_secs() < 10,
-                "still waiting for mapping"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        wait_count(client, "[data-testid=import-needs-mapping]", 0).await;
         // The links file is recognised as such, with its roles.
         wait_text(
             client,
@@ -1256,6 +1249,22 @@ async fn select(client: &Client, css: &str, value: &str) {
         .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
 }
 
+/// Waits (up to 20 s) until `css` matches `n` elements.
+async fn wait_count(client: &Client, css: &str, n: usize) {
+    let started = std::time::Instant::now();
+    loop {
+        let found = count(client, css).await;
+        if found == n {
+            return;
+        }
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{css}: {found} elements, not {n}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// Commits the validated import and waits for the Data page to show the new snapshot.
 async fn commit_import(client: &Client, customers: &str) {
     click(client, "[data-testid=import-commit]").await;
@@ -1283,10 +1292,8 @@ async fn append_the_same_period_again(client: &Client) {
     .await;
     wait_text(client, "[data-testid=import-caveat]", |t| !t.is_empty()).await;
     commit_import(client, "10,000").await;
-    assert_eq!(
-        count(client, "[data-testid=snapshots] tr[data-snapshot]").await,
-        2
-    );
+    // The customer count read 10,000 before the commit too: wait for the second snapshot.
+    wait_count(client, "[data-testid=snapshots] tr[data-snapshot]", 2).await;
     // Nothing new in the period: every customer stays in their tier, and AUM is unchanged.
     click(client, "a[data-nav=overview]").await;
     for (tier, customers) in ["49", "401", "3,903", "5,647"].iter().enumerate() {
