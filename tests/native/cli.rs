@@ -92,15 +92,17 @@ fn inspect_writes_the_plan_the_app_writes_and_analyze_applies_the_edited_one() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let mut session = ImportSession::default();
-    session.files = names
-        .iter()
-        .map(|name| {
-            let bytes = std::fs::read(format!("{dir}/{name}")).expect("fixture");
-            let sheet = read_sheet(name, &bytes, None).expect("reads");
-            SheetSummary::of(name, bytes.len(), &sheet)
-        })
-        .collect();
+    let session = ImportSession {
+        files: names
+            .iter()
+            .map(|name| {
+                let bytes = std::fs::read(format!("{dir}/{name}")).expect("fixture");
+                let sheet = read_sheet(name, &bytes, None).expect("reads");
+                SheetSummary::of(name, bytes.len(), &sheet)
+            })
+            .collect(),
+        ..ImportSession::default()
+    };
     let app = session.plan();
     assert_eq!(detected, app.to_json(), "the CLI's plan is the app's");
     let read_back = Plan::from_json(&detected).expect("reads back");

@@ -157,7 +157,7 @@ fn value_rules_match_expected_output() {
         ("12 apples", Currency::Usd),
     ] {
         let result = match parse_money_in(input, currency) {
-            Ok(Some(fen)) => format!("{}", money_decimal(fen)),
+            Ok(Some(fen)) => money_decimal(fen),
             Ok(None) => "missing".into(),
             Err(e) => format!("error: {e}"),
         };

@@ -1145,8 +1145,10 @@ fn an_import_session_takes_the_currency_its_cells_name_unless_the_manager_or_a_p
         let sheet = read_sheet(name, &bytes, None).expect("reads");
         SheetSummary::of(name, bytes.len(), &sheet)
     };
-    let mut session = ImportSession::default();
-    session.files = vec![card("clients.csv"), card("holdings.csv")];
+    let mut session = ImportSession {
+        files: vec![card("clients.csv"), card("holdings.csv")],
+        ..ImportSession::default()
+    };
     assert_eq!(
         session.currencies_named(),
         [(Currency::Usd, 6), (Currency::Eur, 1)]
@@ -1170,8 +1172,10 @@ fn an_import_session_takes_the_currency_its_cells_name_unless_the_manager_or_a_p
     session.currency = Some(Currency::Eur);
     assert_eq!(session.plan().currency, Some(Currency::Eur));
     // Files that name no currency are in the default, and the note says so.
-    let mut plain = ImportSession::default();
-    plain.files = vec![summary("c.csv", "客户号,姓名\n1,张元\n")];
+    let plain = ImportSession {
+        files: vec![summary("c.csv", "客户号,姓名\n1,张元\n")],
+        ..ImportSession::default()
+    };
     assert_eq!(plain.currency(), Currency::Cny);
     assert_eq!(
         currency_note(plain.currency(), false, &plain.currencies_named(), Lang::En),
