@@ -469,7 +469,7 @@ fn value_error_zh(error: crate::import::ValueError) -> &'static str {
         V::NoCentury => "两位年份未指定世纪",
         V::NotAnAmount => "不是金额",
         V::SubFenAmount => "金额精度超过分",
-        V::AmountOverflow => "金额过大",
+        V::AmountOverflow => "金额超过 ±10^15：没有账户持有这么多",
         V::NotAGender => "不是性别代码（男/女/M/F/1/2）",
         V::NotADirection => "不是借贷方向（借/贷/IN/OUT/D/C）",
         V::NotYesNo => "不是“是/否”",

@@ -1,6 +1,6 @@
 //! Books and mixes: who looks after which clients, and which products each tier holds.
 
-use crate::model::{Dataset, ProductType, NO_RELATIONSHIP_MANAGER};
+use crate::model::{add_fen, Dataset, ProductType, NO_RELATIONSHIP_MANAGER};
 
 /// One relationship manager's clients in figures.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub fn relationship_manager_books(
             &mut books.by_manager[manager as usize]
         };
         book.clients += 1;
-        book.aum_fen += aum_fen[customer];
+        book.aum_fen = add_fen(book.aum_fen, aum_fen[customer]);
         if (tier_of_customer[customer] as usize) < key_account_tiers {
             book.key_accounts += 1;
         }

@@ -1,6 +1,6 @@
 //! Per-customer features exactly as the workload defines them (aum, loan, products, f12, m12, in12, recency).
 
-use crate::model::{Dataset, Day, Direction};
+use crate::model::{add_fen, Dataset, Day, Direction};
 
 /// Recency reported for a customer with no transaction at all.
 pub const NO_TRANSACTION_RECENCY: u32 = 99_999;
@@ -62,9 +62,9 @@ pub fn customer_features(dataset: &Dataset, as_of: Option<Day>) -> CustomerFeatu
         let product = holdings.product_type[row];
         let balance = holdings.balance_fen[row];
         if product == crate::model::ProductType::Loan {
-            features.loan_fen[customer] += balance;
+            features.loan_fen[customer] = add_fen(features.loan_fen[customer], balance);
         } else if !product.is_liability() {
-            features.aum_fen[customer] += balance;
+            features.aum_fen[customer] = add_fen(features.aum_fen[customer], balance);
         }
         if balance > 0 {
             held_types[customer] |= 1 << (product as u8);
@@ -90,9 +90,9 @@ pub fn customer_features(dataset: &Dataset, as_of: Option<Day>) -> CustomerFeatu
         if date > window_start && date <= as_of.0 {
             let amount = transactions.amount_fen[row];
             features.f12[customer] += 1;
-            features.m12_fen[customer] += amount;
+            features.m12_fen[customer] = add_fen(features.m12_fen[customer], amount);
             if transactions.direction[row] == Direction::In {
-                features.in12_fen[customer] += amount;
+                features.in12_fen[customer] = add_fen(features.in12_fen[customer], amount);
             }
         }
     }

@@ -5,7 +5,7 @@
 //! AUM minus the net inflow since then. That ignores market movements of wealth products, which
 //! is why the changes are labelled "by net flows" wherever they are shown.
 
-use crate::model::{Dataset, Day, Direction, ProductType};
+use crate::model::{add_fen, Dataset, Day, Direction, ProductType};
 
 /// Days in the recent window (about three months).
 pub const RECENT_DAYS: i32 = 91;
@@ -93,10 +93,14 @@ pub fn customer_profile(dataset: &Dataset, as_of: Option<Day>) -> CustomerProfil
         let c = holdings.customer_idx[row] as usize;
         let balance = holdings.balance_fen[row];
         match holdings.product_type[row] {
-            ProductType::CurrentDeposit | ProductType::TimeDeposit => p.deposits_fen[c] += balance,
+            ProductType::CurrentDeposit | ProductType::TimeDeposit => {
+                p.deposits_fen[c] = add_fen(p.deposits_fen[c], balance)
+            }
             ProductType::Loan => {}
-            ProductType::CreditCard => p.card_balance_fen[c] += balance,
-            _ => p.wealth_fen[c] += balance,
+            ProductType::CreditCard => {
+                p.card_balance_fen[c] = add_fen(p.card_balance_fen[c], balance)
+            }
+            _ => p.wealth_fen[c] = add_fen(p.wealth_fen[c], balance),
         }
     }
     let customers = dataset.customers();
@@ -148,14 +152,14 @@ pub fn customer_profile(dataset: &Dataset, as_of: Option<Day>) -> CustomerProfil
         let recent = age < RECENT_DAYS;
         let signed = match t.direction[row] {
             Direction::In => {
-                in12[c] += amount;
+                in12[c] = add_fen(in12[c], amount);
                 amount
             }
             Direction::Out => {
-                p.out12_fen[c] += amount;
+                p.out12_fen[c] = add_fen(p.out12_fen[c], amount);
                 let (channel, category) = (t.channel.codes()[row], t.category.codes()[row]);
                 if card_channel[channel as usize] || card_category[category as usize] {
-                    p.card_spend12_fen[c] += amount;
+                    p.card_spend12_fen[c] = add_fen(p.card_spend12_fen[c], amount);
                 }
                 if repayment[category as usize] {
                     p.repayments12[c] += 1;
@@ -163,9 +167,9 @@ pub fn customer_profile(dataset: &Dataset, as_of: Option<Day>) -> CustomerProfil
                 -amount
             }
         };
-        p.net_flow12_fen[c] += signed;
+        p.net_flow12_fen[c] = add_fen(p.net_flow12_fen[c], signed);
         if recent {
-            p.net_flow_recent_fen[c] += signed;
+            p.net_flow_recent_fen[c] = add_fen(p.net_flow_recent_fen[c], signed);
             p.recent_count[c] += 1;
         } else {
             p.earlier_count[c] += 1;

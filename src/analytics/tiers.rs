@@ -1,6 +1,8 @@
 //! Tiering customers by AUM (and optionally income and yearly turnover): the ladder of
 //! thresholds and the counts per rung.
 
+use crate::model::{add_fen, sum_fen};
+
 /// One rung of the tier ladder. A customer reaches it when every condition set holds.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TierRule {
@@ -150,7 +152,7 @@ impl TierSummary {
 
     /// All AUM, in fen.
     pub fn total_aum_fen(&self) -> i64 {
-        self.aum_fen.iter().sum()
+        sum_fen(&self.aum_fen)
     }
 }
 
@@ -162,7 +164,7 @@ pub fn summarise_tiers(aum_fen: &[i64], tier_of_customer: &[u8], n_tiers: usize)
     };
     for (&aum, &tier) in aum_fen.iter().zip(tier_of_customer) {
         summary.customers[tier as usize] += 1;
-        summary.aum_fen[tier as usize] += aum;
+        summary.aum_fen[tier as usize] = add_fen(summary.aum_fen[tier as usize], aum);
     }
     summary
 }

@@ -21,7 +21,7 @@ use keystone::import::{
     total_named, ByteSource, DateStyle, Entity, FileInput, FilePlan, ImportReport, ImportRequest,
     Mapping, Plan, SharedSource, Sheet, PLAN_VERSION,
 };
-use keystone::model::{Currency, Day};
+use keystone::model::{sum_fen, Currency, Day};
 use keystone::view::import_session::currency_note;
 use std::path::Path;
 use std::process::ExitCode;
@@ -331,11 +331,11 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
         "tiers": tier_counts,
         "champions": result.champions,
         "sums": {
-            "aum": money_decimal(f.aum_fen.iter().sum()),
-            "loan": money_decimal(f.loan_fen.iter().sum()),
+            "aum": money_decimal(sum_fen(&f.aum_fen)),
+            "loan": money_decimal(sum_fen(&f.loan_fen)),
             "f12": f.f12.iter().map(|&v| v as u64).sum::<u64>(),
-            "m12": money_decimal(f.m12_fen.iter().sum()),
-            "in12": money_decimal(f.in12_fen.iter().sum()),
+            "m12": money_decimal(sum_fen(&f.m12_fen)),
+            "in12": money_decimal(sum_fen(&f.in12_fen)),
         },
         "top5_aum": top5,
         "kmeans_inertia_per_row": (result.clustering.inertia / rows * 10_000.0).round() / 10_000.0,

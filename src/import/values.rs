@@ -3,7 +3,7 @@
 //! Each parser takes one cell's text and answers with the value or the reason it is not one;
 //! blank cells are `Ok(None)` (missing), never an error.
 
-use crate::model::{Currency, Day, Direction, Gender};
+use crate::model::{Currency, Day, Direction, Gender, MAX_AMOUNT_FEN};
 use std::fmt;
 
 /// Why a cell's text is not a value of the expected kind.
@@ -67,7 +67,7 @@ impl fmt::Display for ValueError {
             ValueError::NoCentury => "two-digit year without a declared century",
             ValueError::NotAnAmount => "not an amount",
             ValueError::SubFenAmount => "amount has fractions of a fen",
-            ValueError::AmountOverflow => "amount too large",
+            ValueError::AmountOverflow => "amount beyond ±10^15: no account holds that much",
             ValueError::NotAGender => "not a gender code (男/女/M/F/1/2)",
             ValueError::NotADirection => "not a direction (借/贷/IN/OUT/D/C)",
             ValueError::NotYesNo => "not yes/no",
@@ -379,7 +379,9 @@ fn decimal_to_fen(digits: &str, scale_digits: u32) -> Result<i64, ValueError> {
     }
     integer_digits
         .parse::<i64>()
-        .map_err(|_| ValueError::AmountOverflow)
+        .ok()
+        .filter(|fen| *fen <= MAX_AMOUNT_FEN)
+        .ok_or(ValueError::AmountOverflow)
 }
 
 /// Digits with optional thousands commas in the right places (`1,234,567` yes, `1,23` no).
@@ -494,7 +496,9 @@ fn band_bound(text: &str, unit: Option<char>) -> Result<i64, ValueError> {
         None => (rest, 1),
     };
     let fen = parse_money(digits)?.ok_or(ValueError::NotAnAmount)?;
-    fen.checked_mul(scale).ok_or(ValueError::AmountOverflow)
+    fen.checked_mul(scale)
+        .filter(|fen| fen.abs() <= MAX_AMOUNT_FEN)
+        .ok_or(ValueError::AmountOverflow)
 }
 
 /// An age in whole years, 0–120 (`35`, `35.0`, `35岁`).

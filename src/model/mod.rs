@@ -21,6 +21,24 @@ pub use tables::{
 
 use std::fmt;
 
+/// The largest amount, in fen, any table may hold: ±10¹⁵ (a thousand trillion) of the
+/// dataset's currency, far beyond any account, so that sums over millions of rows stay
+/// meaningful; larger figures are refused at import and in stored data alike.
+pub const MAX_AMOUNT_FEN: i64 = 100_000_000_000_000_000;
+
+/// Adds amounts in fen without wrapping: a sum beyond `i64` stays at its bound. Amounts are at
+/// most [`MAX_AMOUNT_FEN`], so only sums over tens of thousands of extreme rows reach it.
+pub fn add_fen(sum: i64, amount: i64) -> i64 {
+    sum.saturating_add(amount)
+}
+
+/// The sum of `amounts` in fen, without wrapping (see [`add_fen`]).
+pub fn sum_fen<'a>(amounts: impl IntoIterator<Item = &'a i64>) -> i64 {
+    amounts
+        .into_iter()
+        .fold(0, |sum, &amount| add_fen(sum, amount))
+}
+
 /// The tables of an export before they are checked to fit together.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tables {
@@ -58,6 +76,14 @@ pub enum ModelError {
         /// The offending column's length.
         found: usize,
     },
+    /// An amount beyond [`MAX_AMOUNT_FEN`]: no real balance, only damage, and sums of such
+    /// amounts would overflow.
+    ImplausibleAmount {
+        /// The table.
+        table: &'static str,
+        /// The row in that table.
+        row: usize,
+    },
     /// A row refers to a customer or relationship manager that does not exist.
     DanglingReference {
         /// The referring table.
@@ -80,6 +106,10 @@ impl fmt::Display for ModelError {
             } => write!(
                 f,
                 "table {table}: column {column} has {found} rows, expected {expected}"
+            ),
+            ModelError::ImplausibleAmount { table, row } => write!(
+                f,
+                "table {table}: row {row} holds an amount beyond ±10^15, which no account holds"
             ),
             ModelError::DanglingReference { table, row, index } => {
                 write!(
@@ -128,6 +158,9 @@ impl Dataset {
             &t.interactions.relationship_manager_idx,
             n_managers,
         )?;
+        check_amounts("holdings", &t.holdings.balance_fen)?;
+        check_amounts("transactions", &t.transactions.amount_fen)?;
+        check_amounts("customers", &t.customers.annual_income_fen)?;
         Ok(Dataset { tables })
     }
 
@@ -249,6 +282,16 @@ fn check_optional_indices(
             row,
             index: indices[row],
         }),
+        None => Ok(()),
+    }
+}
+
+fn check_amounts(table: &'static str, amounts: &[i64]) -> Result<(), ModelError> {
+    match amounts
+        .iter()
+        .position(|a| !(-MAX_AMOUNT_FEN..=MAX_AMOUNT_FEN).contains(a))
+    {
+        Some(row) => Err(ModelError::ImplausibleAmount { table, row }),
         None => Ok(()),
     }
 }

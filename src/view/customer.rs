@@ -16,7 +16,7 @@ use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
 use crate::i18n::{banking_term, canonical_label, model_feature_name, Lang, Msg};
 use crate::import::{canonical_values, Field};
-use crate::model::{Day, ProductType, NO_RELATIONSHIP_MANAGER};
+use crate::model::{add_fen, Day, ProductType, NO_RELATIONSHIP_MANAGER};
 
 /// Months of history on the profile's trend chart.
 pub const PROFILE_MONTHS: usize = 12;
@@ -217,7 +217,8 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
     let own: Vec<usize> = rows.holdings.of(row).collect();
     let mut by_product = [0i64; ProductType::ALL.len()];
     for &h in &own {
-        by_product[holdings.product_type[h] as usize] += holdings.balance_fen[h];
+        let held = &mut by_product[holdings.product_type[h] as usize];
+        *held = add_fen(*held, holdings.balance_fen[h]);
     }
     let held: Vec<(ProductType, i64)> = ProductType::ALL
         .into_iter()

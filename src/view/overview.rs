@@ -11,7 +11,7 @@ use crate::analytics::scores::potential_key_accounts;
 use crate::charts::{AumHistogramSpec, TierBarsSpec, TrendSpec};
 use crate::format::{count, dated_title, money_compact, percent};
 use crate::i18n::{Lang, Msg};
-use crate::model::Dataset;
+use crate::model::{sum_fen, Dataset};
 use crate::storage::catalogue::SnapshotRecord;
 
 /// Months of history in the trend chart, and months forecast after them.
@@ -81,7 +81,7 @@ pub fn overview(loaded: &Loaded, lang: Lang, path: &str) -> Overview {
     let rules = &loaded.tier_rules;
     let key_tiers = rules.key_account_tiers();
     let key_accounts: usize = tiers.customers[..key_tiers].iter().sum();
-    let key_aum: i64 = tiers.aum_fen[..key_tiers].iter().sum();
+    let key_aum = sum_fen(&tiers.aum_fen[..key_tiers]);
     let total_aum = tiers.total_aum_fen();
     let as_of = loaded.as_of_text(lang);
     let tier_href = |tier: usize| {
@@ -118,8 +118,8 @@ pub fn overview(loaded: &Loaded, lang: Lang, path: &str) -> Overview {
     // The year's money in and out, when there are transactions to count: an unsigned file is
     // refused at import, so these are flows the export says, not guesses.
     if !loaded.dataset.transactions().is_empty() {
-        let inflow: i64 = features.in12_fen.iter().sum();
-        let turnover: i64 = features.m12_fen.iter().sum();
+        let inflow = sum_fen(&features.in12_fen);
+        let turnover = sum_fen(&features.m12_fen);
         kpis.push(kpi(
             Msg::Inflows12,
             money_compact(inflow, lang),
@@ -263,7 +263,7 @@ impl SincePrevious {
         );
         SincePrevious {
             record,
-            aum_before_fen: features.aum_fen.iter().sum(),
+            aum_before_fen: sum_fen(&features.aum_fen),
             migration,
         }
     }

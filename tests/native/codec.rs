@@ -367,14 +367,15 @@ fn integers_are_stored_at_the_width_their_values_need() {
     assert_eq!(width(&data, "transactions/channel"), 1);
     assert_eq!(width(&data, "transactions/txn_date"), 2);
     assert_eq!(width(&data, "transactions/customer"), 2);
-    // Extremes at every width a column may take round-trip exactly, negative ones too.
+    // Extremes at every width a column may take round-trip exactly, negative ones too, up to
+    // the largest amount a dataset may hold.
     for (amount, bytes) in [
         (-128, 1),
         (127, 1),
         (-129, 2),
         (1 << 31, 5),
-        (i64::MIN, 8),
-        (i64::MAX, 8),
+        (-keystone::model::MAX_AMOUNT_FEN, 8),
+        (keystone::model::MAX_AMOUNT_FEN, 8),
     ] {
         let mut tables = data.tables().clone();
         tables.transactions.amount_fen.fill(0);

@@ -1185,3 +1185,58 @@ fn a_second_customers_file_keeps_its_own_extra_columns() {
     assert_eq!(column("segment"), ["VIP", "", "大众"]);
     assert_eq!(column("churn_flag"), ["", "", "Closed"]);
 }
+
+#[test]
+fn amounts_beyond_a_plausible_balance_are_refused_and_sums_never_wrap() {
+    use super::support::{dataset, import_files};
+    use keystone::analytics::customer_features;
+    use keystone::model::{Tables, MAX_AMOUNT_FEN};
+    // Two of the largest balances an export may hold, for one customer: their sum is exact,
+    // not the wrapped −0.02 that 64-bit arithmetic once showed; 10^16 is refused, not read.
+    let customers = "客户号,姓名\nC1,王伟\nC2,李娜\n";
+    let holdings = "客户号,产品类型,余额,余额日期\n\
+                    C1,定期存款,999999999999999.99,2026-06-30\n\
+                    C1,理财,999999999999999.99,2026-06-30\n\
+                    C2,活期存款,10000000000000000,2026-06-30\n\
+                    C2,活期存款,1000000000000亿,2026-06-30\n";
+    let (_, outcome) = import_files(&[
+        ("customers.csv", customers.as_bytes().to_vec()),
+        ("holdings.csv", holdings.as_bytes().to_vec()),
+    ]);
+    let refused: Vec<(u64, String)> = outcome
+        .report
+        .issues
+        .iter()
+        .map(|i| (i.line, i.reason.to_string()))
+        .collect();
+    let beyond = "amount beyond ±10^15: no account holds that much".to_owned();
+    assert_eq!(refused, [(4, beyond.clone()), (5, beyond)]);
+    let features = customer_features(&outcome.dataset, None);
+    assert_eq!(features.aum_fen[0], 2 * 99_999_999_999_999_999);
+    assert_eq!(
+        keystone::format::money_decimal(features.aum_fen[0]),
+        "1999999999999999.98"
+    );
+
+    // Stored data (a damaged backup) is held to the same bound.
+    let mut tables: Tables = dataset(&[("C1", 0)], &[], &[]).into_tables();
+    tables.holdings.customer_idx.push(0);
+    tables.holdings.product_type.push(ProductType::Fund);
+    tables.holdings.product_code.push("P");
+    tables.holdings.balance_fen.push(i64::MAX);
+    tables.holdings.as_of.push(keystone::model::Day(20_000));
+    tables.holdings.risk_level.push(0);
+    let error = keystone::model::Dataset::new(tables).expect_err("an impossible balance");
+    assert_eq!(
+        error.to_string(),
+        "table holdings: row 0 holds an amount beyond ±10^15, which no account holds"
+    );
+
+    // Sums over more extreme rows than any book has stop at their bound instead of wrapping.
+    let holdings: Vec<(u32, ProductType, i64)> = (0..100)
+        .map(|_| (0, ProductType::Fund, MAX_AMOUNT_FEN / 100))
+        .collect();
+    let extreme = dataset(&[("C1", 0)], &holdings, &[]);
+    let features = customer_features(&extreme, None);
+    assert_eq!(features.aum_fen[0], i64::MAX);
+}
