@@ -454,6 +454,7 @@ pub fn issue_reason(reason: &crate::import::IssueReason, lang: Lang) -> String {
         R::UnknownAccount => "找不到该账号，或该账号在持有关系中没有户主".into(),
         R::NotOwner => "持有关系不是户主：此关系不归属账户（如需计入，请在取值映射中把该关系指定为户主）".into(),
         R::SecondOwner => "该账户已有户主：归属于先出现的户主".into(),
+        R::DuplicateHeader => "表头与前面的列重名：此列已改名，保留自己的取值".into(),
         R::UnsignedAmounts => {
             "金额没有正负号，也没有借贷方向列：请映射借贷方向（借贷标志、CR/DR、收/支），以区分流入和流出".into()
         }

@@ -136,6 +136,9 @@ pub enum IssueReason {
     UndecodableCharacters(usize),
     /// A transactions file's amounts carry no sign and no column says their direction.
     UnsignedAmounts,
+    /// The column's header repeats an earlier column's: it was renamed (the value is the
+    /// header as exported), so each column keeps its own values.
+    DuplicateHeader,
     /// The row's account is in no accounts file and has no owner among the links.
     UnknownAccount,
     /// A link whose role is not the owner's: it attributes no account.
@@ -207,6 +210,10 @@ impl fmt::Display for IssueReason {
             IssueReason::SecondOwner => {
                 write!(f, "the account already has an owner: the first one holds it")
             }
+            IssueReason::DuplicateHeader => write!(
+                f,
+                "the header repeats an earlier column's: this column was renamed, and keeps its own values"
+            ),
             IssueReason::UnsignedAmounts => write!(
                 f,
                 "amounts have no sign and no direction column: map the direction (借贷标志, CR/DR, in/out) so inflows and outflows are told apart"
@@ -590,6 +597,16 @@ impl<'r> Importer<'r> {
                     .push(file_issue(input, IssueReason::UnsignedAmounts));
                 FileRows::Refused
             } else {
+                for (column, exported) in &input.sheet.renamed_headers {
+                    self.report.issues.push(ImportIssue {
+                        file: input.file_name.clone(),
+                        line: 1,
+                        column: input.sheet.headers.get(*column).cloned(),
+                        value: exported.clone(),
+                        reason: IssueReason::DuplicateHeader,
+                        warning: true,
+                    });
+                }
                 FileRows::Mapped(Box::new(self.staged.begin_file(
                     input,
                     self.request.today,
@@ -947,6 +964,9 @@ struct Staged {
     customer_rm: CodedColumn,
     customer_has_rm: Vec<bool>,
     managers: RelationshipManagers,
+    /// The ids of `managers`, so a large managers file finds its duplicates in one lookup a
+    /// row rather than a scan.
+    manager_ids: Dictionary,
     holdings: Holdings,
     transactions: Transactions,
     transaction_ids: TransactionIds,
@@ -1057,6 +1077,9 @@ impl Staged {
             staged.customer_has_rm.push(has_rm);
         }
         staged.managers = managers.clone();
+        for id in managers.rm_id.iter() {
+            staged.manager_ids.code_for(id);
+        }
         // The held rows' customers keep their rows: new customers come after them.
         if !replace_holdings {
             staged.holdings = base.holdings().clone();
@@ -1414,10 +1437,11 @@ impl Staged {
         let Some(id) = row.required_text(Field::RmId) else {
             return RowOutcome::Rejected;
         };
-        if self.managers.rm_id.iter().any(|existing| existing == id) {
+        if self.manager_ids.find(id).is_some() {
             // A second row for the same manager adds nothing; the first one stands.
             return RowOutcome::Deduplicated;
         }
+        self.manager_ids.code_for(id);
         self.managers.rm_id.push(id);
         self.managers.name.push(row.text(Field::Name));
         self.managers.branch.push(row.text(Field::Branch));

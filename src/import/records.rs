@@ -85,8 +85,9 @@ impl<'a> Row<'a> {
 
 fn cell_text(bytes: &[u8]) -> &str {
     debug_assert!(std::str::from_utf8(bytes).is_ok());
-    // SAFETY: see [`Row`]: the bytes are a slice of UTF-8 text between ASCII bytes, or a
-    // `String` cell copied in whole (workbooks, JSON).
+    // SAFETY: see [`Row`]: the bytes are a slice of UTF-8 text between ASCII bytes (a
+    // delimiter is ASCII by construction, `Records::new`), or a `String` cell copied in whole
+    // (workbooks, JSON).
     unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
@@ -148,8 +149,12 @@ impl SpaceRuns {
 }
 
 impl Records {
-    /// Records of text delimited by `delimiter`.
+    /// Records of text delimited by `delimiter`, an ASCII byte. Any other byte could fall
+    /// inside a multi-byte character, so the cells [`Row`] hands out without a second check
+    /// would not be UTF-8: such a delimiter splits nothing (NUL stands in for it), and the
+    /// file's rows come out whole, for the mapping and the report to show.
     pub fn new(delimiter: u8) -> Records {
+        let delimiter = if delimiter.is_ascii() { delimiter } else { 0 };
         Records {
             tokenizer: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             bytes: vec![0; 1024],

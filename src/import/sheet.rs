@@ -84,6 +84,8 @@ pub enum ReadError {
     Json(String),
     /// The file could not be read (moved, changed or deleted since it was picked?).
     Io(String),
+    /// The first line runs past the bytes read to find the header (their number).
+    HeaderTooLong(usize),
 }
 
 impl From<std::io::Error> for ReadError {
@@ -104,6 +106,11 @@ impl fmt::Display for ReadError {
             ReadError::Workbook(why) => write!(f, "cannot read the workbook: {why}"),
             ReadError::Json(why) => write!(f, "cannot read the JSON: {why}"),
             ReadError::Io(why) => write!(f, "cannot read the file: {why}"),
+            ReadError::HeaderTooLong(bytes) => write!(
+                f,
+                "the first line is longer than {} MB: no header is that wide; is the file text with line breaks?",
+                bytes >> 20
+            ),
         }
     }
 }
@@ -121,6 +128,37 @@ pub struct Sheet {
     pub options: ReadOptions,
     /// Worksheets in the workbook, for the sheet picker.
     pub sheet_names: Vec<String>,
+    /// Columns whose header repeated an earlier one's and was made unique (`备注 (2)`), with
+    /// the header as exported: the import reports each, so no column silently takes another's
+    /// place.
+    pub renamed_headers: Vec<(usize, String)>,
+}
+
+/// `headers` made unique: a repeated header gets ` (2)`, ` (3)` … (a number no other header
+/// has), so every column keeps its own values; with the columns renamed and their headers as
+/// exported.
+pub fn unique_headers(headers: Vec<String>) -> (Vec<String>, Vec<(usize, String)>) {
+    let mut seen: std::collections::HashSet<String> = headers.iter().cloned().collect();
+    if seen.len() == headers.len() {
+        return (headers, Vec::new());
+    }
+    let mut first: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut renamed = Vec::new();
+    let mut unique = Vec::with_capacity(headers.len());
+    for (column, header) in headers.iter().enumerate() {
+        if first.insert(header.as_str()) {
+            unique.push(header.clone());
+            continue;
+        }
+        let name = (2..)
+            .map(|n| format!("{header} ({n})"))
+            .find(|name| !seen.contains(name))
+            .unwrap_or_default();
+        seen.insert(name.clone());
+        renamed.push((column, header.clone()));
+        unique.push(name);
+    }
+    (unique, renamed)
 }
 
 /// Where a sheet's rows come from.
@@ -403,6 +441,8 @@ impl Sheet {
             }),
             options: spec.options,
             sheet_names: Vec::new(),
+            // The first worker reports them.
+            renamed_headers: Vec::new(),
         }
     }
 
@@ -719,6 +759,9 @@ fn read_delimited(
     if whole && text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
+    if !whole && !head.contains(&b'\n') {
+        return Err(ReadError::HeaderTooLong(HEAD_BYTES));
+    }
     let layout = options.layout.unwrap_or_else(|| sniff_layout(&text));
     options.layout = Some(layout);
     let head_rows: Vec<(u64, Vec<String>)> = parse_records(head_of(&text), layout.delimiter)
@@ -728,10 +771,13 @@ fn read_delimited(
     let Some((_, first)) = head_rows.first() else {
         return Err(ReadError::Empty);
     };
-    let headers = if layout.has_header {
-        first.iter().map(|h| clean_header(h)).collect()
+    let (headers, renamed_headers) = if layout.has_header {
+        unique_headers(first.iter().map(|h| clean_header(h)).collect())
     } else {
-        (1..=first.len()).map(|i| format!("column {i}")).collect()
+        (
+            (1..=first.len()).map(|i| format!("column {i}")).collect(),
+            Vec::new(),
+        )
     };
     let lines = memchr::memchr_iter(b'\n', head).count() + usize::from(!head.ends_with(b"\n"));
     let lines = if whole {
@@ -757,6 +803,7 @@ fn read_delimited(
         }),
         options,
         sheet_names: Vec::new(),
+        renamed_headers,
     };
     let mut any = false;
     sheet.rows_while(|_, _| {
@@ -769,9 +816,11 @@ fn read_delimited(
     Ok(sheet)
 }
 
-/// The first 64 KiB of the text (on a character boundary): room for the header and first rows.
+/// The first 64 KiB of the text (on a character boundary), and at least its first line: room
+/// for the header — however wide — and the first rows.
 fn head_of(text: &str) -> &str {
-    let mut end = text.len().min(64 * 1024);
+    let first_line = memchr::memchr(b'\n', text.as_bytes()).map_or(text.len(), |at| at + 1);
+    let mut end = text.len().min(first_line.max(64 * 1024));
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -794,7 +843,8 @@ fn sheet_from_records(
         return Err(ReadError::Empty);
     }
     let (_, header) = records.remove(0);
-    let headers = header.iter().map(|h| clean_header(h)).collect();
+    let (headers, renamed_headers) =
+        unique_headers(header.iter().map(|h| clean_header(h)).collect());
     if records.is_empty() {
         return Err(ReadError::HeaderOnly);
     }
@@ -803,6 +853,7 @@ fn sheet_from_records(
         body: Body::Rows(records),
         options,
         sheet_names: Vec::new(),
+        renamed_headers,
     })
 }
 
@@ -894,10 +945,12 @@ fn read_json(text: &str, options: ReadOptions) -> Result<Sheet, ReadError> {
             })
             .collect::<Result<_, _>>()?
     };
+    // Keys in order of first appearance; the set keeps a record of many keys linear.
     let mut headers: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (_, object) in &objects {
         for key in object.keys() {
-            if !headers.contains(key) {
+            if seen.insert(key.as_str()) {
                 headers.push(key.clone());
             }
         }
@@ -924,5 +977,6 @@ fn read_json(text: &str, options: ReadOptions) -> Result<Sheet, ReadError> {
         body: Body::Rows(rows),
         options,
         sheet_names: Vec::new(),
+        renamed_headers: Vec::new(),
     })
 }

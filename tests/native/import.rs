@@ -1240,3 +1240,105 @@ fn amounts_beyond_a_plausible_balance_are_refused_and_sums_never_wrap() {
     let features = customer_features(&extreme, None);
     assert_eq!(features.aum_fen[0], i64::MAX);
 }
+
+#[test]
+fn repeated_headers_keep_their_own_columns_and_a_wide_header_is_read_whole() {
+    use super::support::{import_declared, import_files};
+    use keystone::import::sheet::{ReadError, ReadOptions, TextLayout};
+    // A repeated header becomes `备注 (2)`, keeps its own values, and the report says so.
+    let csv = "客户号,姓名,备注,备注,备注 (2)\nC1,王伟,甲,乙,丙\n";
+    let (_, outcome) = import_files(&[("customers.csv", csv.as_bytes().to_vec())]);
+    let customers = outcome.dataset.customers();
+    let attributes: Vec<(&str, &str)> = customers
+        .attributes
+        .iter()
+        .map(|a| (a.name.as_str(), a.values.get(0)))
+        .collect();
+    assert_eq!(
+        attributes,
+        [("备注", "甲"), ("备注 (3)", "乙"), ("备注 (2)", "丙")]
+    );
+    let warned: Vec<(u64, Option<&str>, &str, bool)> = outcome
+        .report
+        .issues
+        .iter()
+        .map(|i| (i.line, i.column.as_deref(), i.value.as_str(), i.warning))
+        .collect();
+    assert_eq!(warned, [(1, Some("备注 (3)"), "备注", true)]);
+
+    // A header wider than the 64 KiB first looked at is read whole: 5,002 columns, not 1,987.
+    let headers: Vec<String> = (0..5_002).map(|i| format!("attribute_{i:06}")).collect();
+    let values: Vec<String> = (0..5_002).map(|i| i.to_string()).collect();
+    let wide = format!("客户号,{}\nC1,{}\n", headers.join(","), values.join(","));
+    assert!(wide.len() > 64 * 1024);
+    let (sheet, outcome) = import_declared("wide.csv", wide.as_bytes(), Entity::Customers, true);
+    assert_eq!(sheet.headers.len(), 5_003);
+    assert_eq!(
+        outcome.report.rejected(),
+        0,
+        "{:?}",
+        outcome.report.issues.first()
+    );
+    assert_eq!(outcome.dataset.customers().attributes.len(), 5_002);
+
+    // A first line longer than the megabyte read to find the header is refused, saying so.
+    let endless = format!("{}\n1\n", "x".repeat(1 << 21));
+    assert_eq!(
+        read_sheet("endless.csv", endless.as_bytes(), None).map(|s| s.headers.len()),
+        Err(ReadError::HeaderTooLong(1 << 20))
+    );
+
+    // A delimiter that is not ASCII (only a damaged setting names one) cuts no character.
+    let text = "名称©金额\n王伟©12\n".as_bytes().to_vec();
+    let options = ReadOptions {
+        layout: Some(TextLayout {
+            delimiter: 0xA9,
+            has_header: true,
+        }),
+        ..read_sheet("t.csv", &text, None).expect("reads").options
+    };
+    let sheet = read_sheet("t.csv", &text, Some(options)).expect("reads");
+    assert_eq!(sheet.headers, ["名称©金额"]);
+    assert_eq!(sheet.preview(1)[0].1, ["王伟©12"]);
+}
+
+#[test]
+fn a_large_managers_file_and_a_json_record_with_many_keys_read_in_linear_time() {
+    use super::support::import_files;
+    // Both took over a minute when each row or key was compared with every one before it;
+    // read once each, they take a moment (the bench measures import speed; this test would
+    // run for minutes again if either became quadratic).
+    let mut managers = String::from("工号,姓名,支行\n");
+    for i in 0..200_000 {
+        managers.push_str(&format!("RM{i:06},经理{i},总行\n"));
+    }
+    managers.push_str("RM000007,重复,分行\n");
+    let (_, outcome) = import_files(&[
+        (
+            "customers.csv",
+            "客户号,姓名,客户经理\nC1,王伟,RM000007\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        ("managers.csv", managers.into_bytes()),
+    ]);
+    let summary = outcome
+        .report
+        .files
+        .iter()
+        .find(|f| f.file == "managers.csv")
+        .expect("read");
+    assert_eq!((summary.accepted, summary.deduplicated), (200_000, 1));
+    assert_eq!(outcome.dataset.relationship_managers().len(), 200_000);
+
+    let keys: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\":{i}")).collect();
+    let json = format!("[{{\"客户号\":\"C1\",{}}}]", keys.join(","));
+    let sheet = read_sheet("wide.json", json.as_bytes(), None).expect("reads");
+    assert_eq!(sheet.headers.len(), 200_001);
+    let column = sheet
+        .headers
+        .iter()
+        .position(|h| h == "k199999")
+        .expect("every key a column");
+    assert_eq!(sheet.preview(1)[0].1[column], "199999");
+}
