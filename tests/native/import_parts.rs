@@ -146,6 +146,41 @@ fn broken_rows_on_both_sides_of_the_cut_are_reported_at_their_lines() {
 }
 
 #[test]
+fn a_crlf_export_reports_its_lines_as_an_lf_one_whole_or_cut_anywhere() {
+    // Windows and Excel end lines with CR LF: a broken row is reported at its own line, the
+    // same as in the LF file, and cuts (one between a CR and its LF) change nothing.
+    let mut files = workload_s(&ALL);
+    for k in 0..12 {
+        edit_line(&mut files, "transactions.csv", 4 + k * 15_000, |cells| {
+            cells[3] = "12.3.4".into()
+        });
+    }
+    let lf_report = report_text(&import(&request(&sheets(&files))));
+    for (_, raw) in files.iter_mut() {
+        let text = String::from_utf8(raw.clone()).expect("utf-8");
+        *raw = text.replace('\n', "\r\n").into_bytes();
+    }
+    let named = sheets(&files);
+    let whole = import(&request(&named));
+    assert_eq!(whole.report.rejected(), 12);
+    assert_eq!(whole.report.issues[0].line, 4);
+    assert_eq!(report_text(&whole), lf_report);
+    let transactions = &files
+        .iter()
+        .find(|(f, _)| *f == "transactions.csv")
+        .expect("file")
+        .1;
+    let cr = transactions.len() / 2
+        + transactions[transactions.len() / 2..]
+            .iter()
+            .position(|&b| b == b'\r')
+            .expect("a CR");
+    let mut targets = spread(&files, "transactions.csv", 4);
+    targets.extend([cr as u64, cr as u64 + 1]);
+    parts_equal_the_whole(&files, Entity::Transactions, &targets, true);
+}
+
+#[test]
 fn an_id_repeated_across_the_cut_is_found_by_reading_the_whole() {
     let mut files = workload_s(&ALL);
     // Line 150,001 repeats the id of line 3, far before any cut tried below.
