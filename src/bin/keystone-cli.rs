@@ -9,8 +9,8 @@
 //! name, or the default CNY); per file, the kind it was read as, the columns mapped and left unmapped,
 //! and its row counts; then every row-level problem, and each code no field understood once
 //! with its rows. Exit status: 0 when analysed, 1 when nothing usable remains, 2 when a file
-//! shows no kind (it needs mapping: nothing is analysed on a guess), the plan does not fit the
-//! files, or the command is wrong.
+//! shows no kind (it needs mapping: nothing is analysed on a guess), a file refused more rows
+//! than it kept, the plan does not fit the files, or the command is wrong.
 
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
 use keystone::analytics::TierRules;
@@ -281,6 +281,14 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
         eprintln!(
             "{} mapping: the headers show no kind, and nothing is analysed on a guess (write a plan with `keystone-cli inspect`, set each file's \"kind\" or \"skip\", and pass it with --plan)",
             counted(needs_mapping.len(), "file needs", "files need")
+        );
+        return ExitCode::from(2);
+    }
+    let refused = outcome.report.mostly_refused();
+    if !refused.is_empty() {
+        eprintln!(
+            "{}: more rows refused than kept, so nothing is analysed: check the kind, mapping and encoding (or skip the file in a plan)",
+            refused.join(", ")
         );
         return ExitCode::from(2);
     }

@@ -266,6 +266,15 @@ pub struct FileSummary {
     pub warnings: usize,
 }
 
+impl FileSummary {
+    /// More of its rows were refused than kept: the file is likely not what it was taken for
+    /// (another kind, a wrong mapping or encoding, or no table at all), so what little it gave
+    /// is not stored as if it were right.
+    pub fn mostly_refused(&self) -> bool {
+        self.rejected > self.accepted + self.deduplicated
+    }
+}
+
 /// The validation report shown before anything is stored.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportReport {
@@ -279,6 +288,15 @@ impl ImportReport {
     /// Rows refused over all files.
     pub fn rejected(&self) -> usize {
         self.files.iter().map(|f| f.rejected).sum()
+    }
+
+    /// The files that refused more rows than they kept (see [`FileSummary::mostly_refused`]).
+    pub fn mostly_refused(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| f.mostly_refused())
+            .map(|f| f.file.as_str())
+            .collect()
     }
 
     /// Whether what was read may be stored: not when a file could not be read to its end, or

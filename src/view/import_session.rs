@@ -525,6 +525,8 @@ impl ImportFigures {
 pub fn commit_blocked(report: &ImportReport) -> Option<Msg> {
     if !report.can_commit() {
         Some(Msg::CommitBlockedUnreadable)
+    } else if !report.mostly_refused().is_empty() {
+        Some(Msg::CommitBlockedMostlyRefused)
     } else if report
         .files
         .iter()

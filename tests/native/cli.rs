@@ -116,12 +116,17 @@ fn inspect_writes_the_plan_the_app_writes_and_analyze_applies_the_edited_one() {
     }
 
     // Without the plan: two-digit years have no century, a direction code is unknown, the
-    // loans are read as unsigned transactions and refused.
+    // loans are read as unsigned transactions and refused — and files that refuse more rows
+    // than they keep stop the analysis rather than give figures without them.
     let (code, stdout, bare) = cli(&["analyze", &dir]);
-    assert_eq!(code, 0, "{bare}");
-    assert!(stdout.contains("\"transactions\":0"), "{stdout}");
+    assert_eq!(code, 2, "{bare}");
+    assert!(stdout.is_empty(), "{stdout}");
     assert!(bare.contains("loans.csv: transactions · 2 rows read, 0 accepted, 2 rejected"));
     assert!(bare.contains("amounts have no sign and no direction column"));
+    assert!(
+        bare.contains("loans.csv, trans.csv: more rows refused than kept, so nothing is analysed"),
+        "{bare}"
+    );
     // With it: the table, the grouped codes and the summary are checked in.
     let plan = data_path("exports/accounts.plan.json");
     let (code, stdout, stderr) = cli(&["analyze", &dir, "--plan", &plan.to_string_lossy()]);
@@ -238,7 +243,8 @@ fn a_dollar_export_is_read_in_dollars_and_a_euro_cell_is_refused_not_converted()
     std::fs::write(&path, plan.to_json()).expect("write plan");
     let (code, stdout, stderr) = cli(&["analyze", &dir, "--plan", &path.to_string_lossy()]);
     let _ = std::fs::remove_file(&path);
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
     assert!(
         stderr.starts_with("currency: CNY, as the plan says"),
         "{stderr}"
@@ -252,5 +258,44 @@ fn a_dollar_export_is_read_in_dollars_and_a_euro_cell_is_refused_not_converted()
         stderr.contains("clients.csv: customers · 3 rows read, 3 accepted, 0 rejected, 0 deduplicated, 2 cell warnings"),
         "{stderr}"
     );
-    assert!(stdout.contains("\"currency\":\"CNY\""), "{stdout}");
+    assert!(
+        stderr.contains("holdings.csv: more rows refused than kept"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn random_bytes_are_no_customers_even_when_a_plan_says_so() {
+    // 200 KB of noise (no NUL, so it reads as text): its "headers" show no kind, and declared
+    // as customers it refuses nearly every row, so nothing is analysed either way.
+    let dir = std::env::temp_dir().join(format!("keystone-noise-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let noise: Vec<u8> = (0..200_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 255) as u8 + 1
+        })
+        .collect();
+    std::fs::write(dir.join("data.csv"), noise).expect("noise");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = cli(&["analyze", &dir_text]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    assert!(stderr.contains("data.csv: needs mapping"), "{stderr}");
+    let plan = dir.with_extension("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"keystone_plan":1,"files":[{"file":"data.csv","kind":"customers"}]}"#,
+    )
+    .expect("plan");
+    let (code, stdout, stderr) = cli(&["analyze", &dir_text, "--plan", &plan.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&plan);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    assert!(
+        stderr.contains("data.csv: more rows refused than kept"),
+        "{stderr}"
+    );
 }

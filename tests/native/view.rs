@@ -911,6 +911,21 @@ fn the_import_line_shows_only_the_steps_that_ran_and_a_report_says_why_it_cannot
     };
     assert_eq!(commit_blocked(&kept), None);
     assert_eq!(commit_caveat(&kept), None);
+    // A file that refused more rows than it kept is likely not what it was taken for.
+    let mostly_refused = ImportReport {
+        files: vec![
+            file("big.csv", 3),
+            FileSummary {
+                rejected: 4,
+                ..file("noise.csv", 3)
+            },
+        ],
+        issues: Vec::new(),
+    };
+    assert_eq!(
+        commit_blocked(&mostly_refused),
+        Some(keystone::i18n::Msg::CommitBlockedMostlyRefused)
+    );
     // The same period appended again: nothing new, every row a duplicate; saved with a caveat.
     let again = ImportReport {
         files: vec![FileSummary {
