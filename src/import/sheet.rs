@@ -84,7 +84,8 @@ pub enum ReadError {
     Json(String),
     /// The file could not be read (moved, changed or deleted since it was picked?).
     Io(String),
-    /// The first line runs past the bytes read to find the header (their number).
+    /// The bytes read to find the header (their number) hold no header and data row: a first
+    /// line longer than that, or that many blank lines.
     HeaderTooLong(usize),
 }
 
@@ -108,7 +109,7 @@ impl fmt::Display for ReadError {
             ReadError::Io(why) => write!(f, "cannot read the file: {why}"),
             ReadError::HeaderTooLong(bytes) => write!(
                 f,
-                "the first line is longer than {} MB: no header is that wide; is the file text with line breaks?",
+                "the first {} MB hold no header and data row: no header is that wide, nor a file's start that blank; is the file text with line breaks?",
                 bytes >> 20
             ),
         }
@@ -759,7 +760,7 @@ fn read_delimited(
     if whole && text.trim().is_empty() {
         return Err(ReadError::Empty);
     }
-    if !whole && !head.contains(&b'\n') {
+    if !whole && filled_lines(head) < 2 {
         return Err(ReadError::HeaderTooLong(HEAD_BYTES));
     }
     let layout = options.layout.unwrap_or_else(|| sniff_layout(&text));
@@ -779,11 +780,16 @@ fn read_delimited(
             Vec::new(),
         )
     };
-    let lines = memchr::memchr_iter(b'\n', head).count() + usize::from(!head.ends_with(b"\n"));
+    // Rows to make room for: the head's lines with something on them, scaled to the file, and
+    // never more than the file's bytes could hold (each row has a delimiter per column and a
+    // line break). Blank lines count for nothing: a file that starts with a megabyte of them
+    // would otherwise have its millions of "rows" reserved, gigabytes up front.
+    let lines = filled_lines(head);
     let lines = if whole {
         lines
     } else {
-        (lines as f64 * source.0.len() as f64 / head.len() as f64).round() as usize
+        let scaled = (lines as f64 * source.0.len() as f64 / head.len() as f64).round() as usize;
+        scaled.min(source.0.len() as usize / headers.len().max(2))
     };
     let sheet = Sheet {
         headers,
@@ -816,10 +822,25 @@ fn read_delimited(
     Ok(sheet)
 }
 
-/// The first 64 KiB of the text (on a character boundary), and at least its first line: room
-/// for the header — however wide — and the first rows.
+/// Lines of `bytes` that hold more than white space (UTF-16's zero bytes count as space).
+fn filled_lines(bytes: &[u8]) -> usize {
+    bytes
+        .split(|&b| b == b'\n')
+        .filter(|line| line.iter().any(|&b| b != 0 && !b.is_ascii_whitespace()))
+        .count()
+}
+
+/// The first 64 KiB of the text (on a character boundary), and at least its first line with
+/// something on it: room for the header — however wide, after however many blank lines — and
+/// the first rows.
 fn head_of(text: &str) -> &str {
-    let first_line = memchr::memchr(b'\n', text.as_bytes()).map_or(text.len(), |at| at + 1);
+    let bytes = text.as_bytes();
+    let content = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let first_line =
+        memchr::memchr(b'\n', &bytes[content..]).map_or(text.len(), |at| content + at + 1);
     let mut end = text.len().min(first_line.max(64 * 1024));
     while !text.is_char_boundary(end) {
         end -= 1;

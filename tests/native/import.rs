@@ -1342,3 +1342,31 @@ fn a_large_managers_file_and_a_json_record_with_many_keys_read_in_linear_time() 
         .expect("every key a column");
     assert_eq!(sheet.preview(1)[0].1[column], "199999");
 }
+
+#[test]
+fn blank_lines_before_the_header_reserve_nothing_and_hide_nothing() {
+    use super::support::import_declared;
+    use keystone::import::sheet::ReadError;
+    // 900,000 blank lines, then the header and 100,000 customers: 3 MB, of which the first
+    // megabyte is mostly blank. Room is made for the rows there are, not for millions.
+    let mut text = "\r\n".repeat(450_000);
+    text.push_str("客户号,姓名\r\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("C{i:08},客户{i:06}\r\n"));
+    }
+    let (sheet, outcome) = import_declared("blank.csv", text.as_bytes(), Entity::Customers, true);
+    assert_eq!(sheet.headers, ["客户号", "姓名"]);
+    assert!(
+        sheet.row_estimate() <= 200_000,
+        "room for {} rows",
+        sheet.row_estimate()
+    );
+    assert_eq!(outcome.report.files[0].accepted, 100_000);
+    assert_eq!(outcome.dataset.customers().customer_id.get(0), "C00000000");
+    // Blank past the first megabyte: refused, saying so, rather than read as empty.
+    let blank = format!("{}客户号,姓名\nC1,王伟\n", "\n".repeat(1_100_000));
+    assert_eq!(
+        read_sheet("blank.csv", blank.as_bytes(), None).map(|s| s.headers),
+        Err(ReadError::HeaderTooLong(1 << 20))
+    );
+}
