@@ -192,6 +192,7 @@ messages! {
     CommitBlockedUnreadable => "有文件完全无法读取，不能保存：请更换或移除该文件，再重新验证。", "A file could not be read at all, so nothing can be saved: replace or remove it, then validate again.";
     CommitBlockedNothingAccepted => "没有任何一行通过验证，没有可保存的数据：请查看下面的问题，调整映射后重新验证。", "No row passed validation, so there is nothing to save: see the problems below, change the mapping and validate again.";
     CommitBlockedMostlyRefused => "有文件拒绝的行多于接受的行：请检查其数据类型、字段映射和编码，或移除该文件后再导入。", "A file refused more rows than it kept: check its kind, mapping and encoding, or remove it, then import again.";
+    SnapshotSkipped => "以下快照的存储数据无法读取，已跳过（仍在列表中，可删除）：", "These snapshots' stored data cannot be read and were skipped (they stay listed, to delete):";
     CommitAddsNothingNew => "所有行都已存在：保存后的新快照与当前数据相同。", "Every row is one already held: the snapshot saved will repeat the data shown.";
     CellWarnings => "单元格警告", "Cell warnings";
     IssueKind => "类型", "Kind";

@@ -192,6 +192,56 @@ async fn deleting_a_dataset_removes_all_its_snapshots_and_keeps_the_others() {
 }
 
 #[wasm_bindgen_test]
+async fn a_snapshot_that_no_longer_decodes_is_skipped_at_start_and_the_next_one_shown() {
+    let name = "keystone-test-skip";
+    let small = generate(&DemoConfig {
+        n_customers: 200,
+        transactions_per_customer: 5,
+        seed: 9,
+    });
+    let store = Store::named(name);
+    store.delete_all().await.expect("clear");
+    let older = SnapshotRecord {
+        imported_at: "2026-10-01T00:00:00Z".into(),
+        ..record("good", &small)
+    };
+    store
+        .save(&older, &small, SaveOptions::default())
+        .await
+        .expect("save");
+    // Its record claims more customers than its chunks hold: stored damage, as a bad restore
+    // or a disk could leave. It is the current one.
+    let mut damaged = SnapshotRecord {
+        imported_at: "2026-11-01T00:00:00Z".into(),
+        ..record("damaged", &small)
+    };
+    damaged.rows.customers += 5;
+    store
+        .save(&damaged, &small, SaveOptions::default())
+        .await
+        .expect("save");
+    assert!(
+        store.current().await.is_err(),
+        "the current one does not decode"
+    );
+    let readable = store.current_readable().await.expect("the database reads");
+    let skipped: Vec<&str> = readable
+        .skipped
+        .iter()
+        .map(|(r, _)| r.snapshot_id.as_str())
+        .collect();
+    assert_eq!(skipped, ["damaged"]);
+    let (shown, data) = readable.current.expect("the older one is shown");
+    assert_eq!(shown.snapshot_id, "good");
+    assert!(data == small);
+    // The readable one is now current: the next start reads it straight away.
+    let (record, _) = store.current().await.expect("reads").expect("current");
+    assert_eq!(record.snapshot_id, "good");
+    let (listed, _) = store.list().await.expect("list");
+    assert_eq!(listed.len(), 2, "the damaged one stays listed, to delete");
+}
+
+#[wasm_bindgen_test]
 async fn chunks_encoded_elsewhere_are_stored_under_the_new_snapshot_as_they_are() {
     let name = "keystone-test-encoded";
     let data = dataset(4);

@@ -1,16 +1,25 @@
 //! Backups: every snapshot and its chunks in one file, verifiable and restorable.
 //!
-//! Layout: the line `KEYSTONE-BACKUP 1`, one line of JSON ([`BackupHeader`]: the catalogue,
-//! the active snapshot, each chunk's key and length, and the SHA-256 of the body), then the
-//! body — the chunks' bytes back to back. A restore checks the digest and every length before
-//! anything is written, so a damaged or truncated file is refused whole.
+//! Layout: the line `KEYSTONE-BACKUP 2 <SHA-256 of the rest of the file>`, one line of JSON
+//! ([`BackupHeader`]: the catalogue, the active snapshot, each chunk's key and length, and the
+//! SHA-256 of the body), then the body — the chunks' bytes back to back. Version 1 files (no
+//! digest on the first line: the body's alone) still read.
+//!
+//! [`read_backup`] checks the digests, every length and key, and decodes every snapshot whole
+//! before it answers, so a restore replaces nothing with a backup that is damaged, altered,
+//! truncated or made of numbers that do not fit together: the decode that would fail after a
+//! restore fails before it.
 
 use super::catalogue::{SnapshotRecord, SCHEMA_VERSION};
+use super::codec::{decode_with_part, snapshot_prefix, CodecError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-const MAGIC: &str = "KEYSTONE-BACKUP 1\n";
+/// The first line of a version 1 backup.
+const MAGIC_V1: &str = "KEYSTONE-BACKUP 1\n";
+/// The start of a version 2 backup's first line; the file's digest follows.
+const MAGIC_V2: &str = "KEYSTONE-BACKUP 2 ";
 
 /// The JSON line at the top of a backup.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +60,16 @@ pub enum BackupError {
     WrongLength,
     /// The body's digest does not match: the file was damaged or altered.
     DigestMismatch,
+    /// The header's keys do not fit its snapshots: a chunk twice or of no snapshot, a snapshot
+    /// twice, or an active snapshot that is not there.
+    Inconsistent(String),
+    /// A snapshot's chunks do not decode to a consistent dataset.
+    BadSnapshot {
+        /// The snapshot's id.
+        snapshot_id: String,
+        /// Why.
+        why: CodecError,
+    },
 }
 
 impl fmt::Display for BackupError {
@@ -65,6 +84,13 @@ impl fmt::Display for BackupError {
             BackupError::DigestMismatch => write!(
                 f,
                 "the backup's checksum does not match: the file is damaged or was altered"
+            ),
+            BackupError::Inconsistent(why) => {
+                write!(f, "the backup's contents do not fit together: {why}")
+            }
+            BackupError::BadSnapshot { snapshot_id, why } => write!(
+                f,
+                "snapshot {snapshot_id} in the backup cannot be read ({why}): nothing was restored"
             ),
         }
     }
@@ -100,21 +126,37 @@ pub fn write_backup(
     };
     let json = serde_json::to_string(&header).unwrap_or_default();
     let body_length: usize = chunks.iter().map(|(_, b)| b.len()).sum();
-    let mut out = Vec::with_capacity(MAGIC.len() + json.len() + 1 + body_length);
-    out.extend_from_slice(MAGIC.as_bytes());
-    out.extend_from_slice(json.as_bytes());
-    out.push(b'\n');
+    let mut rest = Vec::with_capacity(json.len() + 1 + body_length);
+    rest.extend_from_slice(json.as_bytes());
+    rest.push(b'\n');
     for (_, bytes) in chunks {
-        out.extend_from_slice(bytes);
+        rest.extend_from_slice(bytes);
     }
+    // The first line's digest covers everything after it: the header as much as the body.
+    let mut out = format!("{MAGIC_V2}{}\n", hex(&Sha256::digest(&rest))).into_bytes();
+    out.extend_from_slice(&rest);
     out
 }
 
-/// Reads and verifies a backup file.
+/// Reads and verifies a backup file: its digests, every length and key, and every snapshot
+/// decoded whole. Only a backup that passes is handed on.
 pub fn read_backup(file: &[u8]) -> Result<Backup, BackupError> {
-    let rest = file
-        .strip_prefix(MAGIC.as_bytes())
-        .ok_or(BackupError::NotABackup)?;
+    let rest = if let Some(rest) = file.strip_prefix(MAGIC_V1.as_bytes()) {
+        rest
+    } else {
+        let rest = file
+            .strip_prefix(MAGIC_V2.as_bytes())
+            .ok_or(BackupError::NotABackup)?;
+        let line_end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or(BackupError::NotABackup)?;
+        let rest_of_file = &rest[line_end + 1..];
+        if rest[..line_end] != *hex(&Sha256::digest(rest_of_file)).as_bytes() {
+            return Err(BackupError::DigestMismatch);
+        }
+        rest_of_file
+    };
     let line_end = rest
         .iter()
         .position(|&b| b == b'\n')
@@ -125,8 +167,18 @@ pub fn read_backup(file: &[u8]) -> Result<Backup, BackupError> {
         return Err(BackupError::NewerSchema(header.schema_version));
     }
     let body = &rest[line_end + 1..];
-    let expected: u64 = header.chunks.iter().map(|(_, n)| n).sum();
-    if body.len() as u64 != expected {
+    // Lengths come from the file: added and converted with checks, never wrapping.
+    let lengths = header
+        .chunks
+        .iter()
+        .map(|(_, n)| usize::try_from(*n).ok())
+        .collect::<Option<Vec<usize>>>()
+        .ok_or(BackupError::WrongLength)?;
+    let expected = lengths
+        .iter()
+        .try_fold(0usize, |sum, &n| sum.checked_add(n))
+        .ok_or(BackupError::WrongLength)?;
+    if body.len() != expected {
         return Err(BackupError::WrongLength);
     }
     if hex(&Sha256::digest(body)) != header.body_sha256 {
@@ -134,10 +186,68 @@ pub fn read_backup(file: &[u8]) -> Result<Backup, BackupError> {
     }
     let mut chunks = Vec::with_capacity(header.chunks.len());
     let mut at = 0usize;
-    for (key, length) in &header.chunks {
-        let end = at + *length as usize;
+    for ((key, _), length) in header.chunks.iter().zip(lengths) {
+        let end = at + length;
         chunks.push((key.clone(), body[at..end].to_vec()));
         at = end;
     }
-    Ok(Backup { header, chunks })
+    let backup = Backup { header, chunks };
+    check_contents(&backup)?;
+    Ok(backup)
+}
+
+/// Checks that the backup's keys fit its snapshots and that every snapshot decodes.
+fn check_contents(backup: &Backup) -> Result<(), BackupError> {
+    let header = &backup.header;
+    let mut ids = std::collections::HashSet::new();
+    for record in &header.snapshots {
+        if !ids.insert(record.snapshot_id.as_str()) {
+            return Err(BackupError::Inconsistent(format!(
+                "snapshot {} twice",
+                record.snapshot_id
+            )));
+        }
+        if record.schema_version > SCHEMA_VERSION {
+            return Err(BackupError::NewerSchema(record.schema_version));
+        }
+    }
+    if let Some(active) = &header.active {
+        if !ids.contains(active.as_str()) {
+            return Err(BackupError::Inconsistent(format!(
+                "the current snapshot {active} is not in it"
+            )));
+        }
+    }
+    let prefixes: Vec<String> = header
+        .snapshots
+        .iter()
+        .map(|r| snapshot_prefix(&r.snapshot_id))
+        .collect();
+    let mut chunks: std::collections::HashMap<&str, &[u8]> =
+        std::collections::HashMap::with_capacity(backup.chunks.len());
+    for (key, bytes) in &backup.chunks {
+        if !prefixes.iter().any(|p| key.starts_with(p.as_str())) {
+            return Err(BackupError::Inconsistent(format!(
+                "chunk {key} belongs to no snapshot"
+            )));
+        }
+        if chunks.insert(key.as_str(), bytes.as_slice()).is_some() {
+            return Err(BackupError::Inconsistent(format!("chunk {key} twice")));
+        }
+    }
+    // One snapshot at a time: each decoded dataset is dropped before the next is read.
+    for record in &header.snapshots {
+        decode_with_part(
+            &record.snapshot_id,
+            record.schema_version,
+            &record.rows,
+            &record.second_part,
+            &chunks,
+        )
+        .map_err(|why| BackupError::BadSnapshot {
+            snapshot_id: record.snapshot_id.clone(),
+            why,
+        })?;
+    }
+    Ok(())
 }

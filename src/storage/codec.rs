@@ -527,6 +527,9 @@ const NUMBERED: u32 = 1 << 30;
 /// The most digits a numbered chunk's numbers have: below 10^18, every difference between two
 /// of them fits an `i64`. Longer runs of digits keep their head in the prefix.
 const MAX_NUMBERED_DIGITS: usize = 18;
+/// The longest prefix a numbered chunk repeats: every row is written out in full when read,
+/// so a chunk of a few bytes must not stand for rows of unbounded length.
+const MAX_NUMBERED_PREFIX: usize = 256;
 
 /// `[row count | NUMBERED][prefix length u32][prefix][digits u8][first number u64][width
 /// u8][row count - 1 differences from the row before, signed, at that width]`, when every row
@@ -547,6 +550,9 @@ fn encode_numbered_rows(values: &TextColumn, start: usize, end: usize) -> Option
     }
     // The digits are ASCII, so this cut is a character boundary.
     let prefix = &first[..first.len() - digits];
+    if prefix.len() > MAX_NUMBERED_PREFIX {
+        return None;
+    }
     let number = |row: usize| -> Option<i64> {
         let tail = values.get(row).strip_prefix(prefix)?.as_bytes();
         if tail.len() != digits {
@@ -606,6 +612,9 @@ fn decode_numbered_rows(
         return None;
     }
     let prefix_length = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+    if prefix_length > MAX_NUMBERED_PREFIX {
+        return None;
+    }
     let prefix = take(prefix_length)?;
     let digits = usize::from(take(1)?[0]);
     let number = u64::from_le_bytes(take(8)?.try_into().ok()?) as i64;
@@ -771,11 +780,29 @@ fn chunk_key(prefix: &str, table: &str, column: &str, chunk: usize) -> String {
 pub trait ChunkSource {
     /// The bytes stored under `key`, if any.
     fn chunk_bytes(&self, key: &str) -> Option<Cow<'_, [u8]>>;
+
+    /// How many bytes are stored under `key`, without reading them.
+    fn chunk_len(&self, key: &str) -> Option<usize>;
 }
 
 impl ChunkSource for HashMap<String, Vec<u8>> {
     fn chunk_bytes(&self, key: &str) -> Option<Cow<'_, [u8]>> {
         self.get(key).map(|bytes| Cow::Borrowed(bytes.as_slice()))
+    }
+
+    fn chunk_len(&self, key: &str) -> Option<usize> {
+        self.get(key).map(Vec::len)
+    }
+}
+
+/// Chunks borrowed from elsewhere (a backup being checked), read in place.
+impl ChunkSource for HashMap<&str, &[u8]> {
+    fn chunk_bytes(&self, key: &str) -> Option<Cow<'_, [u8]>> {
+        self.get(key).map(|bytes| Cow::Borrowed(*bytes))
+    }
+
+    fn chunk_len(&self, key: &str) -> Option<usize> {
+        self.get(key).map(|bytes| bytes.len())
     }
 }
 
@@ -801,6 +828,30 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Checks, before room is made for `rows` rows of a column, that its chunks are there
+    /// and hold at least `min_bytes_per_row` bytes a row: room is then made for rows the
+    /// stored bytes stand for, never for a row count alone (a damaged count of two billion
+    /// would ask for gigabytes).
+    fn check_room(
+        &self,
+        (table, column): (&str, &str),
+        rows: usize,
+        min_bytes_per_row: usize,
+    ) -> Result<(), CodecError> {
+        for i in 0..rows.div_ceil(self.chunk_rows) {
+            let key = chunk_key(&self.prefix, table, column, i);
+            let expected_rows = (rows - i * self.chunk_rows).min(self.chunk_rows);
+            match self.chunks.chunk_len(&key) {
+                None => return Err(CodecError::MissingChunk(key)),
+                Some(len) if len < expected_rows.saturating_mul(min_bytes_per_row) => {
+                    return Err(CodecError::CorruptChunk(key))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
     fn chunk(&self, key: String) -> Result<(Cow<'a, [u8]>, String), CodecError> {
         match self.chunks.chunk_bytes(&key) {
             Some(bytes) => Ok((bytes, key)),
@@ -815,6 +866,7 @@ impl<'a> Decoder<'a> {
         rows: usize,
         from_bytes: impl Fn([u8; W]) -> T,
     ) -> Result<Vec<T>, CodecError> {
+        self.check_room((table, column), rows, W)?;
         let mut values = Vec::with_capacity(rows);
         for i in 0..rows.div_ceil(self.chunk_rows) {
             let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
@@ -878,6 +930,7 @@ impl<'a> Decoder<'a> {
         from: impl Fn(i64) -> T,
         values: &mut Vec<T>,
     ) -> Result<(), CodecError> {
+        self.check_room((table, column), rows, 1)?;
         values.reserve_exact(rows);
         for i in 0..rows.div_ceil(self.chunk_rows) {
             let (bytes, key) = self.chunk(chunk_key(&self.prefix, table, column, i))?;
@@ -902,6 +955,8 @@ impl<'a> Decoder<'a> {
     }
 
     fn text(&self, table: &str, column: &str, rows: usize) -> Result<TextColumn, CodecError> {
+        // A text chunk takes at least a byte a row (a numbered one, its differences).
+        self.check_room((table, column), rows, 1)?;
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0u32);
         let mut text = Vec::new();
@@ -960,12 +1015,21 @@ fn split_text_rows(bytes: &[u8], expected_rows: Option<usize>) -> Option<(Vec<u3
     if expected_rows.is_some_and(|expected| expected != rows) {
         return None;
     }
+    // The lengths must be there before room is made for them.
+    let length_bytes = if header & SHORT_LENGTHS != 0 {
+        rows
+    } else {
+        rows.checked_add(1)?.checked_mul(4)?
+    };
+    if bytes.len() < length_bytes.checked_add(4)? {
+        return None;
+    }
     let (offsets, text_start) = if header & SHORT_LENGTHS != 0 {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0u32);
         let mut end = 0u32;
         for &length in bytes.get(4..4 + rows)? {
-            end += u32::from(length);
+            end = end.checked_add(u32::from(length))?;
             offsets.push(end);
         }
         (offsets, 4 + rows)

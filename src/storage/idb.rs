@@ -7,7 +7,7 @@
 
 use super::backup::{write_backup, Backup};
 use super::catalogue::SnapshotRecord;
-use super::codec::{decode_with_part, encode_dataset, snapshot_prefix};
+use super::codec::{decode_with_part, encode_dataset, snapshot_prefix, CodecError};
 use crate::model::Dataset;
 pub(super) use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -336,6 +336,15 @@ pub async fn load_snapshot(
     db: &Database,
     record: &SnapshotRecord,
 ) -> Result<Dataset, StorageError> {
+    Ok(read_snapshot(db, record).await??)
+}
+
+/// A snapshot's dataset, or why its stored bytes do not decode; `Err` when the database
+/// could not be read at all.
+pub async fn read_snapshot(
+    db: &Database,
+    record: &SnapshotRecord,
+) -> Result<Result<Dataset, CodecError>, StorageError> {
     mark("keystone-chunks-asked");
     let chunks = read_chunks(db, Some(chunk_range(&record.snapshot_id))).await?;
     let chunks: HashMap<String, Vec<u8>> = chunks.into_iter().collect();
@@ -346,7 +355,7 @@ pub async fn load_snapshot(
         &record.rows,
         &record.second_part,
         &chunks,
-    )?;
+    );
     mark("keystone-chunks-decoded");
     Ok(dataset)
 }

@@ -18,4 +18,4 @@ pub mod settings;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
-pub use store::{SaveOptions, StorageError, Store};
+pub use store::{Readable, SaveOptions, StorageError, Store};

@@ -29,6 +29,15 @@ pub struct Store {
     database: String,
 }
 
+/// What [`Store::current_readable`] found.
+#[derive(Default)]
+pub struct Readable {
+    /// The snapshot shown, if any decodes.
+    pub current: Option<(SnapshotRecord, Dataset)>,
+    /// Snapshots whose stored bytes do not decode, newest first, with why.
+    pub skipped: Vec<(SnapshotRecord, crate::storage::codec::CodecError)>,
+}
+
 impl Store {
     /// The app's own database.
     pub fn browser() -> Store {
@@ -56,6 +65,36 @@ impl Store {
     /// The current snapshot, read into memory; `None` when nothing is stored.
     pub async fn current(&self) -> Result<Option<(SnapshotRecord, Dataset)>, StorageError> {
         self.with_db(async |db| idb::load_active(db).await).await
+    }
+
+    /// The current snapshot; or, when its stored bytes do not decode, the newest other one
+    /// that does, made current — with the snapshots passed over and why. A damaged snapshot
+    /// is reported once and stays listed (to delete or back up), never read again at every
+    /// start.
+    pub async fn current_readable(&self) -> Result<Readable, StorageError> {
+        self.with_db(async |db| {
+            let mut readable = Readable::default();
+            let Some(active) = idb::active_record(db).await? else {
+                return Ok(readable);
+            };
+            let mut others = idb::list_snapshots(db).await?;
+            others.retain(|r| r.snapshot_id != active.snapshot_id);
+            others.sort_by(|a, b| b.imported_at.cmp(&a.imported_at));
+            for (index, record) in std::iter::once(active).chain(others).enumerate() {
+                match idb::read_snapshot(db, &record).await? {
+                    Ok(dataset) => {
+                        if index > 0 {
+                            idb::set_active(db, &record.snapshot_id).await?;
+                        }
+                        readable.current = Some((record, dataset));
+                        break;
+                    }
+                    Err(why) => readable.skipped.push((record, why)),
+                }
+            }
+            Ok(readable)
+        })
+        .await
     }
 
     /// Every stored snapshot's record, and the current one's id.

@@ -266,8 +266,33 @@ fn set_document_language(lang: Lang) {
 }
 
 async fn load_or_seed(state: AppState) -> Result<DataState, StorageError> {
-    if let Some((record, dataset)) = Store::browser().current().await? {
+    let readable = Store::browser().current_readable().await?;
+    if !readable.skipped.is_empty() {
+        let lang = state.lang.get_untracked();
+        let names: Vec<String> = readable
+            .skipped
+            .iter()
+            .map(|(record, why)| {
+                let at = crate::format::date_time(
+                    &record.imported_at,
+                    crate::ui::timezone_offset(),
+                    lang,
+                );
+                format!("{} ({at}): {why}", record.dataset_name)
+            })
+            .collect();
+        state.notice.set(Some(format!(
+            "{} {}",
+            lang.text(Msg::SnapshotSkipped),
+            names.join("; ")
+        )));
+    }
+    if let Some((record, dataset)) = readable.current {
         return Ok(DataState::Ready(Arc::new(analysed(record, dataset))));
+    }
+    if !readable.skipped.is_empty() {
+        // Stored data that cannot be read is not replaced by the demo.
+        return Ok(DataState::Empty);
     }
     if Store::demo_seeded() {
         return Ok(DataState::Empty);

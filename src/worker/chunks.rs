@@ -88,6 +88,11 @@ impl ChunkSource for TransferredChunks {
         let &i = self.index.get(key)?;
         Some(Cow::Owned(self.chunks[i].1.to_vec()))
     }
+
+    fn chunk_len(&self, key: &str) -> Option<usize> {
+        let &i = self.index.get(key)?;
+        Some(self.chunks[i].1.length() as usize)
+    }
 }
 
 /// A dataset's chunks under `snapshot_id`, each in its own buffer to transfer, and the bytes of

@@ -473,9 +473,133 @@ fn backups_round_trip_and_refuse_damage() {
     assert_eq!(read_backup(&flipped), Err(BackupError::DigestMismatch));
     assert_eq!(
         read_backup(&file[..file.len() - 10]),
-        Err(BackupError::WrongLength)
+        Err(BackupError::DigestMismatch)
     );
     assert_eq!(read_backup(b"name,city\n"), Err(BackupError::NotABackup));
+    // The digest covers the header too: a row count edited in it is refused as damage.
+    let text = String::from_utf8_lossy(&file).into_owned();
+    let rows = format!("\"customers\":{}", record.rows.customers);
+    assert!(text.contains(&rows));
+    let edited = text.replacen(&rows, "\"customers\":2000000000", 1);
+    assert_eq!(
+        read_backup(edited.as_bytes()),
+        Err(BackupError::DigestMismatch)
+    );
+}
+
+/// A version 1 backup (its digest on the body only) of `header` and `chunks`, written as an
+/// attacker or a damaged disk might: the header says whatever it says.
+fn backup_v1(
+    header: &keystone::storage::backup::BackupHeader,
+    chunks: &[(String, Vec<u8>)],
+) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let body: Vec<u8> = chunks.iter().flat_map(|(_, b)| b.clone()).collect();
+    let header = keystone::storage::backup::BackupHeader {
+        body_sha256: Sha256::digest(&body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        ..header.clone()
+    };
+    let mut file = b"KEYSTONE-BACKUP 1\n".to_vec();
+    file.extend_from_slice(serde_json::to_string(&header).expect("json").as_bytes());
+    file.push(b'\n');
+    file.extend_from_slice(&body);
+    file
+}
+
+#[test]
+fn a_backup_whose_numbers_do_not_fit_is_refused_before_anything_is_replaced() {
+    use keystone::storage::backup::{read_backup, BackupError, BackupHeader};
+    let data = generate(&DemoConfig {
+        n_customers: 200,
+        ..DemoConfig::default()
+    });
+    let chunks = encode_dataset("snap-1", &data);
+    let record = SnapshotRecord {
+        schema_version: SCHEMA_VERSION,
+        snapshot_id: "snap-1".into(),
+        dataset_name: "分行".into(),
+        imported_at: "2026-11-29T00:00:00Z".into(),
+        as_of: None,
+        rows: RowCounts::of(&data),
+        second_part: RowCounts::NONE,
+        sources: Vec::new(),
+        currency: Default::default(),
+    };
+    let header = BackupHeader {
+        schema_version: SCHEMA_VERSION,
+        created_at: "2026-11-29T01:00:00Z".into(),
+        snapshots: vec![record.clone()],
+        active: Some("snap-1".into()),
+        chunks: chunks
+            .iter()
+            .map(|(k, b)| (k.clone(), b.len() as u64))
+            .collect(),
+        body_sha256: String::new(),
+    };
+    // As written, an older backup still restores.
+    let backup = read_backup(&backup_v1(&header, &chunks)).expect("a version 1 backup reads");
+    assert_eq!(backup.header.snapshots, vec![record.clone()]);
+    let refused = |header: &BackupHeader, chunks: &[(String, Vec<u8>)]| {
+        read_backup(&backup_v1(header, chunks)).expect_err("refused")
+    };
+    let bad_snapshot = |error: BackupError| matches!(error, BackupError::BadSnapshot { .. });
+
+    // Two billion transactions claimed: refused without asking for their room.
+    let mut claimed = header.clone();
+    claimed.snapshots[0].rows.transactions = 2_000_000_000;
+    assert!(bad_snapshot(refused(&claimed, &chunks)));
+    // A dictionary chunk whose count says 2^31 values.
+    let mut damaged = chunks.clone();
+    let dictionary = damaged
+        .iter_mut()
+        .find(|(k, _)| k.ends_with("/dict"))
+        .expect("a dictionary");
+    dictionary.1[..4].copy_from_slice(&[0xFF; 4]);
+    assert!(bad_snapshot(refused(&header, &damaged)));
+    // Chunk lengths that wrap the sum: refused as lengths, not a panic.
+    let mut wrapping = header.clone();
+    wrapping.chunks[0].1 = u64::MAX;
+    wrapping.chunks[1].1 = 2;
+    assert_eq!(refused(&wrapping, &chunks), BackupError::WrongLength);
+    // A current snapshot that is not there, a chunk of no snapshot, a chunk twice.
+    let mut no_active = header.clone();
+    no_active.active = Some("snap-9".into());
+    assert!(matches!(
+        refused(&no_active, &chunks),
+        BackupError::Inconsistent(_)
+    ));
+    let mut stray = chunks.clone();
+    stray.push(("other/customers/customer_id/00000".into(), vec![0; 8]));
+    let mut stray_header = header.clone();
+    stray_header
+        .chunks
+        .push(("other/customers/customer_id/00000".into(), 8));
+    assert!(matches!(
+        refused(&stray_header, &stray),
+        BackupError::Inconsistent(_)
+    ));
+    let mut twice = chunks.clone();
+    twice.push(chunks[0].clone());
+    let mut twice_header = header.clone();
+    twice_header.chunks.push(header.chunks[0].clone());
+    assert!(matches!(
+        refused(&twice_header, &twice),
+        BackupError::Inconsistent(_)
+    ));
+    // Every byte of a chunk flipped in turn (the digest made to match): refused or read, but
+    // never a panic or a dataset that breaks the model's rules.
+    let amounts = chunks
+        .iter()
+        .position(|(k, _)| k.contains("transactions/amount"))
+        .expect("amounts");
+    for at in 0..chunks[amounts].1.len().min(64) {
+        let mut flipped = chunks.clone();
+        flipped[amounts].1[at] ^= 0xFF;
+        let _ = read_backup(&backup_v1(&header, &flipped));
+    }
 }
 
 /// One column list per table: every visit sees the same columns, named once.
