@@ -87,6 +87,9 @@ pub enum ReadError {
     /// The bytes read to find the header (their number) hold no header and data row: a first
     /// line longer than that, or that many blank lines.
     HeaderTooLong(usize),
+    /// Past a stated limit (a workbook that expands to gigabytes, or spreads over billions of
+    /// cells): refused before it is laid out.
+    TooLarge(String),
 }
 
 impl From<std::io::Error> for ReadError {
@@ -107,6 +110,7 @@ impl fmt::Display for ReadError {
             ReadError::Workbook(why) => write!(f, "cannot read the workbook: {why}"),
             ReadError::Json(why) => write!(f, "cannot read the JSON: {why}"),
             ReadError::Io(why) => write!(f, "cannot read the file: {why}"),
+            ReadError::TooLarge(why) => write!(f, "the file is too large to read: {why}"),
             ReadError::HeaderTooLong(bytes) => write!(
                 f,
                 "the first {} MB hold no header and data row: no header is that wide, nor a file's start that blank; is the file text with line breaks?",
@@ -135,31 +139,45 @@ pub struct Sheet {
     pub renamed_headers: Vec<(usize, String)>,
 }
 
-/// `headers` made unique: a repeated header gets ` (2)`, ` (3)` … (a number no other header
-/// has), so every column keeps its own values; with the columns renamed and their headers as
-/// exported.
-pub fn unique_headers(headers: Vec<String>) -> (Vec<String>, Vec<(usize, String)>) {
+/// `headers` made unique: a blank one is named by its place (`column 7`), a repeated one
+/// gets ` (2)`, ` (3)` … (a number no other header has), so every column keeps its own
+/// values; with the repeated columns renamed and their headers as exported.
+pub fn unique_headers(mut headers: Vec<String>) -> (Vec<String>, Vec<(usize, String)>) {
     let mut seen: std::collections::HashSet<String> = headers.iter().cloned().collect();
-    if seen.len() == headers.len() {
+    if seen.len() == headers.len() && !seen.contains("") {
         return (headers, Vec::new());
     }
-    let mut first: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (column, header) in headers.iter_mut().enumerate() {
+        if header.is_empty() {
+            let name = format!("column {}", column + 1);
+            if !seen.contains(&name) {
+                seen.insert(name.clone());
+                *header = name;
+            }
+        }
+    }
+    let mut first: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // Per repeated header, the number its next copy tries first: each copy is named in one
+    // step, not by counting up from 2 again.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut renamed = Vec::new();
-    let mut unique = Vec::with_capacity(headers.len());
-    for (column, header) in headers.iter().enumerate() {
-        if first.insert(header.as_str()) {
-            unique.push(header.clone());
+    for (column, header) in headers.iter_mut().enumerate() {
+        if first.insert(header.clone()) {
             continue;
         }
-        let name = (2..)
-            .map(|n| format!("{header} ({n})"))
-            .find(|name| !seen.contains(name))
-            .unwrap_or_default();
+        let n = next.entry(header.clone()).or_insert(2);
+        let name = loop {
+            let name = format!("{header} ({n})");
+            *n += 1;
+            if !seen.contains(&name) {
+                break name;
+            }
+        };
         seen.insert(name.clone());
-        renamed.push((column, header.clone()));
-        unique.push(name);
+        first.insert(name.clone());
+        renamed.push((column, std::mem::replace(header, name)));
     }
-    (unique, renamed)
+    (headers, renamed)
 }
 
 /// Where a sheet's rows come from.
@@ -878,8 +896,86 @@ fn sheet_from_records(
     })
 }
 
+/// The most an archive workbook (`.xlsx`, `.xlsb`, `.ods`) may expand to, and how many times
+/// its own size: a few megabytes that inflate to gigabytes of XML are a bomb, not an export.
+const MAX_WORKBOOK_EXPANDED_BYTES: u64 = 1 << 30;
+const MAX_WORKBOOK_EXPANSION: u64 = 200;
+/// The most cells a sheet may spread over (its rows that hold something × its widest row):
+/// enough for a million customers of thirty columns, refused before the cells are laid out.
+const MAX_WORKBOOK_CELLS: u64 = 40_000_000;
+
+/// Refuses a zip archive whose members would expand past the workbook limits, from the sizes
+/// its directory declares — before anything is inflated.
+fn check_archive(bytes: &[u8]) -> Result<(), ReadError> {
+    if !bytes.starts_with(b"PK") {
+        return Ok(());
+    }
+    let archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Workbook(e.to_string()))?;
+    // Members written with data descriptors declare no size up front: the cell budget below
+    // holds for them.
+    let Some(expanded) = archive.decompressed_size() else {
+        return Ok(());
+    };
+    let expanded = u64::try_from(expanded).unwrap_or(u64::MAX);
+    let limit = MAX_WORKBOOK_EXPANDED_BYTES
+        .min((bytes.len() as u64).saturating_mul(MAX_WORKBOOK_EXPANSION));
+    if expanded > limit {
+        return Err(ReadError::TooLarge(format!(
+            "the workbook expands to {} MB (at most {} MB is read)",
+            expanded >> 20,
+            limit >> 20
+        )));
+    }
+    Ok(())
+}
+
+fn cell_text(value: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match value {
+        DataRef::Empty | DataRef::Error(_) => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => float_text(*f),
+        DataRef::Bool(b) => b.to_string(),
+        // Excel dates are day serials; the date parser reads them as such.
+        DataRef::DateTime(d) => float_text(d.as_f64()),
+    }
+}
+
+/// Lays out cells `(row, column, text)` as rows, only those that hold something, each as wide
+/// as the widest: refused when that spreads over more than [`MAX_WORKBOOK_CELLS`] (a cell at
+/// `XFD1048576` beside one at `A1` must not become a grid of seventeen billion).
+fn lay_out_cells(mut cells: Vec<(u32, u32, String)>) -> Result<Vec<(u64, Vec<String>)>, ReadError> {
+    cells.retain(|(_, _, text)| !text.trim().is_empty());
+    cells.sort_by_key(|&(row, column, _)| (row, column));
+    let width = cells
+        .iter()
+        .map(|&(_, c, _)| u64::from(c) + 1)
+        .max()
+        .unwrap_or(0);
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    for (row, column, text) in cells {
+        let line = u64::from(row) + 1;
+        if rows.last().is_none_or(|(last, _)| *last != line) {
+            if (rows.len() as u64 + 1).saturating_mul(width) > MAX_WORKBOOK_CELLS {
+                return Err(ReadError::TooLarge(format!(
+                    "the sheet spreads over more than {MAX_WORKBOOK_CELLS} cells ({width} columns wide)"
+                )));
+            }
+            rows.push((line, vec![String::new(); width as usize]));
+        }
+        if let Some((_, cells)) = rows.last_mut() {
+            cells[column as usize] = text;
+        }
+    }
+    Ok(rows)
+}
+
 fn read_workbook(bytes: &[u8], mut options: ReadOptions) -> Result<Sheet, ReadError> {
-    use calamine::{open_workbook_auto_from_rs, Data, Reader};
+    use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
+    check_archive(bytes)?;
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| ReadError::Workbook(e.to_string()))?;
     let sheet_names = workbook.sheet_names();
@@ -888,30 +984,65 @@ fn read_workbook(bytes: &[u8], mut options: ReadOptions) -> Result<Sheet, ReadEr
         None => sheet_names.first().cloned().ok_or(ReadError::Empty)?,
     };
     options.sheet = Some(sheet.clone());
-    let range = workbook
-        .worksheet_range(&sheet)
-        .map_err(|e| ReadError::Workbook(e.to_string()))?;
-    let first_row = range.start().map(|(row, _)| row as u64).unwrap_or(0);
-    let records: Vec<(u64, Vec<String>)> = range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            let cells = row
-                .iter()
-                .map(|cell| match cell {
-                    Data::Empty | Data::Error(_) => String::new(),
-                    Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                    Data::Int(i) => i.to_string(),
-                    Data::Float(f) => float_text(*f),
-                    Data::Bool(b) => b.to_string(),
-                    // Excel dates are day serials; the date parser reads them as such.
-                    Data::DateTime(d) => float_text(d.as_f64()),
-                })
-                .collect();
-            (first_row + i as u64 + 1, cells)
-        })
-        .filter(|(_, cells): &(u64, Vec<String>)| cells.iter().any(|c| !c.trim().is_empty()))
-        .collect();
+    let workbook_error = |e: &dyn std::fmt::Display| ReadError::Workbook(e.to_string());
+    // Cells one at a time where the format allows, so a sheet's declared size is never laid
+    // out before its cells are counted.
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    let mut take = |row: u32, column: u32, text: String| -> Result<(), ReadError> {
+        if cells.len() as u64 >= MAX_WORKBOOK_CELLS {
+            return Err(ReadError::TooLarge(format!(
+                "the sheet has more than {MAX_WORKBOOK_CELLS} cells"
+            )));
+        }
+        cells.push((row, column, text));
+        Ok(())
+    };
+    match &mut workbook {
+        Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| workbook_error(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| workbook_error(&e))? {
+                let (row, column) = cell.get_position();
+                take(row, column, cell_text(cell.get_value()))?;
+            }
+        }
+        Sheets::Xlsb(xlsb) => {
+            let mut reader = xlsb
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| workbook_error(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| workbook_error(&e))? {
+                let (row, column) = cell.get_position();
+                take(row, column, cell_text(cell.get_value()))?;
+            }
+        }
+        // Legacy .xls (at most 65,536 × 256) and .ods (checked as an archive above).
+        other => {
+            let range = other
+                .worksheet_range(&sheet)
+                .map_err(|e| workbook_error(&e))?;
+            for (row, column, value) in range.used_cells() {
+                let value: calamine::DataRef<'_> = match value {
+                    Data::Empty => continue,
+                    Data::Error(_) => continue,
+                    Data::String(s) => calamine::DataRef::SharedString(s),
+                    Data::DateTimeIso(s) => calamine::DataRef::DateTimeIso(s.clone()),
+                    Data::DurationIso(s) => calamine::DataRef::DurationIso(s.clone()),
+                    Data::Int(i) => calamine::DataRef::Int(*i),
+                    Data::Float(f) => calamine::DataRef::Float(*f),
+                    Data::Bool(b) => calamine::DataRef::Bool(*b),
+                    Data::DateTime(d) => calamine::DataRef::DateTime(*d),
+                };
+                let (start_row, start_column) = range.start().unwrap_or((0, 0));
+                take(
+                    start_row + row as u32,
+                    start_column + column as u32,
+                    cell_text(&value),
+                )?;
+            }
+        }
+    }
+    let records = lay_out_cells(cells)?;
     let mut sheet = sheet_from_records(records, options)?;
     sheet.sheet_names = sheet_names;
     Ok(sheet)

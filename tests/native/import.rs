@@ -1265,6 +1265,11 @@ fn repeated_headers_keep_their_own_columns_and_a_wide_header_is_read_whole() {
         .map(|i| (i.line, i.column.as_deref(), i.value.as_str(), i.warning))
         .collect();
     assert_eq!(warned, [(1, Some("备注 (3)"), "备注", true)]);
+    // Blank headers (trailing empty columns of a spreadsheet) are named by their place, and
+    // need no warning.
+    let blank = read_sheet("b.csv", "客户号,,姓名,\nC1,,王伟,\n".as_bytes(), None).expect("reads");
+    assert_eq!(blank.headers, ["客户号", "column 2", "姓名", "column 4"]);
+    assert!(blank.renamed_headers.is_empty());
 
     // A header wider than the 64 KiB first looked at is read whole: 5,002 columns, not 1,987.
     let headers: Vec<String> = (0..5_002).map(|i| format!("attribute_{i:06}")).collect();
@@ -1369,4 +1374,45 @@ fn blank_lines_before_the_header_reserve_nothing_and_hide_nothing() {
         read_sheet("blank.csv", blank.as_bytes(), None).map(|s| s.headers),
         Err(ReadError::HeaderTooLong(1 << 20))
     );
+}
+
+#[test]
+fn a_workbook_bomb_is_refused_or_read_sparsely_never_laid_out_whole() {
+    use keystone::import::sheet::ReadError;
+    use std::io::Write;
+    // Cells at A1 and XFD1048576: the declared sheet is seventeen billion cells; read cell by
+    // cell it is two rows.
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "客户号").expect("cell");
+    sheet.write_string(1, 0, "C1").expect("cell");
+    sheet.write_string(1_048_575, 16_383, "far").expect("cell");
+    let bytes = workbook.save_to_buffer().expect("xlsx");
+    let read = read_sheet("far.xlsx", &bytes, None).expect("reads");
+    assert_eq!(read.headers.len(), 16_384);
+    let rows = read.preview(10);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].1[0], "C1");
+    assert_eq!((rows[1].0, rows[1].1[16_383].as_str()), (1_048_576, "far"));
+
+    // An archive whose members inflate to a thousand times its size is refused before
+    // anything is inflated.
+    let mut zipped = Vec::new();
+    {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(&mut zipped));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        writer
+            .start_file("xl/worksheets/sheet1.xml", options)
+            .expect("member");
+        let zeros = vec![b'0'; 1 << 20];
+        for _ in 0..16 {
+            writer.write_all(&zeros).expect("write");
+        }
+        writer.finish().expect("zip");
+    }
+    match read_sheet("bomb.xlsx", &zipped, None) {
+        Err(ReadError::TooLarge(why)) => assert!(why.contains("expands to 16 MB"), "{why}"),
+        other => panic!("not refused as too large: {:?}", other.map(|s| s.headers)),
+    }
 }
