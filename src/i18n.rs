@@ -193,6 +193,11 @@ messages! {
     CommitBlockedNothingAccepted => "没有任何一行通过验证，没有可保存的数据：请查看下面的问题，调整映射后重新验证。", "No row passed validation, so there is nothing to save: see the problems below, change the mapping and validate again.";
     CommitBlockedMostlyRefused => "有文件拒绝的行多于接受的行：请检查其数据类型、字段映射和编码，或移除该文件后再导入。", "A file refused more rows than it kept: check its kind, mapping and encoding, or remove it, then import again.";
     SnapshotSkipped => "以下快照的存储数据无法读取，已跳过（仍在列表中，可删除）：", "These snapshots' stored data cannot be read and were skipped (they stay listed, to delete):";
+    WorkerStopped => "导入进程意外停止：导入已取消，未保存任何数据。可重试，或检查文件后再导入。", "The import worker stopped unexpectedly: the import was cancelled and nothing was saved. Try again, or check the files first.";
+    PageCrashed => "Keystone 遇到内部错误，页面已停止。已保存的数据不受影响。", "Keystone met an internal error and the page stopped. Stored data is not affected.";
+    ReloadPage => "重新加载", "Reload";
+    OpenWithoutData => "不加载数据打开（数据保留）", "Open without loading the data (it is kept)";
+    DataSetAside => "本次未加载已保存的数据：可在“数据”页选择或删除快照。", "The stored data was not loaded this time: choose or delete a snapshot on the Data page.";
     CommitAddsNothingNew => "所有行都已存在：保存后的新快照与当前数据相同。", "Every row is one already held: the snapshot saved will repeat the data shown.";
     CellWarnings => "单元格警告", "Cell warnings";
     IssueKind => "类型", "Kind";

@@ -2,7 +2,10 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        keystone::ui::show_crash_screen();
+    }));
     leptos::mount::mount_to_body(keystone::App);
 }
 

@@ -28,6 +28,68 @@ pub fn current_path() -> String {
 }
 
 /// The browser's `Date.getTimezoneOffset()`: UTC minus local time, in minutes.
+/// After a panic, the page cannot be trusted to draw: a plain overlay in the page's language
+/// says what happened and offers a reload, or a start that leaves the stored data unloaded
+/// (`?safe=1`) should loading it be what fails. Built with the DOM alone, no framework.
+pub fn show_crash_screen() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if document.get_element_by_id("keystone-crash").is_some() {
+        return;
+    }
+    let lang = document
+        .document_element()
+        .and_then(|root| root.get_attribute("lang"))
+        .map_or(Lang::Zh, |code| Lang::from_browser(&code));
+    let location = web_sys::window().map(|w| w.location());
+    let here = location
+        .as_ref()
+        .and_then(|l| l.href().ok())
+        .unwrap_or_default();
+    let path = location
+        .as_ref()
+        .and_then(|l| l.pathname().ok())
+        .unwrap_or_default();
+    let Ok(overlay) = document.create_element("div") else {
+        return;
+    };
+    overlay.set_id("keystone-crash");
+    let _ = overlay.set_attribute("role", "alert");
+    let _ = overlay.set_attribute("class", "crash");
+    let _ = overlay.set_attribute("data-testid", "crash");
+    let paragraph = document.create_element("p");
+    let reload = document.create_element("a");
+    let safe = document.create_element("a");
+    if let (Ok(paragraph), Ok(reload), Ok(safe)) = (paragraph, reload, safe) {
+        paragraph.set_text_content(Some(lang.text(Msg::PageCrashed)));
+        reload.set_text_content(Some(lang.text(Msg::ReloadPage)));
+        let _ = reload.set_attribute("href", &here);
+        let _ = reload.set_attribute("class", "button");
+        safe.set_text_content(Some(lang.text(Msg::OpenWithoutData)));
+        let _ = safe.set_attribute("href", &format!("{path}?safe=1"));
+        let _ = safe.set_attribute("class", "button secondary");
+        let _ = overlay.append_child(&paragraph);
+        let _ = overlay.append_child(&reload);
+        let _ = overlay.append_child(&safe);
+    }
+    if let Some(body) = document.body() {
+        let _ = body.append_child(&overlay);
+    }
+}
+
+/// Whether the page was opened to leave the stored data unloaded (after a crash).
+pub fn safe_start() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|search| {
+            search
+                .trim_start_matches('?')
+                .split('&')
+                .any(|pair| pair == "safe=1")
+        })
+}
+
 pub fn timezone_offset() -> i32 {
     js_sys::Date::new_0().get_timezone_offset() as i32
 }

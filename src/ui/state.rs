@@ -266,6 +266,11 @@ fn set_document_language(lang: Lang) {
 }
 
 async fn load_or_seed(state: AppState) -> Result<DataState, StorageError> {
+    if crate::ui::safe_start() {
+        let lang = state.lang.get_untracked();
+        state.notice.set(Some(lang.text(Msg::DataSetAside).into()));
+        return Ok(DataState::Empty);
+    }
     let readable = Store::browser().current_readable().await?;
     if !readable.skipped.is_empty() {
         let lang = state.lang.get_untracked();

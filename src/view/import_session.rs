@@ -39,6 +39,8 @@ pub enum ImportFailure {
     TooLarge { needed: f64, limit: f64 },
     /// The worker, the browser or storage said why.
     Said(String),
+    /// A worker stopped without a word (it crashed): what the browser said of it.
+    WorkerStopped(String),
 }
 
 impl ImportFailure {
@@ -54,6 +56,9 @@ impl ImportFailure {
                 limit / 1e6
             ),
             ImportFailure::Said(why) => why.clone(),
+            ImportFailure::WorkerStopped(detail) => {
+                format!("{} ({detail})", lang.text(Msg::WorkerStopped))
+            }
         }
     }
 }
@@ -117,6 +122,8 @@ pub enum ImportStep {
     },
     /// Something failed.
     Failed(String),
+    /// A worker stopped without a word (it crashed).
+    WorkerStopped(String),
 }
 
 /// The import panel's state.
@@ -244,6 +251,10 @@ impl ImportSession {
             }
             (ImportStep::Failed(why), S::Reading | S::Mapping | S::Validating | S::Committing) => {
                 self.stage = S::Failed(ImportFailure::Said(why));
+            }
+            // Nothing was stored: the import is over, and says so instead of running on.
+            (ImportStep::WorkerStopped(detail), S::Reading | S::Mapping | S::Validating) => {
+                self.stage = S::Failed(ImportFailure::WorkerStopped(detail));
             }
             // Anything else is stale or out of turn.
             _ => {}

@@ -225,6 +225,10 @@ impl AnalysisWorker {
     ) -> Result<AnalysisWorker, String> {
         let port = WorkerPort::start(move |_, received| match received {
             Ok((WorkerReply::Analysis(reply), attached)) => on_reply(reply, attached.bytes),
+            Ok((WorkerReply::Stopped(detail), _)) => on_reply(
+                failed(format!("the analysis worker stopped: {detail}")),
+                None,
+            ),
             Ok((other, _)) => on_reply(failed(format!("unexpected reply {other:?}")), None),
             Err(message) => on_reply(failed(message), None),
         })?;

@@ -33,6 +33,8 @@ pub enum ImportEvent {
     Imported(Imported),
     /// Something failed; the message says what.
     Failed(String),
+    /// A worker stopped without a word (it crashed): what the browser said of it.
+    Stopped(String),
 }
 
 /// A finished import, as the page receives it.
@@ -124,6 +126,9 @@ impl ImportShared {
     ) {
         let (reply, attached) = match received {
             Ok((WorkerReply::Import(reply), attached)) => (reply, attached),
+            Ok((WorkerReply::Stopped(detail), _)) => {
+                return (self.on_event)(ImportEvent::Stopped(detail))
+            }
             Ok((other, _)) => {
                 return (self.on_event)(ImportEvent::Failed(format!("unexpected reply {other:?}")))
             }

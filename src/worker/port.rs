@@ -168,6 +168,7 @@ pub struct WorkerPort {
     outbox: Outbox,
     on_reply: OnReply,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
 }
 
 impl WorkerPort {
@@ -192,11 +193,27 @@ impl WorkerPort {
             },
         );
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // A worker that dies (a panic aborts it) says nothing more: its error event is the
+        // job's end, so no progress bar waits for it forever.
+        let (error_worker, error_handler) = (worker.clone(), on_reply.clone());
+        let on_error =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+                event.prevent_default();
+                error_handler(
+                    &error_worker,
+                    Ok((
+                        WorkerReply::Stopped(event.message()),
+                        Attachments::default(),
+                    )),
+                );
+            });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(WorkerPort {
             worker,
             outbox,
             on_reply,
             _on_message: on_message,
+            _on_error: on_error,
         })
     }
 

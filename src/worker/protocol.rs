@@ -363,6 +363,9 @@ pub enum WorkerReply {
     Import(ImportReply),
     /// An analysis worker's reply.
     Analysis(AnalysisReply),
+    /// Not sent by a worker but said of one by the page's port: the worker stopped (an
+    /// uncaught error, a crash, out of memory) and its job is lost.
+    Stopped(String),
 }
 
 impl WorkerReply {
@@ -370,7 +373,7 @@ impl WorkerReply {
     /// `Ready`, which carries nothing to fail).
     pub fn failed(&self, message: String) -> Option<WorkerReply> {
         match self {
-            WorkerReply::Ready => None,
+            WorkerReply::Ready | WorkerReply::Stopped(_) => None,
             WorkerReply::Import(_) => Some(WorkerReply::Import(ImportReply::Failed { message })),
             WorkerReply::Analysis(reply) => {
                 let job = match reply {

@@ -332,6 +332,30 @@ fn an_import_session_refuses_too_much_and_ignores_stale_messages() {
     );
     session.step(ImportStep::Picked { bytes: 10.0 });
     assert_eq!(session.stage, ImportStage::Reading);
+    // A worker that crashes mid-import ends the import with a translated reason, instead of
+    // a progress bar that runs forever; a late crash report after a save changes nothing.
+    session.step(ImportStep::Read {
+        summaries: vec![summary("c.csv", "客户号,姓名\nC1,王伟\n")],
+        presets: Vec::new(),
+    });
+    session.step(ImportStep::Validate);
+    assert_eq!(session.stage, ImportStage::Validating);
+    session.step(ImportStep::WorkerStopped(
+        "RuntimeError: unreachable".into(),
+    ));
+    let ImportStage::Failed(failure) = &session.stage else {
+        panic!("still {:?}", session.stage);
+    };
+    assert_eq!(
+        failure.text(Lang::Zh),
+        "导入进程意外停止：导入已取消，未保存任何数据。可重试，或检查文件后再导入。 (RuntimeError: unreachable)"
+    );
+    assert!(failure
+        .text(Lang::En)
+        .starts_with("The import worker stopped unexpectedly"));
+    session.step(ImportStep::Cancel);
+    session.step(ImportStep::WorkerStopped("late".into()));
+    assert_eq!(session.stage, ImportStage::Idle);
 }
 
 #[test]

@@ -134,6 +134,11 @@ pub fn ImportPanel() -> impl IntoView {
             }));
         }
         ImportEvent::Failed(why) => step(ImportStep::Failed(why)),
+        ImportEvent::Stopped(detail) => {
+            // The crashed worker's partner, if any, has nothing left to do.
+            worker.set_value(None);
+            step(ImportStep::WorkerStopped(detail))
+        }
     };
     let started = ImportWorker::start(on_worker_message).ok();
     if let Some(workers) = &started {
