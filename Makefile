@@ -10,7 +10,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export CHROMEDRIVER := /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_DRIVER_TIMEOUT := 30
 
-.PHONY: serve build test tools test-tools lint native-test wasm-test e2e-test bench clean
+.PHONY: serve build test tools test-tools lint native-test wasm-test e2e-test bench fuzz clean
 
 serve: build
 	@echo "Keystone: http://127.0.0.1:$(PORT)/"
@@ -40,7 +40,13 @@ lint:
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 native-test:
-	cargo test --lib --bins --test native
+	cargo test --lib --bins --test native --test fuzz
+
+# The mutation fuzzer for FUZZ_SECONDS (600 by default) over all its targets; a failing input
+# is kept in tests/data/fuzz/<target>/, which `make test` replays.
+FUZZ_SECONDS ?= 600
+fuzz: test-tools
+	FUZZ_SECONDS=$(FUZZ_SECONDS) cargo test --release --test fuzz -- --ignored --nocapture
 
 wasm-test:
 	cargo test --target wasm32-unknown-unknown --test web

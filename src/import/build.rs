@@ -1808,7 +1808,7 @@ enum RowOutcome {
 /// Whether a transactions file gives amounts without a direction: no direction column, no
 /// debit/credit pair, and not one negative amount among its first thousand rows. Taking such
 /// amounts as inflows would make every flow figure wrong, so the file needs a direction.
-fn amounts_unsigned(file: &FileInput<'_>) -> bool {
+pub(super) fn amounts_unsigned(file: &FileInput<'_>) -> bool {
     let mapping = &file.mapping;
     let Some(column) = mapping.column(Field::Amount) else {
         return false;

@@ -9,7 +9,9 @@
 //! ids do not ascend across the cut — [`TwoParts::merge`] says so and the caller imports the
 //! whole file instead.
 
-use super::build::{checked_dataset, import, infer_order, FileInput, ImportOutcome, ImportRequest};
+use super::build::{
+    amounts_unsigned, checked_dataset, import, infer_order, FileInput, ImportOutcome, ImportRequest,
+};
 use super::mapping::{Entity, Field, Mapping};
 use super::sheet::{Pass, ReadError, Sheet, SheetSpec};
 use super::values::{DateStyle, DayMonthOrder};
@@ -194,6 +196,23 @@ impl TwoParts {
             // The merge would refuse the parts and the whole would be read again: one worker
             // reads it from the start instead.
             return Ok(None);
+        }
+        // Whether a transactions file's amounts are unsigned is judged on its first rows: a
+        // part's first rows could judge otherwise than the whole file's, and a file refused
+        // for it is read in no time by one worker.
+        if cut.entity == Entity::Transactions {
+            let unsigned = |sheet: &Sheet| {
+                amounts_unsigned(&FileInput {
+                    file_name: cut.file_name.clone(),
+                    entity: cut.entity,
+                    sheet,
+                    mapping: cut.mapping.clone(),
+                    date_style: cut.date_style,
+                })
+            };
+            if amounts_unsigned(cut) || unsigned(&first) || unsigned(&second) {
+                return Ok(None);
+            }
         }
         let mut date_style = cut.date_style;
         if date_style.order == DayMonthOrder::Unknown {

@@ -165,8 +165,12 @@ impl Numbered {
         if bytes.len() != width || bytes.iter().zip(prefix).any(|(b, p)| b != p) {
             return None;
         }
+        // More digits than a u64 holds: not of the shape (the hash maps hold it instead).
         bytes[prefix.len()..].iter().try_fold(0u64, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
         })
     }
 
