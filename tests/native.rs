@@ -33,6 +33,8 @@ mod native {
     pub mod listing;
     /// Models on the UCI bank-marketing file: cross-validated AUC and contributions.
     pub mod models;
+    /// Properties over generated inputs: money, the codec, pieces, what-ifs.
+    pub mod properties;
     /// The worker messages, as closed enums.
     pub mod protocol;
     /// Settings in their stored, versioned form, including an earlier release's.
