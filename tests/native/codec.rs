@@ -434,11 +434,10 @@ fn catalogue_records_round_trip_and_refuse_newer_schemas() {
     assert_eq!(SnapshotRecord::from_json(&dollars.to_json()), Ok(dollars));
 }
 
-#[test]
-fn backups_round_trip_and_refuse_damage() {
-    use keystone::storage::backup::{read_backup, write_backup, BackupError};
+/// A demo dataset of `customers` as snapshot `snap-1`: its chunks and its record.
+fn backup_fixture(customers: usize) -> (Dataset, Vec<(String, Vec<u8>)>, SnapshotRecord) {
     let data = generate(&DemoConfig {
-        n_customers: 300,
+        n_customers: customers,
         ..DemoConfig::default()
     });
     let chunks = encode_dataset("snap-1", &data);
@@ -453,6 +452,13 @@ fn backups_round_trip_and_refuse_damage() {
         sources: Vec::new(),
         currency: Default::default(),
     };
+    (data, chunks, record)
+}
+
+#[test]
+fn backups_round_trip_and_refuse_damage() {
+    use keystone::storage::backup::{read_backup, write_backup, BackupError};
+    let (data, chunks, record) = backup_fixture(300);
     let file = write_backup(
         "2026-11-29T01:00:00Z",
         vec![record.clone()],
@@ -512,22 +518,7 @@ fn backup_v1(
 #[test]
 fn a_backup_whose_numbers_do_not_fit_is_refused_before_anything_is_replaced() {
     use keystone::storage::backup::{read_backup, BackupError, BackupHeader};
-    let data = generate(&DemoConfig {
-        n_customers: 200,
-        ..DemoConfig::default()
-    });
-    let chunks = encode_dataset("snap-1", &data);
-    let record = SnapshotRecord {
-        schema_version: SCHEMA_VERSION,
-        snapshot_id: "snap-1".into(),
-        dataset_name: "分行".into(),
-        imported_at: "2026-11-29T00:00:00Z".into(),
-        as_of: None,
-        rows: RowCounts::of(&data),
-        second_part: RowCounts::NONE,
-        sources: Vec::new(),
-        currency: Default::default(),
-    };
+    let (_, chunks, record) = backup_fixture(200);
     let header = BackupHeader {
         schema_version: SCHEMA_VERSION,
         created_at: "2026-11-29T01:00:00Z".into(),
