@@ -819,10 +819,11 @@ fn read_delimited(
                 start,
                 end: None,
                 encoding,
-                guessed,
-                settled: !guessed
-                    || encoding != TextEncoding::Utf8
-                    || first_non_ascii_is_utf8(&head[start as usize..]),
+                // Detection weighed the head's non-ASCII characters: when it saw any, its
+                // answer stands (a stray byte is a damaged row, not a GBK file). Only an
+                // all-ASCII head leaves the decoder to decide at the first non-ASCII byte.
+                guessed: guessed && head[start as usize..].is_ascii(),
+                settled: !guessed || encoding != TextEncoding::Utf8 || !head.is_ascii(),
                 skip_header: layout.has_header,
                 row_estimate: lines.saturating_sub(usize::from(layout.has_header)),
             },
@@ -840,23 +841,6 @@ fn read_delimited(
         return Err(ReadError::HeaderOnly);
     }
     Ok(sheet)
-}
-
-/// Whether the first non-ASCII byte of `head` starts a valid UTF-8 character: a guessed UTF-8
-/// decoder settles on UTF-8 there, and cannot switch to GB18030 later (which it does when an
-/// invalid byte comes first) — so the file reads the same whole or in parts.
-fn first_non_ascii_is_utf8(head: &[u8]) -> bool {
-    let Some(at) = head.iter().position(|b| !b.is_ascii()) else {
-        return false;
-    };
-    let width = match head[at] {
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return false,
-    };
-    head.get(at..at + width)
-        .is_some_and(|character| std::str::from_utf8(character).is_ok())
 }
 
 /// Lines of `bytes` that hold more than white space (UTF-16's zero bytes count as space).

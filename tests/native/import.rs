@@ -1416,3 +1416,46 @@ fn a_workbook_bomb_is_refused_or_read_sparsely_never_laid_out_whole() {
         other => panic!("not refused as too large: {:?}", other.map(|s| s.headers)),
     }
 }
+
+#[test]
+fn a_stray_byte_before_the_first_chinese_character_costs_its_row_not_the_files_encoding() {
+    use super::support::import_declared;
+    // One damaged byte in the first data row, before any Chinese: the rows after it keep
+    // their names (王伟, not 鐜嬩紵), whole and in tiny pieces, and only that row is refused.
+    let mut text = b"customer_id,name,city\nC0,Z\xFFhang,Beijing\n".to_vec();
+    for i in 1..=12 {
+        text.extend_from_slice(format!("C{i},王伟{i},上海\n").as_bytes());
+    }
+    let (sheet, outcome) = import_declared("stray.csv", &text, Entity::Customers, true);
+    let names: Vec<&str> = (0..outcome.dataset.customers().len())
+        .map(|row| outcome.dataset.customers().name.get(row))
+        .collect();
+    assert_eq!(names.len(), 12);
+    assert_eq!(names[0], "王伟1");
+    let refused: Vec<(u64, String)> = outcome
+        .report
+        .issues
+        .iter()
+        .map(|i| (i.line, i.reason.to_string()))
+        .collect();
+    assert_eq!(
+        refused,
+        [(
+            2,
+            "1 characters could not be decoded: check the file's encoding".to_owned()
+        )]
+    );
+    let pieces = import(&ImportRequest {
+        files: vec![FileInput {
+            file_name: "stray.csv".into(),
+            entity: Entity::Customers,
+            mapping: keystone::import::auto_map(Entity::Customers, &sheet.headers),
+            sheet: &sheet.clone().with_piece_bytes(3),
+            date_style: DateStyle::default(),
+        }],
+        today: super::support::today(),
+        currency: Default::default(),
+        base: None,
+    });
+    assert!(pieces.dataset == outcome.dataset && pieces.report == outcome.report);
+}
