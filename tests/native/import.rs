@@ -22,6 +22,17 @@ use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
 
+/// An income as the value rules' expected output writes it.
+fn income_text(income: Result<Option<(i64, bool)>, keystone::import::ValueError>) -> String {
+    match income {
+        Ok(Some((fen, band))) => {
+            format!("{}{}", money_decimal(fen), if band { " band" } else { "" })
+        }
+        Ok(None) => "missing".into(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
 #[test]
 fn value_rules_match_expected_output() {
     let day_first = DateStyle {
@@ -123,13 +134,7 @@ fn value_rules_match_expected_output() {
         "99999999999999999K - 1",
         "(5000)",
     ] {
-        let result = match parse_income(input) {
-            Ok(Some((fen, band))) => {
-                format!("{}{}", money_decimal(fen), if band { " band" } else { "" })
-            }
-            Ok(None) => "missing".into(),
-            Err(e) => format!("error: {e}"),
-        };
+        let result = income_text(parse_income(input));
         out.push_str(&format!("income\t{input}\t\t{result}\n"));
     }
     // Amounts read in a dataset's currency: a sign, code or name of another is refused.
@@ -170,13 +175,7 @@ fn value_rules_match_expected_output() {
         ("10-20万", Currency::Usd),
         ("HK$200K +", Currency::Hkd),
     ] {
-        let result = match parse_income_in(input, currency) {
-            Ok(Some((fen, band))) => {
-                format!("{}{}", money_decimal(fen), if band { " band" } else { "" })
-            }
-            Ok(None) => "missing".into(),
-            Err(e) => format!("error: {e}"),
-        };
+        let result = income_text(parse_income_in(input, currency));
         out.push_str(&format!("income in {currency}\t{input}\t\t{result}\n"));
     }
     for input in [
