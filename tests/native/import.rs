@@ -22,15 +22,24 @@ use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
 
-/// An income as the value rules' expected output writes it.
-fn income_text(income: Result<Option<(i64, bool)>, keystone::import::ValueError>) -> String {
-    match income {
-        Ok(Some((fen, band))) => {
-            format!("{}{}", money_decimal(fen), if band { " band" } else { "" })
-        }
+/// A parsed value as the value rules' expected output writes it: `show`n, `missing`, or the
+/// error.
+fn value_text<T>(
+    parsed: Result<Option<T>, keystone::import::ValueError>,
+    show: impl Fn(T) -> String,
+) -> String {
+    match parsed {
+        Ok(Some(value)) => show(value),
         Ok(None) => "missing".into(),
         Err(e) => format!("error: {e}"),
     }
+}
+
+/// An income as the value rules' expected output writes it.
+fn income_text(income: Result<Option<(i64, bool)>, keystone::import::ValueError>) -> String {
+    value_text(income, |(fen, band)| {
+        format!("{}{}", money_decimal(fen), if band { " band" } else { "" })
+    })
 }
 
 #[test]
@@ -110,11 +119,9 @@ fn value_rules_match_expected_output() {
         "99999999999999999999",
     ];
     for input in amounts {
-        let result = match parse_money(input) {
-            Ok(Some(fen)) => format!("{fen} fen = {}", money_decimal(fen)),
-            Ok(None) => "missing".into(),
-            Err(e) => format!("error: {e}"),
-        };
+        let result = value_text(parse_money(input), |fen| {
+            format!("{fen} fen = {}", money_decimal(fen))
+        });
         out.push_str(&format!("money\t{input}\t\t{result}\n"));
     }
     for input in [
@@ -161,11 +168,7 @@ fn value_rules_match_expected_output() {
         ("1,234 Kč", Currency::Eur),
         ("12 apples", Currency::Usd),
     ] {
-        let result = match parse_money_in(input, currency) {
-            Ok(Some(fen)) => money_decimal(fen),
-            Ok(None) => "missing".into(),
-            Err(e) => format!("error: {e}"),
-        };
+        let result = value_text(parse_money_in(input, currency), money_decimal);
         out.push_str(&format!("money in {currency}\t{input}\t\t{result}\n"));
     }
     for (input, currency) in [
