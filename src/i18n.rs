@@ -458,6 +458,11 @@ pub fn issue_reason(reason: &crate::import::IssueReason, lang: Lang) -> String {
             format!("必填字段未映射：{}", names.join("、"))
         }
         R::UndecodableCharacters(n) => format!("{n} 个字符无法解码：请检查文件编码"),
+        R::OtherEncoding { found, file } => format!(
+            "此行是 {} 文本，而文件按 {} 读取：请把整个文件另存为同一种编码",
+            found.label(),
+            file.label()
+        ),
         R::UnknownAccount => "找不到该账号，或该账号在持有关系中没有户主".into(),
         R::NotOwner => "持有关系不是户主：此关系不归属账户（如需计入，请在取值映射中把该关系指定为户主）".into(),
         R::SecondOwner => "该账户已有户主：归属于先出现的户主".into(),

@@ -5,6 +5,7 @@
 //! more by [`Dataset::new`]. Nothing is dropped without an [`ImportIssue`] saying which file,
 //! line, column and value, and why.
 
+use super::decode::TextEncoding;
 use super::mapping::{canonical_values, declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
 use super::sheet::{Pass, ReadError, Row, Sheet, TextRows, TextSpan};
 use super::values::{
@@ -134,6 +135,14 @@ pub enum IssueReason {
     UnmappedFields(Vec<Field>),
     /// Some characters could not be decoded in the file's encoding.
     UndecodableCharacters(usize),
+    /// The row's text is in another encoding than the rest of its file (UTF-8 in a GBK file):
+    /// shown as that encoding's text, not stored.
+    OtherEncoding {
+        /// The encoding the row is in.
+        found: TextEncoding,
+        /// The encoding the file is read in.
+        file: TextEncoding,
+    },
     /// A transactions file's amounts carry no sign and no column says their direction.
     UnsignedAmounts,
     /// The column's header repeats an earlier column's: it was renamed (the value is the
@@ -217,6 +226,12 @@ impl fmt::Display for IssueReason {
             IssueReason::UnsignedAmounts => write!(
                 f,
                 "amounts have no sign and no direction column: map the direction (借贷标志, CR/DR, in/out) so inflows and outflows are told apart"
+            ),
+            IssueReason::OtherEncoding { found, file } => write!(
+                f,
+                "this row is {} text in a file read as {}: save the whole file in one encoding",
+                found.label(),
+                file.label()
             ),
             IssueReason::UndecodableCharacters(n) => {
                 write!(
@@ -1264,6 +1279,22 @@ impl Staged {
                         found: record.len(),
                         expected: width,
                     }
+                },
+                warning: false,
+            });
+            return;
+        }
+        if record.in_other_encoding() {
+            let column = record.iter().position(|cell| !cell.is_ascii()).unwrap_or(0);
+            summary.rejected += 1;
+            issues.push(ImportIssue {
+                file: file.file_name.clone(),
+                line,
+                column: file.sheet.headers.get(column).cloned(),
+                value: record.get(column).unwrap_or("").chars().take(200).collect(),
+                reason: IssueReason::OtherEncoding {
+                    found: TextEncoding::Utf8,
+                    file: TextEncoding::Gb18030,
                 },
                 warning: false,
             });

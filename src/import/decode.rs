@@ -1,7 +1,8 @@
 //! Text decoding: which encoding an export is in, and its text as UTF-8.
 //!
-//! A byte-order mark decides when present; otherwise valid UTF-8 is UTF-8 and anything else is
-//! read as GB18030 (the superset of GBK that Chinese core-banking systems write). The caller can
+//! A byte-order mark decides when present; otherwise the evidence of the non-ASCII bytes does:
+//! well-formed UTF-8 against well-formed GB18030 (the superset of GBK that Chinese
+//! core-banking systems write), so a stray damaged byte decides nothing. The caller can
 //! override the guess; bytes that do not decode are counted and located, never silently dropped.
 
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
@@ -55,53 +56,133 @@ pub struct Decoded<'a> {
     pub first_malformed_line: Option<u64>,
 }
 
-/// Guesses the encoding from a byte-order mark or, failing that, from whether the bytes are UTF-8.
+/// Guesses the encoding from a byte-order mark or, failing that, from the evidence of the
+/// bytes ([`weigh_encoding`]); bytes with no evidence either way (ASCII, or damaged bytes that
+/// are neither encoding's) are read as UTF-8.
 pub fn detect_encoding(bytes: &[u8]) -> TextEncoding {
     match Encoding::for_bom(bytes) {
         Some((encoding, _)) if encoding == UTF_16LE => TextEncoding::Utf16Le,
         Some((encoding, _)) if encoding == UTF_16BE => TextEncoding::Utf16Be,
         Some(_) => TextEncoding::Utf8,
-        None if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
-        // A UTF-8 file cut mid-character at the end is still UTF-8.
-        None if utf8_up_to_truncation(bytes) => TextEncoding::Utf8,
-        None if mostly_utf8(bytes) => TextEncoding::Utf8,
-        None => TextEncoding::Gb18030,
+        None => weigh_encoding(bytes).unwrap_or(TextEncoding::Utf8),
     }
 }
 
-/// UTF-8 with a damaged byte here and there: at least twenty well-formed multi-byte characters
-/// per malformed sequence. GBK text read as UTF-8 has about ten malformed sequences per
-/// well-formed one (its byte pairs rarely happen to be UTF-8), so the two do not meet.
-fn mostly_utf8(bytes: &[u8]) -> bool {
-    let (mut well_formed, mut malformed) = (0usize, 0usize);
-    let mut rest = bytes;
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(text) => {
-                well_formed += text.chars().filter(|c| !c.is_ascii()).count();
-                break;
+/// What the non-ASCII bytes of a text say of its encoding: well-formed and malformed
+/// characters read as UTF-8, and well-formed ones read as GBK/GB18030.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Multi-byte UTF-8 characters.
+    pub utf8: usize,
+    /// Those of three bytes or more (every Chinese character): GBK text rarely forms one,
+    /// while its byte pairs make a two-byte UTF-8 character about one time in seven.
+    pub utf8_long: usize,
+    /// Sequences that are not UTF-8 (a character cut at the very end is not counted).
+    pub not_utf8: usize,
+    /// Two- and four-byte GB18030 characters whose bytes are all non-ASCII.
+    pub gbk: usize,
+}
+
+impl Evidence {
+    /// Counts the evidence in `bytes`.
+    pub fn of(bytes: &[u8]) -> Evidence {
+        let mut evidence = Evidence::default();
+        let mut count = |text: &str| {
+            for c in text.chars().filter(|c| !c.is_ascii()) {
+                evidence.utf8 += 1;
+                evidence.utf8_long += usize::from(c.len_utf8() >= 3);
             }
-            Err(error) => {
-                let (valid, after) = rest.split_at(error.valid_up_to());
-                well_formed += std::str::from_utf8(valid)
-                    .map_or(0, |text| text.chars().filter(|c| !c.is_ascii()).count());
-                match error.error_len() {
-                    Some(length) => {
-                        malformed += 1;
-                        rest = &after[length..];
+        };
+        let mut not_utf8 = 0;
+        let mut rest = bytes;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    count(text);
+                    break;
+                }
+                Err(error) => {
+                    let (valid, after) = rest.split_at(error.valid_up_to());
+                    count(std::str::from_utf8(valid).unwrap_or_default());
+                    match error.error_len() {
+                        Some(length) => {
+                            not_utf8 += 1;
+                            rest = &after[length..];
+                        }
+                        None => break,
                     }
-                    None => break,
                 }
             }
         }
+        evidence.not_utf8 = not_utf8;
+        let mut at = 0;
+        while at < bytes.len() {
+            let Some(next) = bytes[at..].iter().position(|b| !b.is_ascii()) else {
+                break;
+            };
+            at += next;
+            match gb18030_length(&bytes[at..]) {
+                Some(length) => {
+                    evidence.gbk += 1;
+                    at += length;
+                }
+                None => at += 1,
+            }
+        }
+        evidence
     }
-    well_formed > 0 && well_formed >= 20 * malformed
+
+    /// The encoding the evidence points to, if any: `None` when no character of either was
+    /// seen (ASCII, or stray bytes that are neither's — damage, not an encoding).
+    ///
+    /// A well-formed three-byte UTF-8 character is strong evidence, and a malformed sequence
+    /// is evidence against: UTF-8 is chosen when the first outnumber the second (UTF-8 text
+    /// with damaged bytes, or with a few rows of GBK), or when well-formed characters of any
+    /// length are twenty times the malformed ones (accented Latin text). Otherwise GBK text
+    /// read as UTF-8 shows several malformed sequences per character, and GB18030 is chosen.
+    pub fn encoding(self) -> Option<TextEncoding> {
+        let long_outnumber = self.utf8_long > 0 && self.utf8_long >= self.not_utf8;
+        let mostly_well_formed = self.utf8 > 0 && self.utf8 >= 20 * self.not_utf8;
+        if long_outnumber || mostly_well_formed {
+            Some(TextEncoding::Utf8)
+        } else if self.gbk > 0 {
+            Some(TextEncoding::Gb18030)
+        } else if self.utf8 > 0 {
+            Some(TextEncoding::Utf8)
+        } else {
+            None
+        }
+    }
 }
 
-fn utf8_up_to_truncation(bytes: &[u8]) -> bool {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => true,
-        Err(error) => error.error_len().is_none() && bytes.len() - error.valid_up_to() < 4,
+/// The encoding the bytes' own evidence points to ([`Evidence::encoding`]).
+pub fn weigh_encoding(bytes: &[u8]) -> Option<TextEncoding> {
+    if std::str::from_utf8(bytes).is_ok() {
+        return (!bytes.is_ascii()).then_some(TextEncoding::Utf8);
+    }
+    Evidence::of(bytes).encoding()
+}
+
+fn is_gb18030_lead(byte: u8) -> bool {
+    (0x81..=0xFE).contains(&byte)
+}
+
+/// The length of the GB18030 character at the start of `bytes`, counting only those with
+/// non-ASCII bytes: two bytes (a lead, then a trail from 0x80), or four (lead, digit, lead,
+/// digit). A lead followed by an ASCII trail is a real GBK character too, but a stray byte
+/// before a letter looks the same, so it is no evidence.
+fn gb18030_length(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [lead, trail, ..] if is_gb18030_lead(*lead) && (0x80..=0xFE).contains(trail) => Some(2),
+        [lead, digit, third, fourth, ..]
+            if is_gb18030_lead(*lead)
+                && digit.is_ascii_digit()
+                && is_gb18030_lead(*third)
+                && fourth.is_ascii_digit() =>
+        {
+            Some(4)
+        }
+        _ => None,
     }
 }
 

@@ -37,6 +37,7 @@ pub struct Row<'a> {
     bytes: &'a [u8],
     ends: &'a [usize],
     suspect: bool,
+    other_encoding: bool,
 }
 
 impl<'a> Row<'a> {
@@ -46,6 +47,7 @@ impl<'a> Row<'a> {
             bytes: &record.bytes,
             ends: &record.ends,
             suspect,
+            other_encoding: false,
         }
     }
 
@@ -75,6 +77,12 @@ impl<'a> Row<'a> {
     /// the exporter wrote): some did, earlier in the file or just ahead.
     pub fn may_hold_replacements(self) -> bool {
         self.suspect
+    }
+
+    /// Whether a line of this row was in another encoding than its file's (UTF-8 text in a
+    /// file read as GB18030), and is here as that encoding's text.
+    pub fn in_other_encoding(self) -> bool {
+        self.other_encoding
     }
 
     /// A line with nothing but white space on it.
@@ -108,6 +116,8 @@ pub struct Records {
     /// For text whose columns are runs of spaces ([`SPACE_RUNS`]): the runs folded to one
     /// space, and spaces at either end of a line dropped, before the tokenizer sees them.
     spaces: Option<SpaceRuns>,
+    /// Whether the record so far took a line in another encoding ([`Row::in_other_encoding`]).
+    other_encoding: bool,
 }
 
 /// The delimiter that stands for runs of spaces (or tabs): mainframe and report exports
@@ -162,11 +172,18 @@ impl Records {
             filled: (0, 0),
             line: 1,
             last_byte: 0,
+            other_encoding: false,
             spaces: (delimiter == SPACE_RUNS).then(|| SpaceRuns {
                 at_line_start: true,
                 ..SpaceRuns::default()
             }),
         }
+    }
+
+    /// Marks the record being read (or the next, at a record's end) as holding a line in
+    /// another encoding: the decoder hands such a line on whole, from its start.
+    pub fn mark_other_encoding(&mut self) {
+        self.other_encoding = true;
     }
 
     /// The tokenizer's line: one more than the line breaks read.
@@ -233,6 +250,7 @@ impl Records {
                         bytes: &self.bytes[..bytes],
                         ends: &self.ends[..ends],
                         suspect,
+                        other_encoding: std::mem::take(&mut self.other_encoding),
                     };
                     if !row(line, record) {
                         return false;

@@ -2,12 +2,14 @@
 //! with its header row, so the mapping step sees one shape whatever the format was.
 
 use super::decode::{
-    bom_length, decode, decode_detected, detect_encoding, looks_binary, TextEncoding,
+    bom_length, decode, decode_detected, detect_encoding, looks_binary, weigh_encoding,
+    TextEncoding,
 };
 use super::mapping::normalise_header;
 pub use super::records::Row;
 use super::records::{Record, Records, SPACE_RUNS};
 use super::stream::{read_pieces, SharedSource, TextDecoder, PIECE_BYTES};
+use encoding_rs::Encoding;
 use std::fmt;
 use std::io::Cursor;
 
@@ -208,12 +210,9 @@ pub struct TextRange {
     /// Where it stops, for a cut file's first part; the end of the file otherwise.
     end: Option<u64>,
     encoding: TextEncoding,
-    /// Whether the encoding was detected (and may be corrected while reading, see
-    /// [`TextDecoder`]) rather than chosen.
-    guessed: bool,
-    /// Whether the encoding can no longer change while reading: chosen, not UTF-8, or UTF-8
-    /// with non-ASCII text in the first megabyte. Only then may the file be cut.
-    settled: bool,
+    /// Whether the encoding is still open: guessed, not chosen, from a first megabyte with no
+    /// evidence in it, so the text after it decides ([`TextDecoder`]). Such a file is not cut.
+    undecided: bool,
     /// Whether the range starts with the header row.
     skip_header: bool,
     row_estimate: usize,
@@ -345,7 +344,7 @@ impl Sheet {
             return None;
         };
         let range = &body.range;
-        let decoder = TextDecoder::new(range.encoding, range.guessed);
+        let decoder = TextDecoder::new(range.encoding, range.undecided);
         Some(TextRows {
             // Quotes are counted in a cut file's first part, to know the cut fell between rows.
             decoder: if range.end.is_some() {
@@ -375,7 +374,7 @@ impl Sheet {
             range.encoding,
             TextEncoding::Utf16Le | TextEncoding::Utf16Be
         );
-        if range.end.is_some() || !range.skip_header || two_byte || !range.settled {
+        if range.end.is_some() || !range.skip_header || two_byte || range.undecided {
             return Ok(None);
         }
         if target <= range.start || target >= len {
@@ -408,8 +407,6 @@ impl Sheet {
         });
         let second = part(TextRange {
             start: at,
-            // The first part has read the text in the encoding it settled on.
-            guessed: false,
             skip_header: false,
             row_estimate: range.row_estimate.saturating_sub(first_rows),
             ..range.clone()
@@ -569,6 +566,9 @@ impl TextRows {
             decoder.decode(bytes, &mut |text, stats| {
                 // Counted as the text is made, before the tokenizer sees it: a row holding a
                 // replacement always comes after the count went up.
+                if stats.in_other_encoding {
+                    records.mark_other_encoding();
+                }
                 if !*stopped && !data_rows(records, text, stats.malformed > 0, skip_header, row) {
                     *stopped = true;
                 }
@@ -587,6 +587,9 @@ impl TextRows {
             stopped,
         } = &mut self;
         decoder.finish(&mut |text, stats| {
+            if stats.in_other_encoding {
+                records.mark_other_encoding();
+            }
             if !*stopped && !data_rows(records, text, stats.malformed > 0, skip_header, row) {
                 *stopped = true;
             }
@@ -767,7 +770,9 @@ fn read_delimited(
     mut options: ReadOptions,
 ) -> Result<Sheet, ReadError> {
     let whole = head.len() as u64 == source.0.len();
-    let guessed = options.encoding.is_none();
+    let undecided = options.encoding.is_none()
+        && Encoding::for_bom(head).is_none()
+        && weigh_encoding(head).is_none();
     let encoding = options.encoding.unwrap_or_else(|| detect_encoding(head));
     options.encoding = Some(encoding);
     if looks_binary(head, encoding) {
@@ -819,11 +824,9 @@ fn read_delimited(
                 start,
                 end: None,
                 encoding,
-                // Detection weighed the head's non-ASCII characters: when it saw any, its
-                // answer stands (a stray byte is a damaged row, not a GBK file). Only an
-                // all-ASCII head leaves the decoder to decide at the first non-ASCII byte.
-                guessed: guessed && head[start as usize..].is_ascii(),
-                settled: !guessed || encoding != TextEncoding::Utf8 || !head.is_ascii(),
+                // Detection weighed the head's non-ASCII characters: when they showed an
+                // encoding, it stands (a stray byte is a damaged row, not a GBK file).
+                undecided,
                 skip_header: layout.has_header,
                 row_estimate: lines.saturating_sub(usize::from(layout.has_header)),
             },

@@ -122,17 +122,40 @@ pub struct DecodeStats {
     pub malformed: usize,
     /// Quote characters handed out, when counted ([`TextDecoder::counting_quotes`]).
     pub quotes: usize,
+    /// Lines of a GB18030 text whose bytes are UTF-8 text (a file pieced together from two
+    /// systems' exports): handed on as UTF-8 and flagged, never read as GBK gibberish.
+    pub other_encoding_lines: usize,
+    /// Whether the text being handed on is such a line.
+    pub in_other_encoding: bool,
 }
 
 enum Mode {
-    /// UTF-8, validated piece by piece and handed on without a copy. `may_switch`: the encoding
-    /// was guessed, not chosen, and no non-ASCII byte has been seen yet.
-    Utf8 { may_switch: bool },
-    /// Any other encoding (or a switch away from UTF-8), through `encoding_rs`.
+    /// The encoding was guessed and nothing so far shows which it is (ASCII, or stray bytes
+    /// that are neither encoding's): bytes from the first non-ASCII one are held in `window`
+    /// until they show it ([`EVIDENCE_BYTES`]).
+    Undecided { window: Vec<u8> },
+    /// UTF-8, validated piece by piece and handed on without a copy.
+    Utf8,
+    /// GB18030, line by line: a line whose bytes are UTF-8 text is handed on as such
+    /// ([`DecodeStats::other_encoding_lines`]). `line` holds a line not yet ended; `unchecked`,
+    /// that a line too long to hold went to the decoder, its rest following it there.
+    Gb18030 {
+        decoder: Decoder,
+        line: Vec<u8>,
+        unchecked: bool,
+    },
+    /// UTF-16, through `encoding_rs`.
     Decode(Decoder),
 }
 
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
+
+/// How many bytes from the first non-ASCII one an undecided text holds back to weigh its
+/// encoding: a few hundred names or cities.
+pub const EVIDENCE_BYTES: usize = 64 << 10;
+
+/// The longest GB18030 line held back to be checked for UTF-8 text.
+const HELD_LINE_BYTES: usize = 64 << 10;
 
 /// A source's text as UTF-8, from its bytes as they arrive, in pieces of any size: the reader
 /// of a file is whoever has its bytes (a loop over a [`ByteSource`], or a browser worker that
@@ -140,9 +163,8 @@ const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 ///
 /// Valid UTF-8 passes through untouched, so a U+FFFD the exporter wrote is text, not damage —
 /// as when the file is decoded whole. Invalid bytes become U+FFFD and are counted. A file whose
-/// encoding was guessed as UTF-8 from its first bytes, but meets bytes that are not UTF-8
-/// before any non-ASCII character, is read on as GB18030: the whole file would have been
-/// detected so, and its ASCII start reads the same either way.
+/// encoding was guessed from a start with no evidence in it (all ASCII, say, for a megabyte)
+/// is decided by the evidence after it ([`super::decode::Evidence`]), never by one byte.
 pub struct TextDecoder {
     mode: Mode,
     /// The start of a character split between pieces (UTF-8 only; `encoding_rs` keeps its own).
@@ -154,13 +176,13 @@ pub struct TextDecoder {
 }
 
 impl TextDecoder {
-    /// Decodes text in `encoding`; `guessed` when the encoding came from detection and may be
-    /// corrected as described above.
-    pub fn new(encoding: TextEncoding, guessed: bool) -> TextDecoder {
+    /// Decodes text in `encoding`; `undecided` when the encoding was guessed from a start that
+    /// showed no evidence, so the text after it decides (`encoding` is then UTF-8).
+    pub fn new(encoding: TextEncoding, undecided: bool) -> TextDecoder {
         let mode = match encoding {
-            TextEncoding::Utf8 => Mode::Utf8 {
-                may_switch: guessed,
-            },
+            _ if undecided => Mode::Undecided { window: Vec::new() },
+            TextEncoding::Utf8 => Mode::Utf8,
+            TextEncoding::Gb18030 => Mode::gb18030(),
             other => Mode::Decode(other.encoding().new_decoder_without_bom_handling()),
         };
         TextDecoder {
@@ -187,8 +209,77 @@ impl TextDecoder {
     /// Decodes the next bytes, handing the text to `text` in order (a character split at the
     /// end waits for the next piece). `text` gets the decoder's counts as they stand.
     pub fn decode(&mut self, bytes: &[u8], text: &mut dyn FnMut(&[u8], &DecodeStats)) {
+        match &mut self.mode {
+            Mode::Undecided { window } => {
+                let mut rest = bytes;
+                if window.is_empty() {
+                    let ascii = rest
+                        .iter()
+                        .position(|b| !b.is_ascii())
+                        .unwrap_or(rest.len());
+                    rest = &rest[ascii..];
+                    if ascii > 0 {
+                        self.hand_on(&bytes[..ascii], text);
+                    }
+                }
+                if let Mode::Undecided { window } = &mut self.mode {
+                    window.extend_from_slice(rest);
+                    if window.len() >= EVIDENCE_BYTES {
+                        self.settle(false, text);
+                    }
+                }
+            }
+            Mode::Utf8 => self.utf8_piece(bytes, text),
+            Mode::Gb18030 { .. } => self.gb18030(bytes, false, text),
+            Mode::Decode(_) => self.decode_other(bytes, false, text),
+        }
+    }
+
+    /// The end of the text: a character left unfinished becomes a U+FFFD.
+    pub fn finish(&mut self, text: &mut dyn FnMut(&[u8], &DecodeStats)) {
+        match self.mode {
+            Mode::Undecided { .. } => self.settle(true, text),
+            Mode::Utf8 => {
+                let carry = std::mem::take(&mut self.carry);
+                self.utf8(&carry, true, text);
+            }
+            Mode::Gb18030 { .. } => self.gb18030(&[], true, text),
+            Mode::Decode(_) => self.decode_other(&[], true, text),
+        }
+    }
+
+    /// Decides an undecided text by the bytes held back, and decodes them so. With no evidence
+    /// in them, their stray bytes become U+FFFD and the text stays undecided.
+    fn settle(&mut self, last: bool, text: &mut dyn FnMut(&[u8], &DecodeStats)) {
+        let Mode::Undecided { window } = &mut self.mode else {
+            return;
+        };
+        let window = std::mem::take(window);
+        match super::decode::weigh_encoding(&window) {
+            Some(TextEncoding::Gb18030) => {
+                self.mode = Mode::gb18030();
+                self.gb18030(&window, last, text);
+            }
+            Some(_) => {
+                self.mode = Mode::Utf8;
+                self.utf8_piece(&window, text);
+                if last {
+                    self.finish(text);
+                }
+            }
+            None => {
+                let used = self.utf8(&window, last, text);
+                self.mode = Mode::Undecided {
+                    window: window[used..].to_vec(),
+                };
+            }
+        }
+    }
+
+    /// Validates a piece of UTF-8 text, completing a character split at the last piece's end.
+    fn utf8_piece(&mut self, bytes: &[u8], text: &mut dyn FnMut(&[u8], &DecodeStats)) {
         let mut rest = bytes;
-        if !self.carry.is_empty() && matches!(self.mode, Mode::Utf8 { .. }) {
+        if !self.carry.is_empty() {
             // Complete the split character from the piece's first bytes (at most three).
             let take = rest.len().min(3);
             let mut joined = std::mem::take(&mut self.carry);
@@ -201,36 +292,13 @@ impl TextDecoder {
                 return;
             }
             rest = &rest[used - carried..];
-            if matches!(self.mode, Mode::Decode(_)) {
-                // Switched: what of the piece the joined bytes held went to the decoder.
-                rest = &bytes[take..];
-            }
         }
-        match self.mode {
-            Mode::Utf8 { .. } => {
-                let used = self.utf8(rest, false, text);
-                if matches!(self.mode, Mode::Utf8 { .. }) {
-                    self.carry = rest[used..].to_vec();
-                }
-            }
-            Mode::Decode(_) => self.decode_other(rest, false, text),
-        }
-    }
-
-    /// The end of the text: a character left unfinished becomes a U+FFFD.
-    pub fn finish(&mut self, text: &mut dyn FnMut(&[u8], &DecodeStats)) {
-        let carry = std::mem::take(&mut self.carry);
-        match self.mode {
-            Mode::Utf8 { .. } => {
-                self.utf8(&carry, true, text);
-            }
-            Mode::Decode(_) => self.decode_other(&carry, true, text),
-        }
+        let used = self.utf8(rest, false, text);
+        self.carry = rest[used..].to_vec();
     }
 
     /// Validates UTF-8, handing on valid runs and a U+FFFD per invalid sequence; the bytes
-    /// used (all but a character split at the end, unless `last`). Hands the rest to the
-    /// decoder when it switches to GB18030, counting them as used.
+    /// used (all but a character split at the end, unless `last`).
     fn utf8(
         &mut self,
         bytes: &[u8],
@@ -239,9 +307,6 @@ impl TextDecoder {
     ) -> usize {
         let mut at = 0;
         while at < bytes.len() {
-            let Mode::Utf8 { may_switch } = &mut self.mode else {
-                unreachable!("utf8 is only called in UTF-8 mode");
-            };
             let rest = &bytes[at..];
             // encoding_rs finds the valid run about a quarter faster than std in wasm (53 ms
             // against 71 for M's transactions under node); std then names the bad sequence.
@@ -256,15 +321,6 @@ impl TextDecoder {
                 None if valid < rest.len() => Some(rest.len() - valid),
                 other => other,
             };
-            if *may_switch && !rest[..valid].is_ascii() {
-                *may_switch = false;
-            }
-            if bad.is_some() && *may_switch {
-                // ASCII so far, then bytes that are not UTF-8: a GBK file with an ASCII start.
-                self.mode = Mode::Decode(GB18030.new_decoder_without_bom_handling());
-                self.decode_other(rest, last, text);
-                return bytes.len();
-            }
             if valid > 0 {
                 self.hand_on(&rest[..valid], text);
             }
@@ -281,6 +337,100 @@ impl TextDecoder {
         at
     }
 
+    /// Decodes GB18030 a line at a time, holding back a line not yet ended.
+    fn gb18030(&mut self, bytes: &[u8], last: bool, text: &mut dyn FnMut(&[u8], &DecodeStats)) {
+        let Mode::Gb18030 {
+            line, unchecked, ..
+        } = &mut self.mode
+        else {
+            return;
+        };
+        let mut rest = bytes;
+        if *unchecked {
+            // The rest of a line too long to hold goes where its start went.
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |at| at + 1);
+            *unchecked = end == rest.len() && rest.last() != Some(&b'\n');
+            self.decode_other(&rest[..end], last && end == rest.len(), text);
+            rest = &rest[end..];
+        } else if !line.is_empty() {
+            // The held line, completed by the piece's first line.
+            let end = memchr::memchr(b'\n', rest).map(|at| at + 1);
+            let mut held = std::mem::take(line);
+            match end {
+                Some(end) => {
+                    held.extend_from_slice(&rest[..end]);
+                    rest = &rest[end..];
+                    self.gb18030_lines(&held, false, text);
+                }
+                None if last => {
+                    held.extend_from_slice(rest);
+                    rest = &[];
+                    self.gb18030_lines(&held, false, text);
+                }
+                None => {
+                    held.extend_from_slice(rest);
+                    self.hold(held, text);
+                    return;
+                }
+            }
+        }
+        let complete = if last {
+            rest.len()
+        } else {
+            memchr::memrchr(b'\n', rest).map_or(0, |at| at + 1)
+        };
+        if complete > 0 || last {
+            self.gb18030_lines(&rest[..complete], last, text);
+        }
+        if complete < rest.len() {
+            self.hold(rest[complete..].to_vec(), text);
+        }
+    }
+
+    /// Holds the start of a line until it ends, or decodes it unchecked when it is too long
+    /// to hold.
+    fn hold(&mut self, held: Vec<u8>, text: &mut dyn FnMut(&[u8], &DecodeStats)) {
+        if held.len() > HELD_LINE_BYTES {
+            self.decode_other(&held, false, text);
+            if let Mode::Gb18030 { unchecked, .. } = &mut self.mode {
+                *unchecked = true;
+            }
+        } else if let Mode::Gb18030 { line, .. } = &mut self.mode {
+            *line = held;
+        }
+    }
+
+    /// Decodes whole lines of GB18030 (the last may be unended when `last`), handing on a line
+    /// whose bytes are UTF-8 text as it is.
+    fn gb18030_lines(
+        &mut self,
+        lines: &[u8],
+        last: bool,
+        text: &mut dyn FnMut(&[u8], &DecodeStats),
+    ) {
+        let mut from = 0;
+        if !lines.is_ascii() {
+            let mut start = 0;
+            while start < lines.len() {
+                let end =
+                    memchr::memchr(b'\n', &lines[start..]).map_or(lines.len(), |at| start + at + 1);
+                let line = &lines[start..end];
+                if is_utf8_text(line) {
+                    // The decoder holds nothing at a line's start: the line before ended in
+                    // an ASCII line break.
+                    self.decode_other(&lines[from..start], false, text);
+                    self.stats.other_encoding_lines += 1;
+                    self.stats.in_other_encoding = true;
+                    self.hand_on(line, text);
+                    self.stats.in_other_encoding = false;
+                    from = end;
+                }
+                start = end;
+            }
+        }
+        self.decode_other(&lines[from..], last, text);
+    }
+
     /// Decodes bytes in a non-UTF-8 encoding (all of them: `encoding_rs` keeps a split
     /// character itself).
     fn decode_other(
@@ -289,9 +439,12 @@ impl TextDecoder {
         last: bool,
         text: &mut dyn FnMut(&[u8], &DecodeStats),
     ) {
-        let Mode::Decode(decoder) = &mut self.mode else {
+        let (Mode::Decode(decoder) | Mode::Gb18030 { decoder, .. }) = &mut self.mode else {
             return;
         };
+        if bytes.is_empty() && !last {
+            return;
+        }
         let room = decoder
             .max_utf8_buffer_length(bytes.len())
             .unwrap_or(bytes.len() * 3 + 16);
@@ -317,4 +470,22 @@ impl TextDecoder {
         }
         text(piece, &self.stats);
     }
+}
+
+impl Mode {
+    fn gb18030() -> Mode {
+        Mode::Gb18030 {
+            decoder: GB18030.new_decoder_without_bom_handling(),
+            line: Vec::new(),
+            unchecked: false,
+        }
+    }
+}
+
+/// Whether a line of a GB18030 text is UTF-8 text instead: valid UTF-8 with a character of
+/// three bytes or more (every Chinese character is). GBK text is rarely valid UTF-8 at all,
+/// and then in two-byte pairs: a three-byte run needs five bytes in a row to fall in narrow
+/// ranges, about one name in thirty thousand.
+fn is_utf8_text(line: &[u8]) -> bool {
+    !line.is_ascii() && line.iter().any(|&b| b >= 0xE0) && std::str::from_utf8(line).is_ok()
 }

@@ -564,6 +564,23 @@ fn encodings_are_detected_from_bytes() {
     assert_eq!(detect_encoding(b"\xFF\xFEa\x00").label(), "UTF-16LE");
     let (gbk, _, _) = encoding_rs::GBK.encode("客户号,姓名");
     assert_eq!(detect_encoding(&gbk).label(), "GBK/GB18030");
+    // Evidence, not one byte: a stray byte alone shows no encoding (read as UTF-8, the byte
+    // a U+FFFD); damage in either encoding's text, or a few rows of the other, leave it be.
+    assert_eq!(detect_encoding(b"id,name\n1,Zh\xFFang\n").label(), "UTF-8");
+    assert_eq!(detect_encoding(b"id,name\n1,\xC3ang\n").label(), "UTF-8");
+    let stray_in = |text: &[u8]| [b"\xFF,".as_slice(), text].concat();
+    assert_eq!(
+        detect_encoding(&stray_in("王伟,上海".as_bytes())).label(),
+        "UTF-8"
+    );
+    assert_eq!(detect_encoding(&stray_in(&gbk)).label(), "GBK/GB18030");
+    let rows = |utf8: usize, gbk: usize| {
+        let mut bytes = "客户号,姓名\n".repeat(utf8).into_bytes();
+        bytes.extend(encoding_rs::GBK.encode(&"王伟,上海\n".repeat(gbk)).0.iter());
+        bytes
+    };
+    assert_eq!(detect_encoding(&rows(10, 3)).label(), "UTF-8");
+    assert_eq!(detect_encoding(&rows(3, 10)).label(), "GBK/GB18030");
     // UTF-16 files with a BOM read like any other text.
     let mut utf16 = vec![0xFF, 0xFE];
     for unit in "客户号,姓名\nK1,王伟\n".encode_utf16() {
@@ -1460,4 +1477,179 @@ fn a_stray_byte_before_the_first_chinese_character_costs_its_row_not_the_files_e
         base: None,
     });
     assert!(pieces.dataset == outcome.dataset && pieces.report == outcome.report);
+}
+
+/// A customers file, built a line at a time in any encoding.
+struct CustomersFile {
+    raw: Vec<u8>,
+    eol: &'static str,
+    next_ascii: usize,
+}
+
+impl CustomersFile {
+    fn new(eol: &'static str) -> CustomersFile {
+        CustomersFile {
+            raw: format!("customer_id,name,city{eol}").into_bytes(),
+            eol,
+            next_ascii: 0,
+        }
+    }
+
+    /// ASCII rows (ids `A…`) until the file is `bytes` long.
+    fn ascii_until(mut self, bytes: usize) -> CustomersFile {
+        while self.raw.len() < bytes {
+            let n = self.next_ascii;
+            self = self.line(format!("A{n:07},Customer {n},Beijing").as_bytes());
+            self.next_ascii += 1;
+        }
+        self
+    }
+
+    fn line(mut self, bytes: &[u8]) -> CustomersFile {
+        self.raw.extend_from_slice(bytes);
+        self.raw.extend_from_slice(self.eol.as_bytes());
+        self
+    }
+
+    fn lines(self, lines: &[Vec<u8>]) -> CustomersFile {
+        lines.iter().fold(self, |file, line| file.line(line))
+    }
+
+    /// The 1-based line the next line will be.
+    fn next_line(&self) -> u64 {
+        self.raw.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    }
+}
+
+/// The issues of an import as (line, reason, value), and the names of the customers kept
+/// whose id starts with `K` (the rows written in Chinese).
+fn chinese_outcome(raw: &[u8], piece: usize) -> (Vec<(u64, String, String)>, Vec<String>) {
+    let sheet = read_sheet("late.csv", raw, None)
+        .expect("reads")
+        .with_piece_bytes(piece);
+    let outcome = import(&ImportRequest {
+        files: vec![FileInput {
+            file_name: "late.csv".into(),
+            entity: Entity::Customers,
+            mapping: auto_map(Entity::Customers, &sheet.headers),
+            sheet: &sheet,
+            date_style: DateStyle::default(),
+        }],
+        today: today(),
+        currency: Default::default(),
+        base: None,
+    });
+    let issues = outcome
+        .report
+        .issues
+        .iter()
+        .map(|i| (i.line, i.reason.to_string(), i.value.clone()))
+        .collect();
+    let customers = outcome.dataset.customers();
+    let names = (0..customers.len())
+        .filter(|&row| customers.customer_id.get(row).starts_with('K'))
+        .map(|row| customers.name.get(row).to_owned())
+        .collect();
+    (issues, names)
+}
+
+/// Rows `K{from}…` with Chinese names, in UTF-8 or GBK; and the names.
+fn chinese_rows(from: usize, n: usize, gbk: bool) -> (Vec<Vec<u8>>, Vec<String>) {
+    let names: Vec<String> = (from..from + n).map(|i| format!("王伟{i}")).collect();
+    let lines = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let line = format!("K{},{name},上海", from + i);
+            if gbk {
+                let (bytes, _, unmappable) = encoding_rs::GBK.encode(&line);
+                assert!(!unmappable);
+                bytes.into_owned()
+            } else {
+                line.into_bytes()
+            }
+        })
+        .collect();
+    (lines, names)
+}
+
+#[test]
+fn a_stray_byte_with_no_chinese_near_it_decides_nothing_and_costs_only_its_row() {
+    // Before the fix, one damaged byte was all the evidence there was: a file ASCII up to it
+    // became GBK, and every name after it was garbled (王伟 → 鐜嬩紵) with one issue reported.
+    let (chinese, names) = chinese_rows(0, 30, false);
+    // The damaged byte in the first megabyte (read up front), or after it (met while reading).
+    for stray_at in [2_000, 1_100_000] {
+        for eol in ["\n", "\r\n"] {
+            let file = CustomersFile::new(eol).ascii_until(stray_at);
+            let stray_line = file.next_line();
+            let raw = file
+                .line(b"X1,Zh\xFFang,Beijing")
+                .ascii_until(1_300_000)
+                .lines(&chinese)
+                .raw;
+            for piece in [7, 1 << 20] {
+                let (issues, kept) = chinese_outcome(&raw, piece);
+                let context = format!("stray at {stray_at}, {eol:?}, pieces of {piece}");
+                assert_eq!(kept, names, "{context}");
+                assert_eq!(
+                    issues,
+                    [(
+                        stray_line,
+                        "1 characters could not be decoded: check the file's encoding".to_owned(),
+                        "Zh\u{FFFD}ang".to_owned()
+                    )],
+                    "{context}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_file_ascii_for_a_megabyte_then_in_two_encodings_keeps_the_one_most_rows_are_in() {
+    // Before the fix, GBK rows then UTF-8 rows were all read as GBK, the UTF-8 names stored as
+    // gibberish with no issue at all. The encoding most rows are in decides; each row in the
+    // other is refused at its line.
+    for gbk_first in [true, false] {
+        let (first, first_names) = chinese_rows(0, 40, gbk_first);
+        let (other, other_names) = chinese_rows(100, 5, !gbk_first);
+        let (last, last_names) = chinese_rows(200, 3, gbk_first);
+        for eol in ["\n", "\r\n"] {
+            let file = CustomersFile::new(eol).ascii_until(1_100_000).lines(&first);
+            let other_from = file.next_line();
+            let raw = file.lines(&other).lines(&last).raw;
+            let expected: Vec<(u64, String, String)> = other
+                .iter()
+                .zip(&other_names)
+                .zip(other_from..)
+                .map(|((bytes, name), line)| {
+                    if gbk_first {
+                        let reason = "this row is UTF-8 text in a file read as GBK/GB18030: \
+                                      save the whole file in one encoding";
+                        (line, reason.to_owned(), name.clone())
+                    } else {
+                        // GBK in a UTF-8 file: its bytes are not UTF-8 and say so.
+                        let lossy = String::from_utf8_lossy(bytes);
+                        let bad = lossy.matches('\u{FFFD}').count();
+                        let reason = format!(
+                            "{bad} characters could not be decoded: check the file's encoding"
+                        );
+                        let cell = lossy.split(',').nth(1).expect("name").to_owned();
+                        (line, reason, cell)
+                    }
+                })
+                .collect();
+            for piece in [7, 1 << 20] {
+                let (issues, kept) = chinese_outcome(&raw, piece);
+                let context = format!("GBK first: {gbk_first}, {eol:?}, pieces of {piece}");
+                assert_eq!(
+                    kept,
+                    [&first_names[..], &last_names[..]].concat(),
+                    "{context}"
+                );
+                assert_eq!(issues, expected, "{context}");
+            }
+        }
+    }
 }

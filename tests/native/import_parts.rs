@@ -109,6 +109,45 @@ fn a_gbk_export_cut_in_two_imports_as_the_whole() {
 }
 
 #[test]
+fn utf8_rows_in_a_gbk_export_are_refused_alike_in_either_part() {
+    // Before the fix, the second part of a cut GBK file kept decoding as UTF-8. Rows written
+    // in UTF-8 (a file pieced together from two systems) are now refused at their lines in
+    // the whole file and in either part, and the parts still merge.
+    let utf8_lines: Vec<usize> = (0..10).map(|k| 2 + k * 19_997).collect();
+    let files: Files = workload_s(&ALL)
+        .into_iter()
+        .map(|(name, utf8)| {
+            let text = std::str::from_utf8(&utf8).expect("utf-8");
+            if name != "transactions.csv" {
+                return (name, encoding_rs::GBK.encode(text).0.into_owned());
+            }
+            let mut raw = Vec::new();
+            for (i, line) in text.split_inclusive('\n').enumerate() {
+                if utf8_lines.contains(&(i + 1)) {
+                    raw.extend_from_slice(line.as_bytes());
+                } else {
+                    raw.extend_from_slice(&encoding_rs::GBK.encode(line).0);
+                }
+            }
+            (name, raw)
+        })
+        .collect();
+    let named = sheets(&files);
+    let whole = import(&request(&named));
+    let refused: Vec<u64> = whole
+        .report
+        .issues
+        .iter()
+        .filter(|i| i.reason.to_string().starts_with("this row is UTF-8 text"))
+        .map(|i| i.line)
+        .collect();
+    let expected: Vec<u64> = utf8_lines.iter().map(|&l| l as u64).collect();
+    assert_eq!(refused, expected, "{}", report_text(&whole));
+    let targets = spread(&files, "transactions.csv", 3);
+    parts_equal_the_whole(&files, Entity::Transactions, &targets, true);
+}
+
+#[test]
 fn a_holdings_file_cut_in_two_imports_as_the_whole() {
     let files = workload_s(&["customers.csv", "holdings.csv"]);
     let targets = spread(&files, "holdings.csv", 4);
