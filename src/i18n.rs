@@ -458,6 +458,11 @@ pub fn issue_reason(reason: &crate::import::IssueReason, lang: Lang) -> String {
             format!("必填字段未映射：{}", names.join("、"))
         }
         R::UndecodableCharacters(n) => format!("{n} 个字符无法解码：请检查文件编码"),
+        R::RowTooLong => format!(
+            "此行超过 {} MiB 文本或 {} 列，超出任何导出行的长度：未读取（常见原因是引号未闭合，把其后的行并入了一行）",
+            crate::import::MAX_ROW_BYTES >> 20,
+            crate::import::MAX_ROW_CELLS
+        ),
         R::OtherEncoding { found, file } => format!(
             "此行是 {} 文本，而文件按 {} 读取：请把整个文件另存为同一种编码",
             found.label(),

@@ -29,6 +29,7 @@ use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Live heap bytes, and the most seen since the last reset.
@@ -56,6 +57,9 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
+
+/// Held while the heap is measured: the counter is the process's, and tests run side by side.
+static MEASURING: Mutex<()> = Mutex::new(());
 
 /// The most heap one input may hold at once, over what was live before it: inputs are at
 /// most 64 KB, so this is hundreds of times what any honest reading of them needs.
@@ -448,6 +452,9 @@ const TARGETS: [Target; 4] = [
 
 /// Runs one input through a target under every oracle.
 fn run_one(target: &Target, input: &[u8]) -> Result<(), String> {
+    let _measuring = MEASURING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
     let started = Instant::now();
@@ -543,6 +550,50 @@ fn fuzz(
 fn quiet_panics() {
     // Panics are caught and reported as failures; their default printing would bury them.
     std::panic::set_hook(Box::new(|_| {}));
+}
+
+/// A file is read a piece at a time, so a 50 MB cell (a quote left open, say) must cost the
+/// row limit, not its size: before the limit its row was held whole, the buffer doubling to
+/// 64 MB.
+#[test]
+fn a_50_mb_cell_is_refused_in_a_few_megabytes() {
+    let mut text = b"customer_id,name,city\nC1,Zhang,Beijing\nC2,".to_vec();
+    text.resize(text.len() + (50 << 20), b'x');
+    text.extend_from_slice(b",Shanghai\nC3,Li,Guangzhou\n");
+    let source = keystone::import::SharedSource::new(text);
+    let _measuring = MEASURING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let sheet = keystone::import::read_sheet_from("cell.csv", source, None).expect("reads");
+    let outcome = import(&ImportRequest {
+        files: vec![FileInput {
+            file_name: "cell.csv".into(),
+            entity: Entity::Customers,
+            mapping: auto_map(Entity::Customers, &sheet.headers),
+            sheet: &sheet,
+            date_style: DateStyle::default(),
+        }],
+        today: today(),
+        currency: Default::default(),
+        base: None,
+    });
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    assert!(peak < 16 << 20, "held {} MB at once", peak >> 20);
+    assert_eq!(outcome.dataset.customers().len(), 2);
+    let issues: Vec<(u64, String)> = outcome
+        .report
+        .issues
+        .iter()
+        .map(|i| (i.line, i.reason.to_string()))
+        .collect();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].0, 3);
+    assert!(
+        issues[0].1.starts_with("the row holds more than 1 MiB"),
+        "{issues:?}"
+    );
 }
 
 /// `make test`: the regression corpus, then a fixed number of cases per target.

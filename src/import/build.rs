@@ -7,6 +7,7 @@
 
 use super::decode::TextEncoding;
 use super::mapping::{canonical_values, declared_money_unit, Entity, Field, Mapping, FIELD_COUNT};
+use super::records::{MAX_ROW_BYTES, MAX_ROW_CELLS};
 use super::sheet::{Pass, ReadError, Row, Sheet, TextRows, TextSpan};
 use super::values::{
     currency_named, infer_day_month_order, parse_age, parse_date, parse_direction, parse_gender,
@@ -135,6 +136,9 @@ pub enum IssueReason {
     UnmappedFields(Vec<Field>),
     /// Some characters could not be decoded in the file's encoding.
     UndecodableCharacters(usize),
+    /// The row is longer than [`MAX_ROW_BYTES`] or has more than [`MAX_ROW_CELLS`] cells:
+    /// not read (the value is its start).
+    RowTooLong,
     /// The row's text is in another encoding than the rest of its file (UTF-8 in a GBK file):
     /// shown as that encoding's text, not stored.
     OtherEncoding {
@@ -226,6 +230,11 @@ impl fmt::Display for IssueReason {
             IssueReason::UnsignedAmounts => write!(
                 f,
                 "amounts have no sign and no direction column: map the direction (借贷标志, CR/DR, in/out) so inflows and outflows are told apart"
+            ),
+            IssueReason::RowTooLong => write!(
+                f,
+                "the row holds more than {} MiB of text or {MAX_ROW_CELLS} cells, beyond any export's row: it was not read (a quote left open runs the lines after it into one row)",
+                MAX_ROW_BYTES >> 20
             ),
             IssueReason::OtherEncoding { found, file } => write!(
                 f,
@@ -1259,6 +1268,18 @@ impl Staged {
         let file = mapped.file;
         let width = mapped.width;
         let today = mapped.today;
+        if let Some(start) = record.overlong_start() {
+            summary.rejected += 1;
+            issues.push(ImportIssue {
+                file: file.file_name.clone(),
+                line,
+                column: None,
+                value: start.to_owned(),
+                reason: IssueReason::RowTooLong,
+                warning: false,
+            });
+            return;
+        }
         if record.len() != width {
             summary.rejected += 1;
             // A field that swallowed line breaks up to the end of the file is an unclosed quote.

@@ -35,6 +35,7 @@ pub use parts::{
     SecondPart, TwoParts, MIN_CUT_BYTES,
 };
 pub use plan::{FilePlan, Plan, PlanError, PLAN_VERSION};
+pub use records::{MAX_ROW_BYTES, MAX_ROW_CELLS};
 pub use sheet::{
     read_sheet, read_sheet_from, DistinctValues, FileFormat, Pass, ReadError, ReadOptions, Sheet,
     SheetSpec, TextLayout, TextRows, TextSpan, HEAD_BYTES,

@@ -38,16 +38,30 @@ pub struct Row<'a> {
     ends: &'a [usize],
     suspect: bool,
     other_encoding: bool,
+    overlong: Option<&'a str>,
 }
+
+/// The most text a row may hold: 1 MiB, far beyond any export's row. A longer one is not
+/// kept (its start is, for the report): most often a quote left open has run the lines after
+/// it into one cell, and holding it whole could take the file's size in memory.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// The most cells a row may have: Excel's column limit.
+pub const MAX_ROW_CELLS: usize = 16_384;
+
+/// How much of an over-long row's start the report shows.
+const OVERLONG_START_CHARS: usize = 200;
 
 impl<'a> Row<'a> {
     /// A record's cells as a row; `suspect` as in [`Row::may_hold_replacements`].
     pub fn of(record: &'a Record, suspect: bool) -> Row<'a> {
+        let overlong = record.bytes.len() > MAX_ROW_BYTES || record.ends.len() > MAX_ROW_CELLS;
         Row {
             bytes: &record.bytes,
             ends: &record.ends,
             suspect,
             other_encoding: false,
+            overlong: overlong.then(|| utf8_prefix(&record.bytes, OVERLONG_START_CHARS * 4)),
         }
     }
 
@@ -85,9 +99,26 @@ impl<'a> Row<'a> {
         self.other_encoding
     }
 
+    /// For a row over [`MAX_ROW_BYTES`] or [`MAX_ROW_CELLS`], whose cells were not kept: the
+    /// start of its text.
+    pub fn overlong_start(self) -> Option<&'a str> {
+        self.overlong
+    }
+
     /// A line with nothing but white space on it.
     pub fn is_blank(self) -> bool {
-        self.len() <= 1 && self.get(0).is_none_or(|cell| cell.trim().is_empty())
+        self.overlong.is_none()
+            && self.len() <= 1
+            && self.get(0).is_none_or(|cell| cell.trim().is_empty())
+    }
+}
+
+/// The longest start of UTF-8 `bytes` no longer than `max` bytes that ends between characters.
+fn utf8_prefix(bytes: &[u8], max: usize) -> &str {
+    let cut = &bytes[..bytes.len().min(max)];
+    match std::str::from_utf8(cut) {
+        Ok(text) => text,
+        Err(error) => cell_text(&cut[..error.valid_up_to()]),
     }
 }
 
@@ -118,6 +149,9 @@ pub struct Records {
     spaces: Option<SpaceRuns>,
     /// Whether the record so far took a line in another encoding ([`Row::in_other_encoding`]).
     other_encoding: bool,
+    /// For a record past [`MAX_ROW_BYTES`] or [`MAX_ROW_CELLS`]: its start; its cells since
+    /// are dropped as they come.
+    overlong: Option<String>,
 }
 
 /// The delimiter that stands for runs of spaces (or tabs): mainframe and report exports
@@ -173,11 +207,36 @@ impl Records {
             line: 1,
             last_byte: 0,
             other_encoding: false,
+            overlong: None,
             spaces: (delimiter == SPACE_RUNS).then(|| SpaceRuns {
                 at_line_start: true,
                 ..SpaceRuns::default()
             }),
         }
+    }
+
+    /// Drops the cells of a record past the limits, keeping its start for the report.
+    fn drop_overlong(&mut self) {
+        if self.overlong.is_none() {
+            let (bytes, ends) = self.filled;
+            let cells = Row {
+                bytes: &self.bytes[..bytes],
+                ends: &self.ends[..ends],
+                suspect: false,
+                other_encoding: false,
+                overlong: None,
+            };
+            // The cell being read, not yet ended, is the bytes after the last end.
+            let last_end = ends.checked_sub(1).map_or(0, |i| self.ends[i]);
+            let open = utf8_prefix(&self.bytes[last_end..bytes], OVERLONG_START_CHARS * 4);
+            let start: String = cells
+                .iter()
+                .chain(std::iter::once(open))
+                .collect::<Vec<_>>()
+                .join(",");
+            self.overlong = Some(start.chars().take(OVERLONG_START_CHARS).collect());
+        }
+        self.filled = (0, 0);
     }
 
     /// Marks the record being read (or the next, at a record's end) as holding a line in
@@ -233,9 +292,15 @@ impl Records {
             match result {
                 ReadRecordResult::InputEmpty if !at_end => return true,
                 ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if self.bytes.len() >= MAX_ROW_BYTES => {
+                    self.drop_overlong();
+                }
                 ReadRecordResult::OutputFull => {
                     let grown = self.bytes.len() * 2;
                     self.bytes.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull if self.ends.len() >= MAX_ROW_CELLS => {
+                    self.drop_overlong();
                 }
                 ReadRecordResult::OutputEndsFull => {
                     let grown = self.ends.len() * 2;
@@ -246,13 +311,22 @@ impl Records {
                     // CRLF: the next record starts on the line after the `\n` still to come.
                     let next = self.tokenizer.line() + u64::from(self.last_byte == b'\r');
                     let line = std::mem::replace(&mut self.line, next);
+                    // An over-long record's cells were dropped, and the tokenizer's cell ends
+                    // count from its start: it has no cells to show.
+                    let (bytes, ends) = match self.overlong {
+                        Some(_) => (0, 0),
+                        None => (bytes, ends),
+                    };
                     let record = Row {
                         bytes: &self.bytes[..bytes],
                         ends: &self.ends[..ends],
                         suspect,
                         other_encoding: std::mem::take(&mut self.other_encoding),
+                        overlong: self.overlong.as_deref(),
                     };
-                    if !row(line, record) {
+                    let go_on = row(line, record);
+                    self.overlong = None;
+                    if !go_on {
                         return false;
                     }
                 }

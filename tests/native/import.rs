@@ -15,7 +15,7 @@ use keystone::import::values::{
 use keystone::import::{
     auto_map, guess_entity, guessed_inputs, import, read_sheet, read_sheet_from, ByteSource,
     DateStyle, DayMonthOrder, Entity, FileInput, ImportRequest, Importer, IssueReason,
-    SharedSource, TextEncoding, TextLayout,
+    SharedSource, TextEncoding, TextLayout, MAX_ROW_CELLS,
 };
 use keystone::model::{Currency, ProductType};
 use keystone::storage::catalogue::SCHEMA_VERSION;
@@ -1652,4 +1652,90 @@ fn a_file_ascii_for_a_megabyte_then_in_two_encodings_keeps_the_one_most_rows_are
             }
         }
     }
+}
+
+#[test]
+fn a_row_beyond_a_megabyte_or_16384_cells_is_refused_at_its_line_and_the_rows_after_it_kept() {
+    // Before the fix, a 3 MB cell was read and stored whole, with nothing said.
+    let huge_name = "王".repeat(1_000_000);
+    let wide_row = format!("C4{}", ",x".repeat(MAX_ROW_CELLS));
+    let open_quote = "C6,\"Never closed,Beijing";
+    for eol in ["\n", "\r\n"] {
+        let lines = [
+            "customer_id,name,city".to_owned(),
+            "C1,张三,北京".to_owned(),
+            format!("C2,{huge_name},上海"),
+            "C3,李四,广州".to_owned(),
+            wide_row.clone(),
+            "C5,王五,深圳".to_owned(),
+            open_quote.to_owned(),
+        ];
+        let mut text = lines.join(eol) + eol;
+        // The open quote runs the next two megabytes of lines into its row.
+        for n in 0..100_000 {
+            text.push_str(&format!("C{n:07},Customer {n},Beijing{eol}"));
+        }
+        for piece in [1 << 12, 1 << 20] {
+            let sheet = read_sheet("long.csv", text.as_bytes(), None)
+                .expect("reads")
+                .with_piece_bytes(piece);
+            let outcome = import(&ImportRequest {
+                files: vec![FileInput {
+                    file_name: "long.csv".into(),
+                    entity: Entity::Customers,
+                    mapping: auto_map(Entity::Customers, &sheet.headers),
+                    sheet: &sheet,
+                    date_style: DateStyle::default(),
+                }],
+                today: today(),
+                currency: Default::default(),
+                base: None,
+            });
+            let customers = outcome.dataset.customers();
+            let kept: Vec<&str> = (0..customers.len())
+                .map(|row| customers.customer_id.get(row))
+                .collect();
+            assert_eq!(kept, ["C1", "C3", "C5"], "{eol:?}, pieces of {piece}");
+            let issues: Vec<(u64, String, usize)> = outcome
+                .report
+                .issues
+                .iter()
+                .map(|i| {
+                    (
+                        i.line,
+                        i.value.chars().take(4).collect(),
+                        i.value.chars().count(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                issues,
+                [
+                    (3, "C2,王".to_owned(), 200),
+                    (5, "C4,x".to_owned(), 200),
+                    (7, "C6,N".to_owned(), 200)
+                ],
+                "{eol:?}, pieces of {piece}"
+            );
+            assert!(outcome
+                .report
+                .issues
+                .iter()
+                .all(|i| i.reason == IssueReason::RowTooLong));
+        }
+    }
+    // A JSON export is held whole, but its rows meet the same limit.
+    let json = format!(
+        r#"[{{"customer_id":"C1","name":"张三"}},{{"customer_id":"C2","name":"{huge_name}"}}]"#
+    );
+    let (_, outcome) = import_declared("long.json", json.as_bytes(), Entity::Customers, true);
+    assert_eq!(outcome.dataset.customers().len(), 1);
+    let issues: Vec<(u64, &IssueReason)> = outcome
+        .report
+        .issues
+        .iter()
+        .map(|i| (i.line, &i.reason))
+        .collect();
+    // JSON rows are numbered by record.
+    assert_eq!(issues, [(2, &IssueReason::RowTooLong)]);
 }
