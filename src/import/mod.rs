@@ -11,6 +11,7 @@
 
 pub mod build;
 pub mod decode;
+pub mod extent;
 pub mod mapping;
 pub mod parts;
 pub mod plan;

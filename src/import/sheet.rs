@@ -5,6 +5,7 @@ use super::decode::{
     bom_length, decode, decode_detected, detect_encoding, looks_binary, weigh_encoding,
     TextEncoding,
 };
+use super::extent::{check_workbook, MAX_WORKBOOK_CELLS};
 use super::mapping::normalise_header;
 pub use super::records::Row;
 use super::records::{Record, Records, SPACE_RUNS};
@@ -902,40 +903,6 @@ fn sheet_from_records(
     })
 }
 
-/// The most an archive workbook (`.xlsx`, `.xlsb`, `.ods`) may expand to, and how many times
-/// its own size: a few megabytes that inflate to gigabytes of XML are a bomb, not an export.
-const MAX_WORKBOOK_EXPANDED_BYTES: u64 = 1 << 30;
-const MAX_WORKBOOK_EXPANSION: u64 = 200;
-/// The most cells a sheet may spread over (its rows that hold something × its widest row):
-/// enough for a million customers of thirty columns, refused before the cells are laid out.
-const MAX_WORKBOOK_CELLS: u64 = 40_000_000;
-
-/// Refuses a zip archive whose members would expand past the workbook limits, from the sizes
-/// its directory declares — before anything is inflated.
-fn check_archive(bytes: &[u8]) -> Result<(), ReadError> {
-    if !bytes.starts_with(b"PK") {
-        return Ok(());
-    }
-    let archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Workbook(e.to_string()))?;
-    // Members written with data descriptors declare no size up front: the cell budget below
-    // holds for them.
-    let Some(expanded) = archive.decompressed_size() else {
-        return Ok(());
-    };
-    let expanded = u64::try_from(expanded).unwrap_or(u64::MAX);
-    let limit = MAX_WORKBOOK_EXPANDED_BYTES
-        .min((bytes.len() as u64).saturating_mul(MAX_WORKBOOK_EXPANSION));
-    if expanded > limit {
-        return Err(ReadError::TooLarge(format!(
-            "the workbook expands to {} MB (at most {} MB is read)",
-            expanded >> 20,
-            limit >> 20
-        )));
-    }
-    Ok(())
-}
-
 fn cell_text(value: &calamine::DataRef<'_>) -> String {
     use calamine::DataRef;
     match value {
@@ -981,7 +948,7 @@ fn lay_out_cells(mut cells: Vec<(u32, u32, String)>) -> Result<Vec<(u64, Vec<Str
 
 fn read_workbook(bytes: &[u8], mut options: ReadOptions) -> Result<Sheet, ReadError> {
     use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
-    check_archive(bytes)?;
+    check_workbook(bytes)?;
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| ReadError::Workbook(e.to_string()))?;
     let sheet_names = workbook.sheet_names();
@@ -1022,7 +989,7 @@ fn read_workbook(bytes: &[u8], mut options: ReadOptions) -> Result<Sheet, ReadEr
                 take(row, column, cell_text(cell.get_value()))?;
             }
         }
-        // Legacy .xls (at most 65,536 × 256) and .ods (checked as an archive above).
+        // Legacy .xls and .ods, laid out whole when opened (measured above).
         other => {
             let range = other
                 .worksheet_range(&sheet)

@@ -1739,3 +1739,94 @@ fn a_row_beyond_a_megabyte_or_16384_cells_is_refused_at_its_line_and_the_rows_af
     // JSON rows are numbered by record.
     assert_eq!(issues, [(2, &IssueReason::RowTooLong)]);
 }
+
+/// An OpenDocument spreadsheet of one table whose `rows` rows each hold one value repeated
+/// over `columns` columns.
+fn repeated_ods(rows: u64, columns: u64) -> Vec<u8> {
+    use std::io::Write;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>customer_id</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{columns}" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut zipped = Vec::new();
+    {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(&mut zipped));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        writer.start_file("mimetype", stored).expect("member");
+        writer
+            .write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .expect("write");
+        writer
+            .start_file("META-INF/manifest.xml", stored)
+            .expect("member");
+        writer
+            .write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#)
+            .expect("write");
+        writer.start_file("content.xml", stored).expect("member");
+        writer.write_all(content.as_bytes()).expect("write");
+        writer.finish().expect("zip");
+    }
+    zipped
+}
+
+#[test]
+fn legacy_workbooks_read_like_the_others_and_their_bombs_are_refused_before_they_are_laid_out() {
+    use keystone::import::sheet::ReadError;
+    // Written by xlwt and odfpy (tests/data/import/make_workbooks.py).
+    for name in ["customers.xls", "customers.ods"] {
+        let raw = bytes(&format!("import/{name}"));
+        let (sheet, outcome) = import_declared(name, &raw, Entity::Customers, true);
+        assert_eq!(
+            sheet.headers,
+            ["客户号", "客户姓名", "性别", "城市", "年收入", "开户日期"],
+            "{name}"
+        );
+        assert!(
+            outcome.report.issues.is_empty(),
+            "{}",
+            report_text(&outcome)
+        );
+        let customers = outcome.dataset.customers();
+        let read: Vec<(&str, i64)> = (0..customers.len())
+            .map(|row| (customers.name.get(row), customers.annual_income_fen[row]))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("王伟", 35_000_000),
+                ("李娜", 128_000_050),
+                ("张敏", 8_600_000)
+            ],
+            "{name}"
+        );
+    }
+    // Before the check, calamine laid these out whole when the file was opened: 2.6 GB for the
+    // 5.6 KB .xls (four sheets, a cell at IV65536 in each), and past 11 GB for an .ods that
+    // repeats one cell over 6,000 columns of 15,000 rows.
+    let refused = |name: &str, raw: &[u8]| match read_sheet(name, raw, None) {
+        Err(ReadError::TooLarge(why)) => why,
+        other => panic!("{name}: not refused: {:?}", other.map(|s| s.headers)),
+    };
+    let why = refused("corner.xls", &bytes("import/corner_bomb.xls"));
+    assert!(why.contains("16777216 cells"), "{why}");
+    let why = refused("repeat.ods", &repeated_ods(15_000, 6_000));
+    assert!(why.contains("90006000 cells"), "{why}");
+    // Under the limit, the same shape reads.
+    let small = read_sheet("repeat.ods", &repeated_ods(20, 3), None).expect("reads");
+    assert_eq!(small.preview(100).len(), 20);
+    // Dimensions that end before they start would wrap the reader's arithmetic: refused as
+    // damage, not read.
+    let mut damaged = bytes("import/customers.xls");
+    let at = damaged
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+        .expect("a DIMENSIONS record")
+        + 4;
+    damaged[at..at + 4].copy_from_slice(&9u32.to_le_bytes());
+    damaged[at + 4..at + 8].copy_from_slice(&2u32.to_le_bytes());
+    match read_sheet("damaged.xls", &damaged, None) {
+        Err(ReadError::Workbook(why)) => assert!(why.contains("dimensions end before"), "{why}"),
+        other => panic!("not refused: {:?}", other.map(|s| s.headers)),
+    }
+}

@@ -1,0 +1,301 @@
+//! What a workbook will expand to, measured before its reader expands it.
+//!
+//! A workbook is a few bytes that stand for many: a zip archive inflates, `.ods` repeats rows
+//! and columns by a count in an attribute, and `.xls` declares each sheet's dimensions. The
+//! reader (calamine) lays out every sheet of an `.ods` or `.xls` as a dense grid as soon as
+//! the file is opened, empty cells included; an 833-byte `.ods` or a 6 KB `.xls` can so ask
+//! for gigabytes. Each check reads only what the file declares and refuses, with the figure,
+//! what would not fit.
+
+use super::sheet::ReadError;
+use std::io::{Cursor, Read};
+
+/// The most an archive workbook (`.xlsx`, `.xlsb`, `.ods`) may expand to, and how many times
+/// its own size: a few megabytes that inflate to gigabytes of XML are a bomb, not an export.
+const MAX_EXPANDED_BYTES: u64 = 1 << 30;
+const MAX_EXPANSION: u64 = 200;
+
+/// The most cells a sheet read cell by cell (`.xlsx`, `.xlsb`) may spread over (its rows that
+/// hold something × its widest row): a million customers of forty columns.
+pub const MAX_WORKBOOK_CELLS: u64 = 40_000_000;
+
+/// The most cells the sheets of an `.ods` or `.xls` may lay out together: their reader holds
+/// every sheet as a grid of 32-byte cells (and `.ods` a formula beside each), so this is
+/// about half a gigabyte — three hundred thousand customers of thirty columns.
+pub const MAX_LAID_OUT_CELLS: u64 = 10_000_000;
+
+/// Refuses a workbook that would expand past the limits above; anything it cannot make sense
+/// of is left for the reader to report.
+pub fn check_workbook(bytes: &[u8]) -> Result<(), ReadError> {
+    if bytes.starts_with(b"PK") {
+        let limit = expanded_limit(bytes);
+        check_archive(bytes, limit)?;
+        check_ods(bytes, limit)
+    } else if bytes.starts_with(&CFB_SIGNATURE) {
+        check_xls(bytes)
+    } else {
+        Ok(())
+    }
+}
+
+fn expanded_limit(bytes: &[u8]) -> u64 {
+    MAX_EXPANDED_BYTES.min((bytes.len() as u64).saturating_mul(MAX_EXPANSION))
+}
+
+fn too_large(why: String) -> ReadError {
+    ReadError::TooLarge(why)
+}
+
+/// Refuses a zip archive whose members would expand past `limit`, from the sizes its
+/// directory declares, before anything is inflated.
+fn check_archive(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
+    let archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Workbook(e.to_string()))?;
+    // Members written with data descriptors declare no size up front: the cell budgets hold
+    // for them.
+    let Some(expanded) = archive.decompressed_size() else {
+        return Ok(());
+    };
+    let expanded = u64::try_from(expanded).unwrap_or(u64::MAX);
+    if expanded > limit {
+        return Err(too_large(format!(
+            "the workbook expands to {} MB (at most {} MB is read)",
+            expanded >> 20,
+            limit >> 20
+        )));
+    }
+    Ok(())
+}
+
+const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// The cells an OpenDocument spreadsheet lays out: per table, the rows up to its last one
+/// holding something (each `table:number-rows-repeated` times) × its widest such row (cells
+/// up to the last holding something, each `table:number-columns-repeated` times), as the
+/// reader expands them; read from `content.xml` as a stream, at most `limit` bytes of it.
+fn check_ods(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
+    use quick_xml::events::{BytesStart, Event};
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let is_ods = archive.by_name("mimetype").is_ok_and(|file| {
+        let mut mimetype = Vec::new();
+        file.take(64).read_to_end(&mut mimetype).is_ok() && mimetype.starts_with(ODS_MIMETYPE)
+    });
+    if !is_ods {
+        return Ok(());
+    }
+    let Ok(content) = archive.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content.take(limit)));
+    // The reader's own limits on a sheet (Excel's).
+    const MAX_ROWS: u64 = 1_048_576;
+    const MAX_COLUMNS: u64 = 16_384;
+    let repeats = |element: &BytesStart<'_>, name: &str| -> u64 {
+        element
+            .try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+    };
+    let (mut total, mut rows, mut filled_rows, mut width) = (0u64, 0u64, 0u64, 0u64);
+    let (mut row_repeats, mut columns, mut filled_columns) = (1u64, 0u64, 0u64);
+    let mut buf = Vec::new();
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| ReadError::Workbook(e.to_string()))?;
+        match event {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
+                (rows, filled_rows, width) = (0, 0, 0);
+            }
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
+                row_repeats = repeats(&e, "table:number-rows-repeated");
+                (columns, filled_columns) = (0, 0);
+            }
+            ref event @ (Event::Start(ref e) | Event::Empty(ref e))
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                // A cell with content (an element) or a typed value holds something.
+                let filled = matches!(event, Event::Start(_))
+                    || e.try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                columns = (columns + repeats(e, "table:number-columns-repeated")).min(MAX_COLUMNS);
+                if filled {
+                    filled_columns = columns;
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                rows = (rows + row_repeats).min(MAX_ROWS);
+                if filled_columns > 0 {
+                    filled_rows = rows;
+                    width = width.max(filled_columns);
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "table:table" => {
+                total = total.saturating_add(filled_rows.saturating_mul(width));
+                if total > MAX_LAID_OUT_CELLS {
+                    return Err(too_large(format!(
+                        "its sheets repeat rows and columns over {total} cells (at most {MAX_LAID_OUT_CELLS} are laid out)"
+                    )));
+                }
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// The signature of a compound file (the container of `.xls`).
+const CFB_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The cells a legacy `.xls` lays out: for each sheet its BOUNDSHEET record points to (as
+/// the reader visits them), the larger of its declared DIMENSIONS (the reader reserves them)
+/// and the span of its cell records (it lays them out from the first row and column held to
+/// the last). A container that does not hold together, dimensions that end before they start,
+/// or a sheet that points past the stream are damage the reader would not survive: refused
+/// as such.
+fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
+    let damaged = |why: &str| ReadError::Workbook(format!("the workbook is damaged: {why}"));
+    // The container is checked whole here (its sector chains end, and stay in the file):
+    // the reader's own walk of a chain that loops grows without end.
+    let mut file =
+        cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| damaged(&e.to_string()))?;
+    let stream = ["/Workbook", "/Book"]
+        .iter()
+        .find_map(|name| file.open_stream(name).ok())
+        .ok_or_else(|| damaged("it holds no workbook stream"))?;
+    // A stream is made of the file's own sectors: never more than its size.
+    let mut workbook = Vec::new();
+    stream
+        .take(bytes.len() as u64)
+        .read_to_end(&mut workbook)
+        .map_err(|e| damaged(&e.to_string()))?;
+    let mut sheets = Vec::new();
+    for (kind, data) in BiffRecords(&workbook) {
+        match kind {
+            BOUNDSHEET if data.len() < 6 => return Err(damaged("a sheet entry is cut short")),
+            BOUNDSHEET => sheets.push(u32_at(data, 0) as usize),
+            EOF => break,
+            _ => {}
+        }
+    }
+    let mut total = 0u64;
+    for position in sheets {
+        let sheet = workbook
+            .get(position..)
+            .ok_or_else(|| damaged("a sheet lies past the end of the workbook"))?;
+        total = total.saturating_add(
+            sheet_extent(sheet)
+                .ok_or_else(|| damaged("a sheet's dimensions end before they start"))?,
+        );
+        if total > MAX_LAID_OUT_CELLS {
+            return Err(too_large(format!(
+                "its sheets spread over {total} cells (at most {MAX_LAID_OUT_CELLS} are laid out)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const BOUNDSHEET: u16 = 0x0085;
+const DIMENSIONS: u16 = 0x0200;
+const MULRK: u16 = 0x00BD;
+/// FORMULA, LABELSST, NUMBER, RK, BOOLERR, LABEL, RSTRING: a row and a column first.
+const CELLS: [u16; 7] = [0x0006, 0x00FD, 0x0203, 0x027E, 0x0205, 0x0204, 0x00D6];
+
+/// The cells one sheet's substream lays out; `None` for impossible dimensions.
+fn sheet_extent(sheet: &[u8]) -> Option<u64> {
+    let (mut declared, mut span) = (0u64, None::<(u32, u32, u32, u32)>);
+    let mut depth = 0u32;
+    let mut cell = |row: u32, first: u32, last: u32| {
+        let (r0, r1, c0, c1) = span.unwrap_or((row, row, first, last));
+        span = Some((r0.min(row), r1.max(row), c0.min(first), c1.max(last)));
+    };
+    for (kind, data) in BiffRecords(sheet) {
+        match kind {
+            BOF => depth += 1,
+            EOF if depth <= 1 => break,
+            EOF => depth -= 1,
+            // Nested substreams (charts) lay out nothing.
+            _ if depth > 1 => {}
+            DIMENSIONS => declared = declared.max(dimensions(data)?),
+            MULRK if data.len() >= 6 => {
+                let last = u32::from(u16_at(data, data.len() - 2));
+                cell(u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2)), last);
+            }
+            kind if CELLS.contains(&kind) && data.len() >= 4 => {
+                let column = u32::from(u16_at(data, 2));
+                cell(u32::from(u16_at(data, 0)), column, column);
+            }
+            _ => {}
+        }
+    }
+    let spanned = span.map_or(0, |(r0, r1, c0, c1)| {
+        u64::from(r1 - r0 + 1) * u64::from(c1.saturating_sub(c0) + 1)
+    });
+    Some(declared.max(spanned))
+}
+
+/// The cells a DIMENSIONS record reserves, read as the reader reads it; `None` when it ends
+/// before it starts.
+fn dimensions(data: &[u8]) -> Option<u64> {
+    let (first_row, end_row, mut first_column, end_column) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0)),
+            u32::from(u16_at(data, 2)),
+            u32::from(u16_at(data, 4)),
+            u32::from(u16_at(data, 6)),
+        ),
+        14 | 16 => (
+            u32_at(data, 0),
+            u32_at(data, 4),
+            u32::from(u16_at(data, 8)),
+            u32::from(u16_at(data, 10)),
+        ),
+        _ => return Some(0),
+    };
+    if first_column > 0xFF || end_column < first_column {
+        first_column = 0;
+    }
+    if end_row == 0 || end_column == 0 {
+        return Some(1);
+    }
+    let rows = (end_row - 1).checked_sub(first_row)? as u64 + 1;
+    let columns = (end_column - 1).checked_sub(first_column)? as u64 + 1;
+    Some(rows * columns)
+}
+
+fn u16_at(data: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([data[at], data[at + 1]])
+}
+
+fn u32_at(data: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]])
+}
+
+/// BIFF records `(type, data)` in order, until one is cut short.
+struct BiffRecords<'a>(&'a [u8]);
+
+impl<'a> Iterator for BiffRecords<'a> {
+    type Item = (u16, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let header = self.0.get(..4)?;
+        let kind = u16_at(header, 0);
+        let length = usize::from(u16_at(header, 2));
+        let data = self.0.get(4..4 + length)?;
+        self.0 = &self.0[4 + length..];
+        Some((kind, data))
+    }
+}
