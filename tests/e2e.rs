@@ -10,7 +10,7 @@ mod browser;
 
 use browser::{
     assert_no_egress, click, count, inked_pixels, number_attribute, pick_files, screenshot,
-    serve_dist, start_browser, type_text, upload_files, wait_text, SUB_PATH,
+    serve_dist, serve_dist_changed, start_browser, type_text, upload_files, wait_text, SUB_PATH,
 };
 use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
@@ -1723,4 +1723,78 @@ async fn every_page_speaks_one_language_and_fits_its_cards() {
         assert_eq!(focused, serde_json::json!("content"), "the skip link focuses the page");
     })
     .await;
+}
+
+/// A worker that dies at its first import message (as a panic or running out of memory kills
+/// it mid-job), or whose wasm is damaged so it cannot start at all, ends the import with a
+/// translated message and no progress bar left running, and the data shown stays as it was.
+/// Opening with `?safe=1` (the page crash screen's second button) starts without the stored
+/// data and says so; the next normal start shows it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_that_dies_costs_the_import_not_the_data() {
+    let Some(dist) = std::env::var_os("KEYSTONE_E2E_DIST").map(PathBuf::from) else {
+        eprintln!("KEYSTONE_E2E_DIST is not set: end-to-end tests not run (use `make test`)");
+        return;
+    };
+    let loader = std::fs::read_to_string(dist.join("keystone-worker-start.js")).expect("loader");
+    // Registered before the worker's own handler, so it never sees the message; analysis
+    // workers (the Overview's) are left alone.
+    let crashing = format!(
+        "self.addEventListener('message', (event) => {{\n\
+           if (typeof event.data?.json === 'string' && event.data.json.startsWith('{{\"Import\"')) {{\n\
+             event.stopImmediatePropagation();\n\
+             throw new Error('simulated crash');\n\
+           }}\n\
+         }});\n{loader}"
+    );
+    let wasm = std::fs::read(dist.join("keystone-worker_bg.wasm")).expect("worker wasm");
+    let damaged = wasm[..wasm.len() / 2].to_vec();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
+    let paths = upload_files(&source, "fixtures", &["customers_zh_gbk.csv"]);
+    for (label, changed) in [
+        ("crash", ("keystone-worker-start.js", crashing.into_bytes())),
+        ("no start", ("keystone-worker_bg.wasm", damaged)),
+    ] {
+        let port = serve_dist_changed(dist.clone(), vec![changed]);
+        let home = format!("http://127.0.0.1:{port}{SUB_PATH}");
+        let (_driver, client, _profile) = start_browser().await;
+        client.goto(&home).await.expect("open the app");
+        wait_text(&client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+        click(&client, "a[data-nav=data]").await;
+        // The Data page starts a spare worker as it opens; the manager picks a few seconds
+        // later, by which time the spare has died (it takes a warm-up job, or cannot start).
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        pick_files(&client, "[data-testid=import-files]", &paths).await;
+        let why = wait_text(&client, "[data-testid=import-error]", |t| !t.is_empty()).await;
+        assert!(why.starts_with("导入进程意外停止"), "{label}: {why}");
+        assert_eq!(
+            count(&client, "[data-testid=import-progress]").await,
+            0,
+            "{label}"
+        );
+        screenshot(
+            &client,
+            &format!("worker-stopped-{}", label.replace(' ', "-")),
+        )
+        .await;
+        click(&client, "a[data-nav=overview]").await;
+        wait_text(&client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+        if label == "crash" {
+            client
+                .goto(&format!("{home}?safe=1"))
+                .await
+                .expect("open without data");
+            click(&client, "a[data-nav=data]").await;
+            wait_text(&client, "p.notice[role=status]", |t| {
+                t.starts_with("本次未加载已保存的数据")
+            })
+            .await;
+            click(&client, "a[data-nav=overview]").await;
+            wait_text(&client, "[data-status=empty]", |t| !t.is_empty()).await;
+            client.goto(&home).await.expect("open again");
+            wait_text(&client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+        }
+        assert_no_egress(&client).await;
+        client.close().await.expect("close the browser");
+    }
 }

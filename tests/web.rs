@@ -1,5 +1,5 @@
-//! Browser tests (wasm-bindgen-test in headless Chromium): what IndexedDB keeps, and what it
-//! refuses to keep half-written.
+//! Browser tests (wasm-bindgen-test in headless Chromium): what IndexedDB keeps, what it
+//! refuses to keep half-written, and the screen a page panic leaves.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -365,4 +365,57 @@ async fn large_files_hash_in_slices_to_the_same_sha256() {
     let sliced = file_sha256(&blob, 0.0).await.expect("slices");
     assert_eq!(whole, expected);
     assert_eq!(sliced, expected);
+}
+
+/// The screen the page's panic hook shows (`main.rs`): in the page's language, once however
+/// often the hook runs, with a reload of the page and a start that leaves the data unloaded
+/// (`?safe=1`, which the Data page explains). No production path panics on purpose, so the
+/// hook's screen is drawn here as the hook draws it.
+#[wasm_bindgen_test]
+fn a_page_panic_shows_a_recovery_screen_in_the_pages_language() {
+    let window = web_sys::window().expect("window");
+    let document = window.document().expect("document");
+    let root = document.document_element().expect("root");
+    for (lang, text, reload, safe) in [
+        (
+            "en",
+            "Keystone met an internal error",
+            "Reload",
+            "Open without loading the data",
+        ),
+        (
+            "zh-CN",
+            "Keystone 遇到内部错误",
+            "重新加载",
+            "不加载数据打开",
+        ),
+    ] {
+        root.set_attribute("lang", lang).expect("lang");
+        keystone::ui::show_crash_screen();
+        keystone::ui::show_crash_screen();
+        let screens = document.get_elements_by_class_name("crash");
+        assert_eq!(
+            screens.length(),
+            1,
+            "one screen however often the hook runs"
+        );
+        let screen = document
+            .get_element_by_id("keystone-crash")
+            .expect("the screen");
+        assert_eq!(screen.get_attribute("role").as_deref(), Some("alert"));
+        let paragraph = screen.query_selector("p").expect("query").expect("text");
+        assert!(paragraph
+            .text_content()
+            .unwrap_or_default()
+            .starts_with(text));
+        let links = screen.get_elements_by_tag_name("a");
+        let link = |i: u32| links.item(i).expect("a link");
+        let href = |i: u32| link(i).get_attribute("href").unwrap_or_default();
+        assert_eq!(link(0).text_content().as_deref(), Some(reload));
+        assert_eq!(href(0), window.location().href().expect("href"));
+        assert!(link(1).text_content().unwrap_or_default().starts_with(safe));
+        let path = window.location().pathname().expect("path");
+        assert_eq!(href(1), format!("{path}?safe=1"));
+        screen.remove();
+    }
 }

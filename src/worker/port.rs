@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The worker script, relative to the page so any sub-path works.
-const WORKER_URL: &str = "./keystone-worker_loader.js";
+const WORKER_URL: &str = "./keystone-worker-start.js";
 
 /// What travels beside a message's JSON.
 #[derive(Default)]

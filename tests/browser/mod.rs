@@ -17,6 +17,12 @@ pub const PATIENCE: Duration = Duration::from_secs(120);
 
 /// Serves `dist/` under [`SUB_PATH`] on a loopback port, from a background thread.
 pub fn serve_dist(dist: PathBuf) -> u16 {
+    serve_dist_changed(dist, Vec::new())
+}
+
+/// Serves `dist/` as [`serve_dist`] does, but each file named in `changed` with the bytes
+/// given instead of its own (a damaged or sabotaged build, as a user might be served one).
+pub fn serve_dist_changed(dist: PathBuf, changed: Vec<(&'static str, Vec<u8>)>) -> u16 {
     let server = tiny_http::Server::http("127.0.0.1:0").expect("bind loopback");
     let port = server.server_addr().to_ip().expect("ip address").port();
     std::thread::spawn(move || {
@@ -27,7 +33,15 @@ pub fn serve_dist(dist: PathBuf) -> u16 {
                 .map(|rest| if rest.is_empty() { "index.html" } else { rest })
                 .filter(|rest| !rest.contains(".."))
                 .map(|rest| dist.join(rest));
-            let response = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+            let read = |file: PathBuf| {
+                let name = file.file_name()?.to_str()?;
+                let bytes = match changed.iter().find(|(changed, _)| *changed == name) {
+                    Some((_, bytes)) => bytes.clone(),
+                    None => std::fs::read(&file).ok()?,
+                };
+                Some((file, bytes))
+            };
+            let response = match file.and_then(read) {
                 Some((file, bytes)) => {
                     let header =
                         tiny_http::Header::from_bytes("Content-Type", mime(&file)).expect("header");

@@ -135,8 +135,11 @@ pub fn ImportPanel() -> impl IntoView {
         }
         ImportEvent::Failed(why) => step(ImportStep::Failed(why)),
         ImportEvent::Stopped(detail) => {
-            // The crashed worker's partner, if any, has nothing left to do.
+            // The crashed worker's partner, if any, has nothing left to do. A spare that died
+            // while warming up (or could not start) must not take the next pick: a fresh one
+            // does, and says so if it fails too.
             worker.set_value(None);
+            spare.set_value(None);
             step(ImportStep::WorkerStopped(detail))
         }
     };
