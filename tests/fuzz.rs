@@ -183,19 +183,24 @@ fn import_one(name: &str, bytes: &[u8], piece: Option<usize>) -> Option<ImportOu
         Some(piece) => sheet.with_piece_bytes(piece),
         None => sheet,
     };
+    Some(import_sheet(name, &sheet))
+}
+
+/// A sheet imported as the kind its headers show (customers when none), auto-mapped.
+fn import_sheet(name: &str, sheet: &keystone::import::Sheet) -> ImportOutcome {
     let entity = guess_entity(&sheet.headers).unwrap_or(Entity::Customers);
-    Some(import(&ImportRequest {
+    import(&ImportRequest {
         files: vec![FileInput {
             file_name: name.into(),
             entity,
             mapping: auto_map(entity, &sheet.headers),
-            sheet: &sheet,
+            sheet,
             date_style: DateStyle::default(),
         }],
         today: today(),
         currency: Default::default(),
         base: None,
-    }))
+    })
 }
 
 fn same(a: &ImportOutcome, b: &ImportOutcome) -> bool {
@@ -578,18 +583,7 @@ fn a_50_mb_cell_is_refused_in_a_few_megabytes() {
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
     let sheet = keystone::import::read_sheet_from("cell.csv", source, None).expect("reads");
-    let outcome = import(&ImportRequest {
-        files: vec![FileInput {
-            file_name: "cell.csv".into(),
-            entity: Entity::Customers,
-            mapping: auto_map(Entity::Customers, &sheet.headers),
-            sheet: &sheet,
-            date_style: DateStyle::default(),
-        }],
-        today: today(),
-        currency: Default::default(),
-        base: None,
-    });
+    let outcome = import_sheet("cell.csv", &sheet);
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
     assert!(peak < 16 << 20, "held {} MB at once", peak >> 20);
     assert_eq!(outcome.dataset.customers().len(), 2);

@@ -2,8 +2,8 @@
 //! the S workload (UTF-8 and GBK) and the UCI bank-marketing file — against checked-in outputs.
 
 use super::support::{
-    bytes, check_expected, dataset_text, import_declared, import_files, report_text, summary_text,
-    today,
+    bytes, check_expected, dataset_text, import_declared, import_files, import_in_pieces,
+    report_text, summary_text, today,
 };
 use keystone::format::money_decimal;
 use keystone::import::decode::detect_encoding;
@@ -1524,21 +1524,7 @@ impl CustomersFile {
 /// The issues of an import as (line, reason, value), and the names of the customers kept
 /// whose id starts with `K` (the rows written in Chinese).
 fn chinese_outcome(raw: &[u8], piece: usize) -> (Vec<(u64, String, String)>, Vec<String>) {
-    let sheet = read_sheet("late.csv", raw, None)
-        .expect("reads")
-        .with_piece_bytes(piece);
-    let outcome = import(&ImportRequest {
-        files: vec![FileInput {
-            file_name: "late.csv".into(),
-            entity: Entity::Customers,
-            mapping: auto_map(Entity::Customers, &sheet.headers),
-            sheet: &sheet,
-            date_style: DateStyle::default(),
-        }],
-        today: today(),
-        currency: Default::default(),
-        base: None,
-    });
+    let outcome = import_in_pieces("late.csv", raw, Entity::Customers, piece);
     let issues = outcome
         .report
         .issues
@@ -1676,21 +1662,7 @@ fn a_row_beyond_a_megabyte_or_16384_cells_is_refused_at_its_line_and_the_rows_af
             text.push_str(&format!("C{n:07},Customer {n},Beijing{eol}"));
         }
         for piece in [1 << 12, 1 << 20] {
-            let sheet = read_sheet("long.csv", text.as_bytes(), None)
-                .expect("reads")
-                .with_piece_bytes(piece);
-            let outcome = import(&ImportRequest {
-                files: vec![FileInput {
-                    file_name: "long.csv".into(),
-                    entity: Entity::Customers,
-                    mapping: auto_map(Entity::Customers, &sheet.headers),
-                    sheet: &sheet,
-                    date_style: DateStyle::default(),
-                }],
-                today: today(),
-                currency: Default::default(),
-                base: None,
-            });
+            let outcome = import_in_pieces("long.csv", text.as_bytes(), Entity::Customers, piece);
             let customers = outcome.dataset.customers();
             let kept: Vec<&str> = (0..customers.len())
                 .map(|row| customers.customer_id.get(row))

@@ -5,7 +5,7 @@ use flate2::read::GzDecoder;
 use keystone::analytics::TierRules;
 use keystone::import::{
     auto_map, currencies_named, detect_currency, import, read_sheet, total_named, DateStyle,
-    Entity, FileInput, ImportOutcome, ImportRequest, Sheet,
+    Entity, FileInput, ImportOutcome, ImportRequest, Mapping, Sheet,
 };
 use keystone::model::{
     Customers, Dataset, Day, Direction, Holdings, ProductType, RelationshipManagers, Tables,
@@ -90,24 +90,38 @@ pub fn import_declared(
     map_columns: bool,
 ) -> (Sheet, ImportOutcome) {
     let sheet = read_sheet(name, bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let outcome = import(&ImportRequest {
+    let mapping = if map_columns {
+        auto_map(entity, &sheet.headers)
+    } else {
+        Default::default()
+    };
+    let outcome = import_mapped(name, &sheet, entity, mapping);
+    (sheet, outcome)
+}
+
+/// Reads one file as `entity` with the mapping its headers suggest, fed to the importer in
+/// pieces of `piece` bytes.
+pub fn import_in_pieces(name: &str, bytes: &[u8], entity: Entity, piece: usize) -> ImportOutcome {
+    let sheet = read_sheet(name, bytes, None)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .with_piece_bytes(piece);
+    import_mapped(name, &sheet, entity, auto_map(entity, &sheet.headers))
+}
+
+fn import_mapped(name: &str, sheet: &Sheet, entity: Entity, mapping: Mapping) -> ImportOutcome {
+    import(&ImportRequest {
         files: vec![FileInput {
             file_name: name.to_owned(),
             entity,
-            sheet: &sheet,
-            mapping: if map_columns {
-                auto_map(entity, &sheet.headers)
-            } else {
-                Default::default()
-            },
+            sheet,
+            mapping,
             date_style: DateStyle::default(),
         }],
         today: today(),
         // As the app and the CLI start: in the currency the cells name, else the default.
-        currency: detect_currency(&currencies_named(&sheet)),
+        currency: detect_currency(&currencies_named(sheet)),
         base: None,
-    });
-    (sheet, outcome)
+    })
 }
 
 /// Reads each file, guesses its entity and mapping, and imports them together (the files
