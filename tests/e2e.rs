@@ -1729,7 +1729,8 @@ async fn every_page_speaks_one_language_and_fits_its_cards() {
 /// it mid-job), or whose wasm is damaged so it cannot start at all, ends the import with a
 /// translated message and no progress bar left running, and the data shown stays as it was.
 /// Opening with `?safe=1` (the page crash screen's second button) starts without the stored
-/// data and says so; the next normal start shows it again.
+/// data and says so; the next normal start shows it again. An analysis worker that dies
+/// fails its page's job with a message, each time it is asked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_that_dies_costs_the_import_not_the_data() {
     let Some(dist) = std::env::var_os("KEYSTONE_E2E_DIST").map(PathBuf::from) else {
@@ -1737,22 +1738,25 @@ async fn a_worker_that_dies_costs_the_import_not_the_data() {
         return;
     };
     let loader = std::fs::read_to_string(dist.join("keystone-worker-start.js")).expect("loader");
-    // Registered before the worker's own handler, so it never sees the message; analysis
-    // workers (the Overview's) are left alone.
-    let crashing = format!(
-        "self.addEventListener('message', (event) => {{\n\
-           if (typeof event.data?.json === 'string' && event.data.json.startsWith('{{\"Import\"')) {{\n\
-             event.stopImmediatePropagation();\n\
-             throw new Error('simulated crash');\n\
-           }}\n\
-         }});\n{loader}"
-    );
+    // A worker that throws at the first message of one kind (`Import` or `Analysis`),
+    // registered before the worker's own handler so that never sees it.
+    let crashing = |kind: &str| {
+        format!(
+            "self.addEventListener('message', (event) => {{\n\
+               if (typeof event.data?.json === 'string' && event.data.json.startsWith('{{\"{kind}\"')) {{\n\
+                 event.stopImmediatePropagation();\n\
+                 throw new Error('simulated crash');\n\
+               }}\n\
+             }});\n{loader}"
+        )
+        .into_bytes()
+    };
     let wasm = std::fs::read(dist.join("keystone-worker_bg.wasm")).expect("worker wasm");
     let damaged = wasm[..wasm.len() / 2].to_vec();
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import");
     let paths = upload_files(&source, "fixtures", &["customers_zh_gbk.csv"]);
     for (label, changed) in [
-        ("crash", ("keystone-worker-start.js", crashing.into_bytes())),
+        ("crash", ("keystone-worker-start.js", crashing("Import"))),
         ("no start", ("keystone-worker_bg.wasm", damaged)),
     ] {
         let port = serve_dist_changed(dist.clone(), vec![changed]);
@@ -1797,4 +1801,29 @@ async fn a_worker_that_dies_costs_the_import_not_the_data() {
         assert_no_egress(&client).await;
         client.close().await.expect("close the browser");
     }
+    // The analysis worker dies as it opens the snapshot: the Segments page says so, in the
+    // page's language, and says so again on the next visit (a fresh worker, not a wait on
+    // the dead one).
+    let port = serve_dist_changed(
+        dist.clone(),
+        vec![("keystone-worker-start.js", crashing("Analysis"))],
+    );
+    let home = format!("http://127.0.0.1:{port}{SUB_PATH}");
+    let (_driver, client, _profile) = start_browser().await;
+    client.goto(&home).await.expect("open the app");
+    wait_text(&client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+    for _visit in 0..2 {
+        click(&client, "a[data-nav=segments]").await;
+        let why = wait_text(
+            &client,
+            "[data-testid=segments-job][data-job=failed]",
+            |t| !t.is_empty(),
+        )
+        .await;
+        assert!(why.starts_with("后台计算失败"), "{why}");
+        click(&client, "a[data-nav=overview]").await;
+        wait_text(&client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+    }
+    assert_no_egress(&client).await;
+    client.close().await.expect("close the browser");
 }

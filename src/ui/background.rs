@@ -144,6 +144,7 @@ pub fn export_workbook(loaded: &Loaded, export: ListExport, file_name: &str) -> 
 /// setting one runs effects that may ask the session again.
 fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
     let mut updates: Vec<Box<dyn FnOnce()>> = Vec::new();
+    let mut stale = false;
     SESSION.with(|cell| {
         let mut cell = cell.borrow_mut();
         let Some(session) = cell.as_mut() else {
@@ -198,6 +199,9 @@ fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
             }
             AnalysisReply::Failed { job, message } => {
                 let opening = job == AnalysisJob::Open;
+                // A worker that could not open the snapshot (or stopped: see
+                // `AnalysisWorker::start`) answers nothing more: the next ask starts another.
+                stale |= opening;
                 if job == AnalysisJob::Segments || opening {
                     if let Some(slot) = session.segments.take() {
                         updates.push(fail(slot, &message));
@@ -218,6 +222,11 @@ fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
                     }
                 }
             }
+        }
+        if stale {
+            // Dropping the session terminates its worker (wasm-bindgen frees the handler
+            // running this only once it returns).
+            *cell = None;
         }
     });
     for update in updates {
