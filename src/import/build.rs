@@ -1177,12 +1177,25 @@ impl Staged {
         let attribute_columns: Vec<usize> = (0..width)
             .filter(|c| !file.mapping.columns.iter().any(|&(_, mapped)| mapped == *c))
             .collect();
+        // Looked up by name, not searched: a wide sheet (a balance per month and product, or a
+        // damaged one of 30,000 columns) would otherwise compare every pair of columns.
+        let column_named: HashMap<&str, usize> = attribute_columns
+            .iter()
+            .rev()
+            .map(|&c| (file.sheet.headers[c].as_str(), c))
+            .collect();
         if file.entity == Entity::Customers {
             // Every customers file's own columns are kept: a second file's extra column is a
             // new attribute, blank for the customers read before it.
+            let mut kept: std::collections::HashSet<String> = self
+                .customers
+                .attributes
+                .iter()
+                .map(|a| a.name.clone())
+                .collect();
             for &c in &attribute_columns {
                 let name = &file.sheet.headers[c];
-                if self.customers.attributes.iter().any(|a| &a.name == name) {
+                if !kept.insert(name.clone()) {
                     continue;
                 }
                 let mut values = CodedColumn::new();
@@ -1201,12 +1214,7 @@ impl Staged {
             .customers
             .attributes
             .iter()
-            .map(|a| {
-                attribute_columns
-                    .iter()
-                    .copied()
-                    .find(|&c| file.sheet.headers[c] == a.name)
-            })
+            .map(|a| column_named.get(a.name.as_str()).copied())
             .collect();
         // A customers file is named once here, not looked up for each of its rows.
         let customer_file = if file.entity == Entity::Customers {

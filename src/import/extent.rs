@@ -8,7 +8,7 @@
 //! what would not fit.
 
 use super::sheet::ReadError;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Write};
 
 /// The most an archive workbook (`.xlsx`, `.xlsb`, `.ods`) may expand to, and how many times
 /// its own size: a few megabytes that inflate to gigabytes of XML are a bomb, not an export.
@@ -24,17 +24,20 @@ pub const MAX_WORKBOOK_CELLS: u64 = 40_000_000;
 /// about half a gigabyte — three hundred thousand customers of thirty columns.
 pub const MAX_LAID_OUT_CELLS: u64 = 10_000_000;
 
-/// Refuses a workbook that would expand past the limits above; anything it cannot make sense
-/// of is left for the reader to report.
-pub fn check_workbook(bytes: &[u8]) -> Result<(), ReadError> {
+/// Refuses a workbook that would expand past the limits above; anything else it cannot make
+/// sense of is left for the reader to report. For an `.xls`, the bytes the reader is to read
+/// instead: its checked workbook stream in a container written afresh, since the reader's own
+/// walk of a damaged container's sectors can slice past what it read.
+pub fn check_workbook(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
     if bytes.starts_with(b"PK") {
         let limit = expanded_limit(bytes);
         check_archive(bytes, limit)?;
-        check_ods(bytes, limit)
+        check_ods(bytes, limit)?;
+        Ok(None)
     } else if bytes.starts_with(&CFB_SIGNATURE) {
-        check_xls(bytes)
+        check_xls(bytes).map(Some)
     } else {
-        Ok(())
+        Ok(None)
     }
 }
 
@@ -163,7 +166,7 @@ const CFB_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// the last). A container that does not hold together, dimensions that end before they start,
 /// or a sheet that points past the stream are damage the reader would not survive: refused
 /// as such.
-fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
+fn check_xls(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
     let damaged = |why: &str| ReadError::Workbook(format!("the workbook is damaged: {why}"));
     // The container is checked whole here (its sector chains end, and stay in the file):
     // the reader's own walk of a chain that loops grows without end.
@@ -180,10 +183,33 @@ fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
         .read_to_end(&mut workbook)
         .map_err(|e| damaged(&e.to_string()))?;
     let mut sheets = Vec::new();
-    for (kind, data) in BiffRecords(&workbook) {
+    let globals: Vec<(u16, &[u8])> = BiffRecords(&workbook).collect();
+    let mut blanked = Vec::new();
+    let mut offset = 0;
+    for (at, &(kind, data)) in globals.iter().enumerate() {
+        let record_at = offset;
+        offset += 4 + data.len();
         match kind {
+            // The reader takes a number from these without looking at their length.
+            FILEPASS | CODEPAGE | DATEMODE if data.len() < 2 => {
+                return Err(damaged("a workbook setting is cut short"))
+            }
+            // Defined names and external sheet references serve formulas' text, which an
+            // import does not read, and the reader indexes them unchecked: blanked.
+            NAME | EXTERNSHEET => blanked.push(record_at),
             BOUNDSHEET if data.len() < 6 => return Err(damaged("a sheet entry is cut short")),
             BOUNDSHEET => sheets.push(u32_at(data, 0) as usize),
+            BOF if data.len() < 2 => return Err(damaged("a BOF record is cut short")),
+            SST => {
+                let continues: Vec<&[u8]> = globals[at + 1..]
+                    .iter()
+                    .take_while(|(kind, _)| *kind == CONTINUE)
+                    .map(|&(_, data)| data)
+                    .collect();
+                if !strings_read_whole(data, &continues) {
+                    return Err(damaged("a shared string runs past its record"));
+                }
+            }
             EOF => break,
             _ => {}
         }
@@ -203,12 +229,110 @@ fn check_xls(bytes: &[u8]) -> Result<(), ReadError> {
             )));
         }
     }
-    Ok(())
+    for at in blanked {
+        workbook[at..at + 2].copy_from_slice(&BLANKED.to_le_bytes());
+    }
+    rebuilt(&workbook).map_err(|e| damaged(&e.to_string()))
+}
+
+/// A compound file holding `workbook` as its one stream.
+fn rebuilt(workbook: &[u8]) -> std::io::Result<Vec<u8>> {
+    // Version 3 (512-byte sectors), as Excel writes `.xls`.
+    let mut file =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))?;
+    file.create_stream("/Workbook")?.write_all(workbook)?;
+    file.flush()?;
+    Ok(file.into_inner().into_inner())
+}
+
+/// Whether the shared strings of an SST record (and its CONTINUE records) read to their end
+/// the way the reader reads them, or stop where it reports an error: not where it would
+/// index past a record's end (a cut-short run count or extension size, or an empty CONTINUE
+/// where a string goes on).
+fn strings_read_whole(sst: &[u8], continues: &[&[u8]]) -> bool {
+    let Some(mut data) = sst.get(8..) else {
+        return true;
+    };
+    let mut rest = continues.iter();
+    loop {
+        if data.is_empty() {
+            match rest.next() {
+                Some(next) => data = next,
+                None => return true,
+            }
+            continue;
+        }
+        if data.len() < 3 {
+            return true;
+        }
+        let (mut chars, flags) = (usize::from(u16_at(data, 0)), data[2]);
+        data = &data[3..];
+        let mut runs = 0;
+        if flags & 0x8 != 0 {
+            if data.len() < 2 {
+                return false;
+            }
+            runs = usize::from(u16_at(data, 0));
+            data = &data[2..];
+        }
+        let mut extension = 0;
+        if flags & 0x4 != 0 {
+            if data.len() < 4 {
+                return false;
+            }
+            extension = u32_at(data, 0) as usize;
+            data = &data[4..];
+        }
+        let mut wide = flags & 0x1 != 0;
+        while chars > 0 {
+            let taken = chars.min(if wide { data.len() / 2 } else { data.len() });
+            data = &data[if wide { 2 * taken } else { taken }..];
+            chars -= taken;
+            if chars > 0 {
+                match rest.next() {
+                    Some([]) => return false,
+                    Some(next) => {
+                        wide = next[0] & 0x1 != 0;
+                        data = &next[1..];
+                    }
+                    None => return true,
+                }
+            }
+        }
+        if !skip(&mut data, &mut rest, runs * 4) || !skip(&mut data, &mut rest, extension) {
+            return true;
+        }
+    }
+}
+
+/// Skips `n` bytes of a record and its CONTINUE records; `false` when they end first.
+fn skip<'a>(data: &mut &'a [u8], rest: &mut std::slice::Iter<'_, &'a [u8]>, mut n: usize) -> bool {
+    while n > 0 {
+        if data.is_empty() {
+            match rest.next() {
+                Some(next) => *data = next,
+                None => return false,
+            }
+        }
+        let step = n.min(data.len());
+        *data = &data[step..];
+        n -= step;
+    }
+    true
 }
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
 const BOUNDSHEET: u16 = 0x0085;
+const SST: u16 = 0x00FC;
+const FILEPASS: u16 = 0x002F;
+const CODEPAGE: u16 = 0x0042;
+const DATEMODE: u16 = 0x0022;
+const NAME: u16 = 0x0018;
+const EXTERNSHEET: u16 = 0x0017;
+/// A record type no reader knows, for records left out without moving the ones after them.
+const BLANKED: u16 = 0x7FFF;
+const CONTINUE: u16 = 0x003C;
 const DIMENSIONS: u16 = 0x0200;
 const MULRK: u16 = 0x00BD;
 /// FORMULA, LABELSST, NUMBER, RK, BOOLERR, LABEL, RSTRING: a row and a column first.

@@ -948,7 +948,9 @@ fn lay_out_cells(mut cells: Vec<(u32, u32, String)>) -> Result<Vec<(u64, Vec<Str
 
 fn read_workbook(bytes: &[u8], mut options: ReadOptions) -> Result<Sheet, ReadError> {
     use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
-    check_workbook(bytes)?;
+    // An .xls is read from a container written afresh around its checked workbook stream.
+    let rebuilt = check_workbook(bytes)?;
+    let bytes = rebuilt.as_deref().unwrap_or(bytes);
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| ReadError::Workbook(e.to_string()))?;
     let sheet_names = workbook.sheet_names();
