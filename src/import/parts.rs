@@ -185,7 +185,10 @@ impl TwoParts {
             // first worker reads: one worker reads such an import.
             || files
                 .iter()
-                .any(|f| matches!(f.entity, Entity::Accounts | Entity::AccountLinks));
+                .any(|f| matches!(f.entity, Entity::Accounts | Entity::AccountLinks))
+            // A file refused whole for its mapping is counted, not read: nothing to share,
+            // and a part would count only its own rows.
+            || !cut.mapping.missing_required(cut.entity).is_empty();
         if refused {
             return Ok(None);
         }
