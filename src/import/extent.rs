@@ -21,8 +21,14 @@ pub const MAX_WORKBOOK_CELLS: u64 = 40_000_000;
 
 /// The most cells the sheets of an `.ods` or `.xls` may lay out together: their reader holds
 /// every sheet as a grid of 32-byte cells (and `.ods` a formula beside each), so this is
-/// about half a gigabyte — three hundred thousand customers of thirty columns.
+/// about half a gigabyte — three hundred thousand customers of thirty columns. A small file
+/// may lay out 32 cells a byte (at least a million): a real sheet's cells take bytes, so only
+/// empty ones it is made to spread over could take more.
 pub const MAX_LAID_OUT_CELLS: u64 = 10_000_000;
+
+fn laid_out_limit(bytes: &[u8]) -> u64 {
+    MAX_LAID_OUT_CELLS.min((bytes.len() as u64).saturating_mul(32).max(1_000_000))
+}
 
 /// Refuses a workbook that would expand past the limits above; anything else it cannot make
 /// sense of is left for the reader to report. For an `.xls`, the bytes the reader is to read
@@ -144,9 +150,10 @@ fn check_ods(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
             }
             Event::End(e) if e.name().as_ref() == "table:table" => {
                 total = total.saturating_add(filled_rows.saturating_mul(width));
-                if total > MAX_LAID_OUT_CELLS {
+                let most = laid_out_limit(bytes);
+                if total > most {
                     return Err(too_large(format!(
-                        "its sheets repeat rows and columns over {total} cells (at most {MAX_LAID_OUT_CELLS} are laid out)"
+                        "its sheets repeat rows and columns over {total} cells (at most {most} are laid out for a file of this size)"
                     )));
                 }
             }
@@ -214,18 +221,20 @@ fn check_xls(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
             _ => {}
         }
     }
-    let mut total = 0u64;
+    let (mut total, most) = (0u64, laid_out_limit(bytes));
     for position in sheets {
         let sheet = workbook
             .get(position..)
             .ok_or_else(|| damaged("a sheet lies past the end of the workbook"))?;
-        total = total.saturating_add(
-            sheet_extent(sheet)
-                .ok_or_else(|| damaged("a sheet's dimensions end before they start"))?,
-        );
-        if total > MAX_LAID_OUT_CELLS {
+        let (cells, dimensions) = sheet_extent(sheet)
+            .ok_or_else(|| damaged("a sheet's dimensions end before they start"))?;
+        // The reader reserves room for a sheet's declared dimensions, whatever it holds:
+        // blanked, it makes room for the cells there are.
+        blanked.extend(dimensions.into_iter().map(|at| position + at));
+        total = total.saturating_add(cells);
+        if total > most {
             return Err(too_large(format!(
-                "its sheets spread over {total} cells (at most {MAX_LAID_OUT_CELLS} are laid out)"
+                "its sheets spread over {total} cells (at most {most} are laid out for a file of this size)"
             )));
         }
     }
@@ -338,9 +347,11 @@ const MULRK: u16 = 0x00BD;
 /// FORMULA, LABELSST, NUMBER, RK, BOOLERR, LABEL, RSTRING: a row and a column first.
 const CELLS: [u16; 7] = [0x0006, 0x00FD, 0x0203, 0x027E, 0x0205, 0x0204, 0x00D6];
 
-/// The cells one sheet's substream lays out; `None` for impossible dimensions.
-fn sheet_extent(sheet: &[u8]) -> Option<u64> {
-    let (mut declared, mut span) = (0u64, None::<(u32, u32, u32, u32)>);
+/// The cells one sheet's substream lays out, and where its DIMENSIONS records are; `None`
+/// for impossible dimensions.
+fn sheet_extent(sheet: &[u8]) -> Option<(u64, Vec<usize>)> {
+    let mut span = None::<(u32, u32, u32, u32)>;
+    let mut dimension_records = Vec::new();
     let mut depth = 0u32;
     let mut cell = |row: u32, first: u32, last: u32| {
         let (r0, r1, c0, c1) = span.unwrap_or((row, row, first, last));
@@ -353,7 +364,10 @@ fn sheet_extent(sheet: &[u8]) -> Option<u64> {
             EOF => depth -= 1,
             // Nested substreams (charts) lay out nothing.
             _ if depth > 1 => {}
-            DIMENSIONS => declared = declared.max(dimensions(data)?),
+            DIMENSIONS => {
+                dimensions(data)?;
+                dimension_records.push(data.as_ptr() as usize - sheet.as_ptr() as usize - 4);
+            }
             MULRK if data.len() >= 6 => {
                 let last = u32::from(u16_at(data, data.len() - 2));
                 cell(u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2)), last);
@@ -368,7 +382,7 @@ fn sheet_extent(sheet: &[u8]) -> Option<u64> {
     let spanned = span.map_or(0, |(r0, r1, c0, c1)| {
         u64::from(r1 - r0 + 1) * u64::from(c1.saturating_sub(c0) + 1)
     });
-    Some(declared.max(spanned))
+    Some((spanned, dimension_records))
 }
 
 /// The cells a DIMENSIONS record reserves, read as the reader reads it; `None` when it ends
