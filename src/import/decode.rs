@@ -60,11 +60,17 @@ pub struct Decoded<'a> {
 /// bytes ([`weigh_encoding`]); bytes with no evidence either way (ASCII, or damaged bytes that
 /// are neither encoding's) are read as UTF-8.
 pub fn detect_encoding(bytes: &[u8]) -> TextEncoding {
+    shown_encoding(bytes).unwrap_or(TextEncoding::Utf8)
+}
+
+/// The encoding a byte-order mark, or else the bytes' evidence, shows; `None` when neither
+/// shows one (the text after these bytes may still).
+pub fn shown_encoding(bytes: &[u8]) -> Option<TextEncoding> {
     match Encoding::for_bom(bytes) {
-        Some((encoding, _)) if encoding == UTF_16LE => TextEncoding::Utf16Le,
-        Some((encoding, _)) if encoding == UTF_16BE => TextEncoding::Utf16Be,
-        Some(_) => TextEncoding::Utf8,
-        None => weigh_encoding(bytes).unwrap_or(TextEncoding::Utf8),
+        Some((encoding, _)) if encoding == UTF_16LE => Some(TextEncoding::Utf16Le),
+        Some((encoding, _)) if encoding == UTF_16BE => Some(TextEncoding::Utf16Be),
+        Some(_) => Some(TextEncoding::Utf8),
+        None => weigh_encoding(bytes),
     }
 }
 

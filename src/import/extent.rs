@@ -37,8 +37,10 @@ fn laid_out_limit(bytes: &[u8]) -> u64 {
 pub fn check_workbook(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
     if bytes.starts_with(b"PK") {
         let limit = expanded_limit(bytes);
-        check_archive(bytes, limit)?;
-        check_ods(bytes, limit)?;
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ReadError::Workbook(e.to_string()))?;
+        check_archive(&archive, limit)?;
+        check_ods(&mut archive, limit, laid_out_limit(bytes))?;
         Ok(None)
     } else if bytes.starts_with(&CFB_SIGNATURE) {
         check_xls(bytes).map(Some)
@@ -47,19 +49,15 @@ pub fn check_workbook(bytes: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
     }
 }
 
+type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
 fn expanded_limit(bytes: &[u8]) -> u64 {
     MAX_EXPANDED_BYTES.min((bytes.len() as u64).saturating_mul(MAX_EXPANSION))
 }
 
-fn too_large(why: String) -> ReadError {
-    ReadError::TooLarge(why)
-}
-
 /// Refuses a zip archive whose members would expand past `limit`, from the sizes its
 /// directory declares, before anything is inflated.
-fn check_archive(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
-    let archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Workbook(e.to_string()))?;
+fn check_archive(archive: &Archive<'_>, limit: u64) -> Result<(), ReadError> {
     // Members written with data descriptors declare no size up front: the cell budgets hold
     // for them.
     let Some(expanded) = archive.decompressed_size() else {
@@ -67,7 +65,7 @@ fn check_archive(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
     };
     let expanded = u64::try_from(expanded).unwrap_or(u64::MAX);
     if expanded > limit {
-        return Err(too_large(format!(
+        return Err(ReadError::TooLarge(format!(
             "the workbook expands to {} MB (at most {} MB is read)",
             expanded >> 20,
             limit >> 20
@@ -81,12 +79,10 @@ const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 /// The cells an OpenDocument spreadsheet lays out: per table, the rows up to its last one
 /// holding something (each `table:number-rows-repeated` times) × its widest such row (cells
 /// up to the last holding something, each `table:number-columns-repeated` times), as the
-/// reader expands them; read from `content.xml` as a stream, at most `limit` bytes of it.
-fn check_ods(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
+/// reader expands them; read from `content.xml` as a stream, at most `limit` bytes of it,
+/// and refused past `most` cells.
+fn check_ods(archive: &mut Archive<'_>, limit: u64, most: u64) -> Result<(), ReadError> {
     use quick_xml::events::{BytesStart, Event};
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
-    };
     let is_ods = archive.by_name("mimetype").is_ok_and(|file| {
         let mut mimetype = Vec::new();
         file.take(64).read_to_end(&mut mimetype).is_ok() && mimetype.starts_with(ODS_MIMETYPE)
@@ -150,9 +146,8 @@ fn check_ods(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
             }
             Event::End(e) if e.name().as_ref() == "table:table" => {
                 total = total.saturating_add(filled_rows.saturating_mul(width));
-                let most = laid_out_limit(bytes);
                 if total > most {
-                    return Err(too_large(format!(
+                    return Err(ReadError::TooLarge(format!(
                         "its sheets repeat rows and columns over {total} cells (at most {most} are laid out for a file of this size)"
                     )));
                 }
@@ -233,7 +228,7 @@ fn check_xls(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
         blanked.extend(dimensions.into_iter().map(|at| position + at));
         total = total.saturating_add(cells);
         if total > most {
-            return Err(too_large(format!(
+            return Err(ReadError::TooLarge(format!(
                 "its sheets spread over {total} cells (at most {most} are laid out for a file of this size)"
             )));
         }
@@ -365,7 +360,9 @@ fn sheet_extent(sheet: &[u8]) -> Option<(u64, Vec<usize>)> {
             // Nested substreams (charts) lay out nothing.
             _ if depth > 1 => {}
             DIMENSIONS => {
-                dimensions(data)?;
+                if impossible_dimensions(data) {
+                    return None;
+                }
                 dimension_records.push(data.as_ptr() as usize - sheet.as_ptr() as usize - 4);
             }
             MULRK if data.len() >= 6 => {
@@ -385,9 +382,9 @@ fn sheet_extent(sheet: &[u8]) -> Option<(u64, Vec<usize>)> {
     Some((spanned, dimension_records))
 }
 
-/// The cells a DIMENSIONS record reserves, read as the reader reads it; `None` when it ends
-/// before it starts.
-fn dimensions(data: &[u8]) -> Option<u64> {
+/// Whether a DIMENSIONS record, read as the reader reads it, ends before it starts: damage
+/// (the reader's arithmetic on it would wrap).
+fn impossible_dimensions(data: &[u8]) -> bool {
     let (first_row, end_row, mut first_column, end_column) = match data.len() {
         10 => (
             u32::from(u16_at(data, 0)),
@@ -401,17 +398,12 @@ fn dimensions(data: &[u8]) -> Option<u64> {
             u32::from(u16_at(data, 8)),
             u32::from(u16_at(data, 10)),
         ),
-        _ => return Some(0),
+        _ => return false,
     };
     if first_column > 0xFF || end_column < first_column {
         first_column = 0;
     }
-    if end_row == 0 || end_column == 0 {
-        return Some(1);
-    }
-    let rows = (end_row - 1).checked_sub(first_row)? as u64 + 1;
-    let columns = (end_column - 1).checked_sub(first_column)? as u64 + 1;
-    Some(rows * columns)
+    end_row != 0 && end_column != 0 && (end_row - 1 < first_row || end_column - 1 < first_column)
 }
 
 fn u16_at(data: &[u8], at: usize) -> u16 {

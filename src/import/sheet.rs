@@ -2,15 +2,13 @@
 //! with its header row, so the mapping step sees one shape whatever the format was.
 
 use super::decode::{
-    bom_length, decode, decode_detected, detect_encoding, looks_binary, weigh_encoding,
-    TextEncoding,
+    bom_length, decode, decode_detected, looks_binary, shown_encoding, TextEncoding,
 };
 use super::extent::{check_workbook, MAX_WORKBOOK_CELLS};
 use super::mapping::normalise_header;
 pub use super::records::Row;
 use super::records::{Record, Records, SPACE_RUNS};
 use super::stream::{read_pieces, SharedSource, TextDecoder, PIECE_BYTES};
-use encoding_rs::Encoding;
 use std::fmt;
 use std::io::Cursor;
 
@@ -771,10 +769,13 @@ fn read_delimited(
     mut options: ReadOptions,
 ) -> Result<Sheet, ReadError> {
     let whole = head.len() as u64 == source.0.len();
-    let undecided = options.encoding.is_none()
-        && Encoding::for_bom(head).is_none()
-        && weigh_encoding(head).is_none();
-    let encoding = options.encoding.unwrap_or_else(|| detect_encoding(head));
+    // Weighed once: what the head shows, unless the encoding was chosen.
+    let shown = match options.encoding {
+        Some(chosen) => Some(chosen),
+        None => shown_encoding(head),
+    };
+    let undecided = shown.is_none();
+    let encoding = shown.unwrap_or(TextEncoding::Utf8);
     options.encoding = Some(encoding);
     if looks_binary(head, encoding) {
         return Err(ReadError::Binary);

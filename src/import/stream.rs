@@ -122,10 +122,9 @@ pub struct DecodeStats {
     pub malformed: usize,
     /// Quote characters handed out, when counted ([`TextDecoder::counting_quotes`]).
     pub quotes: usize,
-    /// Lines of a GB18030 text whose bytes are UTF-8 text (a file pieced together from two
-    /// systems' exports): handed on as UTF-8 and flagged, never read as GBK gibberish.
-    pub other_encoding_lines: usize,
-    /// Whether the text being handed on is such a line.
+    /// Whether the text being handed on is a line of a GB18030 text whose bytes are UTF-8
+    /// text (a file pieced together from two systems' exports): handed on as UTF-8 and
+    /// flagged, never read as GBK gibberish.
     pub in_other_encoding: bool,
 }
 
@@ -137,7 +136,7 @@ enum Mode {
     /// UTF-8, validated piece by piece and handed on without a copy.
     Utf8,
     /// GB18030, line by line: a line whose bytes are UTF-8 text is handed on as such
-    /// ([`DecodeStats::other_encoding_lines`]). `line` holds a line not yet ended; `unchecked`,
+    /// ([`DecodeStats::in_other_encoding`]). `line` holds a line not yet ended; `unchecked`,
     /// that a line too long to hold went to the decoder, its rest following it there.
     Gb18030 {
         decoder: Decoder,
@@ -419,7 +418,6 @@ impl TextDecoder {
                     // The decoder holds nothing at a line's start: the line before ended in
                     // an ASCII line break.
                     self.decode_other(&lines[from..start], false, text);
-                    self.stats.other_encoding_lines += 1;
                     self.stats.in_other_encoding = true;
                     self.hand_on(line, text);
                     self.stats.in_other_encoding = false;
