@@ -360,6 +360,7 @@ messages! {
     Probability => "概率", "Probability";
     HoldersShare => "持有比例", "Share holding it";
     ValidationAuc => "检验 AUC", "Validation AUC";
+    TrainedOnCustomers => "每个产品模型训练所用客户数（客户多时为按是否持有分层的抽样）：", "Customers each product's model trained on (a sample stratified by holding it, when the book is large): ";
     WhyThisProduct => "推荐理由（对数几率贡献）", "Why (log-odds contributions)";
     ModelBase => "基准", "Base";
     NothingToOffer => "客户已持有所有可推荐的产品", "The customer already holds every product that can be offered";

@@ -12,8 +12,14 @@
 //! shows no kind (it needs mapping: nothing is analysed on a guess), a file refused more rows
 //! than it kept, the plan does not fit the files, or the command is wrong.
 
+use keystone::analytics::models::outcome::{column_labels, OutcomeRule};
+use keystone::analytics::models::selection::candidates;
+use keystone::analytics::models::studio::{train as train_models, TOP_SHARES};
+use keystone::analytics::models::ModelKind;
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
+use keystone::analytics::profile::customer_profile;
 use keystone::analytics::TierRules;
+use keystone::analytics::{as_of_date, customer_features};
 use keystone::format::money_decimal;
 use keystone::i18n::Lang;
 use keystone::import::{
@@ -21,20 +27,29 @@ use keystone::import::{
     total_named, ByteSource, DateStyle, Entity, FileInput, FilePlan, ImportReport, ImportRequest,
     Mapping, Plan, SharedSource, Sheet, PLAN_VERSION,
 };
-use keystone::model::{sum_fen, Currency, Day};
+use keystone::model::{sum_fen, Currency, Dataset, Day};
 use keystone::view::import_session::currency_note;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str =
-    "usage: keystone-cli inspect DIR\n       keystone-cli analyze DIR [--plan PLAN.json]";
+const USAGE: &str = "usage: keystone-cli inspect DIR
+       keystone-cli analyze DIR [--plan PLAN.json]
+       keystone-cli train DIR [--plan PLAN.json] --label COLUMN (--positive VALUE[,VALUE…] | --at-least NUMBER)
+                          [--exclude COLUMN[,COLUMN…]] [--folds 5] [--scores SCORES.csv]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     match args.as_slice() {
         [_, command, dir] if command == "inspect" => inspect(Path::new(dir)),
         [_, command, dir] if command == "analyze" => analyze(Path::new(dir), None),
+        [_, command, dir, flags @ ..] if command == "train" => match TrainArgs::parse(flags) {
+            Ok(args) => train(Path::new(dir), &args),
+            Err(error) => {
+                eprintln!("{error}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         [_, command, dir, flag, path] if command == "analyze" && flag == "--plan" => {
             let plan = std::fs::read_to_string(path)
                 .map_err(|e| e.to_string())
@@ -52,6 +67,217 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `train`'s options.
+struct TrainArgs {
+    plan: Option<Plan>,
+    label: String,
+    rule: OutcomeRule,
+    exclude: Vec<String>,
+    folds: usize,
+    scores: Option<String>,
+}
+
+impl TrainArgs {
+    fn parse(flags: &[String]) -> Result<TrainArgs, String> {
+        let (mut plan, mut label, mut rule, mut exclude, mut folds, mut scores) =
+            (None, None, None, Vec::new(), 5, None);
+        let mut flags = flags.iter();
+        while let Some(flag) = flags.next() {
+            let value = flags
+                .next()
+                .ok_or_else(|| format!("{flag} needs a value"))?;
+            match flag.as_str() {
+                "--plan" => {
+                    let json =
+                        std::fs::read_to_string(value).map_err(|e| format!("{value}: {e}"))?;
+                    plan = Some(Plan::from_json(&json).map_err(|e| format!("{value}: {e}"))?);
+                }
+                "--label" => label = Some(value.clone()),
+                "--positive" => {
+                    rule = Some(OutcomeRule::Values(
+                        value.split(',').map(str::to_owned).collect(),
+                    ))
+                }
+                "--at-least" => {
+                    let threshold = value
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|t| t.is_finite())
+                        .ok_or_else(|| format!("--at-least {value:?} is not a number"))?;
+                    rule = Some(OutcomeRule::AtLeast(threshold));
+                }
+                "--exclude" => exclude.extend(value.split(',').map(str::to_owned)),
+                "--folds" => {
+                    folds = value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|k| (2..=10).contains(k))
+                        .ok_or_else(|| format!("--folds {value:?}: give 2 to 10"))?
+                }
+                "--scores" => scores = Some(value.clone()),
+                other => return Err(format!("unknown option {other}")),
+            }
+        }
+        Ok(TrainArgs {
+            plan,
+            label: label.ok_or("train needs --label COLUMN")?,
+            rule: rule.ok_or("train needs --positive VALUE or --at-least NUMBER")?,
+            exclude,
+            folds,
+            scores,
+        })
+    }
+}
+
+/// Trains and validates both models on the outcome, prints the report as JSON and, when asked,
+/// writes every customer's score with its largest contributions.
+fn train(dir: &Path, args: &TrainArgs) -> ExitCode {
+    let started = Instant::now();
+    let (dataset, _, _) = match load(dir, args.plan.as_ref()) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let labels = match column_labels(dataset.customers(), &args.label, &args.rule) {
+        Ok(labels) => labels,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    let as_of = as_of_date(&dataset);
+    let features = customer_features(&dataset, as_of);
+    let profile = customer_profile(&dataset, as_of);
+    let candidates = candidates(&dataset, &features, &profile);
+    let screened =
+        keystone::analytics::models::selection::screen(&candidates, &labels, Some(&args.label));
+    let chosen: Option<Vec<String>> = (!args.exclude.is_empty()).then(|| {
+        screened
+            .iter()
+            .filter(|s| s.left_out.is_none() && !args.exclude.contains(&s.name))
+            .map(|s| s.name.clone())
+            .collect()
+    });
+    let clock = Instant::now();
+    let trained = train_models(
+        &candidates,
+        &labels,
+        Some(&args.label),
+        chosen.as_deref(),
+        args.folds,
+        &mut |done, of| eprint!("\rtraining: step {done} of {of}"),
+        &|| clock.elapsed().as_secs_f64() * 1000.0,
+    );
+    eprintln!();
+    let (report, finals) = match trained {
+        Ok(trained) => trained,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
+    let models: Vec<serde_json::Value> = report
+        .models
+        .iter()
+        .map(|m| {
+            let top10 = m.top.iter().find(|t| t.share == TOP_SHARES[1]);
+            serde_json::json!({
+                "kind": match m.kind { ModelKind::Logistic => "logistic", ModelKind::Gbdt => "trees" },
+                "auc": round(m.auc),
+                "fold_auc": m.fold_auc.iter().map(|&a| round(a)).collect::<Vec<_>>(),
+                "auc_spread": round(m.auc_spread),
+                "precision_top10": top10.map(|t| round(t.precision)),
+                "recall_top10": top10.map(|t| round(t.recall)),
+                "seconds": round(m.millis / 1000.0),
+                "importance": m.importance.iter().take(10).map(|(n, v)| serde_json::json!([n, round(*v)])).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let left_out: Vec<serde_json::Value> = report
+        .screened
+        .iter()
+        .filter_map(|s| {
+            s.left_out.as_ref().map(|reason| {
+                serde_json::json!({
+                    "feature": s.name,
+                    "reason": if args.exclude.contains(&s.name) && s.left_out == Some(keystone::analytics::models::selection::LeftOut::NotChosen) { "excluded" } else { reason.key() },
+                    "alone_auc": s.alone_auc.map(round),
+                })
+            })
+        })
+        .collect();
+    let summary = serde_json::json!({
+        "outcome": { "column": args.label, "rule": match &args.rule {
+            OutcomeRule::Values(values) => serde_json::json!({ "positive": values }),
+            OutcomeRule::AtLeast(t) => serde_json::json!({ "at_least": t }),
+        }},
+        "customers": report.customers,
+        "labelled": report.labelled,
+        "positives": report.positives,
+        "folds": report.folds,
+        "models": models,
+        "features": report.used,
+        "left_out": left_out,
+        "seconds": round(started.elapsed().as_secs_f64()),
+    });
+    println!("{summary}");
+    if let Some(path) = &args.scores {
+        let best = report
+            .best()
+            .and_then(|b| finals.iter().find(|f| f.kind == b.kind))
+            .expect("two models were trained");
+        let design = candidates.design.select(&best.features);
+        if let Err(error) = write_scores(path, &dataset, best, &design) {
+            eprintln!("{path}: {error}");
+            return ExitCode::from(1);
+        }
+        eprintln!(
+            "{path}: {} customers scored by the {} model",
+            dataset.n_customers(),
+            match best.kind {
+                ModelKind::Logistic => "logistic",
+                ModelKind::Gbdt => "trees",
+            }
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Every customer's probability and its three largest contributions (log-odds parts).
+fn write_scores(
+    path: &str,
+    dataset: &Dataset,
+    model: &keystone::analytics::models::studio::FinalModel,
+    design: &keystone::analytics::models::Design,
+) -> Result<(), String> {
+    let mut writer = csv::Writer::from_path(path).map_err(|e| e.to_string())?;
+    let mut header = vec![
+        "customer_id".to_owned(),
+        "score".to_owned(),
+        "base".to_owned(),
+    ];
+    for k in 1..=3 {
+        header.push(format!("feature_{k}"));
+        header.push(format!("contribution_{k}"));
+    }
+    writer.write_record(&header).map_err(|e| e.to_string())?;
+    for row in 0..dataset.n_customers() {
+        let (base, parts) = model.contributions(design, row);
+        let logit = base + parts.iter().map(|p| p.1).sum::<f64>();
+        let mut record = vec![
+            dataset.customers().customer_id.get(row).to_owned(),
+            format!("{:.6}", keystone::analytics::models::sigmoid(logit)),
+            format!("{base:.6}"),
+        ];
+        for (name, part) in parts.iter().take(3) {
+            record.push(name.clone());
+            record.push(format!("{part:.6}"));
+        }
+        writer.write_record(&record).map_err(|e| e.to_string())?;
+    }
+    writer.flush().map_err(|e| e.to_string())
 }
 
 fn today() -> Day {
@@ -198,12 +424,10 @@ fn inspect(dir: &Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
-    let started = Instant::now();
-    let files = match read_folder(dir, plan) {
-        Ok(files) => files,
-        Err(code) => return code,
-    };
+/// The folder imported as the plan says (or as the headers show), with its report on stderr;
+/// `Err` with the exit status when nothing may be analysed.
+fn load(dir: &Path, plan: Option<&Plan>) -> Result<(Dataset, ImportReport, Currency), ExitCode> {
+    let files = read_folder(dir, plan)?;
     let named = named_currencies(&files);
     let request = ImportRequest {
         files: files
@@ -282,7 +506,7 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
             "{} mapping: the headers show no kind, and nothing is analysed on a guess (write a plan with `keystone-cli inspect`, set each file's \"kind\" or \"skip\", and pass it with --plan)",
             counted(needs_mapping.len(), "file needs", "files need")
         );
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
     let refused = outcome.report.mostly_refused();
     if !refused.is_empty() {
@@ -290,13 +514,21 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
             "{}: more rows refused than kept, so nothing is analysed: check the kind, mapping and encoding (or skip the file in a plan)",
             refused.join(", ")
         );
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
-    let dataset = outcome.dataset;
-    if dataset.n_customers() == 0 {
+    if outcome.dataset.n_customers() == 0 {
         eprintln!("no usable customers in {}", dir.display());
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
+    Ok((outcome.dataset, outcome.report, request.currency))
+}
+
+fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
+    let started = Instant::now();
+    let (dataset, report, currency) = match load(dir, plan) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
     let loaded = started.elapsed().as_secs_f64();
 
     let rules = TierRules::workload_defaults();
@@ -335,7 +567,7 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
             "transactions": dataset.transactions().len(),
         },
         "as_of": result.as_of.map(|d| d.to_string()),
-        "currency": request.currency.code(),
+        "currency": currency.code(),
         "tiers": tier_counts,
         "champions": result.champions,
         "sums": {
@@ -347,8 +579,8 @@ fn analyze(dir: &Path, plan: Option<&Plan>) -> ExitCode {
         },
         "top5_aum": top5,
         "kmeans_inertia_per_row": (result.clustering.inertia / rows * 10_000.0).round() / 10_000.0,
-        "rejected_rows": outcome.report.rejected(),
-        "cell_warnings": outcome.report.warnings(),
+        "rejected_rows": report.rejected(),
+        "cell_warnings": report.warnings(),
         "seconds": {
             "load": (loaded * 1000.0).round() / 1000.0,
             "analyse": (analysed * 1000.0).round() / 1000.0,

@@ -299,3 +299,127 @@ fn random_bytes_are_no_customers_even_when_a_plan_says_so() {
         "{stderr}"
     );
 }
+
+/// The UCI file in a folder of its own, with a plan declaring it a customers file (its headers
+/// show no kind): the folder's path.
+fn uci_folder() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("keystone-cli-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    // `bytes` gives the file as it was before it was compressed.
+    let csv = super::support::bytes("uci-bank-full.csv.gz");
+    std::fs::write(dir.join("bank-full.csv"), csv).expect("write the file");
+    std::fs::write(
+        dir.join("plan.json"),
+        r#"{"keystone_plan": 1, "files": [{"file": "bank-full.csv", "kind": "customers",
+            "columns": {"age": "age", "job": "occupation", "balance": "deposit_balance"}},
+            {"file": "plan.json", "skip": true}]}"#,
+    )
+    .expect("write the plan");
+    dir
+}
+
+#[test]
+fn train_validates_both_models_on_the_uci_outcome_and_writes_every_customers_score() {
+    let dir = uci_folder();
+    let (folder, plan, scores) = (
+        dir.to_string_lossy().into_owned(),
+        dir.join("plan.json").to_string_lossy().into_owned(),
+        // Beside the folder, not in it: the folder is read as the export.
+        dir.with_extension("scores.csv"),
+    );
+    // `duration` is known only after the call, so the reference leaves it out.
+    let (code, stdout, stderr) = cli(&[
+        "train",
+        &folder,
+        "--plan",
+        &plan,
+        "--label",
+        "y",
+        "--positive",
+        "yes",
+        "--exclude",
+        "duration",
+        "--scores",
+        &scores.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    assert_eq!(report["labelled"], 45_211);
+    assert_eq!(report["positives"], 5_289);
+    for (model, floor) in [(0, 0.76), (1, 0.79)] {
+        let m = &report["models"][model];
+        let auc = m["auc"].as_f64().expect("auc");
+        assert!(auc >= floor, "{m}");
+        assert_eq!(m["fold_auc"].as_array().map(Vec::len), Some(5));
+        assert!(m["precision_top10"].as_f64().expect("precision") > 2.5 * 5_289.0 / 45_211.0);
+    }
+    let reasons: Vec<(String, String)> = report["left_out"]
+        .as_array()
+        .expect("left out")
+        .iter()
+        .map(|l| {
+            (
+                l["feature"].as_str().unwrap_or_default().to_owned(),
+                l["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        reasons.contains(&("duration".into(), "excluded".into())),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&("y".into(), "outcome".into())),
+        "{reasons:?}"
+    );
+    assert!(report["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .any(|f| f == "poutcome"));
+    let written = std::fs::read_to_string(&scores).expect("scores written");
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), 45_212);
+    assert!(lines[0].starts_with("customer_id,score,base,feature_1,contribution_1"));
+    assert!(lines[1].starts_with("U00000001,0."), "{}", lines[1]);
+
+    // A column that is not there, or a value the column never holds: status 2 and what is there.
+    let (code, _, stderr) = cli(&[
+        "train",
+        &folder,
+        "--plan",
+        &plan,
+        "--label",
+        "outcome",
+        "--positive",
+        "yes",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no column \"outcome\"") && stderr.contains("poutcome"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = cli(&[
+        "train",
+        &folder,
+        "--plan",
+        &plan,
+        "--label",
+        "y",
+        "--positive",
+        "1",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("holds no value \"1\"; it holds \"no\", \"yes\""),
+        "{stderr}"
+    );
+    let (code, _, stderr) = cli(&["train", &folder, "--plan", &plan, "--label", "y"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--positive VALUE or --at-least NUMBER"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&scores);
+}

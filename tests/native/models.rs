@@ -108,3 +108,433 @@ fn uci_contributions_explain_each_score() {
         }
     }
 }
+
+mod studio {
+    use super::super::support::{bytes, import_files};
+    use keystone::analytics::models::outcome::{
+        column_labels, derived_labels, value_counts, DerivedOutcome, Outcome, OutcomeError,
+        OutcomeRule,
+    };
+    use keystone::analytics::models::report::{
+        at_top, calibration, confusion_by_threshold, gains, roc_curve,
+    };
+    use keystone::analytics::models::selection::{candidates, screen, LeftOut};
+    use keystone::analytics::models::studio::train;
+    use keystone::analytics::models::{
+        cross_validate, roc_auc, Design, LogisticConfig, LogisticModel, Model, ModelKind,
+    };
+    use keystone::analytics::profile::customer_profile;
+    use keystone::analytics::{as_of_date, customer_features, TierRules};
+    use keystone::model::{CodedColumn, Dataset, ProductType};
+    use keystone::random::SplitMix64;
+
+    fn churn() -> Dataset {
+        let (_, outcome) = import_files(&[("churn.csv", bytes("models/churn.csv"))]);
+        assert_eq!(outcome.report.rejected(), 0);
+        outcome.dataset
+    }
+
+    fn snapshot(folder: &str) -> Dataset {
+        let (_, outcome) = import_files(&[
+            (
+                "customers.csv",
+                bytes(&format!("models/{folder}/customers.csv")),
+            ),
+            (
+                "holdings.csv",
+                bytes(&format!("models/{folder}/holdings.csv")),
+            ),
+        ]);
+        assert_eq!(outcome.report.rejected(), 0, "{folder}");
+        outcome.dataset
+    }
+
+    fn count(labels: &[Option<bool>]) -> (usize, usize, usize) {
+        (
+            labels.iter().filter(|&&l| l == Some(true)).count(),
+            labels.iter().filter(|&&l| l == Some(false)).count(),
+            labels.iter().filter(|l| l.is_none()).count(),
+        )
+    }
+
+    #[test]
+    fn outcome_labels_from_text_codes_and_thresholds_with_the_positive_class_chosen() {
+        let data = churn();
+        let customers = data.customers();
+        let status = customers
+            .attributes
+            .iter()
+            .find(|a| a.name == "流失标志")
+            .expect("kept column");
+        let counts = value_counts(&status.values);
+        let shown: Vec<(&str, usize)> = counts.iter().map(|v| (v.value.as_str(), v.rows)).collect();
+        let churned = shown.iter().find(|v| v.0 == "流失").expect("流失").1;
+        assert_eq!(shown.last(), Some(&("", 11)), "blank last: {shown:?}");
+        let labels = column_labels(
+            customers,
+            "流失标志",
+            &OutcomeRule::Values(vec!["流失".into()]),
+        )
+        .expect("labels");
+        assert_eq!(count(&labels), (churned, 800 - 11 - churned, 11));
+        // The same column with the other class chosen: every known label flips.
+        let flipped = column_labels(
+            customers,
+            "流失标志",
+            &OutcomeRule::Values(vec!["未流失".into()]),
+        )
+        .expect("labels");
+        assert!(labels
+            .iter()
+            .zip(&flipped)
+            .all(|(a, b)| a.map(|x| !x) == *b));
+        // A 1/2 code: 1 is default.
+        let default = column_labels(
+            customers,
+            "违约代码",
+            &OutcomeRule::Values(vec!["1".into()]),
+        )
+        .expect("labels");
+        let ones = (0..800)
+            .filter(|&r| {
+                customers
+                    .attributes
+                    .iter()
+                    .find(|a| a.name == "违约代码")
+                    .expect("违约代码")
+                    .values
+                    .get(r)
+                    == "1"
+            })
+            .count();
+        assert_eq!(count(&default), (ones, 800 - ones, 0));
+        // Days past due ≥ 90: blanks are unknown, not "not overdue".
+        let overdue =
+            column_labels(customers, "逾期天数", &OutcomeRule::AtLeast(90.0)).expect("labels");
+        let column = &customers
+            .attributes
+            .iter()
+            .find(|a| a.name == "逾期天数")
+            .expect("逾期天数")
+            .values;
+        let blank = (0..800).filter(|&r| column.get(r).is_empty()).count();
+        let over = (0..800)
+            .filter(|&r| column.get(r).parse::<f64>().is_ok_and(|d| d >= 90.0))
+            .count();
+        assert_eq!(count(&overdue), (over, 800 - blank - over, blank));
+        // Mistakes say what is there.
+        let error = column_labels(
+            customers,
+            "流失标志",
+            &OutcomeRule::Values(vec!["yes".into()]),
+        )
+        .expect_err("no such value");
+        assert!(
+            matches!(&error, OutcomeError::NoSuchValue { values, .. } if values.contains(&"流失".to_owned()))
+        );
+        assert!(error.to_string().contains("\"未流失\""), "{error}");
+        let error = column_labels(customers, "churn", &OutcomeRule::Values(vec!["1".into()]))
+            .expect_err("no such column");
+        assert!(error.to_string().contains("流失标志"), "{error}");
+        let error = column_labels(customers, "网点", &OutcomeRule::AtLeast(1.0)).expect_err("text");
+        assert!(matches!(error, OutcomeError::NotNumeric { .. }), "{error}");
+        let error = column_labels(customers, "违约代码", &OutcomeRule::AtLeast(0.0))
+            .expect_err("one class");
+        assert!(matches!(
+            error,
+            OutcomeError::OneClass {
+                positives: 800,
+                negatives: 0
+            }
+        ));
+    }
+
+    #[test]
+    fn derived_outcomes_follow_the_customers_from_one_snapshot_to_the_next() {
+        let (earlier, later) = (snapshot("earlier"), snapshot("later"));
+        let ids: Vec<&str> = earlier.customers().customer_id.iter().collect();
+        assert_eq!(ids, ["C1", "C2", "C3", "C4", "C5", "C6"]);
+        let rules = TierRules::workload_defaults();
+        let left = derived_labels(
+            &earlier,
+            &later,
+            DerivedOutcome::Left { aum_drop: 0.5 },
+            &rules,
+        )
+        .expect("left");
+        // C1 kept 30 % of its AUM; C3 is gone.
+        assert_eq!(
+            left,
+            [
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(false),
+                Some(false),
+                Some(false)
+            ]
+        );
+        let up = derived_labels(&earlier, &later, DerivedOutcome::MovedUpTier, &rules).expect("up");
+        // C4 大众 → 贵宾, C5 贵宾 → 财富; C1 fell; C3 is unknown.
+        assert_eq!(
+            up,
+            [
+                Some(false),
+                Some(false),
+                None,
+                Some(true),
+                Some(true),
+                Some(false)
+            ]
+        );
+        let bought = derived_labels(
+            &earlier,
+            &later,
+            DerivedOutcome::Bought(ProductType::Fund),
+            &rules,
+        )
+        .expect("bought");
+        // C2 held a fund already: not asked.
+        assert_eq!(
+            bought,
+            [
+                Some(false),
+                None,
+                None,
+                Some(true),
+                Some(false),
+                Some(false)
+            ]
+        );
+        let none_common = derived_labels(
+            &earlier,
+            &snapshot("earlier"),
+            DerivedOutcome::Left { aum_drop: 0.5 },
+            &rules,
+        );
+        // The same snapshot twice: nobody left.
+        assert!(matches!(
+            none_common,
+            Err(OutcomeError::OneClass { positives: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn the_screen_leaves_out_the_outcome_ids_notes_and_a_copied_outcome_and_says_why() {
+        let data = churn();
+        let as_of = as_of_date(&data);
+        let features = customer_features(&data, as_of);
+        let profile = customer_profile(&data, as_of);
+        let candidates = candidates(&data, &features, &profile);
+        let labels = column_labels(
+            data.customers(),
+            "流失标志",
+            &OutcomeRule::Values(vec!["流失".into()]),
+        )
+        .expect("labels");
+        let screened = screen(&candidates, &labels, Some("流失标志"));
+        let reason = |name: &str| {
+            screened
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap_or_else(|| panic!("{name} screened"))
+                .left_out
+                .clone()
+        };
+        assert_eq!(reason("流失标志"), Some(LeftOut::Outcome));
+        assert_eq!(reason("销户标记"), Some(LeftOut::ProbableLeak));
+        assert!(matches!(
+            reason("客户经理备注"),
+            Some(LeftOut::NearUnique { .. })
+        ));
+        assert_eq!(reason("网点"), None);
+        assert_eq!(reason("持卡数"), None);
+        assert_eq!(reason("aum"), None);
+        assert_eq!(reason("f12"), Some(LeftOut::Constant), "no transactions");
+        let leak = screened
+            .iter()
+            .find(|s| s.name == "销户标记")
+            .expect("screened");
+        assert!(leak.alone_auc.is_some_and(|a| a >= 0.98), "{leak:?}");
+        // Trained on the defaults, the models find the made-up effects, not the leak.
+        let clock = || 0.0;
+        let (report, finals) = train(
+            &candidates,
+            &labels,
+            Some("流失标志"),
+            None,
+            5,
+            &mut |_, _| {},
+            &clock,
+        )
+        .expect("trained");
+        assert!(!report.used.contains(&"销户标记".to_owned()));
+        assert_eq!(report.labelled, 789);
+        for model in &report.models {
+            assert!(
+                (0.65..0.95).contains(&model.auc),
+                "{:?} AUC {}",
+                model.kind,
+                model.auc
+            );
+            assert_eq!(model.fold_auc.len(), 5);
+        }
+        let logistic = &report.models[0];
+        let top: Vec<&str> = logistic
+            .importance
+            .iter()
+            .take(3)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert!(top.contains(&"持卡数") && top.contains(&"网点"), "{top:?}");
+        // Every score splits into parts that add up to it, for both final models.
+        for model in &finals {
+            let design = candidates.design.select(&model.features);
+            let probabilities = model.probabilities(&design);
+            for row in [0, 399, 799] {
+                let (base, parts) = model.contributions(&design, row);
+                let logit = base + parts.iter().map(|p| p.1).sum::<f64>();
+                let p = 1.0 / (1.0 + (-logit).exp());
+                assert!(
+                    (p - f64::from(probabilities[row])).abs() < 1e-6,
+                    "{:?} row {row}",
+                    model.kind
+                );
+            }
+        }
+        // Put back by hand, the leak is used and the AUC says so.
+        let mut chosen = report.used.clone();
+        chosen.push("销户标记".into());
+        let (leaky, _) = train(
+            &candidates,
+            &labels,
+            Some("流失标志"),
+            Some(&chosen),
+            5,
+            &mut |_, _| {},
+            &clock,
+        )
+        .expect("trained");
+        assert!(leaky.models.iter().all(|m| m.auc > 0.98));
+        assert!(Outcome::Column {
+            column: "违约代码".into(),
+            rule: OutcomeRule::AtLeast(1.0)
+        }
+        .column()
+        .is_some());
+    }
+
+    #[test]
+    fn roc_gains_calibration_and_the_confusion_matrix_match_hand_counts() {
+        // Ten customers, scores falling; positives at ranks 1, 2, 4 and 7.
+        let scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05];
+        let labels = [
+            true, true, false, true, false, false, true, false, false, false,
+        ];
+        let roc = roc_curve(&scores, &labels, 100);
+        assert_eq!(roc.len(), 11);
+        let at = |i: usize| (roc[i].false_positive_rate, roc[i].true_positive_rate);
+        assert_eq!(at(0), (0.0, 0.0));
+        assert_eq!(at(3), (1.0 / 6.0, 0.5));
+        assert_eq!(at(4), (1.0 / 6.0, 0.75));
+        assert_eq!(at(10), (1.0, 1.0));
+        // Area under those steps: 20 of 24 pairs ordered right (rank 4 is below one negative,
+        // rank 7 below three).
+        assert!((roc_auc(&scores, &labels).expect("both classes") - 20.0 / 24.0).abs() < 1e-12);
+        let gains = gains(&scores, &labels, 0.2);
+        let captured: Vec<f64> = gains.iter().map(|g| g.captured).collect();
+        assert_eq!(captured, [0.5, 0.75, 0.75, 1.0, 1.0]);
+        assert_eq!(gains[0].lift, 2.5);
+        let top = at_top(&scores, &labels, 0.3);
+        assert_eq!((top.precision, top.recall), (2.0 / 3.0, 0.5));
+        let deciles = calibration(&scores, &labels, 5);
+        let observed: Vec<f64> = deciles.iter().map(|b| b.observed).collect();
+        assert_eq!(observed, [0.0, 0.5, 0.0, 0.5, 1.0]);
+        assert!((deciles[4].predicted - 0.85).abs() < 1e-12);
+        let table = confusion_by_threshold(&scores, &labels);
+        assert_eq!(table.len(), 101);
+        let half = table[50];
+        assert_eq!(
+            (
+                half.true_positives,
+                half.false_positives,
+                half.false_negatives,
+                half.true_negatives
+            ),
+            (3, 2, 1, 4)
+        );
+        assert_eq!(table[0].true_positives + table[0].false_positives, 10);
+        assert_eq!(table[100].true_positives + table[100].false_positives, 0);
+    }
+
+    /// 20,000 customers whose outcome follows two numbers and a branch code: the 20 busy
+    /// branches have real effects, the 2,980 others three customers each and none.
+    fn many_levels() -> (Design, Design, Vec<bool>) {
+        let mut rng = SplitMix64(5);
+        let n = 20_000;
+        let mut xs: Vec<Vec<f64>> = vec![Vec::new(); 6];
+        let mut branch = CodedColumn::new();
+        let mut labels = Vec::with_capacity(n);
+        for row in 0..n {
+            let x: Vec<f64> = (0..6)
+                .map(|_| rng.below(1000) as f64 / 500.0 - 1.0)
+                .collect();
+            let level = if row % 2 == 0 {
+                rng.below(20) as usize
+            } else {
+                20 + row / 2 % 2_980
+            };
+            let effect = if level < 20 {
+                (level as f64 - 9.5) / 8.0
+            } else {
+                0.0
+            };
+            let logit = 1.5 * x[0] - x[1] + effect;
+            labels.push((rng.below(1_000_000) as f64 / 1e6) < 1.0 / (1.0 + (-logit).exp()));
+            for (column, v) in xs.iter_mut().zip(x) {
+                column.push(v);
+            }
+            branch.push(&format!("B{level:04}"));
+        }
+        let mut without = Design::default();
+        for (i, column) in xs.into_iter().enumerate() {
+            without.push_numeric(&format!("x{i}"), column);
+        }
+        let mut with = without.clone();
+        with.push_categorical("branch", &branch);
+        assert_eq!(branch.values().len(), 3_000);
+        (without, with, labels)
+    }
+
+    #[test]
+    fn a_text_column_of_three_thousand_values_costs_little_time_and_no_accuracy() {
+        let (without, with, labels) = many_levels();
+        let rows: Vec<usize> = (0..labels.len()).collect();
+        let fastest = |design: &Design| {
+            (0..5)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    LogisticModel::fit(design, &labels, &rows, &LogisticConfig::default());
+                    started.elapsed().as_secs_f64()
+                })
+                .fold(f64::INFINITY, f64::min)
+        };
+        let (plain, coded) = (fastest(&without), fastest(&with));
+        eprintln!("logistic fit: {plain:.3} s without the column, {coded:.3} s with it");
+        assert!(coded < 2.0 * plain, "{coded:.3} s against {plain:.3} s");
+        for kind in [ModelKind::Logistic, ModelKind::Gbdt] {
+            let (a, b) = (
+                cross_validate(&without, &labels, kind, 5).roc_auc,
+                cross_validate(&with, &labels, kind, 5).roc_auc,
+            );
+            eprintln!("{kind:?}: AUC {a:.4} without the column, {b:.4} with it");
+            assert!(
+                b >= a,
+                "{kind:?}: {b:.4} with the column against {a:.4} without"
+            );
+        }
+        // Unseen and rare labels share one input: a model still scores them.
+        let model = Model::fit(ModelKind::Gbdt, &with, &labels, &rows[..10_000]);
+        assert!(model.score(&with, 19_999).is_finite());
+    }
+}

@@ -634,6 +634,7 @@ fn a_customers_profile_shows_their_own_facts_holdings_and_warnings() {
         contributions: (0..OFFER_FACTORS + 2)
             .map(|i| (format!("feature{i}"), 0.1))
             .collect(),
+        trained_on: 20_000,
     };
     assert_eq!(
         offers_view(&[], Lang::En, "2026-12-01"),

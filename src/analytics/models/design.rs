@@ -3,6 +3,33 @@
 use crate::import::values::parse_yes_no;
 use crate::model::{CodedColumn, Customers};
 
+/// Training rows a label needs to be a level of its own; rarer labels are pooled as "other",
+/// so a model cannot memorise a label seen a handful of times (an id, a street).
+pub const MIN_LEVEL_ROWS: usize = 20;
+/// Levels a categorical feature keeps at most (the most frequent); the rest are "other".
+pub const MAX_ONE_HOT_LEVELS: usize = 32;
+
+/// Which levels of a categorical feature keep a place of their own on `rows`: per level, its
+/// place (0 for the most frequent) or `None` for "other". Ties go to the earlier level.
+pub fn kept_levels(levels: usize, codes: &[u32], rows: &[usize]) -> Vec<Option<usize>> {
+    let mut count = vec![0usize; levels];
+    for &r in rows {
+        if let Some(c) = count.get_mut(codes[r] as usize) {
+            *c += 1;
+        }
+    }
+    let mut frequent: Vec<usize> = (0..levels)
+        .filter(|&l| count[l] >= MIN_LEVEL_ROWS)
+        .collect();
+    frequent.sort_by(|&a, &b| count[b].cmp(&count[a]).then(a.cmp(&b)));
+    frequent.truncate(MAX_ONE_HOT_LEVELS);
+    let mut kept = vec![None; levels];
+    for (place, &level) in frequent.iter().enumerate() {
+        kept[level] = Some(place);
+    }
+    kept
+}
+
 /// One feature's values.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FeatureValues {
@@ -40,6 +67,16 @@ impl Design {
             FeatureValues::Numeric(v) => v.len(),
             FeatureValues::Categorical { codes, .. } => codes.len(),
         })
+    }
+
+    /// The features named, in the order named (names it lacks are skipped).
+    pub fn select(&self, names: &[String]) -> Design {
+        Design {
+            features: names
+                .iter()
+                .filter_map(|name| self.features.iter().find(|f| &f.name == name).cloned())
+                .collect(),
+        }
     }
 
     /// Adds a numeric column.

@@ -7,7 +7,7 @@
 //! feature by following its path (Saabas): every split credits its feature with the change in
 //! the node value it causes, and the changes add up to the leaf.
 
-use super::design::{Design, FeatureValues};
+use super::design::{Design, FeatureValues, MIN_LEVEL_ROWS};
 
 /// Bins per feature, the missing bin included.
 pub const MAX_BINS: usize = 64;
@@ -40,7 +40,7 @@ impl Default for GbdtConfig {
 }
 
 /// How one feature's values become bins.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Binning {
     /// Bin `1 + i` holds values up to `cuts[i]`; bin `1 + cuts.len()` the rest.
     Numeric { cuts: Vec<f64> },
@@ -67,7 +67,7 @@ impl Binning {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Node {
     /// The node's value (already shrunk): what a row stopping here would add.
     value: f64,
@@ -76,7 +76,7 @@ struct Node {
 }
 
 /// A trained ensemble.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GbdtModel {
     binnings: Vec<Binning>,
     /// Log-odds before any tree: the training base rate.
@@ -93,12 +93,21 @@ impl GbdtModel {
             .iter()
             .map(|f| binning_on(&f.values, labels, rows))
             .collect();
-        // Binned training rows, feature-major, for histogram passes.
-        let bins: Vec<Vec<u8>> = binnings
-            .iter()
-            .zip(&design.features)
-            .map(|(b, f)| rows.iter().map(|&r| b.bin(&f.values, r)).collect())
-            .collect();
+        // Binned training rows, row-major: a histogram pass reads each row's bins together.
+        let width = binnings.len();
+        let mut binned = Vec::with_capacity(rows.len() * width);
+        for &r in rows {
+            binned.extend(
+                binnings
+                    .iter()
+                    .zip(&design.features)
+                    .map(|(b, f)| b.bin(&f.values, r)),
+            );
+        }
+        let bins = Binned {
+            width,
+            bins: binned,
+        };
         let y: Vec<f64> = rows
             .iter()
             .map(|&r| f64::from(u8::from(labels[r])))
@@ -107,17 +116,16 @@ impl GbdtModel {
         let prior = (rate / (1.0 - rate)).ln();
         let mut raw = vec![prior; rows.len()];
         let mut trees = Vec::with_capacity(config.rounds);
-        let mut gradient = vec![0.0; rows.len()];
-        let mut hessian = vec![0.0; rows.len()];
+        let mut derivatives = vec![[0.0; 2]; rows.len()];
         for _ in 0..config.rounds {
             for i in 0..rows.len() {
                 let p = super::logistic::sigmoid(raw[i]);
-                gradient[i] = p - y[i];
-                hessian[i] = (p * (1.0 - p)).max(1e-12);
+                derivatives[i] = [p - y[i], (p * (1.0 - p)).max(1e-12)];
             }
-            let tree = grow_tree(&bins, &gradient, &hessian, config);
+            let tree = grow_tree(&bins, &derivatives, config);
             for (i, r) in raw.iter_mut().enumerate() {
-                *r += leaf_value(&tree, |f| bins[f][i]);
+                let row = bins.row(i);
+                *r += leaf_value(&tree, |f| row[f]);
             }
             trees.push(tree);
         }
@@ -211,98 +219,200 @@ fn binning_on(values: &FeatureValues, labels: &[bool], rows: &[usize]) -> Binnin
                 s.0 += f64::from(u8::from(labels[r]));
                 s.1 += 1.0;
             }
-            let overall = seen.iter().map(|s| s.0).sum::<f64>() / rows.len().max(1) as f64;
-            // Rare labels lean on the overall rate (ten pseudo-rows) rather than their own few.
-            let rate = |&(yes, n): &(f64, f64)| (yes + 10.0 * overall) / (n + 10.0);
-            let mut order: Vec<usize> = (0..levels.len()).filter(|&l| seen[l].1 > 0.0).collect();
-            order.sort_by(|&a, &b| rate(&seen[a]).total_cmp(&rate(&seen[b])).then(a.cmp(&b)));
-            let mut bin_of_level = vec![0u8; levels.len()];
-            let per_bin = order.len().div_ceil(MAX_BINS - 1).max(1);
-            for (rank, &level) in order.iter().enumerate() {
-                bin_of_level[level] = (1 + rank / per_bin) as u8;
+            // Labels seen in fewer than MIN_LEVEL_ROWS training rows are pooled: ranked by
+            // their own few rows, a rare label's rate is mostly its own outcome, which the
+            // trees would learn as if it were a pattern.
+            let mut pooled = (0.0, 0.0);
+            for s in seen.iter_mut().filter(|s| s.1 < MIN_LEVEL_ROWS as f64) {
+                pooled.0 += s.0;
+                pooled.1 += s.1;
+                *s = (0.0, 0.0);
             }
+            let overall = seen.iter().map(|s| s.0).sum::<f64>() + pooled.0;
+            let overall = overall / rows.len().max(1) as f64;
+            // Labels lean on the overall rate (ten pseudo-rows) rather than their own rows.
+            let rate = |&(yes, n): &(f64, f64)| (yes + 10.0 * overall) / (n + 10.0);
+            // Places: each kept label, then "other" (the pooled labels) at `levels.len()`.
+            let mut order: Vec<usize> = (0..levels.len()).filter(|&l| seen[l].1 > 0.0).collect();
+            if pooled.1 > 0.0 {
+                order.push(levels.len());
+            }
+            let rate_of = |l: usize| rate(if l == levels.len() { &pooled } else { &seen[l] });
+            order.sort_by(|&a, &b| rate_of(a).total_cmp(&rate_of(b)).then(a.cmp(&b)));
+            let per_bin = order.len().div_ceil(MAX_BINS - 1).max(1);
+            let mut bin_of_place = vec![0u8; levels.len() + 1];
+            for (rank, &place) in order.iter().enumerate() {
+                bin_of_place[place] = (1 + rank / per_bin) as u8;
+            }
+            let other = bin_of_place[levels.len()];
+            let bin_of_level = (0..levels.len())
+                .map(|l| {
+                    if seen[l].1 > 0.0 {
+                        bin_of_place[l]
+                    } else {
+                        // Pooled, or unseen in training: what "other" stands for.
+                        other
+                    }
+                })
+                .collect();
             Binning::Categorical { bin_of_level }
         }
     }
 }
 
+/// Binned training rows, row-major.
+struct Binned {
+    /// Features per row.
+    width: usize,
+    bins: Vec<u8>,
+}
+
+impl Binned {
+    fn row(&self, row: usize) -> &[u8] {
+        &self.bins[row * self.width..(row + 1) * self.width]
+    }
+}
+
+/// Sums of gradient, hessian and rows per bin, for one feature.
+type Histogram = [(f64, f64, u32); MAX_BINS];
+
+/// Each feature's histogram over `rows`; each row's bins and derivatives are read once.
+fn histograms(bins: &Binned, derivatives: &[[f64; 2]], rows: &[u32]) -> Vec<Histogram> {
+    let mut histograms = vec![[(0.0f64, 0.0f64, 0u32); MAX_BINS]; bins.width];
+    for &r in rows {
+        let [g, h] = derivatives[r as usize];
+        for (histogram, &bin) in histograms.iter_mut().zip(bins.row(r as usize)) {
+            let cell = &mut histogram[bin as usize];
+            cell.0 += g;
+            cell.1 += h;
+            cell.2 += 1;
+        }
+    }
+    histograms
+}
+
 /// Grows one tree depth-first from all rows, splitting while the gain is positive.
-fn grow_tree(
-    bins: &[Vec<u8>],
-    gradient: &[f64],
-    hessian: &[f64],
-    config: &GbdtConfig,
-) -> Vec<Node> {
+fn grow_tree(bins: &Binned, derivatives: &[[f64; 2]], config: &GbdtConfig) -> Vec<Node> {
     let mut nodes = Vec::new();
-    let all: Vec<u32> = (0..gradient.len() as u32).collect();
-    grow(&mut nodes, bins, gradient, hessian, all, 0, config);
+    let all: Vec<u32> = (0..derivatives.len() as u32).collect();
+    let grower = Grower {
+        bins,
+        derivatives,
+        config,
+    };
+    let histogram = grower
+        .splittable(all.len(), 0)
+        .then(|| histograms(bins, derivatives, &all));
+    grower.grow(&mut nodes, all, histogram, 0);
     nodes
 }
 
-fn grow(
-    nodes: &mut Vec<Node>,
-    bins: &[Vec<u8>],
-    gradient: &[f64],
-    hessian: &[f64],
-    rows: Vec<u32>,
-    depth: usize,
-    config: &GbdtConfig,
-) -> u32 {
-    let (g, h) = rows.iter().fold((0.0, 0.0), |(g, h), &r| {
-        (g + gradient[r as usize], h + hessian[r as usize])
-    });
-    let index = nodes.len() as u32;
-    nodes.push(Node {
-        value: -g / (h + config.l2) * config.learning_rate,
-        split: None,
-    });
-    if depth >= config.max_depth || rows.len() < 2 * config.min_rows_in_leaf {
-        return index;
+struct Grower<'a> {
+    bins: &'a Binned,
+    derivatives: &'a [[f64; 2]],
+    config: &'a GbdtConfig,
+}
+
+impl Grower<'_> {
+    /// Whether a node of `rows` rows at `depth` may split (and so needs its histograms).
+    fn splittable(&self, rows: usize, depth: usize) -> bool {
+        depth < self.config.max_depth && rows >= 2 * self.config.min_rows_in_leaf
     }
-    let parent_score = g * g / (h + config.l2);
-    let mut best: Option<(f64, usize, u8)> = None;
-    for (feature, feature_bins) in bins.iter().enumerate() {
-        let mut histogram = [(0.0f64, 0.0f64, 0u32); MAX_BINS];
-        for &r in &rows {
-            let cell = &mut histogram[feature_bins[r as usize] as usize];
-            cell.0 += gradient[r as usize];
-            cell.1 += hessian[r as usize];
-            cell.2 += 1;
-        }
-        let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
-        for (threshold, &(gb, hb, nb)) in histogram.iter().enumerate().take(MAX_BINS - 1) {
-            gl += gb;
-            hl += hb;
-            nl += nb as usize;
-            let nr = rows.len() - nl;
-            if nl < config.min_rows_in_leaf || nr < config.min_rows_in_leaf {
-                continue;
+
+    /// Adds the node of `rows` and its subtree; `histogram` is given when it may split.
+    fn grow(
+        &self,
+        nodes: &mut Vec<Node>,
+        rows: Vec<u32>,
+        histogram: Option<Vec<Histogram>>,
+        depth: usize,
+    ) -> u32 {
+        let config = self.config;
+        let (g, h) = rows.iter().fold((0.0, 0.0), |(g, h), &r| {
+            let [gr, hr] = self.derivatives[r as usize];
+            (g + gr, h + hr)
+        });
+        let index = nodes.len() as u32;
+        nodes.push(Node {
+            value: -g / (h + config.l2) * config.learning_rate,
+            split: None,
+        });
+        let Some(histogram) = histogram else {
+            return index;
+        };
+        let parent_score = g * g / (h + config.l2);
+        let mut best: Option<(f64, usize, u8)> = None;
+        for (feature, feature_histogram) in histogram.iter().enumerate() {
+            let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
+            for (threshold, &(gb, hb, nb)) in
+                feature_histogram.iter().enumerate().take(MAX_BINS - 1)
+            {
+                gl += gb;
+                hl += hb;
+                nl += nb as usize;
+                let nr = rows.len() - nl;
+                if nl < config.min_rows_in_leaf || nr < config.min_rows_in_leaf {
+                    continue;
+                }
+                let (gr, hr) = (g - gl, h - hl);
+                let gain = gl * gl / (hl + config.l2) + gr * gr / (hr + config.l2) - parent_score;
+                if gain > 1e-9 && best.is_none_or(|(b, _, _)| gain > b) {
+                    best = Some((gain, feature, threshold as u8));
+                }
             }
-            let (gr, hr) = (g - gl, h - hl);
-            let gain = gl * gl / (hl + config.l2) + gr * gr / (hr + config.l2) - parent_score;
-            if gain > 1e-9 && best.is_none_or(|(b, _, _)| gain > b) {
-                best = Some((gain, feature, threshold as u8));
-            }
         }
+        let Some((_, feature, threshold)) = best else {
+            return index;
+        };
+        let (left_rows, right_rows): (Vec<u32>, Vec<u32>) = rows
+            .into_iter()
+            .partition(|&r| self.bins.row(r as usize)[feature] <= threshold);
+        // The smaller child's histograms are counted; the larger's are the parent's less them.
+        let (left_splits, right_splits) = (
+            self.splittable(left_rows.len(), depth + 1),
+            self.splittable(right_rows.len(), depth + 1),
+        );
+        let (mut left_histogram, mut right_histogram) = (None, None);
+        if left_splits || right_splits {
+            let left_smaller = left_rows.len() <= right_rows.len();
+            let smaller = histograms(
+                self.bins,
+                self.derivatives,
+                if left_smaller {
+                    &left_rows
+                } else {
+                    &right_rows
+                },
+            );
+            let mut larger = histogram;
+            for (big, small) in larger.iter_mut().zip(&smaller) {
+                for (b, s) in big.iter_mut().zip(small) {
+                    b.0 -= s.0;
+                    b.1 -= s.1;
+                    b.2 -= s.2;
+                }
+            }
+            (left_histogram, right_histogram) = if left_smaller {
+                (Some(smaller), Some(larger))
+            } else {
+                (Some(larger), Some(smaller))
+            };
+        }
+        let left = self.grow(
+            nodes,
+            left_rows,
+            left_histogram.filter(|_| left_splits),
+            depth + 1,
+        );
+        let right = self.grow(
+            nodes,
+            right_rows,
+            right_histogram.filter(|_| right_splits),
+            depth + 1,
+        );
+        nodes[index as usize].split = Some((feature, threshold, left, right));
+        index
     }
-    let Some((_, feature, threshold)) = best else {
-        return index;
-    };
-    let (left_rows, right_rows): (Vec<u32>, Vec<u32>) = rows
-        .into_iter()
-        .partition(|&r| bins[feature][r as usize] <= threshold);
-    let left = grow(nodes, bins, gradient, hessian, left_rows, depth + 1, config);
-    let right = grow(
-        nodes,
-        bins,
-        gradient,
-        hessian,
-        right_rows,
-        depth + 1,
-        config,
-    );
-    nodes[index as usize].split = Some((feature, threshold, left, right));
-    index
 }
 
 #[cfg(test)]

@@ -1,7 +1,14 @@
 //! L2-regularised logistic regression, fitted by Newton's method on standardised numbers and
-//! one-hot labels. Every score splits exactly into an intercept and one contribution per feature.
+//! one-hot labels. Every score splits exactly into the average row's log-odds and one
+//! contribution per feature.
+//!
+//! A categorical feature gets one input per level seen in at least [`MIN_LEVEL_ROWS`] training
+//! rows, at most [`MAX_ONE_HOT_LEVELS`] of them (the most frequent); the other levels, and any
+//! level unseen in training, share one "other" input. Each row thus has exactly one input per
+//! feature, so a fit costs rows × features², whatever the number of distinct labels: a text
+//! column with thousands of values adds one feature, not thousands.
 
-use super::design::{Design, FeatureValues};
+use super::design::{kept_levels, Design, FeatureValues};
 
 /// Fitting options.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -22,17 +29,62 @@ impl Default for LogisticConfig {
 }
 
 /// How one feature becomes model inputs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Encoding {
     /// One input: `(x − mean) / sd`, missing as the mean.
     Numeric { mean: f64, sd: f64 },
-    /// One input per level: 1 for the row's level, minus the level's training share, so an
-    /// average row's inputs are all zero.
-    OneHot { share: Vec<f64> },
+    /// One input per kept level and a last one for the rest; a row sets its level's input to 1.
+    /// `share` is each input's share of the training rows, which centres the contribution so
+    /// an average row's is zero.
+    OneHot {
+        /// The input of each level of the design (the last input for levels not kept).
+        input_of_level: Vec<u32>,
+        /// Share of training rows per input.
+        share: Vec<f64>,
+    },
+}
+
+impl Encoding {
+    fn inputs(&self) -> usize {
+        match self {
+            Encoding::Numeric { .. } => 1,
+            Encoding::OneHot { share, .. } => share.len(),
+        }
+    }
+
+    /// The input this feature sets for `row` (relative to the feature's first) and its value.
+    fn input(&self, values: &FeatureValues, row: usize) -> (usize, f64) {
+        match (self, values) {
+            (Encoding::Numeric { mean, sd }, FeatureValues::Numeric(values)) => {
+                let v = values[row];
+                let z = if v.is_nan() || *sd == 0.0 {
+                    0.0
+                } else {
+                    (v - mean) / sd
+                };
+                (0, z)
+            }
+            (
+                Encoding::OneHot {
+                    input_of_level,
+                    share,
+                },
+                FeatureValues::Categorical { codes, .. },
+            ) => {
+                let other = share.len() - 1;
+                let input = input_of_level
+                    .get(codes[row] as usize)
+                    .map_or(other, |&i| i as usize);
+                (input, 1.0)
+            }
+            // A design of another shape: the feature stays neutral.
+            _ => (0, 0.0),
+        }
+    }
 }
 
 /// A fitted model.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogisticModel {
     encodings: Vec<Encoding>,
     /// Weight per input, features in order.
@@ -53,38 +105,46 @@ impl LogisticModel {
             .iter()
             .map(|feature| encoding_on(&feature.values, rows))
             .collect();
-        let width: usize = encodings.iter().map(inputs).sum();
-        let mut model = LogisticModel {
-            encodings,
-            weights: vec![0.0; width],
-            intercept: 0.0,
-        };
-        // Inputs of the training rows, row-major, plus a 1 for the intercept at the end.
-        let stride = width + 1;
-        let mut x = vec![0.0; rows.len() * stride];
-        for (i, &row) in rows.iter().enumerate() {
-            let out = &mut x[i * stride..(i + 1) * stride];
-            model.inputs_into(design, row, &mut out[..width]);
-            out[width] = 1.0;
+        let mut first_input = Vec::with_capacity(encodings.len());
+        let mut width = 0;
+        for encoding in &encodings {
+            first_input.push(width);
+            width += encoding.inputs();
         }
+        // Each training row's inputs: one (input, value) per feature, in increasing input
+        // order, then the intercept's 1.
+        let per_row = encodings.len() + 1;
+        let mut index = Vec::with_capacity(rows.len() * per_row);
+        let mut value = Vec::with_capacity(rows.len() * per_row);
+        for &row in rows {
+            for ((encoding, feature), &first) in
+                encodings.iter().zip(&design.features).zip(&first_input)
+            {
+                let (input, x) = encoding.input(&feature.values, row);
+                index.push(first + input);
+                value.push(x);
+            }
+            index.push(width);
+            value.push(1.0);
+        }
+        let stride = width + 1;
         let n = rows.len() as f64;
         let mut beta = vec![0.0; stride];
         for _ in 0..config.max_iterations {
             let mut gradient = vec![0.0; stride];
             let mut hessian = vec![0.0; stride * stride];
             for (i, &row) in rows.iter().enumerate() {
-                let xi = &x[i * stride..(i + 1) * stride];
-                let p = sigmoid(dot(xi, &beta));
+                let at = i * per_row..(i + 1) * per_row;
+                let (inputs, xs) = (&index[at.clone()], &value[at]);
+                let z: f64 = inputs.iter().zip(xs).map(|(&a, &x)| beta[a] * x).sum();
+                let p = sigmoid(z);
                 let residual = p - f64::from(u8::from(labels[row]));
                 let weight = (p * (1.0 - p)).max(1e-12);
-                for (a, &xa) in xi.iter().enumerate() {
-                    if xa == 0.0 {
-                        continue;
-                    }
+                for (k, (&a, &xa)) in inputs.iter().zip(xs).enumerate() {
                     gradient[a] += residual * xa;
                     let line = &mut hessian[a * stride..(a + 1) * stride];
-                    for (h, &xb) in line.iter_mut().zip(xi).take(a + 1) {
-                        *h += weight * xa * xb;
+                    for (&b, &xb) in inputs[..=k].iter().zip(xs) {
+                        line[b] += weight * xa * xb;
                     }
                 }
             }
@@ -111,35 +171,12 @@ impl LogisticModel {
                 break;
             }
         }
-        model.intercept = beta[width];
+        let intercept = beta[width];
         beta.truncate(width);
-        model.weights = beta;
-        model
-    }
-
-    fn inputs_into(&self, design: &Design, row: usize, out: &mut [f64]) {
-        let mut at = 0;
-        for (encoding, feature) in self.encodings.iter().zip(&design.features) {
-            match (encoding, &feature.values) {
-                (Encoding::Numeric { mean, sd }, FeatureValues::Numeric(values)) => {
-                    let v = values[row];
-                    out[at] = if v.is_nan() || *sd == 0.0 {
-                        0.0
-                    } else {
-                        (v - mean) / sd
-                    };
-                    at += 1;
-                }
-                (Encoding::OneHot { share }, FeatureValues::Categorical { codes, .. }) => {
-                    let code = codes[row] as usize;
-                    for (level, s) in share.iter().enumerate() {
-                        out[at + level] = f64::from(u8::from(level == code)) - s;
-                    }
-                    at += share.len();
-                }
-                // A design of another shape: its inputs stay neutral.
-                (encoding, _) => at += inputs(encoding),
-            }
+        LogisticModel {
+            encodings,
+            weights: beta,
+            intercept,
         }
     }
 
@@ -151,27 +188,28 @@ impl LogisticModel {
 
     /// The log-odds of `row` as the average row's log-odds plus one part per feature.
     pub fn contributions(&self, design: &Design, row: usize) -> (f64, Vec<f64>) {
-        let mut inputs = vec![0.0; self.weights.len()];
-        self.inputs_into(design, row, &mut inputs);
+        let mut base = self.intercept;
         let mut at = 0;
         let parts = self
             .encodings
             .iter()
-            .map(|encoding| {
-                let width = super::logistic::inputs(encoding);
-                let part = dot(&inputs[at..at + width], &self.weights[at..at + width]);
-                at += width;
-                part
+            .zip(&design.features)
+            .map(|(encoding, feature)| {
+                let weights = &self.weights[at..at + encoding.inputs()];
+                at += encoding.inputs();
+                let (input, x) = encoding.input(&feature.values, row);
+                match encoding {
+                    Encoding::Numeric { .. } => weights[0] * x,
+                    Encoding::OneHot { share, .. } => {
+                        // Centred on the training rows' average, which moves to the base.
+                        let average: f64 = share.iter().zip(weights).map(|(s, w)| s * w).sum();
+                        base += average;
+                        weights[input] * x - average
+                    }
+                }
             })
             .collect();
-        (self.intercept, parts)
-    }
-}
-
-fn inputs(encoding: &Encoding) -> usize {
-    match encoding {
-        Encoding::Numeric { .. } => 1,
-        Encoding::OneHot { share } => share.len(),
+        (base, parts)
     }
 }
 
@@ -189,19 +227,24 @@ fn encoding_on(values: &FeatureValues, rows: &[usize]) -> Encoding {
             Encoding::Numeric { mean, sd }
         }
         FeatureValues::Categorical { levels, codes } => {
-            let mut share = vec![0.0; levels.len()];
+            let kept = kept_levels(levels.len(), codes, rows);
+            let other = kept.iter().filter(|k| k.is_some()).count();
+            let input_of_level: Vec<u32> = kept
+                .iter()
+                .map(|k| k.map_or(other as u32, |i| i as u32))
+                .collect();
+            let mut share = vec![0.0; other + 1];
             for &r in rows {
-                share[codes[r] as usize] += 1.0;
+                share[input_of_level[codes[r] as usize] as usize] += 1.0;
             }
             let n = rows.len().max(1) as f64;
             share.iter_mut().for_each(|s| *s /= n);
-            Encoding::OneHot { share }
+            Encoding::OneHot {
+                input_of_level,
+                share,
+            }
         }
     }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// `1 / (1 + e^−z)`, without overflow for large |z|.

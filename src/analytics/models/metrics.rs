@@ -52,6 +52,22 @@ pub fn folds(rows: usize, k: usize, seed: u64) -> Vec<u8> {
     fold
 }
 
+/// Like [`folds`], but each fold gets its share of positives and of negatives (within one row),
+/// so a rare outcome is in every fold and the fold AUCs compare.
+pub fn stratified_folds(labels: &[bool], k: usize, seed: u64) -> Vec<u8> {
+    let k = k.max(1);
+    let mut fold = vec![0u8; labels.len()];
+    let mut next = 0usize;
+    for class in [true, false] {
+        let rows: Vec<usize> = (0..labels.len()).filter(|&r| labels[r] == class).collect();
+        for i in SplitMix64(seed).permutation(rows.len()) {
+            fold[rows[i]] = (next % k) as u8;
+            next += 1;
+        }
+    }
+    fold
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +114,18 @@ mod tests {
         let labels: Vec<bool> = (0..20).map(|i| i >= 19).collect();
         // Top 10% of 20 rows is 2 rows: 19 (positive) and 18 (negative).
         assert_eq!(precision_at_top(&scores, &labels, 0.10), 0.5);
+    }
+
+    #[test]
+    fn stratified_folds_share_out_a_rare_class() {
+        let labels: Vec<bool> = (0..1000).map(|i| i % 50 == 0).collect();
+        let fold = stratified_folds(&labels, 5, 7);
+        assert_eq!(fold, stratified_folds(&labels, 5, 7));
+        for k in 0..5u8 {
+            let rows = fold.iter().filter(|&&f| f == k).count();
+            let positives = (0..1000).filter(|&r| fold[r] == k && labels[r]).count();
+            assert_eq!((rows, positives), (200, 4), "fold {k}");
+        }
     }
 
     #[test]

@@ -10,11 +10,15 @@ pub mod design;
 pub mod gbdt;
 pub mod logistic;
 pub mod metrics;
+pub mod outcome;
+pub mod report;
+pub mod selection;
+pub mod studio;
 
 pub use design::{outcome_labels, Design, Feature, FeatureValues};
 pub use gbdt::{GbdtConfig, GbdtModel};
 pub use logistic::{sigmoid, LogisticConfig, LogisticModel};
-pub use metrics::{folds, precision_at_top, roc_auc};
+pub use metrics::{folds, precision_at_top, roc_auc, stratified_folds};
 
 /// Which learner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -26,7 +30,7 @@ pub enum ModelKind {
 }
 
 /// A trained model of either kind.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Model {
     /// See [`LogisticModel`].
     Logistic(LogisticModel),

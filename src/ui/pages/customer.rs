@@ -170,31 +170,35 @@ fn next_best(loaded: &Loaded, lang: Lang, row: usize, as_of: &str) -> impl IntoV
     let job = background::offers(loaded, row as u32);
     let as_of = as_of.to_owned();
     move || match job.get() {
-        Job::Ready(offers) => match offers_view(&offers, lang, &as_of) {
-            None => view! { <p class="empty">{lang.text(Msg::NothingToOffer)}</p> }.into_any(),
-            Some((rows, spec)) => {
-                let rows = rows
-                    .into_iter()
-                    .map(|offer| {
-                        view! {
-                            <tr data-product=offer.key>
-                                <td>{offer.product}</td>
-                                <td class="num">{offer.probability}</td>
-                                <td class="num">{offer.holders_share}</td>
-                                <td class="num">{offer.validation_auc}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
+        Job::Ready(offers) => {
+            let trained_on = offers.first().map(|o| o.trained_on).unwrap_or_default();
+            match offers_view(&offers, lang, &as_of) {
+                None => view! { <p class="empty">{lang.text(Msg::NothingToOffer)}</p> }.into_any(),
+                Some((rows, spec)) => {
+                    let rows = rows
+                        .into_iter()
+                        .map(|offer| {
+                            view! {
+                                <tr data-product=offer.key>
+                                    <td>{offer.product}</td>
+                                    <td class="num">{offer.probability}</td>
+                                    <td class="num">{offer.holders_share}</td>
+                                    <td class="num">{offer.validation_auc}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view();
+                    view! {
                     <DataTable testid="offers" headers=vec![lang.text(Msg::NextBestProduct), lang.text(Msg::Probability), lang.text(Msg::HoldersShare), lang.text(Msg::ValidationAuc)]>{rows}</DataTable>
                     <p class="hint">{lang.text(Msg::WhyThisProduct)}</p>
                     <ChartCanvas spec=spec height=300 testid="offer-contributions"/>
                     <p class="hint">{lang.text(Msg::NextBestHint)}</p>
+                    <p class="hint" data-testid="offers-sample">{lang.text(Msg::TrainedOnCustomers)}{crate::format::count(trained_on)}</p>
                 }
                 .into_any()
+                }
             }
-        },
+        }
         other => job_status(&other, lang, "offers-job"),
     }
 }
