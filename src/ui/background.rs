@@ -6,9 +6,12 @@
 //! old worker.
 
 use super::state::Loaded;
+use crate::analytics::models::studio::TrainingReport;
 use crate::analytics::propensity::Offer;
 use crate::analytics::segments::CustomerSegments;
-use crate::worker::protocol::{AnalysisJob, AnalysisReply, AnalysisRequest, ListExport};
+use crate::worker::protocol::{
+    AnalysisJob, AnalysisReply, AnalysisRequest, ListExport, TrainRequest,
+};
 use crate::worker::AnalysisWorker;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -58,6 +61,8 @@ struct Session {
     offers: HashMap<u32, Slot<Arc<Vec<Offer>>>>,
     /// The workbook being written, and the file name it will be offered under.
     workbook: Option<(Slot<()>, String)>,
+    /// The model studio's training.
+    training: Option<Slot<Arc<TrainingReport>>>,
 }
 
 thread_local! {
@@ -82,6 +87,7 @@ fn with_session<R>(loaded: &Loaded, ask: impl FnOnce(&mut Session) -> R) -> Resu
                 segments: None,
                 offers: HashMap::new(),
                 workbook: None,
+                training: None,
             });
         }
         Ok(ask(cell.as_mut().expect("just set")))
@@ -140,6 +146,52 @@ pub fn export_workbook(loaded: &Loaded, export: ListExport, file_name: &str) -> 
     .unwrap_or_else(|error| ArcRwSignal::new(Job::Failed(error)))
 }
 
+/// Trains and validates both models in the worker (the model studio); a newer request
+/// replaces one still running.
+pub fn train(loaded: &Loaded, request: TrainRequest) -> Slot<Arc<TrainingReport>> {
+    with_session(loaded, |session| {
+        let slot = ArcRwSignal::new(Job::started(AnalysisJob::Train));
+        session.training = Some(slot.clone());
+        session.worker.ask(&AnalysisRequest::Train(request));
+        slot
+    })
+    .unwrap_or_else(|error| ArcRwSignal::new(Job::Failed(error)))
+}
+
+/// Cancels a running training by ending the worker (it cannot be interrupted mid-job); jobs it
+/// was running fail with `message`, and the next request starts a new worker.
+pub fn cancel_training(message: &str) {
+    let mut updates = Vec::new();
+    SESSION.with(|cell| {
+        let Some(session) = cell.borrow_mut().take() else {
+            return;
+        };
+        let running = |slot: &Slot<Arc<TrainingReport>>| slot.with_untracked(Job::is_running);
+        if let Some(slot) = session.training.filter(running) {
+            updates.push(fail(slot, message));
+        }
+        if let Some(slot) = session
+            .segments
+            .filter(|s| s.with_untracked(Job::is_running))
+        {
+            updates.push(fail(slot, message));
+        }
+        for slot in session.offers.into_values() {
+            if slot.with_untracked(Job::is_running) {
+                updates.push(fail(slot, message));
+            }
+        }
+        if let Some((slot, _)) = session.workbook {
+            if slot.with_untracked(Job::is_running) {
+                updates.push(fail(slot, message));
+            }
+        }
+    });
+    for update in updates {
+        update();
+    }
+}
+
 /// Routes a reply to the signals waiting for it. Signals are set after the session is released:
 /// setting one runs effects that may ask the session again.
 fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
@@ -175,6 +227,17 @@ fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
                     if let Some((slot, _)) = session.workbook.clone() {
                         updates.push(progress_update(slot, job, done, of));
                     }
+                }
+                if job == AnalysisJob::Train || opening {
+                    if let Some(slot) = session.training.clone() {
+                        updates.push(progress_update(slot, job, done, of));
+                    }
+                }
+            }
+            AnalysisReply::Trained(report) => {
+                if let Some(slot) = session.training.clone() {
+                    let report = Arc::new(*report);
+                    updates.push(Box::new(move || slot.set(Job::Ready(report))));
                 }
             }
             AnalysisReply::Segments(segments) => {
@@ -218,6 +281,11 @@ fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
                 }
                 if job == AnalysisJob::ListXlsx || opening {
                     if let Some((slot, _)) = session.workbook.take() {
+                        updates.push(fail(slot, &message));
+                    }
+                }
+                if job == AnalysisJob::Train || opening {
+                    if let Some(slot) = session.training.take() {
                         updates.push(fail(slot, &message));
                     }
                 }

@@ -192,6 +192,7 @@ fn Frame() -> impl IntoView {
                 Page::RelationshipManagers => {
                     view! { <pages::relationship_managers::RelationshipManagersPage/> }.into_any()
                 }
+                Page::Models => view! { <pages::models::ModelsPage/> }.into_any(),
                 Page::Data => view! { <pages::data::DataPage/> }.into_any(),
                 Page::Settings => view! { <pages::settings::SettingsPage/> }.into_any(),
             }}

@@ -2,7 +2,7 @@
 //! targets. Pages only bind signals to these; the logic is tested natively.
 //!
 //! `url` holds the typed navigational state of each page (`from_query` / `to_href`);
-//! `loaded` the snapshot in memory with its analysis; `overview`, `customers`, `customer` (the 360 page), `managers`, `segments` and `data` those pages' models;
+//! `loaded` the snapshot in memory with its analysis; `overview`, `customers`, `customer` (the 360 page), `managers`, `segments`, `models` and `data` those pages' models;
 //! `import_session` the import panel's reducer.
 
 pub mod customer;
@@ -11,6 +11,7 @@ pub mod data;
 pub mod import_session;
 mod loaded;
 pub mod managers;
+pub mod models;
 pub mod overview;
 pub mod segments;
 pub mod url;

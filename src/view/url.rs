@@ -22,6 +22,8 @@ pub enum Page {
     Segments,
     /// Relationship managers and their books.
     RelationshipManagers,
+    /// The model studio: outcomes trained and validated.
+    Models,
     /// Stored data: imports, snapshots, backups.
     Data,
     /// Language, tier rules, storage.
@@ -30,11 +32,12 @@ pub enum Page {
 
 impl Page {
     /// The pages of the navigation bar, in its order.
-    pub const NAVIGATION: [Page; 6] = [
+    pub const NAVIGATION: [Page; 7] = [
         Page::Overview,
         Page::Customers,
         Page::Segments,
         Page::RelationshipManagers,
+        Page::Models,
         Page::Data,
         Page::Settings,
     ];
@@ -47,6 +50,7 @@ impl Page {
             Page::Customer => "customer",
             Page::Segments => "segments",
             Page::RelationshipManagers => "managers",
+            Page::Models => "models",
             Page::Data => "data",
             Page::Settings => "settings",
         }
@@ -69,6 +73,7 @@ impl Page {
             Page::Customer => Msg::NavCustomer,
             Page::Segments => Msg::NavSegments,
             Page::RelationshipManagers => Msg::NavRelationshipManagers,
+            Page::Models => Msg::NavModels,
             Page::Data => Msg::NavData,
             Page::Settings => Msg::NavSettings,
         }

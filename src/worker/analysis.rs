@@ -4,7 +4,7 @@
 
 use super::port::{self, Attachments, WorkerPort};
 use super::protocol::{
-    AnalysisJob, AnalysisReply, AnalysisRequest, ListExport, ToWorker, WorkerReply,
+    AnalysisJob, AnalysisReply, AnalysisRequest, ListExport, ToWorker, TrainRequest, WorkerReply,
 };
 use crate::analytics::listing::CustomerList;
 use crate::analytics::models::ModelKind;
@@ -32,6 +32,8 @@ struct Held {
     features: CustomerFeatures,
     /// Trained on the first request for offers, then kept.
     next_best: Option<NextBestProducts>,
+    /// The model studio's last final models, for applying.
+    trained: Vec<crate::analytics::models::studio::FinalModel>,
 }
 
 /// Posts a reply, with a workbook's bytes transferred beside it.
@@ -70,6 +72,7 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRe
                                 as_of,
                                 features,
                                 next_best: None,
+                                trained: Vec::new(),
                             });
                             std::mem::take(&mut session.waiting)
                         };
@@ -143,6 +146,7 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
                 as_of,
                 features,
                 next_best,
+                ..
             } = held;
             let products = next_best.get_or_insert_with(|| {
                 let profile = customer_profile(dataset, *as_of);
@@ -162,6 +166,16 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
                 None,
             );
         }
+        AnalysisRequest::Train(request) => match train(held, &request, post) {
+            Ok(report) => post(AnalysisReply::Trained(Box::new(report)), None),
+            Err(message) => post(
+                AnalysisReply::Failed {
+                    job: AnalysisJob::Train,
+                    message,
+                },
+                None,
+            ),
+        },
         AnalysisRequest::ListXlsx(export) => {
             post(progress(AnalysisJob::ListXlsx, 0, 1), None);
             match workbook(held, &export) {
@@ -176,6 +190,36 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
             }
         }
     }
+}
+
+/// The model studio's training: labels from the outcome, the candidate features, both models
+/// validated and fitted; the final models are kept for applying.
+fn train(
+    held: &mut Held,
+    request: &TrainRequest,
+    post: &Post,
+) -> Result<crate::analytics::models::studio::TrainingReport, String> {
+    use crate::analytics::models::outcome::{column_labels, Outcome};
+    let Outcome::Column { column, rule } = &request.outcome else {
+        return Err("an outcome derived from two snapshots is trained from the command line's core only for now".to_owned());
+    };
+    let labels =
+        column_labels(held.dataset.customers(), column, rule).map_err(|e| e.to_string())?;
+    let profile = customer_profile(&held.dataset, held.as_of);
+    let candidates =
+        crate::analytics::models::selection::candidates(&held.dataset, &held.features, &profile);
+    let now = || js_sys::Date::now();
+    let (report, finals) = crate::analytics::models::studio::train(
+        &candidates,
+        &labels,
+        Some(column),
+        request.chosen.as_deref(),
+        request.folds as usize,
+        &mut |done, of| post(progress(AnalysisJob::Train, done, of), None),
+        &now,
+    )?;
+    held.trained = finals;
+    Ok(report)
 }
 
 fn workbook(held: &Held, export: &ListExport) -> Result<Vec<u8>, String> {

@@ -207,6 +207,19 @@ pub enum AnalysisRequest {
     },
     /// A customer list as an Excel workbook.
     ListXlsx(ListExport),
+    /// Train and validate both models on an outcome (the model studio).
+    Train(TrainRequest),
+}
+
+/// What to train on: the outcome and, unless the screen's defaults, the features.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainRequest {
+    /// What the models predict.
+    pub outcome: crate::analytics::models::outcome::Outcome,
+    /// The features chosen; `None` for the screen's defaults.
+    pub chosen: Option<Vec<String>>,
+    /// Folds of the cross-validation.
+    pub folds: u32,
 }
 
 /// A customer list to write as a workbook, in the reader's language.
@@ -238,6 +251,8 @@ pub enum AnalysisJob {
     Offers,
     /// [`AnalysisRequest::ListXlsx`].
     ListXlsx,
+    /// [`AnalysisRequest::Train`].
+    Train,
 }
 
 /// What the analysis worker tells the page. A workbook's bytes travel beside the message as a
@@ -264,6 +279,8 @@ pub enum AnalysisReply {
     },
     /// The workbook is attached.
     ListXlsx,
+    /// The models are trained and validated.
+    Trained(Box<crate::analytics::models::studio::TrainingReport>),
     /// A job failed; the text says why.
     Failed {
         /// Which job.
@@ -381,6 +398,7 @@ impl WorkerReply {
                     AnalysisReply::Segments(_) => AnalysisJob::Segments,
                     AnalysisReply::Offers { .. } => AnalysisJob::Offers,
                     AnalysisReply::ListXlsx => AnalysisJob::ListXlsx,
+                    AnalysisReply::Trained(_) => AnalysisJob::Train,
                 };
                 Some(WorkerReply::Analysis(AnalysisReply::Failed {
                     job,

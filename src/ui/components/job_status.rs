@@ -15,6 +15,7 @@ pub fn job_status<T>(job: &Job<T>, lang: Lang, testid: &'static str) -> AnyView 
                 AnalysisJob::Segments => Msg::JobSegments,
                 AnalysisJob::Offers => Msg::JobOffers,
                 AnalysisJob::ListXlsx => Msg::JobWorkbook,
+                AnalysisJob::Train => Msg::JobTraining,
             };
             let (done, of) = (*done, (*of).max(1));
             view! {

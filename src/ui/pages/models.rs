@@ -1,0 +1,280 @@
+//! 模型 Models: the model studio. Pick an outcome column and its positive class (or a
+//! threshold), train both models in the analysis worker with progress and Cancel, then read
+//! the validation report — AUC per model and fold, precision and recall at the top shares,
+//! ROC, gains, calibration, feature importance and a confusion matrix at a threshold the
+//! manager moves — and change the features and train again.
+
+use crate::analytics::models::outcome::{Outcome, OutcomeRule};
+use crate::analytics::models::studio::TrainingReport;
+use crate::i18n::{Lang, Msg};
+use crate::ui::background::{self, Job};
+use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
+use crate::ui::state::Loaded;
+use crate::view::models::{confusion_at, model_name, outcome_choices, report_view};
+use crate::worker::protocol::TrainRequest;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// The value of the positive-class choice that stands for "at least a threshold".
+const AT_LEAST: &str = "\u{2265}";
+
+/// The models page.
+#[component]
+pub fn ModelsPage() -> impl IntoView {
+    view! { <WithData render=studio/> }
+}
+
+type TrainingSlot = ArcRwSignal<Job<Arc<TrainingReport>>>;
+
+fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
+    let t = move |m| lang.text(m);
+    let choices = outcome_choices(&loaded.dataset);
+    if choices.is_empty() {
+        return view! { <p class="empty" data-testid="models-empty">{t(Msg::ModelNoOutcome)}</p> }
+            .into_any();
+    }
+    let column = RwSignal::new(choices[0].column.clone());
+    let positive = RwSignal::new(
+        choices[0]
+            .values
+            .first()
+            .map_or(AT_LEAST.to_owned(), |v| v.value.clone()),
+    );
+    let threshold = RwSignal::new(String::new());
+    let training: RwSignal<Option<TrainingSlot>> = RwSignal::new(None);
+    let chosen: RwSignal<Option<Vec<String>>> = RwSignal::new(None);
+    let choices = StoredValue::new(choices);
+    let current =
+        move || choices.with_value(|all| all.iter().find(|c| c.column == column.get()).cloned());
+    let column_options = choices.with_value(|all| {
+        all.iter()
+            .map(|c| {
+                let name = c.column.clone();
+                view! { <option value=name.clone()>{name.clone()}</option> }
+            })
+            .collect_view()
+    });
+    let value_options = move || {
+        let Some(choice) = current() else {
+            return Vec::new();
+        };
+        let mut options: Vec<_> = choice
+            .values
+            .iter()
+            .filter(|v| !v.value.is_empty())
+            .map(|v| {
+                let (value, label) = (v.value.clone(), format!("{} ({})", v.value, crate::format::count(v.rows)));
+                view! { <option value=value.clone() selected=move || positive.get() == value>{label}</option> }
+                    .into_any()
+            })
+            .collect();
+        if choice.numeric {
+            options.push(
+                view! { <option value=AT_LEAST selected=move || positive.get() == AT_LEAST>{t(Msg::ModelAtLeast)}</option> }
+                    .into_any(),
+            );
+        }
+        options
+    };
+    let on_column = move |ev| {
+        let name = event_target_value(&ev);
+        column.set(name.clone());
+        let first = choices.with_value(|all| {
+            all.iter()
+                .find(|c| c.column == name)
+                .and_then(|c| c.values.iter().find(|v| !v.value.is_empty()))
+                .map_or(AT_LEAST.to_owned(), |v| v.value.clone())
+        });
+        positive.set(first);
+        chosen.set(None);
+    };
+    let train_loaded = StoredValue::new(loaded.clone());
+    let start = move |features: Option<Vec<String>>| {
+        let rule = if positive.get_untracked() == AT_LEAST {
+            match threshold.get_untracked().trim().parse::<f64>() {
+                Ok(t) if t.is_finite() => OutcomeRule::AtLeast(t),
+                _ => return,
+            }
+        } else {
+            OutcomeRule::Values(vec![positive.get_untracked()])
+        };
+        let request = TrainRequest {
+            outcome: Outcome::Column {
+                column: column.get_untracked(),
+                rule,
+            },
+            chosen: features,
+            folds: 5,
+        };
+        training.set(Some(
+            train_loaded.with_value(|l| background::train(l, request)),
+        ));
+    };
+    let running = move || {
+        training
+            .get()
+            .is_some_and(|slot| matches!(slot.get(), Job::Running { .. }))
+    };
+    let as_of = loaded.as_of_text(lang);
+    let report = move || {
+        let slot = training.get()?;
+        Some(match slot.get() {
+            Job::Ready(report) => {
+                let suffix = format!("{} · {as_of}", column.get_untracked());
+                report_section(&report, lang, &suffix, chosen, start).into_any()
+            }
+            other => job_status(&other, lang, "training-job"),
+        })
+    };
+    view! {
+        <section class="panel" data-testid="model-studio">
+            <p class="hint">{t(Msg::ModelHint)}</p>
+            <div class="form-row">
+                <label>{t(Msg::ModelOutcome)} " "
+                    <select data-testid="outcome-column" on:change=on_column>{column_options}</select>
+                </label>
+                <label>{t(Msg::ModelPositiveClass)} " "
+                    <select data-testid="outcome-positive" on:change=move |ev| positive.set(event_target_value(&ev))>
+                        {value_options}
+                    </select>
+                </label>
+                <Show when=move || positive.get() == AT_LEAST>
+                    <label>{t(Msg::ModelThreshold)} " "
+                        <input type="number" data-testid="outcome-threshold"
+                            prop:value=move || threshold.get()
+                            on:input=move |ev| threshold.set(event_target_value(&ev))/>
+                    </label>
+                </Show>
+                <button data-testid="train" disabled=running on:click=move |_| start(chosen.get_untracked())>
+                    {t(Msg::ModelTrain)}
+                </button>
+                <Show when=running>
+                    <button class="secondary" data-testid="cancel-training"
+                        on:click=move |_| background::cancel_training(t(Msg::ModelCancelled))>
+                        {t(Msg::ModelCancel)}
+                    </button>
+                </Show>
+            </div>
+        </section>
+        {report}
+    }
+    .into_any()
+}
+
+fn report_section(
+    report: &TrainingReport,
+    lang: Lang,
+    suffix: &str,
+    chosen: RwSignal<Option<Vec<String>>>,
+    start: impl Fn(Option<Vec<String>>) + Copy + 'static,
+) -> impl IntoView {
+    let t = move |m| lang.text(m);
+    let view = report_view(report, lang, suffix);
+    let model_rows = view
+        .models
+        .iter()
+        .map(|row| {
+            let top = row.top.clone();
+            view! {
+                <tr data-model=row.key>
+                    <td>{row.model.clone()}</td>
+                    <td class="num" data-testid="model-auc">{row.auc.clone()}</td>
+                    <td class="num">{row.folds.clone()}</td>
+                    {top.into_iter().map(|cell| view! { <td class="num">{cell}</td> }).collect_view()}
+                    <td class="num">{row.seconds.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    // The features ticked: the used ones to begin with.
+    let ticked = RwSignal::new(
+        chosen
+            .get_untracked()
+            .unwrap_or_else(|| report.used.clone()),
+    );
+    let feature_rows = view
+        .features
+        .iter()
+        .map(|row| {
+            let name = row.name.clone();
+            let (a, b) = (name.clone(), name.clone());
+            view! {
+                <tr data-feature=name.clone()>
+                    <td translate="no">{row.shown.clone()}</td>
+                    <td>
+                        <input type="checkbox"
+                            prop:checked=move || ticked.with(|t| t.contains(&a))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                ticked.update(|t| {
+                                    t.retain(|n| n != &b);
+                                    if on { t.push(b.clone()); }
+                                });
+                            }/>
+                    </td>
+                    <td data-testid="left-out-reason">{row.reason.clone()}</td>
+                    <td class="num">{row.alone_auc.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let retrain = move |_| {
+        let features = ticked.get_untracked();
+        chosen.set(Some(features.clone()));
+        start(Some(features));
+    };
+    // The confusion matrix of the better model, at a threshold the manager moves.
+    let best = report.best().cloned();
+    let threshold = RwSignal::new(50u8);
+    let base_rate = (report.positives * 100)
+        .checked_div(report.labelled)
+        .unwrap_or(50) as u8;
+    threshold.set(base_rate.clamp(1, 99));
+    let best_name = best.as_ref().map_or("", |b| model_name(b.kind, lang));
+    let confusion = move || {
+        let c = best
+            .as_ref()
+            .and_then(|b| confusion_at(b, threshold.get()))?;
+        Some(view! {
+            <table class="data" data-testid="confusion">
+                <thead><tr><th></th><th scope="col">{t(Msg::ModelPredictedYes)}</th><th scope="col">{t(Msg::ModelPredictedNo)}</th></tr></thead>
+                <tbody>
+                    <tr><th scope="row">{t(Msg::ModelActualYes)}</th><td class="num" data-cell="tp">{c.true_positives}</td><td class="num" data-cell="fn">{c.false_negatives}</td></tr>
+                    <tr><th scope="row">{t(Msg::ModelActualNo)}</th><td class="num" data-cell="fp">{c.false_positives}</td><td class="num" data-cell="tn">{c.true_negatives}</td></tr>
+                </tbody>
+            </table>
+        })
+    };
+    view! {
+        <section class="panel" data-testid="model-report">
+            <p data-testid="model-summary">{view.summary.clone()}</p>
+            <DataTable testid="model-table" headers=vec![t(Msg::ModelColumnModel), t(Msg::ModelColumnAuc), t(Msg::ModelColumnFolds), t(Msg::ModelColumnTop5), t(Msg::ModelColumnTop10), t(Msg::ModelColumnTop20), t(Msg::ModelColumnSeconds)]>
+                {model_rows}
+            </DataTable>
+        </section>
+        <section class="panel chart-grid">
+            <ChartCanvas spec=view.roc.clone() height=340 testid="model-roc"/>
+            <ChartCanvas spec=view.gains.clone() height=340 testid="model-gains"/>
+            <ChartCanvas spec=view.calibration.clone() height=340 testid="model-calibration"/>
+            <ChartCanvas spec=view.importance.clone() height=380 testid="model-importance"/>
+        </section>
+        <section class="panel">
+            <h2>{t(Msg::ModelConfusionTitle)} " · " {best_name}</h2>
+            <label>{t(Msg::ModelConfusionAt)}
+                <input type="range" min="1" max="99" data-testid="confusion-threshold"
+                    prop:value=move || threshold.get().to_string()
+                    on:input=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<u8>() { threshold.set(v) }
+                    }/>
+                " " {move || format!("{}%", threshold.get())}
+            </label>
+            {confusion}
+        </section>
+        <section class="panel">
+            <DataTable testid="model-features" headers=vec![t(Msg::ModelFeature), t(Msg::ModelUsed), t(Msg::ModelLeftOutWhy), t(Msg::ModelAloneAuc)]>
+                {feature_rows}
+            </DataTable>
+            <button data-testid="train-again" on:click=retrain>{t(Msg::ModelTrainAgain)}</button>
+        </section>
+    }
+}
