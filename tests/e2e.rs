@@ -1940,6 +1940,64 @@ async fn a_manager_trains_and_validates_a_model_on_the_banks_own_outcome() {
         let shown = wait_text(client, "tr[data-model=logistic] [data-testid=model-auc]", |t| !t.is_empty()).await;
         let auc: f64 = shown.split(' ').next().and_then(|a| a.parse().ok()).expect("an AUC");
         assert!((0.74..0.80).contains(&auc), "without duration: {auc}");
+
+        // Apply the trees: every customer scored, the model stored with the snapshot.
+        click(client, "tr[data-model=trees] [data-testid=apply-model]").await;
+        wait_text(client, "[data-testid=model-applied]", |t| t.contains("y = yes")).await;
+        // The list by model score, highest first; then narrowed to 50 and more.
+        click(client, "[data-testid=model-list]").await;
+        let top: f64 = wait_text(client, "tbody tr:first-child td[data-score]", |t| !t.is_empty())
+            .await
+            .parse()
+            .expect("a score");
+        let second: f64 = wait_text(client, "tbody tr:nth-child(2) td[data-score]", |t| !t.is_empty())
+            .await
+            .parse()
+            .expect("a score");
+        assert!(top >= second && top > 50.0, "{top} then {second}");
+        let everyone: usize = browser::attribute(client, "[data-testid=list-count]", "data-count")
+            .await
+            .parse()
+            .expect("count");
+        assert_eq!(everyone, 45_211);
+        let href = client.current_url().await.expect("url");
+        client
+            .goto(&format!("{href}&smin=50"))
+            .await
+            .expect("narrow the list");
+        // A new page load: the data and the stored model are read again first.
+        let started = std::time::Instant::now();
+        loop {
+            let n = client
+                .execute(
+                    "const e = document.querySelector('[data-testid=list-count]');
+                     return e ? Number(e.dataset.count) : -1;",
+                    vec![],
+                )
+                .await
+                .expect("count")
+                .as_i64()
+                .unwrap_or(-1);
+            if n > 0 && (n as usize) < everyone {
+                break;
+            }
+            if started.elapsed().as_secs() >= 30 {
+                screenshot(client, "model-list-filter").await;
+                panic!("the filter did not narrow the list: {n}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        screenshot(client, "model-list").await;
+        // The first one's profile explains the score; credit risk stays rule-based (y is a
+        // campaign response, not a default).
+        click(client, "tbody tr:first-child a[data-customer-link]").await;
+        wait_text(client, "[data-testid=model-probability]", |t| t.contains("y = yes")).await;
+        assert!(inked_pixels(client, "customer-model-contributions").await > 2_000);
+        wait_text(client, "[data-testid=credit-risk-source]", |t| t.contains("基于规则")).await;
+        screenshot(client, "model-on-360").await;
+        // Stored with the snapshot: a reload shows it again.
+        client.refresh().await.expect("reload");
+        wait_text(client, "[data-testid=model-probability]", |t| t.contains("y = yes")).await;
         assert_no_egress(client).await;
     })
     .await;

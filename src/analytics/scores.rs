@@ -24,6 +24,9 @@ pub enum ScoreKind {
     Attrition,
     /// [`key_account_potential`].
     Potential,
+    /// The applied model's probability in percent (the model studio's); not in [`ScoreKind::ALL`],
+    /// which lists the rule scores every dataset has.
+    Model,
 }
 
 impl ScoreKind {
@@ -40,6 +43,7 @@ impl ScoreKind {
             ScoreKind::Capacity => "capacity",
             ScoreKind::Attrition => "attrition",
             ScoreKind::Potential => "potential",
+            ScoreKind::Model => "model",
         }
     }
 
@@ -59,6 +63,8 @@ impl ScoreKind {
         key_threshold_fen: i64,
     ) -> FactorScores {
         match self {
+            // A model's scores come with it (see `FactorScores::of_model`), not from rules.
+            ScoreKind::Model => FactorScores::with(0.0, Vec::new()),
             ScoreKind::Capacity => financial_capacity(dataset, features, profile),
             ScoreKind::Attrition => attrition_risk(features, profile),
             ScoreKind::Potential => {
@@ -106,6 +112,8 @@ pub enum Factor {
     Momentum,
     /// Transactions over the year.
     Activity,
+    /// An applied model's probability.
+    Model,
 }
 
 impl Factor {
@@ -125,6 +133,7 @@ impl Factor {
             Factor::Proximity => "接近门槛",
             Factor::Momentum => "资金净流入",
             Factor::Activity => "交易活跃",
+            Factor::Model => "模型概率",
         }
     }
 
@@ -144,6 +153,7 @@ impl Factor {
             Factor::Proximity => "Close to threshold",
             Factor::Momentum => "Net inflow",
             Factor::Activity => "Active",
+            Factor::Model => "Model probability",
         }
     }
 }
@@ -175,6 +185,25 @@ impl FactorScores {
             .collect();
         parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
         parts
+    }
+
+    /// An applied model's probabilities as a score in percent (one factor, no base): what
+    /// lists sort, filter and export by. Without probabilities (no model applied), no factor:
+    /// every customer scores 0.
+    pub fn of_model(probabilities: &[f32]) -> FactorScores {
+        if probabilities.is_empty() {
+            return FactorScores::with(0.0, Vec::new());
+        }
+        FactorScores::with(
+            0.0,
+            vec![(
+                Factor::Model,
+                probabilities
+                    .iter()
+                    .map(|&p| f64::from(p) * 100.0)
+                    .collect(),
+            )],
+        )
     }
 
     fn with(base: f64, columns: Vec<(Factor, Vec<f64>)>) -> FactorScores {

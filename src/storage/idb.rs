@@ -73,6 +73,36 @@ fn snapshot_key(snapshot_id: &str) -> String {
     format!("snapshot/{snapshot_id}")
 }
 
+/// The catalogue key of the model applied to a snapshot.
+fn model_key(snapshot_id: &str) -> String {
+    format!("model/{snapshot_id}")
+}
+
+/// Stores the model applied to a snapshot (as JSON), replacing the one before.
+pub async fn put_model(db: &Database, snapshot_id: &str, json: String) -> Result<(), StorageError> {
+    let tx = db
+        .transaction(CATALOGUE)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    tx.object_store(CATALOGUE)?
+        .put(json)
+        .with_key(model_key(snapshot_id))
+        .primitive()?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The model applied to a snapshot, as stored JSON.
+pub async fn get_model(db: &Database, snapshot_id: &str) -> Result<Option<String>, StorageError> {
+    let tx = db.transaction(CATALOGUE).build()?;
+    let json: Option<String> = tx
+        .object_store(CATALOGUE)?
+        .get(model_key(snapshot_id))
+        .primitive()?
+        .await?;
+    Ok(json)
+}
+
 /// How a save should behave; tests use the failure switch to prove that commits are atomic.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SaveOptions {
@@ -306,6 +336,9 @@ async fn delete_snapshots(
             .primitive()?;
         catalogue
             .delete(snapshot_key(&record.snapshot_id))
+            .primitive()?;
+        catalogue
+            .delete(model_key(&record.snapshot_id))
             .primitive()?;
     }
     if gone

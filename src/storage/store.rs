@@ -177,6 +177,29 @@ impl Store {
         .await
     }
 
+    /// Stores `model` as the one applied to its snapshot (deleted with the snapshot).
+    pub async fn save_model(
+        &self,
+        snapshot_id: &str,
+        model: &crate::analytics::models::studio::AppliedModel,
+    ) -> Result<(), StorageError> {
+        let json = super::models::to_json(model);
+        self.with_db(async |db| idb::put_model(db, snapshot_id, json).await)
+            .await
+    }
+
+    /// The model applied to a snapshot, if one was.
+    pub async fn model(
+        &self,
+        snapshot_id: &str,
+    ) -> Result<Option<crate::analytics::models::studio::AppliedModel>, StorageError> {
+        let json = self
+            .with_db(async |db| idb::get_model(db, snapshot_id).await)
+            .await?;
+        json.map(|json| super::models::from_json(&json).map_err(StorageError))
+            .transpose()
+    }
+
     /// Makes another stored snapshot current.
     pub async fn set_current(&self, snapshot_id: &str) -> Result<(), StorageError> {
         self.with_db(async |db| idb::set_active(db, snapshot_id).await)

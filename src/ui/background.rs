@@ -6,11 +6,11 @@
 //! old worker.
 
 use super::state::Loaded;
-use crate::analytics::models::studio::TrainingReport;
+use crate::analytics::models::studio::{AppliedModel, TrainingReport};
 use crate::analytics::propensity::Offer;
 use crate::analytics::segments::CustomerSegments;
 use crate::worker::protocol::{
-    AnalysisJob, AnalysisReply, AnalysisRequest, ListExport, TrainRequest,
+    AnalysisJob, AnalysisReply, AnalysisRequest, ApplyRequest, ListExport, TrainRequest,
 };
 use crate::worker::AnalysisWorker;
 use leptos::prelude::*;
@@ -61,8 +61,11 @@ struct Session {
     offers: HashMap<u32, Slot<Arc<Vec<Offer>>>>,
     /// The workbook being written, and the file name it will be offered under.
     workbook: Option<(Slot<()>, String)>,
-    /// The model studio's training.
-    training: Option<Slot<Arc<TrainingReport>>>,
+    /// The model studio's training, and what it was asked (the page shows it again when it
+    /// is drawn anew, as after a model is applied).
+    training: Option<(TrainRequest, Slot<Arc<TrainingReport>>)>,
+    /// A trained model being applied.
+    applying: Option<Slot<Arc<AppliedModel>>>,
 }
 
 thread_local! {
@@ -88,6 +91,7 @@ fn with_session<R>(loaded: &Loaded, ask: impl FnOnce(&mut Session) -> R) -> Resu
                 offers: HashMap::new(),
                 workbook: None,
                 training: None,
+                applying: None,
             });
         }
         Ok(ask(cell.as_mut().expect("just set")))
@@ -151,8 +155,29 @@ pub fn export_workbook(loaded: &Loaded, export: ListExport, file_name: &str) -> 
 pub fn train(loaded: &Loaded, request: TrainRequest) -> Slot<Arc<TrainingReport>> {
     with_session(loaded, |session| {
         let slot = ArcRwSignal::new(Job::started(AnalysisJob::Train));
-        session.training = Some(slot.clone());
-        session.worker.ask(&AnalysisRequest::Train(request));
+        session.worker.ask(&AnalysisRequest::Train(request.clone()));
+        session.training = Some((request, slot.clone()));
+        slot
+    })
+    .unwrap_or_else(|error| ArcRwSignal::new(Job::Failed(error)))
+}
+
+/// The last training asked of the worker of `loaded`'s snapshot, with its request.
+pub fn last_training(loaded: &Loaded) -> Option<(TrainRequest, Slot<Arc<TrainingReport>>)> {
+    SESSION.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .filter(|s| s.snapshot_id == loaded.record.snapshot_id)
+            .and_then(|s| s.training.clone())
+    })
+}
+
+/// Scores every customer with a trained model in the worker.
+pub fn apply_model(loaded: &Loaded, request: ApplyRequest) -> Slot<Arc<AppliedModel>> {
+    with_session(loaded, |session| {
+        let slot = ArcRwSignal::new(Job::started(AnalysisJob::Apply));
+        session.applying = Some(slot.clone());
+        session.worker.ask(&AnalysisRequest::Apply(request));
         slot
     })
     .unwrap_or_else(|error| ArcRwSignal::new(Job::Failed(error)))
@@ -167,7 +192,7 @@ pub fn cancel_training(message: &str) {
             return;
         };
         let running = |slot: &Slot<Arc<TrainingReport>>| slot.with_untracked(Job::is_running);
-        if let Some(slot) = session.training.filter(running) {
+        if let Some((_, slot)) = session.training.filter(|(_, slot)| running(slot)) {
             updates.push(fail(slot, message));
         }
         if let Some(slot) = session
@@ -229,13 +254,19 @@ fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
                     }
                 }
                 if job == AnalysisJob::Train || opening {
-                    if let Some(slot) = session.training.clone() {
+                    if let Some((_, slot)) = session.training.clone() {
                         updates.push(progress_update(slot, job, done, of));
                     }
                 }
             }
+            AnalysisReply::Applied(applied) => {
+                if let Some(slot) = session.applying.take() {
+                    let applied = Arc::new(*applied);
+                    updates.push(Box::new(move || slot.set(Job::Ready(applied))));
+                }
+            }
             AnalysisReply::Trained(report) => {
-                if let Some(slot) = session.training.clone() {
+                if let Some((_, slot)) = session.training.clone() {
                     let report = Arc::new(*report);
                     updates.push(Box::new(move || slot.set(Job::Ready(report))));
                 }
@@ -285,7 +316,12 @@ fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
                     }
                 }
                 if job == AnalysisJob::Train || opening {
-                    if let Some(slot) = session.training.take() {
+                    if let Some((_, slot)) = session.training.take() {
+                        updates.push(fail(slot, &message));
+                    }
+                }
+                if job == AnalysisJob::Apply || opening {
+                    if let Some(slot) = session.applying.take() {
                         updates.push(fail(slot, &message));
                     }
                 }

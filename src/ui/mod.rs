@@ -118,6 +118,7 @@ pub fn App() -> impl IntoView {
             _ => None,
         };
         background::keep_only(shown.as_deref());
+        state.load_applied_model();
     });
     view! {
         <Router>

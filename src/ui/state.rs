@@ -88,11 +88,63 @@ impl AppState {
         });
     }
 
+    /// Stores `applied` with the snapshot it scores and shows it: its scores join the lists and
+    /// the 360 page. A failure to store is said on the page; the model is shown all the same.
+    pub fn use_applied_model(self, applied: Arc<crate::analytics::models::studio::AppliedModel>) {
+        let DataState::Ready(loaded) = self.data.get_untracked() else {
+            return;
+        };
+        let snapshot_id = loaded.record.snapshot_id.clone();
+        self.data.set(DataState::Ready(Arc::new(
+            loaded.with_applied(Some(applied.clone())),
+        )));
+        spawn_local(async move {
+            if let Err(error) = Store::browser().save_model(&snapshot_id, &applied).await {
+                self.notice.set(Some(error.0));
+            }
+        });
+    }
+
+    /// Reads the model applied to the snapshot shown, once per snapshot, and shows it.
+    pub fn load_applied_model(self) {
+        thread_local! {
+            static ASKED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+        }
+        let DataState::Ready(loaded) = self.data.get_untracked() else {
+            return;
+        };
+        let snapshot_id = loaded.record.snapshot_id.clone();
+        let fresh = ASKED.with(|asked| {
+            let mut asked = asked.borrow_mut();
+            let fresh = asked.as_deref() != Some(snapshot_id.as_str());
+            *asked = Some(snapshot_id.clone());
+            fresh
+        });
+        if !fresh || loaded.applied.is_some() {
+            return;
+        }
+        spawn_local(async move {
+            match Store::browser().model(&snapshot_id).await {
+                Ok(Some(applied)) => {
+                    if let DataState::Ready(shown) = self.data.get_untracked() {
+                        if shown.record.snapshot_id == snapshot_id && shown.applied.is_none() {
+                            let next = shown.with_applied(Some(Arc::new(applied)));
+                            self.data.set(DataState::Ready(Arc::new(next)));
+                        }
+                    }
+                }
+                Ok(None) => {}
+                Err(error) => self.notice.set(Some(error.0)),
+            }
+        });
+    }
+
     /// Saves a new tier ladder (in this browser) and re-analyses the data shown with it.
     pub fn apply_tier_rules(self, rules: TierRules) {
         Store::set_tier_rules(&rules);
         if let DataState::Ready(loaded) = self.data.get_untracked() {
-            let next = Loaded::with_rules(loaded.record.clone(), loaded.dataset.clone(), rules);
+            let next = Loaded::with_rules(loaded.record.clone(), loaded.dataset.clone(), rules)
+                .with_applied(loaded.applied.clone());
             // Segments do not depend on tiers: the analysis worker of this snapshot keeps them.
             self.data.set(DataState::Ready(Arc::new(next)));
         }

@@ -469,3 +469,58 @@ pub fn offers_view(
     };
     Some((rows, spec))
 }
+
+/// The applied model's verdict on one customer: its name, the probability, and the log-odds
+/// parts of every feature (the largest as bars, the rest summed) that add up to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelVerdict {
+    /// The model's name and version.
+    pub name: String,
+    /// The customer's probability, as a percentage.
+    pub probability: String,
+    /// Base and parts as a chart.
+    pub spec: ContributionsSpec,
+    /// Whether it predicts a credit outcome (it then speaks for credit risk).
+    pub credit_risk: bool,
+}
+
+/// The applied model's verdict on `row`; `None` when no model is applied.
+pub fn model_verdict(loaded: &Loaded, row: usize, lang: Lang, as_of: &str) -> Option<ModelVerdict> {
+    let applied = loaded.applied.as_ref()?;
+    let design = loaded.model_design()?;
+    let (base, parts) = applied.model.contributions(design, row);
+    let logit = base + parts.iter().map(|p| p.1).sum::<f64>();
+    let probability = crate::analytics::models::sigmoid(logit);
+    let mut factors: Vec<(String, f64)> = parts
+        .iter()
+        .take(OFFER_FACTORS)
+        .map(|(name, part)| (model_feature_name(name, lang), *part))
+        .collect();
+    if parts.len() > OFFER_FACTORS {
+        let rest: f64 = parts.iter().skip(OFFER_FACTORS).map(|p| p.1).sum();
+        factors.push((lang.text(Msg::OtherFactors).to_owned(), rest));
+    }
+    let title = format!(
+        "{} · {} {:.0}%",
+        applied.name,
+        lang.text(Msg::Probability),
+        probability * 100.0
+    );
+    Some(ModelVerdict {
+        name: format!(
+            "{} · {} {}",
+            applied.name,
+            lang.text(Msg::ModelVersion),
+            applied.version
+        ),
+        probability: format!("{:.1}%", probability * 100.0),
+        spec: ContributionsSpec {
+            title: dated_title(&title, as_of, lang),
+            base_label: lang.text(Msg::ModelImportanceBase).to_owned(),
+            base,
+            factors,
+            decimals: 2,
+        },
+        credit_risk: applied.is_credit_risk(),
+    })
+}

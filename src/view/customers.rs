@@ -21,6 +21,7 @@ pub fn score_title(kind: ScoreKind) -> Msg {
         ScoreKind::Capacity => Msg::FinancialCapacity,
         ScoreKind::Attrition => Msg::AttritionRisk,
         ScoreKind::Potential => Msg::KeyAccountPotential,
+        ScoreKind::Model => Msg::ModelScore,
     }
 }
 
@@ -382,10 +383,12 @@ pub fn filter_choices(loaded: &Loaded, lang: Lang) -> FilterChoices {
         managers,
         cities: cities.into_iter().map(|c| (c.clone(), c)).collect(),
         risks: (1..=5).map(|r| (r.to_string(), format!("R{r}"))).collect(),
-        // Only the scores this dataset can give: no attrition without transactions.
+        // Only the scores this dataset can give: no attrition without transactions, and the
+        // model's only once one is applied.
         scores: ScoreKind::ALL
             .into_iter()
             .filter(|s| s.applies_to(&loaded.dataset))
+            .chain(loaded.applied.as_ref().map(|_| ScoreKind::Model))
             .map(|s| (s.key().to_owned(), lang.text(score_title(s)).to_owned()))
             .collect(),
     }

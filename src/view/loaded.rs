@@ -1,5 +1,7 @@
 //! A stored snapshot in memory with its analysis: what every page model is built from.
 
+use crate::analytics::models::studio::AppliedModel;
+use crate::analytics::models::Design;
 use crate::analytics::profile::{customer_profile, CustomerProfile};
 use crate::analytics::scores::{key_threshold_fen, FactorScores, ScoreKind};
 use crate::analytics::whatif::AumIndex;
@@ -25,6 +27,10 @@ pub struct Loaded {
     scored: OnceLock<Scored>,
     /// Each customer's rows of the other tables, for the 360 page: built when first asked.
     customer_rows: OnceLock<CustomerRows>,
+    /// The model applied to this snapshot in the model studio, if any.
+    pub applied: Option<Arc<AppliedModel>>,
+    /// The features that model reads, built when a profile first asks.
+    model_design: OnceLock<Option<Design>>,
 }
 
 /// Rows of a table grouped by customer: row numbers in table order, one run per customer.
@@ -83,6 +89,8 @@ pub struct Scored {
     pub potential: FactorScores,
     /// That threshold, in fen.
     pub key_threshold_fen: i64,
+    /// The applied model's probability in percent (no factors when none is applied).
+    pub model: FactorScores,
 }
 
 impl Loaded {
@@ -104,6 +112,23 @@ impl Loaded {
             aum_index: OnceLock::new(),
             scored: OnceLock::new(),
             customer_rows: OnceLock::new(),
+            applied: None,
+            model_design: OnceLock::new(),
+        }
+    }
+
+    /// The same snapshot and analysis with `applied` as its model: its scores join the lists.
+    pub fn with_applied(&self, applied: Option<Arc<AppliedModel>>) -> Loaded {
+        Loaded {
+            record: self.record.clone(),
+            dataset: self.dataset.clone(),
+            tier_rules: self.tier_rules.clone(),
+            analysis: self.analysis.clone(),
+            aum_index: OnceLock::new(),
+            scored: OnceLock::new(),
+            customer_rows: OnceLock::new(),
+            applied,
+            model_design: OnceLock::new(),
         }
     }
 
@@ -115,7 +140,16 @@ impl Loaded {
             let key_threshold_fen = key_threshold_fen(&self.tier_rules);
             let compute =
                 |kind: ScoreKind| kind.compute(dataset, features, &profile, key_threshold_fen);
+            let model = self
+                .applied
+                .as_ref()
+                .filter(|a| a.probabilities.len() == dataset.n_customers())
+                .map_or_else(
+                    || FactorScores::of_model(&[]),
+                    |a| FactorScores::of_model(&a.probabilities),
+                );
             Scored {
+                model,
                 capacity: compute(ScoreKind::Capacity),
                 attrition: compute(ScoreKind::Attrition),
                 potential: compute(ScoreKind::Potential),
@@ -123,6 +157,22 @@ impl Loaded {
                 profile,
             }
         })
+    }
+
+    /// The columns the applied model reads, for its per-customer contributions; `None` without
+    /// an applied model.
+    pub fn model_design(&self) -> Option<&Design> {
+        self.model_design
+            .get_or_init(|| {
+                let applied = self.applied.as_ref()?;
+                let candidates = crate::analytics::models::selection::candidates(
+                    &self.dataset,
+                    &self.analysis.features,
+                    &self.scored().profile,
+                );
+                Some(candidates.design.select(&applied.model.features))
+            })
+            .as_ref()
     }
 
     /// Each customer's rows of the holdings, interactions and feedback, grouped once.
@@ -174,6 +224,7 @@ impl Scored {
             ScoreKind::Capacity => &self.capacity,
             ScoreKind::Attrition => &self.attrition,
             ScoreKind::Potential => &self.potential,
+            ScoreKind::Model => &self.model,
         }
     }
 }

@@ -105,10 +105,15 @@ pub fn report_view(report: &TrainingReport, lang: Lang, title_suffix: &str) -> R
             .models
             .iter()
             .map(|m| {
+                // Legends are narrow: the learners' short names.
+                let short = lang.text(match m.kind {
+                    ModelKind::Logistic => Msg::ModelLogisticShort,
+                    ModelKind::Gbdt => Msg::ModelTreesShort,
+                });
                 let name = if figure {
-                    format!("{} · AUC {:.3}", model_name(m.kind, lang), m.auc)
+                    format!("{short} · AUC {:.3}", m.auc)
                 } else {
-                    model_name(m.kind, lang).to_owned()
+                    short.to_owned()
                 };
                 (name, points(m))
             })

@@ -249,7 +249,10 @@ impl Default for CustomersQuery {
 
 /// The score a `score=` value names.
 fn score_kind(key: &str) -> Option<ScoreKind> {
-    ScoreKind::ALL.into_iter().find(|s| s.key() == key)
+    ScoreKind::ALL
+        .into_iter()
+        .chain([ScoreKind::Model])
+        .find(|s| s.key() == key)
 }
 
 /// Yuan as written in a URL (`1000000`, `12.5`) to fen, exactly, by the import's own money

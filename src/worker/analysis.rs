@@ -4,13 +4,14 @@
 
 use super::port::{self, Attachments, WorkerPort};
 use super::protocol::{
-    AnalysisJob, AnalysisReply, AnalysisRequest, ListExport, ToWorker, TrainRequest, WorkerReply,
+    AnalysisJob, AnalysisReply, AnalysisRequest, ApplyRequest, ListExport, ToWorker, TrainRequest,
+    WorkerReply,
 };
 use crate::analytics::listing::CustomerList;
 use crate::analytics::models::ModelKind;
 use crate::analytics::profile::customer_profile;
 use crate::analytics::propensity::{customer_offers, next_best_products, NextBestProducts};
-use crate::analytics::scores::key_threshold_fen;
+use crate::analytics::scores::{key_threshold_fen, ScoreKind};
 use crate::analytics::segments::segment_customers;
 use crate::analytics::{as_of_date, customer_features, CustomerFeatures};
 use crate::model::{Dataset, Day};
@@ -34,6 +35,8 @@ struct Held {
     next_best: Option<NextBestProducts>,
     /// The model studio's last final models, for applying.
     trained: Vec<crate::analytics::models::studio::FinalModel>,
+    /// The report they came with.
+    report: Option<crate::analytics::models::studio::TrainingReport>,
 }
 
 /// Posts a reply, with a workbook's bytes transferred beside it.
@@ -73,6 +76,7 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRe
                                 features,
                                 next_best: None,
                                 trained: Vec::new(),
+                                report: None,
                             });
                             std::mem::take(&mut session.waiting)
                         };
@@ -176,6 +180,19 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
                 None,
             ),
         },
+        AnalysisRequest::Apply(request) => {
+            post(progress(AnalysisJob::Apply, 0, 1), None);
+            match apply(held, &request) {
+                Ok(applied) => post(AnalysisReply::Applied(Box::new(applied)), None),
+                Err(message) => post(
+                    AnalysisReply::Failed {
+                        job: AnalysisJob::Apply,
+                        message,
+                    },
+                    None,
+                ),
+            }
+        }
         AnalysisRequest::ListXlsx(export) => {
             post(progress(AnalysisJob::ListXlsx, 0, 1), None);
             match workbook(held, &export) {
@@ -219,7 +236,33 @@ fn train(
         &now,
     )?;
     held.trained = finals;
+    held.report = Some(report.clone());
     Ok(report)
+}
+
+/// Scores every customer with the trained model of the kind asked.
+fn apply(
+    held: &Held,
+    request: &ApplyRequest,
+) -> Result<crate::analytics::models::studio::AppliedModel, String> {
+    let (Some(model), Some(report)) = (
+        held.trained.iter().find(|m| m.kind == request.kind),
+        held.report.as_ref(),
+    ) else {
+        return Err("no model of that kind has been trained on this snapshot".to_owned());
+    };
+    let profile = customer_profile(&held.dataset, held.as_of);
+    let candidates =
+        crate::analytics::models::selection::candidates(&held.dataset, &held.features, &profile);
+    let design = candidates.design.select(&model.features);
+    Ok(crate::analytics::models::studio::AppliedModel {
+        name: request.name.clone(),
+        version: request.version,
+        outcome: request.outcome.clone(),
+        probabilities: model.probabilities(&design),
+        model: model.clone(),
+        report: report.clone(),
+    })
 }
 
 fn workbook(held: &Held, export: &ListExport) -> Result<Vec<u8>, String> {
@@ -235,6 +278,9 @@ fn workbook(held: &Held, export: &ListExport) -> Result<Vec<u8>, String> {
     let rows: Vec<usize> = export.rows.iter().map(|&r| r as usize).collect();
     let headers: Vec<&str> = export.headers.iter().map(String::as_str).collect();
     let score = export.score.map(|kind| {
+        if let (ScoreKind::Model, Some(scores)) = (kind, &export.model_scores) {
+            return crate::analytics::scores::FactorScores::of_model(scores);
+        }
         let profile = customer_profile(&held.dataset, held.as_of);
         kind.compute(
             &held.dataset,

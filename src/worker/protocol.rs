@@ -209,6 +209,21 @@ pub enum AnalysisRequest {
     ListXlsx(ListExport),
     /// Train and validate both models on an outcome (the model studio).
     Train(TrainRequest),
+    /// Score every customer with one of the last trained models.
+    Apply(ApplyRequest),
+}
+
+/// Which trained model to apply, and under what name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplyRequest {
+    /// The learner.
+    pub kind: crate::analytics::models::ModelKind,
+    /// The name shown.
+    pub name: String,
+    /// Its version on this snapshot.
+    pub version: u32,
+    /// The outcome it was trained on.
+    pub outcome: crate::analytics::models::outcome::Outcome,
 }
 
 /// What to train on: the outcome and, unless the screen's defaults, the features.
@@ -223,7 +238,7 @@ pub struct TrainRequest {
 }
 
 /// A customer list to write as a workbook, in the reader's language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListExport {
     /// The tier ladder in force (the page's rules may differ from the defaults).
     pub tier_rules: crate::analytics::TierRules,
@@ -238,6 +253,9 @@ pub struct ListExport {
     /// The score the list was narrowed by, written as a last column (its header last).
     #[serde(default)]
     pub score: Option<crate::analytics::scores::ScoreKind>,
+    /// When that score is the applied model's: every customer's probability.
+    #[serde(default)]
+    pub model_scores: Option<Vec<f32>>,
 }
 
 /// The analysis worker's jobs, as progress and failures name them.
@@ -253,6 +271,8 @@ pub enum AnalysisJob {
     ListXlsx,
     /// [`AnalysisRequest::Train`].
     Train,
+    /// [`AnalysisRequest::Apply`].
+    Apply,
 }
 
 /// What the analysis worker tells the page. A workbook's bytes travel beside the message as a
@@ -281,6 +301,8 @@ pub enum AnalysisReply {
     ListXlsx,
     /// The models are trained and validated.
     Trained(Box<crate::analytics::models::studio::TrainingReport>),
+    /// A model is applied: every customer scored.
+    Applied(Box<crate::analytics::models::studio::AppliedModel>),
     /// A job failed; the text says why.
     Failed {
         /// Which job.
@@ -399,6 +421,7 @@ impl WorkerReply {
                     AnalysisReply::Offers { .. } => AnalysisJob::Offers,
                     AnalysisReply::ListXlsx => AnalysisJob::ListXlsx,
                     AnalysisReply::Trained(_) => AnalysisJob::Train,
+                    AnalysisReply::Applied(_) => AnalysisJob::Apply,
                 };
                 Some(WorkerReply::Analysis(AnalysisReply::Failed {
                     job,

@@ -258,3 +258,82 @@ fn the_layout_check_sees_overlaps_cut_labels_and_repeated_ticks() {
     assert!(problems[1].contains("overlaps"));
     assert!(problems[2].contains("repeated ticks"));
 }
+
+/// The model studio's charts (ROC, gains, calibration, importance) and a profile's model
+/// verdict, for models trained on the churn fixture, in both languages.
+#[test]
+fn the_model_studio_charts_keep_their_labels_apart_too() {
+    use keystone::analytics::models::outcome::{column_labels, Outcome, OutcomeRule};
+    use keystone::analytics::models::selection::candidates;
+    use keystone::analytics::models::studio::{train, AppliedModel};
+    use keystone::view::customer::model_verdict;
+    use keystone::view::models::report_view;
+    let (_, outcome) =
+        super::support::import_files(&[("churn.csv", super::support::bytes("models/churn.csv"))]);
+    let book = loaded(outcome.dataset);
+    let rule = OutcomeRule::Values(vec!["流失".into()]);
+    let labels = column_labels(book.dataset.customers(), "流失标志", &rule).expect("labels");
+    let candidates = candidates(
+        &book.dataset,
+        &book.analysis.features,
+        &book.scored().profile,
+    );
+    let (report, finals) = train(
+        &candidates,
+        &labels,
+        Some("流失标志"),
+        None,
+        5,
+        &mut |_, _| {},
+        &|| 0.0,
+    )
+    .expect("trained");
+    let best = report.best().expect("a model").kind;
+    let model = finals.into_iter().find(|f| f.kind == best).expect("final");
+    let design = candidates.design.select(&model.features);
+    let applied = AppliedModel {
+        name: "流失标志 = 流失".into(),
+        version: 1,
+        outcome: Outcome::Column {
+            column: "流失标志".into(),
+            rule,
+        },
+        probabilities: model.probabilities(&design),
+        model,
+        report: report.clone(),
+    };
+    let probabilities = applied.probabilities.clone();
+    let book = book.with_applied(Some(std::sync::Arc::new(applied)));
+    let mut problems = Vec::new();
+    for lang in [Lang::Zh, Lang::En] {
+        // Not "… En …": the bank's own Chinese headers name features in either language.
+        let tag = |chart: &str| format!("models/{lang:?} {chart}");
+        let view = report_view(&report, lang, "流失标志 · as of");
+        check(&tag("ROC"), &view.roc, 340, &mut problems);
+        check(&tag("gains"), &view.gains, 340, &mut problems);
+        check(&tag("calibration"), &view.calibration, 340, &mut problems);
+        check(&tag("importance"), &view.importance, 380, &mut problems);
+        for row in [0, 400, 799] {
+            let verdict = model_verdict(&book, row, lang, "as of").expect("a model is applied");
+            check(
+                &tag(&format!("verdict {row}")),
+                &verdict.spec,
+                300,
+                &mut problems,
+            );
+            // The profile's parts add up to the probability the list shows.
+            let spec = &verdict.spec;
+            let logit = spec.base + spec.factors.iter().map(|f| f.1).sum::<f64>();
+            let p = 1.0 / (1.0 + (-logit).exp());
+            assert!(
+                (p - f64::from(probabilities[row])).abs() < 1e-5,
+                "row {row}"
+            );
+            assert_eq!(
+                book.scored().model.score(row),
+                f64::from(probabilities[row]) * 100.0
+            );
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

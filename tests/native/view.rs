@@ -1352,3 +1352,25 @@ fn an_outcome_label_and_channel_words_are_assigned_in_value_maps_and_imported_as
         ]
     );
 }
+
+/// A list by model score opened before the stored model is read (a reload, a bookmark) shows
+/// everyone at 0 instead of failing, and the filter offers the model's score only once one is
+/// applied.
+#[test]
+fn a_list_by_model_score_without_a_model_scores_zero_and_offers_no_model_filter() {
+    use keystone::analytics::scores::ScoreKind;
+    use keystone::view::customers::filter_choices;
+    let loaded = demo_loaded();
+    let query = CustomersQuery::from_query([("score", "model"), ("smin", "50")].as_slice());
+    assert_eq!(query.score, Some(ScoreKind::Model));
+    let page = customers_page(&loaded, &query, None, Lang::En, "/");
+    assert_eq!(page.count, 0, "nobody scores 50 without a model");
+    let everyone = CustomersQuery::from_query([("score", "model")].as_slice());
+    let page = customers_page(&loaded, &everyone, None, Lang::En, "/");
+    assert_eq!(page.count, loaded.dataset.n_customers());
+    assert!(page.rows.iter().all(|r| r.score.as_deref() == Some("0")));
+    assert!(!filter_choices(&loaded, Lang::En)
+        .scores
+        .iter()
+        .any(|(key, _)| key == "model"));
+}

@@ -110,6 +110,39 @@ impl FinalModel {
     }
 }
 
+/// A model applied to a snapshot: named and versioned, with its report, the outcome it
+/// predicts and every customer's probability. Stored with the snapshot it scores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppliedModel {
+    /// The name a manager reads ("y = yes"), with the learner.
+    pub name: String,
+    /// 1 for the first model applied to the snapshot, then one more each time.
+    pub version: u32,
+    /// What it predicts.
+    pub outcome: super::outcome::Outcome,
+    /// The fit on every labelled customer.
+    pub model: FinalModel,
+    /// The training report it came with.
+    pub report: TrainingReport,
+    /// Every customer's probability of the outcome, in the customers table's order.
+    pub probabilities: Vec<f32>,
+}
+
+impl AppliedModel {
+    /// The validation of the applied learner.
+    pub fn validation(&self) -> Option<&ModelValidation> {
+        self.report
+            .models
+            .iter()
+            .find(|m| m.kind == self.model.kind)
+    }
+
+    /// Whether it predicts a credit outcome (default, delinquency) and so informs credit risk.
+    pub fn is_credit_risk(&self) -> bool {
+        self.outcome.is_credit_risk()
+    }
+}
+
 /// Which features to use: `None` for the screen's defaults, else exactly these names (the
 /// outcome and constant columns are never used).
 pub fn chosen_features(screened: &[Screened], chosen: Option<&[String]>) -> Vec<Screened> {

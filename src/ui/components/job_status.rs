@@ -16,6 +16,7 @@ pub fn job_status<T>(job: &Job<T>, lang: Lang, testid: &'static str) -> AnyView 
                 AnalysisJob::Offers => Msg::JobOffers,
                 AnalysisJob::ListXlsx => Msg::JobWorkbook,
                 AnalysisJob::Train => Msg::JobTraining,
+                AnalysisJob::Apply => Msg::JobApplying,
             };
             let (done, of) = (*done, (*of).max(1));
             view! {

@@ -114,6 +114,23 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
         }
     });
     let has_holdings = page.has_holdings;
+    // The applied model's verdict with its reasons, and where credit risk comes from.
+    let verdict = crate::view::customer::model_verdict(loaded, row, lang, &as_of);
+    let credit_note = match verdict.as_ref().filter(|v| v.credit_risk) {
+        Some(v) => format!("{}{})", lang.text(Msg::CreditRiskLearned), v.name),
+        None => lang.text(Msg::CreditRiskRuleBased).to_owned(),
+    };
+    let model_section = view! {
+        <section class="panel" data-testid="customer-model">
+            <h3>{lang.text(Msg::ModelOn360)}</h3>
+            {verdict.map(|v| view! {
+                <p data-testid="model-probability"><span translate="no">{v.name}</span> " · " {lang.text(Msg::Probability)} " " <strong>{v.probability}</strong></p>
+                <ChartCanvas spec=v.spec height=300 testid="customer-model-contributions"/>
+                <p class="hint">{lang.text(Msg::ModelContributionsHint)}</p>
+            })}
+            <p class="hint" data-testid="credit-risk-source">{credit_note}</p>
+        </section>
+    };
     view! {
         <h2 data-testid="customer-name" translate="no">{page.name}</h2>
         <ul class="tags" data-testid="customer-tags">{tags}</ul>
@@ -129,6 +146,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
         <section class="panel">{trend}</section>
         {mix_charts}
         <div class="panel-row">{scores} {attrition_note}</div>
+        {model_section}
         <div class="panel-row">
             <section class="panel half" data-testid="next-best">
                 <h3>{lang.text(Msg::NextBestProduct)}</h3>

@@ -97,6 +97,15 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             sheet_name: lang.text(Msg::NavCustomers).to_owned(),
             rows: rows.iter().map(|&row| row as u32).collect(),
             score: query.score,
+            // The worker knows the rule scores but not the model applied on this page.
+            model_scores: (query.score == Some(crate::analytics::scores::ScoreKind::Model))
+                .then(|| {
+                    xlsx_loaded
+                        .applied
+                        .as_ref()
+                        .map(|a| a.probabilities.clone())
+                })
+                .flatten(),
         };
         workbook.set(Some(background::export_workbook(
             &xlsx_loaded,

@@ -5,13 +5,17 @@
 //! manager moves — and change the features and train again.
 
 use crate::analytics::models::outcome::{Outcome, OutcomeRule};
-use crate::analytics::models::studio::TrainingReport;
+use crate::analytics::models::studio::{AppliedModel, TrainingReport};
+use crate::analytics::models::ModelKind;
+use crate::analytics::scores::ScoreKind;
 use crate::i18n::{Lang, Msg};
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
+use crate::ui::customers_href;
 use crate::ui::state::Loaded;
 use crate::view::models::{confusion_at, model_name, outcome_choices, report_view};
-use crate::worker::protocol::TrainRequest;
+use crate::view::url::{Column, CustomersQuery};
+use crate::worker::protocol::{ApplyRequest, TrainRequest};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -33,16 +37,39 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         return view! { <p class="empty" data-testid="models-empty">{t(Msg::ModelNoOutcome)}</p> }
             .into_any();
     }
-    let column = RwSignal::new(choices[0].column.clone());
-    let positive = RwSignal::new(
-        choices[0]
-            .values
-            .first()
-            .map_or(AT_LEAST.to_owned(), |v| v.value.clone()),
-    );
-    let threshold = RwSignal::new(String::new());
-    let training: RwSignal<Option<TrainingSlot>> = RwSignal::new(None);
-    let chosen: RwSignal<Option<Vec<String>>> = RwSignal::new(None);
+    // Drawn anew (after a model is applied, or a visit elsewhere), the page shows the last
+    // training of this snapshot's worker again.
+    let last = background::last_training(&loaded);
+    let (first_column, first_positive, first_threshold) = match last.as_ref().map(|l| &l.0.outcome)
+    {
+        Some(Outcome::Column {
+            column,
+            rule: OutcomeRule::Values(values),
+        }) => (
+            column.clone(),
+            values.first().cloned().unwrap_or_default(),
+            String::new(),
+        ),
+        Some(Outcome::Column {
+            column,
+            rule: OutcomeRule::AtLeast(t),
+        }) => (column.clone(), AT_LEAST.to_owned(), t.to_string()),
+        _ => (
+            choices[0].column.clone(),
+            choices[0]
+                .values
+                .first()
+                .map_or(AT_LEAST.to_owned(), |v| v.value.clone()),
+            String::new(),
+        ),
+    };
+    let column = RwSignal::new(first_column);
+    let positive = RwSignal::new(first_positive);
+    let threshold = RwSignal::new(first_threshold);
+    let chosen: RwSignal<Option<Vec<String>>> =
+        RwSignal::new(last.as_ref().and_then(|l| l.0.chosen.clone()));
+    let trained_outcome = RwSignal::new(last.as_ref().map(|l| l.0.outcome.clone()));
+    let training: RwSignal<Option<TrainingSlot>> = RwSignal::new(last.map(|l| l.1));
     let choices = StoredValue::new(choices);
     let current =
         move || choices.with_value(|all| all.iter().find(|c| c.column == column.get()).cloned());
@@ -98,11 +125,13 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         } else {
             OutcomeRule::Values(vec![positive.get_untracked()])
         };
+        let outcome = Outcome::Column {
+            column: column.get_untracked(),
+            rule,
+        };
+        trained_outcome.set(Some(outcome.clone()));
         let request = TrainRequest {
-            outcome: Outcome::Column {
-                column: column.get_untracked(),
-                rule,
-            },
+            outcome,
             chosen: features,
             folds: 5,
         };
@@ -115,13 +144,61 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             .get()
             .is_some_and(|slot| matches!(slot.get(), Job::Running { .. }))
     };
-    let as_of = loaded.as_of_text(lang);
+    let as_of = loaded.analysis.as_of.map(|_| loaded.as_of_text(lang));
+    // Applying scores every customer in the worker, then stores the model with the snapshot.
+    let state = expect_context::<crate::ui::state::AppState>();
+    let applying: RwSignal<Option<ArcRwSignal<Job<Arc<AppliedModel>>>>> = RwSignal::new(None);
+    let apply_loaded = StoredValue::new(loaded.clone());
+    let apply = move |kind: ModelKind| {
+        let Some(outcome) = trained_outcome.get_untracked() else {
+            return;
+        };
+        let version = apply_loaded.with_value(|l| l.applied.as_ref().map_or(1, |a| a.version + 1));
+        let request = ApplyRequest {
+            kind,
+            name: outcome_name(&outcome),
+            version,
+            outcome,
+        };
+        let slot = apply_loaded.with_value(|l| background::apply_model(l, request));
+        applying.set(Some(slot));
+    };
+    Effect::new(move |_| {
+        if let Some(Job::Ready(applied)) = applying.get().map(|slot| slot.get()) {
+            applying.set(None);
+            state.use_applied_model(applied);
+        }
+    });
+    let applying_status = move || {
+        applying
+            .get()
+            .map(|slot| job_status(&slot.get(), lang, "applying-job"))
+    };
+    let applied = loaded.applied.as_ref().map(|a| {
+        let link = customers_href(&CustomersQuery {
+            score: Some(ScoreKind::Model),
+            sort: Column::Score,
+            descending: true,
+            ..CustomersQuery::default()
+        });
+        view! {
+            <p data-testid="model-applied">
+                {t(Msg::ModelApplied)}
+                <strong translate="no">{a.name.clone()}</strong>
+                {format!(" · {} {} · {} · AUC {:.3}", t(Msg::ModelVersion), a.version, model_name(a.model.kind, lang), a.validation().map_or(0.0, |v| v.auc))}
+            </p>
+            <p class="hint">{t(Msg::ModelAppliedHint)} " " <a href=link data-testid="model-list">{t(Msg::ModelOpenList)}</a></p>
+        }
+    });
     let report = move || {
         let slot = training.get()?;
         Some(match slot.get() {
             Job::Ready(report) => {
-                let suffix = format!("{} · {as_of}", column.get_untracked());
-                report_section(&report, lang, &suffix, chosen, start).into_any()
+                let mut suffix = column.get_untracked();
+                if let Some(as_of) = &as_of {
+                    suffix = format!("{suffix} · {as_of}");
+                }
+                report_section(&report, lang, &suffix, chosen, start, apply).into_any()
             }
             other => job_status(&other, lang, "training-job"),
         })
@@ -155,10 +232,27 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                     </button>
                 </Show>
             </div>
+            {applied}
+            {applying_status}
         </section>
         {report}
     }
     .into_any()
+}
+
+/// A model's name from its outcome: `column = value` (or `column ≥ threshold`).
+fn outcome_name(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Column {
+            column,
+            rule: OutcomeRule::Values(values),
+        } => format!("{column} = {}", values.join(" / ")),
+        Outcome::Column {
+            column,
+            rule: OutcomeRule::AtLeast(t),
+        } => format!("{column} \u{2265} {t}"),
+        Outcome::Derived { outcome, .. } => format!("{outcome:?}"),
+    }
 }
 
 fn report_section(
@@ -167,14 +261,17 @@ fn report_section(
     suffix: &str,
     chosen: RwSignal<Option<Vec<String>>>,
     start: impl Fn(Option<Vec<String>>) + Copy + 'static,
+    apply: impl Fn(ModelKind) + Copy + 'static,
 ) -> impl IntoView {
     let t = move |m| lang.text(m);
     let view = report_view(report, lang, suffix);
     let model_rows = view
         .models
         .iter()
-        .map(|row| {
+        .zip(&report.models)
+        .map(|(row, model)| {
             let top = row.top.clone();
+            let kind = model.kind;
             view! {
                 <tr data-model=row.key>
                     <td>{row.model.clone()}</td>
@@ -182,6 +279,7 @@ fn report_section(
                     <td class="num">{row.folds.clone()}</td>
                     {top.into_iter().map(|cell| view! { <td class="num">{cell}</td> }).collect_view()}
                     <td class="num">{row.seconds.clone()}</td>
+                    <td><button class="secondary" data-testid="apply-model" on:click=move |_| apply(kind)>{t(Msg::ModelApply)}</button></td>
                 </tr>
             }
         })
@@ -248,7 +346,7 @@ fn report_section(
     view! {
         <section class="panel" data-testid="model-report">
             <p data-testid="model-summary">{view.summary.clone()}</p>
-            <DataTable testid="model-table" headers=vec![t(Msg::ModelColumnModel), t(Msg::ModelColumnAuc), t(Msg::ModelColumnFolds), t(Msg::ModelColumnTop5), t(Msg::ModelColumnTop10), t(Msg::ModelColumnTop20), t(Msg::ModelColumnSeconds)]>
+            <DataTable testid="model-table" scroll=true headers=vec![t(Msg::ModelColumnModel), t(Msg::ModelColumnAuc), t(Msg::ModelColumnFolds), t(Msg::ModelColumnTop5), t(Msg::ModelColumnTop10), t(Msg::ModelColumnTop20), t(Msg::ModelColumnSeconds), ""]>
                 {model_rows}
             </DataTable>
         </section>
