@@ -626,7 +626,100 @@ mod native {
         };
         println!("BENCH next_best.M.browser {offers:.3} s");
         delete_all(&client).await;
+        train_uci(&client).await;
+        delete_all(&client).await;
         let _ = client.close().await;
+    }
+
+    /// The model studio on the UCI file imported through the page: seconds from a click on
+    /// Train (y = yes, the default features) to the report shown — both models, 5 folds and
+    /// the final fit in the analysis worker. The first run also has the worker read the
+    /// snapshot; the median is of the runs.
+    async fn train_uci(client: &Client) {
+        let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        let files = upload_files(&tests, "uci", &["uci-bank-full.csv"]);
+        click(client, "a[data-nav=data]").await;
+        pick_files(client, "[data-testid=import-files]", &files).await;
+        wait_text(client, "[data-testid=import-needs-mapping]", |t| {
+            !t.is_empty()
+        })
+        .await;
+        client
+            .find(fantoccini::Locator::Css(
+                ".file-card[data-file='uci-bank-full.csv'] [data-testid=import-entity]",
+            ))
+            .await
+            .expect("kind")
+            .select_by_value("customers")
+            .await
+            .expect("declare customers");
+        click(client, "[data-testid=import-validate]").await;
+        wait_text(client, "[data-testid=import-commit]", |t| !t.is_empty()).await;
+        click(client, "[data-testid=import-commit]").await;
+        wait_text(
+            client,
+            "[data-testid=snapshot] dd[data-count=customers]",
+            |t| t == "45,211",
+        )
+        .await;
+        click(client, "a[data-nav=models]").await;
+        client
+            .find(fantoccini::Locator::Css("[data-testid=outcome-column]"))
+            .await
+            .expect("outcome")
+            .select_by_value("y")
+            .await
+            .expect("choose y");
+        client
+            .find(fantoccini::Locator::Css("[data-testid=outcome-positive]"))
+            .await
+            .expect("positive")
+            .select_by_value("yes")
+            .await
+            .expect("choose yes");
+        let mut times = Vec::new();
+        for _ in 0..runs() {
+            client
+                .execute(
+                    "window.__trained = null;
+                     const started = performance.now();
+                     document.querySelector('[data-testid=train]').click();
+                     let gone = false;
+                     const wait = () => {
+                       const shown = document.querySelector('[data-testid=model-report]');
+                       if (!shown) gone = true;
+                       if (gone && shown) window.__trained = performance.now() - started;
+                       else setTimeout(wait, 10);
+                     };
+                     wait();",
+                    vec![],
+                )
+                .await
+                .expect("train");
+            let started = std::time::Instant::now();
+            let seconds = loop {
+                let done = client
+                    .execute("return window.__trained;", vec![])
+                    .await
+                    .expect("poll");
+                if let Some(ms) = done.as_f64() {
+                    break ms / 1000.0;
+                }
+                assert!(
+                    started.elapsed().as_secs() < 300,
+                    "no report after five minutes"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            };
+            let auc = |key: &str| format!("tr[data-model={key}] [data-testid=model-auc]");
+            let (lr, trees) = (
+                wait_text(client, &auc("logistic"), |t| !t.is_empty()).await,
+                wait_text(client, &auc("trees"), |t| !t.is_empty()).await,
+            );
+            eprintln!("train.uci.browser: {seconds:.3} s, AUC logistic {lr}, trees {trees}");
+            times.push(seconds);
+        }
+        println!("BENCH train.uci.browser {:.3} s", median(times));
     }
 }
 

@@ -69,6 +69,7 @@ fn main() {
             black_box(decode_dataset("bench", SCHEMA_VERSION, &rows, &chunks).ok());
         }),
     );
+    train_uci();
     if let Some(data) = std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from) {
         workload(&data.join("S"), "S");
         workload(&data.join("M"), "M");
@@ -77,6 +78,70 @@ fn main() {
             workload(&data.join("L"), "L");
         }
     }
+}
+
+/// The model studio's job on the UCI bank-marketing file (45,211 customers, `y` = `yes`, every
+/// default feature): both models, 5 folds and the final fit — what the page's Train runs.
+fn train_uci() {
+    use keystone::analytics::models::outcome::{column_labels, OutcomeRule};
+    use keystone::analytics::models::selection::candidates;
+    use keystone::analytics::models::studio::train;
+    use keystone::analytics::{as_of_date, customer_features};
+    use keystone::import::{auto_map, read_sheet, Entity, FileInput};
+    use std::io::Read;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/uci-bank-full.csv.gz");
+    let mut csv = Vec::new();
+    let packed = std::fs::read(&path).expect("the UCI file");
+    flate2::read::GzDecoder::new(packed.as_slice())
+        .read_to_end(&mut csv)
+        .expect("gunzip");
+    let sheet = read_sheet("bank-full.csv", &csv, None).expect("read");
+    let outcome = import(&ImportRequest {
+        files: vec![FileInput {
+            file_name: "bank-full.csv".into(),
+            entity: Entity::Customers,
+            sheet: &sheet,
+            mapping: auto_map(Entity::Customers, &sheet.headers),
+            date_style: Default::default(),
+        }],
+        today: Day(30_000),
+        currency: Default::default(),
+        base: None,
+    });
+    let dataset = outcome.dataset;
+    let as_of = as_of_date(&dataset);
+    let features = customer_features(&dataset, as_of);
+    let profile = customer_profile(&dataset, as_of);
+    let labels = column_labels(
+        dataset.customers(),
+        "y",
+        &OutcomeRule::Values(vec!["yes".into()]),
+    )
+    .expect("labels");
+    let mut aucs = String::new();
+    report(
+        "train.uci.native",
+        median_seconds(|| {
+            let candidates = candidates(&dataset, &features, &profile);
+            let (report, _) = train(
+                &candidates,
+                &labels,
+                Some("y"),
+                None,
+                5,
+                &mut |_, _| {},
+                &|| 0.0,
+            )
+            .expect("trained");
+            aucs = report
+                .models
+                .iter()
+                .map(|m| format!("{:?} {:.4}", m.kind, m.auc))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }),
+    );
+    eprintln!("train.uci.native: AUC {aucs}");
 }
 
 /// Reads a workload folder into memory (not timed), then times import and pipeline stages.
@@ -177,4 +242,36 @@ fn workload(dir: &Path, name: &str) {
             ));
         }),
     );
+    // What the training sample costs in accuracy: each family's validation AUC trained on the
+    // sample against trained on every customer outside the validation fifth (one run each).
+    if dataset.n_customers() * 4 / 5 > keystone::analytics::propensity::MAX_TRAINING_ROWS {
+        let sampled = next_best_products(
+            &dataset,
+            &analysis.features,
+            &profile,
+            ModelKind::Gbdt,
+            &mut |_, _| {},
+        );
+        let everything = keystone::analytics::propensity::next_best_products_sampled(
+            &dataset,
+            &analysis.features,
+            &profile,
+            ModelKind::Gbdt,
+            usize::MAX,
+            &mut |_, _| {},
+        );
+        let gap = sampled
+            .products
+            .iter()
+            .zip(&everything.products)
+            .filter_map(|(s, e)| Some(e.validation_auc? - s.validation_auc?))
+            .fold(f64::MIN, f64::max);
+        for (s, e) in sampled.products.iter().zip(&everything.products) {
+            eprintln!(
+                "next_best.{name}: {:?} AUC {:?} on {} customers, {:?} on {}",
+                s.product, s.validation_auc, s.trained_on, e.validation_auc, e.trained_on
+            );
+        }
+        println!("BENCH next_best.{name}.auc_loss_of_sampling {gap:.4} AUC");
+    }
 }
