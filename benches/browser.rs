@@ -609,26 +609,32 @@ mod native {
             )
             .await
             .expect("open a profile");
-        let started = std::time::Instant::now();
-        let offers = loop {
-            let shown = client
-                .execute("return window.__offers;", vec![])
-                .await
-                .expect("poll");
-            if let Some(ms) = shown.as_f64() {
-                break ms / 1000.0;
-            }
-            assert!(
-                started.elapsed().as_secs() < 300,
-                "no offers after five minutes"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        };
+        let offers = page_timer(&client, "__offers").await;
         println!("BENCH next_best.M.browser {offers:.3} s");
         delete_all(&client).await;
         train_uci(&client).await;
         delete_all(&client).await;
         let _ = client.close().await;
+    }
+
+    /// Seconds the page measured itself and left in `window[variable]` (in milliseconds): a
+    /// script may not wait that long, so this side polls, for five minutes at most.
+    async fn page_timer(client: &Client, variable: &str) -> f64 {
+        let started = std::time::Instant::now();
+        loop {
+            let shown = client
+                .execute(&format!("return window.{variable};"), vec![])
+                .await
+                .expect("poll");
+            if let Some(ms) = shown.as_f64() {
+                return ms / 1000.0;
+            }
+            assert!(
+                started.elapsed().as_secs() < 300,
+                "{variable}: nothing after five minutes"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
 
     /// The model studio on the UCI file imported through the page: seconds from a click on
@@ -696,21 +702,7 @@ mod native {
                 )
                 .await
                 .expect("train");
-            let started = std::time::Instant::now();
-            let seconds = loop {
-                let done = client
-                    .execute("return window.__trained;", vec![])
-                    .await
-                    .expect("poll");
-                if let Some(ms) = done.as_f64() {
-                    break ms / 1000.0;
-                }
-                assert!(
-                    started.elapsed().as_secs() < 300,
-                    "no report after five minutes"
-                );
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            };
+            let seconds = page_timer(client, "__trained").await;
             let auc = |key: &str| format!("tr[data-model={key}] [data-testid=model-auc]");
             let (lr, trees) = (
                 wait_text(client, &auc("logistic"), |t| !t.is_empty()).await,

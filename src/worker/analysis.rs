@@ -170,28 +170,22 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
                 None,
             );
         }
-        AnalysisRequest::Train(request) => match train(held, &request, post) {
-            Ok(report) => post(AnalysisReply::Trained(Box::new(report)), None),
-            Err(message) => post(
-                AnalysisReply::Failed {
-                    job: AnalysisJob::Train,
-                    message,
-                },
-                None,
-            ),
-        },
+        AnalysisRequest::Train(request) => {
+            let trained = train(held, &request, post);
+            answer(
+                post,
+                AnalysisJob::Train,
+                trained.map(|report| AnalysisReply::Trained(Box::new(report))),
+            );
+        }
         AnalysisRequest::Apply(request) => {
             post(progress(AnalysisJob::Apply, 0, 1), None);
-            match apply(held, &request) {
-                Ok(applied) => post(AnalysisReply::Applied(Box::new(applied)), None),
-                Err(message) => post(
-                    AnalysisReply::Failed {
-                        job: AnalysisJob::Apply,
-                        message,
-                    },
-                    None,
-                ),
-            }
+            let applied = apply(held, &request);
+            answer(
+                post,
+                AnalysisJob::Apply,
+                applied.map(|a| AnalysisReply::Applied(Box::new(a))),
+            );
         }
         AnalysisRequest::ListXlsx(export) => {
             post(progress(AnalysisJob::ListXlsx, 0, 1), None);
@@ -207,6 +201,14 @@ fn run(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRequest, post: &
             }
         }
     }
+}
+
+/// Posts a job's reply, or its failure.
+fn answer(post: &Post, job: AnalysisJob, result: Result<AnalysisReply, String>) {
+    post(
+        result.unwrap_or_else(|message| AnalysisReply::Failed { job, message }),
+        None,
+    );
 }
 
 /// The model studio's training: labels from the outcome, the candidate features, both models

@@ -263,47 +263,15 @@ fn the_layout_check_sees_overlaps_cut_labels_and_repeated_ticks() {
 /// verdict, for models trained on the churn fixture, in both languages.
 #[test]
 fn the_model_studio_charts_keep_their_labels_apart_too() {
-    use keystone::analytics::models::outcome::{column_labels, Outcome, OutcomeRule};
-    use keystone::analytics::models::selection::candidates;
-    use keystone::analytics::models::studio::{train, AppliedModel};
     use keystone::view::customer::model_verdict;
     use keystone::view::models::report_view;
-    let (_, outcome) =
-        super::support::import_files(&[("churn.csv", super::support::bytes("models/churn.csv"))]);
-    let book = loaded(outcome.dataset);
-    let rule = OutcomeRule::Values(vec!["流失".into()]);
-    let labels = column_labels(book.dataset.customers(), "流失标志", &rule).expect("labels");
-    let candidates = candidates(
-        &book.dataset,
-        &book.analysis.features,
-        &book.scored().profile,
-    );
-    let (report, finals) = train(
-        &candidates,
-        &labels,
-        Some("流失标志"),
-        None,
-        5,
-        &mut |_, _| {},
-        &|| 0.0,
-    )
-    .expect("trained");
-    let best = report.best().expect("a model").kind;
-    let model = finals.into_iter().find(|f| f.kind == best).expect("final");
-    let design = candidates.design.select(&model.features);
-    let applied = AppliedModel {
-        name: "流失标志 = 流失".into(),
-        version: 1,
-        outcome: Outcome::Column {
-            column: "流失标志".into(),
-            rule,
-        },
-        probabilities: model.probabilities(&design),
-        model,
-        report: report.clone(),
-    };
-    let probabilities = applied.probabilities.clone();
-    let book = book.with_applied(Some(std::sync::Arc::new(applied)));
+    let (book, report, _) = super::support::churn_with_model("流失标志", "流失", 5);
+    let probabilities = book
+        .applied
+        .as_ref()
+        .expect("applied")
+        .probabilities
+        .clone();
     let mut problems = Vec::new();
     for lang in [Lang::Zh, Lang::En] {
         // Not "… En …": the bank's own Chinese headers name features in either language.

@@ -361,3 +361,54 @@ pub fn summary_text(data: &Dataset) -> String {
         money_decimal(f.in12_fen.iter().sum()),
     )
 }
+
+/// The churn fixture (`tests/data/models/churn.csv`) loaded, both models trained on `column` =
+/// `positive` with `folds` folds, and the better one applied: the book with it, the report and
+/// the design the model reads.
+pub fn churn_with_model(
+    column: &str,
+    positive: &str,
+    folds: usize,
+) -> (
+    Loaded,
+    keystone::analytics::models::studio::TrainingReport,
+    keystone::analytics::models::Design,
+) {
+    use keystone::analytics::models::outcome::{column_labels, Outcome, OutcomeRule};
+    use keystone::analytics::models::selection::candidates;
+    use keystone::analytics::models::studio::{train, AppliedModel};
+    let (_, outcome) = import_files(&[("churn.csv", bytes("models/churn.csv"))]);
+    let book = loaded(outcome.dataset);
+    let rule = OutcomeRule::Values(vec![positive.to_owned()]);
+    let labels = column_labels(book.dataset.customers(), column, &rule).expect("labels");
+    let candidates = candidates(
+        &book.dataset,
+        &book.analysis.features,
+        &book.scored().profile,
+    );
+    let (report, finals) = train(
+        &candidates,
+        &labels,
+        Some(column),
+        None,
+        folds,
+        &mut |_, _| {},
+        &|| 0.0,
+    )
+    .expect("trained");
+    let best = report.best().expect("a model").kind;
+    let model = finals.into_iter().find(|f| f.kind == best).expect("final");
+    let design = candidates.design.select(&model.features);
+    let applied = AppliedModel {
+        name: format!("{column} = {positive}"),
+        version: 1,
+        outcome: Outcome::Column {
+            column: column.to_owned(),
+            rule,
+        },
+        probabilities: model.probabilities(&design),
+        model,
+        report: report.clone(),
+    };
+    (book.with_applied(Some(Arc::new(applied))), report, design)
+}

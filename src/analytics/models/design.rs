@@ -30,6 +30,27 @@ pub fn kept_levels(levels: usize, codes: &[u32], rows: &[usize]) -> Vec<Option<u
     kept
 }
 
+/// Cuts between `bins` bins of equal counts of the non-missing `values` of `rows`, ascending,
+/// without repeats and never at the largest value (which would leave the last bin empty).
+pub fn quantile_cuts(values: &[f64], rows: &[usize], bins: usize) -> Vec<f64> {
+    let mut present: Vec<f64> = rows
+        .iter()
+        .map(|&r| values[r])
+        .filter(|v| !v.is_nan())
+        .collect();
+    present.sort_by(f64::total_cmp);
+    let mut cuts: Vec<f64> = Vec::new();
+    for q in 1..bins {
+        let Some(&cut) = present.get(q * present.len() / bins) else {
+            continue;
+        };
+        if cuts.last() != Some(&cut) && Some(&cut) != present.last() {
+            cuts.push(cut);
+        }
+    }
+    cuts
+}
+
 /// One feature's values.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FeatureValues {

@@ -7,7 +7,7 @@
 //! feature by following its path (Saabas): every split credits its feature with the change in
 //! the node value it causes, and the changes add up to the leaf.
 
-use super::design::{Design, FeatureValues, MIN_LEVEL_ROWS};
+use super::design::{quantile_cuts, Design, FeatureValues, MIN_LEVEL_ROWS};
 
 /// Bins per feature, the missing bin included.
 pub const MAX_BINS: usize = 64;
@@ -196,23 +196,7 @@ fn leaf_value(tree: &[Node], bin: impl Fn(usize) -> u8) -> f64 {
 fn binning_on(values: &FeatureValues, labels: &[bool], rows: &[usize]) -> Binning {
     match values {
         FeatureValues::Numeric(values) => {
-            let mut present: Vec<f64> = rows
-                .iter()
-                .map(|&r| values[r])
-                .filter(|v| !v.is_nan())
-                .collect();
-            present.sort_by(f64::total_cmp);
-            let mut cuts: Vec<f64> = Vec::new();
-            let wanted = MAX_BINS - 2;
-            for q in 1..=wanted {
-                let Some(&cut) = present.get(q * present.len() / (wanted + 1)) else {
-                    continue;
-                };
-                // A cut at the largest value would leave its right bin empty.
-                if cuts.last() != Some(&cut) && Some(&cut) != present.last() {
-                    cuts.push(cut);
-                }
-            }
+            let cuts = quantile_cuts(values, rows, MAX_BINS - 1);
             Binning::Numeric { cuts }
         }
         FeatureValues::Categorical { levels, codes } => {

@@ -296,16 +296,7 @@ fn bins_of(values: &FeatureValues, rows: &[usize]) -> Vec<u32> {
     const BINS: usize = 20;
     match values {
         FeatureValues::Numeric(values) => {
-            let mut present: Vec<f64> = rows
-                .iter()
-                .map(|&r| values[r])
-                .filter(|v| !v.is_nan())
-                .collect();
-            present.sort_by(f64::total_cmp);
-            let mut cuts: Vec<f64> = (1..BINS)
-                .filter_map(|q| present.get(q * present.len() / BINS).copied())
-                .collect();
-            cuts.dedup();
+            let cuts = super::design::quantile_cuts(values, rows, BINS);
             rows.iter()
                 .map(|&r| {
                     let v = values[r];
