@@ -69,6 +69,7 @@ fn main() {
             black_box(decode_dataset("bench", SCHEMA_VERSION, &rows, &chunks).ok());
         }),
     );
+    #[cfg(not(target_arch = "wasm32"))]
     train_uci();
     if let Some(data) = std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from) {
         workload(&data.join("S"), "S");
@@ -82,6 +83,8 @@ fn main() {
 
 /// The model studio's job on the UCI bank-marketing file (45,211 customers, `y` = `yes`, every
 /// default feature): both models, 5 folds and the final fit — what the page's Train runs.
+/// Native only: the fixture is gzip-compressed, and `flate2` is a native test dependency.
+#[cfg(not(target_arch = "wasm32"))]
 fn train_uci() {
     use keystone::analytics::models::outcome::{column_labels, OutcomeRule};
     use keystone::analytics::models::selection::candidates;
