@@ -617,6 +617,17 @@ mod native {
         let _ = client.close().await;
     }
 
+    /// Chooses `value` in the `<select>` at `css`.
+    async fn select(client: &Client, css: &str, value: &str) {
+        client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+    }
+
     /// Seconds the page measured itself and left in `window[variable]` (in milliseconds): a
     /// script may not wait that long, so this side polls, for five minutes at most.
     async fn page_timer(client: &Client, variable: &str) -> f64 {
@@ -650,15 +661,12 @@ mod native {
             !t.is_empty()
         })
         .await;
-        client
-            .find(fantoccini::Locator::Css(
-                ".file-card[data-file='uci-bank-full.csv'] [data-testid=import-entity]",
-            ))
-            .await
-            .expect("kind")
-            .select_by_value("customers")
-            .await
-            .expect("declare customers");
+        select(
+            client,
+            ".file-card[data-file='uci-bank-full.csv'] [data-testid=import-entity]",
+            "customers",
+        )
+        .await;
         click(client, "[data-testid=import-validate]").await;
         wait_text(client, "[data-testid=import-commit]", |t| !t.is_empty()).await;
         click(client, "[data-testid=import-commit]").await;
@@ -669,20 +677,8 @@ mod native {
         )
         .await;
         click(client, "a[data-nav=models]").await;
-        client
-            .find(fantoccini::Locator::Css("[data-testid=outcome-column]"))
-            .await
-            .expect("outcome")
-            .select_by_value("y")
-            .await
-            .expect("choose y");
-        client
-            .find(fantoccini::Locator::Css("[data-testid=outcome-positive]"))
-            .await
-            .expect("positive")
-            .select_by_value("yes")
-            .await
-            .expect("choose yes");
+        select(client, "[data-testid=outcome-column]", "y").await;
+        select(client, "[data-testid=outcome-positive]", "yes").await;
         let mut times = Vec::new();
         for _ in 0..runs() {
             client

@@ -33,10 +33,15 @@ struct Held {
     features: CustomerFeatures,
     /// Trained on the first request for offers, then kept.
     next_best: Option<NextBestProducts>,
-    /// The model studio's last final models, for applying.
-    trained: Vec<crate::analytics::models::studio::FinalModel>,
-    /// The report they came with.
-    report: Option<crate::analytics::models::studio::TrainingReport>,
+    /// The model studio's last training, kept for applying.
+    trained: Option<Trained>,
+}
+
+/// Final models with their report and the columns they read (computed once, at training).
+struct Trained {
+    models: Vec<crate::analytics::models::studio::FinalModel>,
+    report: crate::analytics::models::studio::TrainingReport,
+    design: crate::analytics::models::Design,
 }
 
 /// Posts a reply, with a workbook's bytes transferred beside it.
@@ -75,8 +80,7 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRe
                                 as_of,
                                 features,
                                 next_best: None,
-                                trained: Vec::new(),
-                                report: None,
+                                trained: None,
                             });
                             std::mem::take(&mut session.waiting)
                         };
@@ -220,7 +224,9 @@ fn train(
 ) -> Result<crate::analytics::models::studio::TrainingReport, String> {
     use crate::analytics::models::outcome::{column_labels, Outcome};
     let Outcome::Column { column, rule } = &request.outcome else {
-        return Err("an outcome derived from two snapshots is trained from the command line's core only for now".to_owned());
+        return Err(
+            "outcomes derived from two snapshots cannot be trained on this page yet".to_owned(),
+        );
     };
     let labels =
         column_labels(held.dataset.customers(), column, rule).map_err(|e| e.to_string())?;
@@ -237,8 +243,11 @@ fn train(
         &mut |done, of| post(progress(AnalysisJob::Train, done, of), None),
         &now,
     )?;
-    held.trained = finals;
-    held.report = Some(report.clone());
+    held.trained = Some(Trained {
+        models: finals,
+        report: report.clone(),
+        design: candidates.design.select(&report.used),
+    });
     Ok(report)
 }
 
@@ -247,23 +256,21 @@ fn apply(
     held: &Held,
     request: &ApplyRequest,
 ) -> Result<crate::analytics::models::studio::AppliedModel, String> {
-    let (Some(model), Some(report)) = (
-        held.trained.iter().find(|m| m.kind == request.kind),
-        held.report.as_ref(),
-    ) else {
+    let Some((trained, model)) = held.trained.as_ref().and_then(|t| {
+        t.models
+            .iter()
+            .find(|m| m.kind == request.kind)
+            .map(|m| (t, m))
+    }) else {
         return Err("no model of that kind has been trained on this snapshot".to_owned());
     };
-    let profile = customer_profile(&held.dataset, held.as_of);
-    let candidates =
-        crate::analytics::models::selection::candidates(&held.dataset, &held.features, &profile);
-    let design = candidates.design.select(&model.features);
     Ok(crate::analytics::models::studio::AppliedModel {
         name: request.name.clone(),
         version: request.version,
         outcome: request.outcome.clone(),
-        probabilities: model.probabilities(&design),
+        probabilities: model.probabilities(&trained.design),
         model: model.clone(),
-        report: report.clone(),
+        report: trained.report.clone(),
     })
 }
 
