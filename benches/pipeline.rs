@@ -247,6 +247,7 @@ fn workload(dir: &Path, name: &str) {
     );
     // What the training sample costs in accuracy: each family's validation AUC trained on the
     // sample against trained on every customer outside the validation fifth (one run each).
+    // Only a book past the limit is sampled: L, not M.
     if dataset.n_customers() * 4 / 5 > keystone::analytics::propensity::MAX_TRAINING_ROWS {
         let sampled = next_best_products(
             &dataset,

@@ -572,3 +572,102 @@ mod studio {
         assert!(model.score(&with, 19_999).is_finite());
     }
 }
+
+/// The trees the next-best families use: binned once for every family, and grown only as long
+/// as rows set aside from training say they help.
+mod shared_trees {
+    use keystone::analytics::models::gbdt::{EarlyStopping, SharedBins};
+    use keystone::analytics::models::{roc_auc, Design, GbdtConfig, GbdtModel};
+    use keystone::model::CodedColumn;
+    use keystone::random::SplitMix64;
+
+    /// 12,000 customers: two numbers, a city and a spare number; `signal` follows the first
+    /// number and the city together, `noise` follows nothing.
+    fn customers() -> (Design, Vec<bool>, Vec<bool>) {
+        let mut rng = SplitMix64(11);
+        let n = 12_000;
+        let (mut x, mut y, mut spare, mut city) =
+            (Vec::new(), Vec::new(), Vec::new(), CodedColumn::new());
+        let (mut signal, mut noise) = (Vec::new(), Vec::new());
+        for _ in 0..n {
+            let (a, b) = (rng.below(1000) as f64 / 1000.0, rng.below(1000) as f64);
+            let c = ["北京", "上海", "深圳", "成都"][rng.below(4) as usize];
+            let logit = 4.0 * (a - 0.5) + if c == "深圳" { 1.5 } else { -0.5 };
+            signal.push((rng.below(1_000_000) as f64 / 1e6) < 1.0 / (1.0 + (-logit).exp()));
+            noise.push(rng.below(2) == 1);
+            x.push(a);
+            y.push(b);
+            spare.push(rng.below(7) as f64);
+            city.push(c);
+        }
+        let mut design = Design::default();
+        design.push_numeric("x", x);
+        design.push_numeric("y", y);
+        design.push_categorical("city", &city);
+        design.push_numeric("spare", spare);
+        (design, signal, noise)
+    }
+
+    #[test]
+    fn a_model_on_bins_shared_by_several_is_the_model_trained_alone() {
+        let (design, signal, _) = customers();
+        let rows: Vec<usize> = (0..10_000).collect();
+        let shared = SharedBins::new(&design, &rows);
+        // The model reads the city, the first number and the spare one, in that order.
+        let read = [2, 0, 3];
+        let alone = Design {
+            features: read.iter().map(|&f| design.features[f].clone()).collect(),
+        };
+        let config = GbdtConfig {
+            rounds: 40,
+            ..GbdtConfig::default()
+        };
+        let trained_alone = GbdtModel::fit(&alone, &signal, &rows, &config);
+        let on_shared = GbdtModel::fit_shared(&shared, &design, &read, &signal, &rows, &config);
+        assert_eq!(on_shared, trained_alone);
+        for row in [0, 10_500, 11_999] {
+            assert_eq!(
+                on_shared.score(&alone, row),
+                trained_alone.score(&alone, row)
+            );
+        }
+    }
+
+    #[test]
+    fn trees_stop_growing_when_the_rows_set_aside_stop_improving() {
+        let (design, signal, noise) = customers();
+        let rows: Vec<usize> = (0..10_000).collect();
+        let fresh: Vec<usize> = (10_000..12_000).collect();
+        let stopping = GbdtConfig {
+            early_stopping: Some(EarlyStopping {
+                holdout_every: 10,
+                patience: 5,
+            }),
+            ..GbdtConfig::default()
+        };
+        let auc = |model: &GbdtModel, labels: &[bool]| {
+            let scores: Vec<f64> = fresh.iter().map(|&r| model.score(&design, r)).collect();
+            let truth: Vec<bool> = fresh.iter().map(|&r| labels[r]).collect();
+            roc_auc(&scores, &truth).expect("both classes")
+        };
+        let on_noise = GbdtModel::fit(&design, &noise, &rows, &stopping);
+        let on_signal = GbdtModel::fit(&design, &signal, &rows, &stopping);
+        let every_round = GbdtModel::fit(&design, &signal, &rows, &GbdtConfig::default());
+        eprintln!(
+            "rounds kept: {} on noise, {} on the signal (AUC {:.4}, {:.4} with all {})",
+            on_noise.rounds(),
+            on_signal.rounds(),
+            auc(&on_signal, &signal),
+            auc(&every_round, &signal),
+            every_round.rounds()
+        );
+        assert!(
+            on_noise.rounds() <= 5,
+            "{} trees learnt noise",
+            on_noise.rounds()
+        );
+        assert!(on_signal.rounds() > 2 * on_noise.rounds().max(5));
+        assert!(on_signal.rounds() < every_round.rounds());
+        assert!(auc(&on_signal, &signal) >= auc(&every_round, &signal) - 0.005);
+    }
+}

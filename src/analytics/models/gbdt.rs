@@ -25,6 +25,19 @@ pub struct GbdtConfig {
     pub min_rows_in_leaf: usize,
     /// L2 penalty on leaf values.
     pub l2: f64,
+    /// Stop adding trees once they no longer help rows set aside from the training rows.
+    pub early_stopping: Option<EarlyStopping>,
+}
+
+/// Rounds chosen on training rows the trees do not fit: one row in `holdout_every` is set
+/// aside, and growing stops `patience` rounds after its log loss last improved; the trees
+/// after the best round are dropped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EarlyStopping {
+    /// One training row in this many is held out.
+    pub holdout_every: usize,
+    /// Rounds without improvement before stopping.
+    pub patience: usize,
 }
 
 impl Default for GbdtConfig {
@@ -35,6 +48,7 @@ impl Default for GbdtConfig {
             max_depth: 4,
             min_rows_in_leaf: 20,
             l2: 1.0,
+            early_stopping: None,
         }
     }
 }
@@ -88,21 +102,63 @@ pub struct GbdtModel {
 impl GbdtModel {
     /// Trains on `rows` of `design` against `labels`.
     pub fn fit(design: &Design, labels: &[bool], rows: &[usize], config: &GbdtConfig) -> GbdtModel {
-        let binnings: Vec<Binning> = design
-            .features
+        let every: Vec<usize> = (0..design.features.len()).collect();
+        GbdtModel::fit_shared(
+            &SharedBins::new(design, rows),
+            design,
+            &every,
+            labels,
+            rows,
+            config,
+        )
+    }
+
+    /// Trains on `rows` against `labels`, reading the features `features` of `design` (in that
+    /// order: the model scores a design made of those columns) with their numeric bins taken
+    /// from `shared`, which was built from `design`.
+    pub fn fit_shared(
+        shared: &SharedBins,
+        design: &Design,
+        features: &[usize],
+        labels: &[bool],
+        rows: &[usize],
+        config: &GbdtConfig,
+    ) -> GbdtModel {
+        let (rows, holdout): (Vec<usize>, Vec<usize>) = match config.early_stopping {
+            Some(stopping) if rows.len() >= 10 * stopping.holdout_every.max(2) => {
+                let every = stopping.holdout_every.max(2);
+                let (held, kept): (Vec<_>, Vec<_>) = rows
+                    .iter()
+                    .enumerate()
+                    .partition(|(i, _)| i % every == every - 1);
+                (
+                    kept.into_iter().map(|(_, &r)| r).collect(),
+                    held.into_iter().map(|(_, &r)| r).collect(),
+                )
+            }
+            _ => (rows.to_vec(), Vec::new()),
+        };
+        let rows = rows.as_slice();
+        // Categorical bins follow the labels, so they are this model's own.
+        let binnings: Vec<Binning> = features
             .iter()
-            .map(|f| binning_on(&f.values, labels, rows))
+            .map(|&f| match &shared.numeric[f] {
+                Some((binning, _)) => binning.clone(),
+                None => binning_on(&design.features[f].values, labels, rows),
+            })
             .collect();
+        let bin = |k: usize, row: usize| -> u8 {
+            let f = features[k];
+            match &shared.numeric[f] {
+                Some((_, bins)) => bins[row],
+                None => binnings[k].bin(&design.features[f].values, row),
+            }
+        };
         // Binned training rows, row-major: a histogram pass reads each row's bins together.
         let width = binnings.len();
         let mut binned = Vec::with_capacity(rows.len() * width);
         for &r in rows {
-            binned.extend(
-                binnings
-                    .iter()
-                    .zip(&design.features)
-                    .map(|(b, f)| b.bin(&f.values, r)),
-            );
+            binned.extend((0..width).map(|k| bin(k, r)));
         }
         let bins = Binned {
             width,
@@ -117,7 +173,13 @@ impl GbdtModel {
         let mut raw = vec![prior; rows.len()];
         let mut trees = Vec::with_capacity(config.rounds);
         let mut derivatives = vec![[0.0; 2]; rows.len()];
-        for _ in 0..config.rounds {
+        let held_bins: Vec<Vec<u8>> = holdout
+            .iter()
+            .map(|&r| (0..width).map(|k| bin(k, r)).collect())
+            .collect();
+        let mut held_raw = vec![prior; holdout.len()];
+        let mut best = (f64::INFINITY, 0usize);
+        for round in 0..config.rounds {
             for i in 0..rows.len() {
                 let p = super::logistic::sigmoid(raw[i]);
                 derivatives[i] = [p - y[i], (p * (1.0 - p)).max(1e-12)];
@@ -130,13 +192,36 @@ impl GbdtModel {
                     raw[r as usize] += value;
                 }
             }
+            if let (Some(stopping), false) = (config.early_stopping, holdout.is_empty()) {
+                let mut loss = 0.0;
+                for ((raw, bins), &r) in held_raw.iter_mut().zip(&held_bins).zip(&holdout) {
+                    *raw += leaf_value(&tree, |f| bins[f]);
+                    let p = super::logistic::sigmoid(*raw).clamp(1e-12, 1.0 - 1e-12);
+                    loss -= if labels[r] { p.ln() } else { (1.0 - p).ln() };
+                }
+                trees.push(tree);
+                if loss < best.0 {
+                    best = (loss, round + 1);
+                } else if round + 1 - best.1 >= stopping.patience {
+                    break;
+                }
+                continue;
+            }
             trees.push(tree);
+        }
+        if !holdout.is_empty() {
+            trees.truncate(best.1);
         }
         GbdtModel {
             binnings,
             prior,
             trees,
         }
+    }
+
+    /// Trees in the ensemble.
+    pub fn rounds(&self) -> usize {
+        self.trees.len()
     }
 
     fn bins_of(&self, design: &Design, row: usize) -> Vec<u8> {
@@ -244,6 +329,37 @@ fn binning_on(values: &FeatureValues, labels: &[bool], rows: &[usize]) -> Binnin
                 .collect();
             Binning::Categorical { bin_of_level }
         }
+    }
+}
+
+/// The numeric features of a design binned once, for several models trained on rows of it with
+/// different labels (one per product family): numeric cuts do not depend on the labels, so
+/// they are taken once from the rows the models may train on, and every row's bin is kept.
+pub struct SharedBins {
+    /// Per feature of the design: for a numeric one, its binning and every row's bin.
+    numeric: Vec<Option<(Binning, Vec<u8>)>>,
+}
+
+impl SharedBins {
+    /// Cuts each numeric feature of `design` at the quantiles of `rows` and bins every row.
+    pub fn new(design: &Design, rows: &[usize]) -> SharedBins {
+        let numeric = design
+            .features
+            .iter()
+            .map(|feature| match &feature.values {
+                FeatureValues::Numeric(values) => {
+                    let binning = Binning::Numeric {
+                        cuts: quantile_cuts(values, rows, MAX_BINS - 1),
+                    };
+                    let bins = (0..values.len())
+                        .map(|r| binning.bin(&feature.values, r))
+                        .collect();
+                    Some((binning, bins))
+                }
+                FeatureValues::Categorical { .. } => None,
+            })
+            .collect();
+        SharedBins { numeric }
     }
 }
 
