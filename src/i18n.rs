@@ -390,6 +390,19 @@ messages! {
     ModelOutcome => "预测结果（客户文件中的列）", "Outcome (a column of the customers file)";
     ModelPositiveClass => "正类（按值计数）", "Positive class (values with their counts)";
     ModelAtLeast => "数值不低于阈值", "Number at least a threshold";
+    ModelSource => "结果来自", "Outcome from";
+    ModelFromColumn => "客户文件中的一列", "a column of the customers file";
+    ModelBetweenSnapshots => "与较早快照相比客户的变化", "what happened since an earlier snapshot";
+    ModelEarlierSnapshot => "较早快照", "Earlier snapshot";
+    ModelDerivedWhat => "发生了什么", "What happened";
+    ModelDerivedLeft => "流失：不在本快照中，或资产降幅超过", "Left: gone from this snapshot, or AUM down by more than";
+    ModelDerivedUp => "升级到更高等级", "moved up a tier";
+    ModelDerivedBought => "新购产品类别", "Bought a product family";
+    ModelAumDrop => "资产降幅（%）", "AUM drop (%)";
+    ModelFamily => "产品类别", "Family";
+    ModelSince => "自 ", "since ";
+    ImportedOn => "导入于 ", "imported ";
+    ModelDerivedHint => "模型在较早快照的客户特征上学习他们到本快照时发生了什么，再用于本快照的客户：预测到下一个快照时谁会如此。", "The models learn from the earlier snapshot's customers what happened to them by this one, then score this snapshot's customers: who will do the same by the next snapshot.";
     ModelThreshold => "阈值", "Threshold";
     ModelTrain => "训练并验证", "Train and validate";
     ModelTrainAgain => "按所选特征重新训练", "Train again with the features ticked";
@@ -461,6 +474,14 @@ messages! {
     ScoreTo => "评分不高于", "Score up to";
     OtherFactors => "其他因素", "Other factors";
     ChartKeyboardHint => "用方向键逐项查看数值，回车打开明细", "Arrow keys step through the values; Enter opens the details";
+}
+
+/// A product family's name in the reader's language.
+pub fn product_name(product: crate::model::ProductType, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => product.chinese_name(),
+        Lang::En => product.english_name(),
+    }
 }
 
 /// A propensity model's feature (see `analytics::propensity`) in the reader's language.

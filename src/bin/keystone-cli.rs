@@ -12,14 +12,11 @@
 //! shows no kind (it needs mapping: nothing is analysed on a guess), a file refused more rows
 //! than it kept, the plan does not fit the files, or the command is wrong.
 
-use keystone::analytics::models::outcome::{column_labels, OutcomeRule};
-use keystone::analytics::models::selection::candidates;
-use keystone::analytics::models::studio::{train as train_models, TOP_SHARES};
+use keystone::analytics::models::outcome::{DerivedOutcome, Outcome, OutcomeRule};
+use keystone::analytics::models::studio::{train as train_models, training_data, TOP_SHARES};
 use keystone::analytics::models::ModelKind;
 use keystone::analytics::pipeline::{run_pipeline, WORKLOAD_KMEANS};
-use keystone::analytics::profile::customer_profile;
 use keystone::analytics::TierRules;
-use keystone::analytics::{as_of_date, customer_features};
 use keystone::format::money_decimal;
 use keystone::i18n::Lang;
 use keystone::import::{
@@ -27,16 +24,18 @@ use keystone::import::{
     total_named, ByteSource, DateStyle, Entity, FileInput, FilePlan, ImportReport, ImportRequest,
     Mapping, Plan, SharedSource, Sheet, PLAN_VERSION,
 };
-use keystone::model::{sum_fen, Currency, Dataset, Day};
+use keystone::model::{sum_fen, Currency, Dataset, Day, ProductType};
 use keystone::view::import_session::currency_note;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage: keystone-cli inspect DIR
        keystone-cli analyze DIR [--plan PLAN.json]
        keystone-cli train DIR [--plan PLAN.json] --label COLUMN (--positive VALUE[,VALUE…] | --at-least NUMBER)
-                          [--exclude COLUMN[,COLUMN…]] [--folds 5] [--scores SCORES.csv]";
+                          [--exclude COLUMN[,COLUMN…]] [--folds 5] [--scores SCORES.csv]
+       keystone-cli train DIR --earlier EARLIER_DIR --outcome (left[:PERCENT] | moved-up-tier | bought:FAMILY)
+                          [--plan PLAN.json] [--exclude …] [--folds 5] [--scores SCORES.csv]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -72,17 +71,60 @@ fn main() -> ExitCode {
 /// `train`'s options.
 struct TrainArgs {
     plan: Option<Plan>,
-    label: String,
-    rule: OutcomeRule,
+    outcome: TrainOutcome,
     exclude: Vec<String>,
     folds: usize,
     scores: Option<String>,
+}
+
+/// What `train` predicts: a column of DIR's customers, or what happened between an earlier
+/// export (learned on) and DIR's (scored).
+enum TrainOutcome {
+    Column {
+        label: String,
+        rule: OutcomeRule,
+    },
+    Derived {
+        earlier: PathBuf,
+        outcome: DerivedOutcome,
+    },
+}
+
+/// `left`, `left:30` (AUM down by more than 30 %), `moved-up-tier`, `bought:fund`.
+fn derived_outcome(text: &str) -> Result<DerivedOutcome, String> {
+    let (what, detail) = text.split_once(':').unwrap_or((text, ""));
+    match (what, detail) {
+        ("left", "") => Ok(DerivedOutcome::Left { aum_drop: 0.5 }),
+        ("left", percent) => percent
+            .parse::<f64>()
+            .ok()
+            .filter(|p| (0.0..=100.0).contains(p))
+            .map(|p| DerivedOutcome::Left {
+                aum_drop: p / 100.0,
+            })
+            .ok_or_else(|| format!("--outcome {text:?}: the AUM drop is a percentage, 0 to 100")),
+        ("moved-up-tier", "") => Ok(DerivedOutcome::MovedUpTier),
+        ("bought", family) => ProductType::NAMED
+            .into_iter()
+            .find(|p| p.key() == family)
+            .map(DerivedOutcome::Bought)
+            .ok_or_else(|| {
+                format!(
+                    "--outcome {text:?}: the family is one of {}",
+                    ProductType::NAMED.map(|p| p.key()).join(", ")
+                )
+            }),
+        _ => Err(format!(
+            "--outcome {text:?}: give left[:PERCENT], moved-up-tier or bought:FAMILY"
+        )),
+    }
 }
 
 impl TrainArgs {
     fn parse(flags: &[String]) -> Result<TrainArgs, String> {
         let (mut plan, mut label, mut rule, mut exclude, mut folds, mut scores) =
             (None, None, None, Vec::new(), 5, None);
+        let (mut earlier, mut derived) = (None, None);
         let mut flags = flags.iter();
         while let Some(flag) = flags.next() {
             let value = flags
@@ -117,13 +159,27 @@ impl TrainArgs {
                         .ok_or_else(|| format!("--folds {value:?}: give 2 to 10"))?
                 }
                 "--scores" => scores = Some(value.clone()),
+                "--earlier" => earlier = Some(PathBuf::from(value)),
+                "--outcome" => derived = Some(derived_outcome(value)?),
                 other => return Err(format!("unknown option {other}")),
             }
         }
+        let outcome = match (earlier, derived, label) {
+            (Some(earlier), Some(outcome), None) => TrainOutcome::Derived { earlier, outcome },
+            (None, None, Some(label)) => TrainOutcome::Column {
+                label,
+                rule: rule.ok_or("train needs --positive VALUE or --at-least NUMBER")?,
+            },
+            (Some(_), None, _) => return Err("--earlier needs --outcome".to_owned()),
+            (None, Some(_), _) => return Err("--outcome needs --earlier EARLIER_DIR".to_owned()),
+            (Some(_), Some(_), Some(_)) => {
+                return Err("give --label or --earlier with --outcome, not both".to_owned())
+            }
+            (None, None, None) => return Err("train needs --label COLUMN".to_owned()),
+        };
         Ok(TrainArgs {
             plan,
-            label: label.ok_or("train needs --label COLUMN")?,
-            rule: rule.ok_or("train needs --positive VALUE or --at-least NUMBER")?,
+            outcome,
             exclude,
             folds,
             scores,
@@ -139,19 +195,45 @@ fn train(dir: &Path, args: &TrainArgs) -> ExitCode {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let labels = match column_labels(dataset.customers(), &args.label, &args.rule) {
-        Ok(labels) => labels,
+    let (earlier, outcome) = match &args.outcome {
+        TrainOutcome::Column { label, rule } => (
+            None,
+            Outcome::Column {
+                column: label.clone(),
+                rule: rule.clone(),
+            },
+        ),
+        TrainOutcome::Derived { earlier, outcome } => {
+            eprintln!("earlier snapshot: {}", earlier.display());
+            match load(earlier, args.plan.as_ref()) {
+                Ok((dataset, _, _)) => (
+                    Some(dataset),
+                    Outcome::Derived {
+                        // An export on disk has no stored snapshot id: its folder names it.
+                        earlier_snapshot: earlier.display().to_string(),
+                        outcome: *outcome,
+                    },
+                ),
+                Err(code) => return code,
+            }
+        }
+    };
+    let data = match training_data(
+        &dataset,
+        earlier.as_ref(),
+        &outcome,
+        &TierRules::workload_defaults(),
+    ) {
+        Ok(data) => data,
         Err(error) => {
             eprintln!("{error}");
             return ExitCode::from(2);
         }
     };
-    let as_of = as_of_date(&dataset);
-    let features = customer_features(&dataset, as_of);
-    let profile = customer_profile(&dataset, as_of);
-    let candidates = candidates(&dataset, &features, &profile);
+    let (candidates, labels) = (&data.candidates, &data.labels);
+    let outcome_column = outcome.column();
     let screened =
-        keystone::analytics::models::selection::screen(&candidates, &labels, Some(&args.label));
+        keystone::analytics::models::selection::screen(candidates, labels, outcome_column);
     let chosen: Option<Vec<String>> = (!args.exclude.is_empty()).then(|| {
         screened
             .iter()
@@ -161,9 +243,9 @@ fn train(dir: &Path, args: &TrainArgs) -> ExitCode {
     });
     let clock = Instant::now();
     let trained = train_models(
-        &candidates,
-        &labels,
-        Some(&args.label),
+        candidates,
+        labels,
+        outcome_column,
         chosen.as_deref(),
         args.folds,
         &mut |done, of| eprint!("\rtraining: step {done} of {of}"),
@@ -209,10 +291,20 @@ fn train(dir: &Path, args: &TrainArgs) -> ExitCode {
         })
         .collect();
     let summary = serde_json::json!({
-        "outcome": { "column": args.label, "rule": match &args.rule {
-            OutcomeRule::Values(values) => serde_json::json!({ "positive": values }),
-            OutcomeRule::AtLeast(t) => serde_json::json!({ "at_least": t }),
-        }},
+        "outcome": match &args.outcome {
+            TrainOutcome::Column { label, rule } => serde_json::json!({ "column": label, "rule": match rule {
+                OutcomeRule::Values(values) => serde_json::json!({ "positive": values }),
+                OutcomeRule::AtLeast(t) => serde_json::json!({ "at_least": t }),
+            }}),
+            TrainOutcome::Derived { earlier, outcome } => serde_json::json!({
+                "earlier": earlier.display().to_string(),
+                "derived": match outcome {
+                    DerivedOutcome::Left { aum_drop } => serde_json::json!({ "left": { "aum_drop": aum_drop } }),
+                    DerivedOutcome::MovedUpTier => serde_json::json!("moved_up_tier"),
+                    DerivedOutcome::Bought(family) => serde_json::json!({ "bought": family.key() }),
+                },
+            }),
+        },
         "customers": report.customers,
         "labelled": report.labelled,
         "positives": report.positives,
@@ -228,7 +320,18 @@ fn train(dir: &Path, args: &TrainArgs) -> ExitCode {
             .best()
             .and_then(|b| finals.iter().find(|f| f.kind == b.kind))
             .expect("two models were trained");
-        let design = candidates.design.select(&best.features);
+        // The customers of DIR, whichever snapshot the model learned on.
+        let design = match best.design_for(&data.scored().design) {
+            Ok(design) => design,
+            Err(missing) => {
+                eprintln!(
+                    "{} lacks the features the model learned from: {}",
+                    dir.display(),
+                    missing.join(", ")
+                );
+                return ExitCode::from(2);
+            }
+        };
         if let Err(error) = write_scores(path, &dataset, best, &design) {
             eprintln!("{path}: {error}");
             return ExitCode::from(1);

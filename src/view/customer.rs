@@ -14,7 +14,7 @@ use crate::analytics::scores::{
 use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
 use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
-use crate::i18n::{banking_term, canonical_label, model_feature_name, Lang, Msg};
+use crate::i18n::{banking_term, canonical_label, model_feature_name, product_name, Lang, Msg};
 use crate::import::{canonical_values, Field};
 use crate::model::{add_fen, Day, ProductType, NO_RELATIONSHIP_MANAGER};
 
@@ -82,13 +82,6 @@ pub struct CustomerProfile {
     pub has_transactions: bool,
     /// Whether the customer holds anything on record: offers and suitability need holdings.
     pub has_holdings: bool,
-}
-
-fn product_name(product: ProductType, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => product.chinese_name(),
-        Lang::En => product.english_name(),
-    }
 }
 
 fn risk_level(level: u8) -> String {

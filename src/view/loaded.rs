@@ -170,7 +170,8 @@ impl Loaded {
                     &self.analysis.features,
                     &self.scored().profile,
                 );
-                Some(candidates.design.select(&applied.model.features))
+                // Text columns coded as at training (which may be another snapshot).
+                applied.model.design_for(&candidates.design).ok()
             })
             .as_ref()
     }

@@ -3,7 +3,9 @@
 //! language — AUC per model with its fold spread, precision and recall at the top shares, the
 //! confusion matrix at the threshold chosen, ROC, gains, calibration and feature importance.
 
-use crate::analytics::models::outcome::{value_counts, ValueCount};
+use crate::analytics::models::outcome::{
+    value_counts, DerivedOutcome, Outcome, OutcomeRule, ValueCount,
+};
 use crate::analytics::models::report::Confusion;
 use crate::analytics::models::selection::LeftOut;
 use crate::analytics::models::studio::{ModelValidation, TrainingReport};
@@ -11,6 +13,7 @@ use crate::analytics::models::ModelKind;
 use crate::charts::{ContributionsSpec, CurvesSpec};
 use crate::i18n::{model_feature_name, Lang, Msg};
 use crate::model::Dataset;
+use crate::storage::catalogue::SnapshotRecord;
 
 /// Values a column may hold to be offered as a labelled outcome (a flag, a label, a code).
 pub const MAX_OUTCOME_VALUES: usize = 50;
@@ -46,6 +49,70 @@ pub fn outcome_choices(dataset: &Dataset) -> Vec<OutcomeChoice> {
             })
         })
         .collect()
+}
+
+/// The snapshots of `current`'s book an outcome can be derived from, latest first: the same
+/// dataset, describing an earlier date (or, when either has no date, imported earlier).
+pub fn earlier_snapshots(current: &SnapshotRecord, all: &[SnapshotRecord]) -> Vec<SnapshotRecord> {
+    let mut earlier: Vec<SnapshotRecord> = all
+        .iter()
+        .filter(|r| r.dataset_name == current.dataset_name && r.snapshot_id != current.snapshot_id)
+        .filter(|r| match (&r.as_of, &current.as_of) {
+            (Some(then), Some(now)) => then < now,
+            _ => r.imported_at < current.imported_at,
+        })
+        .cloned()
+        .collect();
+    earlier.sort_by(|a, b| (&b.as_of, &b.imported_at).cmp(&(&a.as_of, &a.imported_at)));
+    earlier
+}
+
+/// A snapshot as a choice reads: its date, and when it was imported.
+pub fn snapshot_label(record: &SnapshotRecord, lang: Lang) -> String {
+    let imported = record.imported_at.get(..10).unwrap_or(&record.imported_at);
+    match &record.as_of {
+        Some(as_of) => format!("{as_of} · {}{imported}", lang.text(Msg::ImportedOn)),
+        None => format!("{}{imported}", lang.text(Msg::ImportedOn)),
+    }
+}
+
+/// A model's name from its outcome: `column = value`, `column ≥ threshold`, or what happened
+/// since the earlier snapshot (dated `since`), in the reader's language.
+pub fn outcome_name(outcome: &Outcome, since: Option<&str>, lang: Lang) -> String {
+    match outcome {
+        Outcome::Column {
+            column,
+            rule: OutcomeRule::Values(values),
+        } => format!("{column} = {}", values.join(" / ")),
+        Outcome::Column {
+            column,
+            rule: OutcomeRule::AtLeast(t),
+        } => format!("{column} \u{2265} {t}"),
+        Outcome::Derived { outcome, .. } => {
+            let what = match (outcome, lang) {
+                (DerivedOutcome::Left { aum_drop }, Lang::Zh) => {
+                    format!("流失（不在或资产降幅超过 {:.0}%）", aum_drop * 100.0)
+                }
+                (DerivedOutcome::Left { aum_drop }, Lang::En) => {
+                    format!(
+                        "left (gone, or AUM down by more than {:.0} %)",
+                        aum_drop * 100.0
+                    )
+                }
+                (DerivedOutcome::MovedUpTier, _) => lang.text(Msg::ModelDerivedUp).to_owned(),
+                (DerivedOutcome::Bought(family), Lang::Zh) => {
+                    format!("新购{}", family.chinese_name())
+                }
+                (DerivedOutcome::Bought(family), Lang::En) => {
+                    format!("bought {}", family.english_name())
+                }
+            };
+            match since {
+                Some(since) => format!("{what} · {}{since}", lang.text(Msg::ModelSince)),
+                None => what,
+            }
+        }
+    }
 }
 
 /// A learner's name.

@@ -8,6 +8,7 @@ use super::protocol::{
     WorkerReply,
 };
 use crate::analytics::listing::CustomerList;
+use crate::analytics::models::outcome::Outcome;
 use crate::analytics::models::ModelKind;
 use crate::analytics::profile::customer_profile;
 use crate::analytics::propensity::{customer_offers, next_best_products, NextBestProducts};
@@ -35,13 +36,16 @@ struct Held {
     next_best: Option<NextBestProducts>,
     /// The model studio's last training, kept for applying.
     trained: Option<Trained>,
+    /// An earlier snapshot of the book (by id), read for an outcome between the two.
+    earlier: Option<(String, Dataset)>,
 }
 
-/// Final models with their report and the columns they read (computed once, at training).
+/// Final models with their report and the columns they read on this snapshot's customers
+/// (computed once, at training).
 struct Trained {
     models: Vec<crate::analytics::models::studio::FinalModel>,
     report: crate::analytics::models::studio::TrainingReport,
-    design: crate::analytics::models::Design,
+    scored: crate::analytics::models::Design,
 }
 
 /// Posts a reply, with a workbook's bytes transferred beside it.
@@ -81,17 +85,46 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRe
                                 features,
                                 next_best: None,
                                 trained: None,
+                                earlier: None,
                             });
                             std::mem::take(&mut session.waiting)
                         };
                         for request in waiting {
-                            run(&session, request, &post);
+                            handle(&session, request);
                         }
                     }
                     Err(error) => post(
                         AnalysisReply::Failed {
                             job: AnalysisJob::Open,
                             message: error,
+                        },
+                        None,
+                    ),
+                }
+            });
+        }
+        AnalysisRequest::Train(request) if needs_earlier(session, &request) => {
+            // The earlier snapshot is read first (in the background), then training runs.
+            let (session, post) = (session.clone(), post.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Outcome::Derived {
+                    earlier_snapshot, ..
+                } = &request.outcome
+                else {
+                    return;
+                };
+                post(progress(AnalysisJob::Train, 0, 1), None);
+                match load_by_id(earlier_snapshot).await {
+                    Ok(dataset) => {
+                        if let Some(held) = session.borrow_mut().held.as_mut() {
+                            held.earlier = Some((earlier_snapshot.clone(), dataset));
+                        }
+                        handle(&session, AnalysisRequest::Train(request));
+                    }
+                    Err(message) => post(
+                        AnalysisReply::Failed {
+                            job: AnalysisJob::Train,
+                            message,
                         },
                         None,
                     ),
@@ -107,6 +140,32 @@ pub(super) fn handle(session: &Rc<RefCell<AnalysisSession>>, request: AnalysisRe
             }
         }
     }
+}
+
+/// Whether a training asks for an earlier snapshot not read yet (once this one is open).
+fn needs_earlier(session: &Rc<RefCell<AnalysisSession>>, request: &TrainRequest) -> bool {
+    let Outcome::Derived {
+        earlier_snapshot, ..
+    } = &request.outcome
+    else {
+        return false;
+    };
+    session.borrow().held.as_ref().is_some_and(|held| {
+        held.earlier
+            .as_ref()
+            .is_none_or(|(id, _)| id != earlier_snapshot)
+    })
+}
+
+/// The stored snapshot with this id.
+async fn load_by_id(snapshot_id: &str) -> Result<Dataset, String> {
+    let store = crate::storage::Store::browser();
+    let (records, _) = store.list().await.map_err(|e| e.to_string())?;
+    let record = records
+        .into_iter()
+        .find(|r| r.snapshot_id == snapshot_id)
+        .ok_or_else(|| format!("no stored snapshot {snapshot_id}"))?;
+    store.load(&record).await.map_err(|e| e.to_string())
 }
 
 async fn load(record: &SnapshotRecord) -> Result<Dataset, String> {
@@ -216,37 +275,54 @@ fn answer(post: &Post, job: AnalysisJob, result: Result<AnalysisReply, String>) 
 }
 
 /// The model studio's training: labels from the outcome, the candidate features, both models
-/// validated and fitted; the final models are kept for applying.
+/// validated and fitted; the final models are kept for applying, with the columns they read on
+/// this snapshot's customers.
 fn train(
     held: &mut Held,
     request: &TrainRequest,
     post: &Post,
 ) -> Result<crate::analytics::models::studio::TrainingReport, String> {
-    use crate::analytics::models::outcome::{column_labels, Outcome};
-    let Outcome::Column { column, rule } = &request.outcome else {
-        return Err(
-            "outcomes derived from two snapshots cannot be trained on this page yet".to_owned(),
-        );
+    use crate::analytics::models::studio;
+    let earlier = match &request.outcome {
+        Outcome::Derived {
+            earlier_snapshot, ..
+        } => match &held.earlier {
+            Some((id, dataset)) if id == earlier_snapshot => Some(dataset),
+            _ => return Err(format!("the snapshot {earlier_snapshot} was not read")),
+        },
+        Outcome::Column { .. } => None,
     };
-    let labels =
-        column_labels(held.dataset.customers(), column, rule).map_err(|e| e.to_string())?;
-    let profile = customer_profile(&held.dataset, held.as_of);
-    let candidates =
-        crate::analytics::models::selection::candidates(&held.dataset, &held.features, &profile);
+    let data = studio::training_data(
+        &held.dataset,
+        earlier,
+        &request.outcome,
+        &request.tier_rules,
+    )
+    .map_err(|e| e.to_string())?;
     let now = || js_sys::Date::now();
-    let (report, finals) = crate::analytics::models::studio::train(
-        &candidates,
-        &labels,
-        Some(column),
+    let (report, finals) = studio::train(
+        &data.candidates,
+        &data.labels,
+        request.outcome.column(),
         request.chosen.as_deref(),
         request.folds as usize,
         &mut |done, of| post(progress(AnalysisJob::Train, done, of), None),
         &now,
     )?;
+    let scored = finals
+        .first()
+        .ok_or("no model was trained")?
+        .design_for(&data.scored().design)
+        .map_err(|missing| {
+            format!(
+                "this snapshot lacks the features the model learned from: {}",
+                missing.join(", ")
+            )
+        })?;
     held.trained = Some(Trained {
         models: finals,
         report: report.clone(),
-        design: candidates.design.select(&report.used),
+        scored,
     });
     Ok(report)
 }
@@ -268,7 +344,7 @@ fn apply(
         name: request.name.clone(),
         version: request.version,
         outcome: request.outcome.clone(),
-        probabilities: model.probabilities(&trained.design),
+        probabilities: model.probabilities(&trained.scored),
         model: model.clone(),
         report: trained.report.clone(),
     })

@@ -235,6 +235,8 @@ pub struct TrainRequest {
     pub chosen: Option<Vec<String>>,
     /// Folds of the cross-validation.
     pub folds: u32,
+    /// The tier ladder in force, for an outcome of moving up a tier.
+    pub tier_rules: crate::analytics::TierRules,
 }
 
 /// A customer list to write as a workbook, in the reader's language.

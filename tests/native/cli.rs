@@ -423,3 +423,79 @@ fn train_validates_both_models_on_the_uci_outcome_and_writes_every_customers_sco
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&scores);
 }
+
+/// Who left between two quarterly exports: learned on the earlier folder, every customer of the
+/// later one scored; a wrong outcome or a missing `--earlier` is status 2 and says what to give.
+#[test]
+fn train_learns_who_left_between_two_exports_and_scores_the_later_one() {
+    let quarter = |q: &str| {
+        data_path(&format!("models/quarters/{q}"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (q2, q3) = (quarter("2026Q2"), quarter("2026Q3"));
+    let scores = std::env::temp_dir().join(format!("keystone-left-{}.csv", std::process::id()));
+    let (code, stdout, stderr) = cli(&[
+        "train",
+        &q3,
+        "--earlier",
+        &q2,
+        "--outcome",
+        "left:50",
+        "--scores",
+        &scores.to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    assert_eq!(report["customers"], 1_200);
+    assert_eq!(report["outcome"]["derived"]["left"]["aum_drop"], 0.5);
+    let best = report["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .filter_map(|m| m["auc"].as_f64())
+        .fold(0.0, f64::max);
+    assert!(best > 0.70, "{report}");
+    let written = std::fs::read_to_string(&scores).expect("scores written");
+    let ids: std::collections::HashSet<&str> = written
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    // Exactly the later quarter's customers (GBK, but its ids are ASCII), new ones among them.
+    let exported = std::fs::read(data_path("models/quarters/2026Q3/customers.csv")).expect("Q3");
+    let later: std::collections::HashSet<String> = exported
+        .split(|&b| b == b'\n')
+        .skip(1)
+        .filter_map(|line| line.split(|&b| b == b',').next())
+        .filter(|id| !id.is_empty())
+        .map(|id| String::from_utf8_lossy(id).into_owned())
+        .collect();
+    assert_eq!(later.len(), 1_161);
+    assert_eq!(ids, later.iter().map(String::as_str).collect());
+    assert!(ids.contains("K01350"));
+    let _ = std::fs::remove_file(&scores);
+
+    for (args, says) in [
+        (vec!["--outcome", "left"], "--outcome needs --earlier"),
+        (vec!["--earlier", &q2], "--earlier needs --outcome"),
+        (
+            vec!["--earlier", &q2, "--outcome", "bought:gold"],
+            "the family is one of",
+        ),
+        (
+            vec!["--earlier", &q2, "--outcome", "left:150"],
+            "a percentage, 0 to 100",
+        ),
+    ] {
+        let mut all = vec!["train", q3.as_str()];
+        all.extend(args);
+        let (code, _, stderr) = cli(&all);
+        assert_eq!(code, 2, "{all:?}");
+        assert!(stderr.contains(says), "{all:?}: {stderr}");
+    }
+    // The same export twice: nobody left, so there is nothing to learn.
+    let (code, _, stderr) = cli(&["train", &q3, "--earlier", &q3, "--outcome", "left"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("both outcomes"), "{stderr}");
+}

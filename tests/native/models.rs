@@ -319,6 +319,112 @@ mod studio {
         ));
     }
 
+    /// Who left between two quarterly exports (`make_quarters.py`): learned on the earlier
+    /// quarter's customers, applied to the later quarter's, whose export codes every text
+    /// column's values in another order.
+    #[test]
+    fn an_outcome_between_two_quarters_is_learned_on_the_earlier_and_scores_the_later() {
+        use keystone::analytics::models::studio::training_data;
+        use keystone::analytics::models::FeatureValues;
+        let (q2, q3) = (snapshot("quarters/2026Q2"), snapshot("quarters/2026Q3"));
+        let rules = TierRules::workload_defaults();
+        let outcome = Outcome::Derived {
+            earlier_snapshot: "2026Q2".into(),
+            outcome: DerivedOutcome::Left { aum_drop: 0.5 },
+        };
+        assert_eq!(
+            training_data(&q3, None, &outcome, &rules).map(|_| ()),
+            Err(OutcomeError::NoEarlierSnapshot)
+        );
+        let data = training_data(&q3, Some(&q2), &outcome, &rules).expect("two quarters");
+        assert_eq!(data.labels.len(), 1_200);
+        assert_eq!(data.scored().design.rows(), 1_161);
+        // Every customer of the earlier quarter missing from the later one left.
+        let later: std::collections::HashSet<&str> = q3.customers().customer_id.iter().collect();
+        let gone: Vec<usize> = (0..1_200)
+            .filter(|&r| !later.contains(q2.customers().customer_id.get(r)))
+            .collect();
+        assert_eq!(gone.len(), 1_200 + 150 - 1_161);
+        assert!(gone.iter().all(|&r| data.labels[r] == Some(true)));
+        let (report, finals) = train(
+            &data.candidates,
+            &data.labels,
+            None,
+            None,
+            5,
+            &mut |_, _| {},
+            &|| 0.0,
+        )
+        .expect("trained");
+        let best = report.best().expect("validated");
+        eprintln!(
+            "left Q2 → Q3: {:?} AUC {:.4}, importance {:?}",
+            best.kind,
+            best.auc,
+            &best.importance[..3]
+        );
+        // The generator's causes of leaving lead.
+        assert!(best.auc > 0.70, "AUC {:.4}", best.auc);
+        let leading: Vec<&str> = best.importance[..2]
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert!(
+            leading.contains(&"网点") && leading.contains(&"投诉次数"),
+            "{leading:?}"
+        );
+        // A stayer whose columns and holdings did not change scores in Q3 as it did in Q2,
+        // though Q3's export codes the branches and channels in another order.
+        let model = finals.iter().find(|f| f.kind == best.kind).expect("final");
+        let on_q2 = model
+            .design_for(&data.candidates.design)
+            .expect("Q2 columns");
+        let on_q3 = model.design_for(&data.scored().design).expect("Q3 columns");
+        let value =
+            |design: &keystone::analytics::models::Design, f: usize, row: usize| match &design
+                .features[f]
+                .values
+            {
+                FeatureValues::Numeric(v) => format!("{}", v[row]),
+                FeatureValues::Categorical { levels, codes } => {
+                    levels.get(codes[row] as usize).cloned().unwrap_or_default()
+                }
+            };
+        let row_in_q2: std::collections::HashMap<&str, usize> = q2
+            .customers()
+            .customer_id
+            .iter()
+            .enumerate()
+            .map(|(r, id)| (id, r))
+            .collect();
+        let mut unchanged = 0;
+        for r3 in 0..1_161 {
+            let Some(&r2) = row_in_q2.get(q3.customers().customer_id.get(r3)) else {
+                continue;
+            };
+            let same =
+                (0..on_q2.features.len()).all(|f| value(&on_q2, f, r2) == value(&on_q3, f, r3));
+            if same {
+                unchanged += 1;
+                let (a, b) = (model.model.score(&on_q2, r2), model.model.score(&on_q3, r3));
+                assert!(
+                    (a - b).abs() < 1e-9,
+                    "{}: {a} in Q2, {b} in Q3",
+                    q3.customers().customer_id.get(r3)
+                );
+            }
+        }
+        assert!(unchanged > 700, "{unchanged} unchanged stayers");
+        // Without the recoding, the later export's own codes would be read as other branches.
+        let raw = data.scored().design.select(&["网点".to_owned()]);
+        let aligned = on_q3.select(&["网点".to_owned()]);
+        assert_ne!(raw.features[0].values, aligned.features[0].values);
+        // A column the later export lacks is named, not guessed.
+        let mut lacking = data.scored().design.clone();
+        lacking.features.retain(|f| f.name != "投诉次数");
+        assert_eq!(model.design_for(&lacking), Err(vec!["投诉次数".to_owned()]));
+    }
+
     #[test]
     fn the_screen_leaves_out_the_outcome_ids_notes_and_a_copied_outcome_and_says_why() {
         let data = churn();

@@ -1374,3 +1374,67 @@ fn a_list_by_model_score_without_a_model_scores_zero_and_offers_no_model_filter(
         .iter()
         .any(|(key, _)| key == "model"));
 }
+
+/// An outcome between two snapshots is offered from the same book's earlier snapshots, latest
+/// first (by the data's date, or when a date is missing, by import), and names itself with
+/// what happened and since when, in the reader's language.
+#[test]
+fn the_models_page_offers_the_books_earlier_snapshots_and_names_a_derived_outcome() {
+    use keystone::analytics::models::outcome::{DerivedOutcome, Outcome, OutcomeRule};
+    use keystone::model::ProductType;
+    use keystone::view::models::{earlier_snapshots, outcome_name, snapshot_label};
+    let record = |id: &str, book: &str, imported: &str, as_of: Option<&str>| SnapshotRecord {
+        schema_version: SCHEMA_VERSION,
+        snapshot_id: id.into(),
+        dataset_name: book.into(),
+        imported_at: imported.into(),
+        as_of: as_of.map(Into::into),
+        rows: RowCounts::default(),
+        second_part: RowCounts::NONE,
+        sources: Vec::new(),
+        currency: Default::default(),
+    };
+    let current = record("q3", "分行", "2026-10-02T09:00:00Z", Some("2026-09-30"));
+    let all = vec![
+        current.clone(),
+        // Imported after the current one, but of an earlier quarter: earlier.
+        record("q2", "分行", "2026-10-03T09:00:00Z", Some("2026-06-30")),
+        record("q1", "分行", "2026-04-01T09:00:00Z", Some("2026-03-31")),
+        // A later quarter, and another book: not offered.
+        record("q4", "分行", "2026-12-01T09:00:00Z", Some("2026-12-31")),
+        record("other", "私行", "2026-01-01T09:00:00Z", Some("2026-01-01")),
+        // Without a date: by import.
+        record("undated", "分行", "2026-02-01T09:00:00Z", None),
+    ];
+    let ids: Vec<String> = earlier_snapshots(&current, &all)
+        .into_iter()
+        .map(|r| r.snapshot_id)
+        .collect();
+    assert_eq!(ids, ["q2", "q1", "undated"]);
+    assert_eq!(
+        snapshot_label(&all[1], Lang::Zh),
+        "2026-06-30 · 导入于 2026-10-03"
+    );
+    let left = Outcome::Derived {
+        earlier_snapshot: "q2".into(),
+        outcome: DerivedOutcome::Left { aum_drop: 0.3 },
+    };
+    assert_eq!(
+        outcome_name(&left, Some("2026-06-30"), Lang::En),
+        "left (gone, or AUM down by more than 30 %) · since 2026-06-30"
+    );
+    assert_eq!(
+        outcome_name(&left, Some("2026-06-30"), Lang::Zh),
+        "流失（不在或资产降幅超过 30%） · 自 2026-06-30"
+    );
+    let bought = Outcome::Derived {
+        earlier_snapshot: "q2".into(),
+        outcome: DerivedOutcome::Bought(ProductType::Fund),
+    };
+    assert_eq!(outcome_name(&bought, None, Lang::Zh), "新购基金");
+    let column = Outcome::Column {
+        column: "y".into(),
+        rule: OutcomeRule::Values(vec!["yes".into()]),
+    };
+    assert_eq!(outcome_name(&column, None, Lang::Zh), "y = yes");
+}

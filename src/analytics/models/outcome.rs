@@ -80,11 +80,13 @@ pub enum Outcome {
         /// Which values are yes.
         rule: OutcomeRule,
     },
-    /// Derived from a later snapshot (named by its id; the shell loads it).
+    /// What happened between an earlier snapshot of the same book and this one: learned from
+    /// the earlier snapshot's customers, then applied to this one's (who will leave by the
+    /// next snapshot, as those did by this one).
     Derived {
-        /// The later snapshot.
-        later_snapshot: String,
-        /// What happened in it.
+        /// The earlier snapshot's id (the shell loads it).
+        earlier_snapshot: String,
+        /// What happened by this snapshot.
         outcome: DerivedOutcome,
     },
 }
@@ -129,6 +131,8 @@ pub enum OutcomeError {
     OneClass { positives: usize, negatives: usize },
     /// The later snapshot shares no customer with this one.
     NoCommonCustomers,
+    /// A derived outcome without the earlier snapshot it is derived from.
+    NoEarlierSnapshot,
 }
 
 impl fmt::Display for OutcomeError {
@@ -162,6 +166,10 @@ impl fmt::Display for OutcomeError {
             OutcomeError::NoCommonCustomers => {
                 write!(f, "the later snapshot shares no customer with this one")
             }
+            OutcomeError::NoEarlierSnapshot => write!(
+                f,
+                "an outcome between two snapshots needs an earlier snapshot of the same book"
+            ),
         }
     }
 }

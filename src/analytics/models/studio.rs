@@ -7,12 +7,17 @@
 //! on the other folds (stratified, from a fixed seed, so a run is reproducible).
 
 use super::metrics::stratified_folds;
+use super::outcome::{column_labels, derived_labels, Outcome, OutcomeError};
 use super::report::{
     at_top, calibration, confusion_by_threshold, gains, roc_curve, CalibrationBin, Confusion,
     GainPoint, RocPoint, TopShare,
 };
-use super::selection::{screen, Candidates, LeftOut, Screened};
-use super::{roc_auc, sigmoid, Design, Model, ModelKind, FOLD_SEED};
+use super::selection::{candidates, screen, Candidates, LeftOut, Screened};
+use super::{roc_auc, sigmoid, Design, Feature, FeatureValues, Model, ModelKind, FOLD_SEED};
+use crate::analytics::profile::customer_profile;
+use crate::analytics::{as_of_date, customer_features, TierRules};
+use crate::model::Dataset;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// The shares of customers the report gives precision and recall for.
@@ -89,9 +94,61 @@ pub struct FinalModel {
     pub model: Model,
     /// The features it reads, in the order of its design.
     pub features: Vec<String>,
+    /// Per feature, the labels of a text column as coded at training (`None` for a number), so
+    /// another snapshot's codes can be mapped onto them; empty in models stored before.
+    #[serde(default)]
+    pub levels: Vec<Option<Vec<String>>>,
 }
 
 impl FinalModel {
+    /// The columns this model reads, taken by name from `candidates` (any snapshot's), each
+    /// text column coded as at training: a label it never saw reads as "other". `Err` names
+    /// the features the candidates lack, or hold as numbers where the model read text (or the
+    /// reverse).
+    pub fn design_for(&self, candidates: &Design) -> Result<Design, Vec<String>> {
+        let mut design = Design::default();
+        let mut missing = Vec::new();
+        for (i, name) in self.features.iter().enumerate() {
+            let trained_levels = self.levels.get(i);
+            let Some(feature) = candidates.features.iter().find(|f| &f.name == name) else {
+                missing.push(name.clone());
+                continue;
+            };
+            match (&feature.values, trained_levels) {
+                (FeatureValues::Numeric(_), None | Some(None)) => {
+                    design.features.push(feature.clone())
+                }
+                (FeatureValues::Categorical { .. }, None) => design.features.push(feature.clone()),
+                (FeatureValues::Categorical { levels, codes }, Some(Some(trained))) => {
+                    let code_of: FxHashMap<&str, u32> = trained
+                        .iter()
+                        .enumerate()
+                        .map(|(code, level)| (level.as_str(), code as u32))
+                        .collect();
+                    // Past the trained levels: a code every model reads as "other".
+                    let unseen = trained.len() as u32;
+                    let mapped: Vec<u32> = levels
+                        .iter()
+                        .map(|level| code_of.get(level.as_str()).copied().unwrap_or(unseen))
+                        .collect();
+                    design.features.push(Feature {
+                        name: name.clone(),
+                        values: FeatureValues::Categorical {
+                            levels: trained.clone(),
+                            codes: codes.iter().map(|&c| mapped[c as usize]).collect(),
+                        },
+                    });
+                }
+                _ => missing.push(name.clone()),
+            }
+        }
+        if missing.is_empty() {
+            Ok(design)
+        } else {
+            Err(missing)
+        }
+    }
+
     /// Each customer's probability of the outcome, on a design of `features` (see
     /// [`Design::select`]).
     pub fn probabilities(&self, design: &Design) -> Vec<f32> {
@@ -140,6 +197,57 @@ impl AppliedModel {
     /// Whether it predicts a credit outcome (default, delinquency) and so informs credit risk.
     pub fn is_credit_risk(&self) -> bool {
         self.outcome.is_credit_risk()
+    }
+}
+
+/// What a training learns from, and whom its model then scores.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainingData {
+    /// The candidate features of the customers the labels describe.
+    pub candidates: Candidates,
+    /// Their outcomes.
+    pub labels: Vec<Option<bool>>,
+    /// The candidate features of the customers to score, when they are not those trained on:
+    /// an outcome between two snapshots is learned on the earlier one and applied to this one.
+    pub scored: Option<Candidates>,
+}
+
+impl TrainingData {
+    /// The customers the model is applied to.
+    pub fn scored(&self) -> &Candidates {
+        self.scored.as_ref().unwrap_or(&self.candidates)
+    }
+}
+
+/// The features and labels for `outcome` on the snapshot `current`: a column's outcome is
+/// learned and applied on `current`; an outcome between two snapshots is learned on `earlier`
+/// (its customers' features, labelled by what happened to them by `current`; tiers by
+/// `rules`) and applied to `current`.
+pub fn training_data(
+    current: &Dataset,
+    earlier: Option<&Dataset>,
+    outcome: &Outcome,
+    rules: &TierRules,
+) -> Result<TrainingData, OutcomeError> {
+    let candidates_of = |dataset: &Dataset| {
+        let as_of = as_of_date(dataset);
+        let features = customer_features(dataset, as_of);
+        candidates(dataset, &features, &customer_profile(dataset, as_of))
+    };
+    match outcome {
+        Outcome::Column { column, rule } => Ok(TrainingData {
+            labels: column_labels(current.customers(), column, rule)?,
+            candidates: candidates_of(current),
+            scored: None,
+        }),
+        Outcome::Derived { outcome, .. } => {
+            let earlier = earlier.ok_or(OutcomeError::NoEarlierSnapshot)?;
+            Ok(TrainingData {
+                labels: derived_labels(earlier, current, *outcome, rules)?,
+                candidates: candidates_of(earlier),
+                scored: Some(candidates_of(current)),
+            })
+        }
     }
 }
 
@@ -265,6 +373,14 @@ pub fn train(
             kind,
             model,
             features: used.clone(),
+            levels: design
+                .features
+                .iter()
+                .map(|f| match &f.values {
+                    FeatureValues::Categorical { levels, .. } => Some(levels.clone()),
+                    FeatureValues::Numeric(_) => None,
+                })
+                .collect(),
         });
     }
     progress(steps, steps);

@@ -4,16 +4,22 @@
 //! ROC, gains, calibration, feature importance and a confusion matrix at a threshold the
 //! manager moves — and change the features and train again.
 
-use crate::analytics::models::outcome::{Outcome, OutcomeRule};
+use crate::analytics::models::outcome::{DerivedOutcome, Outcome, OutcomeRule};
 use crate::analytics::models::studio::{AppliedModel, TrainingReport};
 use crate::analytics::models::ModelKind;
 use crate::analytics::scores::ScoreKind;
 use crate::i18n::{Lang, Msg};
+use crate::model::ProductType;
+use crate::storage::catalogue::SnapshotRecord;
+use crate::storage::Store;
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, DataTable, WithData};
 use crate::ui::customers_href;
 use crate::ui::state::Loaded;
-use crate::view::models::{confusion_at, model_name, outcome_choices, report_view};
+use crate::view::models::{
+    confusion_at, earlier_snapshots, model_name, outcome_choices, outcome_name, report_view,
+    snapshot_label,
+};
 use crate::view::url::{Column, CustomersQuery};
 use crate::worker::protocol::{ApplyRequest, TrainRequest};
 use leptos::prelude::*;
@@ -30,13 +36,32 @@ pub fn ModelsPage() -> impl IntoView {
 
 type TrainingSlot = ArcRwSignal<Job<Arc<TrainingReport>>>;
 
+/// The earlier snapshots of the loaded book, latest first.
+async fn earlier_of(loaded: Arc<Loaded>) -> Vec<SnapshotRecord> {
+    match Store::browser().list().await {
+        Ok((all, _)) => earlier_snapshots(&loaded.record, &all),
+        Err(_) => Vec::new(),
+    }
+}
+
 fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     let t = move |m| lang.text(m);
     let choices = outcome_choices(&loaded.dataset);
-    if choices.is_empty() {
-        return view! { <p class="empty" data-testid="models-empty">{t(Msg::ModelNoOutcome)}</p> }
-            .into_any();
-    }
+    let earlier = {
+        let loaded = loaded.clone();
+        LocalResource::new(move || earlier_of(loaded.clone()))
+    };
+    let earlier_list = move || earlier.get().unwrap_or_default();
+    // The date of the earlier snapshot an outcome is derived from.
+    let since_of = move |outcome: &Outcome| match outcome {
+        Outcome::Derived {
+            earlier_snapshot, ..
+        } => earlier_list()
+            .into_iter()
+            .find(|r| &r.snapshot_id == earlier_snapshot)
+            .map(|r| r.as_of.unwrap_or(r.imported_at)),
+        Outcome::Column { .. } => None,
+    };
     // Drawn anew (after a model is applied, or a visit elsewhere), the page shows the last
     // training of this snapshot's worker again.
     let last = background::last_training(&loaded);
@@ -54,15 +79,46 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             column,
             rule: OutcomeRule::AtLeast(t),
         }) => (column.clone(), AT_LEAST.to_owned(), t.to_string()),
-        _ => (
-            choices[0].column.clone(),
-            choices[0]
-                .values
-                .first()
-                .map_or(AT_LEAST.to_owned(), |v| v.value.clone()),
-            String::new(),
-        ),
+        _ => choices.first().map_or_else(Default::default, |first| {
+            (
+                first.column.clone(),
+                first
+                    .values
+                    .first()
+                    .map_or(AT_LEAST.to_owned(), |v| v.value.clone()),
+                String::new(),
+            )
+        }),
     };
+    // An outcome between two snapshots: which earlier one, and what happened since.
+    let last_derived = match last.as_ref().map(|l| &l.0.outcome) {
+        Some(Outcome::Derived {
+            earlier_snapshot,
+            outcome,
+        }) => Some((earlier_snapshot.clone(), *outcome)),
+        _ => None,
+    };
+    let derived = RwSignal::new(last_derived.is_some() || choices.is_empty());
+    let earlier_id = RwSignal::new(
+        last_derived
+            .as_ref()
+            .map(|d| d.0.clone())
+            .unwrap_or_default(),
+    );
+    let what = RwSignal::new(match last_derived.as_ref().map(|d| d.1) {
+        Some(DerivedOutcome::MovedUpTier) => "up",
+        Some(DerivedOutcome::Bought(_)) => "bought",
+        _ => "left",
+    });
+    let aum_drop = RwSignal::new(match last_derived.as_ref().map(|d| d.1) {
+        Some(DerivedOutcome::Left { aum_drop }) => format!("{:.0}", aum_drop * 100.0),
+        _ => "50".to_owned(),
+    });
+    let family = RwSignal::new(match last_derived.as_ref().map(|d| d.1) {
+        Some(DerivedOutcome::Bought(family)) => family,
+        _ => ProductType::Fund,
+    });
+    let no_outcome = choices.is_empty();
     let column = RwSignal::new(first_column);
     let positive = RwSignal::new(first_positive);
     let threshold = RwSignal::new(first_threshold);
@@ -117,23 +173,48 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     };
     let train_loaded = StoredValue::new(loaded.clone());
     let start = move |features: Option<Vec<String>>| {
-        let rule = if positive.get_untracked() == AT_LEAST {
-            match threshold.get_untracked().trim().parse::<f64>() {
-                Ok(t) if t.is_finite() => OutcomeRule::AtLeast(t),
-                _ => return,
+        let outcome = if derived.get_untracked() {
+            // The latest earlier snapshot unless another is chosen.
+            let id = Some(earlier_id.get_untracked())
+                .filter(|id| !id.is_empty())
+                .or_else(|| earlier_list().first().map(|r| r.snapshot_id.clone()));
+            let Some(earlier_snapshot) = id else {
+                return;
+            };
+            let outcome = match what.get_untracked() {
+                "up" => DerivedOutcome::MovedUpTier,
+                "bought" => DerivedOutcome::Bought(family.get_untracked()),
+                _ => match aum_drop.get_untracked().trim().parse::<f64>() {
+                    Ok(p) if (0.0..=100.0).contains(&p) => DerivedOutcome::Left {
+                        aum_drop: p / 100.0,
+                    },
+                    _ => return,
+                },
+            };
+            Outcome::Derived {
+                earlier_snapshot,
+                outcome,
             }
         } else {
-            OutcomeRule::Values(vec![positive.get_untracked()])
-        };
-        let outcome = Outcome::Column {
-            column: column.get_untracked(),
-            rule,
+            let rule = if positive.get_untracked() == AT_LEAST {
+                match threshold.get_untracked().trim().parse::<f64>() {
+                    Ok(t) if t.is_finite() => OutcomeRule::AtLeast(t),
+                    _ => return,
+                }
+            } else {
+                OutcomeRule::Values(vec![positive.get_untracked()])
+            };
+            Outcome::Column {
+                column: column.get_untracked(),
+                rule,
+            }
         };
         trained_outcome.set(Some(outcome.clone()));
         let request = TrainRequest {
             outcome,
             chosen: features,
             folds: 5,
+            tier_rules: train_loaded.with_value(|l| l.tier_rules.clone()),
         };
         training.set(Some(
             train_loaded.with_value(|l| background::train(l, request)),
@@ -154,9 +235,10 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             return;
         };
         let version = apply_loaded.with_value(|l| l.applied.as_ref().map_or(1, |a| a.version + 1));
+        let since = since_of(&outcome);
         let request = ApplyRequest {
             kind,
-            name: outcome_name(&outcome),
+            name: outcome_name(&outcome, since.as_deref(), lang),
             version,
             outcome,
         };
@@ -194,7 +276,12 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         let slot = training.get()?;
         Some(match slot.get() {
             Job::Ready(report) => {
-                let mut suffix = column.get_untracked();
+                let mut suffix = match trained_outcome.get_untracked() {
+                    Some(outcome @ Outcome::Derived { .. }) => {
+                        outcome_name(&outcome, since_of(&outcome).as_deref(), lang)
+                    }
+                    _ => column.get_untracked(),
+                };
                 if let Some(as_of) = &as_of {
                     suffix = format!("{suffix} · {as_of}");
                 }
@@ -206,23 +293,83 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     view! {
         <section class="panel" data-testid="model-studio">
             <p class="hint">{t(Msg::ModelHint)}</p>
-            <div class="form-row">
-                <label>{t(Msg::ModelOutcome)} " "
-                    <select data-testid="outcome-column" on:change=on_column>{column_options}</select>
-                </label>
-                <label>{t(Msg::ModelPositiveClass)} " "
-                    <select data-testid="outcome-positive" on:change=move |ev| positive.set(event_target_value(&ev))>
-                        {value_options}
-                    </select>
-                </label>
-                <Show when=move || positive.get() == AT_LEAST>
-                    <label>{t(Msg::ModelThreshold)} " "
-                        <input type="number" data-testid="outcome-threshold"
-                            prop:value=move || threshold.get()
-                            on:input=move |ev| threshold.set(event_target_value(&ev))/>
+            <Show when=move || !no_outcome && !earlier_list().is_empty()>
+                <div class="form-row">
+                    <label>{t(Msg::ModelSource)} " "
+                        <select data-testid="outcome-source" on:change=move |ev| {
+                            derived.set(event_target_value(&ev) == "derived");
+                            chosen.set(None);
+                        }>
+                            <option value="column" selected=move || !derived.get()>{t(Msg::ModelFromColumn)}</option>
+                            <option value="derived" selected=move || derived.get()>{t(Msg::ModelBetweenSnapshots)}</option>
+                        </select>
                     </label>
+                </div>
+            </Show>
+            <Show when=move || no_outcome && earlier_list().is_empty()>
+                <p class="empty" data-testid="models-empty">{t(Msg::ModelNoOutcome)}</p>
+            </Show>
+            <Show when=move || derived.get() && !earlier_list().is_empty()>
+                <p class="hint">{t(Msg::ModelDerivedHint)}</p>
+                <div class="form-row">
+                    <label>{t(Msg::ModelEarlierSnapshot)} " "
+                        <select data-testid="outcome-earlier" on:change=move |ev| earlier_id.set(event_target_value(&ev))>
+                            {move || earlier_list().into_iter().map(|r| {
+                                let id = r.snapshot_id.clone();
+                                let label = snapshot_label(&r, lang);
+                                view! { <option value=id.clone() selected=move || earlier_id.get() == id>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{t(Msg::ModelDerivedWhat)} " "
+                        <select data-testid="outcome-derived" on:change=move |ev| {
+                            what.set(match event_target_value(&ev).as_str() { "up" => "up", "bought" => "bought", _ => "left" })
+                        }>
+                            <option value="left" selected=move || what.get() == "left">{t(Msg::ModelDerivedLeft)}</option>
+                            <option value="up" selected=move || what.get() == "up">{t(Msg::ModelDerivedUp)}</option>
+                            <option value="bought" selected=move || what.get() == "bought">{t(Msg::ModelDerivedBought)}</option>
+                        </select>
+                    </label>
+                    <Show when=move || what.get() == "left">
+                        <label>{t(Msg::ModelAumDrop)} " "
+                            <input type="number" min="0" max="100" data-testid="outcome-aum-drop"
+                                prop:value=move || aum_drop.get()
+                                on:input=move |ev| aum_drop.set(event_target_value(&ev))/>
+                        </label>
+                    </Show>
+                    <Show when=move || what.get() == "bought">
+                        <label>{t(Msg::ModelFamily)} " "
+                            <select data-testid="outcome-family" on:change=move |ev| {
+                                let key = event_target_value(&ev);
+                                if let Some(p) = ProductType::NAMED.into_iter().find(|p| p.key() == key) { family.set(p) }
+                            }>
+                                {ProductType::NAMED.into_iter().map(|p| view! {
+                                    <option value=p.key() selected=move || family.get() == p>{crate::i18n::product_name(p, lang)}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    </Show>
+                </div>
+            </Show>
+            <div class="form-row">
+                <Show when=move || !derived.get()>
+                    <label>{t(Msg::ModelOutcome)} " "
+                        <select data-testid="outcome-column" on:change=on_column>{column_options.clone()}</select>
+                    </label>
+                    <label>{t(Msg::ModelPositiveClass)} " "
+                        <select data-testid="outcome-positive" on:change=move |ev| positive.set(event_target_value(&ev))>
+                            {value_options}
+                        </select>
+                    </label>
+                    <Show when=move || positive.get() == AT_LEAST>
+                        <label>{t(Msg::ModelThreshold)} " "
+                            <input type="number" data-testid="outcome-threshold"
+                                prop:value=move || threshold.get()
+                                on:input=move |ev| threshold.set(event_target_value(&ev))/>
+                        </label>
+                    </Show>
                 </Show>
-                <button data-testid="train" disabled=running on:click=move |_| start(chosen.get_untracked())>
+                <button data-testid="train" disabled=move || running() || (derived.get() && earlier_list().is_empty()) on:click=move |_| start(chosen.get_untracked())>
                     {t(Msg::ModelTrain)}
                 </button>
                 <Show when=running>
@@ -238,21 +385,6 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         {report}
     }
     .into_any()
-}
-
-/// A model's name from its outcome: `column = value` (or `column ≥ threshold`).
-fn outcome_name(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Column {
-            column,
-            rule: OutcomeRule::Values(values),
-        } => format!("{column} = {}", values.join(" / ")),
-        Outcome::Column {
-            column,
-            rule: OutcomeRule::AtLeast(t),
-        } => format!("{column} \u{2265} {t}"),
-        Outcome::Derived { outcome, .. } => format!("{outcome:?}"),
-    }
 }
 
 fn report_section(

@@ -199,10 +199,7 @@ fn product_mix(loaded: &Loaded, lang: Lang) -> impl IntoView {
         .into_iter()
         .filter(|&p| analysis.product_mix.iter().any(|tier| tier[p as usize] > 0))
         .collect();
-    let product_name = |p: ProductType| match lang {
-        Lang::Zh => p.chinese_name(),
-        Lang::En => p.english_name(),
-    };
+    let product_name = |p: ProductType| crate::i18n::product_name(p, lang);
     let headers = products
         .iter()
         .map(|&p| view! { <th scope="col">{product_name(p)}</th> })
