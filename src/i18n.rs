@@ -407,7 +407,6 @@ messages! {
     ModelTrain => "训练并验证", "Train and validate";
     ModelTrainAgain => "按所选特征重新训练", "Train again with the features ticked";
     ModelCancel => "取消训练", "Cancel training";
-    ModelCancelled => "训练已取消。", "Training cancelled.";
     ModelNoOutcome => "客户文件中没有可作为结果的列（是/否标志、标签、代码或数值）。导入带有结果列的客户文件后即可训练。", "The customers file has no column that can be an outcome (a yes/no flag, a label, a code or a number). Import a customers file with an outcome column to train a model.";
     ModelHint => "两个模型均在客户自己的结果上训练：每一折由未见过该折客户的模型评分，图表与指标全部来自这些未参与训练的客户；最后在全部有结果的客户上拟合。", "Both models learn from the bank's own outcomes: each fold is scored by a model that never saw it, so every chart and figure here comes from customers the model was not trained on; the final fit uses every customer with a known outcome.";
     ModelColumnModel => "模型", "Model";
@@ -434,6 +433,7 @@ messages! {
     LeftOutLeak => "疑似泄露：单独即可几乎完美预测结果", "probable leak: alone it predicts the outcome almost perfectly";
     LeftOutNotChosen => "未勾选", "not ticked";
     JobFailed => "后台计算失败：", "The background computation failed: ";
+    JobCancelled => "已取消：后台计算已停止，可重新开始。", "Cancelled: the background work was stopped; start it again when ready.";
     ExportXlsx => "导出 Excel", "Export Excel";
     NextBestProduct => "下一最佳产品", "Next-best product";
     NextBestHint => "按模型概率排列客户尚未持有的产品；模型只在其他客户上训练，AUC 为在未参与训练的客户上的检验结果。", "Products the customer does not hold, by the model's probability; the models train on other customers, and AUC is measured on customers they never saw.";

@@ -1894,9 +1894,15 @@ async fn a_manager_trains_and_validates_a_model_on_the_banks_own_outcome() {
         })
         .await;
         select(client, "[data-testid=outcome-positive]", "yes").await;
+        // Cancel ends the training: no report, and Train works again.
+        click(client, "[data-testid=train]").await;
+        wait_text(client, "[data-testid=training-job]", |t| !t.is_empty()).await;
+        click(client, "[data-testid=cancel-training]").await;
+        wait_text(client, "[data-testid=training-job][data-job=cancelled]", |t| t.contains("已取消")).await;
+        assert_eq!(count(client, "[data-testid=model-report]").await, 0);
         click(client, "[data-testid=train]").await;
         // Training shows its progress, then the report.
-        wait_text(client, "[data-testid=training-job]", |t| !t.is_empty()).await;
+        wait_text(client, "[data-testid=training-job][data-job=running]", |t| !t.is_empty()).await;
         let started = std::time::Instant::now();
         while count(client, "[data-testid=model-report]").await == 0 {
             assert!(started.elapsed().as_secs() < 120, "no report after two minutes");
@@ -1998,6 +2004,110 @@ async fn a_manager_trains_and_validates_a_model_on_the_banks_own_outcome() {
         // Stored with the snapshot: a reload shows it again.
         client.refresh().await.expect("reload");
         wait_text(client, "[data-testid=model-probability]", |t| t.contains("y = yes")).await;
+        assert_no_egress(client).await;
+    })
+    .await;
+}
+
+/// Two quarterly exports of one branch imported as snapshots of the same book; on the Models
+/// page, "who left" since the earlier quarter is learned from the earlier quarter's customers
+/// (AUCs as the command line's on the same folders), applied to the later quarter's, listed by
+/// score and explained on a profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_learns_who_left_between_two_quarters_and_scores_the_latest() {
+    let quarters = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/models/quarters");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keystone-cli"))
+        .arg("train")
+        .arg(quarters.join("2026Q3"))
+        .arg("--earlier")
+        .arg(quarters.join("2026Q2"))
+        .args(["--outcome", "left:50"])
+        .output()
+        .expect("run keystone-cli");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let cli_auc: Vec<f64> = (0..2)
+        .map(|m| cli["models"][m]["auc"].as_f64().expect("auc"))
+        .collect();
+    journey(async |client, _| {
+        for (quarter, customers) in [("2026Q2", "1,200"), ("2026Q3", "1,161")] {
+            click(client, "a[data-nav=data]").await;
+            let files = upload_files(&quarters.join(quarter), quarter, &["customers.csv", "holdings.csv"]);
+            pick_files(client, "[data-testid=import-files]", &files).await;
+            let accepted = "[data-testid=import-summary] tr[data-file='customers.csv'] td[data-count=accepted]";
+            client
+                .execute(
+                    "const box = document.querySelector('[data-testid=import-append]');
+                     if (box && box.checked) box.click();",
+                    vec![],
+                )
+                .await
+                .expect("untick Append");
+            click(client, "[data-testid=import-validate]").await;
+            wait_text(client, accepted, |t| t == customers).await;
+            // The name field keeps the last name typed: both quarters are one book, "分行".
+            client
+                .execute(
+                    "const name = document.querySelector('[data-testid=import-name]');
+                     name.value = ''; name.dispatchEvent(new Event('input', {bubbles: true}));",
+                    vec![],
+                )
+                .await
+                .expect("clear the name");
+            type_text(client, "[data-testid=import-name]", "分行").await;
+            commit_import(client, customers).await;
+        }
+        click(client, "a[data-nav=models]").await;
+        // The book's earlier snapshots are read from storage: the choice comes when they are.
+        wait_count(client, "[data-testid=outcome-source] option[value=derived]", 1).await;
+        select(client, "[data-testid=outcome-source]", "derived").await;
+        wait_text(client, "[data-testid=outcome-earlier] option", |t| t.contains("2026-06-30")).await;
+        select(client, "[data-testid=outcome-derived]", "left").await;
+        click(client, "[data-testid=train]").await;
+        let started = std::time::Instant::now();
+        while count(client, "[data-testid=model-report]").await == 0 {
+            if let Ok(failed) = client.find(Locator::Css("[data-job=failed]")).await {
+                panic!("training failed: {}", failed.text().await.unwrap_or_default());
+            }
+            assert!(started.elapsed().as_secs() < 60, "no report after a minute");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        // Learned on the earlier quarter's 1,200 customers.
+        wait_text(client, "[data-testid=model-summary]", |t| t.contains("1,200")).await;
+        for (m, key) in ["logistic", "trees"].into_iter().enumerate() {
+            let shown = wait_text(client, &format!("tr[data-model={key}] [data-testid=model-auc]"), |t| !t.is_empty()).await;
+            let auc: f64 = shown.split(' ').next().and_then(|a| a.parse().ok()).expect("an AUC");
+            assert!((auc - cli_auc[m]).abs() <= 0.01, "{key}: page {auc}, command line {}", cli_auc[m]);
+        }
+        for chart in ["model-roc", "model-gains", "model-calibration", "model-importance"] {
+            assert!(inked_pixels(client, chart).await > 2_000, "{chart} is drawn");
+        }
+        screenshot(client, "model-derived").await;
+        click(client, "tr[data-model=logistic] [data-testid=apply-model]").await;
+        wait_text(client, "[data-testid=model-applied]", |t| t.contains("流失") && t.contains("2026-06-30")).await;
+        // Every customer of the later quarter is scored.
+        click(client, "[data-testid=model-list]").await;
+        let started = std::time::Instant::now();
+        loop {
+            let shown = browser::attribute(client, "[data-testid=list-count]", "data-count").await;
+            if shown == "1161" {
+                break;
+            }
+            assert!(started.elapsed().as_secs() < 20, "list count {shown}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let top: f64 = wait_text(client, "tbody tr:first-child td[data-score]", |t| !t.is_empty())
+            .await
+            .parse()
+            .expect("a score");
+        assert!(top > 50.0, "the likeliest to leave: {top}");
+        click(client, "tbody tr:first-child a[data-customer-link]").await;
+        wait_text(client, "[data-testid=model-probability]", |t| t.contains("流失")).await;
+        assert!(inked_pixels(client, "customer-model-contributions").await > 2_000);
         assert_no_egress(client).await;
     })
     .await;

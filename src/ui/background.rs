@@ -34,6 +34,8 @@ pub enum Job<T> {
     Ready(T),
     /// Failed, with the worker's reason.
     Failed(String),
+    /// Stopped by the manager (the worker was ended).
+    Cancelled,
 }
 
 impl<T> Job<T> {
@@ -184,8 +186,8 @@ pub fn apply_model(loaded: &Loaded, request: ApplyRequest) -> Slot<Arc<AppliedMo
 }
 
 /// Cancels a running training by ending the worker (it cannot be interrupted mid-job); jobs it
-/// was running fail with `message`, and the next request starts a new worker.
-pub fn cancel_training(message: &str) {
+/// was running end as cancelled, and the next request starts a new worker.
+pub fn cancel_training() {
     let mut updates = Vec::new();
     SESSION.with(|cell| {
         let Some(session) = cell.borrow_mut().take() else {
@@ -193,22 +195,22 @@ pub fn cancel_training(message: &str) {
         };
         let running = |slot: &Slot<Arc<TrainingReport>>| slot.with_untracked(Job::is_running);
         if let Some((_, slot)) = session.training.filter(|(_, slot)| running(slot)) {
-            updates.push(fail(slot, message));
+            updates.push(cancel(slot));
         }
         if let Some(slot) = session
             .segments
             .filter(|s| s.with_untracked(Job::is_running))
         {
-            updates.push(fail(slot, message));
+            updates.push(cancel(slot));
         }
         for slot in session.offers.into_values() {
             if slot.with_untracked(Job::is_running) {
-                updates.push(fail(slot, message));
+                updates.push(cancel(slot));
             }
         }
         if let Some((slot, _)) = session.workbook {
             if slot.with_untracked(Job::is_running) {
-                updates.push(fail(slot, message));
+                updates.push(cancel(slot));
             }
         }
     });
@@ -336,6 +338,10 @@ fn on_reply(reply: AnalysisReply, bytes: Option<js_sys::Uint8Array>) {
     for update in updates {
         update();
     }
+}
+
+fn cancel<T: Send + Sync + 'static>(slot: Slot<T>) -> Box<dyn FnOnce()> {
+    Box::new(move || slot.set(Job::Cancelled))
 }
 
 fn fail<T: Send + Sync + 'static>(slot: Slot<T>, message: &str) -> Box<dyn FnOnce()> {

@@ -33,6 +33,12 @@ pub fn job_status<T>(job: &Job<T>, lang: Lang, testid: &'static str) -> AnyView 
             </p>
         }
         .into_any(),
+        Job::Cancelled => view! {
+            <p class="hint" role="status" data-testid=testid data-job="cancelled">
+                {lang.text(Msg::JobCancelled)}
+            </p>
+        }
+        .into_any(),
         Job::Ready(_) => ().into_any(),
     }
 }

@@ -374,7 +374,7 @@ fn studio(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 </button>
                 <Show when=running>
                     <button class="secondary" data-testid="cancel-training"
-                        on:click=move |_| background::cancel_training(t(Msg::ModelCancelled))>
+                        on:click=move |_| background::cancel_training()>
                         {t(Msg::ModelCancel)}
                     </button>
                 </Show>
