@@ -362,6 +362,42 @@ fn record(rows: RowCounts) -> SnapshotRecord {
     }
 }
 
+/// A model applied to the small dataset, as stored: one feature, a logistic fit.
+fn small_model_json() -> String {
+    use keystone::analytics::models::outcome::{Outcome, OutcomeRule};
+    use keystone::analytics::models::studio::{AppliedModel, FinalModel, TrainingReport};
+    use keystone::analytics::models::{Design, Model, ModelKind};
+    let mut design = Design::default();
+    design.push_numeric("aum", (0..30).map(f64::from).collect());
+    let labels: Vec<bool> = (0..30).map(|i| i % 3 == 0).collect();
+    let rows: Vec<usize> = (0..30).collect();
+    keystone::storage::models::to_json(&AppliedModel {
+        name: "flag = yes".into(),
+        version: 1,
+        outcome: Outcome::Column {
+            column: "flag".into(),
+            rule: OutcomeRule::Values(vec!["yes".into()]),
+        },
+        model: FinalModel {
+            kind: ModelKind::Logistic,
+            model: Model::fit(ModelKind::Logistic, &design, &labels, &rows),
+            features: vec!["aum".into()],
+            levels: vec![None],
+        },
+        report: TrainingReport {
+            customers: 30,
+            labelled: 30,
+            positives: 10,
+            folds: 5,
+            screened: Vec::new(),
+            used: vec!["aum".into()],
+            importance_rows: 30,
+            models: Vec::new(),
+        },
+        probabilities: vec![0.5; 30],
+    })
+}
+
 fn backup_seeds() -> Vec<Vec<u8>> {
     let data = small_dataset();
     let chunks = encode_dataset("s", &data);
@@ -370,6 +406,7 @@ fn backup_seeds() -> Vec<Vec<u8>> {
         vec![record(RowCounts::of(&data))],
         Some("s".into()),
         &chunks,
+        vec![("s".into(), small_model_json())],
     )]
 }
 
@@ -417,6 +454,13 @@ fn check_backup_as_given(bytes: &[u8]) -> Result<(), String> {
             vec![record.clone()],
             Some(record.snapshot_id.clone()),
             &encode_dataset(&record.snapshot_id, &data),
+            backup
+                .header
+                .models
+                .iter()
+                .filter(|(id, _)| id == &record.snapshot_id)
+                .cloned()
+                .collect(),
         );
         let reread = read_backup(&again).map_err(|e| format!("written again, refused: {e}"))?;
         let chunks: std::collections::HashMap<String, Vec<u8>> =

@@ -106,6 +106,49 @@ async fn an_interrupted_save_leaves_the_previous_snapshot_and_no_trace() {
     assert!(store.chunk_count("first").await.expect("count") > 0);
 }
 
+/// The model studio's result for `data`: every customer scored on AUM by a logistic fit of
+/// whether they hold over ¥1M (what a stored model looks like; its quality does not matter).
+fn applied_model(data: &Dataset) -> keystone::analytics::models::studio::AppliedModel {
+    use keystone::analytics::models::outcome::{Outcome, OutcomeRule};
+    use keystone::analytics::models::studio::{AppliedModel, FinalModel, TrainingReport};
+    use keystone::analytics::models::{Design, Model, ModelKind};
+    let features = keystone::analytics::customer_features(data, None);
+    let aum: Vec<f64> = features.aum_fen.iter().map(|&f| f as f64).collect();
+    let labels: Vec<bool> = features.aum_fen.iter().map(|&f| f > 100_000_000).collect();
+    let mut design = Design::default();
+    design.push_numeric("aum", aum);
+    let rows: Vec<usize> = (0..labels.len()).collect();
+    let model = Model::fit(ModelKind::Logistic, &design, &labels, &rows);
+    AppliedModel {
+        name: "aum ≥ 1M".into(),
+        version: 2,
+        outcome: Outcome::Column {
+            column: "aum".into(),
+            rule: OutcomeRule::AtLeast(1e6),
+        },
+        probabilities: rows
+            .iter()
+            .map(|&r| keystone::analytics::models::sigmoid(model.score(&design, r)) as f32)
+            .collect(),
+        model: FinalModel {
+            kind: ModelKind::Logistic,
+            model,
+            features: vec!["aum".into()],
+            levels: vec![None],
+        },
+        report: TrainingReport {
+            customers: rows.len(),
+            labelled: rows.len(),
+            positives: labels.iter().filter(|&&l| l).count(),
+            folds: 5,
+            screened: Vec::new(),
+            used: vec!["aum".into()],
+            importance_rows: 0,
+            models: Vec::new(),
+        },
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_backup_restores_every_snapshot_and_a_damaged_one_changes_nothing() {
     let name = "keystone-test-backup";
@@ -118,6 +161,12 @@ async fn a_backup_restores_every_snapshot_and_a_damaged_one_changes_nothing() {
             .await
             .expect("save");
     }
+    // The model applied to the second snapshot goes with it.
+    let model = applied_model(&second);
+    store
+        .save_model("two", &model)
+        .await
+        .expect("save the model");
     let file = store.backup("2026-11-29T00:00:00Z").await.expect("export");
     store.delete_all().await.expect("clear");
     assert!(store.current().await.expect("load").is_none());
@@ -151,6 +200,14 @@ async fn a_backup_restores_every_snapshot_and_a_damaged_one_changes_nothing() {
         .collect();
     ids.sort();
     assert_eq!(ids, vec!["one".to_string(), "two".to_string()]);
+    let restored = store
+        .model("two")
+        .await
+        .expect("read")
+        .expect("the model restored");
+    assert_eq!((restored.name.as_str(), restored.version), ("aum ≥ 1M", 2));
+    assert_eq!(restored.probabilities.len(), second.n_customers());
+    assert!(store.model("one").await.expect("read").is_none());
 }
 
 #[wasm_bindgen_test]

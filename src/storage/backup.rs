@@ -1,8 +1,8 @@
 //! Backups: every snapshot and its chunks in one file, verifiable and restorable.
 //!
 //! Layout: the line `KEYSTONE-BACKUP 2 <SHA-256 of the rest of the file>`, one line of JSON
-//! ([`BackupHeader`]: the catalogue, the active snapshot, each chunk's key and length, and the
-//! SHA-256 of the body), then the body — the chunks' bytes back to back. Version 1 files (no
+//! ([`BackupHeader`]: the catalogue, the active snapshot, each chunk's key and length, the
+//! SHA-256 of the body, and the model applied to each snapshot), then the body — the chunks' bytes back to back. Version 1 files (no
 //! digest on the first line: the body's alone) still read.
 //!
 //! [`read_backup`] checks the digests, every length and key, and decodes every snapshot whole
@@ -36,6 +36,10 @@ pub struct BackupHeader {
     pub chunks: Vec<(String, u64)>,
     /// SHA-256 of the body, hex.
     pub body_sha256: String,
+    /// The models applied to snapshots: `(snapshot id, stored model JSON)`; none in backups
+    /// made before models were kept.
+    #[serde(default)]
+    pub models: Vec<(String, String)>,
 }
 
 /// The contents of a backup.
@@ -108,6 +112,7 @@ pub fn write_backup(
     snapshots: Vec<SnapshotRecord>,
     active: Option<String>,
     chunks: &[(String, Vec<u8>)],
+    models: Vec<(String, String)>,
 ) -> Vec<u8> {
     let mut digest = Sha256::new();
     for (_, bytes) in chunks {
@@ -123,6 +128,7 @@ pub fn write_backup(
             .map(|(k, b)| (k.clone(), b.len() as u64))
             .collect(),
         body_sha256: hex(&digest.finalize()),
+        models,
     };
     let json = serde_json::to_string(&header).unwrap_or_default();
     let body_length: usize = chunks.iter().map(|(_, b)| b.len()).sum();
@@ -210,6 +216,17 @@ fn check_contents(backup: &Backup) -> Result<(), BackupError> {
         if record.schema_version > SCHEMA_VERSION {
             return Err(BackupError::NewerSchema(record.schema_version));
         }
+    }
+    let mut modelled = std::collections::HashSet::new();
+    for (snapshot_id, json) in &header.models {
+        if !ids.contains(snapshot_id.as_str()) || !modelled.insert(snapshot_id.as_str()) {
+            return Err(BackupError::Inconsistent(format!(
+                "a model for snapshot {snapshot_id}, which it holds no or two of"
+            )));
+        }
+        super::models::from_json(json).map_err(|why| {
+            BackupError::Inconsistent(format!("the model of snapshot {snapshot_id}: {why}"))
+        })?;
     }
     if let Some(active) = &header.active {
         if !ids.contains(active.as_str()) {

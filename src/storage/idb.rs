@@ -451,7 +451,13 @@ pub async fn export_backup(db: &Database, created_at: &str) -> Result<Vec<u8>, S
     let snapshots = list_snapshots(db).await?;
     let active = active_record(db).await?.map(|r| r.snapshot_id);
     let chunks = read_chunks(db, None).await?;
-    Ok(write_backup(created_at, snapshots, active, &chunks))
+    let mut models = Vec::new();
+    for record in &snapshots {
+        if let Some(json) = get_model(db, &record.snapshot_id).await? {
+            models.push((record.snapshot_id.clone(), json));
+        }
+    }
+    Ok(write_backup(created_at, snapshots, active, &chunks, models))
 }
 
 /// Replaces everything stored by a verified backup, in one transaction: if it fails, what was
@@ -473,6 +479,12 @@ pub async fn restore_backup(db: &Database, backup: &Backup) -> Result<(), Storag
         catalogue
             .put(record.to_json())
             .with_key(snapshot_key(&record.snapshot_id))
+            .primitive()?;
+    }
+    for (snapshot_id, json) in &backup.header.models {
+        catalogue
+            .put(json.clone())
+            .with_key(model_key(snapshot_id))
             .primitive()?;
     }
     if let Some(active) = &backup.header.active {

@@ -464,6 +464,7 @@ fn backups_round_trip_and_refuse_damage() {
         vec![record.clone()],
         Some("snap-1".into()),
         &chunks,
+        Vec::new(),
     );
     let backup = read_backup(&file).expect("a fresh backup reads");
     assert_eq!(backup.header.snapshots, vec![record.clone()]);
@@ -529,6 +530,7 @@ fn a_backup_whose_numbers_do_not_fit_is_refused_before_anything_is_replaced() {
             .map(|(k, b)| (k.clone(), b.len() as u64))
             .collect(),
         body_sha256: String::new(),
+        models: Vec::new(),
     };
     // As written, an older backup still restores.
     let backup = read_backup(&backup_v1(&header, &chunks)).expect("a version 1 backup reads");
@@ -689,4 +691,60 @@ mod column_lists {
             other => panic!("expected a ragged table, got {:?}", other.map(|_| ())),
         }
     }
+}
+
+/// A backup keeps the model applied to each snapshot (a restore would otherwise lose it), and
+/// refuses one that names a snapshot it does not hold or does not read as a stored model.
+#[test]
+fn a_backup_keeps_each_snapshots_applied_model_and_refuses_one_that_does_not_fit() {
+    use keystone::storage::backup::{read_backup, write_backup, BackupError};
+    let (_, chunks, record) = backup_fixture(50);
+    let (book, _, _) = super::support::churn_with_model("流失标志", "流失", 3);
+    let applied = book.applied.as_ref().expect("applied").as_ref().clone();
+    let json = keystone::storage::models::to_json(&applied);
+    let write = |models: Vec<(String, String)>| {
+        write_backup(
+            "2026-12-07T00:00:00Z",
+            vec![record.clone()],
+            Some("snap-1".into()),
+            &chunks,
+            models,
+        )
+    };
+    let backup = read_backup(&write(vec![("snap-1".into(), json.clone())])).expect("reads");
+    assert_eq!(backup.header.models.len(), 1);
+    let (id, stored) = &backup.header.models[0];
+    assert_eq!(id, "snap-1");
+    assert_eq!(stored, &json, "kept as stored");
+    let read = keystone::storage::models::from_json(stored).expect("reads");
+    assert_eq!((&read.name, read.version), (&applied.name, applied.version));
+    for (models, says) in [
+        (vec![("snap-2".to_owned(), json.clone())], "snap-2"),
+        (
+            vec![
+                ("snap-1".to_owned(), json.clone()),
+                ("snap-1".to_owned(), json.clone()),
+            ],
+            "snap-1",
+        ),
+        (
+            vec![("snap-1".to_owned(), "{\"keystone_model\": 99}".to_owned())],
+            "newer",
+        ),
+        (
+            vec![("snap-1".to_owned(), "not json".to_owned())],
+            "does not read",
+        ),
+    ] {
+        match read_backup(&write(models)) {
+            Err(BackupError::Inconsistent(why)) => assert!(why.contains(says), "{why}"),
+            other => panic!("{says}: {other:?}"),
+        }
+    }
+    // A header written before models were kept still reads, with none.
+    let mut header = serde_json::to_value(&backup.header).expect("json");
+    header.as_object_mut().expect("object").remove("models");
+    let older: keystone::storage::backup::BackupHeader =
+        serde_json::from_value(header).expect("an older header reads");
+    assert!(older.models.is_empty());
 }
