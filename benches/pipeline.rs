@@ -40,6 +40,14 @@ fn report(figure: &str, seconds: f64) {
 }
 
 fn main() {
+    // `make bench-sampling`: only what the next-best sample costs on L, in a minute or two.
+    if std::env::var_os("KEYSTONE_BENCH_SAMPLING_ONLY").is_some() {
+        let data = std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from);
+        if let Some(files) = data.and_then(|d| workload_files(&d.join("L"))) {
+            sampling_cost(&import_workload(&files), "L");
+        }
+        return;
+    }
     let config = DemoConfig::default();
     report(
         "demo.generate.native",
@@ -147,34 +155,41 @@ fn train_uci() {
     eprintln!("train.uci.native: AUC {aucs}");
 }
 
-/// Reads a workload folder into memory (not timed), then times import and pipeline stages.
-fn workload(dir: &Path, name: &str) {
-    let files: Vec<(String, SharedSource)> = ["customers.csv", "holdings.csv", "transactions.csv"]
+/// A workload folder's three files, read into memory (not timed); `None` when one is missing.
+fn workload_files(dir: &Path) -> Option<Vec<(String, SharedSource)>> {
+    ["customers.csv", "holdings.csv", "transactions.csv"]
         .iter()
-        .filter_map(|f| {
+        .map(|f| {
             let bytes = std::fs::read(dir.join(f)).ok()?;
             Some((f.to_string(), SharedSource::new(bytes)))
         })
-        .collect();
-    if files.len() < 3 {
-        return;
-    }
-    let import_once = || {
-        let sheets: Vec<(String, Sheet)> = files
-            .iter()
-            .map(|(n, source)| {
-                let sheet = read_sheet_from(n, source.clone(), None).expect("workload reads");
-                (n.clone(), sheet)
-            })
-            .collect();
-        import(&ImportRequest {
-            files: guessed_inputs(&sheets),
-            today: Day(30_000),
-            currency: Default::default(),
-            base: None,
+        .collect()
+}
+
+/// Imports the files as the Data page would, each one's kind guessed from its headers.
+fn import_workload(files: &[(String, SharedSource)]) -> keystone::model::Dataset {
+    let sheets: Vec<(String, Sheet)> = files
+        .iter()
+        .map(|(n, source)| {
+            let sheet = read_sheet_from(n, source.clone(), None).expect("workload reads");
+            (n.clone(), sheet)
         })
-        .dataset
+        .collect();
+    import(&ImportRequest {
+        files: guessed_inputs(&sheets),
+        today: Day(30_000),
+        currency: Default::default(),
+        base: None,
+    })
+    .dataset
+}
+
+/// Reads a workload folder into memory (not timed), then times import and pipeline stages.
+fn workload(dir: &Path, name: &str) {
+    let Some(files) = workload_files(dir) else {
+        return;
     };
+    let import_once = || import_workload(&files);
     report(
         &format!("import.{name}.native"),
         median_seconds(|| {
@@ -245,19 +260,25 @@ fn workload(dir: &Path, name: &str) {
             ));
         }),
     );
-    // What the training sample costs in accuracy: each family's validation AUC trained on the
-    // sample against trained on every customer outside the validation fifth (one run each).
-    // Only a book past the limit is sampled: L, not M.
+    sampling_cost(&dataset, name);
+}
+
+/// What the training sample costs in accuracy: each family's validation AUC trained on the
+/// sample against trained on every customer outside the validation fifth (one run each).
+/// Only a book past the limit is sampled: L, not M.
+fn sampling_cost(dataset: &keystone::model::Dataset, name: &str) {
+    let analysis = analyse(dataset, &AnalysisConfig::default());
+    let profile = customer_profile(dataset, analysis.as_of);
     if dataset.n_customers() * 4 / 5 > keystone::analytics::propensity::MAX_TRAINING_ROWS {
         let sampled = next_best_products(
-            &dataset,
+            dataset,
             &analysis.features,
             &profile,
             ModelKind::Gbdt,
             &mut |_, _| {},
         );
         let everything = keystone::analytics::propensity::next_best_products_sampled(
-            &dataset,
+            dataset,
             &analysis.features,
             &profile,
             ModelKind::Gbdt,

@@ -1849,79 +1849,85 @@ async fn a_manager_trains_and_validates_a_model_on_the_banks_own_outcome() {
             {"file": "plan.json", "skip": true}]}"#,
     )
     .expect("plan");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keystone-cli"))
-        .args(["train", &dir.to_string_lossy(), "--plan"])
-        .arg(dir.join("plan.json"))
-        .args(["--label", "y", "--positive", "yes"])
-        .output()
-        .expect("run keystone-cli");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let cli: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let cli_auc: Vec<f64> = (0..2)
-        .map(|m| cli["models"][m]["auc"].as_f64().expect("auc"))
-        .collect();
+    let plan = dir.join("plan.json");
+    let cli_auc = cli_train_aucs(&[
+        dir.as_os_str(),
+        "--plan".as_ref(),
+        plan.as_os_str(),
+        "--label".as_ref(),
+        "y".as_ref(),
+        "--positive".as_ref(),
+        "yes".as_ref(),
+    ]);
     journey(async |client, _| {
         click(client, "a[data-nav=data]").await;
         pick_files(client, "[data-testid=import-files]", &uci).await;
         let card = ".file-card[data-file='uci-bank-full.csv']";
-        wait_text(client, "[data-testid=import-needs-mapping]", |t| !t.is_empty()).await;
-        select(client, &format!("{card} [data-testid=import-entity]"), "customers").await;
+        wait_text(client, "[data-testid=import-needs-mapping]", |t| {
+            !t.is_empty()
+        })
+        .await;
+        select(
+            client,
+            &format!("{card} [data-testid=import-entity]"),
+            "customers",
+        )
+        .await;
         wait_count(client, "[data-testid=import-needs-mapping]", 0).await;
         // A pick without a recognised customers file starts with "Append" ticked (to attach it
         // to the shown customers); this one is a dataset of its own.
-        client
-            .execute(
-                "const box = document.querySelector('[data-testid=import-append]');
-                 if (box && box.checked) box.click();",
-                vec![],
-            )
-            .await
-            .expect("untick Append");
-        click(client, "[data-testid=import-validate]").await;
-        let css = "[data-testid=import-summary] tr[data-file='uci-bank-full.csv'] td[data-count=accepted]";
-        wait_text(client, css, |t| t == "45,211").await;
+        validate_as_new_dataset(client, "uci-bank-full.csv", "45,211").await;
         type_text(client, "[data-testid=import-name]", "UCI").await;
         commit_import(client, "45,211").await;
 
         click(client, "a[data-nav=models]").await;
         select(client, "[data-testid=outcome-column]", "y").await;
-        wait_text(client, "[data-testid=outcome-positive] option[value=yes]", |t| {
-            t.contains("5,289")
-        })
+        wait_text(
+            client,
+            "[data-testid=outcome-positive] option[value=yes]",
+            |t| t.contains("5,289"),
+        )
         .await;
         select(client, "[data-testid=outcome-positive]", "yes").await;
         // Cancel ends the training: no report, and Train works again.
         click(client, "[data-testid=train]").await;
         wait_text(client, "[data-testid=training-job]", |t| !t.is_empty()).await;
         click(client, "[data-testid=cancel-training]").await;
-        wait_text(client, "[data-testid=training-job][data-job=cancelled]", |t| t.contains("已取消")).await;
+        wait_text(
+            client,
+            "[data-testid=training-job][data-job=cancelled]",
+            |t| t.contains("已取消"),
+        )
+        .await;
         assert_eq!(count(client, "[data-testid=model-report]").await, 0);
         click(client, "[data-testid=train]").await;
         // Training shows its progress, then the report.
-        wait_text(client, "[data-testid=training-job][data-job=running]", |t| !t.is_empty()).await;
+        wait_text(
+            client,
+            "[data-testid=training-job][data-job=running]",
+            |t| !t.is_empty(),
+        )
+        .await;
         let started = std::time::Instant::now();
         while count(client, "[data-testid=model-report]").await == 0 {
-            assert!(started.elapsed().as_secs() < 120, "no report after two minutes");
+            assert!(
+                started.elapsed().as_secs() < 120,
+                "no report after two minutes"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(250)).await;
         }
-        for (m, key) in ["logistic", "trees"].into_iter().enumerate() {
-            let shown = wait_text(client, &format!("tr[data-model={key}] [data-testid=model-auc]"), |t| !t.is_empty()).await;
-            let auc: f64 = shown.split(' ').next().and_then(|a| a.parse().ok()).expect("an AUC");
-            assert!((auc - cli_auc[m]).abs() <= 0.01, "{key}: page {auc}, command line {}", cli_auc[m]);
-        }
-        for chart in ["model-roc", "model-gains", "model-calibration", "model-importance"] {
-            assert!(inked_pixels(client, chart).await > 2_000, "{chart} is drawn");
-        }
+        report_matches_the_command_line(client, &cli_auc).await;
         // The outcome itself is left out, and says why.
-        wait_text(client, "tr[data-feature=y] [data-testid=left-out-reason]", |t| t.contains("预测结果")).await;
+        wait_text(
+            client,
+            "tr[data-feature=y] [data-testid=left-out-reason]",
+            |t| t.contains("预测结果"),
+        )
+        .await;
         // A higher threshold calls fewer customers positive.
         let called = async |client: &Client| {
-            let tp: u64 = wait_text(client, "[data-testid=confusion] [data-cell=tp]", |t| !t.is_empty()).await.parse().expect("tp");
-            let fp: u64 = wait_text(client, "[data-testid=confusion] [data-cell=fp]", |t| !t.is_empty()).await.parse().expect("fp");
+            let tp: u64 = number_in(client, "[data-testid=confusion] [data-cell=tp]").await;
+            let fp: u64 = number_in(client, "[data-testid=confusion] [data-cell=fp]").await;
             tp + fp
         };
         let before = called(client).await;
@@ -1935,31 +1941,45 @@ async fn a_manager_trains_and_validates_a_model_on_the_banks_own_outcome() {
             .expect("move the threshold");
         let started = std::time::Instant::now();
         while called(client).await >= before {
-            assert!(started.elapsed().as_secs() < 10, "the matrix did not follow the threshold");
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "the matrix did not follow the threshold"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         screenshot(client, "model-report").await;
         // Untick `duration` (known only after the call) and train again: it is not used.
         click(client, "tr[data-feature=duration] input[type=checkbox]").await;
         click(client, "[data-testid=train-again]").await;
-        wait_text(client, "tr[data-feature=duration] [data-testid=left-out-reason]", |t| t.contains("未勾选")).await;
-        let shown = wait_text(client, "tr[data-model=logistic] [data-testid=model-auc]", |t| !t.is_empty()).await;
-        let auc: f64 = shown.split(' ').next().and_then(|a| a.parse().ok()).expect("an AUC");
+        wait_text(
+            client,
+            "tr[data-feature=duration] [data-testid=left-out-reason]",
+            |t| t.contains("未勾选"),
+        )
+        .await;
+        let shown = wait_text(
+            client,
+            "tr[data-model=logistic] [data-testid=model-auc]",
+            |t| !t.is_empty(),
+        )
+        .await;
+        let auc: f64 = shown
+            .split(' ')
+            .next()
+            .and_then(|a| a.parse().ok())
+            .expect("an AUC");
         assert!((0.74..0.80).contains(&auc), "without duration: {auc}");
 
         // Apply the trees: every customer scored, the model stored with the snapshot.
         click(client, "tr[data-model=trees] [data-testid=apply-model]").await;
-        wait_text(client, "[data-testid=model-applied]", |t| t.contains("y = yes")).await;
+        wait_text(client, "[data-testid=model-applied]", |t| {
+            t.contains("y = yes")
+        })
+        .await;
         // The list by model score, highest first; then narrowed to 50 and more.
         click(client, "[data-testid=model-list]").await;
-        let top: f64 = wait_text(client, "tbody tr:first-child td[data-score]", |t| !t.is_empty())
-            .await
-            .parse()
-            .expect("a score");
-        let second: f64 = wait_text(client, "tbody tr:nth-child(2) td[data-score]", |t| !t.is_empty())
-            .await
-            .parse()
-            .expect("a score");
+        let top: f64 = number_in(client, "tbody tr:first-child td[data-score]").await;
+        let second: f64 = number_in(client, "tbody tr:nth-child(2) td[data-score]").await;
         assert!(top >= second && top > 50.0, "{top} then {second}");
         let everyone: usize = browser::attribute(client, "[data-testid=list-count]", "data-count")
             .await
@@ -1997,16 +2017,101 @@ async fn a_manager_trains_and_validates_a_model_on_the_banks_own_outcome() {
         // The first one's profile explains the score; credit risk stays rule-based (y is a
         // campaign response, not a default).
         click(client, "tbody tr:first-child a[data-customer-link]").await;
-        wait_text(client, "[data-testid=model-probability]", |t| t.contains("y = yes")).await;
+        wait_text(client, "[data-testid=model-probability]", |t| {
+            t.contains("y = yes")
+        })
+        .await;
         assert!(inked_pixels(client, "customer-model-contributions").await > 2_000);
-        wait_text(client, "[data-testid=credit-risk-source]", |t| t.contains("基于规则")).await;
+        wait_text(client, "[data-testid=credit-risk-source]", |t| {
+            t.contains("基于规则")
+        })
+        .await;
         screenshot(client, "model-on-360").await;
         // Stored with the snapshot: a reload shows it again.
         client.refresh().await.expect("reload");
-        wait_text(client, "[data-testid=model-probability]", |t| t.contains("y = yes")).await;
+        wait_text(client, "[data-testid=model-probability]", |t| {
+            t.contains("y = yes")
+        })
+        .await;
         assert_no_egress(client).await;
     })
     .await;
+}
+
+/// Validates the picked files as a dataset of their own ("Append" unticked) and waits until
+/// `file` shows `accepted` rows.
+async fn validate_as_new_dataset(client: &Client, file: &str, accepted: &str) {
+    client
+        .execute(
+            "const box = document.querySelector('[data-testid=import-append]');
+             if (box && box.checked) box.click();",
+            vec![],
+        )
+        .await
+        .expect("untick Append");
+    click(client, "[data-testid=import-validate]").await;
+    let css =
+        format!("[data-testid=import-summary] tr[data-file='{file}'] td[data-count=accepted]");
+    wait_text(client, &css, |t| t == accepted).await;
+}
+
+/// The number shown at `css`, once something is.
+async fn number_in<T: std::str::FromStr>(client: &Client, css: &str) -> T {
+    let shown = wait_text(client, css, |t| !t.is_empty()).await;
+    shown
+        .parse()
+        .unwrap_or_else(|_| panic!("{css}: {shown:?} is not a number"))
+}
+
+/// `keystone-cli train` with `args`: the logistic and trees AUCs it prints.
+fn cli_train_aucs(args: &[&std::ffi::OsStr]) -> Vec<f64> {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keystone-cli"))
+        .arg("train")
+        .args(args)
+        .output()
+        .expect("run keystone-cli");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    (0..2)
+        .map(|m| cli["models"][m]["auc"].as_f64().expect("auc"))
+        .collect()
+}
+
+/// The Models page's report: both AUCs within 0.01 of the command line's, every chart drawn.
+async fn report_matches_the_command_line(client: &Client, cli_auc: &[f64]) {
+    for (m, key) in ["logistic", "trees"].into_iter().enumerate() {
+        let shown = wait_text(
+            client,
+            &format!("tr[data-model={key}] [data-testid=model-auc]"),
+            |t| !t.is_empty(),
+        )
+        .await;
+        let auc: f64 = shown
+            .split(' ')
+            .next()
+            .and_then(|a| a.parse().ok())
+            .expect("an AUC");
+        assert!(
+            (auc - cli_auc[m]).abs() <= 0.01,
+            "{key}: page {auc}, command line {}",
+            cli_auc[m]
+        );
+    }
+    for chart in [
+        "model-roc",
+        "model-gains",
+        "model-calibration",
+        "model-importance",
+    ] {
+        assert!(
+            inked_pixels(client, chart).await > 2_000,
+            "{chart} is drawn"
+        );
+    }
 }
 
 /// Two quarterly exports of one branch imported as snapshots of the same book; on the Models
@@ -2016,39 +2121,24 @@ async fn a_manager_trains_and_validates_a_model_on_the_banks_own_outcome() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_learns_who_left_between_two_quarters_and_scores_the_latest() {
     let quarters = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/models/quarters");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keystone-cli"))
-        .arg("train")
-        .arg(quarters.join("2026Q3"))
-        .arg("--earlier")
-        .arg(quarters.join("2026Q2"))
-        .args(["--outcome", "left:50"])
-        .output()
-        .expect("run keystone-cli");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let cli: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    let cli_auc: Vec<f64> = (0..2)
-        .map(|m| cli["models"][m]["auc"].as_f64().expect("auc"))
-        .collect();
+    let (q2, q3) = (quarters.join("2026Q2"), quarters.join("2026Q3"));
+    let cli_auc = cli_train_aucs(&[
+        q3.as_os_str(),
+        "--earlier".as_ref(),
+        q2.as_os_str(),
+        "--outcome".as_ref(),
+        "left:50".as_ref(),
+    ]);
     journey(async |client, _| {
         for (quarter, customers) in [("2026Q2", "1,200"), ("2026Q3", "1,161")] {
             click(client, "a[data-nav=data]").await;
-            let files = upload_files(&quarters.join(quarter), quarter, &["customers.csv", "holdings.csv"]);
+            let files = upload_files(
+                &quarters.join(quarter),
+                quarter,
+                &["customers.csv", "holdings.csv"],
+            );
             pick_files(client, "[data-testid=import-files]", &files).await;
-            let accepted = "[data-testid=import-summary] tr[data-file='customers.csv'] td[data-count=accepted]";
-            client
-                .execute(
-                    "const box = document.querySelector('[data-testid=import-append]');
-                     if (box && box.checked) box.click();",
-                    vec![],
-                )
-                .await
-                .expect("untick Append");
-            click(client, "[data-testid=import-validate]").await;
-            wait_text(client, accepted, |t| t == customers).await;
+            validate_as_new_dataset(client, "customers.csv", customers).await;
             // The name field keeps the last name typed: both quarters are one book, "分行".
             client
                 .execute(
@@ -2063,32 +2153,42 @@ async fn a_manager_learns_who_left_between_two_quarters_and_scores_the_latest() 
         }
         click(client, "a[data-nav=models]").await;
         // The book's earlier snapshots are read from storage: the choice comes when they are.
-        wait_count(client, "[data-testid=outcome-source] option[value=derived]", 1).await;
+        wait_count(
+            client,
+            "[data-testid=outcome-source] option[value=derived]",
+            1,
+        )
+        .await;
         select(client, "[data-testid=outcome-source]", "derived").await;
-        wait_text(client, "[data-testid=outcome-earlier] option", |t| t.contains("2026-06-30")).await;
+        wait_text(client, "[data-testid=outcome-earlier] option", |t| {
+            t.contains("2026-06-30")
+        })
+        .await;
         select(client, "[data-testid=outcome-derived]", "left").await;
         click(client, "[data-testid=train]").await;
         let started = std::time::Instant::now();
         while count(client, "[data-testid=model-report]").await == 0 {
             if let Ok(failed) = client.find(Locator::Css("[data-job=failed]")).await {
-                panic!("training failed: {}", failed.text().await.unwrap_or_default());
+                panic!(
+                    "training failed: {}",
+                    failed.text().await.unwrap_or_default()
+                );
             }
             assert!(started.elapsed().as_secs() < 60, "no report after a minute");
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
         // Learned on the earlier quarter's 1,200 customers.
-        wait_text(client, "[data-testid=model-summary]", |t| t.contains("1,200")).await;
-        for (m, key) in ["logistic", "trees"].into_iter().enumerate() {
-            let shown = wait_text(client, &format!("tr[data-model={key}] [data-testid=model-auc]"), |t| !t.is_empty()).await;
-            let auc: f64 = shown.split(' ').next().and_then(|a| a.parse().ok()).expect("an AUC");
-            assert!((auc - cli_auc[m]).abs() <= 0.01, "{key}: page {auc}, command line {}", cli_auc[m]);
-        }
-        for chart in ["model-roc", "model-gains", "model-calibration", "model-importance"] {
-            assert!(inked_pixels(client, chart).await > 2_000, "{chart} is drawn");
-        }
+        wait_text(client, "[data-testid=model-summary]", |t| {
+            t.contains("1,200")
+        })
+        .await;
+        report_matches_the_command_line(client, &cli_auc).await;
         screenshot(client, "model-derived").await;
         click(client, "tr[data-model=logistic] [data-testid=apply-model]").await;
-        wait_text(client, "[data-testid=model-applied]", |t| t.contains("流失") && t.contains("2026-06-30")).await;
+        wait_text(client, "[data-testid=model-applied]", |t| {
+            t.contains("流失") && t.contains("2026-06-30")
+        })
+        .await;
         // Every customer of the later quarter is scored.
         click(client, "[data-testid=model-list]").await;
         let started = std::time::Instant::now();
@@ -2100,13 +2200,13 @@ async fn a_manager_learns_who_left_between_two_quarters_and_scores_the_latest() 
             assert!(started.elapsed().as_secs() < 20, "list count {shown}");
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        let top: f64 = wait_text(client, "tbody tr:first-child td[data-score]", |t| !t.is_empty())
-            .await
-            .parse()
-            .expect("a score");
+        let top: f64 = number_in(client, "tbody tr:first-child td[data-score]").await;
         assert!(top > 50.0, "the likeliest to leave: {top}");
         click(client, "tbody tr:first-child a[data-customer-link]").await;
-        wait_text(client, "[data-testid=model-probability]", |t| t.contains("流失")).await;
+        wait_text(client, "[data-testid=model-probability]", |t| {
+            t.contains("流失")
+        })
+        .await;
         assert!(inked_pixels(client, "customer-model-contributions").await > 2_000);
         assert_no_egress(client).await;
     })
