@@ -1,6 +1,6 @@
 //! Keystone: bank key-account analytics that runs entirely in the browser.
 //!
-//! The pure core (`model`, `import`, `analytics`, `format`, `i18n`, `demo`, `charts`, `view`, the
+//! The pure core (`model`, `import`, `journal`, `analytics`, `format`, `i18n`, `demo`, `charts`, `view`, the
 //! codec, backup and settings halves of `storage`, and `worker::protocol`) is plain synchronous Rust, tested
 //! natively; the browser shell (`ui`, `storage::idb`, the worker glue) exists only in the wasm
 //! build. See ARCHITECTURE.md for the map.
@@ -11,6 +11,7 @@ pub mod demo;
 pub mod format;
 pub mod i18n;
 pub mod import;
+pub mod journal;
 pub mod model;
 pub mod random;
 pub mod storage;

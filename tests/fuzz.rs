@@ -479,7 +479,110 @@ fn check_backup_as_given(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-const TARGETS: [Target; 4] = [
+/// A journal file holding one event of every kind.
+fn journal_seeds() -> Vec<Vec<u8>> {
+    use keystone::journal::{
+        write_file, ContactKind, EventId, EventKind, JournalEvent, NextStep, Rsvp,
+    };
+    use keystone::model::Day;
+    let day = Day::from_ymd(2026, 12, 7).expect("date");
+    let customer = || "C00001".to_owned();
+    let kinds = vec![
+        EventKind::InteractionLogged {
+            customer_id: customer(),
+            date: day,
+            contact: ContactKind::Call,
+            note: "到期提醒，客户说\"再看看\"".into(),
+            next_step: Some(NextStep {
+                text: "回电".into(),
+                due: day.plus_days(7),
+            }),
+            confidential: true,
+        },
+        EventKind::TaskCreated {
+            task_id: "RM1-2".into(),
+            customer_id: customer(),
+            title: "回电".into(),
+            due: day,
+        },
+        EventKind::TaskDone {
+            task_id: "RM1-2".into(),
+        },
+        EventKind::AssignmentChanged {
+            customer_id: customer(),
+            rm_id: "RM2".into(),
+        },
+        EventKind::EventCreated {
+            event_id: "E1".into(),
+            name: "新年沙龙".into(),
+            starts: "2027-01-08T19:00".into(),
+            place: "总行 3 楼".into(),
+            capacity: 40,
+        },
+        EventKind::Invited {
+            event_id: "E1".into(),
+            customer_id: customer(),
+        },
+        EventKind::Answered {
+            event_id: "E1".into(),
+            customer_id: customer(),
+            answer: Rsvp::Maybe,
+        },
+        EventKind::Attended {
+            event_id: "E1".into(),
+            customer_id: customer(),
+        },
+        EventKind::SurveyAnswered {
+            customer_id: customer(),
+            date: day,
+            score: 4,
+            comment: "排队太久".into(),
+        },
+        EventKind::AlertAcknowledged {
+            alert_key: "outflow/C00001".into(),
+        },
+        EventKind::AlertSnoozed {
+            alert_key: "dormant/C00001".into(),
+            until: day.plus_days(30),
+        },
+        EventKind::CadenceChanged {
+            tier: "私行".into(),
+            every_days: 30,
+        },
+    ];
+    let events: Vec<JournalEvent> = kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| JournalEvent {
+            id: EventId {
+                author: "RM1".into(),
+                sequence: i as u64 + 1,
+            },
+            at_ms: 1_796_600_000_000 + i as i64,
+            author_name: "王经理".into(),
+            kind,
+        })
+        .collect();
+    vec![write_file(&events).expect("a journal file")]
+}
+
+/// What `read_file` accepts writes back to a file that reads the same, and merges without
+/// a panic (a conflict is an answer).
+fn check_journal(bytes: &[u8]) -> Result<(), String> {
+    use keystone::journal::{read_file, write_file, Journal};
+    let Ok(events) = read_file(bytes) else {
+        return Ok(());
+    };
+    let again = write_file(&events).map_err(|e| format!("accepted but not writable: {e}"))?;
+    let reread = read_file(&again).map_err(|e| format!("written again, refused: {e}"))?;
+    if reread != events {
+        return Err("written again, read differently".into());
+    }
+    let _ = Journal::default().merge(events);
+    Ok(())
+}
+
+const TARGETS: [Target; 5] = [
     Target {
         name: "delimited",
         seeds: text_seeds,
@@ -499,6 +602,11 @@ const TARGETS: [Target; 4] = [
         name: "backup",
         seeds: backup_seeds,
         check: check_backup,
+    },
+    Target {
+        name: "journal",
+        seeds: journal_seeds,
+        check: check_journal,
     },
 ];
 

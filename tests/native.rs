@@ -29,6 +29,8 @@ mod native {
     pub mod import;
     /// Imports cut in two parts, against the whole.
     pub mod import_parts;
+    /// The relationship journal: canonical bytes, merging by id, its file.
+    pub mod journal;
     /// Customer lists: filters and the CSV export.
     pub mod listing;
     /// Models on the UCI bank-marketing file: cross-validated AUC and contributions.

@@ -1,0 +1,160 @@
+//! The relationship journal: each event's canonical bytes (checked in), merging journals by id
+//! (idempotent, order-independent, refusing an id with two contents), and its file.
+
+use keystone::journal::{
+    read_file, write_file, ContactKind, EventId, EventKind, Journal, JournalEvent, NextStep,
+    FILE_MAGIC,
+};
+use keystone::model::Day;
+use proptest::prelude::*;
+
+fn visit(author: &str, sequence: u64, at_ms: i64, note: &str) -> JournalEvent {
+    JournalEvent {
+        id: EventId {
+            author: author.into(),
+            sequence,
+        },
+        at_ms,
+        author_name: format!("{author} 经理"),
+        kind: EventKind::InteractionLogged {
+            customer_id: "C00042".into(),
+            date: Day::from_ymd(2024, 2, 29).expect("a leap day"),
+            contact: ContactKind::Visit,
+            note: note.into(),
+            next_step: Some(NextStep {
+                text: "送理财方案".into(),
+                due: Day::from_ymd(2024, 3, 7).expect("date"),
+            }),
+            confidential: false,
+        },
+    }
+}
+
+#[test]
+fn an_events_canonical_bytes_are_its_json_in_declaration_order_and_read_back() {
+    let event = visit("RM007", 3, 1_709_190_000_000, "谈了定期到期");
+    let bytes = event.canonical_bytes().expect("bytes");
+    assert_eq!(
+        String::from_utf8(bytes.clone()).expect("UTF-8"),
+        r#"{"id":{"author":"RM007","sequence":3},"at_ms":1709190000000,"author_name":"RM007 经理","kind":{"kind":"interaction_logged","customer_id":"C00042","date":"2024-02-29","contact":"visit","note":"谈了定期到期","next_step":{"text":"送理财方案","due":"2024-03-07"},"confidential":false}}"#
+    );
+    let read: JournalEvent = serde_json::from_slice(&bytes).expect("reads");
+    assert_eq!(read, event);
+    assert_eq!(read.canonical_bytes().expect("bytes"), bytes);
+    // A missing date has no canonical form: it is an error, never empty bytes.
+    let mut undated = event;
+    if let EventKind::InteractionLogged { date, .. } = &mut undated.kind {
+        *date = Day::MISSING;
+    }
+    assert!(undated.canonical_bytes().is_err());
+}
+
+#[test]
+fn an_id_met_with_other_contents_is_refused_and_changes_nothing() {
+    let mut journal = Journal::default();
+    assert_eq!(journal.next_sequence("RM007"), 1);
+    assert_eq!(
+        journal.merge([visit("RM007", 1, 10, "a"), visit("RM008", 1, 5, "b")]),
+        Ok(2)
+    );
+    assert_eq!(journal.next_sequence("RM007"), 2);
+    let before = journal.clone();
+    let forged = visit("RM007", 1, 10, "changed afterwards");
+    let conflicts = journal
+        .merge([visit("RM009", 1, 1, "new"), forged])
+        .expect_err("a conflict");
+    assert_eq!(conflicts.len(), 1);
+    assert!(
+        conflicts[0].to_string().contains("RM007 #1"),
+        "{}",
+        conflicts[0]
+    );
+    assert_eq!(journal, before, "nothing merged");
+    // Twice in one file with different contents: refused too.
+    assert!(Journal::default()
+        .merge([visit("RM001", 1, 1, "x"), visit("RM001", 1, 1, "y")])
+        .is_err());
+}
+
+#[test]
+fn a_journal_file_round_trips_and_a_bad_line_is_refused_by_number() {
+    let events = vec![visit("RM007", 1, 10, "一"), visit("RM007", 2, 20, "二")];
+    let file = write_file(&events).expect("written");
+    assert!(file.starts_with(FILE_MAGIC.as_bytes()));
+    assert_eq!(read_file(&file), Ok(events.clone()));
+    // CRLF, as a file edited on Windows comes back, and a blank last line.
+    let crlf = String::from_utf8(file.clone())
+        .expect("text")
+        .replace('\n', "\r\n");
+    assert_eq!(read_file(crlf.as_bytes()), Ok(events));
+    let text = String::from_utf8(file).expect("text");
+    let damaged = text.replacen("\"at_ms\":20", "\"at_ms\":\"20\"", 1);
+    let error = read_file(damaged.as_bytes()).expect_err("refused");
+    assert_eq!(error.line, 3);
+    let undated = text.replacen("2024-02-29", "2024-02-30", 1);
+    assert_eq!(read_file(undated.as_bytes()).map_err(|e| e.line), Err(2));
+    assert_eq!(read_file(b"customer_id,name\n").map_err(|e| e.line), Err(1));
+    let no_sequence = text.replacen("\"sequence\":1", "\"sequence\":0", 1);
+    assert!(read_file(no_sequence.as_bytes())
+        .expect_err("refused")
+        .why
+        .contains("sequence from 1"));
+}
+
+/// Events by three authors, each author's sequences 1..n, at times that may tie.
+fn events() -> impl Strategy<Value = Vec<JournalEvent>> {
+    prop::collection::vec((0usize..3, 0i64..50, "[a-c]{0,3}"), 1..40).prop_map(|drawn| {
+        let mut next = [0u64; 3];
+        drawn
+            .into_iter()
+            .map(|(author, at, note)| {
+                next[author] += 1;
+                visit(&format!("RM{author}"), next[author], at, &note)
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Two people's journals, overlapping, merged either way round, in any order, once or
+    /// twice: the same journal, ordered by time, author and sequence.
+    #[test]
+    fn merging_journals_is_idempotent_and_does_not_depend_on_order(
+        all in events(),
+        split in prop::collection::vec(0u8..3, 40),
+        seed in any::<u64>(),
+    ) {
+        // Each event goes to A, to B, or to both.
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for (event, &side) in all.iter().zip(split.iter().cycle()) {
+            if side != 1 { a.push(event.clone()); }
+            if side != 0 { b.push(event.clone()); }
+        }
+        let mut shuffled = all.clone();
+        let order = keystone::random::SplitMix64(seed).permutation(shuffled.len());
+        shuffled = order.into_iter().map(|i| all[i].clone()).collect();
+        let mut whole = Journal::default();
+        prop_assert_eq!(whole.merge(shuffled), Ok(all.len()));
+        let mut ab = Journal::default();
+        ab.merge(a.clone()).expect("a");
+        ab.merge(b.clone()).expect("b");
+        let mut ba = Journal::default();
+        ba.merge(b.into_iter().rev()).expect("b");
+        ba.merge(a).expect("a");
+        prop_assert_eq!(&ab, &whole);
+        prop_assert_eq!(&ba, &whole);
+        let again = ab.merge(all.clone());
+        prop_assert_eq!(again, Ok(0));
+        prop_assert_eq!(&ab, &whole);
+        let keys: Vec<(i64, String, u64)> = whole
+            .events()
+            .iter()
+            .map(|e| (e.at_ms, e.id.author.clone(), e.id.sequence))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        prop_assert_eq!(keys, sorted);
+    }
+}
