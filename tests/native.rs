@@ -29,7 +29,7 @@ mod native {
     pub mod import;
     /// Imports cut in two parts, against the whole.
     pub mod import_parts;
-    /// The relationship journal: canonical bytes, merging by id, its file.
+    /// The relationship journal: canonical bytes, merging by id, its file; contact cadence.
     pub mod journal;
     /// Customer lists: filters and the CSV export.
     pub mod listing;

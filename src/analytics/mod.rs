@@ -4,6 +4,7 @@
 //! natively in tests and benchmarks and in the browser (or a worker) unchanged.
 
 mod books;
+pub mod cadence;
 pub mod distribution;
 mod features;
 pub mod forecast;

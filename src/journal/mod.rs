@@ -136,7 +136,7 @@ pub enum EventKind {
         #[serde(with = "iso_day")]
         until: Day,
     },
-    /// The contact cadence of a tier (by its name), in days; 0 for none.
+    /// The contact cadence of a tier (by its key, `private` …), in days; 0 for none.
     CadenceChanged { tier: String, every_days: u32 },
 }
 

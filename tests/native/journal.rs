@@ -158,3 +158,127 @@ proptest! {
         prop_assert_eq!(keys, sorted);
     }
 }
+
+mod cadence {
+    use super::super::support::{bytes, import_files};
+    use super::visit;
+    use keystone::analytics::cadence::{contact_status, last_contacts, CadencePolicy};
+    use keystone::journal::{EventId, EventKind, Journal, JournalEvent};
+    use keystone::model::Day;
+
+    fn day(y: i32, m: u32, d: u32) -> Day {
+        Day::from_ymd(y, m, d).expect("a date")
+    }
+
+    #[test]
+    fn a_contact_is_due_a_cadence_after_the_last_and_overdue_by_the_days_past_it() {
+        let today = day(2024, 4, 2);
+        // Never contacted: due at once, not yet overdue.
+        let never = contact_status(None, Some(30), today);
+        assert_eq!((never.due, never.overdue_days), (Some(today), 0));
+        // Contacted today: due a cadence later.
+        let fresh = contact_status(Some(today), Some(30), today);
+        assert_eq!((fresh.due, fresh.overdue_days), (Some(day(2024, 5, 2)), 0));
+        // A leap day plus 30 is 30 March; on 2 April that is three days overdue.
+        let leap = contact_status(Some(day(2024, 2, 29)), Some(30), today);
+        assert_eq!((leap.due, leap.overdue_days), (Some(day(2024, 3, 30)), 3));
+        // The same 30 days from 31 January land a day apart in a leap year and another.
+        assert_eq!(
+            contact_status(Some(day(2024, 1, 31)), Some(30), today).due,
+            Some(day(2024, 3, 1))
+        );
+        assert_eq!(
+            contact_status(Some(day(2023, 1, 31)), Some(30), today).due,
+            Some(day(2023, 3, 2))
+        );
+        // A tier without cadence is never due.
+        let mass = contact_status(Some(day(2020, 1, 1)), None, today);
+        assert_eq!((mass.due, mass.overdue_days), (None, 0));
+    }
+
+    #[test]
+    fn the_policy_follows_the_journals_cadence_changes_in_order() {
+        let policy = CadencePolicy::default();
+        assert_eq!(
+            (
+                policy.days_for("private"),
+                policy.days_for("wealth"),
+                policy.days_for("affluent"),
+                policy.days_for("mass")
+            ),
+            (Some(30), Some(60), Some(90), None)
+        );
+        let change = |sequence: u64, at_ms: i64, tier: &str, every_days: u32| JournalEvent {
+            id: EventId {
+                author: "RM1".into(),
+                sequence,
+            },
+            at_ms,
+            author_name: "王经理".into(),
+            kind: EventKind::CadenceChanged {
+                tier: tier.into(),
+                every_days,
+            },
+        };
+        let mut journal = Journal::default();
+        // Written out of order: the later change wins.
+        journal
+            .merge([
+                change(2, 20, "mass", 180),
+                change(1, 10, "mass", 45),
+                change(3, 30, "private", 0),
+            ])
+            .expect("merged");
+        let changed = policy.with_journal(&journal);
+        assert_eq!(changed.days_for("mass"), Some(180));
+        assert_eq!(changed.days_for("private"), None);
+        assert_eq!(changed.days_for("wealth"), Some(60));
+    }
+
+    #[test]
+    fn the_last_contact_is_the_latest_imported_or_recorded() {
+        let (_, outcome) = import_files(&[
+            ("customers_zh_gbk.csv", bytes("import/customers_zh_gbk.csv")),
+            ("interactions.json", bytes("import/interactions.json")),
+        ]);
+        let data = outcome.dataset;
+        let row = |id: &str| {
+            (0..data.n_customers())
+                .find(|&r| data.customers().customer_id.get(r) == id)
+                .unwrap_or_else(|| panic!("{id}"))
+        };
+        let imported = last_contacts(&data, &Journal::default());
+        assert_eq!(imported[row("K001")], Some(day(2024, 3, 1)));
+        assert_eq!(imported[row("K002")], Some(day(2024, 3, 5)));
+        assert_eq!(imported[row("K003")], None);
+        let logged = |sequence: u64, customer: &str, date: Day| {
+            let mut event = visit("RM01", sequence, sequence as i64, "");
+            if let EventKind::InteractionLogged {
+                customer_id,
+                date: on,
+                ..
+            } = &mut event.kind
+            {
+                *customer_id = customer.into();
+                *on = date;
+            }
+            event
+        };
+        let mut journal = Journal::default();
+        journal
+            .merge([
+                // Earlier than the imported contact: the imported one stays the last.
+                logged(1, "K002", day(2024, 2, 1)),
+                logged(2, "K003", day(2024, 2, 29)),
+                // Not in this dataset: ignored, not an error.
+                logged(3, "K999", day(2024, 3, 9)),
+                logged(4, "K001", day(2024, 3, 8)),
+            ])
+            .expect("merged");
+        let both = last_contacts(&data, &journal);
+        assert_eq!(both[row("K001")], Some(day(2024, 3, 8)));
+        assert_eq!(both[row("K002")], Some(day(2024, 3, 5)));
+        assert_eq!(both[row("K003")], Some(day(2024, 2, 29)));
+        assert_eq!(both.len(), data.n_customers());
+    }
+}
