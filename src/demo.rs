@@ -161,6 +161,14 @@ pub fn generate(config: &DemoConfig) -> Dataset {
                 ProductType::Fund | ProductType::Other => 3 + spread,
                 ProductType::Loan | ProductType::CreditCard => 0,
             });
+            // Term products mature within a year of the data's date, spread by customer, so
+            // the maturity alert has work without a draw from the generator.
+            holdings.maturity_date.push(match product {
+                ProductType::TimeDeposit | ProductType::WealthManagement => {
+                    as_of.plus_days(1 + (customer as i32 * 37) % 365)
+                }
+                _ => Day::MISSING,
+            });
         }
     }
 

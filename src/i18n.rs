@@ -734,6 +734,7 @@ pub fn field_name(field: crate::import::Field, lang: Lang) -> &'static str {
         CardBalance => ("信用卡余额", "Credit card balance"),
         AccountId => ("账号", "Account ID"),
         Role => ("持有关系", "Holder role"),
+        MaturityDate => ("到期日", "Maturity date"),
     };
     match lang {
         Lang::Zh => zh,

@@ -45,4 +45,6 @@ mod native {
     pub mod support;
     /// View models: URL states, the Customers page's list, the import panel's reducer.
     pub mod view;
+    /// The relationship workbench: alerts, follow-ups, assignments, NPS, balancing, `.ics`.
+    pub mod workbench;
 }

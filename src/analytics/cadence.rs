@@ -1,10 +1,9 @@
-//! Contact cadence: how often each tier's customers should hear from their manager, each
-//! customer's last contact (imported, or recorded in the journal), when the next one is due and
-//! how overdue it is.
+//! Contact cadence: how often each tier's customers should hear from their manager, and where
+//! a customer stands against it (their last contact comes from `workbench::last_contacts`):
+//! when the next contact is due and how overdue it is.
 
 use crate::journal::{EventKind, Journal};
-use crate::model::{Dataset, Day};
-use rustc_hash::FxHashMap;
+use crate::model::Day;
 
 /// Days between contacts per tier (by the tier's key); a tier not listed, or listed with 0,
 /// has no cadence.
@@ -76,36 +75,4 @@ pub fn contact_status(last: Option<Day>, every_days: Option<u32>, today: Day) ->
         due,
         overdue_days: due.map_or(0, |due| (today.0 - due.0).max(0)),
     }
-}
-
-/// Each customer's latest contact: the imported interactions' and the journal's contacts with
-/// them (matched by customer id; contacts with customers not in the dataset are ignored here).
-pub fn last_contacts(dataset: &Dataset, journal: &Journal) -> Vec<Option<Day>> {
-    let mut last: Vec<Option<Day>> = vec![None; dataset.n_customers()];
-    let interactions = dataset.interactions();
-    for (&customer, &date) in interactions.customer_idx.iter().zip(&interactions.date) {
-        if let Some(slot) = last.get_mut(customer as usize) {
-            if !date.is_missing() {
-                *slot = (*slot).max(Some(date));
-            }
-        }
-    }
-    let row_of: FxHashMap<&str, usize> = dataset
-        .customers()
-        .customer_id
-        .iter()
-        .enumerate()
-        .map(|(row, id)| (id, row))
-        .collect();
-    for event in journal.events() {
-        if let EventKind::InteractionLogged {
-            customer_id, date, ..
-        } = &event.kind
-        {
-            if let Some(&row) = row_of.get(customer_id.as_str()) {
-                last[row] = last[row].max(Some(*date));
-            }
-        }
-    }
-    last
 }

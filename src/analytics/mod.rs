@@ -3,6 +3,8 @@
 //! Plain synchronous functions over columns, request in and response out, so the same code runs
 //! natively in tests and benchmarks and in the browser (or a worker) unchanged.
 
+pub mod alerts;
+pub mod balance;
 mod books;
 pub mod cadence;
 pub mod distribution;
@@ -12,6 +14,7 @@ pub mod kmeans;
 pub mod listing;
 pub mod migration;
 pub mod models;
+pub mod nps;
 pub mod pipeline;
 pub mod profile;
 pub mod projection;
@@ -22,6 +25,7 @@ pub mod segments;
 pub mod suitability;
 mod tiers;
 pub mod whatif;
+pub mod workbench;
 
 pub use books::{product_mix_by_tier, relationship_manager_books, Book, Books};
 pub use features::{as_of_date, customer_features, CustomerFeatures, NO_TRANSACTION_RECENCY};

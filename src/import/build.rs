@@ -1507,6 +1507,7 @@ impl Staged {
             });
             h.as_of.push(Day::MISSING);
             h.risk_level.push(0);
+            h.maturity_date.push(Day::MISSING);
         }
         RowOutcome::Accepted
     }
@@ -1532,6 +1533,9 @@ impl Staged {
         let balance = row.money(Field::Balance, true);
         let as_of = row.optional(|r| r.date(Field::AsOf, today, false));
         let risk = row.optional(|r| r.value(Field::ProductRiskLevel, parse_risk_level));
+        // A maturity lies ahead of the data's date as often as behind it.
+        let style = row.date_style;
+        let maturity = row.optional(|r| r.value(Field::MaturityDate, |t| parse_date(t, style)));
         // One lookup a row: an unknown code is kept as other assets, and said — silently
         // counted as an asset it would move the customer's AUM and tier.
         let product_type = product.map(ProductType::from_known_name);
@@ -1562,6 +1566,7 @@ impl Staged {
         h.balance_fen.push(balance);
         h.as_of.push(as_of.unwrap_or(Day::MISSING));
         h.risk_level.push(risk.unwrap_or(0));
+        h.maturity_date.push(maturity.unwrap_or(Day::MISSING));
         RowOutcome::Accepted
     }
 
@@ -1719,6 +1724,7 @@ impl Staged {
             h.balance_fen.push(balance);
             h.as_of.push(as_of.unwrap_or(Day::MISSING));
             h.risk_level.push(0);
+            h.maturity_date.push(Day::MISSING);
         }
         RowOutcome::Accepted
     }
@@ -1937,7 +1943,12 @@ pub(super) fn infer_order(file: &FileInput<'_>) -> DayMonthOrder {
         .filter(|(field, _)| {
             matches!(
                 field,
-                Field::BirthDate | Field::OpenDate | Field::AsOf | Field::TxnDate | Field::Date
+                Field::BirthDate
+                    | Field::OpenDate
+                    | Field::AsOf
+                    | Field::TxnDate
+                    | Field::Date
+                    | Field::MaturityDate
             )
         })
         .map(|&(_, column)| column)

@@ -165,6 +165,8 @@ pub enum Field {
     AccountId,
     /// 关系类型: a holder's role on an account (owner, authorised user …).
     Role,
+    /// 到期日: when a holding matures (time deposits, wealth products).
+    MaturityDate,
 }
 
 impl Field {
@@ -209,6 +211,7 @@ impl Field {
         Field::CardBalance,
         Field::AccountId,
         Field::Role,
+        Field::MaturityDate,
     ];
 
     /// The product family whose balance this customer-file column holds (a wide snapshot:
@@ -271,6 +274,7 @@ impl Field {
             Field::CardBalance => "card_balance",
             Field::AccountId => "account_id",
             Field::Role => "role",
+            Field::MaturityDate => "maturity_date",
         }
     }
 
@@ -281,7 +285,7 @@ impl Field {
 }
 
 /// The number of [`Field`] variants, for tables indexed by field.
-pub const FIELD_COUNT: usize = Field::Role as usize + 1;
+pub const FIELD_COUNT: usize = Field::MaturityDate as usize + 1;
 
 /// A field of an entity, whether it must be present, and the headers that name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -636,6 +640,18 @@ const HOLDING_FIELDS: &[FieldSpec] = &[
             "产品代码",
             "产品编号",
             "产品编码",
+        ],
+    ),
+    spec(
+        Field::MaturityDate,
+        false,
+        &[
+            "maturity",
+            "maturitydate",
+            "matures",
+            "到期日",
+            "到期日期",
+            "产品到期日",
         ],
     ),
     spec(

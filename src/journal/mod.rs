@@ -13,6 +13,8 @@
 //! strings only (no maps, no floating point), dates as `YYYY-MM-DD` — so a later release can
 //! chain and sign events without a second encoding.
 
+pub mod ics;
+
 use crate::model::Day;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

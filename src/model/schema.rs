@@ -169,6 +169,7 @@ table_columns!(Holdings, "holdings" {
     amounts balance_fen as "balance",
     days as_of as "as_of",
     codes risk_level as "risk_level" since 2,
+    days maturity_date as "maturity_date" since 8,
 });
 
 table_columns!(Transactions, "transactions" {

@@ -287,6 +287,9 @@ pub struct Holdings {
     pub as_of: Vec<Day>,
     /// The product's risk rating, 1 (R1) to 5 (R5); 0 when the export does not rate it.
     pub risk_level: Vec<u8>,
+    /// When the product matures (到期日): time deposits, wealth products; missing for
+    /// products without one or exports that do not say.
+    pub maturity_date: Vec<Day>,
 }
 
 row_count!(Holdings, customer_idx);

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 /// into chunks of 262,144 rows instead of 65,536 (`codec::chunk_rows`); schema 6 stores a text
 /// chunk whose rows are one prefix and a fixed count of digits as numbers (`codec`'s
 /// `NUMBERED`; other text chunks as before); schema 7 adds the customers' exported age and
-/// whether their income is a band's midpoint (older snapshots read them as not given).
-pub const SCHEMA_VERSION: u32 = 7;
+/// whether their income is a band's midpoint (older snapshots read them as not given); schema 8
+/// adds the holdings' maturity date (older snapshots read it as not given).
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// One dated snapshot of a dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -190,7 +190,7 @@ fn encode_table<T: Table>(out: &mut Encoder<'_>, table: &T) {
 
 /// Reads `rows` rows of every column of a table from chunks and adds them after `into`'s (an
 /// empty table is filled without a copy). A column newer than the chunks' schema reads as
-/// "unknown" (schema 1 had no product risk ratings), so old data stays readable without being
+/// "unknown" (schema 1 had no product risk ratings, schema 7 no maturity dates), so old data stays readable without being
 /// rewritten. On an error `into` is left part-filled, for the caller to drop.
 fn decode_table<T: Table>(
     into: &mut T,
@@ -228,7 +228,13 @@ fn decode_table<T: Table>(
             });
         }
         fn days(&mut self, column: Column, values: &mut Vec<Day>) {
-            self.read(|input, table, rows| input.days_into(table, column.name, rows, values));
+            self.read(|input, table, rows| {
+                if input.schema_version < column.since_schema {
+                    values.resize(values.len() + rows, Day::MISSING);
+                    return Ok(());
+                }
+                input.days_into(table, column.name, rows, values)
+            });
         }
         fn amounts(&mut self, column: Column, values: &mut Vec<i64>) {
             self.read(|input, table, rows| input.amounts_into(table, column.name, rows, values));

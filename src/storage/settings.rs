@@ -182,6 +182,7 @@ pub fn stored_field_name(field: Field) -> &'static str {
         Field::CardBalance => "CardBalance",
         Field::AccountId => "AccountId",
         Field::Role => "Role",
+        Field::MaturityDate => "MaturityDate",
     }
 }
 

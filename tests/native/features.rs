@@ -88,6 +88,7 @@ fn ragged_tables_and_dangling_references_are_refused() {
     holdings.balance_fen.push(1);
     holdings.as_of.push(Day::MISSING);
     holdings.risk_level.push(0);
+    holdings.maturity_date.push(Day::MISSING);
     let refused = Dataset::new(Tables {
         holdings,
         ..data.tables().clone()

@@ -1245,6 +1245,10 @@ fn amounts_beyond_a_plausible_balance_are_refused_and_sums_never_wrap() {
     tables.holdings.balance_fen.push(i64::MAX);
     tables.holdings.as_of.push(keystone::model::Day(20_000));
     tables.holdings.risk_level.push(0);
+    tables
+        .holdings
+        .maturity_date
+        .push(keystone::model::Day::MISSING);
     let error = keystone::model::Dataset::new(tables).expect_err("an impossible balance");
     assert_eq!(
         error.to_string(),

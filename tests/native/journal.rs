@@ -162,7 +162,8 @@ proptest! {
 mod cadence {
     use super::super::support::{bytes, import_files};
     use super::visit;
-    use keystone::analytics::cadence::{contact_status, last_contacts, CadencePolicy};
+    use keystone::analytics::cadence::{contact_status, CadencePolicy};
+    use keystone::analytics::workbench::{contacts, last_contacts};
     use keystone::journal::{EventId, EventKind, Journal, JournalEvent};
     use keystone::model::Day;
 
@@ -247,7 +248,7 @@ mod cadence {
                 .find(|&r| data.customers().customer_id.get(r) == id)
                 .unwrap_or_else(|| panic!("{id}"))
         };
-        let imported = last_contacts(&data, &Journal::default());
+        let imported = last_contacts(&data, &contacts(&data, &Journal::default(), ""));
         assert_eq!(imported[row("K001")], Some(day(2024, 3, 1)));
         assert_eq!(imported[row("K002")], Some(day(2024, 3, 5)));
         assert_eq!(imported[row("K003")], None);
@@ -275,7 +276,7 @@ mod cadence {
                 logged(4, "K001", day(2024, 3, 8)),
             ])
             .expect("merged");
-        let both = last_contacts(&data, &journal);
+        let both = last_contacts(&data, &contacts(&data, &journal, ""));
         assert_eq!(both[row("K001")], Some(day(2024, 3, 8)));
         assert_eq!(both[row("K002")], Some(day(2024, 3, 5)));
         assert_eq!(both[row("K003")], Some(day(2024, 2, 29)));

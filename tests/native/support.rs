@@ -181,6 +181,7 @@ pub fn dataset(
         h.balance_fen.push(yuan * 100);
         h.as_of.push(Day::parse_iso("2026-06-30").expect("date"));
         h.risk_level.push(0);
+        h.maturity_date.push(Day::MISSING);
     }
     let mut t = Transactions::default();
     for (i, &(customer, date, yuan, direction)) in transactions.iter().enumerate() {

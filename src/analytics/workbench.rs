@@ -1,0 +1,471 @@
+//! The relationship workbench: what is shown is always the imported snapshot plus the journal.
+//! Who looks after whom after the journal's reassignments, every contact with a customer
+//! (imported, recorded, or an event attended), the follow-ups still open, and the client
+//! events with their guests.
+
+use super::cadence::{contact_status, CadencePolicy, ContactStatus};
+use crate::journal::{ContactKind, EventId, EventKind, Journal, NextStep, Rsvp};
+use crate::model::{Dataset, Day, NO_RELATIONSHIP_MANAGER};
+use rustc_hash::FxHashMap;
+
+/// A customer id's row in the dataset.
+pub fn rows_by_customer_id(dataset: &Dataset) -> FxHashMap<&str, usize> {
+    dataset
+        .customers()
+        .customer_id
+        .iter()
+        .enumerate()
+        .map(|(row, id)| (id, row))
+        .collect()
+}
+
+/// Each customer's relationship manager after the journal's reassignments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignments {
+    /// A row of the managers table per customer, or [`NO_RELATIONSHIP_MANAGER`].
+    pub manager_of: Vec<u32>,
+    /// Reassignments the journal holds for customers this snapshot has.
+    pub changed: usize,
+    /// Manager ids the journal assigns to that this snapshot's managers table lacks: those
+    /// reassignments are not applied (the customer keeps the imported manager), and said.
+    pub unknown_managers: Vec<String>,
+}
+
+/// The imported assignment with the journal's changes applied in journal order.
+pub fn assignments(dataset: &Dataset, journal: &Journal) -> Assignments {
+    let mut manager_of = dataset.customers().relationship_manager_idx.clone();
+    let rows = rows_by_customer_id(dataset);
+    let managers: FxHashMap<&str, u32> = dataset
+        .relationship_managers()
+        .rm_id
+        .iter()
+        .enumerate()
+        .map(|(row, id)| (id, row as u32))
+        .collect();
+    let mut changed = 0;
+    let mut unknown_managers: Vec<String> = Vec::new();
+    for event in journal.events() {
+        let EventKind::AssignmentChanged { customer_id, rm_id } = &event.kind else {
+            continue;
+        };
+        let Some(&row) = rows.get(customer_id.as_str()) else {
+            continue;
+        };
+        let manager = if rm_id.is_empty() {
+            NO_RELATIONSHIP_MANAGER
+        } else if let Some(&manager) = managers.get(rm_id.as_str()) {
+            manager
+        } else {
+            if !unknown_managers.contains(rm_id) {
+                unknown_managers.push(rm_id.clone());
+            }
+            continue;
+        };
+        manager_of[row] = manager;
+        changed += 1;
+    }
+    Assignments {
+        manager_of,
+        changed,
+        unknown_managers,
+    }
+}
+
+/// How a contact was made, as the source names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContactHow {
+    /// As the export wrote it (电话, visit …).
+    Imported(String),
+    /// Recorded in Keystone.
+    Recorded(ContactKind),
+    /// Came to a client event (its name).
+    Attended(String),
+}
+
+/// One contact with a customer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    /// The customer's row.
+    pub customer: usize,
+    /// The day.
+    pub date: Day,
+    /// How.
+    pub how: ContactHow,
+    /// What was said; `None` when it is confidential and the reader is not its author.
+    pub note: Option<String>,
+    /// Who recorded it (the manager's name; the imported manager's id for an import).
+    pub by: String,
+    /// The agreed next step.
+    pub next_step: Option<NextStep>,
+    /// The journal event, for recorded contacts.
+    pub event: Option<EventId>,
+}
+
+/// Every contact with customers of the dataset, newest first (then by customer row): the
+/// imported interactions, the journal's, and event attendances. A confidential note is kept
+/// only for `reader` (an author key) when they wrote it.
+pub fn contacts(dataset: &Dataset, journal: &Journal, reader: &str) -> Vec<Contact> {
+    let mut all = Vec::new();
+    let interactions = dataset.interactions();
+    let managers = dataset.relationship_managers();
+    for row in 0..interactions.len() {
+        let manager = interactions.relationship_manager_idx[row];
+        all.push(Contact {
+            customer: interactions.customer_idx[row] as usize,
+            date: interactions.date[row],
+            how: ContactHow::Imported(interactions.kind.get(row).to_owned()),
+            note: Some(interactions.note.get(row).to_owned()),
+            by: if manager == NO_RELATIONSHIP_MANAGER {
+                String::new()
+            } else {
+                managers.rm_id.get(manager as usize).to_owned()
+            },
+            next_step: None,
+            event: None,
+        });
+    }
+    let rows = rows_by_customer_id(dataset);
+    let events = client_events(journal);
+    for event in journal.events() {
+        match &event.kind {
+            EventKind::InteractionLogged {
+                customer_id,
+                date,
+                contact,
+                note,
+                next_step,
+                confidential,
+            } => {
+                let Some(&customer) = rows.get(customer_id.as_str()) else {
+                    continue;
+                };
+                let shown = !*confidential || event.id.author == reader;
+                all.push(Contact {
+                    customer,
+                    date: *date,
+                    how: ContactHow::Recorded(*contact),
+                    note: shown.then(|| note.clone()),
+                    by: event.author_name.clone(),
+                    next_step: next_step.clone(),
+                    event: Some(event.id.clone()),
+                });
+            }
+            EventKind::Attended {
+                event_id,
+                customer_id,
+            } => {
+                let (Some(&customer), Some(client_event)) = (
+                    rows.get(customer_id.as_str()),
+                    events.iter().find(|e| &e.event_id == event_id),
+                ) else {
+                    continue;
+                };
+                all.push(Contact {
+                    customer,
+                    date: client_event.day(),
+                    how: ContactHow::Attended(client_event.name.clone()),
+                    note: Some(client_event.place.clone()),
+                    by: event.author_name.clone(),
+                    next_step: None,
+                    event: Some(event.id.clone()),
+                });
+            }
+            _ => {}
+        }
+    }
+    all.sort_by(|a, b| b.date.cmp(&a.date).then(a.customer.cmp(&b.customer)));
+    all
+}
+
+/// Each customer's latest contact of any source (the cadence counts them all).
+pub fn last_contacts(dataset: &Dataset, contacts: &[Contact]) -> Vec<Option<Day>> {
+    let mut last = vec![None; dataset.n_customers()];
+    for contact in contacts {
+        if let Some(slot) = last.get_mut(contact.customer) {
+            if !contact.date.is_missing() {
+                *slot = (*slot).max(Some(contact.date));
+            }
+        }
+    }
+    last
+}
+
+/// Every customer's standing against the cadence of their tier on `today`.
+pub fn contact_statuses(
+    last: &[Option<Day>],
+    tier_of_customer: &[u8],
+    tier_keys: &[&str],
+    policy: &CadencePolicy,
+    today: Day,
+) -> Vec<ContactStatus> {
+    last.iter()
+        .zip(tier_of_customer)
+        .map(|(&last, &tier)| {
+            let every = tier_keys
+                .get(usize::from(tier))
+                .and_then(|key| policy.days_for(key));
+            contact_status(last, every, today)
+        })
+        .collect()
+}
+
+/// Where a follow-up comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskOrigin {
+    /// Created by hand (or from an alert).
+    Recorded,
+    /// The next step agreed in a contact.
+    NextStep,
+    /// A detractor's survey answer (its score), until someone contacts the customer after it.
+    Detractor(u8),
+}
+
+/// A follow-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    /// Unique in the journal: what a `TaskDone` names.
+    pub task_id: String,
+    /// The customer's row.
+    pub customer: usize,
+    /// What to do (a detractor's comment for a detractor follow-up).
+    pub title: String,
+    /// By when.
+    pub due: Day,
+    /// Where it comes from.
+    pub origin: TaskOrigin,
+}
+
+/// Days a detractor's follow-up is due after the answer.
+pub const DETRACTOR_FOLLOW_UP_DAYS: i32 = 7;
+/// The highest score that makes a detractor (NPS: 0–6).
+pub const DETRACTOR_MAX: u8 = 6;
+
+/// The follow-ups not yet done, by due date then customer: tasks created, next steps agreed,
+/// and one for a customer whose latest survey answer is a detractor's and whom no contact has
+/// followed since. `last_contact` is each
+/// customer's latest contact ([`last_contacts`]).
+pub fn open_tasks(dataset: &Dataset, journal: &Journal, last_contact: &[Option<Day>]) -> Vec<Task> {
+    let rows = rows_by_customer_id(dataset);
+    let mut done: rustc_hash::FxHashSet<&str> = Default::default();
+    for event in journal.events() {
+        if let EventKind::TaskDone { task_id } = &event.kind {
+            done.insert(task_id);
+        }
+    }
+    let mut tasks = Vec::new();
+    let add = |task: Task, tasks: &mut Vec<Task>| {
+        if !done.contains(task.task_id.as_str()) {
+            tasks.push(task);
+        }
+    };
+    // Only a customer's latest answer asks for a follow-up: a later, better score has
+    // answered an earlier one.
+    let mut latest_answer: FxHashMap<usize, Day> = FxHashMap::default();
+    let mut answered = |customer: usize, date: Day| {
+        let slot = latest_answer.entry(customer).or_insert(date);
+        *slot = (*slot).max(date);
+    };
+    let feedback = dataset.feedback();
+    for row in 0..feedback.len() {
+        answered(feedback.customer_idx[row] as usize, feedback.date[row]);
+    }
+    for event in journal.events() {
+        if let EventKind::SurveyAnswered {
+            customer_id, date, ..
+        } = &event.kind
+        {
+            if let Some(&customer) = rows.get(customer_id.as_str()) {
+                answered(customer, *date);
+            }
+        }
+    }
+    let detractor = |customer: usize, customer_id: &str, date: Day, score: u8, comment: &str| {
+        let followed = last_contact
+            .get(customer)
+            .copied()
+            .flatten()
+            .is_some_and(|last| last > date);
+        let latest = latest_answer.get(&customer) == Some(&date);
+        (score <= DETRACTOR_MAX && latest && !followed && !date.is_missing()).then(|| Task {
+            task_id: format!("detractor:{customer_id}:{}", date.0),
+            customer,
+            title: comment.to_owned(),
+            due: date.plus_days(DETRACTOR_FOLLOW_UP_DAYS),
+            origin: TaskOrigin::Detractor(score),
+        })
+    };
+    let ids = &dataset.customers().customer_id;
+    for row in 0..feedback.len() {
+        let customer = feedback.customer_idx[row] as usize;
+        if let Some(task) = detractor(
+            customer,
+            ids.get(customer),
+            feedback.date[row],
+            feedback.score[row],
+            feedback.comment.get(row),
+        ) {
+            add(task, &mut tasks);
+        }
+    }
+    for event in journal.events() {
+        let task = match &event.kind {
+            EventKind::TaskCreated {
+                task_id,
+                customer_id,
+                title,
+                due,
+            } => rows.get(customer_id.as_str()).map(|&customer| Task {
+                task_id: task_id.clone(),
+                customer,
+                title: title.clone(),
+                due: *due,
+                origin: TaskOrigin::Recorded,
+            }),
+            EventKind::InteractionLogged {
+                customer_id,
+                next_step: Some(step),
+                ..
+            } => rows.get(customer_id.as_str()).map(|&customer| Task {
+                task_id: next_step_task_id(&event.id),
+                customer,
+                title: step.text.clone(),
+                due: step.due,
+                origin: TaskOrigin::NextStep,
+            }),
+            EventKind::SurveyAnswered {
+                customer_id,
+                date,
+                score,
+                comment,
+            } => rows
+                .get(customer_id.as_str())
+                .and_then(|&customer| detractor(customer, customer_id, *date, *score, comment)),
+            _ => None,
+        };
+        if let Some(task) = task {
+            add(task, &mut tasks);
+        }
+    }
+    // A detractor imported and recorded on the same day is one follow-up.
+    tasks.sort_by(|a, b| (a.due, a.customer, &a.task_id).cmp(&(b.due, b.customer, &b.task_id)));
+    tasks.dedup_by(|a, b| a.task_id == b.task_id);
+    tasks
+}
+
+/// The task id of a contact's next step: the contact's event id, written out.
+pub fn next_step_task_id(id: &EventId) -> String {
+    format!("next:{}#{}", id.author, id.sequence)
+}
+
+/// A client event and its guests, as the journal has them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientEvent {
+    /// The event's id.
+    pub event_id: String,
+    /// Its name.
+    pub name: String,
+    /// Local date and time, `YYYY-MM-DDTHH:MM`.
+    pub starts: String,
+    /// Where.
+    pub place: String,
+    /// Seats.
+    pub capacity: u32,
+    /// Customer ids invited, in invitation order, each once.
+    pub invited: Vec<String>,
+    /// The latest answer of each guest who answered.
+    pub answers: Vec<(String, Rsvp)>,
+    /// Customer ids who came, each once.
+    pub attended: Vec<String>,
+}
+
+impl ClientEvent {
+    /// The event's day.
+    pub fn day(&self) -> Day {
+        self.starts
+            .get(..10)
+            .and_then(Day::parse_iso)
+            .unwrap_or(Day::MISSING)
+    }
+
+    /// A guest's latest answer.
+    pub fn answer(&self, customer_id: &str) -> Option<Rsvp> {
+        self.answers
+            .iter()
+            .find(|(id, _)| id == customer_id)
+            .map(|&(_, answer)| answer)
+    }
+
+    /// Guests who said yes.
+    pub fn coming(&self) -> usize {
+        self.answers
+            .iter()
+            .filter(|(_, answer)| *answer == Rsvp::Yes)
+            .count()
+    }
+}
+
+/// The journal's client events, by start then id, with invitations, answers and attendance
+/// (those naming no created event are left out).
+pub fn client_events(journal: &Journal) -> Vec<ClientEvent> {
+    let mut events: Vec<ClientEvent> = Vec::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    for event in journal.events() {
+        match &event.kind {
+            EventKind::EventCreated {
+                event_id,
+                name,
+                starts,
+                place,
+                capacity,
+            } if !index.contains_key(event_id) => {
+                index.insert(event_id.clone(), events.len());
+                events.push(ClientEvent {
+                    event_id: event_id.clone(),
+                    name: name.clone(),
+                    starts: starts.clone(),
+                    place: place.clone(),
+                    capacity: *capacity,
+                    invited: Vec::new(),
+                    answers: Vec::new(),
+                    attended: Vec::new(),
+                });
+            }
+            EventKind::Invited {
+                event_id,
+                customer_id,
+            } => {
+                if let Some(&i) = index.get(event_id) {
+                    if !events[i].invited.contains(customer_id) {
+                        events[i].invited.push(customer_id.clone());
+                    }
+                }
+            }
+            EventKind::Answered {
+                event_id,
+                customer_id,
+                answer,
+            } => {
+                if let Some(&i) = index.get(event_id) {
+                    let answers = &mut events[i].answers;
+                    match answers.iter_mut().find(|(id, _)| id == customer_id) {
+                        Some(slot) => slot.1 = *answer,
+                        None => answers.push((customer_id.clone(), *answer)),
+                    }
+                }
+            }
+            EventKind::Attended {
+                event_id,
+                customer_id,
+            } => {
+                if let Some(&i) = index.get(event_id) {
+                    if !events[i].attended.contains(customer_id) {
+                        events[i].attended.push(customer_id.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    events.sort_by(|a, b| (&a.starts, &a.event_id).cmp(&(&b.starts, &b.event_id)));
+    events
+}
