@@ -5,8 +5,8 @@
 //! so the same seed gives the same bytes natively and in wasm.
 
 use crate::model::{
-    Customers, Dataset, Day, Direction, Gender, Holdings, ProductType, RelationshipManagers,
-    Tables, Transactions, NO_RELATIONSHIP_MANAGER,
+    Customers, Dataset, Day, Direction, Feedback, Gender, Holdings, Interactions, ProductType,
+    RelationshipManagers, Tables, Transactions, NO_RELATIONSHIP_MANAGER,
 };
 use crate::random::SplitMix64;
 
@@ -211,15 +211,67 @@ pub fn generate(config: &DemoConfig) -> Dataset {
         transactions.category.push(category);
     }
 
+    let (interactions, feedback) = contact_history(config.seed, &customers, as_of);
+
     // Every column above grows in step and every index is in range; the tests hold it to that.
     Dataset::new(Tables {
         customers,
         holdings,
         transactions,
         relationship_managers: managers,
-        ..Tables::default()
+        interactions,
+        feedback,
     })
     .expect("the demo generator builds a consistent dataset")
+}
+
+const CONTACT_KINDS: [&str; 4] = ["电话", "拜访", "面谈", "微信"];
+const CONTACT_NOTES: [&str; 5] = [
+    "季度回访",
+    "介绍理财产品",
+    "生日问候",
+    "到期提醒",
+    "资产配置建议",
+];
+const COMMENTS: [&str; 5] = ["服务很好", "", "网点排队太久", "收益一般", "经理很专业"];
+
+/// Contacts over the last 120 days for about half the clients, and survey answers from about
+/// one in eight, from a generator of their own so every other demo value stays as it was.
+fn contact_history(seed: u64, customers: &Customers, as_of: Day) -> (Interactions, Feedback) {
+    let mut rng = SplitMix64(seed ^ 0x5EED_C0FF_EE00_0022);
+    let mut interactions = Interactions::default();
+    let mut feedback = Feedback::default();
+    for customer in 0..customers.len() {
+        let manager = customers.relationship_manager_idx[customer];
+        if rng.below(2) == 0 {
+            for _ in 0..1 + rng.below(3) {
+                interactions.customer_idx.push(customer as u32);
+                interactions
+                    .date
+                    .push(as_of.plus_days(-(rng.below(120) as i32)));
+                interactions
+                    .kind
+                    .push(CONTACT_KINDS[rng.below(CONTACT_KINDS.len() as u64) as usize]);
+                interactions.relationship_manager_idx.push(manager);
+                interactions
+                    .note
+                    .push(CONTACT_NOTES[rng.below(CONTACT_NOTES.len() as u64) as usize]);
+            }
+        }
+        if rng.below(8) == 0 {
+            feedback.customer_idx.push(customer as u32);
+            feedback
+                .date
+                .push(as_of.plus_days(-(rng.below(180) as i32)));
+            // Mostly content, a tail of detractors, as bank surveys read.
+            let score = [10, 9, 9, 8, 8, 7, 6, 5, 3, 10][rng.below(10) as usize];
+            feedback.score.push(score);
+            feedback
+                .comment
+                .push(COMMENTS[rng.below(COMMENTS.len() as u64) as usize]);
+        }
+    }
+    (interactions, feedback)
 }
 
 fn chinese_name(rng: &mut SplitMix64, surnames: &[char], given: &[char]) -> String {

@@ -54,3 +54,50 @@ impl ChartSpec for BarsSpec {
             .collect())
     }
 }
+
+/// A share per category, in whole per cents (coverage per manager, say).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharesSpec {
+    /// The chart's title, including its as-of date.
+    pub title: String,
+    /// The categories, in the order drawn.
+    pub categories: Vec<String>,
+    /// Per category, 0 to 100.
+    pub percents: Vec<i64>,
+    /// The value axis caption.
+    pub caption: String,
+}
+
+impl ChartSpec for SharesSpec {
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn draw_plot<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        scale: f64,
+    ) -> Result<Vec<Hit>, ChartError>
+    where
+        DB::ErrorType: 'static,
+    {
+        let rects = draw_panel(
+            area,
+            &self.caption,
+            &self.categories,
+            &self.percents,
+            PALETTE[1],
+            Measure::Percent,
+            scale,
+        )?;
+        Ok(rects
+            .into_iter()
+            .zip(self.categories.iter().zip(&self.percents))
+            .map(|(rect, (category, percent))| Hit {
+                rect,
+                text: format!("{category}: {percent}%"),
+                link: None,
+            })
+            .collect())
+    }
+}

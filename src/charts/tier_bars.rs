@@ -105,6 +105,8 @@ pub(super) enum Measure {
     Count,
     /// Amounts in fen, in the reader's units.
     Money(Lang),
+    /// Whole per cents.
+    Percent,
 }
 
 impl Measure {
@@ -112,12 +114,13 @@ impl Measure {
         match self {
             Measure::Count => count(value.max(0) as usize),
             Measure::Money(lang) => money_compact(value, lang),
+            Measure::Percent => format!("{value}%"),
         }
     }
 
     fn ticks(self, range: std::ops::Range<f64>, n: usize) -> Ticks {
         match self {
-            Measure::Count => Ticks::counts(range, n),
+            Measure::Count | Measure::Percent => Ticks::counts(range, n),
             Measure::Money(lang) => Ticks::money(range, n, lang),
         }
     }

@@ -173,6 +173,26 @@ impl JournalEvent {
         serde_json::to_vec(self).map_err(|e| e.to_string())
     }
 
+    /// The event as exported: a confidential contact's note left out (the flag stays, so the
+    /// reader knows something was withheld).
+    pub fn redacted(&self) -> JournalEvent {
+        let mut event = self.clone();
+        if let EventKind::InteractionLogged {
+            note,
+            confidential: true,
+            ..
+        } = &mut event.kind
+        {
+            note.clear();
+        }
+        event
+    }
+
+    /// Whether `other` is this event, or this event as exported.
+    fn same_as(&self, other: &JournalEvent) -> bool {
+        self == other || self.redacted() == *other
+    }
+
     /// The merge order: time, then author, then sequence.
     fn order_key(&self) -> (i64, &str, u64) {
         (self.at_ms, &self.id.author, self.id.sequence)
@@ -229,36 +249,29 @@ impl Journal {
             + 1
     }
 
-    /// Adds `incoming` (another journal, a file, one new event): events already here are
-    /// skipped, new ones placed in order. Nothing changes when any incoming id is here with
-    /// other contents, or twice in `incoming` with different contents: the conflicts are
-    /// returned.
-    pub fn merge(
-        &mut self,
+    /// The events of `incoming` this journal lacks, each once, in the order met; or, when any
+    /// incoming id is here with other contents or twice in `incoming` with different
+    /// contents, the conflicts. Nothing changes: a caller stores the new events first, then
+    /// merges them.
+    pub fn missing(
+        &self,
         incoming: impl IntoIterator<Item = JournalEvent>,
-    ) -> Result<usize, Vec<Conflict>> {
-        let mut by_id: HashMap<EventId, usize> = self
-            .events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
-        let mut added: Vec<JournalEvent> = Vec::new();
+    ) -> Result<Vec<JournalEvent>, Vec<Conflict>> {
+        let mut by_id: HashMap<&EventId, &JournalEvent> =
+            self.events.iter().map(|e| (&e.id, e)).collect();
+        let incoming: Vec<JournalEvent> = incoming.into_iter().collect();
+        let mut added: Vec<usize> = Vec::new();
         let mut conflicts = Vec::new();
-        for event in incoming {
-            let known = by_id.get(&event.id).map(|&i| {
-                if i < self.events.len() {
-                    &self.events[i]
-                } else {
-                    &added[i - self.events.len()]
-                }
-            });
-            match known {
-                Some(same) if *same == event => {}
-                Some(_) => conflicts.push(Conflict { id: event.id }),
+        for (i, event) in incoming.iter().enumerate() {
+            match by_id.get(&event.id) {
+                // A journal exported without confidential notes merges back into its own.
+                Some(same) if same.same_as(event) => {}
+                Some(_) => conflicts.push(Conflict {
+                    id: event.id.clone(),
+                }),
                 None => {
-                    by_id.insert(event.id.clone(), self.events.len() + added.len());
-                    added.push(event);
+                    by_id.insert(&event.id, event);
+                    added.push(i);
                 }
             }
         }
@@ -267,6 +280,27 @@ impl Journal {
             conflicts.dedup();
             return Err(conflicts);
         }
+        drop(by_id);
+        let mut keep = vec![false; incoming.len()];
+        for i in added {
+            keep[i] = true;
+        }
+        Ok(incoming
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(event, keep)| keep.then_some(event))
+            .collect())
+    }
+
+    /// Adds `incoming` (another journal, a file, one new event): events already here are
+    /// skipped, new ones placed in order. Nothing changes when any incoming id is here with
+    /// other contents, or twice in `incoming` with different contents: the conflicts are
+    /// returned.
+    pub fn merge(
+        &mut self,
+        incoming: impl IntoIterator<Item = JournalEvent>,
+    ) -> Result<usize, Vec<Conflict>> {
+        let mut added = self.missing(incoming)?;
         let count = added.len();
         self.events.append(&mut added);
         self.events

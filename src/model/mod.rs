@@ -204,6 +204,14 @@ impl Dataset {
         self.tables
     }
 
+    /// The same data with each customer's relationship manager replaced (the journal's
+    /// reassignments), checked like any other dataset.
+    pub fn with_relationship_managers(&self, manager_of: Vec<u32>) -> Result<Dataset, ModelError> {
+        let mut tables = self.tables.clone();
+        tables.customers.relationship_manager_idx = manager_of;
+        Dataset::new(tables)
+    }
+
     /// Number of customers.
     pub fn n_customers(&self) -> usize {
         self.tables.customers.len()

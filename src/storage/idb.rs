@@ -1,7 +1,9 @@
 //! IndexedDB: the browser half of storage, moving catalogue records and column chunks in and out.
 //!
-//! Two object stores: `catalogue` (snapshot records as JSON, and the `active` pointer) and
-//! `chunks` (column bytes as `Uint8Array`s). A snapshot, its chunks and the pointer to it are
+//! Three object stores: `catalogue` (snapshot records as JSON, and the `active` pointer),
+//! `chunks` (column bytes as `Uint8Array`s) and `journal` (what managers recorded, in segments
+//! of event lines, apart from every snapshot so imports, restores and deletions of snapshots
+//! leave it alone). A snapshot, its chunks and the pointer to it are
 //! written in one read-write transaction, so a failure or a closed tab leaves the previous
 //! snapshot intact and no partial one visible.
 
@@ -19,9 +21,13 @@ use wasm_bindgen::{JsCast, JsValue};
 /// The database's name in the browser.
 pub const DATABASE_NAME: &str = "keystone";
 /// The IndexedDB version; raise it, with an upgrade step, when object stores change.
-const DATABASE_VERSION: u32 = 1;
+const DATABASE_VERSION: u32 = 2;
 const CATALOGUE: &str = "catalogue";
 const CHUNKS: &str = "chunks";
+const JOURNAL: &str = "journal";
+/// Event lines a journal segment holds before the next one starts: few records to read back,
+/// small ones to rewrite on an append.
+const SEGMENT_EVENTS: usize = 2048;
 const ACTIVE_KEY: &str = "active";
 
 /// A storage failure, in words the Data page can show.
@@ -62,6 +68,10 @@ pub async fn open_named(name: &str) -> Result<Database, StorageError> {
             if (event.old_version() as u64) < 1 {
                 db.create_object_store(CATALOGUE).build()?;
                 db.create_object_store(CHUNKS).build()?;
+            }
+            // Version 2 adds the journal.
+            if (event.old_version() as u64) < 2 {
+                db.create_object_store(JOURNAL).build()?;
             }
             Ok(())
         })
@@ -434,14 +444,15 @@ async fn read_chunks(
     Ok(chunks)
 }
 
-/// Deletes every snapshot and chunk, in one transaction.
+/// Deletes every snapshot, chunk and journal event, in one transaction.
 pub async fn delete_all(db: &Database) -> Result<(), StorageError> {
     let tx = db
-        .transaction([CATALOGUE, CHUNKS])
+        .transaction([CATALOGUE, CHUNKS, JOURNAL])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     tx.object_store(CATALOGUE)?.clear()?;
     tx.object_store(CHUNKS)?.clear()?;
+    tx.object_store(JOURNAL)?.clear()?;
     tx.commit().await?;
     Ok(())
 }
@@ -493,6 +504,68 @@ pub async fn restore_backup(db: &Database, backup: &Backup) -> Result<(), Storag
             .with_key(ACTIVE_KEY)
             .primitive()?;
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn segment_key(n: u32) -> String {
+    format!("segment/{n:08}")
+}
+
+/// Every stored journal segment's text (event lines), in key order.
+pub async fn read_journal(db: &Database) -> Result<Vec<String>, StorageError> {
+    let tx = db.transaction(JOURNAL).build()?;
+    let values: Vec<JsValue> = tx
+        .object_store(JOURNAL)?
+        .get_all()
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    Ok(values.iter().filter_map(JsValue::as_string).collect())
+}
+
+/// Adds event lines (each one event's canonical JSON) to the journal in one transaction: the
+/// last segment is filled up, then new ones are started. All or nothing.
+pub async fn append_journal(db: &Database, lines: &[String]) -> Result<(), StorageError> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let tx = db
+        .transaction(JOURNAL)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let store = tx.object_store(JOURNAL)?;
+    let keys: Vec<String> = store
+        .get_all_keys()
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    let last = keys
+        .iter()
+        .filter_map(|k| k.strip_prefix("segment/")?.parse::<u32>().ok())
+        .max();
+    let (mut n, mut text) = match last {
+        Some(n) => {
+            let text: Option<String> = store.get(segment_key(n)).primitive()?.await?;
+            (n, text.unwrap_or_default())
+        }
+        None => (0, String::new()),
+    };
+    let mut held = text.lines().count();
+    for line in lines {
+        if held >= SEGMENT_EVENTS {
+            store
+                .put(std::mem::take(&mut text))
+                .with_key(segment_key(n))
+                .primitive()?;
+            n += 1;
+            held = 0;
+        }
+        text.push_str(line);
+        text.push('\n');
+        held += 1;
+    }
+    store.put(text).with_key(segment_key(n)).primitive()?;
     tx.commit().await?;
     Ok(())
 }

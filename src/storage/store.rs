@@ -22,6 +22,8 @@ const TIER_RULES_KEY: &str = "keystone.tier_rules";
 const DEMO_SEEDED_KEY: &str = "keystone.demo_seeded";
 /// Saved mapping presets (header names, never data).
 const PRESETS_KEY: &str = "keystone.mapping_presets";
+/// The workbench's author and thresholds.
+const WORKBENCH_KEY: &str = "keystone.workbench";
 
 /// The app's storage, by database name (tests use their own).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,6 +263,35 @@ impl Store {
                 .and_then(|v| v.as_f64())
         };
         Some((field("usage")?, field("quota")?))
+    }
+
+    /// The journal, read whole; a damaged store is refused with where, not read in part.
+    pub async fn journal(&self) -> Result<crate::journal::Journal, StorageError> {
+        let segments = self.with_db(async |db| idb::read_journal(db).await).await?;
+        super::journal::read_segments(&segments).map_err(StorageError)
+    }
+
+    /// Adds events to the stored journal in one transaction (the caller passes only events
+    /// the journal lacks).
+    pub async fn append_journal(
+        &self,
+        events: &[crate::journal::JournalEvent],
+    ) -> Result<(), StorageError> {
+        let lines = super::journal::event_lines(events).map_err(StorageError)?;
+        self.with_db(async |db| idb::append_journal(db, &lines).await)
+            .await
+    }
+
+    /// The workbench's stored settings (defaults when none).
+    pub fn workbench() -> super::journal::StoredWorkbench {
+        LocalStorage::get::<String>(WORKBENCH_KEY)
+            .map(|json| super::journal::StoredWorkbench::read(&json))
+            .unwrap_or_default()
+    }
+
+    /// Saves the workbench's settings.
+    pub fn set_workbench(settings: &super::journal::StoredWorkbench) {
+        let _ = LocalStorage::set(WORKBENCH_KEY, settings.write());
     }
 
     // Settings. Losing one is harmless (each has a default), so failed writes are not errors.

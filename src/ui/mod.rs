@@ -110,6 +110,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     state.load();
+    state.load_journal();
+    provide_context(pages::relationship::SharedWorkbench::new());
     // The analysis worker holds a copy of the snapshot shown: once another (or none) is shown,
     // its memory goes at once rather than at the next request.
     Effect::new(move |_| {
@@ -119,6 +121,14 @@ pub fn App() -> impl IntoView {
         };
         background::keep_only(shown.as_deref());
         state.load_applied_model();
+    });
+    // What is shown is the imported data plus the journal: reassignments move customers'
+    // books as soon as either changes.
+    Effect::new(move |_| {
+        state.journal.track();
+        if matches!(state.data.get(), DataState::Ready(_)) {
+            state.apply_journal_assignments();
+        }
     });
     view! {
         <Router>
@@ -150,13 +160,22 @@ fn Frame() -> impl IntoView {
             let _ = main.focus();
         }
     };
+    let bench = expect_context::<pages::relationship::SharedWorkbench>();
     let nav = Page::NAVIGATION
         .into_iter()
         .map(|target| {
             let current = move || (page.get() == target).then_some("page");
+            // The open alerts, counted on the workbench's link.
+            let badge = move || {
+                let count = (target == Page::Relationship)
+                    .then(|| bench.0.get().map_or(0, |b| b.alerts.len()))
+                    .filter(|&n| n > 0)?;
+                Some(view! { <span class="badge" data-testid="alert-badge" aria-label=move || t(Msg::NewAlerts)>{count}</span> })
+            };
             view! {
                 <a href=page_href(target) aria-current=current data-nav=target.slug()>
                     {move || t(target.title())}
+                    {badge}
                 </a>
             }
         })
@@ -194,6 +213,9 @@ fn Frame() -> impl IntoView {
                     view! { <pages::relationship_managers::RelationshipManagersPage/> }.into_any()
                 }
                 Page::Models => view! { <pages::models::ModelsPage/> }.into_any(),
+                Page::Relationship => {
+                    view! { <pages::relationship::RelationshipPage/> }.into_any()
+                }
                 Page::Data => view! { <pages::data::DataPage/> }.into_any(),
                 Page::Settings => view! { <pages::settings::SettingsPage/> }.into_any(),
             }}

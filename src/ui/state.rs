@@ -3,9 +3,11 @@
 use crate::analytics::TierRules;
 use crate::demo::{generate, DemoConfig};
 use crate::i18n::{Lang, Msg};
+use crate::journal::{EventId, EventKind, Journal, JournalEvent};
 use crate::model::Dataset;
 use crate::storage::catalogue::{SnapshotRecord, SourceFile, SCHEMA_VERSION};
 use crate::storage::codec::{decode_with_part, RowCounts};
+use crate::storage::journal::StoredWorkbench;
 use crate::storage::{SaveOptions, StorageError, Store};
 pub use crate::view::import_session::CommitSteps;
 pub use crate::view::Loaded;
@@ -44,6 +46,10 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     /// Bumped whenever the stored snapshots change, so lists of them reload.
     pub snapshots_changed: RwSignal<u32>,
+    /// What managers recorded, as stored.
+    pub journal: RwSignal<Arc<Journal>>,
+    /// Who records in this browser, and the workbench's thresholds.
+    pub workbench: RwSignal<StoredWorkbench>,
 }
 
 impl AppState {
@@ -58,6 +64,8 @@ impl AppState {
             data: RwSignal::new(DataState::Loading),
             notice: RwSignal::new(None),
             snapshots_changed: RwSignal::new(0),
+            journal: RwSignal::new(Arc::new(Journal::default())),
+            workbench: RwSignal::new(Store::workbench()),
         }
     }
 
@@ -71,6 +79,115 @@ impl AppState {
     /// The string for `msg` in the current language (tracked).
     pub fn text(self, msg: Msg) -> &'static str {
         self.lang.get().text(msg)
+    }
+
+    /// Reads the stored journal; a damaged one is said, and nothing is recorded over it.
+    pub fn load_journal(self) {
+        spawn_local(async move {
+            match Store::browser().journal().await {
+                Ok(journal) => self.journal.set(Arc::new(journal)),
+                Err(error) => self.notice.set(Some(error.0)),
+            }
+            if let Some(performance) = window().performance() {
+                let _ = performance.mark("keystone-journal-ready");
+            }
+        });
+    }
+
+    /// Records events written now by this browser's author, stored first and shown after:
+    /// a failed write records nothing. Without an author, says where to set one.
+    pub fn record(self, kinds: Vec<EventKind>) {
+        let lang = self.lang.get_untracked();
+        let Some(author) = self.workbench.get_untracked().author else {
+            self.notice.set(Some(lang.text(Msg::NoAuthor).into()));
+            return;
+        };
+        let journal = self.journal.get_untracked();
+        let first = journal.next_sequence(&author.key);
+        let at_ms = js_sys::Date::now() as i64;
+        let events: Vec<JournalEvent> = kinds
+            .into_iter()
+            .zip(first..)
+            .map(|(kind, sequence)| JournalEvent {
+                id: EventId {
+                    author: author.key.clone(),
+                    sequence,
+                },
+                at_ms,
+                author_name: author.name.clone(),
+                kind,
+            })
+            .collect();
+        self.store_events(events, false);
+    }
+
+    /// Stores events the journal lacks, then shows them; `say_count` reports how many were new.
+    fn store_events(self, events: Vec<JournalEvent>, say_count: bool) {
+        let lang = self.lang.get_untracked();
+        let journal = self.journal.get_untracked();
+        let new = match journal.missing(events) {
+            Ok(new) => new,
+            Err(conflicts) => {
+                let why: Vec<String> = conflicts.iter().map(ToString::to_string).collect();
+                self.notice.set(Some(why.join("; ")));
+                return;
+            }
+        };
+        spawn_local(async move {
+            match Store::browser().append_journal(&new).await {
+                Ok(()) => {
+                    let count = new.len();
+                    let mut next = (*self.journal.get_untracked()).clone();
+                    // The same events passed `missing` above; a merge cannot conflict now.
+                    let _ = next.merge(new);
+                    self.journal.set(Arc::new(next));
+                    self.notice.set(Some(if say_count {
+                        format!("{}{count}", lang.text(Msg::JournalImported))
+                    } else {
+                        lang.text(Msg::Recorded).into()
+                    }));
+                }
+                Err(error) => self.notice.set(Some(error.0)),
+            }
+        });
+    }
+
+    /// Merges a journal file (another manager's, or this one's exported earlier): read whole
+    /// or refused at its first bad line, events already here skipped.
+    pub fn import_journal(self, bytes: Vec<u8>) {
+        match crate::journal::read_file(&bytes) {
+            Ok(events) => self.store_events(events, true),
+            Err(error) => self.notice.set(Some(error.to_string())),
+        }
+    }
+
+    /// Offers the journal as a file, confidential notes left out.
+    pub fn export_journal(self) {
+        let journal = self.journal.get_untracked();
+        let events: Vec<JournalEvent> = journal.events().iter().map(|e| e.redacted()).collect();
+        match crate::journal::write_file(&events) {
+            Ok(bytes) => {
+                let day: String = js_sys::Date::new_0().to_iso_string().into();
+                let name = format!("keystone-journal-{}.journal", &day[..10]);
+                crate::ui::download::download_bytes(&name, "text/plain", &bytes);
+            }
+            Err(error) => self.notice.set(Some(error)),
+        }
+    }
+
+    /// Saves the workbench's settings in this browser.
+    pub fn set_workbench(self, settings: StoredWorkbench) {
+        Store::set_workbench(&settings);
+        self.workbench.set(settings);
+    }
+
+    /// Shows the journal's reassignments in the data: books, lists and pages follow them.
+    pub fn apply_journal_assignments(self) {
+        if let DataState::Ready(loaded) = self.data.get_untracked() {
+            if let Some(next) = loaded.with_journal_assignments(&self.journal.get_untracked()) {
+                self.data.set(DataState::Ready(Arc::new(next)));
+            }
+        }
     }
 
     /// Loads the active snapshot; on the very first visit, generates and stores the demo.
@@ -297,6 +414,7 @@ impl AppState {
                 Ok(()) => {
                     self.notice
                         .set(Some(self.lang.get_untracked().text(Msg::Deleted).into()));
+                    self.journal.set(Arc::new(Journal::default()));
                     self.data.set(DataState::Empty);
                 }
                 Err(error) => self.data.set(DataState::Failed(error.0)),

@@ -117,6 +117,27 @@ impl Loaded {
         }
     }
 
+    /// The snapshot with the journal's reassignments, re-analysed (books follow managers);
+    /// `None` when the journal changes no one's manager here.
+    pub fn with_journal_assignments(&self, journal: &crate::journal::Journal) -> Option<Loaded> {
+        let after = crate::analytics::workbench::assignments(&self.dataset, journal);
+        if after.manager_of == self.dataset.customers().relationship_manager_idx {
+            return None;
+        }
+        let dataset = self
+            .dataset
+            .with_relationship_managers(after.manager_of)
+            .ok()?;
+        Some(
+            Loaded::with_rules(
+                self.record.clone(),
+                Arc::new(dataset),
+                self.tier_rules.clone(),
+            )
+            .with_applied(self.applied.clone()),
+        )
+    }
+
     /// The same snapshot and analysis with `applied` as its model: its scores join the lists.
     pub fn with_applied(&self, applied: Option<Arc<AppliedModel>>) -> Loaded {
         Loaded {

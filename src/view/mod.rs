@@ -2,7 +2,8 @@
 //! targets. Pages only bind signals to these; the logic is tested natively.
 //!
 //! `url` holds the typed navigational state of each page (`from_query` / `to_href`);
-//! `loaded` the snapshot in memory with its analysis; `overview`, `customers`, `customer` (the 360 page), `managers`, `segments`, `models` and `data` those pages' models;
+//! `loaded` the snapshot in memory with its analysis; `overview`, `customers`, `customer` (the 360 page), `managers`, `segments`, `models`, `relationship` (the workbench) and `data` those pages'
+//! models;
 //! `import_session` the import panel's reducer.
 
 pub mod customer;
@@ -13,6 +14,7 @@ mod loaded;
 pub mod managers;
 pub mod models;
 pub mod overview;
+pub mod relationship;
 pub mod segments;
 pub mod url;
 

@@ -24,6 +24,8 @@ pub enum Page {
     RelationshipManagers,
     /// The model studio: outcomes trained and validated.
     Models,
+    /// The relationship workbench: my day, overdue contacts, alerts, events, NPS, balance.
+    Relationship,
     /// Stored data: imports, snapshots, backups.
     Data,
     /// Language, tier rules, storage.
@@ -32,10 +34,11 @@ pub enum Page {
 
 impl Page {
     /// The pages of the navigation bar, in its order.
-    pub const NAVIGATION: [Page; 7] = [
+    pub const NAVIGATION: [Page; 8] = [
         Page::Overview,
         Page::Customers,
         Page::Segments,
+        Page::Relationship,
         Page::RelationshipManagers,
         Page::Models,
         Page::Data,
@@ -51,6 +54,7 @@ impl Page {
             Page::Segments => "segments",
             Page::RelationshipManagers => "managers",
             Page::Models => "models",
+            Page::Relationship => "relationship",
             Page::Data => "data",
             Page::Settings => "settings",
         }
@@ -74,6 +78,7 @@ impl Page {
             Page::Segments => Msg::NavSegments,
             Page::RelationshipManagers => Msg::NavRelationshipManagers,
             Page::Models => Msg::NavModels,
+            Page::Relationship => Msg::NavRelationship,
             Page::Data => Msg::NavData,
             Page::Settings => Msg::NavSettings,
         }

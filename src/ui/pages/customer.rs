@@ -6,8 +6,8 @@
 use crate::i18n::{Lang, Msg};
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, ChartCanvas, DataTable, KpiCard, WithData};
-use crate::ui::state::Loaded;
-use crate::view::customer::{customer_profile, offers_view, HeldRow, LogRow, SuitabilityRow};
+use crate::ui::state::{AppState, Loaded};
+use crate::view::customer::{customer_profile, offers_view, HeldRow, SuitabilityRow};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::sync::Arc;
@@ -34,24 +34,7 @@ fn customer(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     }
 }
 
-/// A dated log (contacts or feedback), newest first; `what_class` styles its middle column.
-fn log_table(rows: Vec<LogRow>, testid: &'static str, what_class: &'static str) -> impl IntoView {
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            view! {
-                <tr>
-                    <td>{row.date}</td>
-                    <td class=what_class translate="no">{row.what}</td>
-                    <td translate="no">{row.text}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! { <DataTable testid=testid>{rows}</DataTable> }
-}
-
-fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
+fn profile(loaded: &Arc<Loaded>, lang: Lang, row: usize) -> impl IntoView {
     let page = customer_profile(loaded, row, lang);
     let as_of = loaded.as_of_text(lang);
     let tags = page
@@ -165,20 +148,7 @@ fn profile(loaded: &Loaded, lang: Lang, row: usize) -> impl IntoView {
                 }}
             </section>
         </div>
-        <section class="panel">
-            <h3>{lang.text(Msg::Interactions)}</h3>
-            {if page.contacts.is_empty() {
-                view! { <p class="empty">{lang.text(Msg::NoInteractions)}</p> }.into_any()
-            } else {
-                log_table(page.contacts, "customer-interactions", "").into_any()
-            }}
-            <h3>{lang.text(Msg::Feedback)}</h3>
-            {if page.feedback.is_empty() {
-                view! { <p class="empty">{lang.text(Msg::NoFeedback)}</p> }.into_any()
-            } else {
-                log_table(page.feedback, "customer-feedback", "num").into_any()
-            }}
-        </section>
+        {contact_section(loaded.clone(), lang, row)}
     }
 }
 
@@ -271,4 +241,151 @@ fn suitability(lang: Lang, flags: Vec<SuitabilityRow>) -> impl IntoView {
         <DataTable testid="suitability-flags" class="warning" role="alert" scroll=true headers=vec![lang.text(Msg::Product), lang.text(Msg::Balance), lang.text(Msg::ProductRisk), lang.text(Msg::CustomerTolerance), lang.text(Msg::Suitability)]>{rows}</DataTable>
     }
     .into_any()
+}
+
+/// Contacts and survey answers, imported and recorded, newest first, with the forms that record
+/// a contact (its next step becomes a follow-up) and a satisfaction score.
+fn contact_section(loaded: Arc<Loaded>, lang: Lang, row: usize) -> impl IntoView {
+    use crate::journal::{EventKind, NextStep};
+    use crate::view::relationship::{contact_how, CONTACT_KINDS};
+    let state = expect_context::<AppState>();
+    let bench = crate::ui::pages::relationship::bench_memo(loaded.clone());
+    let customer_id = loaded.dataset.customers().customer_id.get(row).to_owned();
+    let t = move |msg: Msg| lang.text(msg);
+    let today = crate::ui::pages::relationship::today();
+    let iso = |d: crate::model::Day| {
+        d.ymd()
+            .map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
+            .unwrap_or_default()
+    };
+    let (when, how, note, step, step_due, confidential) = (
+        RwSignal::new(iso(today)),
+        RwSignal::new("visit".to_owned()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(false),
+    );
+    let (score, comment) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let log = {
+        let customer_id = customer_id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let Some(date) = crate::model::Day::parse_iso(&when.get_untracked()) else {
+                return;
+            };
+            let contact = CONTACT_KINDS
+                .iter()
+                .find(|(_, key)| *key == how.get_untracked())
+                .map_or(crate::journal::ContactKind::Visit, |&(kind, _)| kind);
+            let next_step = crate::model::Day::parse_iso(&step_due.get_untracked())
+                .filter(|_| !step.get_untracked().trim().is_empty())
+                .map(|due| NextStep {
+                    text: step.get_untracked().trim().to_owned(),
+                    due,
+                });
+            state.record(vec![EventKind::InteractionLogged {
+                customer_id: customer_id.clone(),
+                date,
+                contact,
+                note: note.get_untracked().trim().to_owned(),
+                next_step,
+                confidential: confidential.get_untracked(),
+            }]);
+            note.set(String::new());
+            step.set(String::new());
+        }
+    };
+    let survey = {
+        let customer_id = customer_id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let Some(value) = score
+                .get_untracked()
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|s| *s <= 10)
+            else {
+                return;
+            };
+            state.record(vec![EventKind::SurveyAnswered {
+                customer_id: customer_id.clone(),
+                date: crate::ui::pages::relationship::today(),
+                score: value,
+                comment: comment.get_untracked().trim().to_owned(),
+            }]);
+            score.set(String::new());
+            comment.set(String::new());
+        }
+    };
+    let kinds = CONTACT_KINDS
+        .iter()
+        .map(|&(kind, key)| view! { <option value=key>{crate::view::relationship::contact_kind_name(kind, lang)}</option> })
+        .collect_view();
+    let history = move || {
+        let bench = bench.get();
+        let rows: Vec<_> = bench
+            .contacts
+            .iter()
+            .filter(|c| c.customer == row)
+            .take(50)
+            .map(|c| {
+                let next = c
+                    .next_step
+                    .as_ref()
+                    .map(|s| format!(" → {} ({})", s.text, crate::format::date(s.due, lang)))
+                    .unwrap_or_default();
+                view! {
+                    <tr>
+                        <td>{crate::format::date(c.date, lang)}</td>
+                        <td>{contact_how(&c.how, lang)}</td>
+                        <td translate="no">{c.note.clone().unwrap_or_else(|| t(Msg::Confidential).to_owned())}{next}</td>
+                        <td translate="no">{c.by.clone()}</td>
+                    </tr>
+                }
+            })
+            .collect();
+        if rows.is_empty() {
+            view! { <p class="empty">{t(Msg::NoInteractions)}</p> }.into_any()
+        } else {
+            view! { <DataTable testid="customer-interactions">{rows}</DataTable> }.into_any()
+        }
+    };
+    let answers = move || {
+        let bench = bench.get();
+        let rows: Vec<_> = bench
+            .answers
+            .iter()
+            .filter(|a| a.customer == row)
+            .map(|a| view! { <tr><td>{crate::format::date(a.date, lang)}</td><td class="num">{a.score}</td><td translate="no">{a.comment.clone()}</td></tr> })
+            .collect();
+        if rows.is_empty() {
+            view! { <p class="empty">{t(Msg::NoFeedback)}</p> }.into_any()
+        } else {
+            view! { <DataTable testid="customer-feedback">{rows}</DataTable> }.into_any()
+        }
+    };
+    view! {
+        <section class="panel" data-testid="contacts">
+            <h3>{t(Msg::ContactHistory)}</h3>
+            <form class="inline-form" data-testid="contact-form" on:submit=log>
+                <label>{t(Msg::ContactDate)}<input type="date" required data-testid="contact-date" prop:value=move || when.get() on:input=move |ev| when.set(event_target_value(&ev))/></label>
+                <label>{t(Msg::ContactHowLabel)}<select data-testid="contact-kind" on:change=move |ev| how.set(event_target_value(&ev))>{kinds}</select></label>
+                <label>{t(Msg::ContactNote)}<input data-testid="contact-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
+                <label>{t(Msg::NextStepText)}<input data-testid="next-step" prop:value=move || step.get() on:input=move |ev| step.set(event_target_value(&ev))/></label>
+                <label>{t(Msg::NextStepDue)}<input type="date" data-testid="next-step-due" on:input=move |ev| step_due.set(event_target_value(&ev))/></label>
+                <label class="check"><input type="checkbox" data-testid="contact-confidential" on:change=move |ev| confidential.set(event_target_checked(&ev))/>{t(Msg::ConfidentialLabel)}</label>
+                <button type="submit" data-testid="log-contact">{t(Msg::LogContact)}</button>
+            </form>
+            {history}
+            <h3>{t(Msg::Feedback)}</h3>
+            <form class="inline-form" data-testid="survey-form" on:submit=survey>
+                <label>{t(Msg::SurveyScore)}<input type="number" min="0" max="10" required data-testid="survey-score" prop:value=move || score.get() on:input=move |ev| score.set(event_target_value(&ev))/></label>
+                <label>{t(Msg::SurveyComment)}<input data-testid="survey-comment" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))/></label>
+                <button type="submit" data-testid="record-survey">{t(Msg::RecordSurvey)}</button>
+            </form>
+            {answers}
+        </section>
+    }
 }

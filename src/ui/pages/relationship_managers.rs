@@ -7,6 +7,7 @@ use crate::ui::components::{ChartCanvas, DataTable, WithData};
 use crate::ui::current_path;
 use crate::ui::state::Loaded;
 use crate::view::managers::{managers_page, BookRow};
+use crate::view::relationship::coverage;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -47,7 +48,39 @@ fn relationship_managers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         .collect_view();
     let unassigned = page.unassigned;
     let workload = page.workload;
+    let bench = crate::ui::pages::relationship::bench_memo(loaded.clone());
+    let coverage_view = {
+        let loaded = loaded.clone();
+        move || {
+            let (rows, chart) = coverage(&loaded, &bench.get(), lang);
+            let rows = rows
+                .into_iter()
+                .map(|row| {
+                    let percent = row
+                        .percent()
+                        .map_or_else(|| "—".to_owned(), |p| format!("{p}%"));
+                    view! {
+                        <tr data-coverage=row.rm_id.clone()>
+                            <td translate="no">{row.rm_id.clone()}</td>
+                            <td translate="no">{row.name.clone()}</td>
+                            <td class="num">{row.key_accounts}</td>
+                            <td class="num">{row.covered}</td>
+                            <td class="num" data-coverage-percent="">{percent}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <ChartCanvas spec=chart height=300 testid="coverage-chart"/>
+                <DataTable testid="coverage-table" headers=vec![lang.text(Msg::RmId), lang.text(Msg::Name), lang.text(Msg::KeyAccounts), lang.text(Msg::Covered), lang.text(Msg::Coverage)]>{rows}</DataTable>
+            }
+        }
+    };
     view! {
+        <section class="panel">
+            <h2>{lang.text(Msg::Coverage)}</h2>
+            {coverage_view}
+        </section>
         <section class="panel">
             <ChartCanvas spec=workload height=360 testid="manager-workload"/>
         </section>
