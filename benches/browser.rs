@@ -327,6 +327,16 @@ mod native {
         client.goto(&home).await.expect("open the app");
         wait_text(&client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
 
+        // `KEYSTONE_BENCH_WORKBENCH_ONLY=1`: M imported once, then only the workbench figures.
+        if std::env::var_os("KEYSTONE_BENCH_WORKBENCH_ONLY").is_some() {
+            let files = upload_files(&data.join("M"), "M", &FILES);
+            delete_all(&client).await;
+            fresh_tab(&client, &home).await;
+            import_once(&client, &files, "100,000").await;
+            workbench_figures(&client, &home).await;
+            let _ = client.close().await;
+            return;
+        }
         for (name, customers) in [("S", "10,000"), ("M", "100,000")] {
             let files = upload_files(&data.join(name), name, &FILES);
             let mut totals = Vec::new();
@@ -611,10 +621,140 @@ mod native {
             .expect("open a profile");
         let offers = page_timer(&client, "__offers").await;
         println!("BENCH next_best.M.browser {offers:.3} s");
+        workbench_figures(&client, &home).await;
         delete_all(&client).await;
         train_uci(&client).await;
         delete_all(&client).await;
         let _ = client.close().await;
+    }
+
+    /// A journal of `n` events on M's customers, as a file: visits with notes, a follow-up
+    /// every tenth, a survey answer every twentieth, by five managers over a year.
+    fn journal_file(n: usize) -> Vec<u8> {
+        use keystone::journal::{ContactKind, EventId, EventKind, JournalEvent, NextStep};
+        use keystone::model::Day;
+        let start = Day::parse_iso("2025-10-01").expect("a date");
+        let events: Vec<JournalEvent> = (0..n)
+            .map(|i| {
+                let customer_id = format!("C{:08}", 1 + (i * 7919) % 100_000);
+                let date = start.plus_days((i % 365) as i32);
+                let kind = match i % 20 {
+                    0 => EventKind::SurveyAnswered {
+                        customer_id,
+                        date,
+                        score: (i % 11) as u8,
+                        comment: "理财收益一般".into(),
+                    },
+                    10 => EventKind::TaskCreated {
+                        task_id: format!("bench:{i}"),
+                        customer_id,
+                        title: "送资产配置方案".into(),
+                        due: date.plus_days(7),
+                    },
+                    _ => EventKind::InteractionLogged {
+                        customer_id,
+                        date,
+                        contact: ContactKind::Visit,
+                        note: "季度回访，介绍理财产品".into(),
+                        next_step: (i % 5 == 0).then(|| NextStep {
+                            text: "电话跟进".into(),
+                            due: date.plus_days(14),
+                        }),
+                        confidential: false,
+                    },
+                };
+                JournalEvent {
+                    id: EventId {
+                        author: format!("RM{:04}", 1 + i % 5),
+                        sequence: 1 + (i / 5) as u64,
+                    },
+                    at_ms: 1_759_276_800_000 + i as i64 * 60_000,
+                    author_name: "基准测试".into(),
+                    kind,
+                }
+            })
+            .collect();
+        keystone::journal::write_file(&events).expect("a journal file")
+    }
+
+    /// The workbench on M with 100,000 journal events: seconds to read the journal back at
+    /// start (from the page asking to the journal in memory), and to recompute every alert
+    /// rule, the cadence and the follow-ups after one more event is recorded.
+    async fn workbench_figures(client: &Client, home: &str) {
+        let file =
+            std::env::temp_dir().join(format!("keystone-bench-{}.journal", std::process::id()));
+        std::fs::write(&file, journal_file(100_000)).expect("write the journal");
+        client
+            .goto(&format!("{home}?page=settings"))
+            .await
+            .expect("settings");
+        click(client, "[data-testid=author-name]").await;
+        super::browser::type_text(client, "[data-testid=author-name]", "基准").await;
+        super::browser::type_text(client, "[data-testid=author-key]", "RM0009").await;
+        click(client, "[data-testid=save-author]").await;
+        click(client, "a[data-nav=relationship]").await;
+        pick_files(
+            client,
+            "[data-testid=import-journal]",
+            std::slice::from_ref(&file),
+        )
+        .await;
+        wait_text(client, "[data-testid=journal-count]", |t| t == "100000").await;
+        let _ = std::fs::remove_file(&file);
+
+        let mut reloads = Vec::new();
+        for _ in 0..runs() {
+            client
+                .goto(&format!("{home}?page=relationship"))
+                .await
+                .expect("reload");
+            wait_text(client, "[data-testid=journal-count]", |t| t == "100000").await;
+            let seconds = client
+                .execute(
+                    "const at = n => performance.getEntriesByName(n)[0].startTime;
+                     return (at('keystone-journal-ready') - at('keystone-journal-asked')) / 1000;",
+                    vec![],
+                )
+                .await
+                .expect("read marks");
+            reloads.push(seconds.as_f64().unwrap_or(-1.0));
+        }
+        println!("BENCH journal_reload.M.browser {:.3} s", median(reloads));
+
+        let mut recomputes = Vec::new();
+        for run in 0..runs() {
+            wait_text(client, "[data-testid=alert-table] tbody tr", |_| true).await;
+            client
+                .execute("window.keystoneWorkbenchMs = undefined;", vec![])
+                .await
+                .expect("reset");
+            click(
+                client,
+                "[data-testid=alert-table] tbody tr:first-child [data-testid=alert-ack]",
+            )
+            .await;
+            let expected = (100_001 + run).to_string();
+            wait_text(client, "[data-testid=journal-count]", |t| t == expected).await;
+            let ms = page_timer_value(client, "keystoneWorkbenchMs").await;
+            recomputes.push(ms / 1000.0);
+        }
+        println!("BENCH alerts.M.browser {:.4} s", median(recomputes));
+    }
+
+    /// A number the page left in `window[variable]`, waited for up to 20 s.
+    async fn page_timer_value(client: &Client, variable: &str) -> f64 {
+        let started = std::time::Instant::now();
+        loop {
+            let shown = client
+                .execute(&format!("return window.{variable};"), vec![])
+                .await
+                .expect("poll");
+            if let Some(value) = shown.as_f64() {
+                return value;
+            }
+            assert!(started.elapsed().as_secs() < 20, "{variable}: nothing");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// Chooses `value` in the `<select>` at `css`.

@@ -9,16 +9,18 @@
 mod browser;
 
 use browser::{
-    assert_no_egress, click, count, inked_pixels, number_attribute, pick_files, screenshot,
-    serve_dist, serve_dist_changed, start_browser, type_text, upload_files, wait_text, SUB_PATH,
+    assert_no_egress, attribute, click, count, inked_pixels, number_attribute, pick_files,
+    screenshot, serve_dist, serve_dist_changed, start_browser, type_text, upload_files, wait_text,
+    SUB_PATH,
 };
 use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-const PAGES: [&str; 6] = [
+const PAGES: [&str; 7] = [
     "overview",
     "customers",
     "segments",
+    "relationship",
     "managers",
     "data",
     "settings",
@@ -1644,6 +1646,7 @@ async fn every_page_speaks_one_language_and_fits_its_cards() {
                 "customers",
                 "customer",
                 "segments",
+                "relationship",
                 "managers",
                 "data",
                 "settings",
@@ -1659,6 +1662,7 @@ async fn every_page_speaks_one_language_and_fits_its_cards() {
                     "customer" => "canvas[data-chart=customer-trend][data-hits]",
                     "segments" => "canvas[data-chart=cluster-scatter][data-hits]",
                     "managers" => "canvas[data-chart=manager-workload][data-hits]",
+                    "relationship" => "[data-testid=overdue-table] tbody tr",
                     "data" => "[data-testid=snapshot] dd",
                     _ => "[data-testid=tier-rules] tbody tr",
                 };
@@ -2193,7 +2197,7 @@ async fn a_manager_learns_who_left_between_two_quarters_and_scores_the_latest() 
         click(client, "[data-testid=model-list]").await;
         let started = std::time::Instant::now();
         loop {
-            let shown = browser::attribute(client, "[data-testid=list-count]", "data-count").await;
+            let shown = attribute(client, "[data-testid=list-count]", "data-count").await;
             if shown == "1161" {
                 break;
             }
@@ -2209,6 +2213,290 @@ async fn a_manager_learns_who_left_between_two_quarters_and_scores_the_latest() 
         .await;
         assert!(inked_pixels(client, "customer-model-contributions").await > 2_000);
         assert_no_egress(client).await;
+    })
+    .await;
+}
+
+/// The day `days` from the machine's today, as `YYYY-MM-DD` (the app works on the same clock).
+fn day_from_today(days: i32) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs() as i64;
+    // The browser's local day; these machines run on UTC.
+    let day = keystone::model::Day((now / 86_400) as i32).plus_days(days);
+    let (y, m, d) = day.ymd().expect("a date");
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Sets an input's value as a user's typing would, for inputs (dates) whose keyboard format
+/// depends on the browser's locale.
+async fn set_value(client: &Client, css: &str, value: &str) {
+    client
+        .execute(
+            "const input = document.querySelector(arguments[0]);
+             input.value = arguments[1];
+             input.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![css.into(), value.into()],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("set {css}: {e}"));
+}
+
+/// Clicks `css` and returns the text of the file it offers for download.
+async fn download_text(client: &Client, css: &str) -> String {
+    client
+        .execute(
+            "window.__exported = null;
+             const create = URL.createObjectURL;
+             URL.createObjectURL = (blob) => { window.__exported = blob; return create.call(URL, blob); };",
+            vec![],
+        )
+        .await
+        .expect("watch downloads");
+    click(client, css).await;
+    let text = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const wait = () => window.__exported ? window.__exported.text().then(done) : setTimeout(wait, 50);
+             wait();",
+            vec![],
+        )
+        .await
+        .expect("read the download");
+    text.as_str()
+        .unwrap_or_default()
+        .trim_start_matches('\u{feff}')
+        .to_owned()
+}
+
+/// Waits (up to 20 s) until the text of `css` reads as a number satisfying `check`.
+async fn wait_number(client: &Client, css: &str, check: impl Fn(f64) -> bool) -> f64 {
+    let text = wait_text(client, css, |t| {
+        t.replace(',', "").trim().parse::<f64>().is_ok_and(&check)
+    })
+    .await;
+    text.replace(',', "").trim().parse().expect("a number")
+}
+
+/// The relationship page's state a hand-over must keep: the journal's size, who is overdue,
+/// the overall NPS and every manager's book.
+async fn workbench_state(client: &Client) -> (String, String, String, Vec<String>) {
+    click(client, "a[data-nav=relationship]").await;
+    let journal = wait_text(client, "[data-testid=journal-count]", |t| !t.is_empty()).await;
+    let overdue = wait_text(client, "[data-testid=my-overdue-count]", |t| !t.is_empty()).await;
+    let nps = wait_text(client, "tr[data-nps=all] [data-nps-score]", |t| {
+        !t.is_empty()
+    })
+    .await;
+    click(client, "a[data-nav=managers]").await;
+    wait_text(client, "[data-testid=manager-table] tbody tr", |t| {
+        !t.is_empty()
+    })
+    .await;
+    let books = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=manager-table] tbody tr')]
+                 .map(r => r.dataset.manager + ':' + r.querySelector('[data-count=clients]').textContent);",
+            vec![],
+        )
+        .await
+        .expect("books");
+    let mut books: Vec<String> = books
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    books.sort();
+    (journal, overdue, nps, books)
+}
+
+/// A manager's week in the workbench: sign in Settings, visit the most valuable overdue key
+/// account (it leaves the overdue list, coverage rises, the next step becomes a follow-up),
+/// reload, record a detractor's score (NPS moves, a follow-up appears), hold an event for a
+/// tier and take its calendar file, accept the balancing proposal (the books move), then hand
+/// the journal over: export it, delete everything, load the data again, import the journal,
+/// and find the same state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_runs_a_week_of_client_work_and_hands_it_over_as_a_journal() {
+    journey(async |client, home| {
+        // Signed in as RM0001.
+        click(client, "a[data-nav=settings]").await;
+        type_text(client, "[data-testid=author-name]", "王经理").await;
+        type_text(client, "[data-testid=author-key]", "RM0001").await;
+        click(client, "[data-testid=save-author]").await;
+
+        click(client, "a[data-nav=managers]").await;
+        let covered_css = "tr[data-coverage=RM0001] td:nth-child(4)";
+        let covered_before = wait_number(client, covered_css, |_| true).await;
+        assert!(inked_pixels(client, "coverage-chart").await > 500);
+
+        click(client, "a[data-nav=relationship]").await;
+        wait_text(client, "[data-testid=author]", |t| t.contains("RM0001")).await;
+        let overdue_before =
+            wait_number(client, "[data-testid=my-overdue-count]", |n| n > 0.0).await;
+        screenshot(client, "relationship-zh").await;
+        click(client, "[data-testid=sort-aum]").await;
+        let first = "[data-testid=overdue-table] tbody tr:first-child";
+        let tier = wait_text(client, &format!("{first} td:nth-child(3)"), |t| {
+            !t.is_empty()
+        })
+        .await;
+        assert!(
+            tier == "私行" || tier == "财富",
+            "the largest overdue is a key account: {tier}"
+        );
+        let visited = attribute(client, first, "data-customer-row").await;
+        click(client, &format!("{first} a[data-customer]")).await;
+
+        // The visit, with a next step due in three days.
+        wait_count(client, "[data-testid=contact-form]", 1).await;
+        type_text(client, "[data-testid=contact-note]", "到府拜访，谈资产配置").await;
+        type_text(client, "[data-testid=next-step]", "送资产配置方案").await;
+        set_value(client, "[data-testid=next-step-due]", &day_from_today(3)).await;
+        click(client, "[data-testid=log-contact]").await;
+        wait_text(
+            client,
+            "[data-testid=customer-interactions] tbody tr:first-child",
+            |t| t.contains("到府拜访") && t.contains("送资产配置方案"),
+        )
+        .await;
+        screenshot(client, "customer-contacts").await;
+
+        click(client, "a[data-nav=relationship]").await;
+        wait_number(client, "[data-testid=my-overdue-count]", |n| {
+            n == overdue_before - 1.0
+        })
+        .await;
+        let row = format!("[data-testid=overdue-table] tr[data-customer-row='{visited}']");
+        assert_eq!(
+            count(client, &row).await,
+            0,
+            "{visited} left the overdue list"
+        );
+        wait_text(client, "[data-testid=my-tasks]", |t| {
+            t.contains("送资产配置方案")
+        })
+        .await;
+        click(client, "a[data-nav=managers]").await;
+        wait_number(client, covered_css, |n| n == covered_before + 1.0).await;
+
+        // A reload keeps it.
+        client.refresh().await.expect("reload");
+        click(client, "a[data-nav=relationship]").await;
+        wait_text(client, "[data-testid=journal-count]", |t| t == "1").await;
+        wait_number(client, "[data-testid=my-overdue-count]", |n| {
+            n == overdue_before - 1.0
+        })
+        .await;
+
+        // A detractor: NPS moves and a follow-up appears in my day.
+        let nps_css = "tr[data-nps=all] [data-nps-score]";
+        let nps_before = wait_number(client, nps_css, |_| true).await;
+        let second = attribute(
+            client,
+            "[data-testid=overdue-table] tbody tr:first-child",
+            "data-customer-row",
+        )
+        .await;
+        click(
+            client,
+            "[data-testid=overdue-table] tbody tr:first-child a[data-customer]",
+        )
+        .await;
+        type_text(client, "[data-testid=survey-score]", "3").await;
+        type_text(client, "[data-testid=survey-comment]", "理财收益不及预期").await;
+        click(client, "[data-testid=record-survey]").await;
+        wait_text(client, "[data-testid=customer-feedback]", |t| {
+            t.contains("理财收益不及预期")
+        })
+        .await;
+        click(client, "a[data-nav=relationship]").await;
+        wait_number(client, nps_css, |n| n < nps_before).await;
+        wait_count(
+            client,
+            &format!("[data-testid=my-tasks] li[data-task^='detractor:{second}:']"),
+            1,
+        )
+        .await;
+
+        // An event for the private-banking tier, and its calendar file.
+        let event_day = day_from_today(10);
+        type_text(client, "[data-testid=event-name]", "财富沙龙：资产配置").await;
+        set_value(
+            client,
+            "[data-testid=event-starts]",
+            &format!("{event_day}T14:30"),
+        )
+        .await;
+        type_text(client, "[data-testid=event-place]", "城东支行, 贵宾室").await;
+        click(client, "[data-testid=create-event]").await;
+        wait_count(client, "[data-event-card]", 1).await;
+        select(client, "[data-testid=invite-tier]", "0").await;
+        click(client, "[data-testid=invite]").await;
+        let private = expected_demo().0[0].1.replace(',', "");
+        wait_text(client, "[data-testid=invited-count]", |t| t == private).await;
+        wait_count(client, "[data-testid=my-events] li", 1).await;
+        let ics = download_text(client, "[data-testid=download-ics]").await;
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+        assert!(
+            ics.contains(&format!(
+                "DTSTART:{}T143000\r\n",
+                event_day.replace('-', "")
+            )),
+            "{ics}"
+        );
+        assert!(ics.contains("SUMMARY:财富沙龙：资产配置\r\n"), "{ics}");
+        assert!(ics.contains("LOCATION:城东支行\\, 贵宾室\r\n"), "{ics}");
+        let invitations = download_text(client, "[data-testid=download-invitations]").await;
+        assert_eq!(
+            invitations.lines().count(),
+            1 + private.parse::<usize>().expect("count")
+        );
+
+        // The balancing proposal, accepted: the books move, and nothing is left to balance.
+        let (_, _, _, books_before) = workbench_state(client).await;
+        click(client, "a[data-nav=relationship]").await;
+        let moves = wait_number(client, "[data-testid=balance-moves]", |n| n > 0.0).await;
+        click(client, "[data-testid=accept-balance]").await;
+        wait_count(client, "[data-testid=balance-none]", 1).await;
+        let after = workbench_state(client).await;
+        assert_ne!(after.3, books_before, "the books moved");
+        assert_eq!(
+            after.0,
+            (3 + private.parse::<usize>().expect("n") + moves as usize).to_string()
+        );
+        screenshot(client, "managers-after-balance").await;
+
+        // Hand-over: export, delete all, load the data again, import the journal.
+        click(client, "a[data-nav=relationship]").await;
+        let journal = download_text(client, "[data-testid=export-journal]").await;
+        assert!(journal.starts_with("KEYSTONE-JOURNAL 1\n"));
+        click(client, "a[data-nav=data]").await;
+        click(client, "[data-testid=delete-all]").await;
+        client.accept_alert().await.expect("confirm deletion");
+        wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
+        click(client, "[data-testid=load-demo]").await;
+        click(client, "a[data-nav=overview]").await;
+        wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+        click(client, "a[data-nav=relationship]").await;
+        wait_text(client, "[data-testid=journal-count]", |t| t == "0").await;
+        let file =
+            std::env::temp_dir().join(format!("keystone-e2e-{}.journal", std::process::id()));
+        std::fs::write(&file, &journal).expect("write the journal");
+        pick_files(client, "[data-testid=import-journal]", &[file]).await;
+        wait_text(client, "[data-testid=journal-count]", |t| t == after.0).await;
+        assert_eq!(workbench_state(client).await, after);
+
+        // Every new view in English too.
+        click(client, "[data-testid=language-switch]").await;
+        click(client, "a[data-nav=relationship]").await;
+        wait_text(client, "main h1", |t| t == "Relationship").await;
+        screenshot(client, "relationship-en").await;
+        let _ = home;
     })
     .await;
 }

@@ -476,3 +476,66 @@ fn a_page_panic_shows_a_recovery_screen_in_the_pages_language() {
         screen.remove();
     }
 }
+
+/// A visit recorded by `author` as its `sequence`-th event.
+fn visit(author: &str, sequence: u64, customer_id: &str) -> keystone::journal::JournalEvent {
+    use keystone::journal::{ContactKind, EventId, EventKind, JournalEvent};
+    JournalEvent {
+        id: EventId {
+            author: author.into(),
+            sequence,
+        },
+        at_ms: 1_764_000_000_000 + sequence as i64,
+        author_name: format!("{author} 经理"),
+        kind: EventKind::InteractionLogged {
+            customer_id: customer_id.into(),
+            date: keystone::model::Day::parse_iso("2026-11-30").expect("a date"),
+            contact: ContactKind::Visit,
+            note: format!("第 {sequence} 次拜访"),
+            next_step: None,
+            confidential: sequence.is_multiple_of(2),
+        },
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_journal_survives_reopening_the_database_and_a_new_snapshot() {
+    let name = "keystone-test-journal";
+    let store = Store::named(name);
+    store.delete_all().await.expect("clear");
+    assert!(store.journal().await.expect("read").is_empty());
+    // More than a segment's worth, written in three appends (one event, a batch, the rest).
+    let events: Vec<_> = (1..=4500)
+        .map(|s| visit("RM0001", s, "D00000001"))
+        .collect();
+    store
+        .append_journal(&events[..1])
+        .await
+        .expect("append one");
+    store
+        .append_journal(&events[1..3000])
+        .await
+        .expect("append a batch");
+    store
+        .append_journal(&events[3000..])
+        .await
+        .expect("append the rest");
+
+    let data = dataset(7);
+    store
+        .save(&record("after", &data), &data, SaveOptions::default())
+        .await
+        .expect("a new snapshot");
+    // A fresh handle opens the database again: the journal is read whole, in order.
+    let journal = Store::named(name).journal().await.expect("read back");
+    assert_eq!(journal.len(), events.len());
+    assert_eq!(journal.events(), &events[..]);
+    // Deleting one snapshot leaves the journal; deleting everything takes it.
+    store
+        .delete_snapshot("after")
+        .await
+        .expect("delete the snapshot");
+    assert_eq!(store.journal().await.expect("read").len(), events.len());
+    store.delete_all().await.expect("delete all");
+    assert!(store.journal().await.expect("read").is_empty());
+}

@@ -165,10 +165,26 @@ fn Frame() -> impl IntoView {
         .into_iter()
         .map(|target| {
             let current = move || (page.get() == target).then_some("page");
-            // The open alerts, counted on the workbench's link.
+            // The open alerts of the signed-in manager's book (of all, without one), counted
+            // on the workbench's link.
             let badge = move || {
                 let count = (target == Page::Relationship)
-                    .then(|| bench.0.get().map_or(0, |b| b.alerts.len()))
+                    .then(|| {
+                        let DataState::Ready(loaded) = state.data.get() else {
+                            return 0;
+                        };
+                        let own = state.workbench.get().author.and_then(|a| {
+                            loaded.dataset.relationship_managers().rm_id.iter().position(|id| id == a.key)
+                        });
+                        bench.0.get().map_or(0, |b| {
+                            b.alerts
+                                .iter()
+                                .filter(|alert| {
+                                    crate::view::relationship::in_book(&loaded, own.map(|m| m as u32), alert.customer)
+                                })
+                                .count()
+                        })
+                    })
                     .filter(|&n| n > 0)?;
                 Some(view! { <span class="badge" data-testid="alert-badge" aria-label=move || t(Msg::NewAlerts)>{count}</span> })
             };

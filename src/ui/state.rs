@@ -83,6 +83,9 @@ impl AppState {
 
     /// Reads the stored journal; a damaged one is said, and nothing is recorded over it.
     pub fn load_journal(self) {
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("keystone-journal-asked");
+        }
         spawn_local(async move {
             match Store::browser().journal().await {
                 Ok(journal) => self.journal.set(Arc::new(journal)),

@@ -349,7 +349,10 @@ pub fn alert_rows(
 pub struct TaskRow {
     pub customer: CustomerCell,
     pub task_id: String,
-    pub title: String,
+    /// What kind of follow-up, in the reader's language (none for one written by hand).
+    pub label: String,
+    /// What was written: the task, the next step, the detractor's comment (the bank's words).
+    pub text: String,
     pub due: String,
     /// Past due on the working day.
     pub late: bool,
@@ -372,17 +375,13 @@ pub fn task_rows(
         .map(|t| TaskRow {
             customer: customer_cell(loaded, t.customer, lang, path),
             task_id: t.task_id.clone(),
-            title: match t.origin {
+            label: match t.origin {
                 TaskOrigin::Detractor(score) => {
-                    let comment = if t.title.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", t.title)
-                    };
-                    format!("{} {score}{comment}", lang.text(Msg::FollowUpDetractor))
+                    format!("{} {score}", lang.text(Msg::FollowUpDetractor))
                 }
-                _ => t.title.clone(),
+                _ => String::new(),
             },
+            text: t.title.clone(),
             due: date(t.due, lang),
             late: t.due < bench.today,
         })
@@ -426,6 +425,8 @@ pub struct ContactRow {
     pub customer: CustomerCell,
     pub date: String,
     pub how: String,
+    /// Whether `how` is the export's own word (shown untranslated) rather than Keystone's.
+    pub how_is_data: bool,
     /// The note, or the confidential marker.
     pub note: String,
     pub by: String,
@@ -470,6 +471,7 @@ pub fn contact_rows(
             customer: customer_cell(loaded, contact.customer, lang, path),
             date: date(contact.date, lang),
             how,
+            how_is_data: !matches!(contact.how, ContactHow::Recorded(_)),
             note: contact
                 .note
                 .clone()

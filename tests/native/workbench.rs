@@ -698,3 +698,85 @@ fn the_ics_file_is_read_back_by_an_independent_parser_with_every_field() {
         assert!(refused.is_err(), "{bad}");
     }
 }
+
+#[test]
+fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
+    use keystone::storage::journal::StoredWorkbench;
+    use keystone::view::relationship::{
+        coverage, overdue_rows, task_rows, workbench, OverdueOrder,
+    };
+    let loaded = super::support::loaded(import_book("holdings.csv"));
+    let lang = keystone::i18n::Lang::Zh;
+    let settings = StoredWorkbench::default();
+    // A month later every key account contacted on 1 July is overdue too.
+    let later = day("2026-08-10");
+    let bench = workbench(&loaded, &Journal::default(), &settings, None, later, "");
+    let ids = |rows: Vec<keystone::view::relationship::OverdueRow>| {
+        rows.into_iter().map(|r| r.customer.id).collect::<Vec<_>>()
+    };
+    // Private (30 days): DOR1, DOR2 due 31 July, OVD1 9 July, OVD2 10 July; wealth (60 days):
+    // the rest are not due yet.
+    assert_eq!(
+        ids(overdue_rows(
+            &loaded,
+            &bench,
+            None,
+            OverdueOrder::Overdue,
+            lang,
+            "/"
+        )),
+        ["OVD1", "OVD2", "DOR1", "DOR2"]
+    );
+    // By AUM: 7M before 6.5M, ties by row.
+    assert_eq!(
+        ids(overdue_rows(
+            &loaded,
+            &bench,
+            None,
+            OverdueOrder::Aum,
+            lang,
+            "/"
+        )),
+        ["DOR1", "DOR2", "OVD1", "OVD2"]
+    );
+    // RM01's book only.
+    let rm01 = Some(0);
+    assert_eq!(
+        ids(overdue_rows(
+            &loaded,
+            &bench,
+            rm01,
+            OverdueOrder::Overdue,
+            lang,
+            "/"
+        )),
+        ["OVD1", "DOR1", "DOR2"]
+    );
+    // Coverage: RM01 has three key accounts (DOR1, DOR2, OVD1), none within cadence; RM02 has
+    // OUT3 and OUT4 (wealth, contacted 1 July) of three (OVD2 overdue); RM03 has TDR2.
+    let (rows, chart) = coverage(&loaded, &bench, lang);
+    let got: Vec<(String, usize, usize)> = rows
+        .iter()
+        .map(|r| (r.rm_id.clone(), r.key_accounts, r.covered))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("RM01".into(), 3, 0),
+            ("RM02".into(), 3, 2),
+            ("RM03".into(), 1, 1)
+        ]
+    );
+    assert_eq!(chart.percents, [0, 67, 100]);
+    // SAT1's detractor follow-up is past due and labelled in the reader's language.
+    let tasks = task_rows(&loaded, &bench, None, 7, lang, "/");
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(
+        (tasks[0].customer.id.as_str(), tasks[0].late),
+        ("SAT1", true)
+    );
+    assert_eq!(
+        (tasks[0].label.as_str(), tasks[0].text.as_str()),
+        ("跟进低分评价 6", "等太久")
+    );
+}

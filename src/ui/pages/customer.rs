@@ -339,7 +339,7 @@ fn contact_section(loaded: Arc<Loaded>, lang: Lang, row: usize) -> impl IntoView
                 view! {
                     <tr>
                         <td>{crate::format::date(c.date, lang)}</td>
-                        <td>{contact_how(&c.how, lang)}</td>
+                        <td translate=(!matches!(c.how, crate::analytics::workbench::ContactHow::Recorded(_))).then_some("no")>{contact_how(&c.how, lang)}</td>
                         <td translate="no">{c.note.clone().unwrap_or_else(|| t(Msg::Confidential).to_owned())}{next}</td>
                         <td translate="no">{c.by.clone()}</td>
                     </tr>
