@@ -735,26 +735,9 @@ mod native {
             .await;
             let expected = (100_001 + run).to_string();
             wait_text(client, "[data-testid=journal-count]", |t| t == expected).await;
-            let ms = page_timer_value(client, "keystoneWorkbenchMs").await;
-            recomputes.push(ms / 1000.0);
+            recomputes.push(page_timer(client, "keystoneWorkbenchMs").await);
         }
         println!("BENCH alerts.M.browser {:.4} s", median(recomputes));
-    }
-
-    /// A number the page left in `window[variable]`, waited for up to 20 s.
-    async fn page_timer_value(client: &Client, variable: &str) -> f64 {
-        let started = std::time::Instant::now();
-        loop {
-            let shown = client
-                .execute(&format!("return window.{variable};"), vec![])
-                .await
-                .expect("poll");
-            if let Some(value) = shown.as_f64() {
-                return value;
-            }
-            assert!(started.elapsed().as_secs() < 20, "{variable}: nothing");
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
     }
 
     /// Chooses `value` in the `<select>` at `css`.

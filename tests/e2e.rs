@@ -217,6 +217,14 @@ async fn every_page_opens_with_real_data_and_survives_a_reload() {
                         20
                     );
                 }
+                "relationship" => {
+                    // The demo's contacts end at its data date: its key accounts are overdue.
+                    wait_text(client, "[data-testid=my-overdue-count]", |t| {
+                        t.parse::<usize>().is_ok_and(|n| n > 0)
+                    })
+                    .await;
+                    assert!(count(client, "[data-testid=overdue-table] tbody tr").await > 0);
+                }
                 "data" => {
                     wait_text(
                         client,
@@ -836,28 +844,7 @@ async fn open_a_customer_profile(client: &Client, home: &str) {
 /// Clicks the list's CSV export and returns the file's text, without its byte-order mark.
 /// The page's `blob:` URLs are watched, so the file offered stays in `window.__exported`.
 async fn export_csv(client: &Client) -> String {
-    client
-        .execute(
-            "window.__exported = null;
-             const create = URL.createObjectURL;
-             URL.createObjectURL = (blob) => { window.__exported = blob; return create.call(URL, blob); };",
-            vec![],
-        )
-        .await
-        .expect("watch downloads");
-    click(client, "[data-testid=export-csv]").await;
-    let csv = client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             window.__exported.text().then(done);",
-            vec![],
-        )
-        .await
-        .expect("read the export");
-    csv.as_str()
-        .unwrap_or_default()
-        .trim_start_matches('\u{feff}')
-        .to_owned()
+    download_text(client, "[data-testid=export-csv]").await
 }
 
 /// The profile's next-best products are the analytics core's, in its order, with the reasons

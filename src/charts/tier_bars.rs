@@ -142,7 +142,11 @@ where
     DB::ErrorType: 'static,
 {
     let px = f64::from(scaled(12, scale));
-    let top = values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    // A share is drawn against the whole, so no coverage at all still reads as 0 of 100 %.
+    let top = match measure {
+        Measure::Percent => 100.0,
+        _ => values.iter().copied().max().unwrap_or(0).max(1) as f64,
+    };
     // Headroom above the tallest bar so its value label fits.
     let y_max = top * 1.15 + 1.0;
     let n = categories.len().max(1);

@@ -190,6 +190,13 @@ fn page_charts(name: &str, loaded: &Loaded, lang: Lang, problems: &mut Vec<Strin
     }
     let managers = managers_page(loaded, lang, "/");
     check(&tag("workload"), &managers.workload, 360, problems);
+    let today = keystone::model::Day::parse_iso("2026-10-15").expect("a date");
+    let settings = keystone::storage::journal::StoredWorkbench::default();
+    let journal = keystone::journal::Journal::default();
+    let bench =
+        keystone::view::relationship::workbench(loaded, &journal, &settings, None, today, "");
+    let (_, coverage) = keystone::view::relationship::coverage(loaded, &bench, lang);
+    check(&tag("coverage"), &coverage, 300, problems);
     let proposed = TierRules::workload_defaults();
     if let Some((_, spec)) = what_if_view(loaded, &proposed, lang) {
         check(&tag("what-if"), &spec, 300, problems);
