@@ -11,6 +11,10 @@
 mod browser;
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "support/journal_workload.rs"]
+mod journal_workload;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use super::browser::{
         attribute, click, number_attribute, pick_files, serve_dist, start_browser, upload_files,
@@ -628,62 +632,18 @@ mod native {
         let _ = client.close().await;
     }
 
-    /// A journal of `n` events on M's customers, as a file: visits with notes, a follow-up
-    /// every tenth, a survey answer every twentieth, by five managers over a year.
-    fn journal_file(n: usize) -> Vec<u8> {
-        use keystone::journal::{ContactKind, EventId, EventKind, JournalEvent, NextStep};
-        use keystone::model::Day;
-        let start = Day::parse_iso("2025-10-01").expect("a date");
-        let events: Vec<JournalEvent> = (0..n)
-            .map(|i| {
-                let customer_id = format!("C{:08}", 1 + (i * 7919) % 100_000);
-                let date = start.plus_days((i % 365) as i32);
-                let kind = match i % 20 {
-                    0 => EventKind::SurveyAnswered {
-                        customer_id,
-                        date,
-                        score: (i % 11) as u8,
-                        comment: "理财收益一般".into(),
-                    },
-                    10 => EventKind::TaskCreated {
-                        task_id: format!("bench:{i}"),
-                        customer_id,
-                        title: "送资产配置方案".into(),
-                        due: date.plus_days(7),
-                    },
-                    _ => EventKind::InteractionLogged {
-                        customer_id,
-                        date,
-                        contact: ContactKind::Visit,
-                        note: "季度回访，介绍理财产品".into(),
-                        next_step: (i % 5 == 0).then(|| NextStep {
-                            text: "电话跟进".into(),
-                            due: date.plus_days(14),
-                        }),
-                        confidential: false,
-                    },
-                };
-                JournalEvent {
-                    id: EventId {
-                        author: format!("RM{:04}", 1 + i % 5),
-                        sequence: 1 + (i / 5) as u64,
-                    },
-                    at_ms: 1_759_276_800_000 + i as i64 * 60_000,
-                    author_name: "基准测试".into(),
-                    kind,
-                }
-            })
-            .collect();
-        keystone::journal::write_file(&events).expect("a journal file")
-    }
-
     /// The workbench on M with 100,000 journal events: seconds to read the journal back at
     /// start (from the page asking to the journal in memory), and to recompute every alert
     /// rule, the cadence and the follow-ups after one more event is recorded.
     async fn workbench_figures(client: &Client, home: &str) {
         let file =
             std::env::temp_dir().join(format!("keystone-bench-{}.journal", std::process::id()));
-        std::fs::write(&file, journal_file(100_000)).expect("write the journal");
+        std::fs::write(
+            &file,
+            keystone::journal::write_file(&super::journal_workload::events(100_000))
+                .expect("a journal file"),
+        )
+        .expect("write the journal");
         client
             .goto(&format!("{home}?page=settings"))
             .await

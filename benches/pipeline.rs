@@ -17,6 +17,9 @@ use keystone::model::Day;
 use keystone::storage::catalogue::SCHEMA_VERSION;
 use keystone::storage::codec::{decode_dataset, encode_dataset, RowCounts};
 use std::collections::HashMap;
+
+#[path = "support/journal_workload.rs"]
+mod journal_workload;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -45,6 +48,14 @@ fn main() {
         let data = std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from);
         if let Some(files) = data.and_then(|d| workload_files(&d.join("L"))) {
             sampling_cost(&import_workload(&files), "L");
+        }
+        return;
+    }
+    // The workbench's figures on M alone.
+    if std::env::var_os("KEYSTONE_BENCH_WORKBENCH_ONLY").is_some() {
+        let data = std::env::var_os("KEYSTONE_BENCH_DATA").map(PathBuf::from);
+        if let Some(files) = data.and_then(|d| workload_files(&d.join("M"))) {
+            workbench_figures(&import_workload(&files), "M");
         }
         return;
     }
@@ -204,6 +215,9 @@ fn workload(dir: &Path, name: &str) {
     report(&format!("rfm.{name}.native"), stages.rfm);
     report(&format!("kmeans.{name}.native"), stages.kmeans);
     println!("BENCH whatif.{name}.native {:.7} s", stages.whatif);
+    if name == "M" {
+        workbench_figures(&dataset, name);
+    }
     // The two jobs the pages hand to the analysis worker.
     let analysis = analyse(&dataset, &AnalysisConfig::default());
     report(
@@ -299,4 +313,45 @@ fn sampling_cost(dataset: &keystone::model::Dataset, name: &str) {
         }
         println!("BENCH next_best.{name}.auc_loss_of_sampling {gap:.4} AUC");
     }
+}
+
+/// The workbench with 100,000 journal events: the stored journal read back (segments as the
+/// browser stores them), and every alert, the cadence and the follow-ups recomputed.
+fn workbench_figures(dataset: &keystone::model::Dataset, name: &str) {
+    use keystone::storage::journal::{event_lines, read_segments, StoredWorkbench};
+    use keystone::view::relationship::workbench;
+    let lines = event_lines(&journal_workload::events(100_000)).expect("lines");
+    let segments: Vec<String> = lines.chunks(2048).map(|c| c.join("\n")).collect();
+    report(
+        &format!("journal_read.{name}.native"),
+        median_seconds(|| {
+            black_box(read_segments(&segments).ok());
+        }),
+    );
+    let journal = read_segments(&segments).expect("the journal");
+    let loaded = keystone::view::Loaded::with_rules(
+        keystone::storage::catalogue::SnapshotRecord {
+            schema_version: SCHEMA_VERSION,
+            snapshot_id: "bench".into(),
+            dataset_name: "bench".into(),
+            imported_at: "2026-12-04T00:00:00Z".into(),
+            as_of: None,
+            rows: RowCounts::of(dataset),
+            second_part: RowCounts::NONE,
+            sources: Vec::new(),
+            currency: Default::default(),
+        },
+        std::sync::Arc::new(dataset.clone()),
+        keystone::analytics::TierRules::workload_defaults(),
+    );
+    let settings = StoredWorkbench::default();
+    let today = loaded.analysis.as_of.expect("an as-of date").plus_days(10);
+    report(
+        &format!("alerts.{name}.native"),
+        median_seconds(|| {
+            black_box(workbench(
+                &loaded, &journal, &settings, None, today, "RM0001",
+            ));
+        }),
+    );
 }

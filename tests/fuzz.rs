@@ -582,7 +582,40 @@ fn check_journal(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-const TARGETS: [Target; 5] = [
+/// The stored journal's segments: the journal file's event lines (no magic line), split into
+/// two segments.
+fn stored_journal_seeds() -> Vec<Vec<u8>> {
+    journal_seeds()
+        .into_iter()
+        .map(|file| {
+            let text = String::from_utf8(file).expect("a journal file is UTF-8");
+            let lines: Vec<&str> = text.lines().skip(1).collect();
+            let (first, second) = lines.split_at(lines.len() / 2);
+            format!("{}\u{1e}{}", first.join("\n"), second.join("\n")).into_bytes()
+        })
+        .collect()
+}
+
+/// What `read_segments` accepts (segments split at a record separator, as IndexedDB could
+/// hand back a damaged store) is stored again as lines that read back to the same journal.
+fn check_stored_journal(bytes: &[u8]) -> Result<(), String> {
+    use keystone::storage::journal::{event_lines, read_segments};
+    let text = String::from_utf8_lossy(bytes);
+    let segments: Vec<String> = text.split('\u{1e}').map(str::to_owned).collect();
+    let Ok(journal) = read_segments(&segments) else {
+        return Ok(());
+    };
+    let lines =
+        event_lines(journal.events()).map_err(|e| format!("accepted but not storable: {e}"))?;
+    let again =
+        read_segments(&[lines.join("\n")]).map_err(|e| format!("stored again, refused: {e}"))?;
+    if again.events() != journal.events() {
+        return Err("stored again, read differently".into());
+    }
+    Ok(())
+}
+
+const TARGETS: [Target; 6] = [
     Target {
         name: "delimited",
         seeds: text_seeds,
@@ -607,6 +640,11 @@ const TARGETS: [Target; 5] = [
         name: "journal",
         seeds: journal_seeds,
         check: check_journal,
+    },
+    Target {
+        name: "stored-journal",
+        seeds: stored_journal_seeds,
+        check: check_stored_journal,
     },
 ];
 

@@ -153,63 +153,82 @@ impl<'a> CustomerList<'a> {
     /// The list as CSV: a header row, then one row per customer. Money is in yuan with two
     /// decimals.
     pub fn to_csv(&self) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let _ = writer.write_record(
-            self.headers
-                .iter()
-                .map(|h| neutralise_formula(h).into_owned()),
-        );
-        for &row in self.rows {
-            let _ = writer.write_record(self.cells(row).into_iter().map(|cell| match cell {
-                ListCell::Text(text) => text.into_owned(),
-                ListCell::Money(fen) => money_decimal(fen),
-                ListCell::Count(n) => n.to_string(),
-                ListCell::Blank => String::new(),
-            }));
-        }
-        String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+        cells_to_csv(self.headers, self.rows.iter().map(|&row| self.cells(row)))
     }
 
-    /// The list as an Excel workbook: one sheet, a bold frozen header row, money as numbers in
-    /// yuan with a thousands format, text always as text (a workbook cell is a formula only
-    /// when written as one, and the text is neutralised besides, as in the CSV). The caller
-    /// says when it was made (seconds since the epoch, UTC): the core reads no clock, and the
-    /// same list at the same time is the same file.
+    /// The list as an Excel workbook (see [`cells_to_xlsx`]).
     pub fn to_xlsx(&self, sheet_name: &str, created_unix_seconds: i64) -> Result<Vec<u8>, String> {
-        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
-        let error = |e: rust_xlsxwriter::XlsxError| e.to_string();
-        let mut workbook = Workbook::new();
-        let created = ExcelDateTime::from_timestamp(created_unix_seconds).map_err(error)?;
-        workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(sheet_name).map_err(error)?;
-        let bold = Format::new().set_bold();
-        let money = Format::new().set_num_format("#,##0.00");
-        for (col, header) in self.headers.iter().enumerate() {
-            sheet
-                .write_string_with_format(0, col as u16, neutralise_formula(header).as_ref(), &bold)
-                .map_err(error)?;
-        }
-        sheet.set_freeze_panes(1, 0).map_err(error)?;
-        for (i, &row) in self.rows.iter().enumerate() {
-            let line = i as u32 + 1;
-            for (col, cell) in self.cells(row).into_iter().enumerate() {
-                let col = col as u16;
-                match cell {
-                    ListCell::Text(text) => {
-                        sheet.write_string(line, col, text.as_ref()).map(|_| ())
-                    }
-                    // Fen to yuan for the spreadsheet's arithmetic; exact to the fen below 2^53.
-                    ListCell::Money(fen) => sheet
-                        .write_number_with_format(line, col, fen as f64 / 100.0, &money)
-                        .map(|_| ()),
-                    ListCell::Count(n) => sheet.write_number(line, col, n as f64).map(|_| ()),
-                    ListCell::Blank => Ok(()),
-                }
-                .map_err(error)?;
-            }
-        }
-        sheet.set_column_width(1, 14).map_err(error)?;
-        workbook.save_to_buffer().map_err(error)
+        cells_to_xlsx(
+            self.headers,
+            self.rows.iter().map(|&row| self.cells(row)),
+            sheet_name,
+            created_unix_seconds,
+        )
     }
+}
+
+/// Rows of cells as CSV: a header row, then the rows. Money is in yuan with two decimals; the
+/// headers are neutralised like the text cells.
+pub fn cells_to_csv<'a>(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<ListCell<'a>>>,
+) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(headers.iter().map(|h| neutralise_formula(h).into_owned()));
+    for cells in rows {
+        let _ = writer.write_record(cells.into_iter().map(|cell| match cell {
+            ListCell::Text(text) => text.into_owned(),
+            ListCell::Money(fen) => money_decimal(fen),
+            ListCell::Count(n) => n.to_string(),
+            ListCell::Blank => String::new(),
+        }));
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Rows of cells as an Excel workbook: one sheet, a bold frozen header row, money as numbers in
+/// yuan with a thousands format, text always as text (a workbook cell is a formula only when
+/// written as one, and the text is neutralised besides, as in the CSV). The caller says when it
+/// was made (seconds since the epoch, UTC): the core reads no clock, and the same rows at the
+/// same time are the same file.
+pub fn cells_to_xlsx<'a>(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<ListCell<'a>>>,
+    sheet_name: &str,
+    created_unix_seconds: i64,
+) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let error = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_timestamp(created_unix_seconds).map_err(error)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name).map_err(error)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    for (col, header) in headers.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, neutralise_formula(header).as_ref(), &bold)
+            .map_err(error)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(error)?;
+    for (i, cells) in rows.into_iter().enumerate() {
+        let line = u32::try_from(i + 1).map_err(|_| "too many rows for a sheet".to_owned())?;
+        for (col, cell) in cells.into_iter().enumerate() {
+            let col = col as u16;
+            match cell {
+                ListCell::Text(text) => sheet.write_string(line, col, text.as_ref()).map(|_| ()),
+                // Fen to yuan for the spreadsheet's arithmetic; exact to the fen below 2^53.
+                ListCell::Money(fen) => sheet
+                    .write_number_with_format(line, col, fen as f64 / 100.0, &money)
+                    .map(|_| ()),
+                ListCell::Count(n) => sheet.write_number(line, col, n as f64).map(|_| ()),
+                ListCell::Blank => Ok(()),
+            }
+            .map_err(error)?;
+        }
+    }
+    // The second column is a name in every list Keystone writes.
+    sheet.set_column_width(1, 14).map_err(error)?;
+    workbook.save_to_buffer().map_err(error)
 }

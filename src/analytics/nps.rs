@@ -2,7 +2,7 @@
 //! relationship manager, per tier, overall and by month, from imported survey answers and
 //! those recorded in the journal.
 
-use super::workbench::{rows_by_customer_id, DETRACTOR_MAX};
+use super::workbench::{RowsById, DETRACTOR_MAX};
 use crate::journal::{EventKind, Journal};
 use crate::model::{Dataset, Day};
 use std::collections::BTreeMap;
@@ -24,7 +24,11 @@ pub struct SurveyAnswer {
 
 /// Every answer for customers of the dataset, newest first; scores above 10 are not answers
 /// on this scale and are left out.
-pub fn survey_answers(dataset: &Dataset, journal: &Journal) -> Vec<SurveyAnswer> {
+pub fn survey_answers(
+    dataset: &Dataset,
+    rows: &RowsById<'_>,
+    journal: &Journal,
+) -> Vec<SurveyAnswer> {
     let mut answers = Vec::new();
     let feedback = dataset.feedback();
     for row in 0..feedback.len() {
@@ -36,7 +40,6 @@ pub fn survey_answers(dataset: &Dataset, journal: &Journal) -> Vec<SurveyAnswer>
             recorded: false,
         });
     }
-    let rows = rows_by_customer_id(dataset);
     for event in journal.events() {
         if let EventKind::SurveyAnswered {
             customer_id,

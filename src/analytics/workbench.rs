@@ -8,8 +8,11 @@ use crate::journal::{ContactKind, EventId, EventKind, Journal, NextStep, Rsvp};
 use crate::model::{Dataset, Day, NO_RELATIONSHIP_MANAGER};
 use rustc_hash::FxHashMap;
 
+/// Each customer id's row, built once per computation and lent to each step.
+pub type RowsById<'a> = FxHashMap<&'a str, usize>;
+
 /// A customer id's row in the dataset.
-pub fn rows_by_customer_id(dataset: &Dataset) -> FxHashMap<&str, usize> {
+pub fn rows_by_customer_id(dataset: &Dataset) -> RowsById<'_> {
     dataset
         .customers()
         .customer_id
@@ -82,7 +85,7 @@ pub enum ContactHow {
     Attended(String),
 }
 
-/// One contact with a customer.
+/// One contact with a customer, read out for showing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contact {
     /// The customer's row.
@@ -101,84 +104,154 @@ pub struct Contact {
     pub event: Option<EventId>,
 }
 
-/// Every contact with customers of the dataset, newest first (then by customer row): the
-/// imported interactions, the journal's, and event attendances. A confidential note is kept
-/// only for `reader` (an author key) when they wrote it.
-pub fn contacts(dataset: &Dataset, journal: &Journal, reader: &str) -> Vec<Contact> {
-    let mut all = Vec::new();
-    let interactions = dataset.interactions();
-    let managers = dataset.relationship_managers();
-    for row in 0..interactions.len() {
-        let manager = interactions.relationship_manager_idx[row];
-        all.push(Contact {
-            customer: interactions.customer_idx[row] as usize,
-            date: interactions.date[row],
-            how: ContactHow::Imported(interactions.kind.get(row).to_owned()),
-            note: Some(interactions.note.get(row).to_owned()),
-            by: if manager == NO_RELATIONSHIP_MANAGER {
-                String::new()
-            } else {
-                managers.rm_id.get(manager as usize).to_owned()
-            },
+/// Where a contact is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactSource {
+    /// A row of the imported interactions.
+    Imported(usize),
+    /// A journal event (its place in [`Journal::events`]): a contact logged or an attendance.
+    Journal(usize),
+}
+
+/// A contact as where to read it: the journal of a busy branch holds hundreds of thousands,
+/// and the cadence needs only their days. [`ContactRef::read`] reads one out for showing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContactRef {
+    /// The customer's row.
+    pub customer: usize,
+    /// The day.
+    pub date: Day,
+    /// Where it is written.
+    pub source: ContactSource,
+}
+
+impl ContactRef {
+    /// The contact in full, a confidential note kept only for `reader` (an author key) when
+    /// they wrote it. `events` are the journal's client events ([`client_events`]).
+    pub fn read(
+        &self,
+        dataset: &Dataset,
+        journal: &Journal,
+        events: &[ClientEvent],
+        reader: &str,
+    ) -> Contact {
+        let mut contact = Contact {
+            customer: self.customer,
+            date: self.date,
+            how: ContactHow::Imported(String::new()),
+            note: None,
+            by: String::new(),
             next_step: None,
             event: None,
-        });
-    }
-    let rows = rows_by_customer_id(dataset);
-    let events = client_events(journal);
-    for event in journal.events() {
-        match &event.kind {
-            EventKind::InteractionLogged {
-                customer_id,
-                date,
-                contact,
-                note,
-                next_step,
-                confidential,
-            } => {
-                let Some(&customer) = rows.get(customer_id.as_str()) else {
-                    continue;
-                };
-                let shown = !*confidential || event.id.author == reader;
-                all.push(Contact {
-                    customer,
-                    date: *date,
-                    how: ContactHow::Recorded(*contact),
-                    note: shown.then(|| note.clone()),
-                    by: event.author_name.clone(),
-                    next_step: next_step.clone(),
-                    event: Some(event.id.clone()),
-                });
+        };
+        match self.source {
+            ContactSource::Imported(row) => {
+                let interactions = dataset.interactions();
+                let manager = interactions.relationship_manager_idx[row];
+                contact.how = ContactHow::Imported(interactions.kind.get(row).to_owned());
+                contact.note = Some(interactions.note.get(row).to_owned());
+                if manager != NO_RELATIONSHIP_MANAGER {
+                    contact.by = dataset
+                        .relationship_managers()
+                        .rm_id
+                        .get(manager as usize)
+                        .to_owned();
+                }
             }
+            ContactSource::Journal(index) => {
+                let event = &journal.events()[index];
+                contact.by = event.author_name.clone();
+                contact.event = Some(event.id.clone());
+                match &event.kind {
+                    EventKind::InteractionLogged {
+                        contact: kind,
+                        note,
+                        next_step,
+                        confidential,
+                        ..
+                    } => {
+                        contact.how = ContactHow::Recorded(*kind);
+                        let shown = !*confidential || event.id.author == reader;
+                        contact.note = shown.then(|| note.clone());
+                        contact.next_step = next_step.clone();
+                    }
+                    EventKind::Attended { event_id, .. } => {
+                        if let Some(client_event) = events.iter().find(|e| &e.event_id == event_id)
+                        {
+                            contact.how = ContactHow::Attended(client_event.name.clone());
+                            contact.note = Some(client_event.place.clone());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        contact
+    }
+}
+
+/// Every contact with customers of the dataset, newest first (then by customer row): the
+/// imported interactions, the journal's, and event attendances. `events` are the journal's
+/// client events ([`client_events`]): an attendance counts on its event's day.
+pub fn contacts(
+    dataset: &Dataset,
+    rows: &RowsById<'_>,
+    journal: &Journal,
+    events: &[ClientEvent],
+) -> Vec<ContactRef> {
+    let interactions = dataset.interactions();
+    let mut all: Vec<ContactRef> = (0..interactions.len())
+        .map(|row| ContactRef {
+            customer: interactions.customer_idx[row] as usize,
+            date: interactions.date[row],
+            source: ContactSource::Imported(row),
+        })
+        .collect();
+    let event_days: FxHashMap<&str, Day> = events
+        .iter()
+        .map(|e| (e.event_id.as_str(), e.day()))
+        .collect();
+    for (index, event) in journal.events().iter().enumerate() {
+        let (customer_id, date) = match &event.kind {
+            EventKind::InteractionLogged {
+                customer_id, date, ..
+            } => (customer_id, *date),
             EventKind::Attended {
                 event_id,
                 customer_id,
-            } => {
-                let (Some(&customer), Some(client_event)) = (
-                    rows.get(customer_id.as_str()),
-                    events.iter().find(|e| &e.event_id == event_id),
-                ) else {
-                    continue;
-                };
-                all.push(Contact {
-                    customer,
-                    date: client_event.day(),
-                    how: ContactHow::Attended(client_event.name.clone()),
-                    note: Some(client_event.place.clone()),
-                    by: event.author_name.clone(),
-                    next_step: None,
-                    event: Some(event.id.clone()),
-                });
-            }
-            _ => {}
+            } => match event_days.get(event_id.as_str()) {
+                Some(&day) => (customer_id, day),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if let Some(&customer) = rows.get(customer_id.as_str()) {
+            all.push(ContactRef {
+                customer,
+                date,
+                source: ContactSource::Journal(index),
+            });
         }
     }
-    all.sort_by(|a, b| b.date.cmp(&a.date).then(a.customer.cmp(&b.customer)));
+    all.sort_unstable_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(a.customer.cmp(&b.customer))
+            .then(source_order(a.source).cmp(&source_order(b.source)))
+    });
     all
 }
 
+/// Imported contacts before recorded ones on the same day, each in its own order.
+fn source_order(source: ContactSource) -> (u8, usize) {
+    match source {
+        ContactSource::Imported(row) => (0, row),
+        ContactSource::Journal(index) => (1, index),
+    }
+}
+
 /// Each customer's latest contact of any source (the cadence counts them all).
-pub fn last_contacts(dataset: &Dataset, contacts: &[Contact]) -> Vec<Option<Day>> {
+pub fn last_contacts(dataset: &Dataset, contacts: &[ContactRef]) -> Vec<Option<Day>> {
     let mut last = vec![None; dataset.n_customers()];
     for contact in contacts {
         if let Some(slot) = last.get_mut(contact.customer) {
@@ -244,8 +317,12 @@ pub const DETRACTOR_MAX: u8 = 6;
 /// and one for a customer whose latest survey answer is a detractor's and whom no contact has
 /// followed since. `last_contact` is each
 /// customer's latest contact ([`last_contacts`]).
-pub fn open_tasks(dataset: &Dataset, journal: &Journal, last_contact: &[Option<Day>]) -> Vec<Task> {
-    let rows = rows_by_customer_id(dataset);
+pub fn open_tasks(
+    dataset: &Dataset,
+    rows: &RowsById<'_>,
+    journal: &Journal,
+    last_contact: &[Option<Day>],
+) -> Vec<Task> {
     let mut done: rustc_hash::FxHashSet<&str> = Default::default();
     for event in journal.events() {
         if let EventKind::TaskDone { task_id } = &event.kind {

@@ -15,7 +15,7 @@ mod trend;
 
 pub use aum_histogram::AumHistogramSpec;
 pub use axis::{fit, is_wide, label_step, padded, text_width, tick_count, under_caption, Ticks};
-pub use bars::{BarsSpec, SharesSpec};
+pub use bars::{BarsSpec, Measure};
 pub use contributions::ContributionsSpec;
 pub use curves::CurvesSpec;
 pub use rfm_grid::RfmGridSpec;

@@ -98,15 +98,17 @@ impl ChartSpec for TierBarsSpec {
     }
 }
 
-/// What a panel's bars measure: it picks the axis' and the labels' writing.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Measure {
+/// What a panel's bars measure: it picks the axis' range and the labels' writing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
     /// Customers, transactions: whole numbers.
     Count,
     /// Amounts in fen, in the reader's units.
     Money(Lang),
-    /// Whole per cents.
+    /// Whole per cents, drawn against 100 %.
     Percent,
+    /// Net promoter scores, −100 to 100, drawn against both ends.
+    Nps,
 }
 
 impl Measure {
@@ -115,13 +117,33 @@ impl Measure {
             Measure::Count => count(value.max(0) as usize),
             Measure::Money(lang) => money_compact(value, lang),
             Measure::Percent => format!("{value}%"),
+            Measure::Nps => format!("{value:+}"),
+        }
+    }
+
+    /// The value as a tooltip says it, to the fen.
+    pub fn exact(self, value: i64) -> String {
+        match self {
+            Measure::Money(_) => crate::format::money_exact(value),
+            _ => self.label(value),
         }
     }
 
     fn ticks(self, range: std::ops::Range<f64>, n: usize) -> Ticks {
         match self {
             Measure::Count | Measure::Percent => Ticks::counts(range, n),
+            Measure::Nps => Ticks::numbers(range, n),
             Measure::Money(lang) => Ticks::money(range, n, lang),
+        }
+    }
+
+    /// The axis' ends before headroom: a share and a score against their whole scale, so no
+    /// coverage at all still reads as 0 of 100 %; a count or amount up to the tallest bar.
+    fn extent(self, values: &[i64]) -> (f64, f64) {
+        match self {
+            Measure::Percent => (0.0, 100.0),
+            Measure::Nps => (-100.0, 100.0),
+            _ => (0.0, values.iter().copied().max().unwrap_or(0).max(1) as f64),
         }
     }
 }
@@ -142,20 +164,21 @@ where
     DB::ErrorType: 'static,
 {
     let px = f64::from(scaled(12, scale));
-    // A share is drawn against the whole, so no coverage at all still reads as 0 of 100 %.
-    let top = match measure {
-        Measure::Percent => 100.0,
-        _ => values.iter().copied().max().unwrap_or(0).max(1) as f64,
-    };
-    // Headroom above the tallest bar so its value label fits.
+    let (bottom, top) = measure.extent(values);
+    // Headroom past the tallest bar (and the deepest, below zero) so its value label fits.
     let y_max = top * 1.15 + 1.0;
+    let y_min = if bottom < 0.0 {
+        bottom * 1.15 - 1.0
+    } else {
+        0.0
+    };
     let n = categories.len().max(1);
     let (margin, caption_px, x_area) = (scaled(10, scale), scaled(16, scale), scaled(30, scale));
     let plot_height = area
         .dim_in_pixel()
         .1
         .saturating_sub(caption_px * 2 + margin * 2 + x_area);
-    let ticks = measure.ticks(0.0..y_max, tick_count(plot_height, px, 6));
+    let ticks = measure.ticks(y_min..y_max, tick_count(plot_height, px, 6));
     let area = under_caption(area, caption, f64::from(caption_px))?;
     let mut chart = ChartBuilder::on(&area)
         .margin(margin)
@@ -164,7 +187,7 @@ where
         .x_label_area_size(x_area)
         .y_label_area_size((ticks.widest(px) + px) as u32)
         // An integer range is inclusive in plotters' segmented coordinates: n categories are 0..n-1.
-        .build_cartesian_2d((0..n as i32 - 1).into_segmented(), 0.0..y_max)?;
+        .build_cartesian_2d((0..n as i32 - 1).into_segmented(), y_min..y_max)?;
     let slot = f64::from(chart.plotting_area().dim_in_pixel().0) / n as f64;
     // A gap between bars a sixth of their slot, at most 12 px: twenty managers still get bars.
     let gap = (f64::from(scaled(12, scale))).min(slot / 6.0).max(1.0) as u32;
@@ -203,19 +226,23 @@ where
     )?;
     let label_style =
         TextStyle::from((FONT_FAMILY, px).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
+    // A bar below zero has its label under its end.
+    let below_style =
+        TextStyle::from((FONT_FAMILY, px).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
     let value_labels: Vec<String> = values.iter().map(|&v| measure.label(v)).collect();
     let fits = value_labels
         .iter()
         .all(|l| text_width(l, px) + px * 0.3 <= slot);
     if fits {
         chart.draw_series(value_labels.into_iter().enumerate().map(|(i, text)| {
+            let (offset, style) = match values[i] < 0 {
+                true => (-top / 100.0, &below_style),
+                false => (top / 100.0, &label_style),
+            };
             Text::new(
                 text,
-                (
-                    SegmentValue::CenterOf(i as i32),
-                    values[i] as f64 + top / 100.0,
-                ),
-                label_style.clone(),
+                (SegmentValue::CenterOf(i as i32), values[i] as f64 + offset),
+                style.clone(),
             )
         }))?;
     }
@@ -223,7 +250,7 @@ where
     Ok((0..values.len())
         .map(|i| {
             let (left, top) = chart.backend_coord(&(SegmentValue::Exact(i as i32), y_max));
-            let (right, bottom) = chart.backend_coord(&(SegmentValue::Exact(i as i32 + 1), 0.0));
+            let (right, bottom) = chart.backend_coord(&(SegmentValue::Exact(i as i32 + 1), y_min));
             (left + gap as i32, top, right - gap as i32, bottom)
         })
         .collect())

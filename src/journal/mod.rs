@@ -17,7 +17,6 @@ pub mod ics;
 
 use crate::model::Day;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 
 /// Who wrote an event: set once per browser in Settings.
@@ -257,7 +256,7 @@ impl Journal {
         &self,
         incoming: impl IntoIterator<Item = JournalEvent>,
     ) -> Result<Vec<JournalEvent>, Vec<Conflict>> {
-        let mut by_id: HashMap<&EventId, &JournalEvent> =
+        let mut by_id: rustc_hash::FxHashMap<&EventId, &JournalEvent> =
             self.events.iter().map(|e| (&e.id, e)).collect();
         let incoming: Vec<JournalEvent> = incoming.into_iter().collect();
         let mut added: Vec<usize> = Vec::new();

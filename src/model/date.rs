@@ -33,6 +33,17 @@ impl Day {
 
     /// Parses `YYYY-MM-DD`, the only form the model itself reads (imports handle the rest).
     pub fn parse_iso(text: &str) -> Option<Day> {
+        // The common, exact `YYYY-MM-DD` without the format parser: a journal reads 100,000.
+        if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text.as_bytes() {
+            let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
+            if digits.iter().all(u8::is_ascii_digit) {
+                let n = |ds: &[u8]| {
+                    ds.iter()
+                        .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
+                };
+                return Day::from_ymd(n(&digits[..4]) as i32, n(&digits[4..6]), n(&digits[6..]));
+            }
+        }
         NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .ok()
             .map(Day::from_naive)

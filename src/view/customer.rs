@@ -12,7 +12,7 @@ use crate::analytics::scores::{
     FactorScores, ScoreKind, ATTRITION_HIGH_SCORE, POTENTIAL_MIN_SCORE,
 };
 use crate::analytics::suitability::{suitability_flag, SuitabilityIssue};
-use crate::charts::{BarsSpec, ContributionsSpec, TrendSpec};
+use crate::charts::{BarsSpec, ContributionsSpec, Measure, TrendSpec};
 use crate::format::{count, date, dated_title, money_compact};
 use crate::i18n::{banking_term, canonical_label, model_feature_name, product_name, Lang, Msg};
 use crate::import::{canonical_values, Field};
@@ -224,9 +224,9 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
             .iter()
             .map(|&(p, _)| product_name(p, lang).to_owned())
             .collect(),
-        values_fen: held.iter().map(|&(_, fen)| fen).collect(),
+        values: held.iter().map(|&(_, fen)| fen).collect(),
         caption: lang.text(Msg::Balance).into(),
-        lang,
+        measure: Measure::Money(lang),
     });
 
     // The trend is rebuilt from net flows: without transactions, or with neither assets nor
@@ -279,9 +279,9 @@ pub fn customer_profile(loaded: &Loaded, row: usize, lang: Lang) -> CustomerProf
                 label => format!("{} ({})", term(field, label), count(l.count as usize)),
             })
             .collect(),
-        values_fen: lines.iter().map(|l| l.turnover_fen).collect(),
+        values: lines.iter().map(|l| l.turnover_fen).collect(),
         caption: lang.text(Msg::Turnover).into(),
-        lang,
+        measure: Measure::Money(lang),
     };
     let mix = analysis
         .as_of

@@ -7,23 +7,27 @@ use super::Loaded;
 use crate::analytics::alerts::{compute_alerts, AlertDecisions, AlertInput, AlertRule};
 use crate::analytics::balance::{propose_balance, Proposal};
 use crate::analytics::cadence::{CadencePolicy, ContactStatus};
+use crate::analytics::listing::{cells_to_csv, cells_to_xlsx, ListCell};
 use crate::analytics::nps::{nps_report, survey_answers, NpsReport, SurveyAnswer};
 use crate::analytics::workbench::{
-    client_events, contact_statuses, contacts, last_contacts, open_tasks, ClientEvent, Contact,
-    ContactHow, Task, TaskOrigin,
+    client_events, contact_statuses, contacts, last_contacts, open_tasks, rows_by_customer_id,
+    ClientEvent, Contact, ContactHow, ContactRef, Task, TaskOrigin,
 };
-use crate::charts::SharesSpec;
+use crate::charts::{BarsSpec, Measure};
 use crate::format::{count, date, dated_title, money_compact};
 use crate::i18n::{Lang, Msg};
-use crate::journal::{ContactKind, Journal};
+use crate::import::neutralise_formula;
+use crate::journal::{ContactKind, EventKind, Journal};
 use crate::model::{Day, NO_RELATIONSHIP_MANAGER};
 use crate::storage::journal::StoredWorkbench;
 
 /// Everything the page derives from the snapshot and the journal, computed once per change.
 #[derive(Debug, PartialEq)]
 pub struct Workbench {
-    /// Every contact, newest first (confidential notes only for their author).
-    pub contacts: Vec<Contact>,
+    /// Every contact, newest first, to be read with the journal it was computed from.
+    pub contacts: Vec<ContactRef>,
+    /// Whose confidential notes are shown: an author key.
+    pub reader: String,
     /// Each customer against their tier's cadence.
     pub status: Vec<ContactStatus>,
     /// Follow-ups not done.
@@ -56,7 +60,9 @@ pub fn workbench(
 ) -> Workbench {
     let dataset = &loaded.dataset;
     let analysis = &loaded.analysis;
-    let contacts = contacts(dataset, journal, reader);
+    let events = client_events(journal);
+    let rows = rows_by_customer_id(dataset);
+    let contacts = contacts(dataset, &rows, journal, &events);
     let last = last_contacts(dataset, &contacts);
     let policy = CadencePolicy::default().with_journal(journal);
     let keys: Vec<&str> = loaded
@@ -87,7 +93,7 @@ pub fn workbench(
         .into_iter()
         .filter(|a| decisions.is_open(&a.key, today))
         .collect();
-    let answers = survey_answers(dataset, journal);
+    let answers = survey_answers(dataset, &rows, journal);
     let nps = nps_report(
         &answers,
         &dataset.customers().relationship_manager_idx,
@@ -96,12 +102,13 @@ pub fn workbench(
         loaded.tier_rules.tiers.len(),
     );
     Workbench {
-        tasks: open_tasks(dataset, journal, &last),
+        tasks: open_tasks(dataset, &rows, journal, &last),
         contacts,
+        reader: reader.to_owned(),
         status,
         alerts,
         raised: n_raised,
-        events: client_events(journal),
+        events,
         answers,
         nps,
         policy,
@@ -245,7 +252,7 @@ impl CoverageRow {
 }
 
 /// Coverage per manager (in the managers table's order), and its chart.
-pub fn coverage(loaded: &Loaded, bench: &Workbench, lang: Lang) -> (Vec<CoverageRow>, SharesSpec) {
+pub fn coverage(loaded: &Loaded, bench: &Workbench, lang: Lang) -> (Vec<CoverageRow>, BarsSpec) {
     let managers = loaded.dataset.relationship_managers();
     let mut rows: Vec<CoverageRow> = (0..managers.len())
         .map(|m| CoverageRow {
@@ -271,15 +278,16 @@ pub fn coverage(loaded: &Loaded, bench: &Workbench, lang: Lang) -> (Vec<Coverage
             row.covered += 1;
         }
     }
-    let chart = SharesSpec {
+    let chart = BarsSpec {
         title: dated_title(
             lang.text(Msg::CoverageChart),
             &date(bench.today, lang),
             lang,
         ),
         categories: rows.iter().map(|r| r.rm_id.clone()).collect(),
-        percents: rows.iter().map(|r| r.percent().unwrap_or(0)).collect(),
+        values: rows.iter().map(|r| r.percent().unwrap_or(0)).collect(),
         caption: lang.text(Msg::CoverageShare).into(),
+        measure: Measure::Percent,
     };
     (rows, chart)
 }
@@ -432,14 +440,17 @@ pub struct ContactRow {
     pub by: String,
 }
 
+/// The contact log shows the newest this many: a search finds older ones.
+pub const CONTACT_LOG_ROWS: usize = 100;
+
 /// Contacts of `manager`'s book (or everyone's) whose customer id, name, note or kind contains
-/// `search`, newest first, at most `limit`.
+/// `search`, newest first, at most [`CONTACT_LOG_ROWS`].
 pub fn contact_rows(
     loaded: &Loaded,
     bench: &Workbench,
+    journal: &Journal,
     manager: Option<u32>,
     search: &str,
-    limit: usize,
     lang: Lang,
     path: &str,
 ) -> Vec<ContactRow> {
@@ -449,7 +460,11 @@ pub fn contact_rows(
         .contacts
         .iter()
         .filter(|contact| in_book(loaded, manager, contact.customer))
-        .map(|contact| (contact, contact_how(&contact.how, lang)))
+        .map(|contact| {
+            let contact = contact.read(&loaded.dataset, journal, &bench.events, &bench.reader);
+            let how = contact_how(&contact.how, lang);
+            (contact, how)
+        })
         .filter(|(contact, how)| {
             search.is_empty()
                 || c.customer_id
@@ -466,7 +481,7 @@ pub fn contact_rows(
                     .as_deref()
                     .is_some_and(|n| n.to_lowercase().contains(&search))
         })
-        .take(limit)
+        .take(CONTACT_LOG_ROWS)
         .map(|(contact, how)| ContactRow {
             customer: customer_cell(loaded, contact.customer, lang, path),
             date: date(contact.date, lang),
@@ -474,10 +489,26 @@ pub fn contact_rows(
             how_is_data: !matches!(contact.how, ContactHow::Recorded(_)),
             note: contact
                 .note
-                .clone()
                 .unwrap_or_else(|| lang.text(Msg::Confidential).to_owned()),
-            by: contact.by.clone(),
+            by: contact.by,
         })
+        .collect()
+}
+
+/// A customer's contacts, newest first, at most `limit`.
+pub fn customer_contacts(
+    loaded: &Loaded,
+    bench: &Workbench,
+    journal: &Journal,
+    customer: usize,
+    limit: usize,
+) -> Vec<Contact> {
+    bench
+        .contacts
+        .iter()
+        .filter(|c| c.customer == customer)
+        .take(limit)
+        .map(|c| c.read(&loaded.dataset, journal, &bench.events, &bench.reader))
         .collect()
 }
 
@@ -488,6 +519,38 @@ pub fn nps_text(nps: &crate::analytics::nps::Nps) -> (String, String) {
             .map_or_else(|| "—".to_owned(), |s| format!("{s:.1}")),
         count(nps.responses() as usize),
     )
+}
+
+/// NPS by month, the last `months` with answers, oldest first: a month's score is drawn
+/// with its response count in its label.
+pub fn nps_trend(bench: &Workbench, months: usize, lang: Lang) -> Option<BarsSpec> {
+    let shown: Vec<_> = bench
+        .nps
+        .by_month
+        .iter()
+        .rev()
+        .filter_map(|&((y, m), n)| n.score().map(|score| ((y, m), score, n.responses())))
+        .take(months)
+        .collect();
+    (!shown.is_empty()).then(|| BarsSpec {
+        title: dated_title(
+            lang.text(Msg::NpsTrendTitle),
+            &date(bench.today, lang),
+            lang,
+        ),
+        categories: shown
+            .iter()
+            .rev()
+            .map(|((y, m), _, responses)| format!("{y}-{m:02} ({})", count(*responses as usize)))
+            .collect(),
+        values: shown
+            .iter()
+            .rev()
+            .map(|(_, score, _)| score.round() as i64)
+            .collect(),
+        caption: lang.text(Msg::Nps).into(),
+        measure: Measure::Nps,
+    })
 }
 
 /// The balancing proposal for the book shown.
@@ -513,6 +576,96 @@ pub fn tier_invitees(loaded: &Loaded, tier: u8) -> Vec<usize> {
         .collect()
 }
 
+/// The most customers one list action writes to the journal: a longer list is narrowed
+/// first, so one click never writes a hundred thousand invitations or moves a whole bank.
+pub const LIST_ACTION_LIMIT: usize = 5_000;
+
+/// Why a list action wrote nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListRefusal {
+    /// The list is longer than [`LIST_ACTION_LIMIT`].
+    TooLong(usize),
+    /// Every customer of the list is invited already, or with that manager already.
+    NothingToDo,
+}
+
+impl ListRefusal {
+    /// What the user reads.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ListRefusal::TooLong(n) => format!(
+                "{} ({} > {})",
+                lang.text(Msg::ListTooLong),
+                count(*n),
+                count(LIST_ACTION_LIMIT)
+            ),
+            ListRefusal::NothingToDo => lang.text(Msg::ListNothingToDo).to_owned(),
+        }
+    }
+}
+
+fn within_limit(rows: &[usize]) -> Result<(), ListRefusal> {
+    match rows.len() > LIST_ACTION_LIMIT {
+        true => Err(ListRefusal::TooLong(rows.len())),
+        false => Ok(()),
+    }
+}
+
+/// Invitations of the listed customers (rows, in list order) to `event`: one per customer not
+/// invited yet.
+pub fn list_invitations(
+    loaded: &Loaded,
+    rows: &[usize],
+    event: &ClientEvent,
+) -> Result<Vec<EventKind>, ListRefusal> {
+    within_limit(rows)?;
+    let ids = &loaded.dataset.customers().customer_id;
+    let invited: std::collections::HashSet<&str> =
+        event.invited.iter().map(String::as_str).collect();
+    let kinds: Vec<EventKind> = rows
+        .iter()
+        .map(|&row| ids.get(row))
+        .filter(|id| !invited.contains(id))
+        .map(|id| EventKind::Invited {
+            event_id: event.event_id.clone(),
+            customer_id: id.to_owned(),
+        })
+        .collect();
+    match kinds.is_empty() {
+        true => Err(ListRefusal::NothingToDo),
+        false => Ok(kinds),
+    }
+}
+
+/// The listed customers handed to `manager` (a manager row): one assignment per customer
+/// who is with another manager or none.
+pub fn list_reassignments(
+    loaded: &Loaded,
+    rows: &[usize],
+    manager: u32,
+) -> Result<Vec<EventKind>, ListRefusal> {
+    within_limit(rows)?;
+    let c = loaded.dataset.customers();
+    let rm_id = loaded
+        .dataset
+        .relationship_managers()
+        .rm_id
+        .get(manager as usize)
+        .to_owned();
+    let kinds: Vec<EventKind> = rows
+        .iter()
+        .filter(|&&row| c.relationship_manager_idx[row] != manager)
+        .map(|&row| EventKind::AssignmentChanged {
+            customer_id: c.customer_id.get(row).to_owned(),
+            rm_id: rm_id.clone(),
+        })
+        .collect();
+    match kinds.is_empty() {
+        true => Err(ListRefusal::NothingToDo),
+        false => Ok(kinds),
+    }
+}
+
 /// The customer list of those overdue: for a link from "my day".
 pub fn book_href(loaded: &Loaded, manager: u32, path: &str) -> String {
     CustomersQuery {
@@ -529,48 +682,77 @@ pub fn book_href(loaded: &Loaded, manager: u32, path: &str) -> String {
     .to_href(path)
 }
 
-/// An event's invitations as CSV: customer id, name, tier, manager, answer, attended; text
-/// neutralised so a spreadsheet never runs it.
-pub fn invitations_csv(loaded: &Loaded, event: &ClientEvent, lang: Lang) -> String {
-    use crate::import::neutralise_formula;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
+/// An event's invitations as a spreadsheet shows them: the headers in `lang`, then per guest
+/// id, name, tier, manager, answer and attendance. A guest no longer in the data keeps its id.
+pub fn invitation_sheet(
+    loaded: &Loaded,
+    event: &ClientEvent,
+    lang: Lang,
+) -> (Vec<&'static str>, Vec<Vec<ListCell<'static>>>) {
+    let headers = vec![
         lang.text(Msg::CustomerId),
         lang.text(Msg::Name),
         lang.text(Msg::Tier),
         lang.text(Msg::RmId),
         lang.text(Msg::Coming),
         lang.text(Msg::Attended),
-    ]);
-    for id in &event.invited {
-        let (name, tier, manager) = match loaded.find_customer(id) {
-            Some(row) => {
-                let cell = customer_cell(loaded, row, lang, "");
-                (cell.name, cell.tier, cell.manager)
-            }
-            None => Default::default(),
-        };
-        let answer = match event.answer(id) {
-            Some(crate::journal::Rsvp::Yes) => lang.text(Msg::RsvpYes),
-            Some(crate::journal::Rsvp::No) => lang.text(Msg::RsvpNo),
-            Some(crate::journal::Rsvp::Maybe) => "?",
-            None => "",
-        };
-        let came = if event.attended.contains(id) {
-            "✓"
-        } else {
-            ""
-        };
-        let _ = writer.write_record([
-            neutralise_formula(id).as_ref(),
-            neutralise_formula(&name).as_ref(),
-            tier.as_str(),
-            neutralise_formula(&manager).as_ref(),
-            answer,
-            came,
-        ]);
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    ];
+    let text = |s: &str| ListCell::Text(neutralise_formula(s).into_owned().into());
+    let rows = event
+        .invited
+        .iter()
+        .map(|id| {
+            let (name, tier, manager) = match loaded.find_customer(id) {
+                Some(row) => {
+                    let cell = customer_cell(loaded, row, lang, "");
+                    (cell.name, cell.tier, cell.manager)
+                }
+                None => Default::default(),
+            };
+            let answer = match event.answer(id) {
+                Some(crate::journal::Rsvp::Yes) => lang.text(Msg::RsvpYes),
+                Some(crate::journal::Rsvp::No) => lang.text(Msg::RsvpNo),
+                Some(crate::journal::Rsvp::Maybe) => "?",
+                None => "",
+            };
+            let came = if event.attended.contains(id) {
+                "✓"
+            } else {
+                ""
+            };
+            vec![
+                text(id),
+                text(&name),
+                text(&tier),
+                text(&manager),
+                text(answer),
+                text(came),
+            ]
+        })
+        .collect();
+    (headers, rows)
+}
+
+/// The invitations as CSV (see [`invitation_sheet`]).
+pub fn invitations_csv(loaded: &Loaded, event: &ClientEvent, lang: Lang) -> String {
+    let (headers, rows) = invitation_sheet(loaded, event, lang);
+    cells_to_csv(&headers, rows)
+}
+
+/// The invitations as an Excel workbook made at `created_unix_seconds`.
+pub fn invitations_xlsx(
+    loaded: &Loaded,
+    event: &ClientEvent,
+    lang: Lang,
+    created_unix_seconds: i64,
+) -> Result<Vec<u8>, String> {
+    let (headers, rows) = invitation_sheet(loaded, event, lang);
+    cells_to_xlsx(
+        &headers,
+        rows,
+        lang.text(Msg::Invited),
+        created_unix_seconds,
+    )
 }
 
 /// The calendar file of an event, stamped `stamp_utc` (`YYYYMMDDTHHMMSSZ`).

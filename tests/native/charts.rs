@@ -2,8 +2,8 @@
 
 use keystone::analytics::distribution::aum_histogram;
 use keystone::charts::{
-    draw_tier_bars, render_svg, AumHistogramSpec, BarsSpec, ContributionsSpec, Hit, RfmGridSpec,
-    ScatterSpec, TierBarsSpec, TrendSpec,
+    draw_tier_bars, render_svg, AumHistogramSpec, BarsSpec, ContributionsSpec, Hit, Measure,
+    RfmGridSpec, ScatterSpec, TierBarsSpec, TrendSpec,
 };
 use keystone::i18n::Lang;
 use plotters::prelude::*;
@@ -210,9 +210,9 @@ fn bars_chart_names_each_category_with_its_exact_amount() {
     let spec = BarsSpec {
         title: "Holdings by product · as of 2026-06-30".into(),
         categories: vec!["Deposits".into(), "Wealth".into()],
-        values_fen: vec![12_345_678, 500_000_000],
+        values: vec![12_345_678, 500_000_000],
         caption: "Balance".into(),
-        lang: Lang::En,
+        measure: Measure::Money(Lang::En),
     };
     let (svg, hits) = render_svg(&spec, 600, 300).expect("draws");
     assert_eq!(svg.matches(r##"fill="#009E73""##).count(), 2);
@@ -279,4 +279,41 @@ fn scatter_has_a_point_and_a_region_per_customer_and_a_legend_per_cluster() {
     }
     assert!(hits[1].rect.0 > hits[0].rect.0, "x grows to the right");
     assert!(hits[10].rect.1 < hits[0].rect.1, "y grows upwards");
+}
+
+#[test]
+fn an_nps_bar_below_zero_is_drawn_down_from_zero_with_its_signed_score() {
+    let spec = BarsSpec {
+        title: "NPS by month · as of 2026-06-30".into(),
+        categories: vec!["2026-05 (5)".into(), "2026-06 (4)".into()],
+        values: vec![-40, 25],
+        caption: "NPS".into(),
+        measure: Measure::Nps,
+    };
+    let (svg, hits) = render_svg(&spec, 600, 300).expect("draws");
+    assert_eq!(hits_text(&hits), ["2026-05 (5): -40", "2026-06 (4): +25"]);
+    assert!(
+        svg.contains("\n-40\n") && svg.contains("\n+25\n") && svg.contains("\n-100\n"),
+        "bar labels and the axis below zero: {svg}"
+    );
+    // Both bars hang from the same zero line: the negative one's top is the positive one's
+    // bottom.
+    let bars: Vec<(f64, f64)> = svg
+        .split("<rect")
+        .filter(|r| r.contains(r##"fill="#E69F00""##))
+        .map(|r| {
+            let attr = |name: &str| -> f64 {
+                let at = r.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+                r[at..]
+                    .split('"')
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("a number")
+            };
+            (attr("y"), attr("y") + attr("height"))
+        })
+        .collect();
+    assert_eq!(bars.len(), 2, "{svg}");
+    assert!((bars[0].0 - bars[1].1).abs() <= 1.0, "{bars:?}");
+    assert!(bars[0].1 > bars[1].1, "the negative bar reaches lower");
 }

@@ -163,7 +163,9 @@ mod cadence {
     use super::super::support::{bytes, import_files};
     use super::visit;
     use keystone::analytics::cadence::{contact_status, CadencePolicy};
-    use keystone::analytics::workbench::{contacts, last_contacts};
+    use keystone::analytics::workbench::{
+        client_events, contacts, last_contacts, rows_by_customer_id,
+    };
     use keystone::journal::{EventId, EventKind, Journal, JournalEvent};
     use keystone::model::Day;
 
@@ -248,7 +250,10 @@ mod cadence {
                 .find(|&r| data.customers().customer_id.get(r) == id)
                 .unwrap_or_else(|| panic!("{id}"))
         };
-        let imported = last_contacts(&data, &contacts(&data, &Journal::default(), ""));
+        let imported = last_contacts(
+            &data,
+            &contacts(&data, &rows_by_customer_id(&data), &Journal::default(), &[]),
+        );
         assert_eq!(imported[row("K001")], Some(day(2024, 3, 1)));
         assert_eq!(imported[row("K002")], Some(day(2024, 3, 5)));
         assert_eq!(imported[row("K003")], None);
@@ -276,7 +281,15 @@ mod cadence {
                 logged(4, "K001", day(2024, 3, 8)),
             ])
             .expect("merged");
-        let both = last_contacts(&data, &contacts(&data, &journal, ""));
+        let both = last_contacts(
+            &data,
+            &contacts(
+                &data,
+                &rows_by_customer_id(&data),
+                &journal,
+                &client_events(&journal),
+            ),
+        );
         assert_eq!(both[row("K001")], Some(day(2024, 3, 8)));
         assert_eq!(both[row("K002")], Some(day(2024, 3, 5)));
         assert_eq!(both[row("K003")], Some(day(2024, 2, 29)));

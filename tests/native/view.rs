@@ -606,7 +606,7 @@ fn a_customers_profile_shows_their_own_facts_holdings_and_warnings() {
         .sum();
     let chart = page.holdings.expect("holdings");
     assert_eq!(
-        chart.values_fen.iter().sum::<i64>(),
+        chart.values.iter().sum::<i64>(),
         held,
         "every holding, by product"
     );

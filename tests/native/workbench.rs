@@ -11,7 +11,8 @@ use keystone::analytics::balance::{propose_balance, spread, BalanceWeights};
 use keystone::analytics::cadence::CadencePolicy;
 use keystone::analytics::nps::{nps_report, survey_answers, Nps};
 use keystone::analytics::workbench::{
-    assignments, client_events, contact_statuses, contacts, last_contacts, open_tasks, TaskOrigin,
+    assignments, client_events, contact_statuses, contacts, last_contacts, open_tasks,
+    rows_by_customer_id, TaskOrigin,
 };
 use keystone::analytics::{analyse, AnalysisConfig, TierRules};
 use keystone::journal::ics::{calendar_file, CalendarEvent};
@@ -99,7 +100,12 @@ fn alerted(
         })
         .collect();
     let keys: Vec<&str> = rules.tiers.iter().map(|t| t.key.as_str()).collect();
-    let all_contacts = contacts(data, journal, "");
+    let all_contacts = contacts(
+        data,
+        &rows_by_customer_id(data),
+        journal,
+        &client_events(journal),
+    );
     let last = last_contacts(data, &all_contacts);
     let statuses = contact_statuses(
         &last,
@@ -245,8 +251,9 @@ fn a_visit_logged_ends_the_overdue_alert_and_next_steps_and_detractors_become_ta
     let got = alerted(&data, &journal, &AlertThresholds::default());
     assert_eq!(got[6].1, Vec::<String>::new(), "OVD1 was just visited");
 
-    let all = contacts(&data, &journal, "RM02");
-    let newest = &all[0];
+    let events = client_events(&journal);
+    let all = contacts(&data, &rows_by_customer_id(&data), &journal, &events);
+    let newest = all[0].read(&data, &journal, &events, "RM02");
     assert_eq!(
         (newest.customer, newest.date),
         (row(&data, "OVD1"), today())
@@ -256,12 +263,15 @@ fn a_visit_logged_ends_the_overdue_alert_and_next_steps_and_detractors_become_ta
         "a confidential note is its author's only"
     );
     assert_eq!(
-        contacts(&data, &journal, "RM01")[0].note.as_deref(),
+        all[0]
+            .read(&data, &journal, &events, "RM01")
+            .note
+            .as_deref(),
         Some("到府拜访")
     );
 
     let last = last_contacts(&data, &all);
-    let tasks = open_tasks(&data, &journal, &last);
+    let tasks = open_tasks(&data, &rows_by_customer_id(&data), &journal, &last);
     let summary: Vec<(String, TaskOrigin, Day)> = tasks
         .iter()
         .map(|t| {
@@ -310,8 +320,16 @@ fn a_visit_logged_ends_the_overdue_alert_and_next_steps_and_detractors_become_ta
             ),
         ])
         .expect("merged");
-    let last = last_contacts(&data, &contacts(&data, &journal, ""));
-    assert!(open_tasks(&data, &journal, &last).is_empty());
+    let last = last_contacts(
+        &data,
+        &contacts(
+            &data,
+            &rows_by_customer_id(&data),
+            &journal,
+            &client_events(&journal),
+        ),
+    );
+    assert!(open_tasks(&data, &rows_by_customer_id(&data), &journal, &last).is_empty());
 }
 
 #[test]
@@ -370,7 +388,7 @@ fn nps_is_promoters_minus_detractors_of_each_customers_latest_answer_as_counted_
     let report = |journal: &Journal| {
         let manager_of = assignments(&data, journal).manager_of;
         nps_report(
-            &survey_answers(&data, journal),
+            &survey_answers(&data, &rows_by_customer_id(&data), journal),
             &manager_of,
             data.relationship_managers().len(),
             &analysis.tier_of_customer,
@@ -434,8 +452,16 @@ fn nps_is_promoters_minus_detractors_of_each_customers_latest_answer_as_counted_
         Some(((2026, 7), 1))
     );
     // The new detractor opens a follow-up.
-    let last = last_contacts(&data, &contacts(&data, &journal, ""));
-    let tasks = open_tasks(&data, &journal, &last);
+    let last = last_contacts(
+        &data,
+        &contacts(
+            &data,
+            &rows_by_customer_id(&data),
+            &journal,
+            &client_events(&journal),
+        ),
+    );
+    let tasks = open_tasks(&data, &rows_by_customer_id(&data), &journal, &last);
     assert!(tasks
         .iter()
         .any(|t| t.customer == row(&data, "SAT2") && t.origin == TaskOrigin::Detractor(3)));
@@ -624,7 +650,12 @@ fn an_events_guests_answers_and_attendance_follow_the_journal_and_attendance_is_
         (Some(Rsvp::Yes), None, 1)
     );
     assert_eq!(e.day(), day("2026-07-20"));
-    let all = contacts(&data, &journal, "");
+    let all = contacts(
+        &data,
+        &rows_by_customer_id(&data),
+        &journal,
+        &client_events(&journal),
+    );
     let last = last_contacts(&data, &all);
     assert_eq!(last[row(&data, "DOR1")], Some(day("2026-07-20")));
 }
@@ -767,7 +798,7 @@ fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
             ("RM03".into(), 1, 1)
         ]
     );
-    assert_eq!(chart.percents, [0, 67, 100]);
+    assert_eq!(chart.values, [0, 67, 100]);
     // SAT1's detractor follow-up is past due and labelled in the reader's language.
     let tasks = task_rows(&loaded, &bench, None, 7, lang, "/");
     assert_eq!(tasks.len(), 1);
@@ -779,4 +810,117 @@ fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
         (tasks[0].label.as_str(), tasks[0].text.as_str()),
         ("跟进低分评价 6", "等太久")
     );
+}
+
+#[test]
+fn a_list_is_invited_and_handed_over_once_per_customer_and_a_list_too_long_is_refused() {
+    use keystone::view::relationship::{
+        invitations_xlsx, list_invitations, list_reassignments, ListRefusal, LIST_ACTION_LIMIT,
+    };
+    let data = import_book("holdings.csv");
+    let loaded = super::support::loaded(data.clone());
+    let mut journal = Journal::default();
+    journal
+        .merge([
+            event(
+                "RM01",
+                1,
+                1,
+                EventKind::EventCreated {
+                    event_id: "E1".into(),
+                    name: "财富沙龙".into(),
+                    starts: "2026-07-20T14:30".into(),
+                    place: "城东支行".into(),
+                    capacity: 2,
+                },
+            ),
+            event(
+                "RM01",
+                2,
+                2,
+                EventKind::Invited {
+                    event_id: "E1".into(),
+                    customer_id: "DOR1".into(),
+                },
+            ),
+        ])
+        .expect("merged");
+    let e1 = client_events(&journal).remove(0);
+    // A list (say, an RFM cell's) of three with DOR1 invited already: two invitations, in
+    // list order; more than the seats is allowed (banks invite beyond capacity).
+    let list = [row(&data, "OVD1"), row(&data, "DOR1"), row(&data, "SAT1")];
+    let invited: Vec<String> = list_invitations(&loaded, &list, &e1)
+        .expect("two to invite")
+        .into_iter()
+        .map(|kind| match kind {
+            EventKind::Invited {
+                event_id,
+                customer_id,
+            } => format!("{event_id}:{customer_id}"),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(invited, ["E1:OVD1", "E1:SAT1"]);
+    assert_eq!(
+        list_invitations(&loaded, &[row(&data, "DOR1")], &e1),
+        Err(ListRefusal::NothingToDo)
+    );
+    let too_long = vec![row(&data, "OVD1"); LIST_ACTION_LIMIT + 1];
+    assert_eq!(
+        list_invitations(&loaded, &too_long, &e1),
+        Err(ListRefusal::TooLong(LIST_ACTION_LIMIT + 1))
+    );
+    assert_eq!(
+        list_reassignments(&loaded, &too_long, 0),
+        Err(ListRefusal::TooLong(LIST_ACTION_LIMIT + 1))
+    );
+    assert!(ListRefusal::TooLong(5_001)
+        .text(keystone::i18n::Lang::En)
+        .contains("5,001 > 5,000"));
+
+    // Handing DOR1 (RM01's already) and OVD2 (RM02's) to RM01 moves OVD2 only; applied, the
+    // journal gives RM01 both, and the same list again has nothing to move.
+    let list = [row(&data, "DOR1"), row(&data, "OVD2")];
+    let moves = list_reassignments(&loaded, &list, 0).expect("one move");
+    assert_eq!(
+        moves,
+        [EventKind::AssignmentChanged {
+            customer_id: "OVD2".into(),
+            rm_id: "RM01".into()
+        }]
+    );
+    journal
+        .merge(
+            moves
+                .into_iter()
+                .zip(3..)
+                .map(|(kind, sequence)| event("RM01", sequence, sequence as i64, kind)),
+        )
+        .expect("merged");
+    let after = assignments(&data, &journal);
+    assert_eq!(after.manager_of[row(&data, "OVD2")], 0);
+    let moved = super::support::loaded(data.clone())
+        .with_journal_assignments(&journal)
+        .expect("a book changed");
+    assert_eq!(
+        list_reassignments(&moved, &list, 0),
+        Err(ListRefusal::NothingToDo)
+    );
+
+    // The invitations as a workbook: a header, then each guest with name, tier and manager.
+    use calamine::Reader;
+    let bytes = invitations_xlsx(&loaded, &e1, keystone::i18n::Lang::Zh, 1_764_547_200)
+        .expect("a workbook");
+    let mut workbook =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook Excel can open");
+    let sheet = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range(&sheet).expect("the sheet");
+    let cells: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|d| d.to_string()).collect())
+        .collect();
+    assert_eq!(cells.len(), 2, "{cells:?}");
+    assert_eq!(cells[0][..4], ["客户号", "姓名", "层级", "工号"]);
+    assert_eq!(cells[1][0], "DOR1");
+    assert_eq!(cells[1][3], "RM01");
 }

@@ -325,11 +325,9 @@ fn contact_section(loaded: Arc<Loaded>, lang: Lang, row: usize) -> impl IntoView
         .collect_view();
     let history = move || {
         let bench = bench.get();
-        let rows: Vec<_> = bench
-            .contacts
-            .iter()
-            .filter(|c| c.customer == row)
-            .take(50)
+        let journal = state.journal.get();
+        let rows: Vec<_> = crate::view::relationship::customer_contacts(&loaded, &bench, &journal, row, 50)
+            .into_iter()
             .map(|c| {
                 let next = c
                     .next_step

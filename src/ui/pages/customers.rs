@@ -4,6 +4,7 @@
 
 use crate::format::counted;
 use crate::i18n::{Lang, Msg};
+use crate::journal::EventKind;
 use crate::ui::background::{self, Job};
 use crate::ui::components::{job_status, DataTable, WithData};
 use crate::ui::state::Loaded;
@@ -11,6 +12,7 @@ use crate::ui::{current_path, customers_href};
 use crate::view::customers::{
     customers_page, export_list, filter_choices, list_headers, listed, tier_names, SortHeader,
 };
+use crate::view::relationship::ListRefusal;
 use crate::view::url::{CustomersQuery, Query};
 use crate::worker::protocol::ListExport;
 use leptos::prelude::*;
@@ -67,6 +69,7 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         );
     };
     let controls = filter_controls(&loaded, lang, query, set_filter);
+    let actions_loaded = loaded.clone();
     let names = tier_names(&loaded, lang);
     let (csv_loaded, csv_names) = (loaded.clone(), names.clone());
     let export_csv = move |_| {
@@ -192,6 +195,7 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         }
         .into_any()
     };
+    let actions = list_actions(actions_loaded, lang, query);
     view! {
         <section class="filters" aria-label=lang.text(Msg::Filters)>
             {controls}
@@ -199,7 +203,90 @@ fn customers(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             <button class="secondary" on:click=export_xlsx data-testid="export-xlsx">{lang.text(Msg::ExportXlsx)}</button>
             {workbook_status}
         </section>
+        {actions}
         {table}
+    }
+}
+
+/// A list action's journal events for the list (rows) of a snapshot, or why none.
+type ListAction<'a> = dyn Fn(&Loaded, &[usize]) -> Result<Vec<EventKind>, ListRefusal> + 'a;
+
+/// What the relationship workbench does with the list shown: invite it to a client event, or
+/// hand it to a manager. Each is journal events, one per customer it changes.
+fn list_actions(loaded: Arc<Loaded>, lang: Lang, query: Memo<CustomersQuery>) -> impl IntoView {
+    use crate::view::relationship::{list_invitations, list_reassignments};
+    let state = expect_context::<crate::ui::state::AppState>();
+    let shared = expect_context::<crate::ui::pages::relationship::SharedWorkbench>();
+    let event = RwSignal::new(String::new());
+    let manager = RwSignal::new(0u32);
+    let managers = loaded.dataset.relationship_managers();
+    let manager_options = (0..managers.len())
+        .map(|m| view! { <option value=m.to_string() translate="no">{format!("{} {}", managers.rm_id.get(m), managers.name.get(m))}</option> })
+        .collect_view();
+    let events = move || {
+        shared
+            .0
+            .get()
+            .map(|bench| bench.events.clone())
+            .unwrap_or_default()
+    };
+    let event_options = move || {
+        events()
+            .into_iter()
+            .map(|e| {
+                let id = e.event_id.clone();
+                let selected = event.get_untracked() == id;
+                view! { <option value=id selected=selected translate="no">{format!("{} {}", e.starts.replace('T', " "), e.name)}</option> }
+            })
+            .collect_view()
+    };
+    // The list as the table shows it; a segment's list waits for the segments.
+    let act = {
+        let loaded = loaded.clone();
+        move |make: &ListAction<'_>| {
+            let Some(rows) = current_list(&loaded, &query.get_untracked()) else {
+                return;
+            };
+            match make(&loaded, &rows) {
+                Ok(kinds) => state.record(kinds),
+                Err(refusal) => state.notice.set(Some(refusal.text(lang))),
+            }
+        }
+    };
+    let invite = {
+        let act = act.clone();
+        move |_| {
+            let chosen = event.get_untracked();
+            let Some(client_event) = events().into_iter().find(|e| e.event_id == chosen) else {
+                return;
+            };
+            act(&|loaded, rows| list_invitations(loaded, rows, &client_event));
+        }
+    };
+    let assign = move |_| {
+        let to = manager.get_untracked();
+        act(&|loaded, rows| list_reassignments(loaded, rows, to));
+    };
+    let has_events = move || !events().is_empty();
+    view! {
+        <section class="filters list-actions" aria-label=lang.text(Msg::ListActions) data-testid="list-actions">
+            <Show when=has_events fallback=move || view! { <span class="hint">{lang.text(Msg::NoEventsYet)}</span> }>
+                <label>
+                    {lang.text(Msg::InviteList)} " "
+                    <select data-testid="list-event" on:change=move |ev| event.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {event_options}
+                    </select>
+                </label>
+                <button class="secondary" data-testid="invite-list" on:click=invite.clone()>{lang.text(Msg::Invite)}</button>
+            </Show>
+            <label>
+                {lang.text(Msg::AssignList)} " "
+                <select data-testid="list-manager" on:change=move |ev| manager.set(event_target_value(&ev).parse().unwrap_or(0))>{manager_options}</select>
+            </label>
+            <button class="secondary" data-testid="assign-list" on:click=assign>{lang.text(Msg::Assign)}</button>
+            {move || state.notice.get().map(|notice| view! { <p class="notice" role="status" data-testid="notice">{notice}</p> })}
+        </section>
     }
 }
 

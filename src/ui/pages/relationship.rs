@@ -7,13 +7,13 @@ use crate::i18n::{Lang, Msg};
 use crate::journal::{EventKind, Rsvp};
 use crate::model::{Day, NO_RELATIONSHIP_MANAGER};
 use crate::storage::Store;
-use crate::ui::components::{DataTable, WithData};
+use crate::ui::components::{ChartCanvas, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::{current_path, page_href};
 use crate::view::relationship::{
-    alert_rows, balance_proposal, contact_rows, event_ics, invitations_csv, nps_text, overdue_rows,
-    points, previous_tiers, task_rows, tier_invitees, workbench, CustomerCell, OverdueOrder,
-    Workbench,
+    alert_rows, balance_proposal, contact_rows, event_ics, invitations_csv, invitations_xlsx,
+    list_invitations, nps_text, nps_trend, overdue_rows, points, previous_tiers, task_rows,
+    tier_invitees, workbench, CustomerCell, OverdueOrder, Workbench,
 };
 use crate::view::url::Page;
 use leptos::prelude::*;
@@ -304,9 +304,9 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             let rows = contact_rows(
                 &loaded,
                 &bench.get(),
+                &state.journal.get(),
                 book.get(),
                 &search.get(),
-                100,
                 lang,
                 &path,
             )
@@ -370,7 +370,10 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 .take(20)
                 .map(|a| view! { <li><span class="num">{a.score}</span> " " <span translate="no">{a.comment.clone()}</span> " · " {date(a.date, lang)}</li> })
                 .collect_view();
+            let trend = nps_trend(&bench, 12, lang)
+                .map(|spec| view! { <ChartCanvas spec=spec height=280 testid="nps-chart"/> });
             view! {
+                {trend}
                 <div class="two-col">
                     <DataTable testid="nps-table" headers=vec!["", t(Msg::Nps), t(Msg::Responses)]>{rows}</DataTable>
                     <DataTable testid="nps-trend" headers=vec![t(Msg::Month), t(Msg::Nps), t(Msg::Responses)]>{months}</DataTable>
@@ -397,17 +400,13 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                         .collect_view();
                     let invite = {
                         let loaded = loaded.clone();
-                        let event_id = e.event_id.clone();
-                        let already = e.invited.clone();
+                        let event = event.clone();
                         move |_| {
-                            let ids = &loaded.dataset.customers().customer_id;
-                            let kinds = tier_invitees(&loaded, invite_tier.get_untracked())
-                                .into_iter()
-                                .map(|row| ids.get(row).to_owned())
-                                .filter(|id| !already.contains(id))
-                                .map(|customer_id| EventKind::Invited { event_id: event_id.clone(), customer_id })
-                                .collect();
-                            state.record(kinds);
+                            let rows = tier_invitees(&loaded, invite_tier.get_untracked());
+                            match list_invitations(&loaded, &rows, &event) {
+                                Ok(kinds) => state.record(kinds),
+                                Err(refusal) => state.notice.set(Some(refusal.text(lang))),
+                            }
                         }
                     };
                     let download_ics = {
@@ -429,6 +428,20 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                             // A BOM so spreadsheet apps read the Chinese as UTF-8.
                             let bytes = [&[0xEF, 0xBB, 0xBF][..], csv.as_bytes()].concat();
                             crate::ui::download::download_bytes(&format!("{}-invitations.csv", event.event_id), "text/csv", &bytes);
+                        }
+                    };
+                    let download_xlsx = {
+                        let event = event.clone();
+                        let loaded = loaded.clone();
+                        move |_| {
+                            match invitations_xlsx(&loaded, &event, lang, (js_sys::Date::now() / 1000.0) as i64) {
+                                Ok(bytes) => crate::ui::download::download_bytes(
+                                    &format!("{}-invitations.xlsx", event.event_id),
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                    &bytes,
+                                ),
+                                Err(error) => state.notice.set(Some(error)),
+                            }
                         }
                     };
                     let guests = e
@@ -474,6 +487,7 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                                 <button data-testid="invite" on:click=invite>{t(Msg::InviteTier)}</button>
                                 <button class="secondary" data-testid="download-ics" on:click=download_ics>{t(Msg::DownloadIcs)}</button>
                                 <button class="secondary" data-testid="download-invitations" on:click=download_csv>{t(Msg::DownloadInvitations)}</button>
+                                <button class="secondary" data-testid="download-invitations-xlsx" on:click=download_xlsx>{t(Msg::DownloadInvitationsXlsx)}</button>
                             </div>
                             <DataTable testid="guests" scroll=true headers=vec![t(Msg::CustomerId), t(Msg::Coming), t(Msg::Attended), ""]>{guests}</DataTable>
                         </article>
@@ -551,6 +565,7 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             let accept = move |_| state.record(kinds.clone());
             view! {
                 <p>{t(Msg::BalanceExplain)}</p>
+                {weights_form(&loaded, lang)}
                 <DataTable testid="balance-table" headers=vec![t(Msg::RmId), t(Msg::LoadBefore), t(Msg::LoadAfter), t(Msg::Moves)]>{rows}</DataTable>
                 {if n_moves == 0 {
                     view! { <p data-testid="balance-none">{t(Msg::NothingToBalance)}</p> }.into_any()
@@ -662,5 +677,59 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             <h2>{t(Msg::WorkloadBalance)}</h2>
             {balance_view}
         </section>
+    }
+}
+
+/// The balance weights: points per client of each tier, per ¥1M of AUM, and the tolerance.
+/// Saved in this browser; the proposal above follows at once.
+fn weights_form(loaded: &Loaded, lang: Lang) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let weights = state.workbench.get_untracked().weights;
+    let tiers = loaded.tier_rules.tiers.len();
+    let tier_points: Vec<RwSignal<String>> = (0..tiers)
+        .map(|tier| {
+            RwSignal::new(
+                weights
+                    .tier_points
+                    .get(tier)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+            )
+        })
+        .collect();
+    let per_million = RwSignal::new(weights.points_per_million.to_string());
+    let tolerance = RwSignal::new(weights.tolerance_percent.to_string());
+    let fields = tier_points
+        .iter()
+        .enumerate()
+        .map(|(tier, &value)| {
+            let label = format!("{} · {}", loaded.tier_name(tier, lang), lang.text(Msg::TierPoints));
+            view! { <label>{label}<input type="number" min="0" data-testid="tier-points" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/></label> }
+        })
+        .collect_view();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<u32>().ok();
+        let mut settings = state.workbench.get_untracked();
+        let points: Option<Vec<u32>> = tier_points.iter().map(|&s| number(s)).collect();
+        if let Some(points) = points {
+            settings.weights.tier_points = points;
+        }
+        if let Some(v) = number(per_million) {
+            settings.weights.points_per_million = v;
+        }
+        if let Some(v) = number(tolerance) {
+            settings.weights.tolerance_percent = v;
+        }
+        state.set_workbench(settings);
+    };
+    view! {
+        <form class="inline-form" data-testid="weights-form" on:submit=save aria-label=lang.text(Msg::BalanceWeights)>
+            {fields}
+            <label>{lang.text(Msg::PointsPerMillion)}<input type="number" min="0" data-testid="points-per-million" prop:value=move || per_million.get() on:input=move |ev| per_million.set(event_target_value(&ev))/></label>
+            <label>{lang.text(Msg::TolerancePercent)}<input type="number" min="0" data-testid="tolerance" prop:value=move || tolerance.get() on:input=move |ev| tolerance.set(event_target_value(&ev))/></label>
+            <button type="submit" data-testid="save-weights">{lang.text(Msg::SaveWeights)}</button>
+        </form>
     }
 }
