@@ -318,10 +318,15 @@ fn sampling_cost(dataset: &keystone::model::Dataset, name: &str) {
 /// The workbench with 100,000 journal events: the stored journal read back (segments as the
 /// browser stores them), and every alert, the cadence and the follow-ups recomputed.
 fn workbench_figures(dataset: &keystone::model::Dataset, name: &str) {
-    use keystone::storage::journal::{event_lines, read_segments, StoredWorkbench};
+    use keystone::storage::journal::{
+        encode_segment, read_segments, StoredSegment, StoredWorkbench,
+    };
     use keystone::view::relationship::workbench;
-    let lines = event_lines(&journal_workload::events(100_000)).expect("lines");
-    let segments: Vec<String> = lines.chunks(2048).map(|c| c.join("\n")).collect();
+    // As IndexedDB holds them: binary segments of 2,048 events.
+    let segments: Vec<StoredSegment> = journal_workload::events(100_000)
+        .chunks(2048)
+        .map(|c| StoredSegment::Binary(encode_segment(c).expect("a segment")))
+        .collect();
     report(
         &format!("journal_read.{name}.native"),
         median_seconds(|| {

@@ -2444,6 +2444,10 @@ async fn a_manager_runs_a_week_of_client_work_and_hands_it_over_as_a_journal() {
             1 + private.parse::<usize>().expect("count")
         );
 
+        // The invitations as a workbook too (a zip: Excel's container).
+        let workbook = download_text(client, "[data-testid=download-invitations-xlsx]").await;
+        assert!(workbook.starts_with("PK"), "an xlsx file");
+
         // The balancing proposal, accepted: the books move, and nothing is left to balance.
         let (_, _, _, books_before) = workbench_state(client).await;
         click(client, "a[data-nav=relationship]").await;
@@ -2478,10 +2482,94 @@ async fn a_manager_runs_a_week_of_client_work_and_hands_it_over_as_a_journal() {
         wait_text(client, "[data-testid=journal-count]", |t| t == after.0).await;
         assert_eq!(workbench_state(client).await, after);
 
+        // The hand-over carried the event.
+        click(client, "a[data-nav=relationship]").await;
+        wait_count(client, "[data-event-card]", 1).await;
+
+        // Any customer list: the wealth tier from the Customers page invited to the event…
+        let event_id = attribute(client, "[data-event-card]", "data-event-card").await;
+        let wealth = expected_demo().0[1].1.replace(',', "");
+        client
+            .goto(&format!("{home}?page=customers&tier=wealth"))
+            .await
+            .expect("the wealth list");
+        wait_text(client, "[data-testid=list-count]", |_| true).await;
+        assert_eq!(
+            attribute(client, "[data-testid=list-count]", "data-count").await,
+            wealth
+        );
+        wait_count(
+            client,
+            &format!("[data-testid=list-event] option[value='{event_id}']"),
+            1,
+        )
+        .await;
+        select(client, "[data-testid=list-event]", &event_id).await;
+        screenshot(client, "customers-list-actions-zh").await;
+        click(client, "[data-testid=invite-list]").await;
+        click(client, "a[data-nav=relationship]").await;
+        let invited = private.parse::<usize>().expect("n") + wealth.parse::<usize>().expect("n");
+        wait_text(client, "[data-testid=invited-count]", |t| {
+            t == invited.to_string()
+        })
+        .await;
+        // …and RM0002's wealth clients handed to RM0001 in one go.
+        let (journal_before, _, _, books_before) = workbench_state(client).await;
+        let book = |books: &[String], rm: &str| -> usize {
+            books
+                .iter()
+                .find_map(|b| b.strip_prefix(&format!("{rm}:")))
+                .and_then(|n| n.replace(',', "").parse().ok())
+                .unwrap_or_else(|| panic!("{rm} in {books:?}"))
+        };
+        client
+            .goto(&format!("{home}?page=customers&tier=wealth&rm=RM0002"))
+            .await
+            .expect("RM0002's wealth clients");
+        wait_text(client, "[data-testid=list-count]", |_| true).await;
+        let handed: usize = attribute(client, "[data-testid=list-count]", "data-count")
+            .await
+            .parse()
+            .expect("a count");
+        assert!(handed > 0);
+        select(client, "[data-testid=list-manager]", "0").await;
+        click(client, "[data-testid=assign-list]").await;
+        wait_count(client, "[data-testid=list-count][data-count='0']", 1).await;
+        let (journal_after, _, _, books_after) = workbench_state(client).await;
+        assert_eq!(
+            journal_after.parse::<usize>().expect("n"),
+            journal_before.parse::<usize>().expect("n") + handed
+        );
+        assert_eq!(
+            book(&books_after, "RM0001"),
+            book(&books_before, "RM0001") + handed
+        );
+        assert_eq!(
+            book(&books_after, "RM0002"),
+            book(&books_before, "RM0002") - handed
+        );
+
+        // Balance weights: no points for private banking changes the proposal.
+        click(client, "a[data-nav=relationship]").await;
+        let weights_before =
+            wait_text(client, "[data-testid=balance-table]", |t| !t.is_empty()).await;
+        set_value(client, "[data-testid=tier-points]", "0").await;
+        click(client, "[data-testid=save-weights]").await;
+        wait_text(client, "[data-testid=balance-table]", |t| {
+            t != weights_before
+        })
+        .await;
+        assert!(inked_pixels(client, "nps-chart").await > 500);
+
         // Every new view in English too.
         click(client, "[data-testid=language-switch]").await;
         click(client, "a[data-nav=relationship]").await;
         wait_text(client, "main h1", |t| t == "Relationship").await;
+        assert_eq!(
+            count(client, "[data-testid=notice]").await,
+            0,
+            "a notice raised in Chinese goes with it"
+        );
         screenshot(client, "relationship-en").await;
         let _ = home;
     })

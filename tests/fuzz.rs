@@ -479,91 +479,9 @@ fn check_backup_as_given(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// A journal file holding one event of every kind.
+/// A journal file holding one event of every kind (`tests/data/journal/every_kind.journal`).
 fn journal_seeds() -> Vec<Vec<u8>> {
-    use keystone::journal::{
-        write_file, ContactKind, EventId, EventKind, JournalEvent, NextStep, Rsvp,
-    };
-    use keystone::model::Day;
-    let day = Day::from_ymd(2026, 12, 7).expect("date");
-    let customer = || "C00001".to_owned();
-    let kinds = vec![
-        EventKind::InteractionLogged {
-            customer_id: customer(),
-            date: day,
-            contact: ContactKind::Call,
-            note: "到期提醒，客户说\"再看看\"".into(),
-            next_step: Some(NextStep {
-                text: "回电".into(),
-                due: day.plus_days(7),
-            }),
-            confidential: true,
-        },
-        EventKind::TaskCreated {
-            task_id: "RM1-2".into(),
-            customer_id: customer(),
-            title: "回电".into(),
-            due: day,
-        },
-        EventKind::TaskDone {
-            task_id: "RM1-2".into(),
-        },
-        EventKind::AssignmentChanged {
-            customer_id: customer(),
-            rm_id: "RM2".into(),
-        },
-        EventKind::EventCreated {
-            event_id: "E1".into(),
-            name: "新年沙龙".into(),
-            starts: "2027-01-08T19:00".into(),
-            place: "总行 3 楼".into(),
-            capacity: 40,
-        },
-        EventKind::Invited {
-            event_id: "E1".into(),
-            customer_id: customer(),
-        },
-        EventKind::Answered {
-            event_id: "E1".into(),
-            customer_id: customer(),
-            answer: Rsvp::Maybe,
-        },
-        EventKind::Attended {
-            event_id: "E1".into(),
-            customer_id: customer(),
-        },
-        EventKind::SurveyAnswered {
-            customer_id: customer(),
-            date: day,
-            score: 4,
-            comment: "排队太久".into(),
-        },
-        EventKind::AlertAcknowledged {
-            alert_key: "outflow/C00001".into(),
-        },
-        EventKind::AlertSnoozed {
-            alert_key: "dormant/C00001".into(),
-            until: day.plus_days(30),
-        },
-        EventKind::CadenceChanged {
-            tier: "私行".into(),
-            every_days: 30,
-        },
-    ];
-    let events: Vec<JournalEvent> = kinds
-        .into_iter()
-        .enumerate()
-        .map(|(i, kind)| JournalEvent {
-            id: EventId {
-                author: "RM1".into(),
-                sequence: i as u64 + 1,
-            },
-            at_ms: 1_796_600_000_000 + i as i64,
-            author_name: "王经理".into(),
-            kind,
-        })
-        .collect();
-    vec![write_file(&events).expect("a journal file")]
+    vec![std::fs::read(data("journal/every_kind.journal")).expect("the journal fixture")]
 }
 
 /// What `read_file` accepts writes back to a file that reads the same, and merges without
@@ -582,33 +500,43 @@ fn check_journal(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// The stored journal's segments: the journal file's event lines (no magic line), split into
-/// two segments.
+/// The stored journal's segments, split at a record separator (0x1E): a binary segment of
+/// every kind of event, then the same events as lines of the first layout.
 fn stored_journal_seeds() -> Vec<Vec<u8>> {
+    use keystone::journal::read_file;
+    use keystone::storage::journal::encode_segment;
     journal_seeds()
         .into_iter()
         .map(|file| {
+            let events = read_file(&file).expect("the seed reads");
             let text = String::from_utf8(file).expect("a journal file is UTF-8");
             let lines: Vec<&str> = text.lines().skip(1).collect();
-            let (first, second) = lines.split_at(lines.len() / 2);
-            format!("{}\u{1e}{}", first.join("\n"), second.join("\n")).into_bytes()
+            let mut seed = encode_segment(&events).expect("a segment");
+            seed.push(0x1e);
+            seed.extend_from_slice(lines.join("\n").as_bytes());
+            seed
         })
         .collect()
 }
 
-/// What `read_segments` accepts (segments split at a record separator, as IndexedDB could
-/// hand back a damaged store) is stored again as lines that read back to the same journal.
+/// What `read_segments` accepts (a segment is binary when it starts with the magic, lines
+/// otherwise) is stored again in the binary layout and reads back to the same journal.
 fn check_stored_journal(bytes: &[u8]) -> Result<(), String> {
-    use keystone::storage::journal::{event_lines, read_segments};
-    let text = String::from_utf8_lossy(bytes);
-    let segments: Vec<String> = text.split('\u{1e}').map(str::to_owned).collect();
+    use keystone::storage::journal::{encode_segment, read_segments, StoredSegment, SEGMENT_MAGIC};
+    let segments: Vec<StoredSegment> = bytes
+        .split(|&b| b == 0x1e)
+        .map(|part| match part.starts_with(SEGMENT_MAGIC) {
+            true => StoredSegment::Binary(part.to_vec()),
+            false => StoredSegment::Lines(String::from_utf8_lossy(part).into_owned()),
+        })
+        .collect();
     let Ok(journal) = read_segments(&segments) else {
         return Ok(());
     };
-    let lines =
-        event_lines(journal.events()).map_err(|e| format!("accepted but not storable: {e}"))?;
-    let again =
-        read_segments(&[lines.join("\n")]).map_err(|e| format!("stored again, refused: {e}"))?;
+    let segment =
+        encode_segment(journal.events()).map_err(|e| format!("accepted but not storable: {e}"))?;
+    let again = read_segments(&[StoredSegment::Binary(segment)])
+        .map_err(|e| format!("stored again, refused: {e}"))?;
     if again.events() != journal.events() {
         return Err("stored again, read differently".into());
     }

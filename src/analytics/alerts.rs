@@ -123,6 +123,8 @@ pub struct AlertInput<'a> {
     pub contact: &'a [ContactStatus],
     /// The journal (recorded survey answers).
     pub journal: &'a Journal,
+    /// Each customer id's row ([`super::workbench::rows_by_customer_id`]).
+    pub rows: &'a super::workbench::RowsById<'a>,
 }
 
 /// Every alert the rules raise, by rule then customer.
@@ -251,7 +253,6 @@ pub fn compute_alerts(input: &AlertInput<'_>, thresholds: &AlertThresholds) -> V
             feedback.score[row],
         );
     }
-    let rows = super::workbench::rows_by_customer_id(dataset);
     for event in input.journal.events() {
         if let EventKind::SurveyAnswered {
             customer_id,
@@ -260,7 +261,7 @@ pub fn compute_alerts(input: &AlertInput<'_>, thresholds: &AlertThresholds) -> V
             ..
         } = &event.kind
         {
-            if let Some(&row) = rows.get(customer_id.as_str()) {
+            if let Some(&row) = input.rows.get(customer_id.as_str()) {
                 answer(row, *date, *score);
             }
         }

@@ -259,6 +259,7 @@ impl Journal {
         let mut by_id: rustc_hash::FxHashMap<&EventId, &JournalEvent> =
             self.events.iter().map(|e| (&e.id, e)).collect();
         let incoming: Vec<JournalEvent> = incoming.into_iter().collect();
+        by_id.reserve(incoming.len());
         let mut added: Vec<usize> = Vec::new();
         let mut conflicts = Vec::new();
         for (i, event) in incoming.iter().enumerate() {

@@ -10,6 +10,8 @@
 use super::backup::{write_backup, Backup};
 use super::catalogue::SnapshotRecord;
 use super::codec::{decode_with_part, encode_dataset, snapshot_prefix, CodecError};
+use super::journal::{append_to_segment, segment_count, StoredSegment};
+use crate::journal::JournalEvent;
 use crate::model::Dataset;
 pub(super) use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -512,8 +514,8 @@ fn segment_key(n: u32) -> String {
     format!("segment/{n:08}")
 }
 
-/// Every stored journal segment's text (event lines), in key order.
-pub async fn read_journal(db: &Database) -> Result<Vec<String>, StorageError> {
+/// Every stored journal segment, in key order: text (the first layout) or bytes.
+pub async fn read_journal(db: &Database) -> Result<Vec<StoredSegment>, StorageError> {
     let tx = db.transaction(JOURNAL).build()?;
     let values: Vec<JsValue> = tx
         .object_store(JOURNAL)?
@@ -521,13 +523,24 @@ pub async fn read_journal(db: &Database) -> Result<Vec<String>, StorageError> {
         .primitive()?
         .await?
         .collect::<Result<_, _>>()?;
-    Ok(values.iter().filter_map(JsValue::as_string).collect())
+    values
+        .into_iter()
+        .map(|value| match value.as_string() {
+            Some(text) => Ok(StoredSegment::Lines(text)),
+            None => value
+                .dyn_into::<js_sys::Uint8Array>()
+                .map(|bytes| StoredSegment::Binary(bytes.to_vec()))
+                .map_err(|_| {
+                    StorageError("the stored journal holds a value of another kind".into())
+                }),
+        })
+        .collect()
 }
 
-/// Adds event lines (each one event's canonical JSON) to the journal in one transaction: the
-/// last segment is filled up, then new ones are started. All or nothing.
-pub async fn append_journal(db: &Database, lines: &[String]) -> Result<(), StorageError> {
-    if lines.is_empty() {
+/// Adds events to the journal in one transaction: the last binary segment is filled up, then
+/// new ones are started (a segment of the first layout is left as it is). All or nothing.
+pub async fn append_journal(db: &Database, events: &[JournalEvent]) -> Result<(), StorageError> {
+    if events.is_empty() {
         return Ok(());
     }
     let tx = db
@@ -544,28 +557,35 @@ pub async fn append_journal(db: &Database, lines: &[String]) -> Result<(), Stora
         .iter()
         .filter_map(|k| k.strip_prefix("segment/")?.parse::<u32>().ok())
         .max();
-    let (mut n, mut text) = match last {
+    // The last segment, when it is binary and has room; otherwise the next one, empty.
+    let (mut n, mut segment) = match last {
         Some(n) => {
-            let text: Option<String> = store.get(segment_key(n)).primitive()?.await?;
-            (n, text.unwrap_or_default())
+            let value: JsValue = store
+                .get(segment_key(n))
+                .primitive()?
+                .await?
+                .unwrap_or(JsValue::UNDEFINED);
+            match value.dyn_into::<js_sys::Uint8Array>() {
+                Ok(bytes) => (n, bytes.to_vec()),
+                Err(_) => (n + 1, Vec::new()),
+            }
         }
-        None => (0, String::new()),
+        None => (0, Vec::new()),
     };
-    let mut held = text.lines().count();
-    for line in lines {
+    let mut rest = events;
+    while !rest.is_empty() {
+        let held = segment_count(&segment).unwrap_or(0) as usize;
         if held >= SEGMENT_EVENTS {
-            store
-                .put(std::mem::take(&mut text))
-                .with_key(segment_key(n))
-                .primitive()?;
             n += 1;
-            held = 0;
+            segment.clear();
+            continue;
         }
-        text.push_str(line);
-        text.push('\n');
-        held += 1;
+        let (now, later) = rest.split_at((SEGMENT_EVENTS - held).min(rest.len()));
+        segment = append_to_segment(&segment, now).map_err(StorageError)?;
+        let value: JsValue = js_sys::Uint8Array::from(segment.as_slice()).into();
+        store.put(value).with_key(segment_key(n)).primitive()?;
+        rest = later;
     }
-    store.put(text).with_key(segment_key(n)).primitive()?;
     tx.commit().await?;
     Ok(())
 }

@@ -277,8 +277,7 @@ impl Store {
         &self,
         events: &[crate::journal::JournalEvent],
     ) -> Result<(), StorageError> {
-        let lines = super::journal::event_lines(events).map_err(StorageError)?;
-        self.with_db(async |db| idb::append_journal(db, &lines).await)
+        self.with_db(async |db| idb::append_journal(db, events).await)
             .await
     }
 

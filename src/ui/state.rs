@@ -73,6 +73,8 @@ impl AppState {
     pub fn set_lang(self, lang: Lang) {
         Store::set_language(lang);
         set_document_language(lang);
+        // A notice is written in the language it was raised in: it goes with that language.
+        self.notice.set(None);
         self.lang.set(lang);
     }
 

@@ -84,6 +84,7 @@ pub fn workbench(
             previous_tier,
             contact: &status,
             journal,
+            rows: &rows,
         },
         &settings.thresholds,
     );

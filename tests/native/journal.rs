@@ -296,3 +296,66 @@ mod cadence {
         assert_eq!(both.len(), data.n_customers());
     }
 }
+
+/// The stored layouts: the binary segments written now and the lines of the first layout
+/// read back to the same journal, every kind of event included; damage is refused naming the
+/// segment and event, and a missing date is not written.
+#[test]
+fn both_stored_layouts_read_back_every_kind_of_event_and_damage_is_refused_where_it_is() {
+    use keystone::storage::journal::{
+        append_to_segment, encode_segment, event_lines, read_segments, segment_count, StoredSegment,
+    };
+    let file = super::support::bytes("journal/every_kind.journal");
+    let events = read_file(&file).expect("the fixture reads");
+    assert_eq!(events.len(), 12, "one event of every kind");
+    let mut whole = Journal::default();
+    whole.merge(events.clone()).expect("merged");
+
+    let (first, rest) = events.split_at(5);
+    let grown =
+        append_to_segment(&encode_segment(first).expect("a segment"), rest).expect("appended");
+    assert_eq!(grown, encode_segment(&events).expect("one segment"));
+    assert_eq!(segment_count(&grown), Some(12));
+    let lines = event_lines(&events).expect("lines").join("\n");
+    for stored in [
+        vec![StoredSegment::Binary(grown.clone())],
+        vec![StoredSegment::Lines(lines.clone())],
+        // A browser that stored lines before, then binary segments.
+        vec![
+            StoredSegment::Lines(event_lines(first).expect("lines").join("\n")),
+            StoredSegment::Binary(encode_segment(rest).expect("a segment")),
+        ],
+    ] {
+        assert_eq!(read_segments(&stored).expect("reads"), whole);
+    }
+
+    let refused = |segments: Vec<StoredSegment>| read_segments(&segments).expect_err("damaged");
+    let cut = grown[..grown.len() - 3].to_vec();
+    assert!(refused(vec![
+        StoredSegment::Lines(lines),
+        StoredSegment::Binary(cut)
+    ])
+    .contains("segment 2, event 12"));
+    let mut longer = grown.clone();
+    longer.push(0);
+    assert!(refused(vec![StoredSegment::Binary(longer)]).contains("bytes follow"));
+    let mut counted_more = grown.clone();
+    counted_more[4] = 13;
+    assert!(refused(vec![StoredSegment::Binary(counted_more)]).contains("event 13"));
+    let twice = [grown.clone(), grown[8..].to_vec()].concat();
+    let mut twice_counted = twice.clone();
+    twice_counted[4] = 24;
+    assert_eq!(
+        read_segments(&[StoredSegment::Binary(twice_counted)]).expect("the same events twice"),
+        whole
+    );
+
+    let mut undated = events[0].clone();
+    if let EventKind::InteractionLogged { date, .. } = &mut undated.kind {
+        *date = Day::MISSING;
+    }
+    assert!(
+        encode_segment(&[undated]).is_err(),
+        "a missing date is not stored"
+    );
+}

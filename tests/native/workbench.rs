@@ -126,6 +126,7 @@ fn alerted(
             previous_tier: Some(&previous),
             contact: &statuses,
             journal,
+            rows: &rows_by_customer_id(data),
         },
         thresholds,
     );
