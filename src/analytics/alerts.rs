@@ -127,14 +127,21 @@ pub struct AlertInput<'a> {
     pub rows: &'a super::workbench::RowsById<'a>,
 }
 
-/// Every alert the rules raise, by rule then customer.
+/// Every alert the rules raise, by rule then customer: [`snapshot_alerts`], then
+/// [`journal_alerts`].
 pub fn compute_alerts(input: &AlertInput<'_>, thresholds: &AlertThresholds) -> Vec<Alert> {
-    let dataset = input.dataset;
-    let ids = &dataset.customers().customer_id;
-    let n = dataset.n_customers();
-    let is_key = |row: usize| usize::from(input.tier_of_customer[row]) < input.key_account_tiers;
-    let mut alerts = Vec::new();
-    let mut raise = |rule: AlertRule, customer: usize, value: i64, day: Day, detail: &str| {
+    let mut alerts = snapshot_alerts(input, thresholds);
+    alerts.extend(journal_alerts(input));
+    alerts
+}
+
+/// Collects alerts with their keys.
+fn raiser<'a>(
+    input: &'a AlertInput<'_>,
+    alerts: &'a mut Vec<Alert>,
+) -> impl FnMut(AlertRule, usize, i64, Day, &str) + 'a {
+    let ids = &input.dataset.customers().customer_id;
+    move |rule, customer, value, day, detail| {
         alerts.push(Alert {
             rule,
             customer,
@@ -142,7 +149,17 @@ pub fn compute_alerts(input: &AlertInput<'_>, thresholds: &AlertThresholds) -> V
             day,
             key: format!("{}:{}:{}{detail}", rule.key(), ids.get(customer), day.0),
         });
-    };
+    }
+}
+
+/// The alerts of the snapshot alone (outflow, dormancy, tier drop, suitability, maturity), by
+/// rule then customer: a journal change leaves them as they are, so a caller may keep them.
+pub fn snapshot_alerts(input: &AlertInput<'_>, thresholds: &AlertThresholds) -> Vec<Alert> {
+    let dataset = input.dataset;
+    let n = dataset.n_customers();
+    let is_key = |row: usize| usize::from(input.tier_of_customer[row]) < input.key_account_tiers;
+    let mut alerts = Vec::new();
+    let mut raise = raiser(input, &mut alerts);
 
     if let Some(as_of) = input.as_of {
         // Net outflow in the window: out minus in, in i128 so no book overflows it.
@@ -237,6 +254,19 @@ pub fn compute_alerts(input: &AlertInput<'_>, thresholds: &AlertThresholds) -> V
         }
     }
 
+    drop(raise);
+    alerts.sort_by(|a, b| (a.rule, a.customer, &a.key).cmp(&(b.rule, b.customer, &b.key)));
+    alerts
+}
+
+/// The alerts the journal moves (a detractor's latest answer, an overdue key account), by rule
+/// then customer; they come after every snapshot alert's rule.
+pub fn journal_alerts(input: &AlertInput<'_>) -> Vec<Alert> {
+    let dataset = input.dataset;
+    let n = dataset.n_customers();
+    let is_key = |row: usize| usize::from(input.tier_of_customer[row]) < input.key_account_tiers;
+    let mut alerts = Vec::new();
+    let mut raise = raiser(input, &mut alerts);
     // Each customer's latest answer, imported or recorded; a detractor's raises the alert.
     let mut latest: FxHashMap<usize, (Day, u8)> = FxHashMap::default();
     let mut answer = |customer: usize, day: Day, score: u8| {
@@ -289,6 +319,7 @@ pub fn compute_alerts(input: &AlertInput<'_>, thresholds: &AlertThresholds) -> V
             );
         }
     }
+    drop(raise);
     alerts.sort_by(|a, b| (a.rule, a.customer, &a.key).cmp(&(b.rule, b.customer, &b.key)));
     alerts
 }

@@ -1,5 +1,6 @@
 //! A stored snapshot in memory with its analysis: what every page model is built from.
 
+use crate::analytics::alerts::{snapshot_alerts, Alert, AlertInput, AlertThresholds};
 use crate::analytics::models::studio::AppliedModel;
 use crate::analytics::models::Design;
 use crate::analytics::profile::{customer_profile, CustomerProfile};
@@ -9,7 +10,7 @@ use crate::analytics::{analyse, Analysis, AnalysisConfig, TierRules};
 use crate::i18n::Lang;
 use crate::model::Dataset;
 use crate::storage::catalogue::SnapshotRecord;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A stored snapshot in memory, with everything the pages show about it.
 pub struct Loaded {
@@ -31,6 +32,17 @@ pub struct Loaded {
     pub applied: Option<Arc<AppliedModel>>,
     /// The features that model reads, built when a profile first asks.
     model_design: OnceLock<Option<Design>>,
+    /// The snapshot's own alerts with what they were computed from: a journal change reuses
+    /// them (a scan of every transaction and holding), new thresholds or a new day do not.
+    snapshot_alerts: Mutex<Option<(SnapshotAlertsKey, Arc<Vec<Alert>>)>>,
+}
+
+/// What a snapshot's own alerts depend on besides the snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SnapshotAlertsKey {
+    thresholds: AlertThresholds,
+    today: crate::model::Day,
+    previous_tier: Option<Vec<Option<u8>>>,
 }
 
 /// Rows of a table grouped by customer: row numbers in table order, one run per customer.
@@ -114,6 +126,7 @@ impl Loaded {
             customer_rows: OnceLock::new(),
             applied: None,
             model_design: OnceLock::new(),
+            snapshot_alerts: Mutex::new(None),
         }
     }
 
@@ -150,6 +163,33 @@ impl Loaded {
             customer_rows: OnceLock::new(),
             applied,
             model_design: OnceLock::new(),
+            snapshot_alerts: Mutex::new(None),
+        }
+    }
+
+    /// The snapshot's own alerts ([`snapshot_alerts`]) for `input`, computed again only when
+    /// the thresholds, the day or the previous snapshot's tiers change.
+    pub fn snapshot_alerts(
+        &self,
+        input: &AlertInput<'_>,
+        thresholds: &AlertThresholds,
+    ) -> Arc<Vec<Alert>> {
+        let key = SnapshotAlertsKey {
+            thresholds: thresholds.clone(),
+            today: input.today,
+            previous_tier: input.previous_tier.map(<[Option<u8>]>::to_vec),
+        };
+        let mut kept = self
+            .snapshot_alerts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*kept {
+            Some((was, alerts)) if *was == key => alerts.clone(),
+            _ => {
+                let alerts = Arc::new(snapshot_alerts(input, thresholds));
+                *kept = Some((key, alerts.clone()));
+                alerts
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::url::{href, CustomersQuery, Page};
 use super::Loaded;
-use crate::analytics::alerts::{compute_alerts, AlertDecisions, AlertInput, AlertRule};
+use crate::analytics::alerts::{journal_alerts, AlertDecisions, AlertInput, AlertRule};
 use crate::analytics::balance::{propose_balance, Proposal};
 use crate::analytics::cadence::{CadencePolicy, ContactStatus};
 use crate::analytics::listing::{cells_to_csv, cells_to_xlsx, ListCell};
@@ -72,27 +72,33 @@ pub fn workbench(
         .map(|t| t.key.as_str())
         .collect();
     let status = contact_statuses(&last, &analysis.tier_of_customer, &keys, &policy, today);
-    let raised = compute_alerts(
-        &AlertInput {
-            dataset,
-            as_of: analysis.as_of,
-            today,
-            aum_fen: &analysis.features.aum_fen,
-            recency_days: &analysis.features.recency_days,
-            tier_of_customer: &analysis.tier_of_customer,
-            key_account_tiers: loaded.tier_rules.key_account_tiers,
-            previous_tier,
-            contact: &status,
-            journal,
-            rows: &rows,
-        },
-        &settings.thresholds,
-    );
+    let input = AlertInput {
+        dataset,
+        as_of: analysis.as_of,
+        today,
+        aum_fen: &analysis.features.aum_fen,
+        recency_days: &analysis.features.recency_days,
+        tier_of_customer: &analysis.tier_of_customer,
+        key_account_tiers: loaded.tier_rules.key_account_tiers,
+        previous_tier,
+        contact: &status,
+        journal,
+        rows: &rows,
+    };
+    // The snapshot's own alerts are kept across journal changes; the journal's are new.
+    let kept = loaded.snapshot_alerts(&input, &settings.thresholds);
+    let fresh = journal_alerts(&input);
     let decisions = AlertDecisions::of(journal);
-    let n_raised = raised.len();
-    let alerts = raised
-        .into_iter()
+    let n_raised = kept.len() + fresh.len();
+    let alerts = kept
+        .iter()
         .filter(|a| decisions.is_open(&a.key, today))
+        .cloned()
+        .chain(
+            fresh
+                .into_iter()
+                .filter(|a| decisions.is_open(&a.key, today)),
+        )
         .collect();
     let answers = survey_answers(dataset, &rows, journal);
     let nps = nps_report(

@@ -163,9 +163,7 @@ mod cadence {
     use super::super::support::{bytes, import_files};
     use super::visit;
     use keystone::analytics::cadence::{contact_status, CadencePolicy};
-    use keystone::analytics::workbench::{
-        client_events, contacts, last_contacts, rows_by_customer_id,
-    };
+    use keystone::analytics::workbench::{contacts, last_contacts, rows_by_customer_id};
     use keystone::journal::{EventId, EventKind, Journal, JournalEvent};
     use keystone::model::Day;
 
@@ -281,15 +279,7 @@ mod cadence {
                 logged(4, "K001", day(2024, 3, 8)),
             ])
             .expect("merged");
-        let both = last_contacts(
-            &data,
-            &contacts(
-                &data,
-                &rows_by_customer_id(&data),
-                &journal,
-                &client_events(&journal),
-            ),
-        );
+        let both = super::super::support::last_contacts_after(&data, &journal);
         assert_eq!(both[row("K001")], Some(day(2024, 3, 8)));
         assert_eq!(both[row("K002")], Some(day(2024, 3, 5)));
         assert_eq!(both[row("K003")], Some(day(2024, 2, 29)));

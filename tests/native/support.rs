@@ -413,3 +413,20 @@ pub fn churn_with_model(
     };
     (book.with_applied(Some(Arc::new(applied))), report, design)
 }
+
+/// Each customer's last contact after `journal`, as the workbench computes it.
+pub fn last_contacts_after(
+    data: &Dataset,
+    journal: &keystone::journal::Journal,
+) -> Vec<Option<keystone::model::Day>> {
+    use keystone::analytics::workbench::{
+        client_events, contacts, last_contacts, rows_by_customer_id,
+    };
+    let all = contacts(
+        data,
+        &rows_by_customer_id(data),
+        journal,
+        &client_events(journal),
+    );
+    last_contacts(data, &all)
+}

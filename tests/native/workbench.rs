@@ -321,15 +321,7 @@ fn a_visit_logged_ends_the_overdue_alert_and_next_steps_and_detractors_become_ta
             ),
         ])
         .expect("merged");
-    let last = last_contacts(
-        &data,
-        &contacts(
-            &data,
-            &rows_by_customer_id(&data),
-            &journal,
-            &client_events(&journal),
-        ),
-    );
+    let last = super::support::last_contacts_after(&data, &journal);
     assert!(open_tasks(&data, &rows_by_customer_id(&data), &journal, &last).is_empty());
 }
 
@@ -453,15 +445,7 @@ fn nps_is_promoters_minus_detractors_of_each_customers_latest_answer_as_counted_
         Some(((2026, 7), 1))
     );
     // The new detractor opens a follow-up.
-    let last = last_contacts(
-        &data,
-        &contacts(
-            &data,
-            &rows_by_customer_id(&data),
-            &journal,
-            &client_events(&journal),
-        ),
-    );
+    let last = super::support::last_contacts_after(&data, &journal);
     let tasks = open_tasks(&data, &rows_by_customer_id(&data), &journal, &last);
     assert!(tasks
         .iter()
@@ -924,4 +908,53 @@ fn a_list_is_invited_and_handed_over_once_per_customer_and_a_list_too_long_is_re
     assert_eq!(cells[0][..4], ["客户号", "姓名", "层级", "工号"]);
     assert_eq!(cells[1][0], "DOR1");
     assert_eq!(cells[1][3], "RM01");
+}
+
+#[test]
+fn a_journal_change_keeps_the_snapshots_alerts_and_new_thresholds_recompute_them() {
+    use keystone::storage::journal::StoredWorkbench;
+    use keystone::view::relationship::workbench;
+    let data = import_book("holdings.csv");
+    let loaded = super::support::loaded(data.clone());
+    let outflows = |bench: &keystone::view::relationship::Workbench| {
+        let mut ids: Vec<&str> = bench
+            .alerts
+            .iter()
+            .filter(|a| a.rule == AlertRule::LargeOutflow)
+            .map(|a| data.customers().customer_id.get(a.customer))
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let settings = StoredWorkbench::default();
+    let first = workbench(&loaded, &Journal::default(), &settings, None, today(), "");
+    // An alert acknowledged: the open ones change, what the rules raise does not.
+    let mut journal = Journal::default();
+    journal
+        .merge([event(
+            "RM01",
+            1,
+            1,
+            EventKind::AlertAcknowledged {
+                alert_key: first.alerts[0].key.clone(),
+            },
+        )])
+        .expect("merged");
+    let after = workbench(&loaded, &journal, &settings, None, today(), "");
+    assert_eq!(after.raised, first.raised);
+    assert_eq!(after.alerts.len() + 1, first.alerts.len());
+    // Any outflow at all alerts now: the kept alerts are not reused for other thresholds.
+    let mut eager = settings.clone();
+    eager.thresholds.outflow_share_percent = 0;
+    eager.thresholds.outflow_min_fen = 0;
+    let more = workbench(&loaded, &journal, &eager, None, today(), "");
+    assert!(
+        outflows(&more).len() > outflows(&after).len(),
+        "{:?} against {:?}",
+        outflows(&more),
+        outflows(&after)
+    );
+    // And back: the same as before.
+    let again = workbench(&loaded, &journal, &settings, None, today(), "");
+    assert_eq!(outflows(&again), outflows(&after));
 }
