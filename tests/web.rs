@@ -530,6 +530,18 @@ async fn the_journal_survives_reopening_the_database_and_a_new_snapshot() {
     let journal = Store::named(name).journal().await.expect("read back");
     assert_eq!(journal.len(), events.len());
     assert_eq!(journal.events(), &events[..]);
+    // A batch with an event that cannot be stored (no date) stores none of it, even the
+    // segment's worth before that event.
+    let mut undated = visit("RM0002", 2101, "D00000002");
+    if let keystone::journal::EventKind::InteractionLogged { date, .. } = &mut undated.kind {
+        *date = keystone::model::Day::MISSING;
+    }
+    let mut batch: Vec<_> = (1..=2100)
+        .map(|s| visit("RM0002", s, "D00000002"))
+        .collect();
+    batch.push(undated);
+    assert!(store.append_journal(&batch).await.is_err());
+    assert_eq!(store.journal().await.expect("read").events(), &events[..]);
     // Deleting one snapshot leaves the journal; deleting everything takes it.
     store
         .delete_snapshot("after")

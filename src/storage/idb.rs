@@ -572,6 +572,9 @@ pub async fn append_journal(db: &Database, events: &[JournalEvent]) -> Result<()
         }
         None => (0, Vec::new()),
     };
+    // Every segment is written out before the first put: an event that cannot be stored
+    // stores nothing.
+    let mut written: Vec<(u32, Vec<u8>)> = Vec::new();
     let mut rest = events;
     while !rest.is_empty() {
         let held = segment_count(&segment).unwrap_or(0) as usize;
@@ -582,9 +585,15 @@ pub async fn append_journal(db: &Database, events: &[JournalEvent]) -> Result<()
         }
         let (now, later) = rest.split_at((SEGMENT_EVENTS - held).min(rest.len()));
         segment = append_to_segment(&segment, now).map_err(StorageError)?;
-        let value: JsValue = js_sys::Uint8Array::from(segment.as_slice()).into();
-        store.put(value).with_key(segment_key(n)).primitive()?;
+        match written.last_mut() {
+            Some((at, bytes)) if *at == n => bytes.clone_from(&segment),
+            _ => written.push((n, segment.clone())),
+        }
         rest = later;
+    }
+    for (n, bytes) in written {
+        let value: JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
+        store.put(value).with_key(segment_key(n)).primitive()?;
     }
     tx.commit().await?;
     Ok(())
