@@ -585,10 +585,7 @@ pub async fn append_journal(db: &Database, events: &[JournalEvent]) -> Result<()
         }
         let (now, later) = rest.split_at((SEGMENT_EVENTS - held).min(rest.len()));
         segment = append_to_segment(&segment, now).map_err(StorageError)?;
-        match written.last_mut() {
-            Some((at, bytes)) if *at == n => bytes.clone_from(&segment),
-            _ => written.push((n, segment.clone())),
-        }
+        written.push((n, segment.clone()));
         rest = later;
     }
     for (n, bytes) in written {

@@ -7,7 +7,7 @@ use crate::i18n::{Lang, Msg};
 use crate::journal::{EventKind, Rsvp};
 use crate::model::{Day, NO_RELATIONSHIP_MANAGER};
 use crate::storage::Store;
-use crate::ui::components::{ChartCanvas, DataTable, WithData};
+use crate::ui::components::{whole_number, ChartCanvas, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use crate::ui::{current_path, page_href};
 use crate::view::relationship::{
@@ -710,16 +710,15 @@ fn weights_form(loaded: &Loaded, lang: Lang) -> impl IntoView {
         .collect_view();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<u32>().ok();
         let mut settings = state.workbench.get_untracked();
-        let points: Option<Vec<u32>> = tier_points.iter().map(|&s| number(s)).collect();
+        let points: Option<Vec<u32>> = tier_points.iter().map(|&s| whole_number(s)).collect();
         if let Some(points) = points {
             settings.weights.tier_points = points;
         }
-        if let Some(v) = number(per_million) {
+        if let Some(v) = whole_number(per_million) {
             settings.weights.points_per_million = v;
         }
-        if let Some(v) = number(tolerance) {
+        if let Some(v) = whole_number(tolerance) {
             settings.weights.tolerance_percent = v;
         }
         state.set_workbench(settings);

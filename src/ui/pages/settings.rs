@@ -4,7 +4,7 @@ use crate::analytics::pipeline::{time_stages, StageTimings};
 use crate::format::money_compact;
 use crate::i18n::{Lang, Msg};
 use crate::storage::Store;
-use crate::ui::components::{DataTable, WithData};
+use crate::ui::components::{whole_number, DataTable, WithData};
 use crate::ui::state::{AppState, Loaded};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -180,8 +180,7 @@ fn ThresholdsForm() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut settings = state.workbench.get_untracked();
-        let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<u32>().ok();
-        if let Some(v) = number(share) {
+        if let Some(v) = whole_number(share) {
             settings.thresholds.outflow_share_percent = v;
         }
         if let Some(v) = amount
@@ -193,10 +192,10 @@ fn ThresholdsForm() -> impl IntoView {
         {
             settings.thresholds.outflow_min_fen = v;
         }
-        if let Some(v) = number(dormant) {
+        if let Some(v) = whole_number(dormant) {
             settings.thresholds.dormant_days = v;
         }
-        if let Some(v) = number(maturity) {
+        if let Some(v) = whole_number(maturity) {
             settings.thresholds.maturity_days = v;
         }
         state.set_workbench(settings);
