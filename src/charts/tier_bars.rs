@@ -213,17 +213,19 @@ where
         .y_label_formatter(&|v| ticks.label(*v))
         .label_style((FONT_FAMILY, px))
         .draw()?;
-    chart.draw_series(
-        Histogram::vertical(&chart)
-            .style(colour.filled())
-            .margin(gap)
-            .data(
-                values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &v)| (i as i32, v as f64)),
-            ),
-    )?;
+    // Rectangles in category order, not plotters' `Histogram`: that one sums its data through a
+    // `HashMap`, so the bars would leave in a different order on every run.
+    chart.draw_series(values.iter().enumerate().map(|(i, &v)| {
+        let mut bar = Rectangle::new(
+            [
+                (SegmentValue::Exact(i as i32), v as f64),
+                (SegmentValue::Exact(i as i32 + 1), 0.0),
+            ],
+            colour.filled(),
+        );
+        bar.set_margin(0, 0, gap, gap);
+        bar
+    }))?;
     let label_style =
         TextStyle::from((FONT_FAMILY, px).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
     // A bar below zero has its label under its end.

@@ -291,6 +291,11 @@ fn an_nps_bar_below_zero_is_drawn_down_from_zero_with_its_signed_score() {
         measure: Measure::Nps,
     };
     let (svg, hits) = render_svg(&spec, 600, 300).expect("draws");
+    assert_eq!(
+        render_svg(&spec, 600, 300).expect("draws again").0,
+        svg,
+        "the same chart draws the same bytes, bars in category order"
+    );
     assert_eq!(hits_text(&hits), ["2026-05 (5): -40", "2026-06 (4): +25"]);
     assert!(
         svg.contains("\n-40\n") && svg.contains("\n+25\n") && svg.contains("\n-100\n"),
