@@ -351,6 +351,15 @@ fn workbench_figures(dataset: &keystone::model::Dataset, name: &str) {
     );
     let settings = StoredWorkbench::default();
     let today = loaded.analysis.as_of.expect("an as-of date").plus_days(10);
+    // The balancing proposal, redrawn when the weights change: cheap enough for the page.
+    report(
+        &format!("balance.{name}.native"),
+        median_seconds(|| {
+            black_box(keystone::view::relationship::balance_proposal(
+                &loaded, &settings,
+            ));
+        }),
+    );
     report(
         &format!("alerts.{name}.native"),
         median_seconds(|| {

@@ -98,7 +98,7 @@ pub struct Alert {
     pub day: Day,
     /// Stable across recomputations of the same fact, so an acknowledgement outlives them and
     /// a new fact (a later outflow, another maturity) alerts again.
-    pub key: String,
+    pub key: std::sync::Arc<str>,
 }
 
 /// What the rules read, all indexed like the customers table.
@@ -123,8 +123,8 @@ pub struct AlertInput<'a> {
     pub contact: &'a [ContactStatus],
     /// The journal (recorded survey answers).
     pub journal: &'a Journal,
-    /// Each customer id's row ([`super::workbench::rows_by_customer_id`]).
-    pub rows: &'a super::workbench::RowsById<'a>,
+    /// Each journal event's customer row.
+    pub customers: &'a super::workbench::EventCustomers,
 }
 
 /// Every alert the rules raise, by rule then customer: [`snapshot_alerts`], then
@@ -147,7 +147,7 @@ fn raiser<'a>(
             customer,
             value,
             day,
-            key: format!("{}:{}:{}{detail}", rule.key(), ids.get(customer), day.0),
+            key: format!("{}:{}:{}{detail}", rule.key(), ids.get(customer), day.0).into(),
         });
     }
 }
@@ -283,15 +283,9 @@ pub fn journal_alerts(input: &AlertInput<'_>) -> Vec<Alert> {
             feedback.score[row],
         );
     }
-    for event in input.journal.events() {
-        if let EventKind::SurveyAnswered {
-            customer_id,
-            date,
-            score,
-            ..
-        } = &event.kind
-        {
-            if let Some(&row) = input.rows.get(customer_id.as_str()) {
+    for (index, event) in input.journal.events().iter().enumerate() {
+        if let EventKind::SurveyAnswered { date, score, .. } = &event.kind {
+            if let Some(row) = input.customers.of(index) {
                 answer(row, *date, *score);
             }
         }

@@ -67,6 +67,22 @@ pub struct Analysis {
     pub product_mix: Vec<[usize; ProductType::ALL.len()]>,
 }
 
+impl Analysis {
+    /// This analysis for `dataset`, the same customers with other managers: only the books
+    /// depend on who looks after whom, so a reassignment does not compute every feature again.
+    pub fn rebooked(&self, dataset: &Dataset, config: &AnalysisConfig) -> Analysis {
+        Analysis {
+            books: relationship_manager_books(
+                dataset,
+                &self.features.aum_fen,
+                &self.tier_of_customer,
+                config.tier_rules.key_account_tiers(),
+            ),
+            ..self.clone()
+        }
+    }
+}
+
 /// Runs the whole overview pipeline: features, tiers, relationship-manager books.
 pub fn analyse(dataset: &Dataset, config: &AnalysisConfig) -> Analysis {
     let as_of = as_of_date(dataset);

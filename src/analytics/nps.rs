@@ -2,7 +2,7 @@
 //! relationship manager, per tier, overall and by month, from imported survey answers and
 //! those recorded in the journal.
 
-use super::workbench::{RowsById, DETRACTOR_MAX};
+use super::workbench::{EventCustomers, DETRACTOR_MAX};
 use crate::journal::{EventKind, Journal};
 use crate::model::{Dataset, Day};
 use std::collections::BTreeMap;
@@ -26,7 +26,7 @@ pub struct SurveyAnswer {
 /// on this scale and are left out.
 pub fn survey_answers(
     dataset: &Dataset,
-    rows: &RowsById<'_>,
+    customers: &EventCustomers,
     journal: &Journal,
 ) -> Vec<SurveyAnswer> {
     let mut answers = Vec::new();
@@ -40,15 +40,15 @@ pub fn survey_answers(
             recorded: false,
         });
     }
-    for event in journal.events() {
+    for (index, event) in journal.events().iter().enumerate() {
         if let EventKind::SurveyAnswered {
-            customer_id,
             date,
             score,
             comment,
+            ..
         } = &event.kind
         {
-            if let Some(&customer) = rows.get(customer_id.as_str()) {
+            if let Some(customer) = customers.of(index) {
                 answers.push(SurveyAnswer {
                     customer,
                     date: *date,

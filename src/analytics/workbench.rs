@@ -8,7 +8,7 @@ use crate::journal::{ContactKind, EventId, EventKind, Journal, NextStep, Rsvp};
 use crate::model::{Dataset, Day, NO_RELATIONSHIP_MANAGER};
 use rustc_hash::FxHashMap;
 
-/// Each customer id's row, built once per computation and lent to each step.
+/// Each customer id's row.
 pub type RowsById<'a> = FxHashMap<&'a str, usize>;
 
 /// A customer id's row in the dataset.
@@ -20,6 +20,43 @@ pub fn rows_by_customer_id(dataset: &Dataset) -> RowsById<'_> {
         .enumerate()
         .map(|(row, id)| (id, row))
         .collect()
+}
+
+/// Each journal event's customer as a row of the dataset, resolved once per computation and
+/// lent to each step: events name customers by id, and looking the ids up again in every step
+/// was most of a recomputation's time on a long journal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventCustomers(Vec<u32>);
+
+impl EventCustomers {
+    const NONE: u32 = u32::MAX;
+
+    /// The rows of `journal`'s events in `dataset`.
+    pub fn resolve(dataset: &Dataset, journal: &Journal) -> EventCustomers {
+        let rows = rows_by_customer_id(dataset);
+        EventCustomers(
+            journal
+                .events()
+                .iter()
+                .map(|event| {
+                    event
+                        .kind
+                        .customer_id()
+                        .and_then(|id| rows.get(id))
+                        .map_or(Self::NONE, |&row| row as u32)
+                })
+                .collect(),
+        )
+    }
+
+    /// The customer row of the journal's `index`th event, if it names a customer this
+    /// snapshot has.
+    pub fn of(&self, index: usize) -> Option<usize> {
+        self.0
+            .get(index)
+            .filter(|&&row| row != Self::NONE)
+            .map(|&row| row as usize)
+    }
 }
 
 /// Each customer's relationship manager after the journal's reassignments.
@@ -37,7 +74,9 @@ pub struct Assignments {
 /// The imported assignment with the journal's changes applied in journal order.
 pub fn assignments(dataset: &Dataset, journal: &Journal) -> Assignments {
     let mut manager_of = dataset.customers().relationship_manager_idx.clone();
-    let rows = rows_by_customer_id(dataset);
+    // Only reassignments are looked up, and the index is built at the first: most of a
+    // journal is contacts, and it is read again after every event recorded.
+    let mut rows: Option<RowsById<'_>> = None;
     let managers: FxHashMap<&str, u32> = dataset
         .relationship_managers()
         .rm_id
@@ -51,6 +90,7 @@ pub fn assignments(dataset: &Dataset, journal: &Journal) -> Assignments {
         let EventKind::AssignmentChanged { customer_id, rm_id } = &event.kind else {
             continue;
         };
+        let rows = rows.get_or_insert_with(|| rows_by_customer_id(dataset));
         let Some(&row) = rows.get(customer_id.as_str()) else {
             continue;
         };
@@ -195,7 +235,7 @@ impl ContactRef {
 /// client events ([`client_events`]): an attendance counts on its event's day.
 pub fn contacts(
     dataset: &Dataset,
-    rows: &RowsById<'_>,
+    customers: &EventCustomers,
     journal: &Journal,
     events: &[ClientEvent],
 ) -> Vec<ContactRef> {
@@ -212,20 +252,15 @@ pub fn contacts(
         .map(|e| (e.event_id.as_str(), e.day()))
         .collect();
     for (index, event) in journal.events().iter().enumerate() {
-        let (customer_id, date) = match &event.kind {
-            EventKind::InteractionLogged {
-                customer_id, date, ..
-            } => (customer_id, *date),
-            EventKind::Attended {
-                event_id,
-                customer_id,
-            } => match event_days.get(event_id.as_str()) {
-                Some(&day) => (customer_id, day),
+        let date = match &event.kind {
+            EventKind::InteractionLogged { date, .. } => *date,
+            EventKind::Attended { event_id, .. } => match event_days.get(event_id.as_str()) {
+                Some(&day) => day,
                 None => continue,
             },
             _ => continue,
         };
-        if let Some(&customer) = rows.get(customer_id.as_str()) {
+        if let Some(customer) = customers.of(index) {
             all.push(ContactRef {
                 customer,
                 date,
@@ -319,7 +354,7 @@ pub const DETRACTOR_MAX: u8 = 6;
 /// customer's latest contact ([`last_contacts`]).
 pub fn open_tasks(
     dataset: &Dataset,
-    rows: &RowsById<'_>,
+    customers: &EventCustomers,
     journal: &Journal,
     last_contact: &[Option<Day>],
 ) -> Vec<Task> {
@@ -346,12 +381,9 @@ pub fn open_tasks(
     for row in 0..feedback.len() {
         answered(feedback.customer_idx[row] as usize, feedback.date[row]);
     }
-    for event in journal.events() {
-        if let EventKind::SurveyAnswered {
-            customer_id, date, ..
-        } = &event.kind
-        {
-            if let Some(&customer) = rows.get(customer_id.as_str()) {
+    for (index, event) in journal.events().iter().enumerate() {
+        if let EventKind::SurveyAnswered { date, .. } = &event.kind {
+            if let Some(customer) = customers.of(index) {
                 answered(customer, *date);
             }
         }
@@ -384,14 +416,17 @@ pub fn open_tasks(
             add(task, &mut tasks);
         }
     }
-    for event in journal.events() {
+    for (index, event) in journal.events().iter().enumerate() {
+        let Some(customer) = customers.of(index) else {
+            continue;
+        };
         let task = match &event.kind {
             EventKind::TaskCreated {
                 task_id,
-                customer_id,
                 title,
                 due,
-            } => rows.get(customer_id.as_str()).map(|&customer| Task {
+                ..
+            } => Some(Task {
                 task_id: task_id.clone(),
                 customer,
                 title: title.clone(),
@@ -399,10 +434,9 @@ pub fn open_tasks(
                 origin: TaskOrigin::Recorded,
             }),
             EventKind::InteractionLogged {
-                customer_id,
                 next_step: Some(step),
                 ..
-            } => rows.get(customer_id.as_str()).map(|&customer| Task {
+            } => Some(Task {
                 task_id: next_step_task_id(&event.id),
                 customer,
                 title: step.text.clone(),
@@ -414,9 +448,7 @@ pub fn open_tasks(
                 date,
                 score,
                 comment,
-            } => rows
-                .get(customer_id.as_str())
-                .and_then(|&customer| detractor(customer, customer_id, *date, *score, comment)),
+            } => detractor(customer, customer_id, *date, *score, comment),
             _ => None,
         };
         if let Some(task) = task {

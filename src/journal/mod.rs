@@ -141,6 +141,26 @@ pub enum EventKind {
     CadenceChanged { tier: String, every_days: u32 },
 }
 
+impl EventKind {
+    /// The customer the event is about, if it is about one.
+    pub fn customer_id(&self) -> Option<&str> {
+        match self {
+            EventKind::InteractionLogged { customer_id, .. }
+            | EventKind::TaskCreated { customer_id, .. }
+            | EventKind::AssignmentChanged { customer_id, .. }
+            | EventKind::Invited { customer_id, .. }
+            | EventKind::Answered { customer_id, .. }
+            | EventKind::Attended { customer_id, .. }
+            | EventKind::SurveyAnswered { customer_id, .. } => Some(customer_id),
+            EventKind::TaskDone { .. }
+            | EventKind::EventCreated { .. }
+            | EventKind::AlertAcknowledged { .. }
+            | EventKind::AlertSnoozed { .. }
+            | EventKind::CadenceChanged { .. } => None,
+        }
+    }
+}
+
 /// A next step agreed in a contact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextStep {
@@ -302,9 +322,18 @@ impl Journal {
     ) -> Result<usize, Vec<Conflict>> {
         let mut added = self.missing(incoming)?;
         let count = added.len();
+        added.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        // Events recorded now come after every event here: they go at the end, and a
+        // journal of a hundred thousand events is not sorted again for each one.
+        let in_order = match (self.events.last(), added.first()) {
+            (Some(last), Some(first)) => last.order_key() < first.order_key(),
+            _ => true,
+        };
         self.events.append(&mut added);
-        self.events
-            .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        if !in_order {
+            self.events
+                .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        }
         Ok(count)
     }
 }

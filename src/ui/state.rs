@@ -142,10 +142,12 @@ impl AppState {
             match Store::browser().append_journal(&new).await {
                 Ok(()) => {
                     let count = new.len();
-                    let mut next = (*self.journal.get_untracked()).clone();
-                    // The same events passed `missing` above; a merge cannot conflict now.
-                    let _ = next.merge(new);
-                    self.journal.set(Arc::new(next));
+                    // In place unless a computation still holds the journal shown (no copy
+                    // of a long journal per event). The same events passed `missing` above;
+                    // a merge cannot conflict now.
+                    self.journal.update(|journal| {
+                        let _ = Arc::make_mut(journal).merge(new);
+                    });
                     self.notice.set(Some(if say_count {
                         format!("{}{count}", lang.text(Msg::JournalImported))
                     } else {

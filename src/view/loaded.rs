@@ -116,22 +116,32 @@ impl Loaded {
         let analysis = analyse(&dataset, &config);
         // The dataset loaded is the one on screen: its amounts are written in its currency.
         crate::format::show_amounts_in(record.currency);
+        Loaded::of(record, dataset, config.tier_rules, analysis, None)
+    }
+
+    fn of(
+        record: SnapshotRecord,
+        dataset: Arc<Dataset>,
+        tier_rules: TierRules,
+        analysis: Analysis,
+        applied: Option<Arc<AppliedModel>>,
+    ) -> Loaded {
         Loaded {
             record,
             dataset,
-            tier_rules: config.tier_rules,
+            tier_rules,
             analysis,
             aum_index: OnceLock::new(),
             scored: OnceLock::new(),
             customer_rows: OnceLock::new(),
-            applied: None,
+            applied,
             model_design: OnceLock::new(),
             snapshot_alerts: Mutex::new(None),
         }
     }
 
-    /// The snapshot with the journal's reassignments, re-analysed (books follow managers);
-    /// `None` when the journal changes no one's manager here.
+    /// The snapshot with the journal's reassignments, its books rebuilt (books follow
+    /// managers); `None` when the journal changes no one's manager here.
     pub fn with_journal_assignments(&self, journal: &crate::journal::Journal) -> Option<Loaded> {
         let after = crate::analytics::workbench::assignments(&self.dataset, journal);
         if after.manager_of == self.dataset.customers().relationship_manager_idx {
@@ -141,30 +151,28 @@ impl Loaded {
             .dataset
             .with_relationship_managers(after.manager_of)
             .ok()?;
-        Some(
-            Loaded::with_rules(
-                self.record.clone(),
-                Arc::new(dataset),
-                self.tier_rules.clone(),
-            )
-            .with_applied(self.applied.clone()),
-        )
+        let config = AnalysisConfig {
+            tier_rules: self.tier_rules.clone(),
+        };
+        let analysis = self.analysis.rebooked(&dataset, &config);
+        Some(Loaded::of(
+            self.record.clone(),
+            Arc::new(dataset),
+            config.tier_rules,
+            analysis,
+            self.applied.clone(),
+        ))
     }
 
     /// The same snapshot and analysis with `applied` as its model: its scores join the lists.
     pub fn with_applied(&self, applied: Option<Arc<AppliedModel>>) -> Loaded {
-        Loaded {
-            record: self.record.clone(),
-            dataset: self.dataset.clone(),
-            tier_rules: self.tier_rules.clone(),
-            analysis: self.analysis.clone(),
-            aum_index: OnceLock::new(),
-            scored: OnceLock::new(),
-            customer_rows: OnceLock::new(),
+        Loaded::of(
+            self.record.clone(),
+            self.dataset.clone(),
+            self.tier_rules.clone(),
+            self.analysis.clone(),
             applied,
-            model_design: OnceLock::new(),
-            snapshot_alerts: Mutex::new(None),
-        }
+        )
     }
 
     /// The snapshot's own alerts ([`snapshot_alerts`]) for `input`, computed again only when

@@ -10,8 +10,8 @@ use crate::analytics::cadence::{CadencePolicy, ContactStatus};
 use crate::analytics::listing::{cells_to_csv, cells_to_xlsx, ListCell};
 use crate::analytics::nps::{nps_report, survey_answers, NpsReport, SurveyAnswer};
 use crate::analytics::workbench::{
-    client_events, contact_statuses, contacts, last_contacts, open_tasks, rows_by_customer_id,
-    ClientEvent, Contact, ContactHow, ContactRef, Task, TaskOrigin,
+    client_events, contact_statuses, contacts, last_contacts, open_tasks, ClientEvent, Contact,
+    ContactHow, ContactRef, EventCustomers, Task, TaskOrigin,
 };
 use crate::charts::{BarsSpec, Measure};
 use crate::format::{count, date, dated_title, money_compact};
@@ -61,8 +61,8 @@ pub fn workbench(
     let dataset = &loaded.dataset;
     let analysis = &loaded.analysis;
     let events = client_events(journal);
-    let rows = rows_by_customer_id(dataset);
-    let contacts = contacts(dataset, &rows, journal, &events);
+    let customers = EventCustomers::resolve(dataset, journal);
+    let contacts = contacts(dataset, &customers, journal, &events);
     let last = last_contacts(dataset, &contacts);
     let policy = CadencePolicy::default().with_journal(journal);
     let keys: Vec<&str> = loaded
@@ -83,7 +83,7 @@ pub fn workbench(
         previous_tier,
         contact: &status,
         journal,
-        rows: &rows,
+        customers: &customers,
     };
     // The snapshot's own alerts are kept across journal changes; the journal's are new.
     let kept = loaded.snapshot_alerts(&input, &settings.thresholds);
@@ -100,7 +100,7 @@ pub fn workbench(
                 .filter(|a| decisions.is_open(&a.key, today)),
         )
         .collect();
-    let answers = survey_answers(dataset, &rows, journal);
+    let answers = survey_answers(dataset, &customers, journal);
     let nps = nps_report(
         &answers,
         &dataset.customers().relationship_manager_idx,
@@ -109,7 +109,7 @@ pub fn workbench(
         loaded.tier_rules.tiers.len(),
     );
     Workbench {
-        tasks: open_tasks(dataset, &rows, journal, &last),
+        tasks: open_tasks(dataset, &customers, journal, &last),
         contacts,
         reader: reader.to_owned(),
         status,
@@ -353,7 +353,7 @@ pub fn alert_rows(
                 rule: a.rule,
                 rule_name: rule_name(a.rule, lang),
                 value,
-                key: a.key.clone(),
+                key: a.key.to_string(),
             }
         })
         .collect()

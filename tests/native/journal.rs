@@ -145,6 +145,13 @@ proptest! {
         ba.merge(a).expect("a");
         prop_assert_eq!(&ab, &whole);
         prop_assert_eq!(&ba, &whole);
+        // One event at a time, as a manager records them: each goes at the end when it is
+        // the latest, in its place when it is not.
+        let mut one_by_one = Journal::default();
+        for event in &all {
+            one_by_one.merge([event.clone()]).expect("one");
+        }
+        prop_assert_eq!(&one_by_one, &whole);
         let again = ab.merge(all.clone());
         prop_assert_eq!(again, Ok(0));
         prop_assert_eq!(&ab, &whole);
@@ -163,7 +170,7 @@ mod cadence {
     use super::super::support::{bytes, import_files};
     use super::visit;
     use keystone::analytics::cadence::{contact_status, CadencePolicy};
-    use keystone::analytics::workbench::{contacts, last_contacts, rows_by_customer_id};
+    use keystone::analytics::workbench::{contacts, last_contacts, EventCustomers};
     use keystone::journal::{EventId, EventKind, Journal, JournalEvent};
     use keystone::model::Day;
 
@@ -250,7 +257,12 @@ mod cadence {
         };
         let imported = last_contacts(
             &data,
-            &contacts(&data, &rows_by_customer_id(&data), &Journal::default(), &[]),
+            &contacts(
+                &data,
+                &EventCustomers::resolve(&data, &Journal::default()),
+                &Journal::default(),
+                &[],
+            ),
         );
         assert_eq!(imported[row("K001")], Some(day(2024, 3, 1)));
         assert_eq!(imported[row("K002")], Some(day(2024, 3, 5)));

@@ -419,12 +419,10 @@ pub fn last_contacts_after(
     data: &Dataset,
     journal: &keystone::journal::Journal,
 ) -> Vec<Option<keystone::model::Day>> {
-    use keystone::analytics::workbench::{
-        client_events, contacts, last_contacts, rows_by_customer_id,
-    };
+    use keystone::analytics::workbench::{client_events, contacts, last_contacts, EventCustomers};
     let all = contacts(
         data,
-        &rows_by_customer_id(data),
+        &EventCustomers::resolve(data, journal),
         journal,
         &client_events(journal),
     );
