@@ -202,8 +202,19 @@ pub struct OverdueRow {
     pub overdue_days: i32,
 }
 
+/// The first rows of a list as a page shows them, and how long the whole list is: a book of a
+/// hundred thousand has tens of thousands overdue, and writing out rows no one sees was most
+/// of the time a page took after each record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed<T> {
+    /// Rows in the whole list.
+    pub total: usize,
+    /// Its first rows, at most the limit asked.
+    pub rows: Vec<T>,
+}
+
 /// Customers past their cadence in `manager`'s book (or everyone's), ordered as asked (ties by
-/// customer row).
+/// customer row), the first `limit` written out.
 pub fn overdue_rows(
     loaded: &Loaded,
     bench: &Workbench,
@@ -211,7 +222,8 @@ pub fn overdue_rows(
     order: OverdueOrder,
     lang: Lang,
     path: &str,
-) -> Vec<OverdueRow> {
+    limit: usize,
+) -> Listed<OverdueRow> {
     let aum = &loaded.analysis.features.aum_fen;
     let mut rows: Vec<usize> = (0..bench.status.len())
         .filter(|&row| bench.status[row].overdue_days > 0 && in_book(loaded, manager, row))
@@ -222,7 +234,10 @@ pub fn overdue_rows(
         }
         OverdueOrder::Aum => rows.sort_by_key(|&row| (std::cmp::Reverse(aum[row]), row)),
     }
-    rows.into_iter()
+    let total = rows.len();
+    let rows = rows
+        .into_iter()
+        .take(limit)
         .map(|row| {
             let status = bench.status[row];
             OverdueRow {
@@ -235,7 +250,8 @@ pub fn overdue_rows(
                 overdue_days: status.overdue_days,
             }
         })
-        .collect()
+        .collect();
+    Listed { total, rows }
 }
 
 /// A manager's key accounts and how many are within their cadence.
@@ -324,18 +340,23 @@ pub fn rule_name(rule: AlertRule, lang: Lang) -> &'static str {
     })
 }
 
-/// The open alerts of `manager`'s book (or everyone's).
+/// The open alerts of `manager`'s book (or everyone's), the first `limit` written out.
 pub fn alert_rows(
     loaded: &Loaded,
     bench: &Workbench,
     manager: Option<u32>,
     lang: Lang,
     path: &str,
-) -> Vec<AlertRow> {
-    bench
-        .alerts
-        .iter()
-        .filter(|a| in_book(loaded, manager, a.customer))
+    limit: usize,
+) -> Listed<AlertRow> {
+    let open = || {
+        bench
+            .alerts
+            .iter()
+            .filter(|a| in_book(loaded, manager, a.customer))
+    };
+    let rows = open()
+        .take(limit)
         .map(|a| {
             let days = |n: i64| format!("{n} {}", lang.text(Msg::Days));
             let value = match a.rule {
@@ -356,7 +377,11 @@ pub fn alert_rows(
                 key: a.key.to_string(),
             }
         })
-        .collect()
+        .collect();
+    Listed {
+        total: open().count(),
+        rows,
+    }
 }
 
 /// A follow-up as a row shows it.
@@ -381,12 +406,17 @@ pub fn task_rows(
     days: i32,
     lang: Lang,
     path: &str,
-) -> Vec<TaskRow> {
+    limit: usize,
+) -> Listed<TaskRow> {
     let until = bench.today.plus_days(days);
-    bench
-        .tasks
-        .iter()
-        .filter(|t| t.due <= until && in_book(loaded, manager, t.customer))
+    let due = || {
+        bench
+            .tasks
+            .iter()
+            .filter(move |t| t.due <= until && in_book(loaded, manager, t.customer))
+    };
+    let rows = due()
+        .take(limit)
         .map(|t| TaskRow {
             customer: customer_cell(loaded, t.customer, lang, path),
             task_id: t.task_id.clone(),
@@ -400,7 +430,11 @@ pub fn task_rows(
             due: date(t.due, lang),
             late: t.due < bench.today,
         })
-        .collect()
+        .collect();
+    Listed {
+        total: due().count(),
+        rows,
+    }
 }
 
 /// How a contact was made, in words.

@@ -740,7 +740,7 @@ fn the_ics_file_is_read_back_by_an_independent_parser_with_every_field() {
 fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
     use keystone::storage::journal::StoredWorkbench;
     use keystone::view::relationship::{
-        coverage, overdue_rows, task_rows, workbench, OverdueOrder,
+        alert_rows, coverage, overdue_rows, task_rows, workbench, Listed, OverdueOrder,
     };
     let loaded = super::support::loaded(import_book("holdings.csv"));
     let lang = keystone::i18n::Lang::Zh;
@@ -748,9 +748,19 @@ fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
     // A month later every key account contacted on 1 July is overdue too.
     let later = day("2026-08-10");
     let bench = workbench(&loaded, &Journal::default(), &settings, None, later, "");
-    let ids = |rows: Vec<keystone::view::relationship::OverdueRow>| {
-        rows.into_iter().map(|r| r.customer.id).collect::<Vec<_>>()
-    };
+    let ids =
+        |listed: keystone::view::relationship::Listed<keystone::view::relationship::OverdueRow>| {
+            assert_eq!(
+                listed.total,
+                listed.rows.len(),
+                "every row written when the limit allows"
+            );
+            listed
+                .rows
+                .into_iter()
+                .map(|r| r.customer.id)
+                .collect::<Vec<_>>()
+        };
     // Private (30 days): DOR1, DOR2 due 31 July, OVD1 9 July, OVD2 10 July; wealth (60 days):
     // the rest are not due yet.
     assert_eq!(
@@ -760,7 +770,8 @@ fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
             None,
             OverdueOrder::Overdue,
             lang,
-            "/"
+            "/",
+            usize::MAX
         )),
         ["OVD1", "OVD2", "DOR1", "DOR2"]
     );
@@ -772,10 +783,20 @@ fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
             None,
             OverdueOrder::Aum,
             lang,
-            "/"
+            "/",
+            usize::MAX
         )),
         ["DOR1", "DOR2", "OVD1", "OVD2"]
     );
+    // A page asks for its first rows only, and learns how many there are.
+    let first = overdue_rows(&loaded, &bench, None, OverdueOrder::Aum, lang, "/", 2);
+    assert_eq!(first.total, 4);
+    assert_eq!(ids(Listed { total: 2, ..first }), ["DOR1", "DOR2"]);
+    // The overdue key accounts are alerts too: the first is written out, all are counted.
+    let alerts = alert_rows(&loaded, &bench, None, lang, "/", 1);
+    assert!(alerts.total >= 4, "{}", alerts.total);
+    assert_eq!(alerts.total, bench.alerts.len());
+    assert_eq!(alerts.rows.len(), 1);
     // RM01's book only.
     let rm01 = Some(0);
     assert_eq!(
@@ -785,7 +806,8 @@ fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
             rm01,
             OverdueOrder::Overdue,
             lang,
-            "/"
+            "/",
+            usize::MAX
         )),
         ["OVD1", "DOR1", "DOR2"]
     );
@@ -806,7 +828,9 @@ fn the_relationship_page_orders_the_overdue_and_counts_coverage_per_manager() {
     );
     assert_eq!(chart.values, [0, 67, 100]);
     // SAT1's detractor follow-up is past due and labelled in the reader's language.
-    let tasks = task_rows(&loaded, &bench, None, 7, lang, "/");
+    let listed = task_rows(&loaded, &bench, None, 7, lang, "/", 10);
+    assert_eq!(listed.total, 1);
+    let tasks = listed.rows;
     assert_eq!(tasks.len(), 1);
     assert_eq!(
         (tasks[0].customer.id.as_str(), tasks[0].late),

@@ -30,6 +30,13 @@ pub fn today() -> Day {
     .unwrap_or(Day((js_sys::Date::now() / 86_400_000.0) as i32))
 }
 
+/// Rows of each list "my day" shows.
+const MY_DAY_ROWS: usize = 10;
+/// Follow-ups "my day" lists, the earliest due first: each has its own button.
+const MY_DAY_TASKS: usize = 50;
+/// Rows of the overdue and alert tables.
+const TABLE_ROWS: usize = 200;
+
 /// The page.
 #[component]
 pub fn RelationshipPage() -> impl IntoView {
@@ -188,10 +195,17 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         move || {
             let bench = bench.get();
             let manager = book.get();
-            let overdue =
-                overdue_rows(&loaded, &bench, manager, OverdueOrder::Overdue, lang, &path);
-            let tasks = task_rows(&loaded, &bench, manager, 7, lang, &path);
-            let alerts = alert_rows(&loaded, &bench, manager, lang, &path);
+            let overdue = overdue_rows(
+                &loaded,
+                &bench,
+                manager,
+                OverdueOrder::Overdue,
+                lang,
+                &path,
+                MY_DAY_ROWS,
+            );
+            let tasks = task_rows(&loaded, &bench, manager, 7, lang, &path, MY_DAY_TASKS);
+            let alerts = alert_rows(&loaded, &bench, manager, lang, &path, MY_DAY_ROWS);
             let horizon = bench.today.plus_days(30);
             let events: Vec<_> = bench
                 .events
@@ -199,13 +213,15 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 .filter(|e| e.day() >= bench.today && e.day() <= horizon)
                 .cloned()
                 .collect();
-            let overdue_count = overdue.len();
+            let overdue_count = overdue.total;
             let overdue_list = overdue
+                .rows
                 .into_iter()
-                .take(10)
                 .map(|row| view! { <li data-overdue=row.customer.id.clone()><a href=row.customer.href.clone() translate="no">{row.customer.id.clone()}</a> " " <span translate="no">{row.customer.name.clone()}</span> " · " {row.overdue_days} " " {t(Msg::Days)}</li> })
                 .collect_view();
+            let task_count = tasks.total;
             let task_list = tasks
+                .rows
                 .into_iter()
                 .map(|task| {
                     let id = task.task_id.clone();
@@ -218,10 +234,10 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let alert_count = alerts.len();
+            let alert_count = alerts.total;
             let alert_list = alerts
+                .rows
                 .into_iter()
-                .take(10)
                 .map(|a| view! { <li data-alert=a.rule.key()><a href=a.customer.href.clone() translate="no">{a.customer.id.clone()}</a> " " {a.rule_name} " · " {a.value}</li> })
                 .collect_view();
             let event_list = events
@@ -231,7 +247,7 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             view! {
                 <div class="my-day" data-testid="my-day">
                     <section><h3>{t(Msg::OverdueContacts)} " (" <span data-testid="my-overdue-count">{overdue_count}</span> ")"</h3><ul>{overdue_list}</ul></section>
-                    <section><h3>{t(Msg::TasksDue)}</h3><ul data-testid="my-tasks">{task_list}</ul></section>
+                    <section><h3>{t(Msg::TasksDue)} " (" <span data-testid="my-task-count">{task_count}</span> ")"</h3><ul data-testid="my-tasks">{task_list}</ul></section>
                     <section><h3>{t(Msg::NewAlerts)} " (" <span data-testid="my-alert-count">{alert_count}</span> ")"</h3><ul>{alert_list}</ul></section>
                     <section><h3>{t(Msg::UpcomingEvents)}</h3><ul data-testid="my-events">{event_list}</ul></section>
                 </div>
@@ -243,10 +259,19 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         let loaded = loaded.clone();
         let path = path.clone();
         move || {
-            let rows = overdue_rows(&loaded, &bench.get(), book.get(), order.get(), lang, &path)
-                .into_iter()
-                .take(200)
-                .map(|row| view! {
+            let rows = overdue_rows(
+                &loaded,
+                &bench.get(),
+                book.get(),
+                order.get(),
+                lang,
+                &path,
+                TABLE_ROWS,
+            )
+            .rows
+            .into_iter()
+            .map(|row| {
+                view! {
                     <tr data-customer-row=row.customer.id.clone()>
                         {customer_link(&row.customer)}
                         <td>{row.customer.tier.clone()}</td>
@@ -256,8 +281,9 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                         <td>{row.due.clone()}</td>
                         <td class="num" data-overdue-days=row.overdue_days>{row.overdue_days}</td>
                     </tr>
-                })
-                .collect_view();
+                }
+            })
+            .collect_view();
             view! {
                 <DataTable testid="overdue-table" scroll=true headers=vec![t(Msg::CustomerId), t(Msg::Name), t(Msg::Tier), t(Msg::Aum), t(Msg::RmId), t(Msg::LastContact), t(Msg::DueOn), t(Msg::OverdueBy)]>{rows}</DataTable>
             }
@@ -269,9 +295,9 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         let path = path.clone();
         move || {
             let today = bench.get().today;
-            let rows = alert_rows(&loaded, &bench.get(), book.get(), lang, &path)
+            let rows = alert_rows(&loaded, &bench.get(), book.get(), lang, &path, TABLE_ROWS)
+                .rows
                 .into_iter()
-                .take(200)
                 .map(|a| {
                     let (ack, snooze, task) = (a.key.clone(), a.key.clone(), a.key.clone());
                     let customer_id = a.customer.id.clone();
