@@ -379,6 +379,7 @@ messages! {
     Confidential => "（保密，仅记录人可见）", "(confidential: its author's only)";
     MyDay => "我的今天", "My day";
     WorkingAs => "当前记录人", "Recording as";
+    JournalNotRead => "关系维护记录尚未读入（或无法读取），暂不能记录。", "The journal has not been read (or cannot be read): nothing can be recorded yet.";
     NoAuthor => "请先在“设置”中填写您的姓名和工号，记录才有署名。", "Set your name and staff number in Settings first, so what you record is signed.";
     AuthorName => "您的姓名", "Your name";
     AuthorRm => "您的客户经理工号", "Your staff number";

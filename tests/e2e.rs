@@ -2380,6 +2380,24 @@ async fn a_manager_runs_a_week_of_client_work_and_hands_it_over_as_a_journal() {
         })
         .await;
 
+        // Two records before the first is stored (two alerts acknowledged in one go): each
+        // gets its own sequence number, and both read back after a reload.
+        let acks = "[data-testid=alert-table] [data-testid=alert-ack]";
+        assert!(count(client, acks).await >= 2, "two alerts to acknowledge");
+        client
+            .execute(
+                &format!(
+                    "const b = document.querySelectorAll('{acks}'); b[0].click(); b[1].click();"
+                ),
+                vec![],
+            )
+            .await
+            .expect("two clicks");
+        wait_text(client, "[data-testid=journal-count]", |t| t == "3").await;
+        client.refresh().await.expect("reload");
+        click(client, "a[data-nav=relationship]").await;
+        wait_text(client, "[data-testid=journal-count]", |t| t == "3").await;
+
         // A detractor: NPS moves and a follow-up appears in my day.
         let nps_css = "tr[data-nps=all] [data-nps-score]";
         let nps_before = wait_number(client, nps_css, |_| true).await;

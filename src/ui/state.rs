@@ -50,6 +50,13 @@ pub struct AppState {
     pub journal: RwSignal<Arc<Journal>>,
     /// Who records in this browser, and the workbench's thresholds.
     pub workbench: RwSignal<StoredWorkbench>,
+    /// Whether the stored journal has been read: nothing is recorded before, or a sequence
+    /// number already stored would be given again.
+    journal_read: RwSignal<bool>,
+    /// The next sequence number of this browser's author not yet handed out: events still being
+    /// stored hold theirs, so a second record made meanwhile does not reuse them (the same id
+    /// with other contents would leave the stored journal unreadable).
+    next_sequence: StoredValue<u64>,
 }
 
 impl AppState {
@@ -66,6 +73,8 @@ impl AppState {
             snapshots_changed: RwSignal::new(0),
             journal: RwSignal::new(Arc::new(Journal::default())),
             workbench: RwSignal::new(Store::workbench()),
+            journal_read: RwSignal::new(false),
+            next_sequence: StoredValue::new(0),
         }
     }
 
@@ -90,7 +99,10 @@ impl AppState {
         }
         spawn_local(async move {
             match Store::browser().journal().await {
-                Ok(journal) => self.journal.set(Arc::new(journal)),
+                Ok(journal) => {
+                    self.journal.set(Arc::new(journal));
+                    self.journal_read.set(true);
+                }
                 Err(error) => self.notice.set(Some(error.0)),
             }
             if let Some(performance) = window().performance() {
@@ -107,8 +119,15 @@ impl AppState {
             self.notice.set(Some(lang.text(Msg::NoAuthor).into()));
             return;
         };
+        if !self.journal_read.get_untracked() {
+            self.notice.set(Some(lang.text(Msg::JournalNotRead).into()));
+            return;
+        }
         let journal = self.journal.get_untracked();
-        let first = journal.next_sequence(&author.key);
+        let first = journal
+            .next_sequence(&author.key)
+            .max(self.next_sequence.get_value());
+        self.next_sequence.set_value(first + kinds.len() as u64);
         let at_ms = js_sys::Date::now() as i64;
         let events: Vec<JournalEvent> = kinds
             .into_iter()
