@@ -694,7 +694,13 @@ mod native {
                      window.keystoneObserver = new PerformanceObserver(list => {
                          for (const e of list.getEntries()) window.keystoneLongTasks.push(e.duration);
                      });
-                     window.keystoneObserver.observe({ type: 'longtask' });",
+                     window.keystoneObserver.observe({ type: 'longtask' });
+                     window.keystoneFrames = [];
+                     window.keystoneFrameObserver?.disconnect();
+                     window.keystoneFrameObserver = new PerformanceObserver(list => {
+                         for (const f of list.getEntries()) window.keystoneFrames.push(f);
+                     });
+                     window.keystoneFrameObserver.observe({ type: 'long-animation-frame' });",
                     vec![],
                 )
                 .await
@@ -714,6 +720,19 @@ mod native {
                 .await
                 .expect("long tasks");
             longest.push(ms.as_f64().unwrap_or(-1.0) / 1000.0);
+            // Where the longest frame went: scripts (by what called them) and style and layout.
+            let frame = client
+                .execute(
+                    "const f = window.keystoneFrames.reduce((a, b) => (a && a.duration >= b.duration) ? a : b, null);
+                     if (!f) return 'no long frame';
+                     const end = f.startTime + f.duration;
+                     const scripts = f.scripts.map(s => `${s.invokerType} ${s.invoker} ${s.duration.toFixed(0)} ms (forced style/layout ${s.forcedStyleAndLayoutDuration.toFixed(0)})`);
+                     return `frame ${f.duration.toFixed(0)} ms: render ${(end - f.renderStart).toFixed(0)} ms, style and layout ${(end - f.styleAndLayoutStart).toFixed(0)} ms; ` + scripts.join('; ');",
+                    vec![],
+                )
+                .await
+                .expect("long frames");
+            eprintln!("  record {run}: {}", frame.as_str().unwrap_or("?"));
         }
         println!("BENCH alerts.M.browser {:.4} s", median(recomputes));
         // 0 when no task reached 50 ms, the browser's threshold of a long task.

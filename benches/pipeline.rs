@@ -368,4 +368,54 @@ fn workbench_figures(dataset: &keystone::model::Dataset, name: &str) {
             ));
         }),
     );
+    // As the page does after a record: one more event, from the workbench shown before. An
+    // acknowledgement leaves the follow-ups as they were; a visit with a next step does not.
+    let first_customer = dataset.customers().customer_id.get(0).to_owned();
+    let acknowledged = keystone::journal::EventKind::AlertAcknowledged {
+        alert_key: format!("overdue:{first_customer}"),
+    };
+    let visited = keystone::journal::EventKind::InteractionLogged {
+        customer_id: first_customer.clone(),
+        date: today,
+        contact: keystone::journal::ContactKind::Visit,
+        note: "上门拜访".into(),
+        next_step: Some(keystone::journal::NextStep {
+            text: "电话跟进".into(),
+            due: today.plus_days(7),
+        }),
+        confidential: false,
+    };
+    for (figure, kind) in [
+        ("alerts_after_ack", acknowledged),
+        ("alerts_after_visit", visited),
+    ] {
+        let mut grown = journal.clone();
+        let shown = workbench(&loaded, &grown, &settings, None, today, "RM0001");
+        let sequence = grown.next_sequence("RM0001");
+        grown
+            .merge([keystone::journal::JournalEvent {
+                id: keystone::journal::EventId {
+                    author: "RM0001".into(),
+                    sequence,
+                },
+                at_ms: i64::MAX / 2,
+                author_name: "基准".into(),
+                kind,
+            }])
+            .expect("a new event");
+        report(
+            &format!("{figure}.{name}.native"),
+            median_seconds(|| {
+                black_box(keystone::view::relationship::workbench_after(
+                    Some(&shown),
+                    &loaded,
+                    &grown,
+                    &settings,
+                    None,
+                    today,
+                    "RM0001",
+                ));
+            }),
+        );
+    }
 }

@@ -2581,6 +2581,42 @@ async fn a_manager_runs_a_week_of_client_work_and_hands_it_over_as_a_journal() {
         .await;
         assert!(inked_pixels(client, "nps-chart").await > 500);
 
+        // Started again after deleting everything: a record made then takes sequence numbers
+        // the old file does not hold, so the old file still merges (the same id with other
+        // contents would refuse it).
+        let journal = download_text(client, "[data-testid=export-journal]").await;
+        let exported = wait_text(client, "[data-testid=journal-count]", |t| !t.is_empty())
+            .await
+            .parse::<usize>()
+            .expect("a count");
+        click(client, "a[data-nav=data]").await;
+        click(client, "[data-testid=delete-all]").await;
+        client.accept_alert().await.expect("confirm deletion");
+        wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
+        click(client, "[data-testid=load-demo]").await;
+        click(client, "a[data-nav=overview]").await;
+        wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+        click(client, "a[data-nav=relationship]").await;
+        wait_text(client, "[data-testid=journal-count]", |t| t == "0").await;
+        click(
+            client,
+            "[data-testid=alert-table] tbody tr:first-child [data-testid=alert-ack]",
+        )
+        .await;
+        wait_text(client, "[data-testid=journal-count]", |t| t == "1").await;
+        let file =
+            std::env::temp_dir().join(format!("keystone-e2e-{}-again.journal", std::process::id()));
+        std::fs::write(&file, &journal).expect("write the journal");
+        pick_files(
+            client,
+            "[data-testid=import-journal]",
+            std::slice::from_ref(&file),
+        )
+        .await;
+        let _ = std::fs::remove_file(&file);
+        let merged = (exported + 1).to_string();
+        wait_text(client, "[data-testid=journal-count]", |t| t == merged).await;
+
         // Every new view in English too.
         click(client, "[data-testid=language-switch]").await;
         click(client, "a[data-nav=relationship]").await;

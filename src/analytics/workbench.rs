@@ -4,9 +4,10 @@
 //! events with their guests.
 
 use super::cadence::{contact_status, CadencePolicy, ContactStatus};
-use crate::journal::{ContactKind, EventId, EventKind, Journal, NextStep, Rsvp};
+use crate::journal::{ContactKind, EventId, EventKind, Journal, NextStep, Prefix, Rsvp};
 use crate::model::{Dataset, Day, NO_RELATIONSHIP_MANAGER};
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Each customer id's row.
 pub type RowsById<'a> = FxHashMap<&'a str, usize>;
@@ -26,33 +27,70 @@ pub fn rows_by_customer_id(dataset: &Dataset) -> RowsById<'_> {
 /// lent to each step: events name customers by id, and looking the ids up again in every step
 /// was most of a recomputation's time on a long journal.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EventCustomers(Vec<u32>);
+pub struct EventCustomers {
+    rows: Vec<u32>,
+    /// The journal's events resolved.
+    seen: Prefix,
+}
 
 impl EventCustomers {
     const NONE: u32 = u32::MAX;
+    /// New events few enough to be looked up by a scan of the customer ids, not an index of
+    /// them all.
+    const SCANNED: usize = 8;
 
     /// The rows of `journal`'s events in `dataset`.
     pub fn resolve(dataset: &Dataset, journal: &Journal) -> EventCustomers {
-        let rows = rows_by_customer_id(dataset);
-        EventCustomers(
-            journal
-                .events()
-                .iter()
-                .map(|event| {
-                    event
-                        .kind
-                        .customer_id()
-                        .and_then(|id| rows.get(id))
-                        .map_or(Self::NONE, |&row| row as u32)
-                })
-                .collect(),
-        )
+        Self::resolve_after(None, dataset, journal)
+    }
+
+    /// As [`EventCustomers::resolve`], reusing `earlier` (resolved against the same snapshot's
+    /// customers) when `journal` extends the journal it was resolved from: a record then looks
+    /// up its own customer alone.
+    pub fn resolve_after(
+        earlier: Option<&EventCustomers>,
+        dataset: &Dataset,
+        journal: &Journal,
+    ) -> EventCustomers {
+        let (mut rows, from) = match earlier.filter(|e| journal.extends(e.seen)) {
+            Some(earlier) => (earlier.rows.clone(), earlier.seen.len()),
+            None => (Vec::with_capacity(journal.len()), 0),
+        };
+        let new = &journal.events()[from..];
+        let ids = &dataset.customers().customer_id;
+        if new.len() <= Self::SCANNED {
+            rows.extend(new.iter().map(|event| {
+                event
+                    .kind
+                    .customer_id()
+                    .and_then(|id| ids.iter().position(|c| c == id))
+                    .map_or(Self::NONE, |row| row as u32)
+            }));
+        } else {
+            let by_id = rows_by_customer_id(dataset);
+            rows.extend(new.iter().map(|event| {
+                event
+                    .kind
+                    .customer_id()
+                    .and_then(|id| by_id.get(id))
+                    .map_or(Self::NONE, |&row| row as u32)
+            }));
+        }
+        EventCustomers {
+            rows,
+            seen: journal.prefix(),
+        }
+    }
+
+    /// The journal's events resolved.
+    pub fn seen(&self) -> Prefix {
+        self.seen
     }
 
     /// The customer row of the journal's `index`th event, if it names a customer this
     /// snapshot has.
     pub fn of(&self, index: usize) -> Option<usize> {
-        self.0
+        self.rows
             .get(index)
             .filter(|&&row| row != Self::NONE)
             .map(|&row| row as usize)
@@ -239,6 +277,42 @@ pub fn contacts(
     journal: &Journal,
     events: &[ClientEvent],
 ) -> Vec<ContactRef> {
+    contacts_after(None, dataset, customers, journal, events)
+}
+
+/// Contacts computed before, over the same snapshot: reused while the journal only grew and
+/// no client event moved to another day.
+#[derive(Clone, Copy, Debug)]
+pub struct EarlierContacts<'a> {
+    /// [`contacts`] as they were.
+    pub contacts: &'a [ContactRef],
+    /// The journal events they read.
+    pub seen: Prefix,
+    /// The client events they read.
+    pub events: &'a [ClientEvent],
+}
+
+/// As [`contacts`], reusing `earlier` when it still holds: only the journal's new events are
+/// read and merged in.
+pub fn contacts_after(
+    earlier: Option<EarlierContacts<'_>>,
+    dataset: &Dataset,
+    customers: &EventCustomers,
+    journal: &Journal,
+    events: &[ClientEvent],
+) -> Vec<ContactRef> {
+    let days = |events: &[ClientEvent]| -> Vec<(String, Day)> {
+        events
+            .iter()
+            .map(|e| (e.event_id.clone(), e.day()))
+            .collect()
+    };
+    let reusable = earlier.filter(|e| journal.extends(e.seen) && days(e.events) == days(events));
+    if let Some(earlier) = reusable {
+        let mut new = journal_contacts(customers, journal, events, earlier.seen.len());
+        new.sort_unstable_by(newest_first);
+        return merge_sorted(earlier.contacts, &new);
+    }
     let interactions = dataset.interactions();
     let mut all: Vec<ContactRef> = (0..interactions.len())
         .map(|row| ContactRef {
@@ -247,11 +321,24 @@ pub fn contacts(
             source: ContactSource::Imported(row),
         })
         .collect();
+    all.extend(journal_contacts(customers, journal, events, 0));
+    all.sort_unstable_by(newest_first);
+    all
+}
+
+/// The contacts of the journal's events from the `from`th on.
+fn journal_contacts(
+    customers: &EventCustomers,
+    journal: &Journal,
+    events: &[ClientEvent],
+    from: usize,
+) -> Vec<ContactRef> {
     let event_days: FxHashMap<&str, Day> = events
         .iter()
         .map(|e| (e.event_id.as_str(), e.day()))
         .collect();
-    for (index, event) in journal.events().iter().enumerate() {
+    let mut found = Vec::new();
+    for (index, event) in journal.events().iter().enumerate().skip(from) {
         let date = match &event.kind {
             EventKind::InteractionLogged { date, .. } => *date,
             EventKind::Attended { event_id, .. } => match event_days.get(event_id.as_str()) {
@@ -261,19 +348,39 @@ pub fn contacts(
             _ => continue,
         };
         if let Some(customer) = customers.of(index) {
-            all.push(ContactRef {
+            found.push(ContactRef {
                 customer,
                 date,
                 source: ContactSource::Journal(index),
             });
         }
     }
-    all.sort_unstable_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then(a.customer.cmp(&b.customer))
-            .then(source_order(a.source).cmp(&source_order(b.source)))
-    });
+    found
+}
+
+/// Newest first, then by customer row, then imported before recorded.
+fn newest_first(a: &ContactRef, b: &ContactRef) -> std::cmp::Ordering {
+    b.date
+        .cmp(&a.date)
+        .then(a.customer.cmp(&b.customer))
+        .then(source_order(a.source).cmp(&source_order(b.source)))
+}
+
+/// Two lists sorted [`newest_first`] as one.
+fn merge_sorted(a: &[ContactRef], b: &[ContactRef]) -> Vec<ContactRef> {
+    let mut all = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if newest_first(&b[j], &a[i]).is_lt() {
+            all.push(b[j]);
+            j += 1;
+        } else {
+            all.push(a[i]);
+            i += 1;
+        }
+    }
+    all.extend_from_slice(&a[i..]);
+    all.extend_from_slice(&b[j..]);
     all
 }
 
@@ -358,24 +465,106 @@ pub fn open_tasks(
     journal: &Journal,
     last_contact: &[Option<Day>],
 ) -> Vec<Task> {
+    Arc::unwrap_or_clone(open_tasks_after(
+        None,
+        dataset,
+        customers,
+        journal,
+        last_contact,
+    ))
+}
+
+/// Follow-ups computed before, over the same snapshot.
+#[derive(Clone, Copy, Debug)]
+pub struct EarlierTasks<'a> {
+    /// [`open_tasks`] as they were.
+    pub tasks: &'a Arc<Vec<Task>>,
+    /// The journal events they read.
+    pub seen: Prefix,
+    /// Each customer's latest contact then.
+    pub last_contact: &'a [Option<Day>],
+}
+
+/// As [`open_tasks`], reusing `earlier` while the journal only grew: the new events' tasks
+/// are added, those they mark done removed, and the detractor follow-ups of the customers
+/// whose latest contact or survey answer changed worked out again.
+pub fn open_tasks_after(
+    earlier: Option<EarlierTasks<'_>>,
+    dataset: &Dataset,
+    customers: &EventCustomers,
+    journal: &Journal,
+    last_contact: &[Option<Day>],
+) -> Arc<Vec<Task>> {
+    let earlier =
+        earlier.filter(|e| journal.extends(e.seen) && e.last_contact.len() == last_contact.len());
+    // Customers whose detractor follow-ups may differ: contacted since, or answered.
+    let changed = earlier.map(|earlier| {
+        let mut changed: rustc_hash::FxHashSet<usize> = (0..last_contact.len())
+            .filter(|&c| last_contact[c] != earlier.last_contact[c])
+            .collect();
+        for (index, event) in journal.events().iter().enumerate().skip(earlier.seen.len()) {
+            if let (EventKind::SurveyAnswered { .. }, Some(customer)) =
+                (&event.kind, customers.of(index))
+            {
+                changed.insert(customer);
+            }
+        }
+        changed
+    });
+    if let (Some(earlier), Some(changed)) = (earlier, &changed) {
+        // An acknowledgement, an invitation, a reassignment: the follow-ups stand as they were.
+        let touches_tasks = journal.events()[earlier.seen.len()..].iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::TaskCreated { .. }
+                    | EventKind::TaskDone { .. }
+                    | EventKind::InteractionLogged {
+                        next_step: Some(_),
+                        ..
+                    }
+            )
+        });
+        if changed.is_empty() && !touches_tasks {
+            return Arc::clone(earlier.tasks);
+        }
+    }
     let mut done: rustc_hash::FxHashSet<&str> = Default::default();
     for event in journal.events() {
         if let EventKind::TaskDone { task_id } = &event.kind {
             done.insert(task_id);
         }
     }
-    let mut tasks = Vec::new();
+    let (mut tasks, from) = match (earlier, &changed) {
+        (Some(earlier), Some(changed)) => {
+            let kept: Vec<Task> = earlier
+                .tasks
+                .iter()
+                .filter(|t| {
+                    let redone = matches!(t.origin, TaskOrigin::Detractor(_))
+                        && changed.contains(&t.customer);
+                    !redone && !done.contains(t.task_id.as_str())
+                })
+                .cloned()
+                .collect();
+            (kept, earlier.seen.len())
+        }
+        _ => (Vec::new(), 0),
+    };
     let add = |task: Task, tasks: &mut Vec<Task>| {
         if !done.contains(task.task_id.as_str()) {
             tasks.push(task);
         }
     };
+    // Whose detractor follow-ups are worked out here: everyone's, or the changed customers'.
+    let wanted = |customer: usize| changed.as_ref().is_none_or(|c| c.contains(&customer));
     // Only a customer's latest answer asks for a follow-up: a later, better score has
     // answered an earlier one.
     let mut latest_answer: FxHashMap<usize, Day> = FxHashMap::default();
     let mut answered = |customer: usize, date: Day| {
-        let slot = latest_answer.entry(customer).or_insert(date);
-        *slot = (*slot).max(date);
+        if wanted(customer) {
+            let slot = latest_answer.entry(customer).or_insert(date);
+            *slot = (*slot).max(date);
+        }
     };
     let feedback = dataset.feedback();
     for row in 0..feedback.len() {
@@ -395,13 +584,14 @@ pub fn open_tasks(
             .flatten()
             .is_some_and(|last| last > date);
         let latest = latest_answer.get(&customer) == Some(&date);
-        (score <= DETRACTOR_MAX && latest && !followed && !date.is_missing()).then(|| Task {
-            task_id: format!("detractor:{customer_id}:{}", date.0),
-            customer,
-            title: comment.to_owned(),
-            due: date.plus_days(DETRACTOR_FOLLOW_UP_DAYS),
-            origin: TaskOrigin::Detractor(score),
-        })
+        (wanted(customer) && score <= DETRACTOR_MAX && latest && !followed && !date.is_missing())
+            .then(|| Task {
+                task_id: format!("detractor:{customer_id}:{}", date.0),
+                customer,
+                title: comment.to_owned(),
+                due: date.plus_days(DETRACTOR_FOLLOW_UP_DAYS),
+                origin: TaskOrigin::Detractor(score),
+            })
     };
     let ids = &dataset.customers().customer_id;
     for row in 0..feedback.len() {
@@ -421,12 +611,13 @@ pub fn open_tasks(
             continue;
         };
         let task = match &event.kind {
+            // Tasks created and next steps agreed before `from` are in the earlier list.
             EventKind::TaskCreated {
                 task_id,
                 title,
                 due,
                 ..
-            } => Some(Task {
+            } if index >= from => Some(Task {
                 task_id: task_id.clone(),
                 customer,
                 title: title.clone(),
@@ -436,7 +627,7 @@ pub fn open_tasks(
             EventKind::InteractionLogged {
                 next_step: Some(step),
                 ..
-            } => Some(Task {
+            } if index >= from => Some(Task {
                 task_id: next_step_task_id(&event.id),
                 customer,
                 title: step.text.clone(),
@@ -455,10 +646,11 @@ pub fn open_tasks(
             add(task, &mut tasks);
         }
     }
-    // A detractor imported and recorded on the same day is one follow-up.
+    // A detractor imported and recorded on the same day is one follow-up. Kept tasks are in
+    // order already: the sort meets a few new ones.
     tasks.sort_by(|a, b| (a.due, a.customer, &a.task_id).cmp(&(b.due, b.customer, &b.task_id)));
     tasks.dedup_by(|a, b| a.task_id == b.task_id);
-    tasks
+    Arc::new(tasks)
 }
 
 /// The task id of a contact's next step: the contact's event id, written out.

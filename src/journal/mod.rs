@@ -236,12 +236,80 @@ impl fmt::Display for Conflict {
 }
 
 /// The events, in merge order, each id once.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Journal {
     events: Vec<JournalEvent>,
+    /// Unique to this value and its order of events: appends keep it, anything else (a
+    /// re-sort, a clone that may be appended to apart) takes a new one. See [`Prefix`].
+    generation: u64,
 }
 
+/// The first `len` events of a journal as a computation saw them: a later computation over a
+/// journal that [`Journal::extends`] it may reuse what it derived and read only the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prefix {
+    generation: u64,
+    len: usize,
+}
+
+impl Prefix {
+    /// Events it covers.
+    pub fn len(self) -> usize {
+        self.len
+    }
+
+    /// Whether it covers no event.
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+}
+
+fn new_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl Default for Journal {
+    fn default() -> Journal {
+        Journal {
+            events: Vec::new(),
+            generation: new_generation(),
+        }
+    }
+}
+
+impl Clone for Journal {
+    fn clone(&self) -> Journal {
+        Journal {
+            events: self.events.clone(),
+            generation: new_generation(),
+        }
+    }
+}
+
+impl PartialEq for Journal {
+    fn eq(&self, other: &Journal) -> bool {
+        self.events == other.events
+    }
+}
+
+impl Eq for Journal {}
+
 impl Journal {
+    /// Its events as they stand now.
+    pub fn prefix(&self) -> Prefix {
+        Prefix {
+            generation: self.generation,
+            len: self.events.len(),
+        }
+    }
+
+    /// Whether its first events are still those `earlier` covered: only events were added
+    /// after them since.
+    pub fn extends(&self, earlier: Prefix) -> bool {
+        earlier.generation == self.generation && earlier.len <= self.events.len()
+    }
+
     /// The events, oldest first.
     pub fn events(&self) -> &[JournalEvent] {
         &self.events
@@ -265,8 +333,13 @@ impl Journal {
             .map(|e| e.id.sequence)
             .max()
             .unwrap_or(0)
-            + 1
+            // A file may carry the last sequence there is: the next is refused as taken, not
+            // wrapped to 0.
+            .saturating_add(1)
     }
+
+    /// Incoming events few enough to be looked for by a scan rather than an index.
+    const SCANNED_INCOMING: usize = 8;
 
     /// The events of `incoming` this journal lacks, each once, in the order met; or, when any
     /// incoming id is here with other contents or twice in `incoming` with different
@@ -276,9 +349,24 @@ impl Journal {
         &self,
         incoming: impl IntoIterator<Item = JournalEvent>,
     ) -> Result<Vec<JournalEvent>, Vec<Conflict>> {
-        let mut by_id: rustc_hash::FxHashMap<&EventId, &JournalEvent> =
-            self.events.iter().map(|e| (&e.id, e)).collect();
         let incoming: Vec<JournalEvent> = incoming.into_iter().collect();
+        // A record brings an event or two: a scan of the journal finds them without hashing
+        // a hundred thousand ids first (which took most of a record's merge).
+        let mut by_id: rustc_hash::FxHashMap<&EventId, &JournalEvent> =
+            if incoming.len() <= Self::SCANNED_INCOMING {
+                let mut here = rustc_hash::FxHashMap::default();
+                for event in &self.events {
+                    if incoming
+                        .iter()
+                        .any(|e| e.id.sequence == event.id.sequence && e.id == event.id)
+                    {
+                        here.insert(&event.id, event);
+                    }
+                }
+                here
+            } else {
+                self.events.iter().map(|e| (&e.id, e)).collect()
+            };
         by_id.reserve(incoming.len());
         let mut added: Vec<usize> = Vec::new();
         let mut conflicts = Vec::new();
@@ -333,6 +421,7 @@ impl Journal {
         if !in_order {
             self.events
                 .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+            self.generation = new_generation();
         }
         Ok(count)
     }

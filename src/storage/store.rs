@@ -24,6 +24,9 @@ const DEMO_SEEDED_KEY: &str = "keystone.demo_seeded";
 const PRESETS_KEY: &str = "keystone.mapping_presets";
 /// The workbench's author and thresholds.
 const WORKBENCH_KEY: &str = "keystone.workbench";
+/// The last sequence number this browser gave its author's events, kept when the data is
+/// deleted: a journal file exported before may come back, and its ids must not be reused.
+const LAST_SEQUENCE_KEY: &str = "keystone.last_sequence";
 
 /// The app's storage, by database name (tests use their own).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -291,6 +294,16 @@ impl Store {
     /// Saves the workbench's settings.
     pub fn set_workbench(settings: &super::journal::StoredWorkbench) {
         let _ = LocalStorage::set(WORKBENCH_KEY, settings.write());
+    }
+
+    /// The last sequence number handed out in this browser (0 before the first).
+    pub fn last_sequence() -> u64 {
+        LocalStorage::get::<u64>(LAST_SEQUENCE_KEY).unwrap_or(0)
+    }
+
+    /// Remembers the last sequence number handed out.
+    pub fn set_last_sequence(sequence: u64) {
+        let _ = LocalStorage::set(LAST_SEQUENCE_KEY, sequence);
     }
 
     // Settings. Losing one is harmless (each has a default), so failed writes are not errors.

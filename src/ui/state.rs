@@ -124,10 +124,15 @@ impl AppState {
             return;
         }
         let journal = self.journal.get_untracked();
+        // Past the journal's, those still being stored, and every one this browser gave
+        // before the data was last deleted.
         let first = journal
             .next_sequence(&author.key)
-            .max(self.next_sequence.get_value());
-        self.next_sequence.set_value(first + kinds.len() as u64);
+            .max(self.next_sequence.get_value())
+            .max(Store::last_sequence().saturating_add(1));
+        let next = first.saturating_add(kinds.len() as u64);
+        self.next_sequence.set_value(next);
+        Store::set_last_sequence(next - 1);
         let at_ms = js_sys::Date::now() as i64;
         let events: Vec<JournalEvent> = kinds
             .into_iter()

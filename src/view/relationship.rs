@@ -10,8 +10,9 @@ use crate::analytics::cadence::{CadencePolicy, ContactStatus};
 use crate::analytics::listing::{cells_to_csv, cells_to_xlsx, ListCell};
 use crate::analytics::nps::{nps_report, survey_answers, NpsReport, SurveyAnswer};
 use crate::analytics::workbench::{
-    client_events, contact_statuses, contacts, last_contacts, open_tasks, ClientEvent, Contact,
-    ContactHow, ContactRef, EventCustomers, Task, TaskOrigin,
+    client_events, contact_statuses, contacts_after, last_contacts, open_tasks_after, ClientEvent,
+    Contact, ContactHow, ContactRef, EarlierContacts, EarlierTasks, EventCustomers, Task,
+    TaskOrigin,
 };
 use crate::charts::{BarsSpec, Measure};
 use crate::format::{count, date, dated_title, money_compact};
@@ -30,8 +31,8 @@ pub struct Workbench {
     pub reader: String,
     /// Each customer against their tier's cadence.
     pub status: Vec<ContactStatus>,
-    /// Follow-ups not done.
-    pub tasks: Vec<Task>,
+    /// Follow-ups not done (shared with the workbench before when no record touched them).
+    pub tasks: std::sync::Arc<Vec<Task>>,
     /// Alerts not acknowledged or snoozed past today.
     pub alerts: Vec<crate::analytics::alerts::Alert>,
     /// Every alert the rules raise, dealt with or not.
@@ -46,6 +47,11 @@ pub struct Workbench {
     pub policy: CadencePolicy,
     /// The working day.
     pub today: Day,
+    /// The snapshot it was computed over, and each journal event's customer in it: kept for
+    /// the next computation to extend.
+    snapshot_id: String,
+    customers: EventCustomers,
+    last_contact: Vec<Option<Day>>,
 }
 
 /// The workbench of `loaded` (its assignments already the journal's) on `today`, for `reader`
@@ -58,11 +64,45 @@ pub fn workbench(
     today: Day,
     reader: &str,
 ) -> Workbench {
+    workbench_after(
+        None,
+        loaded,
+        journal,
+        settings,
+        previous_tier,
+        today,
+        reader,
+    )
+}
+
+/// As [`workbench`], reusing what `earlier` (the workbench shown before) read of the journal
+/// when it was computed over the same snapshot and the journal only grew since: a record then
+/// reads its own events, not the hundred thousand before it. The result is the same.
+pub fn workbench_after(
+    earlier: Option<&Workbench>,
+    loaded: &Loaded,
+    journal: &Journal,
+    settings: &StoredWorkbench,
+    previous_tier: Option<&[Option<u8>]>,
+    today: Day,
+    reader: &str,
+) -> Workbench {
     let dataset = &loaded.dataset;
     let analysis = &loaded.analysis;
+    let earlier = earlier.filter(|e| e.snapshot_id == loaded.record.snapshot_id);
     let events = client_events(journal);
-    let customers = EventCustomers::resolve(dataset, journal);
-    let contacts = contacts(dataset, &customers, journal, &events);
+    let customers = EventCustomers::resolve_after(earlier.map(|e| &e.customers), dataset, journal);
+    let contacts = contacts_after(
+        earlier.map(|e| EarlierContacts {
+            contacts: &e.contacts,
+            seen: e.customers.seen(),
+            events: &e.events,
+        }),
+        dataset,
+        &customers,
+        journal,
+        &events,
+    );
     let last = last_contacts(dataset, &contacts);
     let policy = CadencePolicy::default().with_journal(journal);
     let keys: Vec<&str> = loaded
@@ -108,8 +148,19 @@ pub fn workbench(
         &analysis.tier_of_customer,
         loaded.tier_rules.tiers.len(),
     );
+    let tasks = open_tasks_after(
+        earlier.map(|e| EarlierTasks {
+            tasks: &e.tasks,
+            seen: e.customers.seen(),
+            last_contact: &e.last_contact,
+        }),
+        dataset,
+        &customers,
+        journal,
+        &last,
+    );
     Workbench {
-        tasks: open_tasks(dataset, &customers, journal, &last),
+        tasks,
         contacts,
         reader: reader.to_owned(),
         status,
@@ -120,6 +171,9 @@ pub fn workbench(
         nps,
         policy,
         today,
+        snapshot_id: loaded.record.snapshot_id.clone(),
+        customers,
+        last_contact: last,
     }
 }
 

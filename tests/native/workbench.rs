@@ -1016,3 +1016,117 @@ fn a_journal_change_keeps_the_snapshots_alerts_and_new_thresholds_recompute_them
     let again = workbench(&loaded, &journal, &settings, None, today(), "");
     assert_eq!(outflows(&again), outflows(&after));
 }
+
+/// A drawn journal event over the book's customers (and one it lacks): contacts with next
+/// steps, client events created on drawn days and attended, survey answers, tasks created and
+/// done, acknowledgements.
+fn drawn_event(
+    author: usize,
+    sequence: u64,
+    at_ms: i64,
+    what: u8,
+    who: usize,
+    n: u8,
+) -> JournalEvent {
+    const WHO: [&str; 6] = ["OVD1", "OVD2", "DOR1", "SAT1", "MAT1", "GONE"];
+    let customer_id = WHO[who % WHO.len()].to_owned();
+    let on = day("2026-06-01").plus_days(i32::from(n));
+    let kind = match what % 8 {
+        0 => EventKind::InteractionLogged {
+            customer_id,
+            date: on,
+            contact: keystone::journal::ContactKind::Visit,
+            note: format!("visit {n}"),
+            next_step: n.is_multiple_of(2).then(|| keystone::journal::NextStep {
+                text: "call back".into(),
+                due: on.plus_days(5),
+            }),
+            confidential: false,
+        },
+        1 => EventKind::EventCreated {
+            event_id: format!("E{}", n % 3),
+            name: "沙龙".into(),
+            starts: format!("2026-07-{:02}T10:00", 1 + n % 28),
+            place: String::new(),
+            capacity: 10,
+        },
+        2 => EventKind::Attended {
+            event_id: format!("E{}", n % 3),
+            customer_id,
+        },
+        3 => EventKind::SurveyAnswered {
+            customer_id,
+            date: on,
+            score: n % 11,
+            comment: String::new(),
+        },
+        4 => EventKind::TaskDone {
+            task_id: format!("next:RM{author}#{}", 1 + u64::from(n) % sequence.max(1)),
+        },
+        5 => EventKind::TaskCreated {
+            task_id: format!("T{}", n % 4),
+            customer_id,
+            title: "送方案".into(),
+            due: on.plus_days(3),
+        },
+        6 => EventKind::TaskDone {
+            task_id: if n.is_multiple_of(2) {
+                format!("T{}", n % 4)
+            } else {
+                format!("detractor:{customer_id}:{}", on.0)
+            },
+        },
+        _ => EventKind::AlertAcknowledged {
+            alert_key: format!("overdue:{customer_id}"),
+        },
+    };
+    event(&format!("RM{author}"), sequence, at_ms, kind)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// The page recomputes the workbench from the one it showed: whatever the journal gains
+    /// (one event or a batch, in time order or not, client events moved to other days), the
+    /// result equals a computation from scratch.
+    #[test]
+    fn a_workbench_extended_by_new_events_equals_one_computed_afresh(
+        drawn in proptest::collection::vec((0usize..2, 0i64..400, 0u8..8, 0usize..6, 0u8..40), 1..40),
+        batches in proptest::collection::vec(1usize..4, 1..40),
+    ) {
+        use keystone::storage::journal::StoredWorkbench;
+        use keystone::view::relationship::{workbench, workbench_after};
+        let loaded = super::support::loaded(import_book("holdings.csv"));
+        let settings = StoredWorkbench::default();
+        let mut next = [0u64; 2];
+        let events: Vec<JournalEvent> = drawn
+            .into_iter()
+            .map(|(author, at, what, who, n)| {
+                next[author] += 1;
+                drawn_event(author, next[author], at, what, who, n)
+            })
+            .collect();
+        let mut journal = Journal::default();
+        let mut shown = workbench(&loaded, &journal, &settings, None, today(), "RM0");
+        let mut rest = events.as_slice();
+        for size in batches.into_iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (batch, later) = rest.split_at(size.min(rest.len()));
+            rest = later;
+            journal.merge(batch.iter().cloned()).expect("no conflicts");
+            let extended = workbench_after(Some(&shown), &loaded, &journal, &settings, None, today(), "RM0");
+            let afresh = workbench(&loaded, &journal, &settings, None, today(), "RM0");
+            proptest::prop_assert_eq!(&extended, &afresh);
+            shown = extended;
+        }
+        // A copy is a journal of its own: what was read of the original is not taken for it.
+        let copy = journal.clone();
+        proptest::prop_assert!(!copy.extends(journal.prefix()));
+        proptest::prop_assert_eq!(
+            workbench_after(Some(&shown), &loaded, &copy, &settings, None, today(), "RM0"),
+            workbench(&loaded, &copy, &settings, None, today(), "RM0")
+        );
+    }
+}

@@ -13,7 +13,7 @@ use crate::ui::{current_path, page_href};
 use crate::view::relationship::{
     alert_rows, balance_proposal, contact_rows, event_ics, invitations_csv, invitations_xlsx,
     list_invitations, nps_text, nps_trend, overdue_rows, points, previous_tiers, task_rows,
-    tier_invitees, workbench, CustomerCell, OverdueOrder, Workbench,
+    tier_invitees, workbench, workbench_after, CustomerCell, OverdueOrder, Workbench,
 };
 use crate::view::url::Page;
 use leptos::prelude::*;
@@ -67,42 +67,50 @@ impl SharedWorkbench {
                 }
             }
         });
-        SharedWorkbench(Memo::new(move |_| {
-            let crate::ui::DataState::Ready(loaded) = state.data.get() else {
-                return None;
-            };
-            let journal = state.journal.get();
-            let settings = state.workbench.get();
-            let reader = settings
-                .author
-                .as_ref()
-                .map(|a| a.key.clone())
-                .unwrap_or_default();
-            // The previous tiers of this snapshot, once read (not a stale one's).
-            let earlier = previous
-                .get()
-                .flatten()
-                .filter(|(id, _)| *id == loaded.record.snapshot_id)
-                .map(|(_, tiers)| tiers);
-            let started = window().performance().map(|p| p.now());
-            let bench = workbench(
-                &loaded,
-                &journal,
-                &settings,
-                earlier.as_deref().map(|v| v.as_slice()),
-                today(),
-                &reader,
-            );
-            // How long alerts, cadence and follow-ups took to recompute, for `make bench`.
-            if let (Some(performance), Some(started)) = (window().performance(), started) {
-                let _ = js_sys::Reflect::set(
-                    &window(),
-                    &"keystoneWorkbenchMs".into(),
-                    &(performance.now() - started).into(),
+        SharedWorkbench(Memo::new_with_compare(
+            move |shown: Option<&Option<Arc<Workbench>>>| {
+                let crate::ui::DataState::Ready(loaded) = state.data.get() else {
+                    return None;
+                };
+                let journal = state.journal.get();
+                let settings = state.workbench.get();
+                let reader = settings
+                    .author
+                    .as_ref()
+                    .map(|a| a.key.clone())
+                    .unwrap_or_default();
+                // The previous tiers of this snapshot, once read (not a stale one's).
+                let earlier = previous
+                    .get()
+                    .flatten()
+                    .filter(|(id, _)| *id == loaded.record.snapshot_id)
+                    .map(|(_, tiers)| tiers);
+                let started = window().performance().map(|p| p.now());
+                let bench = workbench_after(
+                    shown.and_then(|shown| shown.as_deref()),
+                    &loaded,
+                    &journal,
+                    &settings,
+                    earlier.as_deref().map(|v| v.as_slice()),
+                    today(),
+                    &reader,
                 );
-            }
-            Some(Arc::new(bench))
-        }))
+                // How long alerts, cadence and follow-ups took to recompute, for `make bench`.
+                if let (Some(performance), Some(started)) = (window().performance(), started) {
+                    let _ = js_sys::Reflect::set(
+                        &window(),
+                        &"keystoneWorkbenchMs".into(),
+                        &(performance.now() - started).into(),
+                    );
+                }
+                Some(Arc::new(bench))
+            },
+            |before, after| match (before, after) {
+                (Some(Some(before)), Some(Some(after))) => !Arc::ptr_eq(before, after),
+                (Some(None), Some(None)) => false,
+                _ => true,
+            },
+        ))
     }
 }
 
@@ -110,19 +118,27 @@ impl SharedWorkbench {
 pub fn bench_memo(loaded: Arc<Loaded>) -> Memo<Arc<Workbench>> {
     let state = expect_context::<AppState>();
     let shared = expect_context::<SharedWorkbench>();
-    Memo::new(move |_| {
-        shared.0.get().unwrap_or_else(|| {
-            let settings = state.workbench.get();
-            Arc::new(workbench(
-                &loaded,
-                &state.journal.get(),
-                &settings,
-                None,
-                today(),
-                "",
-            ))
-        })
-    })
+    Memo::new_with_compare(
+        move |_| {
+            shared.0.get().unwrap_or_else(|| {
+                let settings = state.workbench.get();
+                Arc::new(workbench(
+                    &loaded,
+                    &state.journal.get(),
+                    &settings,
+                    None,
+                    today(),
+                    "",
+                ))
+            })
+        },
+        |before, after| match (before, after) {
+            // A new workbench is a new computation: comparing two whole ones cost more than
+            // redrawing, and each section compares its own rows.
+            (Some(before), Some(after)) => !Arc::ptr_eq(before, after),
+            _ => true,
+        },
+    )
 }
 
 fn customer_link(cell: &CustomerCell) -> impl IntoView {
@@ -189,10 +205,12 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         });
     };
 
-    let my_day = {
+    // Each section reads a memo of just the rows it shows: a record redraws the sections whose
+    // rows changed, not every table (and chart) of the page.
+    let my_day_rows = {
         let loaded = loaded.clone();
         let path = path.clone();
-        move || {
+        Memo::new(move |_| {
             let bench = bench.get();
             let manager = book.get();
             let overdue = overdue_rows(
@@ -213,14 +231,19 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 .filter(|e| e.day() >= bench.today && e.day() <= horizon)
                 .cloned()
                 .collect();
-            let overdue_count = overdue.total;
-            let overdue_list = overdue
+            (overdue, tasks, alerts, events)
+        })
+    };
+    let my_day = move || {
+        let (overdue, tasks, alerts, events) = my_day_rows.get();
+        let overdue_count = overdue.total;
+        let overdue_list = overdue
                 .rows
                 .into_iter()
                 .map(|row| view! { <li data-overdue=row.customer.id.clone()><a href=row.customer.href.clone() translate="no">{row.customer.id.clone()}</a> " " <span translate="no">{row.customer.name.clone()}</span> " · " {row.overdue_days} " " {t(Msg::Days)}</li> })
                 .collect_view();
-            let task_count = tasks.total;
-            let task_list = tasks
+        let task_count = tasks.total;
+        let task_list = tasks
                 .rows
                 .into_iter()
                 .map(|task| {
@@ -234,32 +257,31 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let alert_count = alerts.total;
-            let alert_list = alerts
+        let alert_count = alerts.total;
+        let alert_list = alerts
                 .rows
                 .into_iter()
                 .map(|a| view! { <li data-alert=a.rule.key()><a href=a.customer.href.clone() translate="no">{a.customer.id.clone()}</a> " " {a.rule_name} " · " {a.value}</li> })
                 .collect_view();
-            let event_list = events
+        let event_list = events
                 .into_iter()
                 .map(|e| view! { <li data-event=e.event_id.clone()>{e.starts.replace('T', " ")} " " <span translate="no">{e.name.clone()}</span> " · " {e.invited.len()}</li> })
                 .collect_view();
-            view! {
-                <div class="my-day" data-testid="my-day">
-                    <section><h3>{t(Msg::OverdueContacts)} " (" <span data-testid="my-overdue-count">{overdue_count}</span> ")"</h3><ul>{overdue_list}</ul></section>
-                    <section><h3>{t(Msg::TasksDue)} " (" <span data-testid="my-task-count">{task_count}</span> ")"</h3><ul data-testid="my-tasks">{task_list}</ul></section>
-                    <section><h3>{t(Msg::NewAlerts)} " (" <span data-testid="my-alert-count">{alert_count}</span> ")"</h3><ul>{alert_list}</ul></section>
-                    <section><h3>{t(Msg::UpcomingEvents)}</h3><ul data-testid="my-events">{event_list}</ul></section>
-                </div>
-            }
+        view! {
+            <div class="my-day" data-testid="my-day">
+                <section><h3>{t(Msg::OverdueContacts)} " (" <span data-testid="my-overdue-count">{overdue_count}</span> ")"</h3><ul>{overdue_list}</ul></section>
+                <section><h3>{t(Msg::TasksDue)} " (" <span data-testid="my-task-count">{task_count}</span> ")"</h3><ul data-testid="my-tasks">{task_list}</ul></section>
+                <section><h3>{t(Msg::NewAlerts)} " (" <span data-testid="my-alert-count">{alert_count}</span> ")"</h3><ul>{alert_list}</ul></section>
+                <section><h3>{t(Msg::UpcomingEvents)}</h3><ul data-testid="my-events">{event_list}</ul></section>
+            </div>
         }
     };
 
-    let overdue_table = {
+    let overdue = {
         let loaded = loaded.clone();
         let path = path.clone();
-        move || {
-            let rows = overdue_rows(
+        Memo::new(move |_| {
+            overdue_rows(
                 &loaded,
                 &bench.get(),
                 book.get(),
@@ -269,6 +291,12 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 TABLE_ROWS,
             )
             .rows
+        })
+    };
+    let overdue_table = {
+        move || {
+            let rows = overdue
+                .get()
             .into_iter()
             .map(|row| {
                 view! {
@@ -290,15 +318,20 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         }
     };
 
-    let alerts_table = {
+    let alerts = {
         let loaded = loaded.clone();
         let path = path.clone();
+        Memo::new(move |_| {
+            alert_rows(&loaded, &bench.get(), book.get(), lang, &path, TABLE_ROWS).rows
+        })
+    };
+    let alerts_table = {
         move || {
-            let today = bench.get().today;
-            let rows = alert_rows(&loaded, &bench.get(), book.get(), lang, &path, TABLE_ROWS)
-                .rows
-                .into_iter()
-                .map(|a| {
+            // Keyed: acknowledging an alert takes its row out, the others stay as drawn.
+            let rows = view! {
+                <For each=move || alerts.get() key=|a| a.key.clone() let:a>
+                {
+                    let today = bench.with_untracked(|b| b.today);
                     let (ack, snooze, task) = (a.key.clone(), a.key.clone(), a.key.clone());
                     let customer_id = a.customer.id.clone();
                     let title = format!("{} · {}", a.rule_name, a.value);
@@ -317,17 +350,18 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                             </td>
                         </tr>
                     }
-                })
-                .collect_view();
+                }
+                </For>
+            };
             view! { <DataTable testid="alert-table" scroll=true headers=vec![t(Msg::CustomerId), t(Msg::Name), t(Msg::Rule), t(Msg::Value), ""]>{rows}</DataTable> }
         }
     };
 
-    let contact_log = {
+    let contacts = {
         let loaded = loaded.clone();
         let path = path.clone();
-        move || {
-            let rows = contact_rows(
+        Memo::new(move |_| {
+            contact_rows(
                 &loaded,
                 &bench.get(),
                 &state.journal.get(),
@@ -336,28 +370,46 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                 lang,
                 &path,
             )
-            .into_iter()
-            .map(|c| {
-                view! {
-                    <tr>
-                        <td>{c.date.clone()}</td>
-                        {customer_link(&c.customer)}
-                        <td translate=c.how_is_data.then_some("no")>{c.how.clone()}</td>
-                        <td translate="no">{c.note.clone()}</td>
-                        <td translate="no">{c.by.clone()}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
+        })
+    };
+    let contact_log = {
+        move || {
+            let rows = contacts
+                .get()
+                .into_iter()
+                .map(|c| {
+                    view! {
+                        <tr>
+                            <td>{c.date.clone()}</td>
+                            {customer_link(&c.customer)}
+                            <td translate=c.how_is_data.then_some("no")>{c.how.clone()}</td>
+                            <td translate="no">{c.note.clone()}</td>
+                            <td translate="no">{c.by.clone()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
             view! { <DataTable testid="contact-log" scroll=true headers=vec![t(Msg::ContactDate), t(Msg::CustomerId), t(Msg::Name), t(Msg::ContactHowLabel), t(Msg::ContactNote), t(Msg::By)]>{rows}</DataTable> }
         }
     };
 
+    // The scores, the latest comments and the trend chart: unchanged by most records.
+    let satisfaction = Memo::new(move |_| {
+        let bench = bench.get();
+        let comments: Vec<_> = bench
+            .answers
+            .iter()
+            .filter(|a| !a.comment.is_empty())
+            .take(20)
+            .cloned()
+            .collect();
+        (bench.nps.clone(), comments, nps_trend(&bench, 12, lang))
+    });
     let nps_view = {
         let loaded = loaded.clone();
         move || {
-            let bench = bench.get();
-            let nps = &bench.nps;
+            let (nps, comments, trend) = satisfaction.get();
+            let nps = &nps;
             let row = |label: String, n: &crate::analytics::nps::Nps, key: String| {
                 let (score, responses) = nps_text(n);
                 view! { <tr data-nps=key><th scope="row" translate="no">{label}</th><td class="num" data-nps-score="">{score}</td><td class="num">{responses}</td></tr> }
@@ -389,15 +441,12 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
                     view! { <tr><td>{format!("{y}-{m:02}")}</td><td class="num">{score}</td><td class="num">{responses}</td></tr> }
                 })
                 .collect_view();
-            let comments = bench
-                .answers
-                .iter()
-                .filter(|a| !a.comment.is_empty())
-                .take(20)
+            let comments = comments
+                .into_iter()
                 .map(|a| view! { <li><span class="num">{a.score}</span> " " <span translate="no">{a.comment.clone()}</span> " · " {date(a.date, lang)}</li> })
                 .collect_view();
-            let trend = nps_trend(&bench, 12, lang)
-                .map(|spec| view! { <ChartCanvas spec=spec height=280 testid="nps-chart"/> });
+            let trend =
+                trend.map(|spec| view! { <ChartCanvas spec=spec height=280 testid="nps-chart"/> });
             view! {
                 {trend}
                 <div class="two-col">
@@ -410,13 +459,13 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         }
     };
 
+    let client_events = Memo::new(move |_| bench.get().events.clone());
     let events_view = {
         let loaded = loaded.clone();
         move || {
             let tiers = loaded.tier_rules.tiers.len();
-            bench
+            client_events
                 .get()
-                .events
                 .iter()
                 .map(|e| {
                     let event = e.clone();
@@ -642,7 +691,7 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     view! {
         <section class="panel">
             {author_line}
-            <p>{t(Msg::Today)} " " {move || date(bench.get().today, lang)} " · " {t(Msg::DataDate)} " " {as_of}</p>
+            <p>{t(Msg::Today)} " " {move || date(bench.with(|b| b.today), lang)} " · " {t(Msg::DataDate)} " " {as_of}</p>
             <label for="book-select">{t(Msg::BookOf)}</label>
             <select id="book-select" data-testid="book-select" on:change=on_book>
                 <option value="" selected=move || book.get().is_none()>{t(Msg::Everyone)}</option>
@@ -672,7 +721,7 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
             {overdue_table}
         </section>
         <section class="panel">
-            <h2>{t(Msg::NewAlerts)} " (" {move || bench.get().alerts.len()} ")"</h2>
+            <h2>{t(Msg::NewAlerts)} " (" {move || bench.with(|b| b.alerts.len())} ")"</h2>
             {alerts_table}
         </section>
         <section class="panel">
