@@ -2266,6 +2266,19 @@ async fn wait_number(client: &Client, css: &str, check: impl Fn(f64) -> bool) ->
     text.replace(',', "").trim().parse().expect("a number")
 }
 
+/// Deletes all data, loads the demo again and opens the Relationship page on an empty journal.
+async fn start_again_with_the_demo(client: &Client) {
+    click(client, "a[data-nav=data]").await;
+    click(client, "[data-testid=delete-all]").await;
+    client.accept_alert().await.expect("confirm deletion");
+    wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
+    click(client, "[data-testid=load-demo]").await;
+    click(client, "a[data-nav=overview]").await;
+    wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
+    click(client, "a[data-nav=relationship]").await;
+    wait_text(client, "[data-testid=journal-count]", |t| t == "0").await;
+}
+
 /// The relationship page's state a hand-over must keep: the journal's size, who is overdue,
 /// the overall NPS and every manager's book.
 async fn workbench_state(client: &Client) -> (String, String, String, Vec<String>) {
@@ -2486,15 +2499,7 @@ async fn a_manager_runs_a_week_of_client_work_and_hands_it_over_as_a_journal() {
         click(client, "a[data-nav=relationship]").await;
         let journal = download_text(client, "[data-testid=export-journal]").await;
         assert!(journal.starts_with("KEYSTONE-JOURNAL 1\n"));
-        click(client, "a[data-nav=data]").await;
-        click(client, "[data-testid=delete-all]").await;
-        client.accept_alert().await.expect("confirm deletion");
-        wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
-        click(client, "[data-testid=load-demo]").await;
-        click(client, "a[data-nav=overview]").await;
-        wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
-        click(client, "a[data-nav=relationship]").await;
-        wait_text(client, "[data-testid=journal-count]", |t| t == "0").await;
+        start_again_with_the_demo(client).await;
         let file =
             std::env::temp_dir().join(format!("keystone-e2e-{}.journal", std::process::id()));
         std::fs::write(&file, &journal).expect("write the journal");
@@ -2589,15 +2594,7 @@ async fn a_manager_runs_a_week_of_client_work_and_hands_it_over_as_a_journal() {
             .await
             .parse::<usize>()
             .expect("a count");
-        click(client, "a[data-nav=data]").await;
-        click(client, "[data-testid=delete-all]").await;
-        client.accept_alert().await.expect("confirm deletion");
-        wait_text(client, "[data-status=empty]", |t| !t.is_empty()).await;
-        click(client, "[data-testid=load-demo]").await;
-        click(client, "a[data-nav=overview]").await;
-        wait_text(client, "[data-kpi=customers] .kpi-value", |t| t == "5,000").await;
-        click(client, "a[data-nav=relationship]").await;
-        wait_text(client, "[data-testid=journal-count]", |t| t == "0").await;
+        start_again_with_the_demo(client).await;
         click(
             client,
             "[data-testid=alert-table] tbody tr:first-child [data-testid=alert-ack]",
