@@ -2595,6 +2595,10 @@ async fn a_manager_runs_a_week_of_client_work_and_hands_it_over_as_a_journal() {
             .parse::<usize>()
             .expect("a count");
         start_again_with_the_demo(client).await;
+        // A new visit: nothing of the page before the deletion is remembered in memory.
+        client.refresh().await.expect("reload");
+        wait_text(client, "[data-testid=journal-count]", |t| t == "0").await;
+        wait_text(client, "[data-testid=alert-table] tbody tr", |_| true).await;
         click(
             client,
             "[data-testid=alert-table] tbody tr:first-child [data-testid=alert-ack]",
