@@ -683,6 +683,7 @@ mod native {
 
         let mut recomputes = Vec::new();
         let mut longest = Vec::new();
+        let mut frames = Vec::new();
         for run in 0..runs() {
             wait_text(client, "[data-testid=alert-table] tbody tr", |_| true).await;
             // Every task of 50 ms or more the page runs from the click on: the page's thread
@@ -733,6 +734,14 @@ mod native {
                 .await
                 .expect("long frames");
             eprintln!("  record {run}: {}", frame.as_str().unwrap_or("?"));
+            let frame_ms = client
+                .execute(
+                    "return Math.max(0, ...window.keystoneFrames.map(f => f.duration));",
+                    vec![],
+                )
+                .await
+                .expect("long frames");
+            frames.push(frame_ms.as_f64().unwrap_or(-1.0) / 1000.0);
         }
         println!("BENCH alerts.M.browser {:.4} s", median(recomputes));
         // 0 when no task reached 50 ms, the browser's threshold of a long task.
@@ -740,6 +749,9 @@ mod native {
             "BENCH record_longest_task.M.browser {:.4} s",
             median(longest)
         );
+        // The longest frame from the click on: script, then style, layout and paint. Also 0
+        // under 50 ms, the browser's threshold of a long animation frame.
+        println!("BENCH record_frame.M.browser {:.4} s", median(frames));
     }
 
     /// Chooses `value` in the `<select>` at `css`.
