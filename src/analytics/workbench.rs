@@ -280,34 +280,32 @@ pub fn contacts(
     contacts_after(None, dataset, customers, journal, events)
 }
 
-/// Contacts computed before, over the same snapshot: reused while the journal only grew and
-/// no client event moved to another day.
+/// What the workbench derived before, over the same snapshot, for the next computation to
+/// extend while the journal only grew.
 #[derive(Clone, Copy, Debug)]
-pub struct EarlierContacts<'a> {
+pub struct Earlier<'a> {
+    /// The journal events read.
+    pub seen: Prefix,
+    /// The client events read.
+    pub events: &'a [ClientEvent],
     /// [`contacts`] as they were.
     pub contacts: &'a [ContactRef],
-    /// The journal events they read.
-    pub seen: Prefix,
-    /// The client events they read.
-    pub events: &'a [ClientEvent],
+    /// Each customer's latest contact.
+    pub last_contact: &'a [Option<Day>],
+    /// [`open_tasks`] as they were.
+    pub tasks: &'a Arc<Vec<Task>>,
 }
 
-/// As [`contacts`], reusing `earlier` when it still holds: only the journal's new events are
-/// read and merged in.
+/// As [`contacts`], reusing `earlier` while the journal only grew and no client event moved
+/// to another day: only the journal's new events are read and merged in.
 pub fn contacts_after(
-    earlier: Option<EarlierContacts<'_>>,
+    earlier: Option<Earlier<'_>>,
     dataset: &Dataset,
     customers: &EventCustomers,
     journal: &Journal,
     events: &[ClientEvent],
 ) -> Vec<ContactRef> {
-    let days = |events: &[ClientEvent]| -> Vec<(String, Day)> {
-        events
-            .iter()
-            .map(|e| (e.event_id.clone(), e.day()))
-            .collect()
-    };
-    let reusable = earlier.filter(|e| journal.extends(e.seen) && days(e.events) == days(events));
+    let reusable = earlier.filter(|e| journal.extends(e.seen) && same_event_days(e.events, events));
     if let Some(earlier) = reusable {
         let mut new = journal_contacts(customers, journal, events, earlier.seen.len());
         new.sort_unstable_by(newest_first);
@@ -324,6 +322,14 @@ pub fn contacts_after(
     all.extend(journal_contacts(customers, journal, events, 0));
     all.sort_unstable_by(newest_first);
     all
+}
+
+/// Whether two lists of client events fall on the same days, event by event.
+fn same_event_days(a: &[ClientEvent], b: &[ClientEvent]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(a, b)| a.event_id == b.event_id && a.day() == b.day())
 }
 
 /// The contacts of the journal's events from the `from`th on.
@@ -474,22 +480,11 @@ pub fn open_tasks(
     ))
 }
 
-/// Follow-ups computed before, over the same snapshot.
-#[derive(Clone, Copy, Debug)]
-pub struct EarlierTasks<'a> {
-    /// [`open_tasks`] as they were.
-    pub tasks: &'a Arc<Vec<Task>>,
-    /// The journal events they read.
-    pub seen: Prefix,
-    /// Each customer's latest contact then.
-    pub last_contact: &'a [Option<Day>],
-}
-
 /// As [`open_tasks`], reusing `earlier` while the journal only grew: the new events' tasks
 /// are added, those they mark done removed, and the detractor follow-ups of the customers
 /// whose latest contact or survey answer changed worked out again.
 pub fn open_tasks_after(
-    earlier: Option<EarlierTasks<'_>>,
+    earlier: Option<Earlier<'_>>,
     dataset: &Dataset,
     customers: &EventCustomers,
     journal: &Journal,
@@ -584,14 +579,14 @@ pub fn open_tasks_after(
             .flatten()
             .is_some_and(|last| last > date);
         let latest = latest_answer.get(&customer) == Some(&date);
-        (wanted(customer) && score <= DETRACTOR_MAX && latest && !followed && !date.is_missing())
-            .then(|| Task {
-                task_id: format!("detractor:{customer_id}:{}", date.0),
-                customer,
-                title: comment.to_owned(),
-                due: date.plus_days(DETRACTOR_FOLLOW_UP_DAYS),
-                origin: TaskOrigin::Detractor(score),
-            })
+        // Only the customers worked out here have a latest answer.
+        (score <= DETRACTOR_MAX && latest && !followed && !date.is_missing()).then(|| Task {
+            task_id: format!("detractor:{customer_id}:{}", date.0),
+            customer,
+            title: comment.to_owned(),
+            due: date.plus_days(DETRACTOR_FOLLOW_UP_DAYS),
+            origin: TaskOrigin::Detractor(score),
+        })
     };
     let ids = &dataset.customers().customer_id;
     for row in 0..feedback.len() {

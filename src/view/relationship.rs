@@ -11,8 +11,7 @@ use crate::analytics::listing::{cells_to_csv, cells_to_xlsx, ListCell};
 use crate::analytics::nps::{nps_report, survey_answers, NpsReport, SurveyAnswer};
 use crate::analytics::workbench::{
     client_events, contact_statuses, contacts_after, last_contacts, open_tasks_after, ClientEvent,
-    Contact, ContactHow, ContactRef, EarlierContacts, EarlierTasks, EventCustomers, Task,
-    TaskOrigin,
+    Contact, ContactHow, ContactRef, Earlier, EventCustomers, Task, TaskOrigin,
 };
 use crate::charts::{BarsSpec, Measure};
 use crate::format::{count, date, dated_title, money_compact};
@@ -92,17 +91,14 @@ pub fn workbench_after(
     let earlier = earlier.filter(|e| e.snapshot_id == loaded.record.snapshot_id);
     let events = client_events(journal);
     let customers = EventCustomers::resolve_after(earlier.map(|e| &e.customers), dataset, journal);
-    let contacts = contacts_after(
-        earlier.map(|e| EarlierContacts {
-            contacts: &e.contacts,
-            seen: e.customers.seen(),
-            events: &e.events,
-        }),
-        dataset,
-        &customers,
-        journal,
-        &events,
-    );
+    let earlier = earlier.map(|e| Earlier {
+        seen: e.customers.seen(),
+        events: &e.events,
+        contacts: &e.contacts,
+        last_contact: &e.last_contact,
+        tasks: &e.tasks,
+    });
+    let contacts = contacts_after(earlier, dataset, &customers, journal, &events);
     let last = last_contacts(dataset, &contacts);
     let policy = CadencePolicy::default().with_journal(journal);
     let keys: Vec<&str> = loaded
@@ -148,17 +144,7 @@ pub fn workbench_after(
         &analysis.tier_of_customer,
         loaded.tier_rules.tiers.len(),
     );
-    let tasks = open_tasks_after(
-        earlier.map(|e| EarlierTasks {
-            tasks: &e.tasks,
-            seen: e.customers.seen(),
-            last_contact: &e.last_contact,
-        }),
-        dataset,
-        &customers,
-        journal,
-        &last,
-    );
+    let tasks = open_tasks_after(earlier, dataset, &customers, journal, &last);
     Workbench {
         tasks,
         contacts,

@@ -238,35 +238,35 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
         let (overdue, tasks, alerts, events) = my_day_rows.get();
         let overdue_count = overdue.total;
         let overdue_list = overdue
-                .rows
-                .into_iter()
-                .map(|row| view! { <li data-overdue=row.customer.id.clone()><a href=row.customer.href.clone() translate="no">{row.customer.id.clone()}</a> " " <span translate="no">{row.customer.name.clone()}</span> " · " {row.overdue_days} " " {t(Msg::Days)}</li> })
-                .collect_view();
+            .rows
+            .into_iter()
+            .map(|row| view! { <li data-overdue=row.customer.id.clone()><a href=row.customer.href.clone() translate="no">{row.customer.id.clone()}</a> " " <span translate="no">{row.customer.name.clone()}</span> " · " {row.overdue_days} " " {t(Msg::Days)}</li> })
+            .collect_view();
         let task_count = tasks.total;
         let task_list = tasks
-                .rows
-                .into_iter()
-                .map(|task| {
-                    let id = task.task_id.clone();
-                    let class = if task.late { "late" } else { "" };
-                    view! {
-                        <li class=class data-task=task.task_id.clone()>
-                             <a href=task.customer.href.clone() translate="no">{task.customer.id.clone()}</a> " " {task.label.clone()} " " <span translate="no">{task.text.clone()}</span> " · " {task.due.clone()} " "
-                            <button class="secondary small" data-testid="task-done" on:click=move |_| state.record(vec![EventKind::TaskDone { task_id: id.clone() }])>{t(Msg::Done)}</button>
-                        </li>
-                    }
-                })
-                .collect_view();
+            .rows
+            .into_iter()
+            .map(|task| {
+                let id = task.task_id.clone();
+                let class = if task.late { "late" } else { "" };
+                view! {
+                    <li class=class data-task=task.task_id.clone()>
+                         <a href=task.customer.href.clone() translate="no">{task.customer.id.clone()}</a> " " {task.label.clone()} " " <span translate="no">{task.text.clone()}</span> " · " {task.due.clone()} " "
+                        <button class="secondary small" data-testid="task-done" on:click=move |_| state.record(vec![EventKind::TaskDone { task_id: id.clone() }])>{t(Msg::Done)}</button>
+                    </li>
+                }
+            })
+            .collect_view();
         let alert_count = alerts.total;
         let alert_list = alerts
-                .rows
-                .into_iter()
-                .map(|a| view! { <li data-alert=a.rule.key()><a href=a.customer.href.clone() translate="no">{a.customer.id.clone()}</a> " " {a.rule_name} " · " {a.value}</li> })
-                .collect_view();
+            .rows
+            .into_iter()
+            .map(|a| view! { <li data-alert=a.rule.key()><a href=a.customer.href.clone() translate="no">{a.customer.id.clone()}</a> " " {a.rule_name} " · " {a.value}</li> })
+            .collect_view();
         let event_list = events
-                .into_iter()
-                .map(|e| view! { <li data-event=e.event_id.clone()>{e.starts.replace('T', " ")} " " <span translate="no">{e.name.clone()}</span> " · " {e.invited.len()}</li> })
-                .collect_view();
+            .into_iter()
+            .map(|e| view! { <li data-event=e.event_id.clone()>{e.starts.replace('T', " ")} " " <span translate="no">{e.name.clone()}</span> " · " {e.invited.len()}</li> })
+            .collect_view();
         view! {
             <div class="my-day" data-testid="my-day">
                 <section><h3>{t(Msg::OverdueContacts)} " (" <span data-testid="my-overdue-count">{overdue_count}</span> ")"</h3><ul>{overdue_list}</ul></section>
@@ -327,9 +327,10 @@ fn relationship(loaded: Arc<Loaded>, lang: Lang) -> impl IntoView {
     };
     let alerts_table = {
         move || {
-            // Keyed: acknowledging an alert takes its row out, the others stay as drawn.
+            // Keyed by alert and value: acknowledging an alert takes its row out, the others
+            // stay as drawn, and a value that moved (a day later, more overdue) is drawn anew.
             let rows = view! {
-                <For each=move || alerts.get() key=|a| a.key.clone() let:a>
+                <For each=move || alerts.get() key=|a| (a.key.clone(), a.value.clone()) let:a>
                 {
                     let today = bench.with_untracked(|b| b.today);
                     let (ack, snooze, task) = (a.key.clone(), a.key.clone(), a.key.clone());
